@@ -1,0 +1,165 @@
+"""The `camerabot` command line: run the bot or the console, ask, look up, validate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.answers import Engine
+from bot.config import Settings, SettingsError, load_settings
+from bot.console import run_console
+from bot.loader import check_knowledge
+from bot.textview import format_answer, format_brand, format_partnerships, format_sources
+from bot.validation import KnowledgeError
+
+log = logging.getLogger("bot")
+
+
+def configure_logging(level: str) -> None:
+    """Configure logging once, for every entry point."""
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def load_engine(knowledge_dir: Path) -> Engine:
+    """The answer engine for a knowledge directory; invalid knowledge raises KnowledgeError."""
+    base, problems = check_knowledge(knowledge_dir)
+    if problems or base is None:
+        raise KnowledgeError(problems)
+    return Engine(base)
+
+
+def _knowledge(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.knowledge) if args.knowledge else settings.knowledge_dir
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """The bot when a token is set, otherwise the console."""
+    if settings.has_token:
+        from bot.app import run_bot
+
+        return run_bot(settings)
+    return cmd_console(args, settings)
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    """The interactive console."""
+    engine = load_engine(_knowledge(args, settings))
+    run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer one question, or one per line of standard input."""
+    engine = load_engine(_knowledge(args, settings))
+    if args.question:
+        questions = [" ".join(args.question)]
+    else:
+        questions = [line.rstrip("\n") for line in sys.stdin]
+    for question in questions:
+        answer = engine.ask(question)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=not args.question)
+        else:
+            print(format_answer(answer))
+            if len(questions) > 1:
+                print()
+    return 0
+
+
+def cmd_partner(args: argparse.Namespace, settings: Settings) -> int:
+    """A brand's partnerships."""
+    engine = load_engine(_knowledge(args, settings))
+    lookup = engine.find_brand(" ".join(args.brand))
+    print(format_brand(lookup, engine))
+    return 0 if lookup.brand else 1
+
+
+def cmd_partners(args: argparse.Namespace, settings: Settings) -> int:
+    """Every partnership."""
+    print(format_partnerships(load_engine(_knowledge(args, settings))))
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    """Every source."""
+    print(format_sources(load_engine(_knowledge(args, settings))))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """Check a knowledge directory and list every problem."""
+    root = Path(args.directory) if args.directory else _knowledge(args, settings)
+    base, problems = check_knowledge(root)
+    if problems or base is None:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
+        return 1
+    print(
+        f"{root}: valid — {len(base.sources)} sources, {len(base.brands)} brands, "
+        f"{len(base.partnerships)} partnerships, {len(base.facts)} facts"
+    )
+    return 0
+
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="camerabot",
+        description="Answers questions about phone makers' camera partnerships, with citations.",
+    )
+    parser.add_argument("--knowledge", metavar="DIR", help="knowledge directory (KNOWLEDGE_DIR)")
+    parser.set_defaults(handler=cmd_run)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("run", help="the Discord bot if DISCORD_TOKEN is set, else the console")
+    sub.add_parser("console", help="the interactive console").set_defaults(handler=cmd_console)
+    ask = sub.add_parser("ask", help="answer a question (or one per line of standard input)")
+    ask.add_argument("question", nargs="*", help="the question; none: read standard input")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.set_defaults(handler=cmd_ask)
+    partner = sub.add_parser("partner", help="a brand's partnerships")
+    partner.add_argument("brand", nargs="+")
+    partner.set_defaults(handler=cmd_partner)
+    sub.add_parser("partners", help="every partnership").set_defaults(handler=cmd_partners)
+    sub.add_parser("sources", help="every source article").set_defaults(handler=cmd_sources)
+    validate = sub.add_parser("validate", help="check the knowledge files")
+    validate.add_argument("directory", nargs="?", help="knowledge directory to check")
+    validate.set_defaults(handler=cmd_validate)
+    sub.choices["run"].set_defaults(handler=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `camerabot` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"camerabot: bad setting: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level if args.command in {None, "run"} else "WARNING")
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except KnowledgeError as error:
+        print(f"camerabot: the knowledge files are invalid:\n{error.report()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,296 @@
+"""Turning questions into canonical tokens: typos, brand and device names, stems and synonyms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.models import Brand
+from bot.text import words
+
+# Function words and fillers that carry no meaning for matching.
+STOPWORDS = frozenset(
+    """
+    a an the is are was were be been being am do does did doing done to of in on at for by from
+    about as and or but if then than so that this these those it its i me my we our us you your he
+    him his she her they them their theirs there here what which whats can could will would shall
+    should may might must have has had having get got gets tell know please any anything some
+    something much more most very just also really now currently today nowadays ever again up
+    out into over under with without not no yes hi hello hey one ones whose whom let lets give
+    gave given make made makes use used uses using come came comes coming go going goes went thing
+    things kind sort like bot camerabot ok okay thanks thank there s t d ll re ve m
+    other another both each either neither such own same only too via per actually exactly
+    correct right true still exactly basically anyway someone anybody somebody etc guys folks
+    wondering wonder curious question ask asking idea happen happened
+    """.split()
+)
+
+# Question words kept as tokens: they say what kind of answer is wanted.
+_QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("how", "long"), "?howlong"),
+    (("how", "many", "years"), "?howlong"),
+    (("how", "many", "months"), "?howlong"),
+    (("for", "how", "long"), "?howlong"),
+    (("how", "many"), "?howmany"),
+    (("how", "much"), "?howmany"),
+    (("since", "when"), "?when"),
+    (("what", "year"), "?when"),
+    (("what", "month"), "?when"),
+    (("which", "year"), "?when"),
+    (("which", "month"), "?when"),
+    (("when",), "?when"),
+    (("who",), "?who"),
+    (("where",), "?where"),
+    (("why",), "?why"),
+)
+QUESTION_TOKENS = frozenset(token for _, token in _QUESTION_PHRASES)
+
+# Groups of words that mean the same for this domain; the first word of a group is canonical.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    (
+        "partner",
+        "partners",
+        "partnership",
+        "partnerships",
+        "partnered",
+        "partnering",
+        "collaboration",
+        "collab",
+        "cooperation",
+        "cooperate",
+        "cooperating",
+        "alliance",
+        "tie",
+        "tieup",
+        "team",
+        "teamed",
+        "teaming",
+        "teamup",
+        "deal",
+        "paired",
+        "pair",
+        "relationship",
+        "agreement",
+        "associated",
+        "association",
+    ),
+    ("phone", "smartphone", "handset", "device", "mobile", "model", "cellphone"),
+    ("maker", "manufacturer", "company", "brand", "firm", "vendor", "oem", "producer"),
+    ("camera", "lens", "lenses", "optics"),
+    ("launch", "release", "debut", "unveil", "arrive", "available", "ship", "out"),
+    ("announce", "announcement", "reveal", "confirm", "declare"),
+    ("end", "split", "break", "broke", "stop", "terminate", "finish", "quit", "dissolve", "over"),
+    ("ceo", "boss", "chief", "head", "executive", "leader", "chairman", "runs", "run"),
+    ("founder", "found", "founded", "cofounder", "creator", "created"),
+    ("germany", "german"),
+    ("sweden", "swedish"),
+    ("?where", "country", "nationality", "origin", "based", "headquarters", "headquartered"),
+    ("?why", "reason", "because"),
+    ("success", "successful", "popular", "hit", "bestseller", "bestselling"),
+    ("name", "called", "call", "named"),
+    ("detail", "details", "information", "info"),
+    ("grow", "growing", "growth", "rise", "rising", "increase", "increasing", "expand"),
+    ("before", "previous", "previously", "earlier", "former", "formerly", "past", "prior"),
+    ("latest", "newest", "recent", "recently", "new", "newly"),
+    ("say", "said", "says", "quote", "statement", "comment", "remark", "speech", "speak", "spoke"),
+    ("work", "works", "worked", "working", "collaborate", "collaborating", "collaborated"),
+    ("all", "list", "every", "overview", "everything", "summary"),
+    ("year", "years", "yr", "yrs", "annual"),
+    ("cover", "involve", "include", "span", "entail", "scope", "encompass", "contain"),
+    ("choose", "chose", "chosen", "pick", "picked", "select", "selected", "opt", "opted"),
+    ("help", "benefit", "gain", "advantage", "boost", "improve", "improvement"),
+    ("photo", "photography", "picture", "image", "imaging", "photographic"),
+    ("design", "designed", "develop", "development", "engineer", "engineering"),
+    ("expect", "expected", "due", "plan", "planned", "scheduled", "upcoming", "future"),
+    ("1", "one", "first", "1st"),
+    ("2", "two", "second", "2nd"),
+    ("3", "three", "third"),
+    ("4", "four", "fourth"),
+    ("5", "five"),
+)
+
+_DOUBLED = re.compile(r"([bdgkmnprt])\1$")
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough for plurals and verb forms, consistent both ways."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            word = _DOUBLED.sub(r"\1", word)
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def _synonym_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for group in SYNONYMS:
+        canonical = group[0] if group[0].startswith("?") else stem(group[0])
+        for word in group:
+            table[word] = canonical
+            table.setdefault(stem(word), canonical)
+    return table
+
+
+_SYNONYM = _synonym_table()
+_STOP_STEMS = frozenset(stem(word) for word in STOPWORDS) | STOPWORDS
+
+
+def canonical(word: str) -> str | None:
+    """The canonical token of one word, or None for a stopword."""
+    if word in _SYNONYM:
+        return _SYNONYM[word]
+    if word in STOPWORDS:
+        return None
+    stemmed = stem(word)
+    if stemmed in _SYNONYM:
+        return _SYNONYM[stemmed]
+    if stemmed in _STOP_STEMS:
+        return None
+    return stemmed
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A question as the matcher sees it."""
+
+    tokens: tuple[str, ...]
+    brands: frozenset[str]
+    unknown: frozenset[str]
+
+    @property
+    def question_types(self) -> frozenset[str]:
+        """The question words (?when, ?who …) the question asks with."""
+        return frozenset(token for token in self.tokens if token in QUESTION_TOKENS)
+
+    @property
+    def content(self) -> tuple[str, ...]:
+        """Tokens other than question words."""
+        return tuple(token for token in self.tokens if token not in QUESTION_TOKENS)
+
+
+class Analyzer:
+    """Canonical tokens for a fact base: its brand and device names and its vocabulary."""
+
+    def __init__(self, brands: Iterable[Brand], vocabulary_texts: Iterable[str] = ()) -> None:
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._brand_tokens: dict[str, str] = {}
+        for brand in brands:
+            self._brand_tokens[brand.id] = brand.id
+            for name in brand.names:
+                self._add_phrase(name, (brand.id,))
+            for device in brand.devices:
+                replacement = tuple(words(device.name))
+                if brand.id not in replacement:
+                    replacement = (brand.id, *replacement)
+                for name in (device.name, *device.aliases):
+                    self._add_phrase(name, replacement)
+        self._longest = max((len(key) for key in self._phrases), default=1)
+        self.vocabulary: set[str] = set(STOPWORDS) | set(_SYNONYM)
+        for key in self._phrases:
+            self.vocabulary.update(key)
+        for text in vocabulary_texts:
+            self.vocabulary.update(words(text))
+        self._choices = sorted(word for word in self.vocabulary if len(word) >= 3)
+        self._known_tokens: set[str] = set()
+
+    def _add_phrase(self, name: str, replacement: tuple[str, ...]) -> None:
+        key = tuple(words(name))
+        if key:
+            self._phrases[key] = replacement
+        joined = ("".join(key),)
+        if len(key) > 1 and joined not in self._phrases:
+            self._phrases[joined] = replacement
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Add the words of new texts (questions, answers) to the vocabulary."""
+        added = False
+        for text in texts:
+            for word in words(text):
+                if word not in self.vocabulary:
+                    self.vocabulary.add(word)
+                    added = True
+        if added:
+            self._choices = sorted(word for word in self.vocabulary if len(word) >= 3)
+            self._correct.cache_clear()
+
+    def remember_tokens(self, tokens: Iterable[str]) -> None:
+        """Tokens that entries use: a query token outside them is unknown to the base."""
+        self._known_tokens.update(tokens)
+
+    @lru_cache(maxsize=16384)  # noqa: B019 - the analyzer lives as long as its fact base
+    def _correct(self, word: str) -> str:
+        """The vocabulary word a typo most likely meant, or the word itself."""
+        if word in self.vocabulary or len(word) < 4 or not word.isalpha():
+            return word
+        cutoff = 80 if len(word) >= 5 else 85
+        found = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return found[0] if found else word
+
+    def analyse(self, text: str, *, correct: bool = True) -> Analysis:
+        """Canonical tokens, brands mentioned and unknown words of a text."""
+        raw = words(text)
+        if correct:
+            raw = [self._correct(word) for word in raw]
+        tokens: list[str] = []
+        brands: set[str] = set()
+        position = 0
+        while position < len(raw):
+            question = self._question_at(raw, position)
+            if question:
+                token, width = question
+                tokens.append(token)
+                position += width
+                continue
+            phrase = self._phrase_at(raw, position)
+            if phrase:
+                replacement, width = phrase
+                for word in replacement:
+                    if word in self._brand_tokens:
+                        brands.add(word)
+                        tokens.append(word)
+                    elif (token := canonical(word)) is not None:
+                        tokens.append(token)
+                position += width
+                continue
+            token = canonical(raw[position])
+            if token is not None:
+                tokens.append(token)
+            position += 1
+        unique = tuple(dict.fromkeys(tokens))
+        unknown = frozenset(
+            token
+            for token in unique
+            if token not in QUESTION_TOKENS
+            and token not in self._known_tokens
+            and token not in brands
+        )
+        return Analysis(unique, frozenset(brands), unknown)
+
+    def _phrase_at(self, raw: list[str], position: int) -> tuple[tuple[str, ...], int] | None:
+        for width in range(min(self._longest, len(raw) - position), 0, -1):
+            key = tuple(raw[position : position + width])
+            if key in self._phrases:
+                return self._phrases[key], width
+        return None
+
+    @staticmethod
+    def _question_at(raw: list[str], position: int) -> tuple[str, int] | None:
+        for phrase, token in _QUESTION_PHRASES:
+            if tuple(raw[position : position + len(phrase)]) == phrase:
+                return token, len(phrase)
+        return None

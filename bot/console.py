@@ -1,0 +1,58 @@
+"""The local console: the bot's commands and answers in a terminal, without Discord."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.answers import Engine
+from bot.textview import HELP, format_answer, format_brand, format_partnerships, format_sources
+
+GREETING = """\
+camerabot console — no DISCORD_TOKEN is set, so the bot answers here instead of on Discord.
+To connect to Discord, put DISCORD_TOKEN=… in .env (see README.md) and run `make run` again.
+Type a question, or /help."""
+
+
+def respond(engine: Engine, line: str) -> str | None:
+    """The console's reply to one line; None means quit."""
+    line = line.strip()
+    if not line:
+        return ""
+    if not line.startswith("/"):
+        return format_answer(engine.ask(line))
+    command, _, argument = line[1:].partition(" ")
+    argument = argument.strip()
+    handlers: dict[str, Callable[[], str]] = {
+        "ask": lambda: format_answer(engine.ask(argument)) if argument else "Usage: /ask QUESTION",
+        "partner": lambda: (
+            format_brand(engine.find_brand(argument), engine)
+            if argument
+            else "Usage: /partner BRAND"
+        ),
+        "partners": lambda: format_partnerships(engine),
+        "sources": lambda: format_sources(engine),
+        "help": lambda: HELP,
+    }
+    if command.lower() in {"quit", "exit"}:
+        return None
+    handler = handlers.get(command.lower())
+    if handler is None:
+        return f"Unknown command /{command}. Type /help for the commands."
+    return handler()
+
+
+def run_console(engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: bool) -> None:
+    """Read lines until end of input or /quit, answering each."""
+    print(GREETING, file=stdout)
+    while True:
+        if interactive:
+            print("\n> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        reply = respond(engine, line)
+        if reply is None:
+            break
+        if reply:
+            print(reply, file=stdout, flush=True)

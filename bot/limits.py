@@ -1,0 +1,20 @@
+"""Discord's limits that the fact base must fit, so validation can hold data to them."""
+
+# Embed and message limits (Discord API documentation; see knowledge/README.md).
+EMBED_TITLE_MAX = 256
+EMBED_DESCRIPTION_MAX = 4096
+EMBED_FIELD_VALUE_MAX = 1024
+EMBED_FIELD_NAME_MAX = 256
+EMBED_FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000
+EMBED_FIELDS_MAX = 25
+MESSAGE_CONTENT_MAX = 2000
+CHOICE_MAX = 100
+CHOICES_PER_AUTOCOMPLETE = 25
+
+# Fact-base limits derived from them: an answer plus its date line must fit a description;
+# a quote plus its source line must fit one embed field; a question is an autocomplete choice.
+ANSWER_MAX = 3500
+QUOTE_MAX = 900
+PHRASING_MAX = 200
+SUMMARY_MAX = 1000

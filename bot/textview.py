@@ -1,0 +1,77 @@
+"""Plain-text renderings of answers and look-ups, for the command line and the console."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.answers import Answer, BrandLookup, Engine, describe
+
+HELP = """\
+Ask about smartphone makers' partnerships with camera makers; every answer quotes its source.
+  /ask QUESTION      answer a question (or just type the question)
+  /partner BRAND     a brand's partnerships, phone maker or camera maker (typos are fine)
+  /partners          every partnership on record, current and ended
+  /sources           the articles the answers quote, with their dates
+  /help              this text
+  /quit              leave the console"""
+
+
+def _quote_block(text: str) -> str:
+    wrapped = textwrap.wrap(text, width=88) or [""]
+    return "\n".join(f"  > {line}" for line in wrapped)
+
+
+def format_answer(answer: Answer) -> str:
+    """An answer with its citations, or the abstention with its suggestions."""
+    if not answer.answered or answer.answer is None:
+        lines = ["I don't know that from the fact base."]
+        if answer.suggestions:
+            lines.append("Did you mean:")
+            lines += [f"  - {s.question}" for s in answer.suggestions]
+        return "\n".join(lines)
+    lines = [textwrap.fill(answer.answer, width=92), ""]
+    for citation in answer.citations:
+        lines.append(_quote_block(citation.quote))
+        lines.append(f"  — {citation.title}, {citation.date}")
+    lines.append(f"  [{answer.fact_id}, confidence {answer.score:.0%}]")
+    return "\n".join(lines)
+
+
+def format_brand(lookup: BrandLookup, engine: Engine) -> str:
+    """A brand's partnerships with status, devices and citations, or a 'did you mean'."""
+    if lookup.brand is None:
+        if lookup.suggestions:
+            names = ", ".join(b.name for b in lookup.suggestions)
+            return f"I don't know a brand called {lookup.query!r}. Did you mean: {names}?"
+        return f"I don't know a brand called {lookup.query!r}. Try /partners for the list."
+    brand = lookup.brand
+    kind = brand.kind.value.replace("_", " ")
+    country = f", {brand.country}" if brand.country else ""
+    lines = [f"{brand.name} ({kind}{country})"]
+    if not lookup.partnerships:
+        lines.append("  No partnerships on record.")
+    for view in lookup.partnerships:
+        sentence = describe(view.partnership, engine.base, from_brand=brand.id)
+        reported = f" — as reported on {view.reported_on}" if view.reported_on else ""
+        lines.append(f"- {sentence}{reported}")
+        for citation in view.citations:
+            lines.append(_quote_block(citation.quote))
+            lines.append(f"  — {citation.title}, {citation.date}")
+    return "\n".join(lines)
+
+
+def format_partnerships(engine: Engine) -> str:
+    """Every partnership, one a line."""
+    partnerships = engine.partnerships()
+    if not partnerships:
+        return "No partnerships on record."
+    return "\n".join(f"- {describe(p, engine.base)}" for p in partnerships)
+
+
+def format_sources(engine: Engine) -> str:
+    """Every source with its date."""
+    lines = []
+    for source in engine.sources():
+        url = f" <{source.url}>" if source.url else ""
+        lines.append(f"- {source.date_label}: {source.title}{url} [{source.id}]")
+    return "\n".join(lines) or "No sources on record."
