@@ -127,6 +127,18 @@ class Engine:
             name: brand.id for brand in base.brands.values() for name in _brand_keys(brand)
         }
 
+    # Incremental updates (a moderator's edit: no full rebuild)
+
+    def upsert_fact(self, fact: Fact, base: FactBase) -> None:
+        """Add or replace one fact; `base` is the fact base that now holds it."""
+        self.base = base
+        self.matcher.upsert(fact_entry(fact))
+
+    def remove_fact(self, fact_id: str, base: FactBase) -> None:
+        """Forget one fact; `base` is the fact base without it."""
+        self.base = base
+        self.matcher.remove(fact_id)
+
     # Questions
 
     def ask(self, question: str) -> Answer:

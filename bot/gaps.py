@@ -1,0 +1,84 @@
+"""Unanswered questions, recorded for moderators: an append-only JSON-lines log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.text import fold, plain
+
+log = logging.getLogger(__name__)
+
+QUESTION_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A question the bot could not answer, how often it was asked, and when last."""
+
+    question: str
+    count: int
+    last_asked: str
+    key: str
+
+
+class GapLog:
+    """Records unanswered questions; several processes may append to the same file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def _locked(self, mode: str) -> Iterator[object]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open(mode, encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX if "a" in mode else fcntl.LOCK_SH)
+            try:
+                yield handle
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def record(self, question: str, *, user_id: int | None = None, where: str = "") -> None:
+        """Append one unanswered question (trimmed, control characters removed)."""
+        text = plain("".join(ch for ch in question if ch.isprintable()))[:QUESTION_MAX]
+        if not fold(text):
+            return
+        line = {
+            "question": text,
+            "key": fold(text),
+            "user_id": user_id,
+            "where": where,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        with self._locked("a") as handle:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")  # type: ignore[attr-defined]
+
+    def top(self, limit: int = 25, *, exclude: set[str] | None = None) -> list[Gap]:
+        """The most asked unanswered questions, most asked first; `exclude` drops keys."""
+        if not self.path.is_file():
+            return []
+        counts: dict[str, list] = {}
+        with self._locked("r") as handle:
+            for number, raw in enumerate(handle, start=1):  # type: ignore[call-overload]
+                try:
+                    item = json.loads(raw)
+                    key, question, at = item["key"], item["question"], item["at"]
+                except (ValueError, KeyError, TypeError):
+                    log.warning("skipping a damaged line %d of %s", number, self.path)
+                    continue
+                entry = counts.setdefault(key, [question, 0, at])
+                entry[1] += 1
+                entry[2] = max(entry[2], at)
+        gaps = [
+            Gap(question, count, last, key)
+            for key, (question, count, last) in counts.items()
+            if not exclude or key not in exclude
+        ]
+        gaps.sort(key=lambda gap: (-gap.count, gap.last_asked), reverse=False)
+        return gaps[:limit]
