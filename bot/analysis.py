@@ -25,12 +25,13 @@ STOPWORDS = frozenset(
     things kind sort like bot camerabot ok okay thanks thank there s t d ll re ve m
     other another both each either neither such own same only too via per actually exactly
     correct right true still exactly basically anyway someone anybody somebody etc guys folks
-    wondering wonder curious question ask asking idea happen happened
+    wondering wonder curious question ask asking idea how show together happen happened
     """.split()
 )
 
-# Question words kept as tokens: they say what kind of answer is wanted.
-_QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+# Phrases read as one token. Question words ("?when") say what kind of answer is wanted;
+# the others are idioms whose meaning is not the sum of their words ("work on" is not "work with").
+_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("how", "long"), "?howlong"),
     (("how", "many", "years"), "?howlong"),
     (("how", "many", "months"), "?howlong"),
@@ -46,8 +47,27 @@ _QUESTION_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("who",), "?who"),
     (("where",), "?where"),
     (("why",), "?why"),
+    (("work", "on"), "cover"),
+    (("working", "on"), "cover"),
+    (("collaborate", "on"), "cover"),
+    (("cooperate", "on"), "cover"),
+    (("team", "up"), "partner"),
+    (("teamed", "up"), "partner"),
+    (("teaming", "up"), "partner"),
+    (("join", "forces"), "partner"),
+    (("joined", "forces"), "partner"),
+    (("joining", "forces"), "partner"),
+    (("break", "up"), "end"),
+    (("broke", "up"), "end"),
+    (("part", "ways"), "end"),
+    (("parted", "ways"), "end"),
+    (("come", "out"), "launch"),
+    (("coming", "out"), "launch"),
+    (("came", "out"), "launch"),
+    (("market", "share"), "marketshare"),
+    (("maker", "share"), "marketshare"),
 )
-QUESTION_TOKENS = frozenset(token for _, token in _QUESTION_PHRASES)
+QUESTION_TOKENS = frozenset(token for _, token in _PHRASES if token.startswith("?"))
 
 # Groups of words that mean the same for this domain; the first word of a group is canonical.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
@@ -71,6 +91,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "teaming",
         "teamup",
         "deal",
+        "forces",
+        "join",
+        "joined",
+        "joining",
         "paired",
         "pair",
         "relationship",
@@ -82,8 +106,26 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("maker", "manufacturer", "company", "brand", "firm", "vendor", "oem", "producer"),
     ("camera", "lens", "lenses", "optics"),
     ("launch", "release", "debut", "unveil", "arrive", "available", "ship", "out"),
-    ("announce", "announcement", "reveal", "confirm", "declare"),
-    ("end", "split", "break", "broke", "stop", "terminate", "finish", "quit", "dissolve", "over"),
+    ("announce", "announcement", "reveal", "confirm", "declare", "share", "shared", "disclose"),
+    (
+        "end",
+        "split",
+        "break",
+        "broke",
+        "stop",
+        "terminate",
+        "finish",
+        "quit",
+        "dissolve",
+        "over",
+        "leave",
+        "left",
+        "drop",
+        "dropped",
+        "abandon",
+        "exit",
+        "ditch",
+    ),
     ("ceo", "boss", "chief", "head", "executive", "leader", "chairman", "runs", "run"),
     ("founder", "found", "founded", "cofounder", "creator", "created"),
     ("germany", "german"),
@@ -97,10 +139,12 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("before", "previous", "previously", "earlier", "former", "formerly", "past", "prior"),
     ("latest", "newest", "recent", "recently", "new", "newly"),
     ("say", "said", "says", "quote", "statement", "comment", "remark", "speech", "speak", "spoke"),
+    ("post", "posted", "tweet", "tweeted", "wrote", "write", "message", "teaser", "tease"),
+    ("report", "reported", "reportedly", "rumor", "rumour", "rumored", "rumoured", "suggest"),
     ("work", "works", "worked", "working", "collaborate", "collaborating", "collaborated"),
     ("all", "list", "every", "overview", "everything", "summary"),
     ("year", "years", "yr", "yrs", "annual"),
-    ("cover", "involve", "include", "span", "entail", "scope", "encompass", "contain"),
+    ("cover", "involve", "include", "span", "entail", "scope", "encompass", "contain", "area"),
     ("choose", "chose", "chosen", "pick", "picked", "select", "selected", "opt", "opted"),
     ("help", "benefit", "gain", "advantage", "boost", "improve", "improvement"),
     ("photo", "photography", "picture", "image", "imaging", "photographic"),
@@ -171,6 +215,7 @@ class Analysis:
     tokens: tuple[str, ...]
     brands: frozenset[str]
     unknown: frozenset[str]
+    devices: frozenset[str] = frozenset()
 
     @property
     def question_types(self) -> frozenset[str]:
@@ -248,11 +293,12 @@ class Analyzer:
             raw = [self._correct(word) for word in raw]
         tokens: list[str] = []
         brands: set[str] = set()
+        devices: set[str] = set()
         position = 0
         while position < len(raw):
-            question = self._question_at(raw, position)
-            if question:
-                token, width = question
+            idiom = self._idiom_at(raw, position)
+            if idiom:
+                token, width = idiom
                 tokens.append(token)
                 position += width
                 continue
@@ -264,6 +310,7 @@ class Analyzer:
                         brands.add(word)
                         tokens.append(word)
                     elif (token := canonical(word)) is not None:
+                        devices.add(token)
                         tokens.append(token)
                 position += width
                 continue
@@ -279,7 +326,7 @@ class Analyzer:
             and token not in self._known_tokens
             and token not in brands
         )
-        return Analysis(unique, frozenset(brands), unknown)
+        return Analysis(unique, frozenset(brands), unknown, frozenset(devices))
 
     def _phrase_at(self, raw: list[str], position: int) -> tuple[tuple[str, ...], int] | None:
         for width in range(min(self._longest, len(raw) - position), 0, -1):
@@ -289,8 +336,8 @@ class Analyzer:
         return None
 
     @staticmethod
-    def _question_at(raw: list[str], position: int) -> tuple[str, int] | None:
-        for phrase, token in _QUESTION_PHRASES:
+    def _idiom_at(raw: list[str], position: int) -> tuple[str, int] | None:
+        for phrase, token in _PHRASES:
             if tuple(raw[position : position + len(phrase)]) == phrase:
                 return token, len(phrase)
         return None

@@ -20,7 +20,7 @@ QUERY_COVERAGE_WEIGHT = 0.6
 PHRASING_COVERAGE_WEIGHT = 0.25
 FUZZY_WEIGHT = 0.15
 # Credit for a question word found only in an entry's answer, not in its phrasings.
-ANSWER_CREDIT = 0.5
+ANSWER_CREDIT = 0.7
 # Question words weigh like an ordinary word; an unknown word weighs like the rarest one.
 QUESTION_WORD_WEIGHT = 1.0
 # Penalties: a brand the entry is not about, an answer of the wrong kind (no time for "when"),
@@ -28,6 +28,9 @@ QUESTION_WORD_WEIGHT = 1.0
 FOREIGN_BRAND_FACTOR = 0.45
 WRONG_ANSWER_KIND_FACTOR = 0.6
 UNKNOWN_WORD_POWER = 1.5
+# What is asked (the words other than brands, devices and question words) must be explained:
+# the score is multiplied by ASK_FLOOR + (1 - ASK_FLOOR) * the share of those words it covers.
+ASK_FLOOR = 0.4
 # The decision: answer above THRESHOLD when no conflicting entry is within MARGIN.
 THRESHOLD = 0.6
 MARGIN = 0.05
@@ -212,17 +215,26 @@ class Matcher:
         query = analysis.tokens
         weights = {token: self._weight(token) for token in query}
         total = sum(weights.values()) or 1.0
+        asked = [
+            token
+            for token in analysis.content
+            if token not in analysis.brands
+            and token not in analysis.devices
+            and token not in analysis.unknown
+        ]
+        asked_total = sum(weights[token] for token in asked)
         query_text = " ".join(sorted(query))
         best, best_phrasing = 0.0, prepared.entry.questions[0]
         for question, tokens, tokens_text in prepared.phrasings:
-            covered = sum(
-                weight
+            credit = {
+                token: 1.0
                 if token in tokens
-                else weight * ANSWER_CREDIT
+                else ANSWER_CREDIT
                 if token in prepared.answer_tokens
                 else 0.0
-                for token, weight in weights.items()
-            )
+                for token in weights
+            }
+            covered = sum(weights[token] * credit[token] for token in weights)
             phrasing_total = sum(self._weight(token) for token in tokens) or 1.0
             phrasing_covered = sum(self._weight(token) for token in tokens if token in weights)
             similarity = fuzz.ratio(query_text, tokens_text) / 100
@@ -231,6 +243,9 @@ class Matcher:
                 + PHRASING_COVERAGE_WEIGHT * phrasing_covered / phrasing_total
                 + FUZZY_WEIGHT * similarity
             )
+            if asked_total:
+                asked_share = sum(weights[t] * credit[t] for t in asked) / asked_total
+                score *= ASK_FLOOR + (1 - ASK_FLOOR) * asked_share
             if score > best:
                 best, best_phrasing = score, question
         if analysis.brands - prepared.brands:
