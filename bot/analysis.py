@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from bot.models import Brand
 from bot.text import words
@@ -157,6 +158,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("5", "five"),
 )
 
+_SHORT_FUNCTION_WORDS = sorted(
+    {"who", "what", "when", "where", "why", "how", "which", "does", "did", "the", "and", "with"}
+)
+
 _DOUBLED = re.compile(r"([bdgkmnprt])\1$")
 
 
@@ -280,8 +285,15 @@ class Analyzer:
     @lru_cache(maxsize=16384)  # noqa: B019 - the analyzer lives as long as its fact base
     def _correct(self, word: str) -> str:
         """The vocabulary word a typo most likely meant, or the word itself."""
-        if word in self.vocabulary or len(word) < 4 or not word.isalpha():
+        if word in self.vocabulary or len(word) < 3 or not word.isalpha():
             return word
+        if len(word) == 3:
+            # Three letters are too few to guess a content word; chat spellings of
+            # function words ("wat", "wen", "hw") are common and safe to read.
+            found = process.extractOne(
+                word, _SHORT_FUNCTION_WORDS, scorer=Levenshtein.distance, score_cutoff=1
+            )
+            return found[0] if found else word
         cutoff = 80 if len(word) >= 5 else 85
         found = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return found[0] if found else word

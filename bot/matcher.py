@@ -31,6 +31,7 @@ UNKNOWN_WORD_POWER = 1.5
 # What is asked (the words other than brands, devices and question words) must be explained:
 # the score is multiplied by ASK_FLOOR + (1 - ASK_FLOOR) * the share of those words it covers.
 ASK_FLOOR = 0.4
+WHO = "?who"
 # The decision: answer above THRESHOLD when no conflicting entry is within MARGIN.
 THRESHOLD = 0.6
 MARGIN = 0.05
@@ -156,8 +157,9 @@ class Matcher:
             brands |= analysis.brands
             prepared.phrasings.append((question, tokens, " ".join(sorted(tokens))))
         answer = self.analyzer.analyse(entry.answer, correct=False)
-        # An entry is about the brands it declares and every brand its text names.
-        prepared.brands = frozenset(brands | answer.brands)
+        # An entry is about the brands it declares and those its questions name (not its
+        # answer: a list of every partnership is not about each brand in it).
+        prepared.brands = frozenset(brands)
         prepared.answer_tokens = frozenset(answer.tokens)
         prepared.all_tokens = prepared.answer_tokens.union(
             *(tokens for _, tokens, _ in prepared.phrasings)
@@ -215,10 +217,13 @@ class Matcher:
         query = analysis.tokens
         weights = {token: self._weight(token) for token in query}
         total = sum(weights.values()) or 1.0
+        # Question words other than "who" are part of what is asked: "where is X from?" is not
+        # answered by a phrasing that never asked where.
         asked = [
             token
-            for token in analysis.content
-            if token not in analysis.brands
+            for token in analysis.tokens
+            if token != WHO
+            and token not in analysis.brands
             and token not in analysis.devices
             and token not in analysis.unknown
         ]
