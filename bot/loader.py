@@ -19,6 +19,8 @@ BRANDS_FILE = "brands.yaml"
 PARTNERSHIPS_FILE = "partnerships.yaml"
 FACTS_DIR = "facts"
 SOURCE_TEXTS_DIR = "sources"
+# Records are at most a few levels deep; deeper data is a mistake or an attack on the parser.
+MAX_DEPTH = 32
 
 # The C parser is several times faster on large bases; the pure one is the fallback.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -70,37 +72,129 @@ class RawKnowledge:
 
     def read_source_text(self, relative: str) -> str | None:
         """The text of a source file inside `sources/`, or None when it is missing or outside."""
-        texts = (self.root / SOURCE_TEXTS_DIR).resolve()
-        path = (self.root / relative).resolve()
-        if not path.is_relative_to(texts) or not path.is_file():
-            return None
-        return path.read_text(encoding="utf-8")
+        return self.source_text(relative)[0]
+
+    def source_text(self, relative: str) -> tuple[str | None, str]:
+        """The text of a source file inside `sources/`, or None and the reason it cannot be read."""
+        try:
+            texts = (self.root / SOURCE_TEXTS_DIR).resolve()
+            path = (self.root / relative).resolve()
+            if not path.is_relative_to(texts):
+                return None, f"source text '{relative}' is not inside {SOURCE_TEXTS_DIR}/"
+            if not path.is_file():
+                return None, f"source text '{relative}' is missing"
+            data = path.read_bytes()
+        except (OSError, ValueError) as error:
+            return None, f"source text '{relative}' cannot be read: {error}"
+        text, problem = decode_text(data, relative)
+        return text, problem.message if problem else ""
+
+
+def decode_text(data: bytes, file: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 bytes (a leading byte-order mark allowed) as text, or a Problem naming the line."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start]
+        return None, Problem(file, line, None, f"the file is not UTF-8 text (byte 0x{byte:02x})")
+
+
+def _too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first node nested deeper than MAX_DEPTH; shared and recursive nodes end the walk."""
+    deepest: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > MAX_DEPTH:
+            return node
+        if deepest.get(id(node), 0) >= level:
+            continue
+        deepest[id(node)] = level
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, level + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, level + 1) for pair in node.value for child in pair)
+    return None
+
+
+def _compose(text: str, file: str) -> tuple[Any, yaml.Node | None, Problem | None]:
+    """The data of one YAML document and its node tree, or the Problem that stopped it."""
+    loader = _LineLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None, None
+        node = _too_deep(root)
+        if node is not None:
+            line = node.start_mark.line + 1
+            message = f"the data is nested more than {MAX_DEPTH} levels deep (or refers to itself)"
+            return None, None, Problem(file, line, None, message)
+        return loader.construct_document(root), root, None
+    finally:
+        loader.dispose()
+
+
+def _reader_line(text: str, position: int) -> int:
+    """The line of a reader error: the C parser counts UTF-8 bytes, the pure one characters."""
+    if _BaseLoader is yaml.SafeLoader:
+        return text.count("\n", 0, position) + 1
+    return text.encode("utf-8", "surrogatepass").count(b"\n", 0, position) + 1
 
 
 def parse_yaml_records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
-    """Parse one file's text: a YAML list of mappings."""
+    """Parse one file's text: a YAML list of mappings. Never raises: problems are returned."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data, root, problem = _compose(text, file)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         reason = error.problem or error.context or "invalid YAML"
-        return [], [Problem(file, line, None, f"YAML syntax error: {reason}")]
+        if isinstance(error, yaml.constructor.ConstructorError):
+            message = f"YAML error: {reason} (only plain YAML: tags like !!python/… are refused)"
+        else:
+            message = f"YAML syntax error: {reason}"
+        return [], [Problem(file, line, None, message)]
+    except yaml.reader.ReaderError as error:
+        code = error.character
+        character = f"U+{code:04X}" if isinstance(code, int) else "a character"
+        message = f"{character} is not allowed in YAML ({error.reason})"
+        return [], [Problem(file, _reader_line(text, error.position), None, message)]
     except yaml.YAMLError as error:
         return [], [Problem(file, 0, None, f"YAML error: {error}")]
+    except UnicodeError:
+        return [], [Problem(file, 0, None, "the text holds characters that are not valid Unicode")]
+    except RecursionError:
+        return [], [Problem(file, 0, None, "the data is nested too deeply")]
+    if problem is not None:
+        return [], [problem]
     if data is None:
         return [], []
-    if not isinstance(data, list):
-        return [], [Problem(file, 1, None, "the file must be a YAML list of records (- id: …)")]
+    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
+        line = root.start_mark.line + 1 if root is not None else 1
+        return [], [Problem(file, line, None, "the file must be a YAML list of records (- id: …)")]
     records: list[Record] = []
     problems: list[Problem] = []
-    for position, item in enumerate(data, start=1):
+    for position, (item, node) in enumerate(zip(data, root.value, strict=True), start=1):
         if not isinstance(item, Record):
-            problems.append(Problem(file, 0, None, f"item {position} is not a mapping of fields"))
+            message = f"item {position} is not a mapping of fields"
+            problems.append(Problem(file, node.start_mark.line + 1, None, message))
             continue
         item.file = file
         records.append(item)
     return records, problems
+
+
+def read_records(path: Path, file: str) -> tuple[list[Record], list[Problem]]:
+    """Read and parse one YAML file; unreadable or undecodable files are problems too."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [], [Problem(file, 0, None, f"the file cannot be read: {error.strerror or error}")]
+    text, problem = decode_text(data, file)
+    if text is None:
+        return [], [problem] if problem else []
+    return parse_yaml_records(text, file)
 
 
 def fact_files(root: Path) -> list[Path]:
@@ -142,12 +236,12 @@ def read_knowledge(root: Path) -> RawKnowledge:
         if not path.is_file():
             raw.problems.append(Problem(name, 0, None, "the file is missing"))
             continue
-        records, problems = parse_yaml_records(path.read_text(encoding="utf-8"), name)
+        records, problems = read_records(path, name)
         bucket.extend(records)
         raw.problems.extend(problems)
     for path in fact_files(root):
         name = str(path.relative_to(root))
-        records, problems = parse_yaml_records(path.read_text(encoding="utf-8"), name)
+        records, problems = read_records(path, name)
         raw.facts.extend(records)
         raw.problems.extend(problems)
     return raw

@@ -23,13 +23,15 @@ _TYPOGRAPHIC = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 control characters (Unicode category Cc) except tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def plain(text: str) -> str:
     """NFKC text with plain quotes and dashes and single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
+    # Marks are mapped before NFKC too: NFKC turns a double prime into two single ones.
+    text = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHIC)).translate(_TYPOGRAPHIC)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -39,7 +41,7 @@ def quote_key(text: str) -> str:
 
 
 def has_control_characters(text: str) -> bool:
-    """Whether text holds control characters other than tab and newlines."""
+    """Whether text holds control characters (C0 or C1) other than tab and line breaks."""
     return bool(_CONTROL.search(text))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+import reprlib
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,7 +21,7 @@ from bot.models import (
     PartnershipStatus,
     Source,
 )
-from bot.text import fold, has_control_characters, quote_key
+from bot.text import compact, has_control_characters, quote_key
 
 if TYPE_CHECKING:
     from bot.loader import RawKnowledge
@@ -95,42 +96,88 @@ CITATION_FIELDS = {"source": True, "quote": True}
 _LIST_FIELDS = {"aliases", "devices", "phrasings", "brands", "citations"}
 
 
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = 60
+_SHOW.maxother = 60
+
+
+def _show(value: object) -> str:
+    """A short repr for messages: aliased or huge YAML values must not flood a report."""
+    return _SHOW.repr(value)
+
+
 def _type_name(value: object) -> str:
     if isinstance(value, bool):
         return f"a yes/no value ({str(value).lower()})"
     if isinstance(value, dt.date):
-        return "a date"
+        return f"a date ({value.isoformat()})"
     if value is None:
         return "nothing"
-    return {int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
-        type(value), type(value).__name__
+    if isinstance(value, int | float):
+        return f"a number ({_show(value)})"
+    return {list: "a list", dict: "a mapping"}.get(
+        type(value), "a mapping" if isinstance(value, Mapping) else type(value).__name__
     )
 
 
+def _wrong_type(what: str, value: object, expected: str = "text") -> str:
+    """The message for a value of the wrong type, with a hint where YAML converted plain text."""
+    hint = " (put it in quotes)" if isinstance(value, bool | int | float | dt.date) else ""
+    return f"{what} must be {expected}, not {_type_name(value)}{hint}"
+
+
+def _line(record: Mapping[str, Any]) -> int:
+    return int(getattr(record, "line", 0))
+
+
+def _record_id(record: Mapping[str, Any]) -> str | None:
+    value = record.get("id")
+    return value if isinstance(value, str) else None
+
+
 class _Checker:
-    """Collects problems while records are turned into models."""
+    """Collects problems while records are turned into models.
+
+    Nested mappings (a citation, a device) are checked with their `parent` record: the problem
+    gets the nested mapping's line, and the file and id of the record that holds it.
+    """
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, record: Mapping[str, Any], key: str | None, message: str) -> None:
-        file = getattr(record, "file", "")
+    def add(
+        self,
+        record: Mapping[str, Any],
+        key: str | None,
+        message: str,
+        *,
+        parent: Mapping[str, Any] | None = None,
+    ) -> None:
+        owner = record if parent is None else parent
+        file = getattr(record, "file", "") or getattr(owner, "file", "")
         line = record.line_of(key) if key and hasattr(record, "line_of") else _line(record)
-        record_id = record.get("id") if isinstance(record.get("id"), str) else None
-        self.problems.append(Problem(file, line, record_id, message))
+        self.problems.append(Problem(file, line or _line(owner), _record_id(owner), message))
 
-    def keys(self, record: Mapping[str, Any], spec: Mapping[str, bool], kind: str) -> bool:
+    def keys(
+        self,
+        record: Mapping[str, Any],
+        spec: Mapping[str, bool],
+        kind: str,
+        *,
+        parent: Mapping[str, Any] | None = None,
+    ) -> bool:
         """Unknown, duplicate and missing keys; False when a required key is missing."""
         for key in getattr(record, "duplicate_keys", []):
-            self.add(record, key, f"the key '{key}' is given twice")
+            self.add(record, key, f"the key '{key}' is given twice", parent=parent)
         allowed = ", ".join(spec)
         for key in record:
             if key not in spec:
-                self.add(record, str(key), f"unknown key '{key}' in a {kind} (allowed: {allowed})")
+                message = f"unknown key {_show(key)} in a {kind} (allowed: {allowed})"
+                self.add(record, str(key), message, parent=parent)
         complete = True
         for key, required in spec.items():
             if required and key not in record:
-                self.add(record, None, f"missing key '{key}' in a {kind}")
+                self.add(record, None, f"missing key '{key}' in a {kind}", parent=parent)
                 complete = False
         return complete
 
@@ -141,47 +188,62 @@ class _Checker:
         *,
         max_length: int,
         required: bool = True,
-        context: Mapping[str, Any] | None = None,
+        parent: Mapping[str, Any] | None = None,
     ) -> str:
-        """A non-empty string field of at most `max_length` characters."""
-        value = record.get(key)
-        owner = context if context is not None else record
-        if value is None and not required:
+        """A string field of at most `max_length` characters, non-empty when required.
+
+        An absent key gives "" without a problem: `keys` reports missing required keys.
+        """
+        if key not in record:
+            return ""
+        value = record[key]
+        if value is None:
+            if required:
+                self.add(record, key, f"'{key}' is empty", parent=parent)
             return ""
         if not isinstance(value, str):
-            hint = " (put it in quotes)" if isinstance(value, bool | int | float | dt.date) else ""
-            self.add(owner, key, f"'{key}' must be text, not {_type_name(value)}{hint}")
+            self.add(record, key, _wrong_type(f"'{key}'", value), parent=parent)
             return ""
         stripped = value.strip()
         if required and not stripped:
-            self.add(owner, key, f"'{key}' is empty")
+            self.add(record, key, f"'{key}' is empty", parent=parent)
         if len(stripped) > max_length:
-            self.add(
-                owner,
-                key,
-                f"'{key}' is {len(stripped)} characters; at most {max_length} fit in Discord",
-            )
+            message = f"'{key}' is {len(stripped)} characters; at most {max_length} fit in Discord"
+            self.add(record, key, message, parent=parent)
         if has_control_characters(stripped):
-            self.add(owner, key, f"'{key}' contains control characters")
+            self.add(record, key, f"'{key}' contains control characters", parent=parent)
         return stripped
 
-    def text_list(self, record: Mapping[str, Any], key: str, *, max_length: int) -> tuple[str, ...]:
+    def text_list(
+        self,
+        record: Mapping[str, Any],
+        key: str,
+        *,
+        max_length: int,
+        parent: Mapping[str, Any] | None = None,
+    ) -> tuple[str, ...]:
         """A list of non-empty strings."""
         value = record.get(key)
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.add(record, key, f"'{key}' must be a list of texts, not {_type_name(value)}")
+            self.add(record, key, _wrong_type(f"'{key}'", value, "a list of texts"), parent=parent)
             return ()
         items: list[str] = []
         for position, item in enumerate(value, start=1):
-            if not isinstance(item, str) or not item.strip():
-                self.add(record, key, f"'{key}' item {position} must be non-empty text")
+            if not isinstance(item, str):
+                message = _wrong_type(f"'{key}' item {position}", item)
+                self.add(record, key, message, parent=parent)
+                continue
+            if not item.strip():
+                self.add(record, key, f"'{key}' item {position} is empty", parent=parent)
                 continue
             if len(item.strip()) > max_length:
-                self.add(record, key, f"'{key}' item {position} is over {max_length} characters")
+                message = f"'{key}' item {position} is over {max_length} characters"
+                self.add(record, key, message, parent=parent)
             if has_control_characters(item):
-                self.add(record, key, f"'{key}' item {position} contains control characters")
+                message = f"'{key}' item {position} contains control characters"
+                self.add(record, key, message, parent=parent)
             items.append(item.strip())
         return tuple(items)
 
@@ -191,7 +253,7 @@ class _Checker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.add(record, key, f"'{key}' must be a list, not {_type_name(value)}")
+            self.add(record, key, _wrong_type(f"'{key}'", value, "a list"))
             return []
         items = []
         for position, item in enumerate(value, start=1):
@@ -202,16 +264,18 @@ class _Checker:
         return items
 
     def identifier(self, record: Mapping[str, Any], seen: dict[str, Mapping[str, Any]]) -> str:
-        """A well-formed id, unique among records of its kind."""
-        value = record.get("id")
+        """A well-formed id, unique among records of its kind ("" when absent or invalid)."""
+        if "id" not in record:
+            return ""
+        value = record["id"]
         if not isinstance(value, str):
-            self.add(record, "id", f"'id' must be text, not {_type_name(value)}")
+            self.add(record, "id", _wrong_type("'id'", value))
             return ""
         if not ID_PATTERN.fullmatch(value):
             self.add(
                 record,
                 "id",
-                f"id '{value}' must be 1-63 lower-case letters, digits or '-', "
+                f"id {_show(value)} must be 1-63 lower-case letters, digits or '-', "
                 "starting with a letter or digit",
             )
             return ""
@@ -227,15 +291,12 @@ class _Checker:
         return value
 
 
-def _line(record: Mapping[str, Any]) -> int:
-    return int(getattr(record, "line", 0))
-
-
 class _SourceIndex:
     """Source texts in the normalised form quotes are looked up in."""
 
-    def __init__(self, sources: Mapping[str, Source]) -> None:
+    def __init__(self, sources: Mapping[str, Source], invalid: Set[str] = frozenset()) -> None:
         self.sources = sources
+        self.invalid = invalid
         self._keys = {sid: quote_key(source.text) for sid, source in sources.items()}
 
     def contains(self, source_id: str, quote: str) -> bool:
@@ -246,36 +307,34 @@ def _citations(
     check: _Checker, record: Mapping[str, Any], sources: _SourceIndex
 ) -> tuple[Citation, ...]:
     items = check.record_list(record, "citations")
-    if "citations" in record and not items:
+    if isinstance(record.get("citations"), list) and not record["citations"]:
         check.add(record, "citations", "at least one citation is needed")
     citations: list[Citation] = []
     for item in items:
-        if not check.keys(item, CITATION_FIELDS, "citation"):
-            continue
-        source_id = check.text(item, "source", max_length=63, context=record)
-        quote = check.text(item, "quote", max_length=limits.QUOTE_MAX, context=record)
+        check.keys(item, CITATION_FIELDS, "citation", parent=record)
+        source_id = check.text(item, "source", max_length=63, parent=record)
+        quote = check.text(item, "quote", max_length=limits.QUOTE_MAX, parent=record)
         if not source_id or not quote:
             continue
+        if source_id in sources.invalid:
+            continue  # the source's own problems are reported where it is defined
         if source_id not in sources.sources:
-            check.add(record, "citations", f"citation names unknown source '{source_id}'")
+            message = f"citation names unknown source '{source_id}'"
+            check.add(item, "source", message, parent=record)
             continue
         if not sources.contains(source_id, quote):
-            check.add(
-                record,
-                "citations",
-                f"quote not found word for word in source '{source_id}': {quote[:80]!r}",
-            )
+            message = f"quote not found word for word in source '{source_id}': {quote[:80]!r}"
+            check.add(item, "quote", message, parent=record)
             continue
         citations.append(Citation(source_id=source_id, quote=quote))
     return tuple(citations)
 
 
-def _build_sources(check: _Checker, raw: RawKnowledge) -> dict[str, Source]:
+def _build_sources(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dict[str, Source]:
     seen: dict[str, Mapping[str, Any]] = {}
     sources: dict[str, Source] = {}
     for record in raw.sources:
-        if not check.keys(record, SOURCE_FIELDS, "source"):
-            continue
+        check.keys(record, SOURCE_FIELDS, "source")
         source_id = check.identifier(record, seen)
         title = check.text(record, "title", max_length=limits.EMBED_TITLE_MAX)
         url = check.text(record, "url", max_length=512, required=False)
@@ -283,21 +342,27 @@ def _build_sources(check: _Checker, raw: RawKnowledge) -> dict[str, Source]:
             check.add(record, "url", "'url' must start with https:// or be empty")
         date = _date(check, record)
         file = check.text(record, "file", max_length=200)
-        text = raw.read_source_text(file) if file else None
-        if file and text is None:
-            check.add(record, "file", f"source text '{file}' is missing or not under sources/")
+        text = None
+        if file and not has_control_characters(file):
+            text, reason = raw.source_text(file)
+            if text is None:
+                check.add(record, "file", reason)
         if source_id and title and date and text is not None:
             sources[source_id] = Source(source_id, title, date, url, file, text)
+        elif source_id:
+            invalid.add(source_id)
     return sources
 
 
 def _date(check: _Checker, record: Mapping[str, Any]) -> dt.date | None:
-    value = record.get("date")
+    if "date" not in record:
+        return None
+    value = record["date"]
     if isinstance(value, dt.date):
         check.add(record, "date", "'date' must be quoted text such as \"2022-05-23\"")
         return None
     if not isinstance(value, str) or not _DATE_PATTERN.fullmatch(value):
-        check.add(record, "date", f"'date' must be a date written YYYY-MM-DD, not {value!r}")
+        check.add(record, "date", f"'date' must be a date written YYYY-MM-DD, not {_show(value)}")
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -307,50 +372,50 @@ def _date(check: _Checker, record: Mapping[str, Any]) -> dt.date | None:
 
 
 def _enum(check: _Checker, record: Mapping[str, Any], key: str, enum: type[_E]) -> _E | None:
-    value = record.get(key)
+    if key not in record:
+        return None
+    value = record[key]
     choices = ", ".join(member.value for member in enum)
     if isinstance(value, str) and value in {member.value for member in enum}:
         return enum(value)
-    check.add(record, key, f"'{key}' must be one of {choices}, not {value!r}")
+    check.add(record, key, f"'{key}' must be one of {choices}, not {_show(value)}")
     return None
 
 
-def _build_brands(check: _Checker, raw: RawKnowledge) -> dict[str, Brand]:
+def _build_brands(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dict[str, Brand]:
     seen: dict[str, Mapping[str, Any]] = {}
     brands: dict[str, Brand] = {}
-    name_owner: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    # Names are looked up without case or separators ("One Plus" is "oneplus"): so are clashes.
+    name_owner: dict[str, str] = {}
     for record in raw.brands:
-        if not check.keys(record, BRAND_FIELDS, "brand"):
-            continue
+        check.keys(record, BRAND_FIELDS, "brand")
         brand_id = check.identifier(record, seen)
         name = check.text(record, "name", max_length=limits.CHOICE_MAX)
         kind = _enum(check, record, "kind", BrandKind)
         country = check.text(record, "country", max_length=60, required=False) or None
         aliases = check.text_list(record, "aliases", max_length=limits.CHOICE_MAX)
         devices = _devices(check, record)
-        for label in (name, *aliases):
-            key = fold(label)
-            if not key:
+        labels = [("name", name)] + [("aliases", alias) for alias in aliases]
+        for key, label in labels:
+            folded = compact(label)
+            if not folded:
                 continue
-            owner = name_owner.get(key)
-            if owner and owner[0] != brand_id:
-                check.add(
-                    record, "aliases", f"name or alias '{label}' is also used by brand '{owner[0]}'"
-                )
-            elif not owner:
-                name_owner[key] = (brand_id, record)
+            owner = name_owner.setdefault(folded, brand_id)
+            if owner != brand_id:
+                check.add(record, key, f"name or alias '{label}' is also used by brand '{owner}'")
         if brand_id and name and kind:
             brands[brand_id] = Brand(brand_id, name, kind, country, aliases, devices)
+        elif brand_id:
+            invalid.add(brand_id)
     return brands
 
 
 def _devices(check: _Checker, record: Mapping[str, Any]) -> tuple[Device, ...]:
     devices = []
     for item in check.record_list(record, "devices"):
-        if not check.keys(item, DEVICE_FIELDS, "device"):
-            continue
-        name = check.text(item, "name", max_length=limits.CHOICE_MAX, context=record)
-        aliases = check.text_list(item, "aliases", max_length=limits.CHOICE_MAX)
+        check.keys(item, DEVICE_FIELDS, "device", parent=record)
+        name = check.text(item, "name", max_length=limits.CHOICE_MAX, parent=record)
+        aliases = check.text_list(item, "aliases", max_length=limits.CHOICE_MAX, parent=record)
         if name:
             devices.append(Device(name, aliases))
     return tuple(devices)
@@ -360,16 +425,19 @@ def _brand_ref(
     check: _Checker,
     record: Mapping[str, Any],
     key: str,
-    brands: Mapping[str, Brand],
+    brands: _BrandIndex,
     kind: BrandKind,
 ) -> str:
-    value = record.get(key)
-    if not isinstance(value, str):
-        check.add(record, key, f"'{key}' must be a brand id, not {_type_name(value)}")
+    if key not in record:
         return ""
-    brand = brands.get(value)
+    value = record[key]
+    if not isinstance(value, str):
+        check.add(record, key, _wrong_type(f"'{key}'", value, "a brand id"))
+        return ""
+    brand = brands.brands.get(value)
     if brand is None:
-        check.add(record, key, f"'{key}' names unknown brand '{value}'")
+        if value not in brands.invalid:
+            check.add(record, key, f"'{key}' names unknown brand {_show(value)}")
         return ""
     if brand.kind is not kind:
         check.add(
@@ -379,15 +447,22 @@ def _brand_ref(
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class _BrandIndex:
+    """Valid brands by id, and the ids of brands defined with problems (not unknown)."""
+
+    brands: Mapping[str, Brand]
+    invalid: Set[str] = frozenset()
+
+
 def _build_partnerships(
-    check: _Checker, raw: RawKnowledge, brands: Mapping[str, Brand], sources: _SourceIndex
+    check: _Checker, raw: RawKnowledge, brands: _BrandIndex, sources: _SourceIndex
 ) -> dict[str, Partnership]:
     seen: dict[str, Mapping[str, Any]] = {}
     pairs: dict[tuple[str, str], str] = {}
     partnerships: dict[str, Partnership] = {}
     for record in raw.partnerships:
-        if not check.keys(record, PARTNERSHIP_FIELDS, "partnership"):
-            continue
+        check.keys(record, PARTNERSHIP_FIELDS, "partnership")
         partnership_id = check.identifier(record, seen)
         phone = _brand_ref(check, record, "phone_maker", brands, BrandKind.PHONE_MAKER)
         camera = _brand_ref(check, record, "camera_maker", brands, BrandKind.CAMERA_MAKER)
@@ -419,31 +494,33 @@ def build_fact(
 ) -> tuple[Fact | None, list[Problem]]:
     """Validate one fact record against known brands and sources."""
     check = _Checker()
-    fact = _build_fact(check, record, brands, _SourceIndex(sources), {} if seen is None else seen)
+    fact = _build_fact(
+        check, record, _BrandIndex(brands), _SourceIndex(sources), {} if seen is None else seen
+    )
     return fact, check.problems
 
 
 def _build_fact(
     check: _Checker,
     record: Mapping[str, Any],
-    brands: Mapping[str, Brand],
+    brands: _BrandIndex,
     sources: _SourceIndex,
     seen: dict[str, Mapping[str, Any]],
 ) -> Fact | None:
-    if not check.keys(record, FACT_FIELDS, "fact"):
-        return None
+    complete = check.keys(record, FACT_FIELDS, "fact")
     fact_id = check.identifier(record, seen)
     question = check.text(record, "question", max_length=limits.CHOICE_MAX)
     phrasings = check.text_list(record, "phrasings", max_length=limits.PHRASING_MAX)
     answer = check.text(record, "answer", max_length=limits.ANSWER_MAX)
     brand_ids = check.text_list(record, "brands", max_length=63)
+    known = True
     for brand_id in brand_ids:
-        if brand_id not in brands:
-            check.add(record, "brands", f"'brands' names unknown brand '{brand_id}'")
+        if brand_id not in brands.brands:
+            known = False
+            if brand_id not in brands.invalid:
+                check.add(record, "brands", f"'brands' names unknown brand {_show(brand_id)}")
     citations = _citations(check, record, sources)
-    if not (fact_id and question and answer and citations):
-        return None
-    if any(brand_id not in brands for brand_id in brand_ids):
+    if not (complete and known and fact_id and question and answer and citations):
         return None
     return Fact(fact_id, question, answer, citations, phrasings, brand_ids)
 
@@ -452,9 +529,11 @@ def build_fact_base(raw: RawKnowledge) -> tuple[FactBase | None, list[Problem]]:
     """Turn raw records into a FactBase; the base is None when there is any problem."""
     check = _Checker()
     check.problems.extend(raw.problems)
-    sources = _build_sources(check, raw)
-    brands = _build_brands(check, raw)
-    index = _SourceIndex(sources)
+    invalid_sources: set[str] = set()
+    invalid_brands: set[str] = set()
+    sources = _build_sources(check, raw, invalid_sources)
+    brands = _BrandIndex(_build_brands(check, raw, invalid_brands), invalid_brands)
+    index = _SourceIndex(sources, invalid_sources)
     partnerships = _build_partnerships(check, raw, brands, index)
     seen: dict[str, Mapping[str, Any]] = {}
     facts = [
@@ -466,7 +545,7 @@ def build_fact_base(raw: RawKnowledge) -> tuple[FactBase | None, list[Problem]]:
         return None, check.problems
     base = FactBase(
         sources=sources,
-        brands=brands,
+        brands=dict(brands.brands),
         partnerships=partnerships,
         facts={fact.id: fact for fact in facts},
     )

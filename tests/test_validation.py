@@ -1,0 +1,581 @@
+"""Validation: every problem kind of issue #2, each with its file, line and record id."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import limits
+from bot.loader import check_knowledge, load_fact_base
+from bot.validation import KnowledgeError, Problem
+from tests.conftest import KNOWLEDGE
+
+# Two small fact files replace the shipped ones, so line numbers here do not move when the
+# shipped facts are edited; sources, brands and partnerships are the shipped files.
+FACTS_A = """\
+- id: leica-country
+  question: Where is Leica from?
+  phrasings:
+  - Is Leica a German company?
+  answer: Leica is a German camera maker.
+  brands:
+  - leica
+  citations:
+  - source: article-2022-05-23
+    quote: Leica, the German camera manufacturer
+  - source: article-2022-05-23
+    quote: German camera-maker Leica
+"""
+FACTS_B = """\
+- id: hasselblad-country
+  question: Where is Hasselblad from?
+  answer: Hasselblad is a Swedish brand.
+  brands:
+  - hasselblad
+  citations:
+  - source: article-2022-05-23
+    quote: Swedish brand Hassleblad
+- id: xiaomi-teaser
+  question: What did Xiaomi's announcement say?
+  answer: 'Xiaomi said: "Look forward to a new era of mobile photography in July!"'
+  brands:
+  - xiaomi
+  citations:
+  - source: article-2022-05-23
+    quote: “Look forward to a new era of mobile photography in July!" the company said
+"""
+A = "facts/a.yaml"
+B = "facts/b.yaml"
+
+
+@pytest.fixture
+def kdir(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root, ignore=shutil.ignore_patterns("README.md"))
+    for path in (root / "facts").glob("*.yaml"):
+        path.unlink()
+    (root / A).write_text(FACTS_A, encoding="utf-8")
+    (root / B).write_text(FACTS_B, encoding="utf-8")
+    return root
+
+
+def replace(root: Path, file: str, old: str, new: str) -> None:
+    """Replace the one occurrence of `old` in a knowledge file."""
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {file}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(root: Path, file: str, needle: str) -> int:
+    """The line number of the first line of a file holding `needle`."""
+    lines = (root / file).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if needle in line)
+
+
+def problems_of(root: Path) -> list[Problem]:
+    base, problems = check_knowledge(root)
+    assert (base is None) == bool(problems)
+    return problems
+
+
+def only_problem(root: Path) -> Problem:
+    problems = problems_of(root)
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def assert_problem(
+    problem: Problem, file: str, line: int, record: str | None, *fragments: str
+) -> None:
+    assert (problem.file, problem.line, problem.record) == (file, line, record), str(problem)
+    for fragment in fragments:
+        assert fragment in problem.message, problem.message
+
+
+def test_the_fixture_is_valid(kdir: Path) -> None:
+    base = load_fact_base(kdir)
+    assert set(base.facts) == {"leica-country", "hasselblad-country", "xiaomi-teaser"}
+
+
+# Keys
+
+
+def test_unknown_key(kdir: Path) -> None:
+    replace(kdir, A, "  answer: Leica is", "  colour: red\n  answer: Leica is")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 5, "leica-country", "unknown key 'colour'", "allowed: id,")
+
+
+def test_unknown_key_in_a_citation_names_the_fact_that_holds_it(kdir: Path) -> None:
+    replace(
+        kdir, A, "    quote: German camera-maker", "    page: 3\n    quote: German camera-maker"
+    )
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 12, "leica-country", "unknown key 'page' in a citation")
+
+
+def test_unknown_key_in_a_device_names_the_brand(kdir: Path) -> None:
+    replace(
+        kdir, "brands.yaml", "  - name: Xiaomi 12 Pro\n", "  - name: Xiaomi 12 Pro\n    year: 1\n"
+    )
+    problem = only_problem(kdir)
+    line = line_of(kdir, "brands.yaml", "year: 1")
+    assert_problem(problem, "brands.yaml", line, "xiaomi", "unknown key 'year' in a device")
+
+
+def test_a_key_given_twice(kdir: Path) -> None:
+    replace(kdir, A, "  answer: Leica is", "  answer: Twice.\n  answer: Leica is")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 6, "leica-country", "the key 'answer' is given twice")
+
+
+def test_missing_key(kdir: Path) -> None:
+    replace(kdir, A, "  answer: Leica is a German camera maker.\n", "")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 1, "leica-country", "missing key 'answer' in a fact")
+
+
+def test_missing_key_in_a_citation(kdir: Path) -> None:
+    replace(kdir, A, "    quote: German camera-maker Leica\n", "")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 11, "leica-country", "missing key 'quote' in a citation")
+
+
+def test_missing_and_other_problems_of_one_record_are_all_reported(kdir: Path) -> None:
+    replace(kdir, A, "  answer: Leica is a German camera maker.\n", "")
+    replace(kdir, A, "quote: German camera-maker Leica", "quote: Italian camera-maker Leica")
+    messages = [p.message for p in problems_of(kdir)]
+    assert len(messages) == 2
+    assert "missing key 'answer'" in messages[0]
+    assert "quote not found" in messages[1]
+
+
+# Types: YAML turns plain text into other things
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ("question: Where is Leica from?", "question: no", "a yes/no value (false)"),
+        ("question: Where is Leica from?", "question: yes", "a yes/no value (true)"),
+        ("question: Where is Leica from?", "question: 0123", "a number (83)"),
+        ("question: Where is Leica from?", "question: 2022-05-23", "a date (2022-05-23)"),
+        ("question: Where is Leica from?", "question: 1.5", "a number (1.5)"),
+        ("answer: Leica is a German camera maker.", "answer: [a, b]", "a list"),
+        ("answer: Leica is a German camera maker.", "answer: {a: b}", "a mapping"),
+    ],
+)
+def test_wrong_type_is_reported_where_it_stands(
+    kdir: Path, old: str, new: str, fragment: str
+) -> None:
+    replace(kdir, A, old, new)
+    key = new.split(":")[0]
+    problem = only_problem(kdir)
+    assert_problem(problem, A, line_of(kdir, A, new), "leica-country", f"'{key}' must be text")
+    assert fragment in problem.message
+    if "yes/no" in fragment or "number" in fragment or "date" in fragment:
+        assert "(put it in quotes)" in problem.message
+
+
+def test_a_number_in_a_list_of_texts(kdir: Path) -> None:
+    replace(kdir, A, "  - Is Leica a German company?", "  - 0123")
+    problem = only_problem(kdir)
+    assert_problem(
+        problem, A, 3, "leica-country", "'phrasings' item 1 must be text, not a number (83)"
+    )
+
+
+def test_an_id_that_yaml_read_as_a_number(kdir: Path) -> None:
+    replace(kdir, A, "- id: leica-country", "- id: 0123")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 1, None, "'id' must be text, not a number (83)", "quotes")
+
+
+def test_an_unquoted_source_date_is_one_problem_not_a_cascade(kdir: Path) -> None:
+    replace(kdir, "sources.yaml", 'date: "2022-05-23"', "date: 2022-05-23")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "sources.yaml", "date:")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", "must be quoted text")
+
+
+@pytest.mark.parametrize(
+    ("date", "fragment"), [('"2022-02-30"', "not a real date"), ('"23 May"', "YYYY-MM-DD")]
+)
+def test_a_bad_source_date(kdir: Path, date: str, fragment: str) -> None:
+    replace(kdir, "sources.yaml", 'date: "2022-05-23"', f"date: {date}")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "sources.yaml", "date:")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", fragment)
+
+
+def test_a_bad_enum_value(kdir: Path) -> None:
+    replace(kdir, "partnerships.yaml", "status: ended", "status: over")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "partnerships.yaml", "status: over")
+    assert_problem(
+        problem, "partnerships.yaml", line, "huawei-leica", "one of announced, active, ended"
+    )
+
+
+# Ids and references
+
+
+def test_duplicate_id_across_files(kdir: Path) -> None:
+    replace(kdir, B, "- id: hasselblad-country", "- id: leica-country")
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 1, "leica-country", "duplicate id 'leica-country'", f"{A}:1")
+
+
+def test_duplicate_id_within_a_file(kdir: Path) -> None:
+    replace(kdir, B, "- id: xiaomi-teaser", "- id: hasselblad-country")
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 9, "hasselblad-country", "duplicate id", f"{B}:1")
+
+
+def test_a_malformed_id(kdir: Path) -> None:
+    replace(kdir, A, "- id: leica-country", "- id: Leica Country")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 1, "Leica Country", "lower-case letters")
+
+
+def test_unknown_brand_in_a_fact(kdir: Path) -> None:
+    replace(kdir, A, "  - leica\n", "  - leica\n  - nikon\n")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 6, "leica-country", "unknown brand 'nikon'")
+
+
+def test_unknown_brand_in_a_partnership(kdir: Path) -> None:
+    replace(kdir, "partnerships.yaml", "camera_maker: zeiss", "camera_maker: nikon")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "partnerships.yaml", "camera_maker: nikon")
+    assert_problem(problem, "partnerships.yaml", line, "vivo-zeiss", "unknown brand 'nikon'")
+
+
+def test_a_phone_maker_given_as_camera_maker(kdir: Path) -> None:
+    replace(kdir, "partnerships.yaml", "camera_maker: zeiss", "camera_maker: xiaomi")
+    problem = only_problem(kdir)
+    assert_problem(problem, "partnerships.yaml", problem.line, "vivo-zeiss", "camera maker")
+    assert problem.line == line_of(kdir, "partnerships.yaml", "camera_maker: xiaomi")
+
+
+def test_a_brand_with_a_problem_is_not_also_unknown_everywhere(kdir: Path) -> None:
+    replace(kdir, "brands.yaml", "  name: Hasselblad\n", "")
+    problem = only_problem(kdir)
+    assert_problem(problem, "brands.yaml", problem.line, "hasselblad", "missing key 'name'")
+
+
+def test_unknown_source_in_a_citation(kdir: Path) -> None:
+    replace(
+        kdir,
+        B,
+        "  - source: article-2022-05-23\n    quote: Swedish",
+        "  - source: blog\n    quote: Swedish",
+    )
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 7, "hasselblad-country", "unknown source 'blog'")
+
+
+# Quotes
+
+
+def test_a_quote_not_in_its_source(kdir: Path) -> None:
+    replace(kdir, A, "quote: German camera-maker Leica", "quote: German camera maker Leica")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 12, "leica-country", "quote not found word for word")
+    assert "'German camera maker Leica'" in problem.message
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "leica, the German camera manufacturer",  # case is kept
+        "Swedish brand Hasselblad",  # the source's typo is the quote
+        "Leica, the German camera manufacturer was earlier in partnership with Xiaomi",
+    ],
+)
+def test_quotes_are_verbatim(kdir: Path, quote: str) -> None:
+    replace(kdir, A, "quote: Leica, the German camera manufacturer", f"quote: {quote}")
+    assert "quote not found" in only_problem(kdir).message
+
+
+def test_quotes_match_across_white_space_and_typographic_marks(kdir: Path) -> None:
+    # The source has “…" and a paragraph break; the quote has "…" and a folded line.
+    replace(kdir, B, "quote: “Look forward", "quote: '\"Look forward")
+    replace(
+        kdir,
+        B,
+        'in July!" the company said\n',
+        'in July!" the company said in\n'
+        "      its announcement.   The partnership between Leica'\n",
+    )
+    assert problems_of(kdir) == []
+
+
+def test_a_quote_too_long_for_an_embed_field(kdir: Path) -> None:
+    article = (kdir / "sources" / "article-2022-05-23.txt").read_text(encoding="utf-8")
+    body = " ".join(article.split("2022-05-23", 1)[1].split())
+    long_quote = body[: limits.QUOTE_MAX + 5].strip()
+    assert len(long_quote) > limits.QUOTE_MAX
+    replace(kdir, A, "quote: German camera-maker Leica", f"quote: {json.dumps(long_quote)}")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 12, "leica-country", f"at most {limits.QUOTE_MAX}")
+
+
+# Brand names
+
+
+def test_an_alias_shared_by_two_brands(kdir: Path) -> None:
+    replace(kdir, "brands.yaml", "  - Carl Zeiss\n", "  - Carl Zeiss\n  - Leica\n")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "brands.yaml", "- Carl Zeiss") - 1
+    assert_problem(problem, "brands.yaml", line, "zeiss", "'Leica' is also used by brand 'leica'")
+
+
+def test_names_clash_regardless_of_case_and_separators(kdir: Path) -> None:
+    # The engine looks names up without case or separators, so "Hassel-Blad" is Hasselblad.
+    replace(kdir, "brands.yaml", "  name: Vivo\n", "  name: Vivo\n  aliases:\n  - Hassel-Blad\n")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "brands.yaml", "- Hassel-Blad") - 1
+    assert_problem(
+        problem, "brands.yaml", line, "vivo", "'Hassel-Blad' is also used by brand 'hasselblad'"
+    )
+
+
+def test_a_name_clash_is_reported_at_the_name(kdir: Path) -> None:
+    replace(kdir, "brands.yaml", "- id: vivo\n  name: Vivo\n", "- id: vivo\n  name: Hasselblad\n")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "brands.yaml", "- id: vivo") + 1
+    assert_problem(problem, "brands.yaml", line, "vivo", "also used by brand 'hasselblad'")
+
+
+def test_a_brand_name_too_long_for_a_choice(kdir: Path) -> None:
+    replace(kdir, "brands.yaml", "  name: Vivo\n", f"  name: {'V' * (limits.CHOICE_MAX + 1)}\n")
+    problem = only_problem(kdir)
+    assert_problem(problem, "brands.yaml", problem.line, "vivo", f"at most {limits.CHOICE_MAX}")
+
+
+# Texts: empty, too long for Discord, control characters
+
+
+@pytest.mark.parametrize("empty", ['""', "''", '"   "', "", "~"])
+def test_an_empty_answer(kdir: Path, empty: str) -> None:
+    replace(kdir, A, "answer: Leica is a German camera maker.", f"answer: {empty}".rstrip())
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 5, "leica-country", "'answer' is empty")
+
+
+def test_an_answer_must_fit_an_embed_description(kdir: Path) -> None:
+    replace(
+        kdir, A, "answer: Leica is a German camera maker.", f"answer: {'a' * limits.ANSWER_MAX}"
+    )
+    assert problems_of(kdir) == []
+    replace(kdir, A, "answer: a", "answer: aa")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 5, "leica-country", f"at most {limits.ANSWER_MAX} fit in Discord")
+    # The longest date prefix still fits.
+    prefix = "As reported on 30 September 2022, "
+    assert limits.ANSWER_MAX + len(prefix) <= limits.EMBED_DESCRIPTION_MAX
+
+
+def test_a_question_must_fit_an_autocomplete_choice(kdir: Path) -> None:
+    question = "Where is Leica from " + "x" * (limits.CHOICE_MAX - 21) + "?"
+    assert len(question) == limits.CHOICE_MAX
+    replace(kdir, A, "question: Where is Leica from?", f"question: {question}")
+    assert problems_of(kdir) == []
+    replace(kdir, A, "?\n  phrasings", "??\n  phrasings")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 2, "leica-country", "'question' is 101 characters; at most 100")
+
+
+@pytest.mark.parametrize(
+    "escaped", ["\\a", "\\0", "\\e", "\\x1b[31m", "\\x7f", "\\x9b", "\\u0085", "\\b"]
+)
+def test_control_characters_are_refused(kdir: Path, escaped: str) -> None:
+    replace(
+        kdir, A, "answer: Leica is a German camera maker.", f'answer: "Leica{escaped} is German."'
+    )
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 5, "leica-country", "'answer' contains control characters")
+
+
+def test_tabs_and_line_breaks_are_not_control_characters(kdir: Path) -> None:
+    replace(
+        kdir, A, "answer: Leica is a German camera maker.", 'answer: "Leica\\tis\\nGerman.\\r\\n"'
+    )
+    assert problems_of(kdir) == []
+
+
+def test_a_raw_control_character_is_a_yaml_error_with_its_line(kdir: Path) -> None:
+    replace(kdir, B, "answer: Hasselblad is", "answer: Hasselblad\x07 is")
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 3, None, "U+0007 is not allowed")
+
+
+# Files
+
+
+def test_yaml_syntax_error_names_file_and_line(kdir: Path) -> None:
+    replace(kdir, B, "  answer: Hasselblad is a Swedish brand.", "  answer: [Hasselblad is")
+    problem = only_problem(kdir)
+    assert problem.file == B
+    assert problem.line in {3, 4}  # where the parser noticed: the bracket or the next key
+    assert problem.message.startswith("YAML syntax error")
+    assert str(problem).startswith(f"{B}:{problem.line}: YAML syntax error")
+
+
+def test_a_bad_indentation_names_its_line(kdir: Path) -> None:
+    replace(kdir, A, "  answer: Leica is", " answer: Leica is")
+    problem = only_problem(kdir)
+    assert (problem.file, problem.line) == (A, 5)
+
+
+def test_problems_in_several_files_are_all_reported_at_once(kdir: Path) -> None:
+    replace(kdir, "sources.yaml", '  url: ""\n', '  url: ""\n  author: someone\n')
+    replace(kdir, "brands.yaml", "  - Carl Zeiss\n", "  - Carl Zeiss\n  - Hassleblad\n")
+    replace(
+        kdir,
+        "partnerships.yaml",
+        "status: active\n  summary: Vivo",
+        "status: maybe\n  summary: Vivo",
+    )
+    replace(kdir, A, "answer: Leica is a German camera maker.", 'answer: ""')
+    replace(kdir, B, "  answer: Hasselblad is a Swedish brand.", "  answer: [unclosed")
+    problems = problems_of(kdir)
+    files = [problem.file for problem in problems]
+    assert sorted(files) == sorted(["sources.yaml", "brands.yaml", "partnerships.yaml", A, B])
+    assert all(problem.line > 0 for problem in problems)
+    by_file = {problem.file: problem for problem in problems}
+    assert by_file["sources.yaml"].record == "article-2022-05-23"
+    assert by_file["brands.yaml"].record == "zeiss"
+    assert by_file["partnerships.yaml"].record == "vivo-zeiss"
+    assert by_file[A].record == "leica-country"
+    with pytest.raises(KnowledgeError) as raised:
+        load_fact_base(kdir)
+    assert raised.value.problems == problems
+    assert len(raised.value.report().splitlines()) == 5
+
+
+def test_a_missing_file(kdir: Path) -> None:
+    (kdir / "sources.yaml").unlink()
+    problems = problems_of(kdir)
+    assert problems[0] == Problem("sources.yaml", 0, None, "the file is missing")
+
+
+def test_a_missing_directory(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path / "nowhere")
+    assert len(problems) == 1
+    assert "does not exist" in problems[0].message
+
+
+def test_a_file_that_is_not_a_list(kdir: Path) -> None:
+    (kdir / A).write_text("id: leica-country\nquestion: Where?\n", encoding="utf-8")
+    assert_problem(only_problem(kdir), A, 1, None, "must be a YAML list of records")
+
+
+def test_an_item_that_is_not_a_mapping_has_its_line(kdir: Path) -> None:
+    (kdir / A).write_text(FACTS_A + "- just a question?\n", encoding="utf-8")
+    assert_problem(only_problem(kdir), A, 13, None, "item 2 is not a mapping")
+
+
+def test_an_empty_fact_file_is_fine(kdir: Path) -> None:
+    (kdir / A).write_text("# nothing yet\n", encoding="utf-8")
+    assert problems_of(kdir) == []
+
+
+def test_a_file_that_is_not_utf8(kdir: Path) -> None:
+    (kdir / A).write_bytes(FACTS_A.replace("German camera maker", "caf\xe9").encode("latin-1"))
+    assert_problem(only_problem(kdir), A, 5, None, "not UTF-8 text (byte 0xe9)")
+
+
+def test_a_byte_order_mark_is_accepted(kdir: Path) -> None:
+    (kdir / A).write_bytes(b"\xef\xbb\xbf" + FACTS_A.encode())
+    assert problems_of(kdir) == []
+
+
+def test_data_nested_too_deeply(kdir: Path) -> None:
+    deep = "[" * 600 + "]" * 600
+    replace(kdir, A, "answer: Leica is a German camera maker.", f"answer: {deep}")
+    assert_problem(only_problem(kdir), A, 5, None, "nested more than")
+
+
+# Security
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["../../etc/passwd", "/etc/passwd", "sources/../../sources.yaml", "../sources.yaml", "."],
+)
+def test_a_source_file_outside_sources_is_refused(kdir: Path, path: str) -> None:
+    replace(kdir, "sources.yaml", "file: sources/article-2022-05-23.txt", f"file: {path!r}")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "sources.yaml", "file:")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", "not inside sources/")
+
+
+def test_a_symlink_out_of_sources_is_refused(kdir: Path) -> None:
+    outside = kdir.parent / "secret.txt"
+    outside.write_text("Leica, the German camera manufacturer", encoding="utf-8")
+    (kdir / "sources" / "link.txt").symlink_to(outside)
+    replace(kdir, "sources.yaml", "file: sources/article-2022-05-23.txt", "file: sources/link.txt")
+    assert "not inside sources/" in only_problem(kdir).message
+
+
+def test_a_missing_source_text(kdir: Path) -> None:
+    replace(kdir, "sources.yaml", "file: sources/article-2022-05-23.txt", "file: sources/nope.txt")
+    line = line_of(kdir, "sources.yaml", "file:")
+    assert_problem(only_problem(kdir), "sources.yaml", line, "article-2022-05-23", "is missing")
+
+
+def test_a_source_file_name_with_a_nul_byte(kdir: Path) -> None:
+    replace(
+        kdir, "sources.yaml", "file: sources/article-2022-05-23.txt", 'file: "sources/a\\0.txt"'
+    )
+    problem = only_problem(kdir)
+    line = line_of(kdir, "sources.yaml", "file:")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", "control characters")
+
+
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        "!!python/object/apply:os.system ['touch {marker}']",
+        "!!python/object/new:os.system ['touch {marker}']",
+        "!!python/name:os.system",
+        "!!python/object:pathlib.Path {{}}",
+        "!!binary aGVsbG8=",
+    ],
+)
+def test_python_tags_are_refused_and_nothing_runs(kdir: Path, tagged: str) -> None:
+    marker = kdir.parent / "executed"
+    value = tagged.format(marker=marker)
+    replace(kdir, A, "answer: Leica is a German camera maker.", f"answer: {value}")
+    problem = only_problem(kdir)
+    assert not marker.exists()
+    assert problem.file == A
+    assert problem.line == 5
+    if "python" in tagged:
+        assert "YAML error" in problem.message
+        assert "python" in problem.message
+    else:  # !!binary is safe YAML, but bytes are not text
+        assert "'answer' must be text, not bytes" in problem.message
+
+
+def test_validate_command_lists_every_problem(
+    kdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    replace(kdir, A, "question: Where is Leica from?", "question: no")
+    replace(kdir, B, "- id: xiaomi-teaser", "- id: hasselblad-country")
+    assert main(["validate", str(kdir)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{A}:2 [leica-country]: 'question' must be text, not a yes/no value (false)"
+        " (put it in quotes)",
+        f"{B}:9 [hasselblad-country]: duplicate id 'hasselblad-country' (also at {B}:1)",
+    ]
+    assert "2 problem(s)" in err
