@@ -210,7 +210,7 @@ class _Checker:
         if len(stripped) > max_length:
             message = f"'{key}' is {len(stripped)} characters; at most {max_length} fit in Discord"
             self.add(record, key, message, parent=parent)
-        if has_control_characters(stripped):
+        if has_control_characters(value):
             self.add(record, key, f"'{key}' contains control characters", parent=parent)
         return stripped
 
@@ -507,6 +507,7 @@ def _build_fact(
     sources: _SourceIndex,
     seen: dict[str, Mapping[str, Any]],
 ) -> Fact | None:
+    problems_before = len(check.problems)
     complete = check.keys(record, FACT_FIELDS, "fact")
     fact_id = check.identifier(record, seen)
     question = check.text(record, "question", max_length=limits.CHOICE_MAX)
@@ -522,6 +523,8 @@ def _build_fact(
     citations = _citations(check, record, sources)
     if not (complete and known and fact_id and question and answer and citations):
         return None
+    if len(check.problems) > problems_before:
+        return None  # e.g. a text too long or with control characters: it was still read
     return Fact(fact_id, question, answer, citations, phrasings, brand_ids)
 
 
