@@ -202,11 +202,12 @@ class Engine:
             found = process.extract(
                 key, self._brand_names, scorer=fuzz.WRatio, score_cutoff=70, limit=6
             )
-            ranked = list(dict.fromkeys(brand for _, _, brand in found))
+            # rapidfuzz gives (value, score, key) for a mapping: the value is the brand id.
+            ranked = list(dict.fromkeys(brand for brand, _, _ in found))
             if found and found[0][1] >= 85 and len(ranked) == 1:
                 brand_id = ranked[0]
             elif found and found[0][1] >= 85 and found[0][1] - found[1][1] >= 10:
-                brand_id = found[0][2]
+                brand_id = found[0][0]
             else:
                 suggestions = tuple(self.base.brands[b] for b in ranked[:3])
                 return BrandLookup(name, None, suggestions=suggestions)
