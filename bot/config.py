@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,10 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     reload_seconds: float = 2.0
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.discord_token, Secret):
+            object.__setattr__(self, "discord_token", Secret(self.discord_token))
+
     @property
     def has_token(self) -> bool:
         """Whether a Discord token is configured."""
@@ -73,6 +78,8 @@ def _float(env: Mapping[str, str], name: str, default: float, *, minimum: float)
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+    if not math.isfinite(value):
+        raise SettingsError(f"{name} must be a finite number, not {raw!r}")
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {value}")
     return value
@@ -87,7 +94,7 @@ def _ids(env: Mapping[str, str], name: str) -> tuple[int, ...]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):
             raise SettingsError(f"{name} must be comma-separated ids, and {part!r} is not one")
         values.append(int(part))
     return tuple(values)
