@@ -13,6 +13,7 @@ from bot.answers import Engine
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import run_console
 from bot.loader import check_knowledge
+from bot.moderation_cli import add_moderation_commands
 from bot.textview import format_answer, format_brand, format_partnerships, format_sources
 from bot.validation import KnowledgeError
 
@@ -110,6 +111,23 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    """Register the slash commands with Discord: globally, or in one guild (instantly)."""
+    if not settings.has_token:
+        print("camerabot: sync needs DISCORD_TOKEN (see README.md)", file=sys.stderr)
+        return 2
+    from bot.app import SyncError, sync_once
+
+    engine = load_engine(_knowledge(args, settings))
+    try:
+        count = sync_once(settings, engine, args.guild)
+    except SyncError as error:
+        print(f"camerabot: {error}", file=sys.stderr)
+        return 1
+    print(f"synced {count} command(s) to {f'guild {args.guild}' if args.guild else 'all guilds'}")
+    return 0
+
+
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -137,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check the knowledge files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_validate)
+    add_moderation_commands(sub)
+    sync = sub.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, metavar="ID", help="only this guild (instant updates)")
+    sync.set_defaults(handler=cmd_sync)
     sub.choices["run"].set_defaults(handler=cmd_run)
     return parser
 

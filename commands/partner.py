@@ -1,0 +1,86 @@
+"""Brands and partnerships: /partner (with autocomplete), /partners and /sources."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext.commands import Cog
+
+from bot.limits import CHOICES_PER_AUTOCOMPLETE
+from commands import _render
+from commands._checks import question_cooldown
+
+if TYPE_CHECKING:
+    from bot.app import CamerabotBot
+
+log = logging.getLogger(__name__)
+
+BRAND_MAX = 100
+
+
+class Partner(Cog):
+    """Looks up brands, partnerships and the articles behind them."""
+
+    def __init__(self, bot: CamerabotBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="partner")
+    @question_cooldown()
+    async def partner(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        brand: app_commands.Range[str, 1, BRAND_MAX],
+    ) -> None:
+        """A brand's camera partnerships, current and ended, with devices, dates and quotes.
+
+        Args:
+            interaction: The slash command's interaction.
+            brand: A phone maker or camera maker, e.g. Leica or OnePlus (typos are fine).
+        """
+        engine = self.bot.engine
+        lookup = engine.find_brand(brand)
+        if lookup.brand is None:
+            await interaction.response.send_message(
+                _render.unknown_brand_text(lookup), ephemeral=True
+            )
+            return
+        await interaction.response.send_message(embed=_render.brand_embed(lookup, engine))
+
+    @partner.autocomplete("brand")
+    async def brand_autocomplete(
+        self, interaction: discord.Interaction[CamerabotBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Brand names and aliases close to what the user typed, best first."""
+        brands = self.bot.engine.brand_choices(current, CHOICES_PER_AUTOCOMPLETE)
+        return [
+            app_commands.Choice(name=_render.choice_text(b.name), value=_render.choice_text(b.name))
+            for b in brands[:CHOICES_PER_AUTOCOMPLETE]
+        ]
+
+    @app_commands.command(name="partners")
+    @question_cooldown()
+    async def partners(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Every phone maker and camera maker partnership on record, current and ended.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.send_message(embed=_render.partnerships_embed(self.bot.engine))
+
+    @app_commands.command(name="sources")
+    @question_cooldown()
+    async def sources(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """The articles the answers quote, with their dates.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.send_message(embed=_render.sources_embed(self.bot.engine))
+
+
+async def setup(bot: CamerabotBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Partner(bot))

@@ -1,0 +1,146 @@
+"""/ask end to end: answers with citations, abstentions with suggestion buttons, the gap log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import simcord
+from discord_checks import ScriptedEngine, callbacks_since, gap_lines, only_embed
+
+from bot.answers import Answer, Engine, Suggestion
+from commands import _render
+
+UNKNOWN = "What do penguins think of periscope lenses?"
+
+
+@pytest.fixture
+def suggestions(engine: Engine) -> tuple[Suggestion, ...]:
+    facts = list(engine.base.facts.values())[:3]
+    return tuple(Suggestion(f.id, f.question) for f in facts)
+
+
+@pytest.fixture
+def scripted(bot, engine: Engine, suggestions) -> ScriptedEngine:
+    """The bot's engine abstains on UNKNOWN, suggesting three real facts."""
+    scripted = ScriptedEngine(
+        engine, {UNKNOWN: Answer(UNKNOWN, False, None, 0.5, suggestions=suggestions)}
+    )
+    bot.engine = scripted
+    return scripted
+
+
+async def test_ask_answers_with_an_embed_and_its_citation(simcord_env, channel, alice, engine):
+    question = "Which Huawei phones used Leica cameras?"
+    expected = engine.ask(question)
+    assert expected.answered
+
+    result = await alice.slash(channel, "ask", question=question)
+
+    assert result.acknowledged
+    assert not result.ephemeral
+    embed = only_embed(result.response)
+    assert embed.title == expected.matched_question
+    assert embed.description == _render.shown(expected.answer)
+    count = len(expected.citations)
+    names = ["Source"] if count == 1 else [f"Source {n}" for n in range(1, count + 1)]
+    assert [f.name for f in embed.fields] == names
+    citation = expected.citations[0]
+    assert embed.fields[0].value.startswith("> " + _render.shown(citation.quote)[:40])
+    assert citation.date in embed.fields[0].value
+    assert embed.footer.text == f"{expected.fact_id} · confidence {expected.score:.0%}"
+    assert gap_lines(simcord_env.bot.settings) == []
+
+
+async def test_ask_abstains_privately_with_suggestion_buttons(
+    simcord_env, channel, alice, scripted, suggestions, settings
+):
+    result = await alice.slash(channel, "ask", question=UNKNOWN)
+
+    assert result.acknowledged
+    assert result.ephemeral
+    assert result.response.content.startswith("I don't know that from the fact base")
+    labels = [c["label"] for row in result.response.components for c in row["components"]]
+    assert labels == [_render.button_label(s.question) for s in suggestions]
+    [line] = gap_lines(settings)
+    record = json.loads(line)
+    assert record["question"] == UNKNOWN
+    assert record["user_id"] == alice.id
+    assert record["where"] == "slash"
+
+
+async def test_ask_abstains_without_buttons_when_nothing_is_close(
+    simcord_env, channel, alice, bot, engine, settings
+):
+    bot.engine = ScriptedEngine(engine, {UNKNOWN: Answer(UNKNOWN, False, None, 0.0)})
+    result = await alice.slash(channel, "ask", question=UNKNOWN)
+    assert result.acknowledged
+    assert result.ephemeral
+    assert result.response.content == _render.abstain_text(Answer(UNKNOWN, False, None, 0.0))
+    assert result.response.components == []
+    assert len(gap_lines(settings)) == 1
+
+
+async def test_pressing_a_suggestion_answers_it(
+    simcord_env, channel, alice, scripted, engine, suggestions
+):
+    shown = await alice.slash(channel, "ask", question=UNKNOWN)
+    chosen = suggestions[1]
+
+    pressed = await alice.click(shown.response, label=_render.button_label(chosen.question))
+
+    assert pressed.acknowledged
+    message = simcord_env.backend.get_message(channel.id, shown.response.id)
+    [embed] = message.embeds
+    expected = engine.answer_entry(UNKNOWN, chosen.fact_id)
+    assert embed["title"] == chosen.question
+    assert embed["description"] == _render.shown(expected.answer)
+    assert message.components == [], "the buttons are gone once answered"
+    assert message.content == ""
+
+
+async def test_only_the_asker_sees_the_private_suggestions(
+    simcord_env, channel, alice, bob, scripted, suggestions
+):
+    shown = await alice.slash(channel, "ask", question=UNKNOWN)
+    with pytest.raises(simcord.SetupError):
+        await bob.click(shown.response, label=_render.button_label(suggestions[0].question))
+
+
+async def test_a_suggestion_removed_by_a_reload_says_so(simcord_env, channel, alice, bot, engine):
+    gone = Suggestion("no-such-fact", "A fact removed since")
+    bot.engine = ScriptedEngine(
+        engine, {UNKNOWN: Answer(UNKNOWN, False, None, 0.5, suggestions=(gone,))}
+    )
+    shown = await alice.slash(channel, "ask", question=UNKNOWN)
+    pressed = await alice.click(shown.response, label=gone.question)
+    assert pressed.acknowledged
+    assert (
+        simcord_env.backend.get_message(channel.id, shown.response.id).content
+        == _render.ANSWER_GONE
+    )
+
+
+async def test_suggestion_buttons_expire(simcord_env, channel, alice, scripted):
+    shown = await alice.slash(channel, "ask", question=UNKNOWN)
+    assert shown.response.components
+    await simcord_env.advance_time(601)
+    assert simcord_env.backend.get_message(channel.id, shown.response.id).components == []
+
+
+async def test_the_engine_is_read_at_each_question(simcord_env, channel, alice, bot, engine):
+    question = "Which Huawei phones used Leica cameras?"
+    first = await alice.slash(channel, "ask", question=question)
+    assert only_embed(first.response).title == engine.ask(question).matched_question
+    bot.engine = ScriptedEngine(engine, {question: Answer(question, False, None, 0.0)})
+    second = await alice.slash(channel, "ask", question=question)
+    assert second.ephemeral
+    assert second.response.content.startswith("I don't know")
+
+
+async def test_every_ask_is_acknowledged_exactly_once(simcord_env, channel, alice, scripted):
+    mark = len(simcord_env.http_requests)
+    for question in ("Where is Leica from?", UNKNOWN, "Who does Vivo work with?"):
+        result = await alice.slash(channel, "ask", question=question)
+        assert result.acknowledged
+    assert len(callbacks_since(simcord_env, mark)) == 3

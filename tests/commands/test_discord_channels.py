@@ -1,0 +1,47 @@
+"""Auto-answer channels: plain questions answered when the bot is confident, silence otherwise."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from discord_checks import ScriptedEngine, gap_lines, use_settings
+
+from bot.answers import Answer
+from bot.app import bot_intents
+from bot.config import Settings
+
+QUESTION = "Which Huawei phones used Leica cameras?"
+UNKNOWN = "Do periscope lenses dream?"
+
+
+def replies_to(channel, message):
+    return [m for m in channel.history() if m.reference and m.reference.message_id == message.id]
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    # Auto-answer channels are on: the bot then needs (and asks for) message content.
+    return Settings(state_dir=tmp_path / "state", shard_count=1, answer_channel_ids=frozenset({1}))
+
+
+async def test_auto_answer_channels_answer_only_when_confident(
+    simcord_env, guild, channel, alice, bot, engine, settings
+):
+    assert bot_intents(settings).message_content
+    answers = guild.create_text_channel("answers")
+    use_settings(bot, answer_channel_ids=frozenset({answers.id}))
+    bot.engine = ScriptedEngine(engine, {UNKNOWN: Answer(UNKNOWN, False, None, 0.5)})
+
+    confident = await alice.send(answers, QUESTION)
+    unsure = await alice.send(answers, UNKNOWN)
+    chatter = await alice.send(answers, "good morning all")
+    elsewhere = await alice.send(channel, QUESTION)
+
+    [reply] = replies_to(answers, confident)
+    assert reply.embeds[0].title == engine.ask(QUESTION).matched_question
+    assert replies_to(answers, unsure) == []
+    assert replies_to(answers, chatter) == []
+    assert replies_to(channel, elsewhere) == []
+    recorded = [json.loads(line) for line in gap_lines(bot.settings)]
+    assert [(r["question"], r["where"]) for r in recorded] == [(UNKNOWN, "channel")]
