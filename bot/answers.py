@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -64,9 +64,10 @@ class Answer:
             "answer": self.answer,
             "score": self.score,
             "fact_id": self.fact_id,
-            "matched_question": self.matched_question,
-            "reported_on": self.reported_on,
-            "citations": [asdict(c) for c in self.citations],
+            "citations": [
+                {"source_id": c.source_id, "title": c.title, "date": c.date, "quote": c.quote}
+                for c in self.citations
+            ],
             "suggestions": [s.question for s in self.suggestions],
         }
 
@@ -203,11 +204,15 @@ class Engine:
                 key, self._brand_names, scorer=fuzz.WRatio, score_cutoff=70, limit=6
             )
             # rapidfuzz gives (value, score, key) for a mapping: the value is the brand id.
-            ranked = list(dict.fromkeys(brand for brand, _, _ in found))
-            if found and found[0][1] >= 85 and len(ranked) == 1:
+            # Each brand's best score; a brand's aliases must not count as its runner-up.
+            best: dict[str, float] = {}
+            for brand, score, _ in found:
+                best.setdefault(brand, score)
+            ranked = list(best)
+            scores = [*best.values(), 0.0, 0.0]
+            # 80 takes one swapped pair in a six-letter name ("huwaei"); 10 is the margin.
+            if scores[0] >= 80 and scores[0] - scores[1] >= 10:
                 brand_id = ranked[0]
-            elif found and found[0][1] >= 85 and found[0][1] - found[1][1] >= 10:
-                brand_id = found[0][0]
             else:
                 suggestions = tuple(self.base.brands[b] for b in ranked[:3])
                 return BrandLookup(name, None, suggestions=suggestions)

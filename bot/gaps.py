@@ -37,7 +37,8 @@ class GapLog:
     @contextmanager
     def _locked(self, mode: str) -> Iterator[object]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open(mode, encoding="utf-8") as handle:
+        # A damaged byte must cost one line, not the whole log: read it replaced.
+        with self.path.open(mode, encoding="utf-8", errors="replace") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX if "a" in mode else fcntl.LOCK_SH)
             try:
                 yield handle
@@ -45,8 +46,9 @@ class GapLog:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def record(self, question: str, *, user_id: int | None = None, where: str = "") -> None:
-        """Append one unanswered question (trimmed, control characters removed)."""
-        text = plain("".join(ch for ch in question if ch.isprintable()))[:QUESTION_MAX]
+        """Append one unanswered question (trimmed; unprintable characters become spaces)."""
+        # Line breaks and other unprintable characters part words: they become spaces.
+        text = plain("".join(ch if ch.isprintable() else " " for ch in question))[:QUESTION_MAX]
         if not fold(text):
             return
         line = {
@@ -66,12 +68,12 @@ class GapLog:
         counts: dict[str, list] = {}
         with self._locked("r") as handle:
             for number, raw in enumerate(handle, start=1):  # type: ignore[call-overload]
-                try:
-                    item = json.loads(raw)
-                    key, question, at = item["key"], item["question"], item["at"]
-                except (ValueError, KeyError, TypeError):
-                    log.warning("skipping a damaged line %d of %s", number, self.path)
+                fields = _parse_line(raw)
+                if fields is None:
+                    if raw.strip():
+                        log.warning("skipping a damaged line %d of %s", number, self.path)
                     continue
+                key, question, at = fields
                 entry = counts.setdefault(key, [question, 0, at])
                 entry[1] += 1
                 entry[2] = max(entry[2], at)
@@ -80,5 +82,21 @@ class GapLog:
             for key, (question, count, last) in counts.items()
             if not exclude or key not in exclude
         ]
-        gaps.sort(key=lambda gap: (-gap.count, gap.last_asked), reverse=False)
+        # Most asked first; among equals, the most recently asked first.
+        gaps.sort(key=lambda gap: gap.last_asked, reverse=True)
+        gaps.sort(key=lambda gap: gap.count, reverse=True)
         return gaps[:limit]
+
+
+def _parse_line(raw: str) -> tuple[str, str, str] | None:
+    """A line's key, question and time, or None when the line is damaged."""
+    try:
+        item = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(item, dict):
+        return None
+    fields = (item.get("key"), item.get("question"), item.get("at"))
+    if not all(isinstance(value, str) and value for value in fields):
+        return None
+    return fields  # type: ignore[return-value]
