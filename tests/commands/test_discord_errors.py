@@ -10,7 +10,7 @@ import simcord
 from discord import app_commands
 from discord_checks import ScriptedEngine, callbacks_since, use_settings
 
-from bot.answers import Answer, CitedQuote
+from bot.answers import Answer, CitedQuote, Suggestion
 from bot.app import create_bot
 from bot.config import Settings
 from commands import _render
@@ -195,3 +195,41 @@ async def test_no_reply_can_ping(simcord_env, guild, channel, alice, bot, engine
     assert reply.reference.message_id == asked.id
     stored = simcord_env.backend.get_message(channel.id, reply.id)
     assert stored.ping_user_ids == [], "the reply does not ping its author"
+
+
+class _Broken(ScriptedEngine):
+    def answer_entry(self, question, entry_id, score=1.0):
+        raise RuntimeError("broken answer_entry")
+
+    def ask(self, question):
+        if question == "explode":
+            raise RuntimeError("broken ask")
+        return super().ask(question)
+
+
+async def test_a_failing_button_goes_through_the_same_handler(
+    simcord_env, channel, alice, bot, engine, caplog
+):
+    suggestion = Suggestion("x", "A suggestion")
+    abstain = Answer("q?", False, None, 0.5, suggestions=(suggestion,))
+    bot.engine = _Broken(engine, {"q?": abstain})
+    shown = await alice.slash(channel, "ask", question="q?")
+
+    pressed = await alice.click(shown.response, label="A suggestion")
+
+    assert pressed.acknowledged
+    assert pressed.ephemeral
+    assert pressed.response.content == _render.SOMETHING_WENT_WRONG
+    assert "broken answer_entry" in caplog.text
+    assert len(simcord_env.errors) == 1
+
+
+async def test_a_failing_mention_is_logged_and_answered(
+    simcord_env, channel, alice, bot, engine, caplog
+):
+    bot.engine = _Broken(engine, {})
+    asked = await alice.send(channel, f"{bot.user.mention} explode")
+    reply = channel.last_message
+    assert reply.reference.message_id == asked.id
+    assert reply.content == _render.SOMETHING_WENT_WRONG
+    assert "broken ask" in caplog.text

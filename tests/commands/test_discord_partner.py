@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from discord_checks import only_embed
+from discord_checks import ScriptedEngine, only_embed
 
-from bot.answers import Engine
+from bot.answers import BrandLookup, Engine
 from commands import _render
 
 
@@ -29,15 +29,23 @@ async def test_partner_takes_free_text_with_typos(simcord_env, channel, alice):
     assert only_embed(result.response).title.startswith("Leica (camera maker")
 
 
-async def test_an_unknown_brand_gets_a_private_did_you_mean(simcord_env, channel, alice, engine):
-    lookup = engine.find_brand("Leicaa_x")
-    assert lookup.brand is None
-    assert lookup.suggestions
+async def test_an_unknown_brand_gets_a_private_did_you_mean(
+    simcord_env, channel, alice, bot, engine
+):
+    leica = engine.base.brands["leica"]
+    lookup = BrandLookup("Leicaa_x", None, suggestions=(leica,))
+
+    class NearMiss(ScriptedEngine):
+        def find_brand(self, name):
+            return lookup if name == "Leicaa_x" else engine.find_brand(name)
+
+    bot.engine = NearMiss(engine, {})
     result = await alice.slash(channel, "partner", brand="Leicaa_x")
     assert result.acknowledged
     assert result.ephemeral
-    assert result.response.content == _render.unknown_brand_text(lookup)
-    assert "Did you mean: Leica?" in result.response.content
+    assert result.response.content == (
+        "I don't know a brand called **Leicaa\\_x**. Did you mean: Leica?"
+    )
 
 
 async def test_a_brand_nobody_knows(simcord_env, channel, alice):
