@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
 from bot.models import Brand, BrandKind, Citation, Fact, FactBase, Partnership, PartnershipStatus
@@ -210,9 +211,17 @@ class Engine:
                 best.setdefault(brand, score)
             ranked = list(best)
             scores = [*best.values(), 0.0, 0.0]
-            # 80 takes one swapped pair in a six-letter name ("huwaei"); 10 is the margin.
-            if scores[0] >= 80 and scores[0] - scores[1] >= 10:
+            # One typo (a swapped pair counts as one: "huwaei") in a name of 4+ letters is
+            # taken too, when it fits one brand only; the score alone holds it under 85.
+            near = {
+                brand
+                for known, brand in self._brand_names.items()
+                if len(known) >= 4 and OSA.distance(key, known, score_cutoff=1) <= 1
+            }
+            if scores[0] >= 85 and scores[0] - scores[1] >= 10:
                 brand_id = ranked[0]
+            elif len(near) == 1:
+                brand_id = near.pop()
             else:
                 suggestions = tuple(self.base.brands[b] for b in ranked[:3])
                 return BrandLookup(name, None, suggestions=suggestions)

@@ -185,6 +185,8 @@ def test_an_unknown_entry_is_a_key_error(engine: Engine) -> None:
         ("leika", "leica"),
         ("zeis", "zeiss"),
         ("onepls", "oneplus"),
+        ("vvio", "vivo"),
+        ("lieca", "leica"),
     ],
 )
 def test_find_brand_tolerates_case_aliases_and_typos(
@@ -218,9 +220,12 @@ def test_an_unknown_brand(engine: Engine, name: str) -> None:
 
 
 def test_a_far_typo_gives_suggestions_not_a_guess(engine: Engine) -> None:
-    lookup = engine.find_brand("vvio")
+    lookup = engine.find_brand("hasel")
     assert lookup.brand is None
-    assert [b.id for b in lookup.suggestions] == ["vivo"]
+    assert [b.id for b in lookup.suggestions] == ["hasselblad"]
+    lookup = engine.find_brand("Leicaa_x")  # two typos: a suggestion, not a guess
+    assert lookup.brand is None
+    assert [b.id for b in lookup.suggestions] == ["leica"]
 
 
 def test_two_brands_in_one_name_are_not_guessed(engine: Engine) -> None:
