@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from bot.answers import Engine
@@ -61,17 +62,18 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or one per line of standard input."""
     engine = load_engine(_knowledge(args, settings))
     if args.question:
-        questions = [" ".join(args.question)]
+        questions: Iterable[str] = [" ".join(args.question)]
     else:
-        questions = [line.rstrip("\n") for line in sys.stdin]
-    for question in questions:
-        answer = engine.ask(question)
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")  # a bad byte must not lose the other lines
+        questions = (line.rstrip("\r\n") for line in sys.stdin)
+    for number, question in enumerate(questions):
+        # Undecodable bytes in argv come as lone surrogates, which cannot be printed: '?'.
+        answer = engine.ask(question.encode("utf-8", "replace").decode("utf-8"))
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=not args.question)
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(format_answer(answer))
-            if len(questions) > 1:
-                print()
+            print(("\n" if number else "") + format_answer(answer), flush=True)
     return 0
 
 

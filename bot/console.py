@@ -21,8 +21,8 @@ def respond(engine: Engine, line: str) -> str | None:
         return ""
     if not line.startswith("/"):
         return format_answer(engine.ask(line))
-    command, _, argument = line[1:].partition(" ")
-    argument = argument.strip()
+    command, *rest = line[1:].split(maxsplit=1) or [""]
+    argument = rest[0].strip() if rest else ""
     handlers: dict[str, Callable[[], str]] = {
         "ask": lambda: format_answer(engine.ask(argument)) if argument else "Usage: /ask QUESTION",
         "partner": lambda: (

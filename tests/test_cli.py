@@ -1,0 +1,434 @@
+"""The `camerabot` command line and the console, as a user runs them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.answers import Engine
+from bot.console import GREETING, respond, run_console
+from bot.textview import HELP
+from tests.conftest import KNOWLEDGE
+
+SETTINGS = [
+    "DISCORD_TOKEN",
+    "DISCORD_GUILD_ID",
+    "MODERATOR_ROLE_IDS",
+    "KNOWLEDGE_DIR",
+    "STATE_DIR",
+    "ANSWER_CHANNEL_IDS",
+    "MOD_LOG_CHANNEL_ID",
+    "LOG_LEVEL",
+    "COOLDOWN_RATE",
+    "COOLDOWN_SECONDS",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+    "RELOAD_SECONDS",
+]
+TITLE = "Xiaomi partners with Leica, the latest phone maker to team up with a camera maker"
+SPEC_KEYS = {"question", "answered", "answer", "score", "fact_id", "citations", "suggestions"}
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None):
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(argv))
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def kdir(tmp_path: Path) -> Path:
+    root = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, root, ignore=shutil.ignore_patterns("README.md"))
+    return root
+
+
+# ask
+
+
+def test_ask_prints_the_dated_answer_and_its_citation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "ask", "Where is Leica from?")
+    assert code == 0
+    assert err == ""
+    assert out.startswith("As reported on 23 May 2022, Leica is a German camera maker.")
+    assert "  > Leica, the German camera manufacturer\n" in out
+    assert f"  — {TITLE}, 23 May 2022\n" in out
+    assert "[leica-country, confidence 100%]" in out
+
+
+def test_ask_joins_unquoted_words(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "Where", "is", "Leica", "from?")
+    assert code == 0
+    assert "Leica is a German camera maker." in out
+
+
+def test_ask_quotes_the_source_verbatim_typos_included(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "ask", "Where is Hasselblad from?")
+    assert "Hasselblad is a Swedish brand." in out  # the answer spells it right
+    assert "> Swedish brand Hassleblad" in out  # the quote keeps the article's typo
+
+
+def test_ask_json_fields_and_types(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "--json", "Who is Lei Jun?")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert set(data) == SPEC_KEYS
+    assert data["question"] == "Who is Lei Jun?"
+    assert data["answered"] is True
+    assert data["answer"] == "As reported on 23 May 2022, Lei Jun is Xiaomi's founder and CEO."
+    assert isinstance(data["score"], float)
+    assert 0 < data["score"] <= 1
+    assert data["fact_id"] == "lei-jun-role"
+    assert data["suggestions"] == []
+    assert data["citations"] == [
+        {
+            "source_id": "article-2022-05-23",
+            "title": TITLE,
+            "date": "23 May 2022",
+            "quote": "Lei Jun, Xiaomi’s founder and CEO said.",
+        }
+    ]
+
+
+def test_ask_abstains_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    question = "When did Huawei start working with Leica?"
+    code, out, _ = run(capsys, "ask", question)
+    assert code == 0
+    assert out.startswith("I don't know that from the fact base.\nDid you mean:\n  - ")
+    code, out, _ = run(capsys, "ask", "--json", question)
+    data = json.loads(out)
+    assert set(data) == SPEC_KEYS
+    assert data["answered"] is False
+    assert data["answer"] is None
+    assert data["fact_id"] is None
+    assert data["citations"] == []
+    assert data["suggestions"]
+    assert all(isinstance(s, str) and s.endswith("?") for s in data["suggestions"])
+    assert isinstance(data["score"], float)
+
+
+def test_ask_abstains_without_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "What is the price of bitcoin?")
+    assert code == 0
+    assert out == "I don't know that from the fact base.\n"
+
+
+def test_ask_reads_questions_from_standard_input_in_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    questions = ["Who is Lei Jun?", "", "What is the price of bitcoin?", "Where is Leica from?"]
+    code, out, _ = run(capsys, "ask", "--json", stdin="\r\n".join(questions) + "\r\n")
+    assert code == 0
+    replies = [json.loads(line) for line in out.splitlines()]
+    assert [reply["question"] for reply in replies] == questions
+    assert [reply["answered"] for reply in replies] == [True, False, False, True]
+
+
+def test_ask_without_json_separates_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", stdin="Who is Lei Jun?\nWhere is Leica from?\n")
+    assert code == 0
+    first, second = out.split("\n\nAs reported")
+    assert "Lei Jun is Xiaomi's founder and CEO" in first
+    assert "Leica is a German camera maker" in second
+
+
+def _camerabot() -> str:
+    script = Path(sys.executable).with_name("camerabot")
+    return str(script) if script.exists() else shutil.which("camerabot") or "camerabot"
+
+
+def test_the_console_script_answers_standard_input_one_json_line_each(tmp_path: Path) -> None:
+    questions = [
+        "Who is Xiaomi partnering with?",
+        "What is the price of bitcoin?",
+        "",
+        "Why did Huawei and Leica split?",
+        "\xff\xfe not text",
+        "Where is Hasselblad from?",
+    ]
+    data = "\n".join(questions).encode("utf-8", "surrogateescape") + b"\n"
+    data = data.replace("\xff\xfe".encode(), b"\xff\xfe")  # two bytes that are not UTF-8
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env["PYTHONIOENCODING"] = "utf-8:strict"  # as in a locale that does not forgive bad bytes
+    done = subprocess.run(
+        [_camerabot(), "ask", "--json"],
+        input=data,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert len(lines) == len(questions)
+    replies = [json.loads(line) for line in lines]
+    assert [reply["question"] for reply in replies[:4]] == questions[:4]
+    assert replies[4]["question"] == "\ufffd\ufffd not text"
+    assert replies[5]["question"] == questions[5]
+    assert [reply["answered"] for reply in replies] == [True, False, False, True, False, True]
+    assert "Leica" in replies[0]["answer"]
+    assert "challenges in many markets" in replies[3]["answer"]
+    assert all(set(reply) == SPEC_KEYS for reply in replies)
+
+
+# partner, partners, sources
+
+
+@pytest.mark.parametrize(
+    ("typed", "heading"),
+    [
+        ("hassleblad", "Hasselblad (camera maker, Sweden)"),
+        ("huwaei", "Huawei (phone maker)"),
+        ("xiomi", "Xiaomi (phone maker)"),
+        ("carl zeiss", "Zeiss (camera maker)"),
+    ],
+)
+def test_partner_tolerates_typos(
+    capsys: pytest.CaptureFixture[str], typed: str, heading: str
+) -> None:
+    code, out, _ = run(capsys, "partner", *typed.split())
+    assert code == 0
+    assert out.splitlines()[0] == heading
+    assert "— as reported on 23 May 2022" in out
+    assert f"  — {TITLE}, 23 May 2022" in out
+
+
+def test_partner_lists_status_devices_and_citations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "partner", "leica")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Leica (camera maker, Germany)"
+    items = [line for line in lines if line.startswith("- ")]
+    assert items[0].startswith("- Leica with Xiaomi (announced;")
+    assert items[1].startswith("- Leica with Huawei (ended;")
+    assert "Huawei P30 Pro, Huawei P40, Huawei P50 series" in items[1]
+    assert "  > With Huawei facing several challenges in many markets across the world, both" in out
+
+
+def test_partner_unknown_brand_says_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "partner", "hasel")
+    assert code == 1
+    assert out == "I don't know a brand called 'hasel'. Did you mean: Hasselblad?\n"
+    code, out, _ = run(capsys, "partner", "nokia")
+    assert code == 1
+    assert out == "I don't know a brand called 'nokia'. Try /partners for the list.\n"
+
+
+def test_partners_lists_every_partnership(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "partners")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 4
+    assert lines[-1].startswith("- Huawei with Leica (ended;")
+    assert {line.split(" (")[0] for line in lines} == {
+        "- OnePlus with Hasselblad",
+        "- Vivo with Zeiss",
+        "- Xiaomi with Leica",
+        "- Huawei with Leica",
+    }
+
+
+def test_sources_lists_each_source_with_its_date(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sources")
+    assert code == 0
+    assert out == f"- 23 May 2022: {TITLE} [article-2022-05-23]\n"
+
+
+# validate and --knowledge
+
+
+def test_validate_the_shipped_knowledge(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    assert out.startswith(f"{KNOWLEDGE}: valid — 1 sources, 7 brands, 4 partnerships, ")
+
+
+def test_validate_lists_problems_with_file_and_line(
+    capsys: pytest.CaptureFixture[str], kdir: Path
+) -> None:
+    facts = kdir / "facts" / "leica.yaml"
+    facts.write_text(
+        facts.read_text().replace("quote: German camera-maker Leica", "quote: German Leica"),
+        encoding="utf-8",
+    )
+    brands = kdir / "brands.yaml"
+    brands.write_text(brands.read_text().replace("kind: phone_maker", "kind: phone", 1))
+    code, out, err = run(capsys, "validate", str(kdir))
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("brands.yaml:3 [xiaomi]: 'kind' must be one of")
+    assert lines[1].startswith("facts/leica.yaml:")
+    assert "[leica-country]: quote not found word for word" in lines[1]
+    assert err == f"2 problem(s) in {kdir}\n"
+
+
+def test_knowledge_option_and_variable_choose_the_directory(
+    capsys: pytest.CaptureFixture[str], kdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facts = kdir / "facts" / "leica.yaml"
+    facts.write_text(
+        facts.read_text().replace(
+            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
+        ),
+        encoding="utf-8",
+    )
+    _, out, _ = run(capsys, "--knowledge", str(kdir), "ask", "Where is Leica from?")
+    assert out.startswith("As reported on 23 May 2022, Leica is from Germany.")
+    _, out, _ = run(capsys, "--knowledge", str(kdir), "validate")
+    assert out.startswith(f"{kdir}: valid")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(kdir))
+    _, out, _ = run(capsys, "ask", "Where is Leica from?")
+    assert "Leica is from Germany." in out
+
+
+def test_invalid_knowledge_stops_a_command_with_the_problems(
+    capsys: pytest.CaptureFixture[str], kdir: Path
+) -> None:
+    (kdir / "sources.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    code, out, err = run(capsys, "--knowledge", str(kdir), "ask", "Where is Leica from?")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("camerabot: the knowledge files are invalid:\nsources.yaml:")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("LOG_LEVEL", "LOUD"), ("COOLDOWN_RATE", "x"), ("SHARD_COUNT", "-1")]
+)
+def test_a_bad_setting_exits_2_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    code, out, err = run(capsys, "ask", "Where is Leica from?")
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"camerabot: bad setting: {name} ")
+    assert "Traceback" not in err
+
+
+def test_a_bad_setting_in_dot_env_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("COOLDOWN_SECONDS=soon\n", encoding="utf-8")
+    code, _, err = run(capsys, "partners")
+    assert code == 2
+    assert "COOLDOWN_SECONDS" in err
+
+
+# The console
+
+
+def test_with_no_token_camerabot_opens_the_console(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, stdin="Who is Lei Jun?\n/partner huwaei\n")
+    assert code == 0
+    assert out.startswith(GREETING)
+    assert "Lei Jun is Xiaomi's founder and CEO" in out
+    assert "Huawei (phone maker)" in out
+
+
+def test_the_greeting_says_how_to_connect_to_discord() -> None:
+    assert "DISCORD_TOKEN" in GREETING
+    assert ".env" in GREETING
+    assert "make run" in GREETING
+    assert "Discord" in GREETING.splitlines()[1]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Where is Leica from?", "As reported on 23 May 2022, Leica is a German camera maker."),
+        (
+            "/ask Where is Leica from?",
+            "As reported on 23 May 2022, Leica is a German camera maker.",
+        ),
+        ("  /ask   Where is Leica from?  ", "As reported on 23 May 2022, Leica is a German"),
+        (
+            "/ASK Where is Leica from?",
+            "As reported on 23 May 2022, Leica is a German camera maker.",
+        ),
+        (
+            "/ask\tWhere is Leica from?",
+            "As reported on 23 May 2022, Leica is a German camera maker.",
+        ),
+        ("/partner huwaei", "Huawei (phone maker)\n- Huawei with Leica (ended;"),
+        ("/partner One Plus", "OnePlus (phone maker)\n- OnePlus with Hasselblad (active;"),
+        ("/partner nokia", "I don't know a brand called 'nokia'."),
+        ("/partners", "- OnePlus with Hasselblad (active; a multi-year partnership)"),
+        ("/sources", f"- 23 May 2022: {TITLE} [article-2022-05-23]"),
+        ("/help", HELP),
+        ("/ask", "Usage: /ask QUESTION"),
+        ("/partner   ", "Usage: /partner BRAND"),
+        ("/frobnicate", "Unknown command /frobnicate. Type /help for the commands."),
+        ("/", "Unknown command /. Type /help for the commands."),
+        ("What is the price of bitcoin?", "I don't know that from the fact base."),
+    ],
+)
+def test_respond_to_each_command(engine: Engine, line: str, expected: str) -> None:
+    reply = respond(engine, line)
+    assert reply is not None
+    assert reply.startswith(expected), reply
+
+
+def test_the_help_names_every_command(engine: Engine) -> None:
+    for command in ("/ask", "/partner", "/partners", "/sources", "/help", "/quit"):
+        assert command in HELP
+
+
+@pytest.mark.parametrize("line", ["/quit", "/exit", "/QUIT"])
+def test_quit(engine: Engine, line: str) -> None:
+    assert respond(engine, line) is None
+
+
+@pytest.mark.parametrize("line", ["", "   ", "\n"])
+def test_an_empty_line_gets_no_reply(engine: Engine, line: str) -> None:
+    assert respond(engine, line) == ""
+
+
+def test_run_console_answers_every_line_until_quit(engine: Engine) -> None:
+    stdin = io.StringIO("Who is Lei Jun?\n\n/partners\n/quit\nWhere is Leica from?\n")
+    stdout = io.StringIO()
+    run_console(engine, stdin, stdout, interactive=False)
+    out = stdout.getvalue()
+    assert out.startswith(GREETING + "\n")
+    assert "Lei Jun is Xiaomi's founder and CEO" in out
+    assert "- Huawei with Leica (ended;" in out
+    assert "Leica is a German camera maker" not in out  # after /quit
+    assert "> " not in out.replace("  > ", "")  # no prompts when not interactive
+
+
+def test_run_console_prompts_when_interactive_and_ends_at_end_of_input(engine: Engine) -> None:
+    stdout = io.StringIO()
+    run_console(engine, io.StringIO("/help"), stdout, interactive=True)
+    out = stdout.getvalue()
+    assert out.count("\n> ") == 2  # before /help, and before finding the end of input
+    assert HELP in out
+
+
+def test_ask_with_undecodable_bytes_in_the_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "--json", "Where is Leica from\udcff?")
+    assert code == 0
+    data = json.loads(out)
+    assert data["question"] == "Where is Leica from??"
+    out.encode("utf-8")  # printable as UTF-8
