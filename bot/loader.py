@@ -244,6 +244,10 @@ def read_knowledge(root: Path) -> RawKnowledge:
         records, problems = read_records(path, name)
         raw.facts.extend(records)
         raw.problems.extend(problems)
+    for path in sorted((root / FACTS_DIR).glob("*.yml")):
+        # A hand-made file with the other ending would be skipped without a word.
+        name = str(path.relative_to(root))
+        raw.problems.append(Problem(name, 0, None, "fact files end in .yaml: this one is not read"))
     return raw
 
 

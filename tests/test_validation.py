@@ -579,3 +579,10 @@ def test_validate_command_lists_every_problem(
         f"{B}:9 [hasselblad-country]: duplicate id 'hasselblad-country' (also at {B}:1)",
     ]
     assert "2 problem(s)" in err
+
+
+def test_a_fact_file_ending_in_yml_is_reported_not_skipped(kdir: Path) -> None:
+    (kdir / "facts" / "new.yml").write_text(FACTS_A.replace("leica-country", "x"), "utf-8")
+    assert only_problem(kdir) == Problem(
+        "facts/new.yml", 0, None, "fact files end in .yaml: this one is not read"
+    )
