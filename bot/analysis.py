@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -69,6 +71,10 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("maker", "share"), "marketshare"),
 )
 QUESTION_TOKENS = frozenset(token for _, token in _PHRASES if token.startswith("?"))
+
+_PHRASES_BY_FIRST: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
+for _phrase, _token in _PHRASES:
+    _PHRASES_BY_FIRST[_phrase[0]] = (*_PHRASES_BY_FIRST.get(_phrase[0], ()), (_phrase, _token))
 
 # Groups of words that mean the same for this domain; the first word of a group is canonical.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
@@ -162,6 +168,9 @@ _SHORT_FUNCTION_WORDS = sorted(
     {"who", "what", "when", "where", "why", "how", "which", "does", "did", "the", "and", "with"}
 )
 
+# Corrections remembered per analyzer (typos repeat); the cache empties when it is full.
+_CORRECTIONS_CACHED = 16384
+
 _DOUBLED = re.compile(r"([bdgkmnprt])\1$")
 
 
@@ -199,6 +208,7 @@ _SYNONYM = _synonym_table()
 _STOP_STEMS = frozenset(stem(word) for word in STOPWORDS) | STOPWORDS
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical(word: str) -> str | None:
     """The canonical token of one word, or None for a stopword."""
     if word in _SYNONYM:
@@ -234,9 +244,19 @@ class Analysis:
 
 
 class Analyzer:
-    """Canonical tokens for a fact base: its brand and device names and its vocabulary."""
+    """Canonical tokens for a fact base: its brand and device names and its vocabulary.
 
-    def __init__(self, brands: Iterable[Brand], vocabulary_texts: Iterable[str] = ()) -> None:
+    The vocabulary (what typos are corrected to) counts every word of the texts added, so that
+    removing a text forgets the words only it used: after any sequence of `add_texts` and
+    `remove_texts` the analyzer reads questions exactly as one built from the remaining texts.
+    """
+
+    def __init__(
+        self,
+        brands: Iterable[Brand],
+        vocabulary_texts: Iterable[str] = (),
+        known_tokens: Container[str] | None = None,
+    ) -> None:
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._brand_tokens: dict[str, str] = {}
         for brand in brands:
@@ -249,14 +269,24 @@ class Analyzer:
                     replacement = (brand.id, *replacement)
                 for name in (device.name, *device.aliases):
                     self._add_phrase(name, replacement)
-        self._longest = max((len(key) for key in self._phrases), default=1)
-        self.vocabulary: set[str] = set(STOPWORDS) | set(_SYNONYM)
+        # The widest phrase that starts with each word: most words start none.
+        self._phrase_starts: dict[str, int] = {}
         for key in self._phrases:
-            self.vocabulary.update(key)
-        for text in vocabulary_texts:
-            self.vocabulary.update(words(text))
-        self._choices = sorted(word for word in self.vocabulary if len(word) >= 3)
-        self._known_tokens: set[str] = set()
+            self._phrase_starts[key[0]] = max(self._phrase_starts.get(key[0], 0), len(key))
+        self._static = frozenset(STOPWORDS) | frozenset(_SYNONYM)
+        self._static |= {word for key in self._phrases for word in key}
+        self._counts: Counter[str] = Counter()
+        self.vocabulary: set[str] = set(self._static)
+        # Correction candidates (words of three letters or more) by length, each list sorted.
+        self._by_length: dict[int, list[str]] = {}
+        for word in self.vocabulary:
+            self._file(word)
+        for bucket in self._by_length.values():
+            bucket.sort()
+        self._corrections: dict[str, str] = {}
+        # Tokens that entries use: a query token outside them is unknown to the base.
+        self.known_tokens: Container[str] = set() if known_tokens is None else known_tokens
+        self.add_texts(vocabulary_texts)
 
     def _add_phrase(self, name: str, replacement: tuple[str, ...]) -> None:
         key = tuple(words(name))
@@ -266,27 +296,68 @@ class Analyzer:
         if len(key) > 1 and joined not in self._phrases:
             self._phrases[joined] = replacement
 
-    def learn(self, texts: Iterable[str]) -> None:
-        """Add the words of new texts (questions, answers) to the vocabulary."""
+    def _file(self, word: str, *, keep_sorted: bool = False) -> None:
+        if len(word) < 3:
+            return
+        bucket = self._by_length.setdefault(len(word), [])
+        if keep_sorted:
+            bisect.insort(bucket, word)
+        else:
+            bucket.append(word)
+
+    def add_texts(self, texts: Iterable[str]) -> None:
+        """Add the words of texts (questions, answers) to the vocabulary."""
+        counts = self._counts
+        initial = not counts
         added = False
         for text in texts:
             for word in words(text):
+                counts[word] += 1
                 if word not in self.vocabulary:
                     self.vocabulary.add(word)
+                    self._file(word, keep_sorted=not initial)
                     added = True
         if added:
-            self._choices = sorted(word for word in self.vocabulary if len(word) >= 3)
-            self._correct.cache_clear()
+            if initial:
+                for bucket in self._by_length.values():
+                    bucket.sort()
+            self._corrections.clear()
 
-    def remember_tokens(self, tokens: Iterable[str]) -> None:
-        """Tokens that entries use: a query token outside them is unknown to the base."""
-        self._known_tokens.update(tokens)
+    learn = add_texts
 
-    @lru_cache(maxsize=16384)  # noqa: B019 - the analyzer lives as long as its fact base
+    def remove_texts(self, texts: Iterable[str]) -> None:
+        """Take back the words of texts given to `add_texts`: words no text uses are forgotten."""
+        counts = self._counts
+        removed = False
+        for text in texts:
+            for word in words(text):
+                counts[word] -= 1
+                if counts[word] > 0:
+                    continue
+                del counts[word]
+                if word in self._static:
+                    continue
+                self.vocabulary.discard(word)
+                if len(word) >= 3:
+                    bucket = self._by_length[len(word)]
+                    del bucket[bisect.bisect_left(bucket, word)]
+                removed = True
+        if removed:
+            self._corrections.clear()
+
     def _correct(self, word: str) -> str:
         """The vocabulary word a typo most likely meant, or the word itself."""
         if word in self.vocabulary or len(word) < 3 or not word.isalpha():
             return word
+        found = self._corrections.get(word)
+        if found is None:
+            found = self._closest(word)
+            if len(self._corrections) >= _CORRECTIONS_CACHED:
+                self._corrections.clear()
+            self._corrections[word] = found
+        return found
+
+    def _closest(self, word: str) -> str:
         if len(word) == 3:
             # Three letters are too few to guess a content word; chat spellings of
             # function words ("wat", "wen", "hw") are common and safe to read.
@@ -295,8 +366,17 @@ class Analyzer:
             )
             return found[0] if found else word
         cutoff = 80 if len(word) >= 5 else 85
-        found = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return found[0] if found else word
+        # The best ratio over the whole sorted vocabulary, the first of equals: only words
+        # whose length allows the cutoff can reach it (ratio <= 200 * shorter / (sum)).
+        best: tuple[float, str] | None = None
+        size = len(word)
+        for length, bucket in self._by_length.items():
+            if 200 * min(size, length) < cutoff * (size + length) or not bucket:
+                continue
+            found = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if found and (best is None or (-found[1], found[0]) < (-best[0], best[1])):
+                best = (found[1], found[0])
+        return best[1] if best else word
 
     def analyse(self, text: str, *, correct: bool = True) -> Analysis:
         """Canonical tokens, brands mentioned and unknown words of a text."""
@@ -335,13 +415,14 @@ class Analyzer:
             token
             for token in unique
             if token not in QUESTION_TOKENS
-            and token not in self._known_tokens
+            and token not in self.known_tokens
             and token not in brands
         )
         return Analysis(unique, frozenset(brands), unknown, frozenset(devices))
 
     def _phrase_at(self, raw: list[str], position: int) -> tuple[tuple[str, ...], int] | None:
-        for width in range(min(self._longest, len(raw) - position), 0, -1):
+        widest = self._phrase_starts.get(raw[position], 0)
+        for width in range(min(widest, len(raw) - position), 0, -1):
             key = tuple(raw[position : position + width])
             if key in self._phrases:
                 return self._phrases[key], width
@@ -349,7 +430,7 @@ class Analyzer:
 
     @staticmethod
     def _idiom_at(raw: list[str], position: int) -> tuple[str, int] | None:
-        for phrase, token in _PHRASES:
+        for phrase, token in _PHRASES_BY_FIRST.get(raw[position], ()):
             if tuple(raw[position : position + len(phrase)]) == phrase:
                 return token, len(phrase)
         return None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -107,23 +109,52 @@ class Match:
         return [c for c in self.candidates if c.score >= SUGGESTION_FLOOR][:limit]
 
 
+# Answer kinds a question can ask for, and the _Prepared flag that says an answer gives one.
+_KIND_FLAGS = ("answers_time", "answers_duration", "answers_count", "answers_place")
+# Token collections up to this size are kept as tuples: a frozenset costs six times the memory.
+_SMALL_SET = 16
+
+
 @dataclass(slots=True)
 class _Prepared:
-    """An entry's phrasings as token sets, ready for scoring."""
+    """An entry's phrasings as sorted token tuples, ready for scoring."""
 
     entry: Entry
-    phrasings: list[tuple[str, frozenset[str], str]] = field(default_factory=list)
-    answer_tokens: frozenset[str] = frozenset()
-    all_tokens: frozenset[str] = frozenset()
+    phrasings: tuple[tuple[str, ...], ...] = ()
+    answer_tokens: Collection[str] = ()
     brands: frozenset[str] = frozenset()
     answers_time: bool = False
     answers_duration: bool = False
     answers_count: bool = False
     answers_place: bool = False
 
+    @property
+    def tokens(self) -> set[str]:
+        """Every token of the entry's phrasings and answer."""
+        return set(self.answer_tokens).union(*self.phrasings)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """What scoring needs of a question, worked out once for every entry it is scored against."""
+
+    analysis: Analysis
+    weights: dict[str, float]
+    total: float
+    asked: tuple[str, ...]
+    asked_total: float
+    unknown: float
+    text: str
+    kind: str | None
+
+
+@lru_cache(maxsize=4096)
+def _plain_lower(text: str) -> str:
+    return plain(text).lower()
+
 
 def _quote_overlaps(first: str, second: str) -> bool:
-    a, b = plain(first).lower(), plain(second).lower()
+    a, b = _plain_lower(first), _plain_lower(second)
     return a in b or b in a
 
 
@@ -132,38 +163,70 @@ def agree(first: Entry, second: Entry) -> bool:
     return any(_quote_overlaps(a, b) for a in first.evidence for b in second.evidence)
 
 
+def _threshold(best: float, third: float) -> float:
+    """The score below which no entry can change the decision, given the best and third best.
+
+    An entry matters if it could be the best (ties included: the lower id wins), a disagreeing
+    runner-up within MARGIN when the best is not CONFIDENT, or one of the suggestions shown when
+    the matcher abstains. The value never decreases as `best` and `third` grow, so an entry
+    dismissed once stays dismissed.
+    """
+    needed = best if best >= CONFIDENT else min(best - MARGIN, max(SUGGESTION_FLOOR, third))
+    return max(needed, SUGGESTION_FLOOR) - _ROUNDING_SLACK
+
+
+# Scores are compared rounded to four decimals: the search keeps this much below its threshold.
+_ROUNDING_SLACK = 2e-4
+# Groups of at most this many entries get a bound each instead of being split further.
+_GROUP_SPLIT_MIN = 16
+
+
 class Matcher:
-    """Scores questions against entries and decides: found, ambiguous or none."""
+    """Scores questions against entries and decides: found, ambiguous or none.
+
+    `match` and `rank` find the same decision as scoring every entry (`exhaustive=True`), but
+    score only entries that could change it: entries are grouped by which question tokens they
+    hold (set operations on the inverted index), each group has an upper bound of its score
+    (`_bound`), and groups are opened best bound first until no bound can reach the decision's
+    threshold (`_threshold`). Entries scoring under SUGGESTION_FLOOR, which never change a
+    decision or a suggestion, may be left out of the shortlist.
+    """
 
     def __init__(self, entries: Iterable[Entry], brands: Iterable[Brand]) -> None:
         entries = list(entries)
-        texts = [text for entry in entries for text in (*entry.questions, entry.answer)]
-        self.analyzer = Analyzer(brands, texts)
         self._prepared: dict[str, _Prepared] = {}
-        self._postings: dict[str, set[str]] = defaultdict(set)
-        self._document_frequency: dict[str, int] = defaultdict(int)
+        # Inverted index: token -> ids of the entries that use it; its size is the token's
+        # document frequency, and its keys are the tokens the base knows.
+        self._postings: dict[str, set[str]] = {}
+        # Ids of the entries about each brand, and of those whose answer gives each kind.
+        self._about: dict[str, set[str]] = {}
+        self._kinds: dict[str, set[str]] = {flag: set() for flag in _KIND_FLAGS}
+        # Token weights depend on the entry count and the token's frequency: cached until
+        # the next change.
+        self._weights: dict[str, float] = {}
+        texts = [text for entry in entries for text in (*entry.questions, entry.answer)]
+        self.analyzer = Analyzer(brands, texts, known_tokens=self._postings)
         for entry in entries:
             self._add(entry)
-        self.analyzer.remember_tokens(self._document_frequency)
 
     # Building
 
     def _prepare(self, entry: Entry) -> _Prepared:
         prepared = _Prepared(entry)
         brands = set(entry.brands)
+        phrasings = []
         for question in entry.questions:
             analysis = self.analyzer.analyse(question, correct=False)
-            tokens = frozenset(analysis.tokens)
             brands |= analysis.brands
-            prepared.phrasings.append((question, tokens, " ".join(sorted(tokens))))
+            phrasings.append(tuple(sorted({sys.intern(token) for token in analysis.tokens})))
+        prepared.phrasings = tuple(phrasings)
         answer = self.analyzer.analyse(entry.answer, correct=False)
         # An entry is about the brands it declares and those its questions name (not its
         # answer: a list of every partnership is not about each brand in it).
         prepared.brands = frozenset(brands)
-        prepared.answer_tokens = frozenset(answer.tokens)
-        prepared.all_tokens = prepared.answer_tokens.union(
-            *(tokens for _, tokens, _ in prepared.phrasings)
-        )
+        answer_tokens = {sys.intern(token) for token in answer.tokens}
+        small = len(answer_tokens) <= _SMALL_SET
+        prepared.answer_tokens = tuple(sorted(answer_tokens)) if small else frozenset(answer_tokens)
         prepared.answers_time = bool(_POINT_IN_TIME.search(entry.answer))
         prepared.answers_duration = bool(_DURATION.search(entry.answer))
         prepared.answers_count = bool(_COUNT.search(entry.answer))
@@ -172,28 +235,41 @@ class Matcher:
 
     def _add(self, entry: Entry) -> None:
         prepared = self._prepare(entry)
-        self._prepared[entry.id] = prepared
-        for token in prepared.all_tokens:
-            self._postings[token].add(entry.id)
-            self._document_frequency[token] += 1
+        entry_id = entry.id
+        self._prepared[entry_id] = prepared
+        for token in prepared.tokens:
+            self._postings.setdefault(token, set()).add(entry_id)
+        for brand in prepared.brands:
+            self._about.setdefault(brand, set()).add(entry_id)
+        for flag in _KIND_FLAGS:
+            if getattr(prepared, flag):
+                self._kinds[flag].add(entry_id)
+        self._weights.clear()
 
     def _remove(self, entry_id: str) -> None:
         prepared = self._prepared.pop(entry_id, None)
         if prepared is None:
             return
-        for token in prepared.all_tokens:
-            self._postings[token].discard(entry_id)
-            self._document_frequency[token] -= 1
-            if not self._document_frequency[token]:
-                del self._document_frequency[token]
+        for token in prepared.tokens:
+            postings = self._postings[token]
+            postings.discard(entry_id)
+            if not postings:
                 del self._postings[token]
+        for brand in prepared.brands:
+            about = self._about[brand]
+            about.discard(entry_id)
+            if not about:
+                del self._about[brand]
+        for flag in _KIND_FLAGS:
+            self._kinds[flag].discard(entry_id)
+        self._weights.clear()
+        self.analyzer.remove_texts((*prepared.entry.questions, prepared.entry.answer))
 
     def upsert(self, entry: Entry) -> None:
         """Add or replace one entry without rebuilding the rest."""
         self._remove(entry.id)
-        self.analyzer.learn((*entry.questions, entry.answer))
+        self.analyzer.add_texts((*entry.questions, entry.answer))
         self._add(entry)
-        self.analyzer.remember_tokens(self._prepared[entry.id].all_tokens)
 
     def remove(self, entry_id: str) -> None:
         """Forget one entry."""
@@ -207,42 +283,62 @@ class Matcher:
     # Scoring
 
     def _weight(self, token: str) -> float:
+        weight = self._weights.get(token)
+        if weight is not None:
+            return weight
         if token in QUESTION_TOKENS:
-            return QUESTION_WORD_WEIGHT
-        count = len(self._prepared) or 1
-        frequency = self._document_frequency.get(token, 0)
-        return math.log((count + 1) / (frequency + 0.5)) + 0.5
+            weight = QUESTION_WORD_WEIGHT
+        else:
+            count = len(self._prepared) or 1
+            frequency = len(self._postings.get(token, ()))
+            weight = math.log((count + 1) / (frequency + 0.5)) + 0.5
+            if not frequency:
+                return weight  # unknown words are not cached: users can type any number of them
+        self._weights[token] = weight
+        return weight
 
-    def _score(self, analysis: Analysis, prepared: _Prepared) -> tuple[float, str]:
+    def _query(self, analysis: Analysis) -> _Query:
+        """The per-question part of scoring."""
         query = analysis.tokens
         weights = {token: self._weight(token) for token in query}
         total = sum(weights.values()) or 1.0
         # Question words other than "who" are part of what is asked: "where is X from?" is not
         # answered by a phrasing that never asked where.
-        asked = [
+        asked = tuple(
             token
             for token in analysis.tokens
             if token != WHO
             and token not in analysis.brands
             and token not in analysis.devices
             and token not in analysis.unknown
-        ]
+        )
         asked_total = sum(weights[token] for token in asked)
+        unknown = sum(weights[token] for token in analysis.unknown)
         query_text = " ".join(sorted(query))
+        kind = self._asked_kind(analysis)
+        return _Query(analysis, weights, total, asked, asked_total, unknown, query_text, kind)
+
+    def _score(self, query: _Query, prepared: _Prepared) -> tuple[float, str]:
+        """The score of one entry for a question, and the phrasing that earned it.
+
+        `_bound` must stay an upper bound of this score: change both together
+        (tests/test_index.py checks it).
+        """
+        weights = query.weights
+        total = query.total
+        asked = query.asked
+        asked_total = query.asked_total
+        answer_tokens = prepared.answer_tokens
         best, best_phrasing = 0.0, prepared.entry.questions[0]
-        for question, tokens, tokens_text in prepared.phrasings:
+        for question, tokens in zip(prepared.entry.questions, prepared.phrasings, strict=True):
             credit = {
-                token: 1.0
-                if token in tokens
-                else ANSWER_CREDIT
-                if token in prepared.answer_tokens
-                else 0.0
+                token: 1.0 if token in tokens else ANSWER_CREDIT if token in answer_tokens else 0.0
                 for token in weights
             }
             covered = sum(weights[token] * credit[token] for token in weights)
             phrasing_total = sum(self._weight(token) for token in tokens) or 1.0
             phrasing_covered = sum(self._weight(token) for token in tokens if token in weights)
-            similarity = fuzz.ratio(query_text, tokens_text) / 100
+            similarity = fuzz.ratio(query.text, " ".join(tokens)) / 100
             score = (
                 QUERY_COVERAGE_WEIGHT * covered / total
                 + PHRASING_COVERAGE_WEIGHT * phrasing_covered / phrasing_total
@@ -253,46 +349,221 @@ class Matcher:
                 score *= ASK_FLOOR + (1 - ASK_FLOOR) * asked_share
             if score > best:
                 best, best_phrasing = score, question
-        if analysis.brands - prepared.brands:
+        if query.analysis.brands - prepared.brands:
             best *= FOREIGN_BRAND_FACTOR
-        if not self._answers_kind(analysis, prepared):
+        if not self._answers_kind(query, prepared):
             best *= WRONG_ANSWER_KIND_FACTOR
-        unknown = sum(weights[token] for token in analysis.unknown)
-        if unknown:
-            best *= (1 - unknown / total) ** UNKNOWN_WORD_POWER
+        if query.unknown:
+            best *= (1 - query.unknown / total) ** UNKNOWN_WORD_POWER
         return best, best_phrasing
 
     @staticmethod
-    def _answers_kind(analysis: Analysis, prepared: _Prepared) -> bool:
+    def _bound(query: _Query, held: float, asked_held: float, *, about: bool, kind: bool) -> float:
+        """An upper bound of `_score` for the entries that hold question tokens of weight `held`.
+
+        The tokens are held in a phrasing or the answer, `asked_held` of the weight is asked;
+        `about`: the entries are about every brand the question names; `kind`: their answers
+        give the kind of answer asked for. Each phrasing covers at most `held`; phrasing
+        coverage and similarity are at most 1 (and phrasing coverage is 0 when nothing is held).
+        """
+        score = QUERY_COVERAGE_WEIGHT * held / query.total + FUZZY_WEIGHT
+        if held:
+            score += PHRASING_COVERAGE_WEIGHT
+        if query.asked_total:
+            score *= ASK_FLOOR + (1 - ASK_FLOOR) * min(1.0, asked_held / query.asked_total)
+        if not about:
+            score *= FOREIGN_BRAND_FACTOR
+        if not kind:
+            score *= WRONG_ANSWER_KIND_FACTOR
+        if query.unknown:
+            score *= (1 - query.unknown / query.total) ** UNKNOWN_WORD_POWER
+        return score
+
+    @staticmethod
+    def _asked_kind(analysis: Analysis) -> str | None:
+        """The _Prepared flag an answer must have for this question, if any."""
         kinds = analysis.question_types
         if "?howlong" in kinds:
-            return prepared.answers_duration
+            return "answers_duration"
         if "?when" in kinds:
-            return prepared.answers_time
+            return "answers_time"
         if "?howmany" in kinds:
-            return prepared.answers_count
+            return "answers_count"
         if "?where" in kinds:
-            return prepared.answers_place
-        return True
+            return "answers_place"
+        return None
 
-    def _candidate_ids(self, analysis: Analysis) -> set[str]:
-        found: set[str] = set()
-        for token in analysis.content:
-            found.update(self._postings.get(token, ()))
+    @staticmethod
+    def _answers_kind(query: _Query, prepared: _Prepared) -> bool:
+        return query.kind is None or bool(getattr(prepared, query.kind))
+
+    # Searching
+
+    def _search(self, query: _Query) -> list[tuple[float, str, str]]:
+        """Score the entries that could change the decision: (score, entry id, phrasing).
+
+        A best-first branch and bound. Entries holding none of the question's tokens score
+        at most FUZZY_WEIGHT times the penalties, under SUGGESTION_FLOOR, and are never scored
+        (checked at the end). The rest are split into groups, first by the rarest token they
+        hold, then by each further token (held or not), then by brand and answer kind; a group's
+        bound assumes every undecided condition goes its way.
+        """
+        weights = query.weights
+        postings = self._postings
+        order = sorted((t for t in weights if t in postings), key=lambda t: (-weights[t], t))
+        asked = set(query.asked)
+        gain = [weights[t] for t in order]
+        asked_gain = [weights[t] if t in asked else 0.0 for t in order]
+        # rest[i]: the weight of tokens i and after, which a group not yet split on them may hold.
+        rest = [0.0] * (len(order) + 1)
+        asked_rest = [0.0] * (len(order) + 1)
+        for i in range(len(order) - 1, -1, -1):
+            rest[i] = rest[i + 1] + gain[i]
+            asked_rest[i] = asked_rest[i + 1] + asked_gain[i]
+        brands = query.analysis.brands
+        about_all: set[str] | None = None
+        if brands:
+            about_sets = sorted((self._about.get(b, set()) for b in brands), key=len)
+            about_all = about_sets[0].intersection(*about_sets[1:])
+        kind_set = self._kinds[query.kind] if query.kind else None
+
+        found: list[tuple[float, str, str]] = []
+        top: list[float] = []  # the three best scores, a min-heap
+        threshold = _threshold(0.0, 0.0)
+        # Heap items: (-bound, sequence, group); a group is (ids, next token, held, asked held,
+        # about: True/False/None when undecided, kind: the same). Roots are made lazily:
+        # root i holds token i and none before it, and its bound is below root i-1's.
+        heap: list[tuple[float, int, tuple]] = []
+        sequence = 0
+        bound = self._bound
+
+        def push(group: tuple) -> None:
+            nonlocal sequence
+            _, after, held, asked_held, about, kind = group
+            value = bound(
+                query,
+                held + rest[after],
+                asked_held + asked_rest[after],
+                about=about is not False,
+                kind=kind is not False,
+            )
+            if value >= threshold:
+                sequence += 1
+                heapq.heappush(heap, (-value, sequence, group))
+
+        def root(i: int) -> tuple:
+            return (None, i + 1, gain[i], asked_gain[i], None if brands else True, None)
+
+        if order:
+            push(root(0))
+        undecided_kind = kind_set is not None
+        while heap and -heap[0][0] >= threshold:
+            _, _, group = heapq.heappop(heap)
+            ids, after, held, asked_held, about, kind = group
+            if kind is None:
+                kind = None if undecided_kind else True
+            if ids is None:  # a root: its entries, then the next root
+                i = after - 1
+                ids = postings[order[i]].difference(*(postings[order[j]] for j in range(i)))
+                if i + 1 < len(order):
+                    push(root(i + 1))
+                if not ids:
+                    continue
+                group = (ids, after, held, asked_held, about, kind)
+            if len(ids) <= _GROUP_SPLIT_MIN or (
+                after == len(order) and about is not None and kind is not None
+            ):
+                # Bound each entry exactly (a leaf group shares one bound), then score it.
+                for entry_id in sorted(ids):
+                    prepared = self._prepared[entry_id]
+                    entry_held, entry_asked = held, asked_held
+                    for j in range(after, len(order)):
+                        if entry_id in postings[order[j]]:
+                            entry_held += gain[j]
+                            entry_asked += asked_gain[j]
+                    value = bound(
+                        query,
+                        entry_held,
+                        entry_asked,
+                        about=brands <= prepared.brands,
+                        kind=self._answers_kind(query, prepared),
+                    )
+                    if value < threshold:
+                        continue
+                    score, phrasing = self._score(query, prepared)
+                    if score > 0:
+                        found.append((score, entry_id, phrasing))
+                        if len(top) < 3:
+                            heapq.heappush(top, score)
+                        elif score > top[0]:
+                            heapq.heapreplace(top, score)
+                        best = max(top)
+                        third = top[0] if len(top) == 3 else 0.0
+                        threshold = max(threshold, _threshold(best, third))
+                continue
+            if after < len(order):
+                split = postings[order[after]]
+                inside, outside = ids & split, ids - split
+                if inside:
+                    push(
+                        (
+                            inside,
+                            after + 1,
+                            held + gain[after],
+                            asked_held + asked_gain[after],
+                            about,
+                            kind,
+                        )
+                    )
+                if outside:
+                    push((outside, after + 1, held, asked_held, about, kind))
+            elif about is None:
+                assert about_all is not None
+                inside, outside = ids & about_all, ids - about_all
+                if inside:
+                    push((inside, after, held, asked_held, True, kind))
+                if outside:
+                    push((outside, after, held, asked_held, False, kind))
+            else:
+                assert kind_set is not None
+                inside, outside = ids & kind_set, ids - kind_set
+                if inside:
+                    push((inside, after, held, asked_held, about, True))
+                if outside:
+                    push((outside, after, held, asked_held, about, False))
+        if bound(query, 0.0, 0.0, about=True, kind=True) >= threshold:
+            # Constants changed so that entries sharing no token could matter: score them all.
+            scored = {entry_id for _, entry_id, _ in found}
+            for entry_id, prepared in self._prepared.items():
+                if entry_id not in scored:
+                    score, phrasing = self._score(query, prepared)
+                    if score > 0:
+                        found.append((score, entry_id, phrasing))
         return found
 
     def rank(self, question: str, *, exhaustive: bool = False) -> tuple[Analysis, list[Candidate]]:
-        """Every plausible candidate for a question, best first."""
+        """Plausible candidates for a question, best first.
+
+        Exhaustive ranking scores every entry; the default scores only entries that can change
+        the decision, so it may leave out candidates under SUGGESTION_FLOOR.
+        """
         analysis = self.analyzer.analyse(question)
         if not analysis.content:
             return analysis, []
-        ids = self._prepared.keys() if exhaustive else self._candidate_ids(analysis)
-        candidates = []
-        for entry_id in ids:
-            prepared = self._prepared[entry_id]
-            score, phrasing = self._score(analysis, prepared)
-            if score > 0:
-                candidates.append(Candidate(prepared.entry, round(score, 4), phrasing))
+        query = self._query(analysis)
+        if exhaustive:
+            scored = []
+            for entry_id, prepared in self._prepared.items():
+                score, phrasing = self._score(query, prepared)
+                scored.append((score, entry_id, phrasing))
+        else:
+            scored = self._search(query)
+        prepared_of = self._prepared
+        candidates = [
+            Candidate(prepared_of[entry_id].entry, round(score, 4), phrasing)
+            for score, entry_id, phrasing in scored
+            if score > 0
+        ]
         candidates.sort(key=lambda c: (-c.score, c.entry.id))
         return analysis, candidates
 

@@ -1,0 +1,189 @@
+"""No answer lost to the index: the pruned search decides exactly as scoring every entry."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from benchmarks import synth
+from bot.answers import Engine, fact_entry
+from bot.loader import load_fact_base
+from bot.matcher import SUGGESTION_FLOOR, Entry, Match, Matcher
+from tests.conftest import DATA
+
+GOLDEN = [
+    json.loads(line)["q"] for line in (DATA / "golden.jsonl").read_text().splitlines() if line
+]
+SYNTHETIC_FACTS = 3000
+
+
+def decision(match: Match) -> tuple:
+    """What a user sees of a match: the outcome, the answer and its score, or the suggestions."""
+    best = match.best
+    if best is not None:
+        return (match.outcome, best.entry.id, best.score, best.phrasing)
+    top = match.candidates[0].score if match.candidates else 0.0
+    suggestions = [(c.entry.id, c.score) for c in match.suggestions()]
+    return (match.outcome, None, top if top >= SUGGESTION_FLOOR else None, suggestions)
+
+
+def roughened(questions: list[str], seed: int, count: int) -> list[str]:
+    """Questions as people type them: typos, dropped words, two questions run together."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        words = rng.choice(questions).split()
+        roll = rng.random()
+        if roll < 0.4:
+            i = rng.randrange(len(words))
+            words[i] = synth._typo(rng, words[i])
+        elif roll < 0.7 and len(words) > 2:
+            del words[rng.randrange(len(words))]
+        else:
+            words += rng.choice(questions).split()[:3]
+        out.append(" ".join(words))
+    return out
+
+
+def entry_bound(matcher: Matcher, question: str, entry_id: str) -> tuple[float, float]:
+    """An entry's score for a question and the bound the search would give it."""
+    query = matcher._query(matcher.analyzer.analyse(question))
+    prepared = matcher._prepared[entry_id]
+    tokens = prepared.tokens
+    held = sum(weight for token, weight in query.weights.items() if token in tokens)
+    asked_held = sum(query.weights[token] for token in query.asked if token in tokens)
+    bound = matcher._bound(
+        query,
+        held,
+        asked_held,
+        about=query.analysis.brands <= prepared.brands,
+        kind=matcher._answers_kind(query, prepared),
+    )
+    return matcher._score(query, prepared)[0], bound
+
+
+def assert_same_decisions(matcher: Matcher, questions: list[str]) -> None:
+    differences = [
+        (
+            question,
+            decision(matcher.match(question)),
+            decision(matcher.match(question, exhaustive=True)),
+        )
+        for question in questions
+    ]
+    differences = [d for d in differences if d[1] != d[2]]
+    assert not differences, differences[:5]
+
+
+# The shipped base
+
+
+def shipped_questions(engine: Engine) -> list[str]:
+    phrasings = [q for entry in engine.matcher.entries for q in entry.questions]
+    return GOLDEN + phrasings + roughened(GOLDEN + phrasings, seed=5, count=400)
+
+
+def test_shipped_base_decides_as_exhaustive_scoring(engine: Engine) -> None:
+    assert_same_decisions(engine.matcher, shipped_questions(engine))
+
+
+def test_bound_holds_on_the_shipped_base(engine: Engine) -> None:
+    matcher = engine.matcher
+    for question in shipped_questions(engine)[::7]:
+        if not matcher.analyzer.analyse(question).content:
+            continue
+        for entry in matcher.entries:
+            score, bound = entry_bound(matcher, question, entry.id)
+            assert score <= bound + 1e-9, (question, entry.id, score, bound)
+
+
+# A synthetic base of a few thousand facts
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[synth.Base, Engine]:
+    root = tmp_path_factory.mktemp("synthetic") / "knowledge"
+    base = synth.write_base(root, SYNTHETIC_FACTS, seed=3)
+    return base, Engine(load_fact_base(root))
+
+
+def test_the_generator_writes_a_valid_base(synthetic: tuple[synth.Base, Engine]) -> None:
+    base, engine = synthetic
+    assert len(engine.base.facts) == SYNTHETIC_FACTS
+    assert len(engine.base.brands) == len(base.makers)
+    assert engine.base.partnerships
+
+
+def test_synthetic_base_decides_as_exhaustive_scoring(
+    synthetic: tuple[synth.Base, Engine],
+) -> None:
+    base, engine = synthetic
+    questions = [q.text for q in synth.questions(base, 60, seed=21)]
+    assert_same_decisions(engine.matcher, questions)
+
+
+def test_synthetic_questions_mostly_find_their_fact(synthetic: tuple[synth.Base, Engine]) -> None:
+    base, engine = synthetic
+    questions = synth.questions(base, 200, seed=22)
+    right = sum(
+        (engine.ask(q.text).fact_id if engine.ask(q.text).answered else None) == q.expected
+        for q in questions
+    )
+    assert right >= 0.85 * len(questions)
+
+
+def test_bound_holds_on_a_synthetic_base(synthetic: tuple[synth.Base, Engine]) -> None:
+    base, engine = synthetic
+    matcher = engine.matcher
+    rng = random.Random(4)
+    entry_ids = [entry.id for entry in matcher.entries]
+    for question in synth.questions(base, 25, seed=23):
+        if not matcher.analyzer.analyse(question.text).content:
+            continue
+        for entry_id in rng.sample(entry_ids, 400):
+            score, bound = entry_bound(matcher, question.text, entry_id)
+            assert score <= bound + 1e-9, (question, entry_id, score, bound)
+
+
+def test_edits_leave_the_index_as_a_fresh_build(synthetic: tuple[synth.Base, Engine]) -> None:
+    base, engine = synthetic
+    brands = list(engine.base.brands.values())
+    entries = {entry.id: entry for entry in engine.matcher.entries}
+    matcher = Matcher(entries.values(), brands)
+    rng = random.Random(8)
+    facts = list(engine.base.facts.values())
+    for fact in rng.sample(facts, 20):  # removed
+        matcher.remove(fact.id)
+        del entries[fact.id]
+    for fact in rng.sample(facts, 20):  # reworded, with new words
+        entry = fact_entry(fact)
+        changed = Entry(
+            entry.id,
+            (*entry.questions[1:], f"{entry.questions[0]} zorblat edition"),
+            entry.answer.replace("The ", "Reportedly the ", 1),
+            entry.brands,
+            entry.evidence,
+        )
+        matcher.upsert(changed)
+        entries[changed.id] = changed
+    fresh = Matcher(entries.values(), brands)
+    assert matcher.analyzer.vocabulary == fresh.analyzer.vocabulary
+    buckets = {n: words for n, words in matcher.analyzer._by_length.items() if words}
+    assert buckets == fresh.analyzer._by_length
+    assert matcher._postings == fresh._postings
+    assert matcher._about == fresh._about
+    assert matcher._kinds == fresh._kinds
+    questions = [q.text for q in synth.questions(base, 80, seed=24)]
+    questions += ["zorblat edition battery", "When will the zorblatt edition launch?"]
+    for question in questions:
+        assert decision(matcher.match(question)) == decision(fresh.match(question)), question
+
+
+def test_generated_questions_are_reproducible(tmp_path: Path) -> None:
+    first = synth.plan(1000, seed=2)
+    second = synth.plan(1000, seed=2)
+    assert [f.id for f in first.facts] == [f.id for f in second.facts]
+    assert synth.questions(first, 20) == synth.questions(second, 20)
