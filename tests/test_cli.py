@@ -432,3 +432,21 @@ def test_ask_with_undecodable_bytes_in_the_arguments(capsys: pytest.CaptureFixtu
     data = json.loads(out)
     assert data["question"] == "Where is Leica from??"
     out.encode("utf-8")  # printable as UTF-8
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    read, write = os.pipe()
+    with subprocess.Popen(
+        [_camerabot(), "partner", "leica"],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+    ) as process:
+        os.close(write)
+        os.close(read)  # like `| head` that has already left
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 141
+    assert b"Traceback" not in err
+    assert b"BrokenPipeError" not in err
