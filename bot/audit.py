@@ -1,0 +1,214 @@
+"""The audit log of the fact base: who changed what, when, with full records before and after.
+
+One JSON object a line in `state_dir/audit.jsonl`, appended and fsynced by the store while it
+holds the knowledge lock. History and undo are read back from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ACTOR_MAX = 200
+_READ_BLOCK = 64 * 1024
+
+
+class Action:
+    """The actions an audit entry records."""
+
+    ADD = "add"
+    EDIT = "edit"
+    REMOVE = "remove"
+    UNDO = "undo"
+    ADD_SOURCE = "add-source"
+
+
+class Kind:
+    """What an audit entry changed."""
+
+    FACT = "fact"
+    SOURCE = "source"
+
+
+def clean_actor(actor: object) -> str:
+    """An actor name fit for the log: printable, at most ACTOR_MAX characters."""
+    text = "".join(ch for ch in str(actor) if ch.isprintable()).strip()
+    return text[:ACTOR_MAX] or "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change: who, when, what (the full record before and after) and where in which file.
+
+    `before_text`/`after_text` are the record's exact text in its file, so an undo puts the
+    bytes back as they were. An undo entry names the entry it reverts in `reverts`.
+    """
+
+    id: str
+    at: str
+    actor: str
+    action: str
+    kind: str
+    record_id: str
+    file: str
+    position: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    before_text: str | None = None
+    after_text: str | None = None
+    reverts: str | None = None
+    reverted_action: str | None = None
+    source_text: str | None = None
+
+    @property
+    def fact_id(self) -> str | None:
+        """The fact this entry changed, or None for a source entry."""
+        return self.record_id if self.kind == Kind.FACT else None
+
+    @property
+    def description(self) -> str:
+        """What happened, in a few words: "edit of fact xiaomi-leica"."""
+        action = self.action
+        if action == Action.UNDO:
+            action = f"undo of {self.reverted_action or 'a change'}"
+        return f"{action} of {self.kind} {self.record_id}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of one log line (`fact_id` or `source_id` names the record)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "kind": self.kind,
+            f"{self.kind}_id": self.record_id,
+            "file": self.file,
+            "position": self.position,
+            "before": self.before,
+            "after": self.after,
+            "before_text": self.before_text,
+            "after_text": self.after_text,
+        }
+        if self.reverts:
+            data["reverts"] = self.reverts
+            data["reverted_action"] = self.reverted_action
+        if self.source_text is not None:
+            data["source_text"] = self.source_text
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AuditEntry:
+        """An entry from a log line; KeyError/TypeError/ValueError when it is damaged."""
+        kind = str(data["kind"])
+        before, after = data.get("before"), data.get("after")
+        if before is not None and not isinstance(before, dict):
+            raise TypeError("before must be a record")
+        if after is not None and not isinstance(after, dict):
+            raise TypeError("after must be a record")
+        return cls(
+            id=str(data["id"]),
+            at=str(data["at"]),
+            actor=str(data["actor"]),
+            action=str(data["action"]),
+            kind=kind,
+            record_id=str(data[f"{kind}_id"]),
+            file=str(data["file"]),
+            position=int(data["position"]),
+            before=before,
+            after=after,
+            before_text=data.get("before_text"),
+            after_text=data.get("after_text"),
+            reverts=data.get("reverts"),
+            reverted_action=data.get("reverted_action"),
+            source_text=data.get("source_text"),
+        )
+
+
+def new_entry_id() -> str:
+    """A unique, roughly time-ordered entry id."""
+    now = dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:10]}"
+
+
+def now_iso() -> str:
+    """The current time, UTC, to the millisecond."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _parse(raw: bytes, path: Path) -> AuditEntry | None:
+    try:
+        return AuditEntry.from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        log.warning("skipping a damaged line of %s", path)
+        return None
+
+
+class AuditLog:
+    """The append-only audit log. The store holds the knowledge lock around every call."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, entry: AuditEntry) -> None:
+        """Append one entry durably (write, flush, fsync)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+        descriptor = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(descriptor).st_size
+            # A writer killed mid-line leaves no newline: start afresh so the entry stays whole.
+            prefix = b"" if size == 0 or os.pread(descriptor, 1, size - 1) == b"\n" else b"\n"
+            data = prefix + line.encode("utf-8")
+            written = 0
+            while written < len(data):
+                written += os.write(descriptor, data[written:])
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+    def entries(self) -> Iterator[AuditEntry]:
+        """Every entry, oldest first; damaged lines are skipped with a warning."""
+        if not self.path.is_file():
+            return
+        with self.path.open("rb") as handle:
+            for raw in handle:
+                if raw.strip():
+                    entry = _parse(raw, self.path)
+                    if entry is not None:
+                        yield entry
+
+    def last(self) -> AuditEntry | None:
+        """The newest entry, read from the end of the file."""
+        for raw in self._lines_backwards():
+            entry = _parse(raw, self.path)
+            if entry is not None:
+                return entry
+        return None
+
+    def _lines_backwards(self) -> Iterator[bytes]:
+        if not self.path.is_file():
+            return
+        with self.path.open("rb") as handle:
+            position = handle.seek(0, os.SEEK_END)
+            tail = b""
+            while position > 0:
+                step = min(_READ_BLOCK, position)
+                position -= step
+                handle.seek(position)
+                tail = handle.read(step) + tail
+                lines = tail.split(b"\n")
+                tail = lines.pop(0)
+                for raw in reversed(lines):
+                    if raw.strip():
+                        yield raw
+            if tail.strip():
+                yield tail

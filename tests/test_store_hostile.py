@@ -1,0 +1,175 @@
+"""Hostile input: each is refused or stored as plain text; nothing is written outside knowledge/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.loader import load_fact_base
+from bot.store import NEW_FACTS_FILE, ChangeRejected, KnowledgeStore
+from tests.test_store_support import copy_knowledge, fact_fields, snapshot, tree
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> KnowledgeStore:
+    store = KnowledgeStore(*copy_knowledge(tmp_path))
+    store.load()
+    return store
+
+
+class Strange:
+    def __str__(self) -> str:
+        return "!!python/object:os.system"
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "deep"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _self_referencing() -> list[Any]:
+    loop: list[Any] = []
+    loop.append(loop)
+    return loop
+
+
+REFUSED = [
+    ("path-like id", {"id": "../../etc/passwd"}, "id '../../etc/passwd' must be"),
+    ("absolute id", {"id": "/etc/passwd"}, "must be 1-63 lower-case"),
+    ("id with a slash", {"id": "facts/x"}, "must be 1-63 lower-case"),
+    ("id too long", {"id": "a" * 64}, "must be 1-63 lower-case"),
+    ("id not text", {"id": 12}, "'id' must be text"),
+    ("question too long", {"question": "Why? " * 40}, "at most 100 fit in Discord"),
+    ("answer too long", {"answer": "word " * 1000}, "at most 3500 fit in Discord"),
+    ("quote too long", {"quote": "Leica " * 200}, "at most 900"),
+    ("a megabyte", {"answer": "x" * 1_000_000}, "over 65536 characters in all"),
+    ("control characters", {"question": "Who\x00 is \x1b[31mred?"}, "control characters"),
+    ("control in a phrasing", {"phrasings": ["bell\x07"]}, "contains control characters"),
+    ("lone surrogate", {"answer": "bad \ud800 text"}, "not valid Unicode"),
+    ("a mapping for text", {"question": {"a": "b"}}, "'question' must be text"),
+    ("a number for text", {"answer": 42}, "'answer' must be text"),
+    ("an object", {"answer": Strange()}, "holds Strange, not text"),
+    ("nested deep", {"phrasings": _nested(50)}, "nested more than"),
+    ("self-referencing", {"phrasings": _self_referencing()}, "nested more than"),
+    ("too many phrasings", {"phrasings": [f"p{n}" for n in range(51)]}, "at most 50"),
+    ("an unknown key", {"!!python/object/apply:os.system": "id"}, "unknown key"),
+    ("dunder key", {"__class__": "x"}, "unknown key '__class__'"),
+    ("a date for text", {"answer": dt.date(2022, 5, 23)}, "must be text, not a date"),
+    ("citations not a list", {"citations": "x", "source": None, "quote": None}, "either"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "expected"), REFUSED, ids=[c[0] for c in REFUSED])
+def test_hostile_fields_are_refused_and_nothing_is_written(
+    store: KnowledgeStore, tmp_path: Path, case: str, change: dict[str, Any], expected: str
+) -> None:
+    before_files, before_tree = snapshot(store.root), tree(tmp_path)
+    with pytest.raises(ChangeRejected) as refused:
+        store.add_fact(fact_fields(**change), actor="mallory")
+    assert any(expected in m for m in refused.value.messages), refused.value.messages
+    with pytest.raises(ChangeRejected):
+        store.edit_fact("leica-country", change, base_version=None, actor="mallory")
+    assert snapshot(store.root) == before_files
+    assert tree(tmp_path) - before_tree <= {"state", "state/knowledge.lock"}
+    assert isinstance(refused.value.fields, dict)
+
+
+YAML_LOOKING = [
+    "!!python/object/apply:os.system ['touch /tmp/camerabot-pwned']",
+    "!!python/name:os.system",
+    "&anchor value *alias",
+    "{a: b}",
+    "[1, 2]",
+    "- item",
+    "key: value",
+    "# not a comment",
+    "'single' and \"double\" quotes",
+    "yes",
+    "null",
+    "2022-05-23",
+    "0123",
+    "--- document marker",
+    "... end marker",
+    "%YAML 1.2",
+    "| literal",
+    "> folded",
+    "@at `tick",
+    "line one\nline two\n- line three\n---\n",
+    "tab\tand carriage\rreturn",
+    "emoji 📷 and accents éü and CJK 徕卡",
+    "\ufeffbyte order mark",
+]
+
+
+@pytest.mark.parametrize("text", YAML_LOOKING)
+def test_yaml_looking_text_is_stored_as_plain_text(store: KnowledgeStore, text: str) -> None:
+    change = store.add_fact(
+        fact_fields(answer=f"Plain: {text}", phrasings=[f"Plain {text}"], id="hostile-text"),
+        actor="mallory",
+    )
+    assert change.fact is not None
+    reloaded = load_fact_base(store.root).facts["hostile-text"]
+    assert reloaded == change.fact
+    assert reloaded.answer == f"Plain: {text}".strip()
+    assert reloaded.phrasings == (f"Plain {text}".strip(),)
+    assert not Path("/tmp/camerabot-pwned").exists()
+
+
+@pytest.mark.parametrize("text", ["next\x85line", "line\u2028separator", "para\u2029graph"])
+def test_yaml_line_breaks_are_refused_or_stored_exactly(store: KnowledgeStore, text: str) -> None:
+    try:
+        change = store.add_fact(fact_fields(answer=text, id="breaks"), actor="mallory")
+    except ChangeRejected as error:
+        messages = error.messages
+    else:
+        messages = []
+        assert change.fact is not None
+    if messages:
+        assert any("control characters" in m for m in messages)
+        return
+    assert load_fact_base(store.root).facts["breaks"].answer == text
+
+
+@pytest.mark.parametrize(
+    "source_id", ["../../outside", "../facts/x", "/etc/passwd", "a/b", ".hidden", "x" * 64, ""]
+)
+def test_path_like_source_ids_never_reach_the_filesystem(
+    store: KnowledgeStore, tmp_path: Path, source_id: str
+) -> None:
+    before = tree(tmp_path)
+    with pytest.raises(ChangeRejected):
+        store.add_source(source_id, "Title", "2024-01-01", "", "Some text.\n", actor="mallory")
+    assert tree(tmp_path) - before <= {"state", "state/knowledge.lock"}
+
+
+def test_a_source_title_that_looks_like_yaml_is_plain_text(store: KnowledgeStore) -> None:
+    title = "!!python/object:os.system {a: b} &x *x"
+    change = store.add_source(None, title, "2024-01-01", "", "Some text.\n", actor="mallory")
+    assert change.record_id == "python-object-os-system-a-b-x-x"
+    assert load_fact_base(store.root).sources[change.record_id].title == title
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=st.text(min_size=1, max_size=120))
+def test_any_text_is_refused_or_round_trips_exactly(store: KnowledgeStore, text: str) -> None:
+    record = fact_fields(answer=text, id="any-text")
+    try:
+        change = store.add_fact(record, actor="fuzz")
+    except ChangeRejected:
+        assert "any-text" not in load_fact_base(store.root).facts
+        return
+    assert change.fact is not None
+    assert load_fact_base(store.root).facts["any-text"].answer == text.strip()
+    store.remove_fact("any-text", base_version=None, actor="fuzz")
+    assert not (store.root / NEW_FACTS_FILE).exists()
