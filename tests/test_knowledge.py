@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import limits
 from bot.answers import BRAND_PREFIX, OVERVIEW_ID, PARTNERSHIP_PREFIX, Engine
@@ -195,3 +198,26 @@ def test_answers_do_not_repeat_the_article_s_slips(engine: Engine, slip: str) ->
     for entry_id in _entries(engine):
         answer = engine.answer_entry("q", entry_id).answer or ""
         assert slip.lower() not in answer.lower(), entry_id
+
+
+def test_the_schema_examples_in_the_readme_are_valid(tmp_path: Path) -> None:
+    readme = (KNOWLEDGE / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.DOTALL)
+    examples = {re.search(r"^- id: (\S+)", block).group(1): block for block in blocks}
+    assert set(examples) == {"article-2022-05-23", "xiaomi", "huawei-leica", "huawei-leica-split"}
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root, ignore=shutil.ignore_patterns("README.md"))
+    for path in (root / "facts").glob("*.yaml"):
+        path.unlink()
+    (root / "sources.yaml").write_text(examples["article-2022-05-23"], encoding="utf-8")
+    (root / "partnerships.yaml").write_text(examples["huawei-leica"], encoding="utf-8")
+    (root / "facts" / "example.yaml").write_text(examples["huawei-leica-split"], "utf-8")
+    shown = yaml.safe_load(examples["xiaomi"])
+    others = yaml.safe_load((KNOWLEDGE / "brands.yaml").read_text("utf-8"))
+    shown_ids = {b["id"] for b in shown}
+    brands = shown + [b for b in others if b["id"] not in shown_ids]
+    (root / "brands.yaml").write_text(yaml.safe_dump(brands, sort_keys=False), "utf-8")
+    base, problems = check_knowledge(root)
+    assert problems == []
+    assert base is not None
+    assert set(base.facts) == {"huawei-leica-split"}
