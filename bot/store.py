@@ -810,7 +810,9 @@ class KnowledgeStore:
         else:
             atomic_write(path, content.encode("utf-8"))
         new_item: Item | None = None
-        if file.splittable:
+        if not content:
+            file.header, file.items, file.splittable = "", [], True
+        elif file.splittable:
             start = file.start_at(index)
             new: list[Item] = []
             for text in texts:

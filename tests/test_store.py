@@ -22,6 +22,7 @@ from bot.store import (
     record_version,
     slugify,
 )
+from tests.conftest import KNOWLEDGE
 from tests.test_store_support import QUOTE, SOURCE, copy_knowledge, fact_fields, snapshot
 
 
@@ -506,6 +507,29 @@ def test_a_file_that_cannot_be_cut_into_items_is_rewritten_whole(store: Knowledg
     assert reloaded(store.root)["flow-fact"].answer == "Yes, it is."
     store.undo(actor="a")
     assert reloaded(store.root)["flow-fact"].answer == "Yes."
+
+
+def test_removing_the_last_fact_of_a_file_deletes_it_and_undo_brings_it_back(
+    store: KnowledgeStore,
+) -> None:
+    path = store.root / "facts" / "flow.yaml"
+    path.write_text(
+        f'[{{id: only-fact, question: "Is Leica German?", answer: "Yes.", '
+        f"citations: [{{source: {SOURCE}, quote: {QUOTE}}}]}}]\n",
+        encoding="utf-8",
+    )
+    store.remove_fact("only-fact", base_version=store.version("only-fact"), actor="a")
+    assert not path.exists()
+    assert check_knowledge(store.root)[1] == []
+    store.undo(actor="a")
+    assert reloaded(store.root)["only-fact"].answer == "Yes."
+    assert path.read_text(encoding="utf-8").startswith("- id: only-fact\n")
+    store.remove_fact("leica-country", base_version=None, actor="a")
+    assert not (store.root / "facts" / "leica.yaml").exists()
+    store.undo(actor="a")
+    assert (store.root / "facts" / "leica.yaml").read_bytes() == (
+        KNOWLEDGE / "facts" / "leica.yaml"
+    ).read_bytes()
 
 
 def test_changes_by_another_process_come_with_the_next_change(kb: tuple[Path, Path]) -> None:
