@@ -303,6 +303,14 @@ class _SourceIndex:
         return quote_key(quote) in self._keys.get(source_id, "")
 
 
+@dataclass(frozen=True, slots=True)
+class _BrandIndex:
+    """Valid brands by id, and the ids of brands defined with problems (not unknown)."""
+
+    brands: Mapping[str, Brand]
+    invalid: Set[str] = frozenset()
+
+
 def _citations(
     check: _Checker, record: Mapping[str, Any], sources: _SourceIndex
 ) -> tuple[Citation, ...]:
@@ -445,14 +453,6 @@ def _brand_ref(
         )
         return ""
     return value
-
-
-@dataclass(frozen=True, slots=True)
-class _BrandIndex:
-    """Valid brands by id, and the ids of brands defined with problems (not unknown)."""
-
-    brands: Mapping[str, Brand]
-    invalid: Set[str] = frozenset()
 
 
 def _build_partnerships(
