@@ -179,14 +179,7 @@ def test_the_claim_is_in_an_answer(fact_base: FactBase, claim: str) -> None:
 ARTICLE_SLIPS = [
     "Hassleblad",
     "Mmi 11",
-    pytest.param(
-        "maker share",
-        marks=pytest.mark.xfail(
-            reason="xiaomi-growing-share's answer repeats the article's 'maker share' "
-            "(market share); knowledge/ belongs to the fact-base owner",
-            strict=False,
-        ),
-    ),
+    "maker share",
     "bring-in",
     "in- depth",
 ]
