@@ -307,21 +307,18 @@ class Analyzer:
 
     def add_texts(self, texts: Iterable[str]) -> None:
         """Add the words of texts (questions, answers) to the vocabulary."""
-        counts = self._counts
-        initial = not counts
-        added = False
         for text in texts:
-            for word in words(text):
-                counts[word] += 1
-                if word not in self.vocabulary:
-                    self.vocabulary.add(word)
-                    self._file(word, keep_sorted=not initial)
-                    added = True
-        if added:
-            if initial:
-                for bucket in self._by_length.values():
-                    bucket.sort()
-            self._corrections.clear()
+            self.add_words(words(text))
+
+    def add_words(self, text_words: Iterable[str]) -> None:
+        """Add the words of one text, as `bot.text.words` splits it, to the vocabulary."""
+        counts = self._counts
+        for word in text_words:
+            counts[word] += 1
+            if word not in self.vocabulary:
+                self.vocabulary.add(word)
+                self._file(word, keep_sorted=True)
+                self._corrections.clear()
 
     learn = add_texts
 
@@ -380,21 +377,26 @@ class Analyzer:
 
     def analyse(self, text: str, *, correct: bool = True) -> Analysis:
         """Canonical tokens, brands mentioned and unknown words of a text."""
-        raw = words(text)
+        return self.analyse_words(words(text), correct=correct)
+
+    def analyse_words(self, raw: list[str], *, correct: bool = True) -> Analysis:
+        """`analyse` for a text already split by `bot.text.words`."""
         if correct:
             raw = [self._correct(word) for word in raw]
         tokens: list[str] = []
         brands: set[str] = set()
         devices: set[str] = set()
         position = 0
+        phrase_starts = self._phrase_starts
         while position < len(raw):
-            idiom = self._idiom_at(raw, position)
+            word = raw[position]
+            idiom = self._idiom_at(raw, position) if word in _PHRASES_BY_FIRST else None
             if idiom:
                 token, width = idiom
                 tokens.append(token)
                 position += width
                 continue
-            phrase = self._phrase_at(raw, position)
+            phrase = self._phrase_at(raw, position) if word in phrase_starts else None
             if phrase:
                 replacement, width = phrase
                 for word in replacement:
@@ -406,7 +408,7 @@ class Analyzer:
                         tokens.append(token)
                 position += width
                 continue
-            token = canonical(raw[position])
+            token = canonical(word)
             if token is not None:
                 tokens.append(token)
             position += 1

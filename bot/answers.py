@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import gc
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import rapidfuzz
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.loader import check_knowledge, content_hash
 from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
 from bot.models import Brand, BrandKind, Citation, Fact, FactBase, Partnership, PartnershipStatus
-from bot.text import compact, fold
+from bot.text import compact, fold, words
+from bot.validation import KnowledgeError
+
+log = logging.getLogger(__name__)
 
 # Ids of answers derived from partnerships; ':' never occurs in a fact id, so they cannot clash.
 OVERVIEW_ID = "partnerships:all"
 BRAND_PREFIX = "partners:"
 PARTNERSHIP_PREFIX = "partnership:"
+
+# The engine cache: bump when what is pickled changes shape in a way the code hash misses.
+CACHE_FORMAT = 1
+CACHE_PREFIX = "engine-"
+# Modules whose code decides what an engine built from a knowledge directory holds.
+_ENGINE_MODULES = ("analysis", "answers", "loader", "matcher", "models", "text", "validation")
 
 # Words that start a sentence but not a name, so "The first phone…" can follow "As reported…, ".
 _LOWER_FIRST = frozenset(
@@ -128,6 +149,57 @@ class Engine:
         self._brand_names = {
             name: brand.id for brand in base.brands.values() for name in _brand_keys(brand)
         }
+        self._brand_index: _BrandIndex | None = None
+        self._fact_ids = sorted(base.facts)
+
+    # Loading, with a cache of built engines
+
+    @classmethod
+    def load(cls, root: Path, cache_dir: Path | None = None) -> Engine:
+        """The engine for a knowledge directory, from `cache_dir` when nothing changed.
+
+        Built engines are pickled in `cache_dir`, keyed by the knowledge files' content and
+        the code that builds engines (`cache_key`); a missing, stale or unreadable cache is
+        rebuilt. Invalid knowledge raises KnowledgeError.
+        """
+        key = cache_key(root) if cache_dir is not None else ""
+        if cache_dir is not None:
+            engine = _read_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
+            if engine is not None:
+                return engine
+        base, problems = check_knowledge(root)
+        if problems or base is None:
+            raise KnowledgeError(problems)
+        engine = cls(base)
+        # Not when the files changed while they were read: the key would not describe them.
+        if cache_dir is not None and cache_key(root) == key:
+            engine.save(cache_dir, key)
+        return engine
+
+    def save(self, cache_dir: Path, key: str) -> bool:
+        """Write this engine to the cache under `key`, replacing older engines.
+
+        After incremental edits an engine is exactly what a fresh build of the edited files
+        gives, so `engine.save(cache_dir, cache_key(root))` spares the next start a rebuild.
+        """
+        path = cache_dir / f"{CACHE_PREFIX}{key}.pickle"
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".engine-", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    pickle.dump(self, file, protocol=pickle.HIGHEST_PROTOCOL)
+                Path(temporary).replace(path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
+            log.warning("could not write the engine cache %s: %s", path, error)
+            return False
+        for old in cache_dir.glob(f"{CACHE_PREFIX}*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return True
 
     # Incremental updates (a moderator's edit: no full rebuild)
 
@@ -135,11 +207,17 @@ class Engine:
         """Add or replace one fact; `base` is the fact base that now holds it."""
         self.base = base
         self.matcher.upsert(fact_entry(fact))
+        at = bisect.bisect_left(self._fact_ids, fact.id)
+        if at == len(self._fact_ids) or self._fact_ids[at] != fact.id:
+            self._fact_ids.insert(at, fact.id)
 
     def remove_fact(self, fact_id: str, base: FactBase) -> None:
         """Forget one fact; `base` is the fact base without it."""
         self.base = base
         self.matcher.remove(fact_id)
+        at = bisect.bisect_left(self._fact_ids, fact_id)
+        if at < len(self._fact_ids) and self._fact_ids[at] == fact_id:
+            del self._fact_ids[at]
 
     # Questions
 
@@ -237,25 +315,68 @@ class Engine:
         reported = _date_label(self.base.source_date(partnership.citations))
         return PartnershipView(partnership, partner, self.cite(partnership.citations), reported)
 
+    # Autocomplete
+
     def brand_choices(self, text: str, limit: int = 25) -> list[Brand]:
-        """Brands for autocomplete: best first, every brand when the text is empty."""
-        brands = sorted(self.base.brands.values(), key=lambda b: b.name.lower())
+        """Brands for autocomplete: best first, every brand when the text is empty.
+
+        A name that starts with the text scores 200 minus its length; others score the best of
+        WRatio and the ratio against the name's start, and count from 60.
+        """
+        index = self._brands()
         key = compact(text)
         if not key:
-            return brands[:limit]
+            return [self.base.brands[brand_id] for brand_id in index.by_name[:limit]]
         scored: dict[str, float] = {}
-        for brand in brands:
-            best = 0.0
-            for name in _brand_keys(brand):
-                if name.startswith(key):
-                    score = 200.0 - len(name)
-                else:
-                    score = max(fuzz.WRatio(key, name), fuzz.ratio(key, name[: len(key)]))
-                best = max(best, score)
-            if best >= 60:
-                scored[brand.id] = best
+        start = bisect.bisect_left(index.sorted_keys, (key, ""))
+        for name, brand_id in index.sorted_keys[start:]:
+            if not name.startswith(key):
+                break
+            scored[brand_id] = max(scored.get(brand_id, 0.0), 200.0 - len(name))
+        width = len(key)
+        for scorer, processor in ((fuzz.WRatio, None), (fuzz.ratio, lambda name: name[:width])):
+            found = process.extract(
+                key, index.keys, scorer=scorer, processor=processor, score_cutoff=60, limit=None
+            )
+            for name, score, position in found:
+                brand_id = index.owners[position]
+                if not name.startswith(key) and score > scored.get(brand_id, 0.0):
+                    scored[brand_id] = score
         ranked = sorted(scored, key=lambda b: (-scored[b], b))
         return [self.base.brands[b] for b in ranked[:limit]]
+
+    def _brands(self) -> _BrandIndex:
+        index = self._brand_index
+        if index is None or index.brands is not self.base.brands:
+            index = self._brand_index = _BrandIndex.build(self.base.brands)
+        return index
+
+    def fact_choices(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Facts for a moderator's fact-id autocomplete: (id, question) pairs, best first.
+
+        Ids that start with the text (its words joined by '-') come first, in id order; then
+        the facts whose questions the matcher finds for the text (typos, synonyms and word
+        order tolerated), best first. Every fact, in id order, when the text is empty.
+        """
+        facts = self.base.facts
+        ids = self._fact_ids
+        key = "-".join(words(text))
+        if not key:
+            return [(fact_id, facts[fact_id].question) for fact_id in ids[:limit]]
+        chosen: dict[str, str] = {}
+        for fact_id in ids[bisect.bisect_left(ids, key) :]:
+            if len(chosen) == limit or not fact_id.startswith(key):
+                break
+            chosen[fact_id] = facts[fact_id].question
+        if len(chosen) < limit:
+            # Derived answers (brands, partnerships) are not facts: room for a few of them.
+            for candidate in self.matcher.search(text, limit + 8):
+                fact = facts.get(candidate.entry.id)
+                if fact is not None and fact.id not in chosen:
+                    chosen[fact.id] = fact.question
+                    if len(chosen) == limit:
+                        break
+        return list(chosen.items())
 
     def partnerships(self) -> list[Partnership]:
         """Every partnership: current ones first, then ended ones."""
@@ -273,13 +394,76 @@ def _brand_keys(brand: Brand) -> set[str]:
     return {compact(name) for name in brand.names} | {fold(brand.name)}
 
 
+@dataclass(frozen=True, slots=True)
+class _BrandIndex:
+    """Brand names ready for autocomplete: in a list for rapidfuzz, sorted for prefixes."""
+
+    brands: dict[str, Brand]
+    keys: list[str]
+    owners: list[str]
+    sorted_keys: list[tuple[str, str]]
+    by_name: list[str]
+
+    @classmethod
+    def build(cls, brands: dict[str, Brand]) -> _BrandIndex:
+        pairs = [(key, brand.id) for brand in brands.values() for key in sorted(_brand_keys(brand))]
+        by_name = [b.id for b in sorted(brands.values(), key=lambda b: b.name.lower())]
+        return cls(brands, [k for k, _ in pairs], [b for _, b in pairs], sorted(pairs), by_name)
+
+
+def cache_key(root: Path) -> str:
+    """The key of a knowledge directory's engine: its files' content and the engine's code."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(content_hash(root).encode())
+    digest.update(_code_hash().encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_hash() -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{CACHE_FORMAT} {sys.version} rapidfuzz {rapidfuzz.__version__}".encode())
+    package = Path(__file__).resolve().parent
+    for name in _ENGINE_MODULES:
+        digest.update((package / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> Engine | None:
+    """A cached engine, or None when there is none or it cannot be read (it is then rebuilt)."""
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new objects: collecting while they arrive only slows loading
+    try:
+        with path.open("rb") as file:
+            # The cache is written by this code into the bot's own directory.
+            engine = pickle.load(file)  # noqa: S301
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # a corrupt cache is not fatal: it is rebuilt
+        log.warning("ignoring the unreadable engine cache %s: %r", path, error)
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+    if not isinstance(engine, Engine):
+        log.warning("ignoring the engine cache %s: it holds %s", path, type(engine).__name__)
+        return None
+    return engine
+
+
+@lru_cache(maxsize=4096)
+def _brand_set(brands: tuple[str, ...]) -> frozenset[str]:
+    """One shared frozenset per combination of brands (100,000 facts use a few hundred)."""
+    return frozenset(brands)
+
+
 def fact_entry(fact: Fact) -> Entry:
     """A fact as the matcher sees it."""
     return Entry(
         id=fact.id,
         questions=fact.questions,
         answer=fact.answer,
-        brands=frozenset(fact.brands),
+        brands=_brand_set(fact.brands),
         evidence=tuple(c.quote for c in fact.citations),
     )
 

@@ -6,7 +6,7 @@ import heapq
 import math
 import re
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from bot.analysis import QUESTION_TOKENS, Analysis, Analyzer
 from bot.models import Brand
-from bot.text import plain
+from bot.text import plain, words
 
 # Weights of the three signals; coverage of the question matters most.
 QUERY_COVERAGE_WEIGHT = 0.6
@@ -39,6 +39,8 @@ THRESHOLD = 0.6
 MARGIN = 0.05
 CONFIDENT = 0.9
 SUGGESTION_FLOOR = 0.3
+# How many suggestions an abstention offers.
+SUGGESTIONS = 3
 
 # What an answer must contain to answer "when", "how long", "how many" and "where".
 _POINT_IN_TIME = re.compile(
@@ -104,7 +106,7 @@ class Match:
         """The chosen candidate when the outcome is FOUND."""
         return self.candidates[0] if self.outcome is Outcome.FOUND else None
 
-    def suggestions(self, limit: int = 3) -> list[Candidate]:
+    def suggestions(self, limit: int = SUGGESTIONS) -> list[Candidate]:
         """Plausible candidates to offer when the matcher abstains."""
         return [c for c in self.candidates if c.score >= SUGGESTION_FLOOR][:limit]
 
@@ -163,14 +165,16 @@ def agree(first: Entry, second: Entry) -> bool:
     return any(_quote_overlaps(a, b) for a in first.evidence for b in second.evidence)
 
 
-def _threshold(best: float, third: float) -> float:
-    """The score below which no entry can change the decision, given the best and third best.
+def _decision_threshold(top: list[float]) -> float:
+    """The score below which no entry can change the decision, given the best three so far.
 
     An entry matters if it could be the best (ties included: the lower id wins), a disagreeing
     runner-up within MARGIN when the best is not CONFIDENT, or one of the suggestions shown when
-    the matcher abstains. The value never decreases as `best` and `third` grow, so an entry
+    the matcher abstains. The value never decreases as the best scores grow, so an entry
     dismissed once stays dismissed.
     """
+    best = max(top, default=0.0)
+    third = top[0] if len(top) == SUGGESTIONS else 0.0
     needed = best if best >= CONFIDENT else min(best - MARGIN, max(SUGGESTION_FLOOR, third))
     return max(needed, SUGGESTION_FLOOR) - _ROUNDING_SLACK
 
@@ -188,8 +192,8 @@ class Matcher:
     score only entries that could change it: entries are grouped by which question tokens they
     hold (set operations on the inverted index), each group has an upper bound of its score
     (`_bound`), and groups are opened best bound first until no bound can reach the decision's
-    threshold (`_threshold`). Entries scoring under SUGGESTION_FLOOR, which never change a
-    decision or a suggestion, may be left out of the shortlist.
+    threshold (`_decision_threshold`). Entries scoring under SUGGESTION_FLOOR, which never
+    change a decision or a suggestion, may be left out of the shortlist.
     """
 
     def __init__(self, entries: Iterable[Entry], brands: Iterable[Brand]) -> None:
@@ -204,26 +208,33 @@ class Matcher:
         # Token weights depend on the entry count and the token's frequency: cached until
         # the next change.
         self._weights: dict[str, float] = {}
-        texts = [text for entry in entries for text in (*entry.questions, entry.answer)]
-        self.analyzer = Analyzer(brands, texts, known_tokens=self._postings)
+        self._brand_sets: dict[frozenset[str], frozenset[str]] = {}
+        self.analyzer = Analyzer(brands, known_tokens=self._postings)
         for entry in entries:
             self._add(entry)
 
     # Building
 
     def _prepare(self, entry: Entry) -> _Prepared:
+        """Analyse an entry's texts, adding their words to the analyzer's vocabulary."""
+        analyzer = self.analyzer
         prepared = _Prepared(entry)
         brands = set(entry.brands)
         phrasings = []
         for question in entry.questions:
-            analysis = self.analyzer.analyse(question, correct=False)
+            question_words = words(question)
+            analyzer.add_words(question_words)
+            analysis = analyzer.analyse_words(question_words, correct=False)
             brands |= analysis.brands
             phrasings.append(tuple(sorted({sys.intern(token) for token in analysis.tokens})))
         prepared.phrasings = tuple(phrasings)
-        answer = self.analyzer.analyse(entry.answer, correct=False)
+        answer_words = words(entry.answer)
+        analyzer.add_words(answer_words)
+        answer = analyzer.analyse_words(answer_words, correct=False)
         # An entry is about the brands it declares and those its questions name (not its
         # answer: a list of every partnership is not about each brand in it).
-        prepared.brands = frozenset(brands)
+        brand_set = frozenset(brands)
+        prepared.brands = self._brand_sets.setdefault(brand_set, brand_set)
         answer_tokens = {sys.intern(token) for token in answer.tokens}
         small = len(answer_tokens) <= _SMALL_SET
         prepared.answer_tokens = tuple(sorted(answer_tokens)) if small else frozenset(answer_tokens)
@@ -268,7 +279,6 @@ class Matcher:
     def upsert(self, entry: Entry) -> None:
         """Add or replace one entry without rebuilding the rest."""
         self._remove(entry.id)
-        self.analyzer.add_texts((*entry.questions, entry.answer))
         self._add(entry)
 
     def remove(self, entry_id: str) -> None:
@@ -399,8 +409,16 @@ class Matcher:
 
     # Searching
 
-    def _search(self, query: _Query) -> list[tuple[float, str, str]]:
+    def _search(
+        self,
+        query: _Query,
+        keep: int = SUGGESTIONS,
+        threshold_of: Callable[[list[float]], float] = _decision_threshold,
+    ) -> list[tuple[float, str, str]]:
         """Score the entries that could change the decision: (score, entry id, phrasing).
+
+        `threshold_of` gives, from the `keep` best scores so far (a min-heap), the score under
+        which entries no longer matter; it must never decrease as those scores grow.
 
         A best-first branch and bound. Entries holding none of the question's tokens score
         at most FUZZY_WEIGHT times the penalties, under SUGGESTION_FLOOR, and are never scored
@@ -428,8 +446,8 @@ class Matcher:
         kind_set = self._kinds[query.kind] if query.kind else None
 
         found: list[tuple[float, str, str]] = []
-        top: list[float] = []  # the three best scores, a min-heap
-        threshold = _threshold(0.0, 0.0)
+        top: list[float] = []  # the `keep` best scores, a min-heap
+        threshold = threshold_of(top)
         # Heap items: (-bound, sequence, group); a group is (ids, next token, held, asked held,
         # about: True/False/None when undecided, kind: the same). Roots are made lazily:
         # root i holds token i and none before it, and its bound is below root i-1's.
@@ -493,13 +511,11 @@ class Matcher:
                     score, phrasing = self._score(query, prepared)
                     if score > 0:
                         found.append((score, entry_id, phrasing))
-                        if len(top) < 3:
+                        if len(top) < keep:
                             heapq.heappush(top, score)
                         elif score > top[0]:
                             heapq.heapreplace(top, score)
-                        best = max(top)
-                        third = top[0] if len(top) == 3 else 0.0
-                        threshold = max(threshold, _threshold(best, third))
+                        threshold = max(threshold, threshold_of(top))
                 continue
             if after < len(order):
                 split = postings[order[after]]
@@ -566,6 +582,29 @@ class Matcher:
         ]
         candidates.sort(key=lambda c: (-c.score, c.entry.id))
         return analysis, candidates
+
+    def search(self, question: str, limit: int, floor: float = FUZZY_WEIGHT) -> list[Candidate]:
+        """The `limit` best candidates scoring above `floor`, best first (for autocomplete).
+
+        Exact down to `floor` (at least FUZZY_WEIGHT: entries sharing no token with the question
+        score at most that and are not considered).
+        """
+        analysis = self.analyzer.analyse(question)
+        if not analysis.content:
+            return []
+        floor = max(floor, FUZZY_WEIGHT)
+
+        def threshold_of(top: list[float]) -> float:
+            return max(top[0] if len(top) == limit else 0.0, floor) - _ROUNDING_SLACK
+
+        scored = self._search(self._query(analysis), limit, threshold_of)
+        scored.sort(key=lambda item: (-round(item[0], 4), item[1]))
+        prepared_of = self._prepared
+        return [
+            Candidate(prepared_of[entry_id].entry, round(score, 4), phrasing)
+            for score, entry_id, phrasing in scored[:limit]
+            if score > floor
+        ]
 
     def match(self, question: str, *, exhaustive: bool = False) -> Match:
         """Decide whether a question has an answer among the entries."""

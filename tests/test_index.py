@@ -187,3 +187,122 @@ def test_generated_questions_are_reproducible(tmp_path: Path) -> None:
     second = synth.plan(1000, seed=2)
     assert [f.id for f in first.facts] == [f.id for f in second.facts]
     assert synth.questions(first, 20) == synth.questions(second, 20)
+
+
+# Autocomplete
+
+
+def plain_brand_choices(engine: Engine, text: str, limit: int = 25) -> list[str]:
+    """brand_choices as a plain scan of every brand name (the reference)."""
+    from rapidfuzz import fuzz
+
+    from bot.answers import _brand_keys
+    from bot.text import compact
+
+    brands = sorted(engine.base.brands.values(), key=lambda b: b.name.lower())
+    key = compact(text)
+    if not key:
+        return [b.id for b in brands[:limit]]
+    scored: dict[str, float] = {}
+    for brand in brands:
+        best = 0.0
+        for name in _brand_keys(brand):
+            if name.startswith(key):
+                score = 200.0 - len(name)
+            else:
+                score = max(fuzz.WRatio(key, name), fuzz.ratio(key, name[: len(key)]))
+            best = max(best, score)
+        if best >= 60:
+            scored[brand.id] = best
+    return sorted(scored, key=lambda b: (-scored[b], b))[:limit]
+
+
+def test_brand_choices_equal_a_plain_scan(
+    engine: Engine, synthetic: tuple[synth.Base, Engine]
+) -> None:
+    base, big = synthetic
+    texts = ["", "x", "xi", "xiaomi", "lei", "leica camera", "hassle", "zeis", "one plus", "huawie"]
+    texts += synth.brand_prefixes(base, 150)
+    for text in texts:
+        for subject in (engine, big):
+            assert [b.id for b in subject.brand_choices(text)] == plain_brand_choices(
+                subject, text
+            ), text
+
+
+def test_fact_choices_put_id_prefixes_first(engine: Engine) -> None:
+    choices = engine.fact_choices("xiaomi-le")
+    ids = [fact_id for fact_id, _ in choices]
+    assert ids[:5] == sorted(i for i in engine.base.facts if i.startswith("xiaomi-le"))[:5]
+    assert all(question == engine.base.facts[i].question for i, question in choices)
+    assert engine.fact_choices("xiaomi leica")[0][0].startswith("xiaomi-leica")
+    assert [i for i, _ in engine.fact_choices("")] == sorted(engine.base.facts)[:25]
+    assert len(engine.fact_choices("", limit=3)) == 3
+
+
+def test_fact_choices_find_questions_despite_typos(synthetic: tuple[synth.Base, Engine]) -> None:
+    base, engine = synthetic
+    rng = random.Random(9)
+    found = 0
+    facts = rng.sample(base.facts, 60)
+    for fact in facts:
+        text = synth._roughen(rng, fact.question)
+        found += fact.id in [i for i, _ in engine.fact_choices(text)]
+    assert found >= 0.9 * len(facts)
+
+
+def test_fact_choices_follow_edits(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    root = tmp_path / "knowledge"
+    synth.write_base(root, 300, seed=5)
+    base = load_fact_base(root)
+    engine = Engine(base)
+    fact = next(iter(base.facts.values()))
+    new = replace(fact, id="zz-new-fact", question="Which zorblat lens does it use?")
+    edited = replace(base, facts={**base.facts, new.id: new})
+    engine.upsert_fact(new, edited)
+    assert engine.fact_choices("zz-n") == [("zz-new-fact", new.question)]
+    assert ("zz-new-fact", new.question) in engine.fact_choices("zorblat lens")
+    without = replace(edited, facts={k: v for k, v in edited.facts.items() if k != new.id})
+    engine.remove_fact(new.id, without)
+    assert engine.fact_choices("zz-n") == []
+
+
+# The engine cache
+
+
+def test_engine_cache_is_used_and_survives_corruption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import answers
+
+    root = tmp_path / "knowledge"
+    synth.write_base(root, 200, seed=6)
+    cache = tmp_path / "cache"
+    first = Engine.load(root, cache)
+    files = list(cache.glob("engine-*.pickle"))
+    assert len(files) == 1
+    assert files[0].name == f"engine-{answers.cache_key(root)}.pickle"
+
+    def no_rebuild(_root: Path) -> None:
+        raise AssertionError("the cache was not used")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(answers, "check_knowledge", no_rebuild)
+        cached = Engine.load(root, cache)
+    question = next(iter(first.base.facts.values())).question
+    assert cached.ask(question) == first.ask(question)
+
+    files[0].write_bytes(files[0].read_bytes()[:1000])  # truncated
+    rebuilt = Engine.load(root, cache)
+    assert rebuilt.ask(question) == first.ask(question)
+    files[0].write_bytes(b"not a pickle at all")
+    assert Engine.load(root, cache).ask(question) == first.ask(question)
+    assert Engine.load(root, cache).ask(question) == first.ask(question)  # rewritten
+
+    (root / "facts" / "extra.yaml").write_text("[]\n")  # the files changed: a new key
+    Engine.load(root, cache)
+    assert [p.name for p in cache.glob("engine-*.pickle")] == [
+        f"engine-{answers.cache_key(root)}.pickle"
+    ]
