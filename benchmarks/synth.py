@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Bump when the output changes, so that cached bases are regenerated.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 REAL_PHONE_MAKERS = (
     "Xiaomi", "Oppo", "Vivo", "Realme", "OnePlus", "Huawei", "Honor", "Samsung", "Motorola",
@@ -596,9 +596,45 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[:i] + rng.choice(letters) + word[i + 1 :]
 
 
+# Other people's words for the generator's: each is taken half of the time.
+PARAPHRASES = (
+    ("will the", ("is the",)),
+    ("launch", ("release", "come out", "debut", "arrive")),
+    ("come out", ("launch", "be released", "hit stores")),
+    ("release date", ("launch date", "launch")),
+    ("cost", ("sell for", "retail for")),
+    ("price", ("cost", "pricing", "price tag")),
+    ("camera maker", ("camera brand", "camera company", "optics partner")),
+    ("worked on", ("helped with", "designed", "tuned")),
+    ("main sensor", ("primary sensor", "main camera sensor")),
+    ("does the", ("do the",)),
+    ("big", ("large",)),
+    ("headquartered", ("based",)),
+    ("founded", ("started", "created")),
+    ("partnership", ("collaboration", "deal", "tie-up")),
+    ("worked together", ("collaborated", "partnered")),
+    ("work together", ("collaborate", "team up")),
+    ("record", ("shoot", "film")),
+    ("chip", ("processor", "chipset", "SoC")),
+    ("powers", ("runs", "is inside")),
+    ("leads", ("heads", "runs")),
+    ("colour", ("color",)),
+    ("What is the", ("What's the", "Whats the")),
+)
+
+
+def _paraphrase(rng: random.Random, text: str) -> str:
+    for phrase, others in PARAPHRASES:
+        if phrase in text and rng.random() < 0.5:
+            text = text.replace(phrase, rng.choice(others), 1)
+    if rng.random() < 0.3:
+        text = text.replace(" the ", " ", 1)
+    return text
+
+
 def _roughen(rng: random.Random, text: str) -> str:
-    """A question as people type it: lower case, no question mark, a typo or two."""
-    words = text.rstrip("?").split()
+    """A question as people type it: their own words, lower case, a typo or two."""
+    words = _paraphrase(rng, text).rstrip("?").split()
     if rng.random() < 0.5:
         words = [w.lower() for w in words]
     typos = rng.choice((0, 1, 1, 1, 2))
@@ -638,34 +674,35 @@ def questions(base: Base, count: int, seed: int = 7) -> list[Question]:
     return out
 
 
-def brand_prefixes(base: Base, count: int, seed: int = 11) -> list[str]:
-    """What people type into a brand option: a prefix, sometimes with a typo."""
+def brand_prefixes(base: Base, count: int, seed: int = 11) -> list[Question]:
+    """What people type into a brand option (a prefix, sometimes a typo), and the brand meant."""
     rng = random.Random(seed)
-    names = [m.name for m in base.makers.values()]
+    makers = list(base.makers.values())
     out = []
     for _ in range(count):
-        name = rng.choice(names)
-        cut = rng.randint(1, len(name))
-        text = name[:cut]
+        maker = rng.choice(makers)
+        name = maker.name
+        text = name[: rng.randint(1, len(name))]
         if rng.random() < 0.3:
             text = _typo(rng, name)
-        out.append(text.lower() if rng.random() < 0.5 else text)
+        out.append(Question(text.lower() if rng.random() < 0.5 else text, maker.id))
     return out
 
 
-def fact_prefixes(base: Base, count: int, seed: int = 13) -> list[str]:
-    """What moderators type into a fact-id option: an id prefix or words of the question."""
+def fact_prefixes(base: Base, count: int, seed: int = 13) -> list[Question]:
+    """What moderators type into a fact-id option (an id prefix or words of the question)."""
     rng = random.Random(seed)
     out = []
     for _ in range(count):
         fact = rng.choice(base.facts)
         if rng.random() < 0.5:
-            out.append(fact.id[: rng.randint(1, len(fact.id))])
+            text = fact.id[: rng.randint(max(1, len(fact.id) // 2), len(fact.id))]
         else:
             words = fact.question.rstrip("?").split()
-            start = rng.randrange(len(words))
-            piece = " ".join(words[start : start + rng.randint(1, 4)])
-            out.append(_roughen(rng, piece) if rng.random() < 0.3 else piece.lower())
+            start = rng.randrange(max(1, len(words) - 3))
+            piece = " ".join(words[start : start + rng.randint(3, 6)])
+            text = _roughen(rng, piece) if rng.random() < 0.3 else piece.lower()
+        out.append(Question(text, fact.id))
     return out
 
 

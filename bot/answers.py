@@ -19,6 +19,7 @@ from typing import Any
 import rapidfuzz
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+from rapidfuzz.utils import default_process
 
 from bot.loader import check_knowledge, content_hash
 from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
@@ -333,14 +334,11 @@ class Engine:
             if not name.startswith(key):
                 break
             scored[brand_id] = max(scored.get(brand_id, 0.0), 200.0 - len(name))
-        width = len(key)
-        for scorer, processor in ((fuzz.WRatio, None), (fuzz.ratio, lambda name: name[:width])):
-            found = process.extract(
-                key, index.keys, scorer=scorer, processor=processor, score_cutoff=60, limit=None
-            )
-            for name, score, position in found:
+        for scorer, names in ((fuzz.WRatio, index.keys), (fuzz.ratio, index.starts(len(key)))):
+            found = process.extract(key, names, scorer=scorer, score_cutoff=60, limit=None)
+            for _, score, position in found:
                 brand_id = index.owners[position]
-                if not name.startswith(key) and score > scored.get(brand_id, 0.0):
+                if not index.keys[position].startswith(key) and score > scored.get(brand_id, 0.0):
                     scored[brand_id] = score
         ranked = sorted(scored, key=lambda b: (-scored[b], b))
         return [self.base.brands[b] for b in ranked[:limit]]
@@ -355,8 +353,9 @@ class Engine:
         """Facts for a moderator's fact-id autocomplete: (id, question) pairs, best first.
 
         Ids that start with the text (its words joined by '-') come first, in id order; then
-        the facts whose questions the matcher finds for the text (typos, synonyms and word
-        order tolerated), best first. Every fact, in id order, when the text is empty.
+        the facts that hold the most of the text's words as the matcher reads them (typos and
+        synonyms tolerated), the questions closest to the text first among equals. Every
+        fact, in id order, when the text is empty.
         """
         facts = self.base.facts
         ids = self._fact_ids
@@ -369,13 +368,18 @@ class Engine:
                 break
             chosen[fact_id] = facts[fact_id].question
         if len(chosen) < limit:
-            # Derived answers (brands, partnerships) are not facts: room for a few of them.
-            for candidate in self.matcher.search(text, limit + 8):
-                fact = facts.get(candidate.entry.id)
-                if fact is not None and fact.id not in chosen:
-                    chosen[fact.id] = fact.question
-                    if len(chosen) == limit:
-                        break
+            # Facts holding the most of the text's (typo-corrected, canonical) words, then
+            # the closest questions among equals. Derived answers are not facts: room for some.
+            typed = default_process(text)
+            ranked = sorted(
+                (
+                    (-round(held, 6), -fuzz.WRatio(typed, default_process(fact.question)), fact.id)
+                    for entry, held in self.matcher.covering(text, 3 * limit)
+                    if (fact := facts.get(entry.id)) is not None and fact.id not in chosen
+                ),
+            )
+            for _, _, fact_id in ranked[: limit - len(chosen)]:
+                chosen[fact_id] = facts[fact_id].question
         return list(chosen.items())
 
     def partnerships(self) -> list[Partnership]:
@@ -403,12 +407,21 @@ class _BrandIndex:
     owners: list[str]
     sorted_keys: list[tuple[str, str]]
     by_name: list[str]
+    prefixes: dict[int, list[str]]
 
     @classmethod
     def build(cls, brands: dict[str, Brand]) -> _BrandIndex:
         pairs = [(key, brand.id) for brand in brands.values() for key in sorted(_brand_keys(brand))]
         by_name = [b.id for b in sorted(brands.values(), key=lambda b: b.name.lower())]
-        return cls(brands, [k for k, _ in pairs], [b for _, b in pairs], sorted(pairs), by_name)
+        keys, owners = [k for k, _ in pairs], [b for _, b in pairs]
+        return cls(brands, keys, owners, sorted(pairs), by_name, {})
+
+    def starts(self, width: int) -> list[str]:
+        """Every key cut to `width` characters (kept for the next keystroke)."""
+        cut = self.prefixes.get(width)
+        if cut is None:
+            cut = self.prefixes[width] = [key[:width] for key in self.keys]
+        return cut
 
 
 def cache_key(root: Path) -> str:

@@ -422,91 +422,108 @@ class Matcher:
 
         A best-first branch and bound. Entries holding none of the question's tokens score
         at most FUZZY_WEIGHT times the penalties, under SUGGESTION_FLOOR, and are never scored
-        (checked at the end). The rest are split into groups, first by the rarest token they
-        hold, then by each further token (held or not), then by brand and answer kind; a group's
-        bound assumes every undecided condition goes its way.
+        (checked at the end). The rest are split into groups: by the rarest token they hold,
+        then by brand and by answer kind (whose penalties prune most), then by each further
+        token, held or not. A group's bound assumes that every undecided condition goes its
+        way, and its entries are gathered (set operations) only when that bound still matters.
         """
         weights = query.weights
         postings = self._postings
         order = sorted((t for t in weights if t in postings), key=lambda t: (-weights[t], t))
+        count = len(order)
         asked = set(query.asked)
         gain = [weights[t] for t in order]
         asked_gain = [weights[t] if t in asked else 0.0 for t in order]
         # rest[i]: the weight of tokens i and after, which a group not yet split on them may hold.
-        rest = [0.0] * (len(order) + 1)
-        asked_rest = [0.0] * (len(order) + 1)
-        for i in range(len(order) - 1, -1, -1):
+        rest = [0.0] * (count + 1)
+        asked_rest = [0.0] * (count + 1)
+        for i in range(count - 1, -1, -1):
             rest[i] = rest[i + 1] + gain[i]
             asked_rest[i] = asked_rest[i + 1] + asked_gain[i]
         brands = query.analysis.brands
-        about_all: set[str] | None = None
+        about_all: set[str] = set()
         if brands:
             about_sets = sorted((self._about.get(b, set()) for b in brands), key=len)
             about_all = about_sets[0].intersection(*about_sets[1:])
-        kind_set = self._kinds[query.kind] if query.kind else None
+        kind_set = self._kinds[query.kind] if query.kind else set()
 
         found: list[tuple[float, str, str]] = []
         top: list[float] = []  # the `keep` best scores, a min-heap
         threshold = threshold_of(top)
-        # Heap items: (-bound, sequence, group); a group is (ids, next token, held, asked held,
-        # about: True/False/None when undecided, kind: the same). Roots are made lazily:
-        # root i holds token i and none before it, and its bound is below root i-1's.
-        heap: list[tuple[float, int, tuple]] = []
-        sequence = 0
         bound = self._bound
+        # A group: [ids, next token, held, asked held, about, kind, root]. About (the entries
+        # are about every brand asked) and kind (they give the kind of answer asked) are True,
+        # False or None while undecided. Root i holds token i and none before it; its ids are
+        # None until gathered, and its bound is below root i-1's, so roots come one by one.
+        heap: list[tuple[float, int, list]] = []
+        sequence = 0
 
-        def push(group: tuple) -> None:
-            nonlocal sequence
-            _, after, held, asked_held, about, kind = group
-            value = bound(
+        def value(group: list) -> float:
+            _, after, held, asked_held, about, kind, _ = group
+            return bound(
                 query,
                 held + rest[after],
                 asked_held + asked_rest[after],
                 about=about is not False,
                 kind=kind is not False,
             )
-            if value >= threshold:
+
+        def push(group: list, known: float | None = None) -> None:
+            nonlocal sequence
+            worth = value(group) if known is None else known
+            if worth >= threshold:
                 sequence += 1
-                heapq.heappush(heap, (-value, sequence, group))
+                heapq.heappush(heap, (-worth, sequence, group))
 
-        def root(i: int) -> tuple:
-            return (None, i + 1, gain[i], asked_gain[i], None if brands else True, None)
+        def root(i: int) -> list:
+            about = None if brands else True
+            kind = None if query.kind else True
+            return [None, i + 1, gain[i], asked_gain[i], about, kind, i]
 
-        if order:
+        def gather(i: int, about: bool) -> set[str]:
+            own = postings[order[i]]
+            if not brands:
+                return own.difference(*(postings[order[j]] for j in range(i)))
+            ids = own & about_all if about else own - about_all
+            ids.difference_update(*(postings[order[j]] for j in range(i)))
+            return ids
+
+        if count:
             push(root(0))
-        undecided_kind = kind_set is not None
         while heap and -heap[0][0] >= threshold:
-            _, _, group = heapq.heappop(heap)
-            ids, after, held, asked_held, about, kind = group
-            if kind is None:
-                kind = None if undecided_kind else True
-            if ids is None:  # a root: its entries, then the next root
-                i = after - 1
-                ids = postings[order[i]].difference(*(postings[order[j]] for j in range(i)))
-                if i + 1 < len(order):
-                    push(root(i + 1))
+            group = heapq.heappop(heap)[2]
+            ids, after, held, asked_held, about, kind, first = group
+            if ids is None:
+                if about is None:  # a root, split on brands before its entries are gathered
+                    push([None, after, held, asked_held, True, kind, first])
+                    push([None, after, held, asked_held, False, kind, first])
+                    if first + 1 < count:
+                        push(root(first + 1))
+                    continue
+                if not brands and first + 1 < count:
+                    push(root(first + 1))
+                ids = group[0] = gather(first, about)
                 if not ids:
                     continue
-                group = (ids, after, held, asked_held, about, kind)
             if len(ids) <= _GROUP_SPLIT_MIN or (
-                after == len(order) and about is not None and kind is not None
+                after == count and about is not None and kind is not None
             ):
                 # Bound each entry exactly (a leaf group shares one bound), then score it.
                 for entry_id in sorted(ids):
                     prepared = self._prepared[entry_id]
                     entry_held, entry_asked = held, asked_held
-                    for j in range(after, len(order)):
+                    for j in range(after, count):
                         if entry_id in postings[order[j]]:
                             entry_held += gain[j]
                             entry_asked += asked_gain[j]
-                    value = bound(
+                    worth = bound(
                         query,
                         entry_held,
                         entry_asked,
                         about=brands <= prepared.brands,
                         kind=self._answers_kind(query, prepared),
                     )
-                    if value < threshold:
+                    if worth < threshold:
                         continue
                     score, phrasing = self._score(query, prepared)
                     if score > 0:
@@ -517,36 +534,23 @@ class Matcher:
                             heapq.heapreplace(top, score)
                         threshold = max(threshold, threshold_of(top))
                 continue
-            if after < len(order):
-                split = postings[order[after]]
-                inside, outside = ids & split, ids - split
-                if inside:
-                    push(
-                        (
-                            inside,
-                            after + 1,
-                            held + gain[after],
-                            asked_held + asked_gain[after],
-                            about,
-                            kind,
-                        )
-                    )
-                if outside:
-                    push((outside, after + 1, held, asked_held, about, kind))
-            elif about is None:
-                assert about_all is not None
-                inside, outside = ids & about_all, ids - about_all
-                if inside:
-                    push((inside, after, held, asked_held, True, kind))
-                if outside:
-                    push((outside, after, held, asked_held, False, kind))
-            else:
-                assert kind_set is not None
-                inside, outside = ids & kind_set, ids - kind_set
-                if inside:
-                    push((inside, after, held, asked_held, about, True))
-                if outside:
-                    push((outside, after, held, asked_held, about, False))
+            # Split on the first undecided condition: brand, kind, then the next token.
+            for inside in (True, False):
+                child = [None, after, held, asked_held, about, kind, first]
+                if about is None:
+                    split, child[4] = about_all, inside
+                elif kind is None:
+                    split, child[5] = kind_set, inside
+                else:
+                    split, child[1] = postings[order[after]], after + 1
+                    if inside:
+                        child[2] += gain[after]
+                        child[3] += asked_gain[after]
+                worth = value(child)
+                if worth >= threshold:
+                    child[0] = ids & split if inside else ids - split
+                    if child[0]:
+                        push(child, worth)
         if bound(query, 0.0, 0.0, about=True, kind=True) >= threshold:
             # Constants changed so that entries sharing no token could matter: score them all.
             scored = {entry_id for _, entry_id, _ in found}
@@ -583,28 +587,48 @@ class Matcher:
         candidates.sort(key=lambda c: (-c.score, c.entry.id))
         return analysis, candidates
 
-    def search(self, question: str, limit: int, floor: float = FUZZY_WEIGHT) -> list[Candidate]:
-        """The `limit` best candidates scoring above `floor`, best first (for autocomplete).
+    def covering(self, question: str, limit: int) -> list[tuple[Entry, float]]:
+        """The `limit` entries holding the most question weight, most first (autocomplete).
 
-        Exact down to `floor` (at least FUZZY_WEIGHT: entries sharing no token with the question
-        score at most that and are not considered).
+        An entry's weight is that of the question's tokens it holds in a phrasing or its answer;
+        entries holding none are left out, and equal weights come in id order. Cheap: only set
+        operations on the index, no scoring.
         """
         analysis = self.analyzer.analyse(question)
-        if not analysis.content:
-            return []
-        floor = max(floor, FUZZY_WEIGHT)
-
-        def threshold_of(top: list[float]) -> float:
-            return max(top[0] if len(top) == limit else 0.0, floor) - _ROUNDING_SLACK
-
-        scored = self._search(self._query(analysis), limit, threshold_of)
-        scored.sort(key=lambda item: (-round(item[0], 4), item[1]))
-        prepared_of = self._prepared
-        return [
-            Candidate(prepared_of[entry_id].entry, round(score, 4), phrasing)
-            for score, entry_id, phrasing in scored[:limit]
-            if score > floor
-        ]
+        postings = self._postings
+        weights = {t: self._weight(t) for t in analysis.tokens if t in postings}
+        order = sorted(weights, key=lambda t: (-weights[t], t))
+        rest = [0.0] * (len(order) + 1)
+        for i in range(len(order) - 1, -1, -1):
+            rest[i] = rest[i + 1] + weights[order[i]]
+        # Groups as in _search, by the tokens held: (-(held + what the rest may add), sequence,
+        # ids or None for a root not yet made, next token, held).
+        heap: list[tuple[float, int, set[str] | None, int, float]] = []
+        if order:
+            heap.append((-rest[0], 0, None, 1, weights[order[0]]))
+        found: list[tuple[Entry, float]] = []
+        sequence = 0
+        while heap and len(found) < limit:
+            _, _, ids, after, held = heapq.heappop(heap)
+            if ids is None:
+                i = after - 1
+                ids = postings[order[i]].difference(*(postings[order[j]] for j in range(i)))
+                if i + 1 < len(order):
+                    sequence += 1
+                    root = weights[order[i + 1]]
+                    heapq.heappush(heap, (-rest[i + 1], sequence, None, i + 2, root))
+            if after == len(order):
+                first = heapq.nsmallest(limit - len(found), ids)
+                found += [(self._prepared[entry_id].entry, held) for entry_id in first]
+                continue
+            token = order[after]
+            inside, outside = ids & postings[token], ids - postings[token]
+            for part, part_held in ((inside, held + weights[token]), (outside, held)):
+                if part:
+                    sequence += 1
+                    value = part_held + rest[after + 1]
+                    heapq.heappush(heap, (-value, sequence, part, after + 1, part_held))
+        return found
 
     def match(self, question: str, *, exhaustive: bool = False) -> Match:
         """Decide whether a question has an answer among the entries."""

@@ -222,7 +222,7 @@ def test_brand_choices_equal_a_plain_scan(
 ) -> None:
     base, big = synthetic
     texts = ["", "x", "xi", "xiaomi", "lei", "leica camera", "hassle", "zeis", "one plus", "huawie"]
-    texts += synth.brand_prefixes(base, 150)
+    texts += [q.text for q in synth.brand_prefixes(base, 150)]
     for text in texts:
         for subject in (engine, big):
             assert [b.id for b in subject.brand_choices(text)] == plain_brand_choices(

@@ -1,0 +1,404 @@
+"""`make bench`: camerabot against the naive baseline on synthetic fact bases of growing size.
+
+    python -m benchmarks [--sizes 1000,10000,100000] [--quick] [--seed N]
+
+For each size it writes a synthetic knowledge directory (once; under benchmarks/.cache), then
+measures, each in a process of its own so that peak memory is its own: a cold build (parse,
+validate, index, write the engine cache), camerabot serving from that cache, and the naive
+baseline (rapidfuzz `extractOne` with WRatio over every phrasing). Latencies are one call after
+another on one thread. The table goes to standard output, progress to standard error, and every
+figure to benchmarks/results/latest.json (the table as Markdown beside it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import rapidfuzz
+
+from benchmarks import synth
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = HERE / ".cache"
+RESULTS = HERE / "results"
+SIZES = (1_000, 10_000, 100_000)
+INPUTS = 2_000
+
+# Targets at the largest size (issue #5).
+TARGETS = {
+    "ask_p99_ms": 10.0,
+    "autocomplete_p99_ms": 5.0,
+    "speed_up": 50.0,
+    "load_s": 5.0,
+    "peak_rss_mb": 500.0,
+    "edit_p99_ms": 100.0,
+}
+
+
+def samples(size: int, quick: bool) -> dict[str, int]:
+    """How many calls to time: the naive baseline and exhaustive scoring are slow at scale."""
+    scale = {1_000: 0, 10_000: 1, 100_000: 2}.get(size, 2 if size > 10_000 else 0)
+    if quick:
+        return {
+            "ask": 300,
+            "complete": 300,
+            "exhaustive": (40, 10, 3)[scale],
+            "edits": 30,
+            "naive_ask": (60, 15, 5)[scale],
+            "naive_brand": 100,
+            "naive_fact": (60, 15, 5)[scale],
+        }
+    return {
+        "ask": INPUTS,
+        "complete": INPUTS,
+        "exhaustive": (200, 50, 12)[scale],
+        "edits": 200,
+        "naive_ask": (300, 60, 25)[scale],
+        "naive_brand": 500,
+        "naive_fact": (300, 60, 25)[scale],
+    }
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_base(size: int, seed: int) -> Path:
+    """The directory of a generated base (knowledge/ and inputs.json), written if missing."""
+    folder = CACHE / f"base-{size}-seed{seed}-v{synth.GENERATOR_VERSION}"
+    done = folder / "done.json"
+    if done.exists():
+        return folder
+    say(f"[{size:,}] generating a synthetic base in {folder.relative_to(ROOT)}")
+    start = time.perf_counter()
+    base = synth.write_base(
+        folder / "knowledge", size, seed, progress=lambda m: say(f"[{size:,}] {m}")
+    )
+    inputs = {
+        "ask": [asdict(q) for q in synth.questions(base, INPUTS, seed + 10)],
+        "brand": [asdict(q) for q in synth.brand_prefixes(base, INPUTS, seed + 11)],
+        "fact": [asdict(q) for q in synth.fact_prefixes(base, INPUTS, seed + 12)],
+    }
+    (folder / "inputs.json").write_text(json.dumps(inputs))
+    done.write_text(json.dumps({"facts": size, "seconds": time.perf_counter() - start}))
+    return folder
+
+
+def run_measure(mode: str, folder: Path, sizes: dict[str, int]) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.measure",
+        mode,
+        "--root",
+        str(folder / "knowledge"),
+        "--cache",
+        str(folder / "engine-cache"),
+        "--inputs",
+        str(folder / "inputs.json"),
+        "--sizes",
+        json.dumps(sizes),
+    ]
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": model or platform.processor(),
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "rapidfuzz": rapidfuzz.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def git_commit() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return done.stdout.strip()
+
+
+# The table
+
+
+def _ms(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f} ms"
+    if value >= 10:
+        return f"{value:.1f} ms"
+    return f"{value:.2f} ms"
+
+
+def _s(value: float) -> str:
+    return f"{value:.1f} s" if value < 100 else f"{value:,.0f} s"
+
+
+def _ratio(slow: float, fast: float) -> str:
+    if not fast or not slow:
+        return ""
+    ratio = slow / fast
+    return f"{ratio:,.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(measure, camerabot, naive, naive ÷ camerabot) for one size."""
+    ours, naive, cold = result["ours"], result["naive"], result.get("cold")
+    table: list[tuple[str, str, str, str]] = []
+    for key, label in (
+        ("ask", "ask"),
+        ("brand_autocomplete", "brand autocomplete"),
+        ("fact_autocomplete", "fact autocomplete"),
+    ):
+        a, b = ours[key], naive[key]
+        table.append(
+            (f"{label} p50", _ms(a["p50_ms"]), _ms(b["p50_ms"]), _ratio(b["p50_ms"], a["p50_ms"]))
+        )
+        table.append(
+            (f"{label} p99", _ms(a["p99_ms"]), _ms(b["p99_ms"]), _ratio(b["p99_ms"], a["p99_ms"]))
+        )
+        table.append(
+            (
+                f"{label} per second",
+                f"{a['per_second']:,.0f}",
+                f"{b['per_second']:,.1f}",
+                _ratio(a["per_second"], b["per_second"]),
+            )
+        )
+    a, b = ours["ask"], naive["ask"]
+    table.append(
+        (
+            "ask: right / wrong answers",
+            f"{_share(a['right'], a['n'])} / {_share(a['wrong'], a['n'])} of {a['n']}",
+            f"{_share(b['right'], b['n'])} / {_share(b['wrong'], b['n'])} of {b['n']}",
+            "",
+        )
+    )
+    for key, label in (("brand_autocomplete", "brand"), ("fact_autocomplete", "fact")):
+        a, b = ours[key], naive[key]
+        table.append(
+            (
+                f"{label} autocomplete lists the target",
+                _share(a["target_listed"], a["n"]),
+                _share(b["target_listed"], b["n"]),
+                "",
+            )
+        )
+    exhaustive = ours["exhaustive"]
+    table.append(
+        (
+            "same decision as exhaustive scoring",
+            f"{exhaustive['same_decision']}/{exhaustive['n']}",
+            f"(exhaustive: {_ms(exhaustive['mean_ms'])} a question)",
+            "",
+        )
+    )
+    load = "load + index, cached" if ours["load_from_cache"] else "load + index"
+    table.append(
+        (load, _s(ours["load_s"]), _s(naive["load_s"]), _ratio(naive["load_s"], ours["load_s"]))
+    )
+    if cold:
+        table.append(
+            (
+                "load + index, cold (parse, validate, index)",
+                f"{_s(cold['load_and_index_s'])} ({_s(cold['index_s'])} index)",
+                _s(naive["load_s"]),
+                "",
+            )
+        )
+    table.append(
+        (
+            "peak RSS, serving",
+            f"{ours['peak_rss_mb']:,.0f} MB",
+            f"{naive['peak_rss_mb']:,.0f} MB",
+            "",
+        )
+    )
+    if cold:
+        table.append(("peak RSS, cold build", f"{cold['peak_rss_mb']:,.0f} MB", "", ""))
+    edits = ours["edits"]
+    rebuild_s = cold["index_s"] if cold else 0.0
+    for kind, label in (("upsert", "edit a fact"), ("add", "add a fact"), ("remove", "remove")):
+        row = edits[kind]
+        table.append(
+            (
+                f"{label} p50 / p99",
+                f"{_ms(row['p50_ms'])} / {_ms(row['p99_ms'])}",
+                f"rebuild: {_s(rebuild_s)}" if rebuild_s and kind == "upsert" else "",
+                _ratio(rebuild_s * 1000, row["p99_ms"]) if rebuild_s and kind == "upsert" else "",
+            )
+        )
+    return table
+
+
+def format_text(results: dict[str, Any]) -> str:
+    lines = []
+    info = results["machine"]
+    lines.append(
+        f"camerabot vs naive (rapidfuzz extractOne, WRatio, default_process, every phrasing) — "
+        f"{info['cpu']}, {info['nproc']} cores, Python {info['python']}, one thread"
+    )
+    for size, result in results["sizes"].items():
+        ours = result["ours"]
+        lines.append("")
+        lines.append(
+            f"== {int(size):,} facts: {ours['entries']:,} entries, {ours['phrasings']:,} "
+            f"phrasings, vocabulary {ours['vocabulary']:,} =="
+        )
+        lines.append(f"{'':44}{'camerabot':>24}{'naive':>26}{'speed-up':>12}")
+        for label, a, b, ratio in rows(result):
+            lines.append(f"{label:44}{a:>24}{b:>26}{ratio:>12}")
+    if results.get("targets"):
+        lines.append("")
+        lines.append(f"Targets at {results['targets']['facts']:,} facts:")
+        for name, (ok, text) in results["targets"]["checks"].items():
+            lines.append(f"  {'✓' if ok else '✗'} {name}: {text}")
+    return "\n".join(lines)
+
+
+def format_markdown(results: dict[str, Any]) -> str:
+    lines = []
+    for size, result in results["sizes"].items():
+        lines.append(f"**{int(size):,} facts** ({result['ours']['phrasings']:,} phrasings)")
+        lines.append("")
+        lines.append("| | camerabot | naive | speed-up |")
+        lines.append("|---|---:|---:|---:|")
+        lines += [f"| {label} | {a} | {b} | {ratio} |" for label, a, b, ratio in rows(result)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def check_targets(size: int, result: dict[str, Any]) -> dict[str, Any]:
+    ours, naive = result["ours"], result["naive"]
+    complete = max(ours["brand_autocomplete"]["p99_ms"], ours["fact_autocomplete"]["p99_ms"])
+    speed_up = min(
+        naive["ask"]["p50_ms"] / ours["ask"]["p50_ms"],
+        naive["ask"]["p99_ms"] / ours["ask"]["p99_ms"],
+    )
+    edit = max(ours["edits"][kind]["p99_ms"] for kind in ("upsert", "add", "remove"))
+    checks = {
+        "ask p99": (ours["ask"]["p99_ms"] <= TARGETS["ask_p99_ms"], _ms(ours["ask"]["p99_ms"])),
+        "autocomplete p99": (complete <= TARGETS["autocomplete_p99_ms"], _ms(complete)),
+        "ask speed-up (p50 and p99)": (speed_up >= TARGETS["speed_up"], f"{speed_up:,.0f}×"),
+        "load + index (cached)": (ours["load_s"] <= TARGETS["load_s"], _s(ours["load_s"])),
+        "peak RSS serving": (
+            ours["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
+            f"{ours['peak_rss_mb']:,.0f} MB",
+        ),
+        "edit p99": (edit <= TARGETS["edit_p99_ms"], _ms(edit)),
+        "same decisions as exhaustive": (
+            ours["exhaustive"]["same_decision"] == ours["exhaustive"]["n"],
+            f"{ours['exhaustive']['same_decision']}/{ours['exhaustive']['n']}",
+        ),
+    }
+    return {"facts": size, "checks": checks}
+
+
+def discord_figures() -> dict[str, Any] | None:
+    """The bot-side interaction latency (benchmarks/bench_discord.py), when it is there."""
+    try:
+        from benchmarks import bench_discord
+    except ImportError as error:
+        say(f"(no Discord benchmark: {error})")
+        return None
+    say("Discord interactions (benchmarks/bench_discord.py):")
+    print("")
+    try:
+        return bench_discord.main()
+    except Exception as error:  # its failure must not lose the figures above
+        say(f"the Discord benchmark failed: {error!r}")
+        return {"error": repr(error)}
+
+
+def parse_sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "").replace(",", "")) for part in text.split(",") if part]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--sizes",
+        type=parse_sizes,
+        default=list(SIZES),
+        help="fact counts, comma-separated (default: 1000,10000,100000)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer samples, and no cold build when an engine cache exists",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-discord", action="store_true", help="skip bench_discord")
+    parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "machine": machine(),
+        "quick": args.quick,
+        "seed": args.seed,
+        "sizes": {},
+    }
+    for size in args.sizes:
+        folder = ensure_base(size, args.seed)
+        sizes = samples(size, args.quick)
+        result: dict[str, Any] = {"samples": sizes}
+        has_cache = any((folder / "engine-cache").glob("engine-*.pickle"))
+        if not (args.quick and has_cache):
+            say(f"[{size:,}] cold build")
+            result["cold"] = run_measure("cold", folder, sizes)
+        say(f"[{size:,}] camerabot")
+        result["ours"] = run_measure("ours", folder, sizes)
+        say(f"[{size:,}] naive baseline")
+        result["naive"] = run_measure("naive", folder, sizes)
+        results["sizes"][str(size)] = result
+    largest = max(args.sizes)
+    results["targets"] = check_targets(largest, results["sizes"][str(largest)])
+    text = format_text(results)
+    print(text)
+    if not args.no_discord:
+        results["discord"] = discord_figures()
+    results["seconds"] = time.perf_counter() - started
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    args.json.with_suffix(".md").write_text(format_markdown(results) + "\n")
+    say(f"figures in {args.json}, {time.perf_counter() - started:.0f} s in all")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
