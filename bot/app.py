@@ -2,6 +2,11 @@
 
 Nothing is configured at import time. `create_bot` wires the bot from its dependencies;
 `run_bot` and `sync_once` are what the `camerabot run` and `camerabot sync` commands call.
+
+The bot owns the fact base's life while it runs: moderators' changes go through
+`change_knowledge` (the store's write, then the engine updated at once), and a background loop
+(`watch=True`) picks up changes made on disk — git, a text editor, another process — swapping
+the engine, or keeping the last good one and telling MOD_LOG_CHANNEL_ID what is broken.
 """
 
 from __future__ import annotations
@@ -12,17 +17,21 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import discord
 from discord.ext.commands import AutoShardedBot, when_mentioned
+from discord.ext.tasks import Loop, loop
 
 from bot.answers import Engine
 from bot.config import Settings
 from bot.gaps import GapLog
-from bot.loader import check_knowledge
-from bot.validation import KnowledgeError
+from bot.limits import MESSAGE_CONTENT_MAX
+from bot.reload import KnowledgeWatcher, ReloadResult, apply_reload
+from bot.store import Change, KnowledgeStore, apply_change
+from bot.validation import KnowledgeError, Problem
 from commands._cooldown import UserCooldown
 from commands._errors import CamerabotTree
 
@@ -32,6 +41,8 @@ log = logging.getLogger(__name__)
 EXTENSIONS = ("commands.ask", "commands.partner", "commands.help")
 SYNC_STATE_FILE = "command-sync.json"
 GAPS_FILE = "gaps.jsonl"
+# At most this many problems of a broken knowledge/ are posted to the moderators' channel.
+REPORTED_PROBLEMS_MAX = 15
 
 
 def bot_intents(settings: Settings) -> discord.Intents:
@@ -54,6 +65,8 @@ class CamerabotBot(AutoShardedBot):
         engine: Engine,
         *,
         gap_log: GapLog,
+        store: KnowledgeStore,
+        watch: bool = False,
         auto_sync: bool = True,
         extensions: tuple[str, ...] = EXTENSIONS,
     ) -> None:
@@ -74,9 +87,17 @@ class CamerabotBot(AutoShardedBot):
         self.auto_sync = auto_sync
         self.extension_names = extensions
         self.failed_extensions: list[str] = []
+        # Moderators' edits and reloads: the store's write and the engine update happen together,
+        # one at a time, so a reload never swaps out an engine that holds a newer edit.
+        self.store = store
+        self.watcher = KnowledgeWatcher(store, interval=settings.reload_seconds)
+        self.watch = watch
+        self.watch_loop: Loop[Any] | None = None
+        self.knowledge_lock = asyncio.Lock()
+        self.reported_problems: tuple[Problem, ...] = ()
 
     async def setup_hook(self) -> None:
-        """Load the extensions, then sync the commands if they changed since the last sync."""
+        """Load the extensions, sync the commands if they changed, start watching knowledge/."""
         for name in self.extension_names:
             try:
                 await self.load_extension(name)
@@ -88,6 +109,87 @@ class CamerabotBot(AutoShardedBot):
                 await sync_if_changed(self)
             except discord.HTTPException:
                 log.exception("could not sync the commands; run `camerabot sync` later")
+        if self.watch:
+            self.watch_loop = loop(seconds=self.settings.reload_seconds)(self.watch_knowledge)
+            self.watch_loop.start()
+
+    async def close(self) -> None:
+        """Stop watching knowledge/, then disconnect."""
+        if self.watch_loop is not None:
+            self.watch_loop.cancel()
+            self.watch_loop = None
+        await super().close()
+
+    # The fact base: moderators' changes and reloads
+
+    async def change_knowledge(self, operation: Callable[[], Change]) -> Change:
+        """Run a store operation (in a worker thread) and serve its result at once.
+
+        The operation's errors (ChangeRejected, StaleEdit, …) propagate; nothing is applied then.
+        """
+        async with self.knowledge_lock:
+            change = await asyncio.to_thread(operation)
+            if change.reload is not None and change.reload.full:
+                # Brands or sources changed on disk meanwhile: the rebuild takes a while.
+                self.engine = await asyncio.to_thread(apply_change, self.engine, change)
+            else:
+                self.engine = apply_change(self.engine, change)
+        if change.reload is not None:
+            await self.report_reload(change.reload)
+        return change
+
+    async def read_knowledge(self, operation: Callable[[], Any]) -> Any:
+        """Run a blocking read of the store or the engine in a worker thread, between changes."""
+        async with self.knowledge_lock:
+            return await asyncio.to_thread(operation)
+
+    async def reload_knowledge(self, *, force: bool = False) -> ReloadResult:
+        """Look for changes on disk now and serve them (or keep the last good base)."""
+        async with self.knowledge_lock:
+            result = await asyncio.to_thread(self.watcher.check, force=force)
+            if result.full:
+                self.engine = await asyncio.to_thread(apply_reload, self.engine, result)
+            else:
+                self.engine = apply_reload(self.engine, result)
+        await self.report_reload(result)
+        return result
+
+    async def watch_knowledge(self) -> None:
+        """One turn of the background watch (every RELOAD_SECONDS); never raises."""
+        try:
+            await self.reload_knowledge()
+        except Exception:
+            log.exception("watching %s failed; will retry", self.store.root)
+
+    async def report_reload(self, result: ReloadResult) -> None:
+        """Tell the moderators' channel that knowledge/ broke (once per state), or was fixed."""
+        if result.problems:
+            if result.problems == self.reported_problems:
+                return
+            self.reported_problems = result.problems
+            await self.post_mod_log(broken_knowledge_text(result))
+        elif result.changed and self.reported_problems:
+            self.reported_problems = ()
+            await self.post_mod_log(FIXED_KNOWLEDGE_TEXT)
+
+    async def post_mod_log(self, text: str) -> bool:
+        """Post a line to MOD_LOG_CHANNEL_ID when it is set; whether it was posted."""
+        channel_id = self.settings.mod_log_channel_id
+        if channel_id is None:
+            return False
+        try:
+            channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                log.warning("MOD_LOG_CHANNEL_ID %s is not a text channel", channel_id)
+                return False
+            await channel.send(
+                clip_text(text, MESSAGE_CONTENT_MAX),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException:
+            log.warning("could not post to the moderators' channel %s", channel_id, exc_info=True)
+            return False
+        return True
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: messages are handled by the cogs' listeners only."""
@@ -98,19 +200,53 @@ class CamerabotBot(AutoShardedBot):
         log.info("connected as %s: %d guild(s), shards %s", self.user, len(self.guilds), shards)
 
 
+FIXED_KNOWLEDGE_TEXT = "knowledge/ is valid again: the bot now answers from the files on disk."
+
+
+def clip_text(text: str, limit: int) -> str:
+    """Text cut to `limit` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def broken_knowledge_text(result: ReloadResult) -> str:
+    """The moderators' channel message for invalid files on disk: every problem's file and line."""
+    head = (
+        "knowledge/ changed on disk but is invalid; still answering from the last good version. "
+        "Fix these (`camerabot validate` or /kb validate):"
+    )
+    body = result.report(limit=REPORTED_PROBLEMS_MAX).replace("```", "`\u200b``")
+    room = MESSAGE_CONTENT_MAX - len(head) - len("\n```\n\n```")
+    return f"{head}\n```\n{clip_text(body, room)}\n```"
+
+
 def create_bot(
     settings: Settings,
     engine: Engine,
     *,
+    store: KnowledgeStore | None = None,
+    watch: bool = False,
     gap_log: GapLog | None = None,
     auto_sync: bool = True,
     extensions: tuple[str, ...] = EXTENSIONS,
 ) -> CamerabotBot:
-    """The bot with its dependencies; unanswered questions go to STATE_DIR/gaps.jsonl by default."""
+    """The bot with its dependencies.
+
+    `store` is the KnowledgeStore moderators' commands change (default: one for KNOWLEDGE_DIR and
+    STATE_DIR); `engine` must answer from its base. `watch` starts the hot reload of knowledge/
+    every RELOAD_SECONDS. Unanswered questions go to the store's STATE_DIR/gaps.jsonl by default.
+    """
+    if store is None:
+        store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
     if gap_log is None:
-        gap_log = GapLog(settings.state_dir / GAPS_FILE)
+        gap_log = store.gap_log
     return CamerabotBot(
-        settings, engine, gap_log=gap_log, auto_sync=auto_sync, extensions=extensions
+        settings,
+        engine,
+        gap_log=gap_log,
+        store=store,
+        watch=watch,
+        auto_sync=auto_sync,
+        extensions=extensions,
     )
 
 
@@ -197,25 +333,27 @@ async def sync_if_changed(bot: CamerabotBot) -> bool:
 # Entry points
 
 
-def load_engine_or_report(settings: Settings) -> Engine | None:
-    """The engine for KNOWLEDGE_DIR, or None after logging every validation problem."""
-    base, problems = check_knowledge(settings.knowledge_dir)
-    if problems or base is None:
+def load_engine_or_report(store: KnowledgeStore) -> Engine | None:
+    """The engine for the store's knowledge/, or None after logging every validation problem."""
+    try:
+        base = store.load()
+    except KnowledgeError as error:
         log.error(
             "refusing to start: the knowledge files in %s are invalid:\n%s",
-            settings.knowledge_dir,
-            KnowledgeError(problems).report(),
+            store.root,
+            error.report(),
         )
         return None
     return Engine(base)
 
 
 def run_bot(settings: Settings) -> int:
-    """Run the bot until it is stopped; the exit status."""
-    engine = load_engine_or_report(settings)
+    """Run the bot until it is stopped, watching knowledge/ for changes; the exit status."""
+    store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
+    engine = load_engine_or_report(store)
     if engine is None:
         return 1
-    bot = create_bot(settings, engine)
+    bot = create_bot(settings, engine, store=store, watch=True)
     try:
         bot.run(settings.discord_token, log_handler=None)
     except discord.LoginFailure:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from bot.answers import Engine
 from bot.app import CamerabotBot, create_bot
 from bot.config import Settings
+
+SHIPPED_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 
 @pytest.fixture
@@ -46,3 +49,53 @@ def alice(simcord_env, guild):
 @pytest.fixture
 def bob(simcord_env, guild):
     return guild.add_member(simcord_env.create_user("bob"))
+
+
+# The moderators' commands: a bot over a private copy of knowledge/ (never the shipped one).
+
+
+@pytest.fixture
+def mod_kb(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the shipped knowledge/ and an empty state directory."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(SHIPPED_KNOWLEDGE, root)
+    return root, tmp_path / "state"
+
+
+@pytest.fixture
+def mod_store(mod_kb: tuple[Path, Path]):
+    """A KnowledgeStore over the copy, loaded."""
+    from bot.store import KnowledgeStore
+
+    store = KnowledgeStore(*mod_kb)
+    store.load()
+    return store
+
+
+@pytest.fixture
+def mod_settings(mod_kb: tuple[Path, Path]) -> Settings:
+    knowledge, state = mod_kb
+    return Settings(
+        knowledge_dir=knowledge,
+        state_dir=state,
+        shard_count=1,
+        cooldown_rate=50,
+        cooldown_seconds=30,
+        reload_seconds=2.0,
+    )
+
+
+@pytest.fixture
+def mod_bot(mod_settings: Settings, mod_store) -> CamerabotBot:
+    """The real bot over the copy, watching it for changes."""
+    return create_bot(mod_settings, Engine(mod_store.base), store=mod_store, watch=True)
+
+
+@pytest.fixture
+def mod_log(guild, bot):
+    """The moderators' channel (MOD_LOG_CHANNEL_ID)."""
+    from discord_checks import use_settings
+
+    channel = guild.create_text_channel("mod-log")
+    use_settings(bot, mod_log_channel_id=channel.id)
+    return channel
