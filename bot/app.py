@@ -38,7 +38,7 @@ from commands._errors import CamerabotTree
 log = logging.getLogger(__name__)
 
 # Loaded in this order; one that fails to load is logged and skipped.
-EXTENSIONS = ("commands.ask", "commands.partner", "commands.help")
+EXTENSIONS = ("commands.ask", "commands.partner", "commands.help", "commands.moderation")
 SYNC_STATE_FILE = "command-sync.json"
 GAPS_FILE = "gaps.jsonl"
 # At most this many problems of a broken knowledge/ are posted to the moderators' channel.

@@ -92,6 +92,45 @@ def mod_bot(mod_settings: Settings, mod_store) -> CamerabotBot:
 
 
 @pytest.fixture
+async def mod_roles(simcord_env, guild, bot):
+    """Mods (a MODERATOR_ROLE_IDS role) and Helpers (may see /fact, /kb, /source; not run them).
+
+    Members without Manage Server see the moderators' commands only where a server admin allowed
+    their role; both roles are allowed here, so the run-time check is what refuses Helpers.
+    """
+    from discord_checks import use_settings
+
+    mods = guild.create_role("Mods")
+    helpers = guild.create_role("Helpers")
+    use_settings(bot, moderator_role_ids=frozenset({mods.id}))
+    for command in await bot.tree.fetch_commands():
+        if command.name in ("fact", "kb", "source"):
+            guild.set_command_permissions(command, {mods: True, helpers: True})
+    return mods, helpers
+
+
+@pytest.fixture
+def moderator(simcord_env, guild, mod_roles):
+    """A member with a moderator role (no Manage Server)."""
+    return guild.add_member(simcord_env.create_user("mod"), roles=[mod_roles[0]])
+
+
+@pytest.fixture
+def helper(simcord_env, guild, mod_roles):
+    """A member who can see the moderators' commands but is not a moderator."""
+    return guild.add_member(simcord_env.create_user("helper"), roles=[mod_roles[1]])
+
+
+@pytest.fixture
+def manager(simcord_env, guild):
+    """A member with Manage Server (a moderator without any moderator role)."""
+    import discord
+
+    role = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    return guild.add_member(simcord_env.create_user("manager"), roles=[role])
+
+
+@pytest.fixture
 def mod_log(guild, bot):
     """The moderators' channel (MOD_LOG_CHANNEL_ID)."""
     from discord_checks import use_settings

@@ -30,7 +30,7 @@ async def test_every_extension_loads_and_registers_its_commands(simcord_env, bot
     assert set(bot.extensions) == set(EXTENSIONS)
     assert bot.failed_extensions == []
     names = sorted(c.name for c in bot.tree.get_commands())
-    assert names == ["ask", "help", "partner", "partners", "sources"]
+    assert names == ["ask", "fact", "help", "kb", "partner", "partners", "source", "sources"]
 
 
 async def test_the_command_tree_holds_discords_limits(simcord_env, bot):

@@ -10,7 +10,7 @@ import logging
 
 import pytest
 from discord_checks import only_embed
-from test_moderation_support import QUESTION, QUOTE, SOURCE
+from test_moderation_support import QUESTION, QUOTE, SOURCE, prefilled
 
 from bot.app import FIXED_KNOWLEDGE_TEXT, create_bot
 
@@ -110,6 +110,24 @@ async def test_a_new_broken_state_is_reported_again(simcord_env, bot, mod_kb, mo
     assert "YAML syntax error" in reports[0]
     assert "facts/bad.yaml:8" in reports[1]
     assert "quote not found word for word" in reports[1]
+
+
+async def test_a_moderators_save_and_a_reload_never_lose_each_other(
+    simcord_env, channel, moderator, bot, mod_kb
+):
+    # A hand edit lands on disk, then a moderator saves before the watcher's next turn.
+    (mod_kb[0] / "facts" / "hand.yaml").write_text(HAND_WRITTEN, encoding="utf-8")
+    shown = await moderator.slash(channel, "fact edit", fact="leica-country")
+    preview = await moderator.submit_modal(
+        shown, {**prefilled(shown.modal), "answer": "Saved from Discord."}
+    )
+    await moderator.click(preview.response, label="Save")
+    await tick(simcord_env, bot)
+
+    assert (await answer_of(moderator, channel, LEICA)).description.endswith("Saved from Discord.")
+    assert (await answer_of(moderator, channel, QUESTION)).footer.text.startswith(
+        "zeiss-vivo-flagships · "
+    )
 
 
 async def test_without_a_mod_log_channel_problems_go_to_the_log_only(

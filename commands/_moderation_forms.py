@@ -1,0 +1,133 @@
+"""The fact form's data, without Discord: what a moderator typed, and the store fields from it.
+
+A `FactDraft` holds the five inputs exactly as typed, so a refused or stale change can be offered
+again pre-filled. `add_fields` and `edit_fields` turn a draft into `KnowledgeStore` fields; an
+edit keeps what the form cannot show (other citations, brands the new text no longer names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# Discord's text inputs hold at most 4000 characters; the store checks the real limits (a
+# question ≤ 100, an answer ≤ 3500, a quote ≤ 900) and explains a refusal.
+INPUT_MAX = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class FactDraft:
+    """The fact form's five inputs as the moderator typed them."""
+
+    question: str = ""
+    phrasings: str = ""
+    answer: str = ""
+    source: str = ""
+    quote: str = ""
+
+    @property
+    def text(self) -> str:
+        """The text brands are recognised in: question, phrasings and answer (not the quote)."""
+        return "\n".join(part for part in (self.question, self.phrasings, self.answer) if part)
+
+    def phrasing_lines(self) -> list[str]:
+        """The phrasings, one a line, blank lines dropped."""
+        return [line.strip() for line in self.phrasings.splitlines() if line.strip()]
+
+    def fits(self) -> bool:
+        """Whether every input fits a Discord text input (so the form can show it whole)."""
+        return all(len(value) <= INPUT_MAX for value in self.values())
+
+    def values(self) -> tuple[str, ...]:
+        """The inputs in form order."""
+        return (self.question, self.phrasings, self.answer, self.source, self.quote)
+
+
+@dataclass(frozen=True, slots=True)
+class EditTarget:
+    """The fact an edit started from: its id, the record as read and that record's version."""
+
+    fact_id: str
+    version: str
+    record: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def citations(self) -> list[dict[str, Any]]:
+        """The record's citations (plain mappings)."""
+        citations = self.record.get("citations")
+        return [dict(c) for c in citations if isinstance(c, Mapping)] if citations else []
+
+    @property
+    def brands(self) -> list[str]:
+        """The record's brands."""
+        brands = self.record.get("brands")
+        return [str(b) for b in brands] if isinstance(brands, list) else []
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def draft_from_record(record: Mapping[str, Any]) -> FactDraft:
+    """The form pre-filled from a stored fact: its first citation in source and quote."""
+    phrasings = record.get("phrasings")
+    lines = [str(p) for p in phrasings] if isinstance(phrasings, list) else []
+    citations = EditTarget("", "", record).citations
+    first = citations[0] if citations else {}
+    return FactDraft(
+        question=_text(record.get("question")),
+        phrasings="\n".join(lines),
+        answer=_text(record.get("answer")),
+        source=_text(first.get("source")),
+        quote=_text(first.get("quote")),
+    )
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Items in order, each once."""
+    return list(dict.fromkeys(items))
+
+
+def add_fields(draft: FactDraft, brands: Sequence[str], default_source: str) -> dict[str, Any]:
+    """The store fields of a new fact; an empty source is the default (newest) one."""
+    return {
+        "question": draft.question,
+        "phrasings": draft.phrasings,
+        "answer": draft.answer,
+        "source": draft.source.strip() or default_source,
+        "quote": draft.quote,
+        "brands": unique(brands),
+    }
+
+
+def edit_brands(
+    target: EditTarget, old_named: Sequence[str], new_named: Sequence[str]
+) -> list[str]:
+    """An edit's brands: the fact's own, plus those the edited text names and the old did not.
+
+    Brands are curated (a fact may be about a brand it does not name), so an edit never drops one;
+    a brand is removed by editing the file.
+    """
+    added = [brand for brand in new_named if brand not in old_named]
+    return unique([*target.brands, *added])
+
+
+def edit_fields(draft: FactDraft, target: EditTarget, brands: Sequence[str]) -> dict[str, Any]:
+    """The store fields of an edit: the form's fields, the first citation replaced, others kept."""
+    citations = target.citations
+    source = draft.source.strip() or (citations[0].get("source", "") if citations else "")
+    first = {"source": source, "quote": draft.quote}
+    if (
+        citations
+        and citations[0].get("source") == source
+        and citations[0].get("quote") == (draft.quote)
+    ):
+        first = citations[0]
+    return {
+        "question": draft.question,
+        "phrasings": draft.phrasings,
+        "answer": draft.answer,
+        "citations": [first, *citations[1:]],
+        "brands": unique(brands),
+    }

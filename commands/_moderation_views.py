@@ -1,0 +1,358 @@
+"""The moderators' forms and buttons: the fact form, its preview, confirmations, the gaps list.
+
+Only the moderator who opened one may use it, and only while still a moderator; every error goes
+through the command tree's handler. What the buttons do lives in the cog (`commands.moderation`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import ButtonStyle, TextStyle, ui
+
+from bot.gaps import Gap
+from commands import _moderation_render as render
+from commands._checks import is_moderator
+from commands._errors import report_error
+from commands._moderation_forms import INPUT_MAX, EditTarget, FactDraft
+from commands._render import NO_PERMISSION, clip
+
+if TYPE_CHECKING:
+    from commands.moderation import Moderation
+
+log = logging.getLogger(__name__)
+
+MODAL_TITLE_MAX = 45
+# A form left open this long is dropped (its submission would then fail).
+MODAL_TIMEOUT = 3600.0
+# Interaction tokens last 15 minutes: a preview's buttons go a little before, so the message can
+# still be edited to say so.
+PREVIEW_TIMEOUT = 840.0
+CONFIRM_TIMEOUT = 120.0
+GAPS_PER_MESSAGE = 25
+BUTTONS_PER_ROW = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FactFlow:
+    """One moderator's way through the fact form: what they typed, and which fact they edit."""
+
+    owner_id: int
+    draft: FactDraft
+    target: EditTarget | None = None
+    brands: tuple[str, ...] = field(default=())
+
+    @property
+    def editing(self) -> bool:
+        """Whether this edits an existing fact (else it adds one)."""
+        return self.target is not None
+
+
+async def _owner_check(interaction: discord.Interaction[Any], owner_id: int) -> bool:
+    """Only the moderator who opened it, and only while still a moderator."""
+    if interaction.user.id != owner_id:
+        await interaction.response.send_message(render.NOT_YOURS, ephemeral=True)
+        return False
+    roles = interaction.client.settings.moderator_role_ids
+    if not is_moderator(interaction, roles):
+        log.warning("refused a moderation button for user %s: no longer a moderator", owner_id)
+        await interaction.response.send_message(NO_PERMISSION, ephemeral=True)
+        return False
+    return True
+
+
+class FactModal(ui.Modal):
+    """The fact form: question, other phrasings, answer, source and quote."""
+
+    def __init__(self, cog: Moderation, flow: FactFlow, *, replace: bool) -> None:
+        title = f"Edit fact {flow.target.fact_id}" if flow.target else "Add a fact"
+        super().__init__(title=clip(title, MODAL_TITLE_MAX), timeout=MODAL_TIMEOUT)
+        self.cog = cog
+        self.flow = flow
+        self.replace = replace
+        draft = flow.draft
+        self.question = self._input(
+            "question",
+            "Question",
+            "The question people ask (at most 100 characters)",
+            draft.question,
+        )
+        self.phrasings = self._input(
+            "phrasings",
+            "Other phrasings, one a line",
+            "Optional: other ways people ask it (each at most 200 characters)",
+            draft.phrasings,
+            paragraph=True,
+            required=False,
+        )
+        self.answer = self._input(
+            "answer",
+            "Answer",
+            "The answer, from the source (at most 3500 characters)",
+            draft.answer,
+            paragraph=True,
+        )
+        self.source = self._input(
+            "source",
+            "Source id",
+            "The article quoted; empty means the newest. /sources lists them",
+            draft.source,
+            required=False,
+        )
+        self.quote = self._input(
+            "quote",
+            "Quote, word for word from the source",
+            "Copied exactly from the article (at most 900 characters)",
+            draft.quote,
+            paragraph=True,
+        )
+
+    def _input(
+        self,
+        custom_id: str,
+        label: str,
+        description: str,
+        value: str,
+        *,
+        paragraph: bool = False,
+        required: bool = True,
+    ) -> ui.TextInput[FactModal]:
+        text_input: ui.TextInput[FactModal] = ui.TextInput(
+            custom_id=custom_id,
+            style=TextStyle.paragraph if paragraph else TextStyle.short,
+            default=value[:INPUT_MAX] or None,
+            required=required,
+            max_length=INPUT_MAX,
+        )
+        self.add_item(ui.Label(text=label, description=description, component=text_input))
+        return text_input
+
+    def typed(self) -> FactDraft:
+        """What was submitted."""
+        return FactDraft(
+            question=self.question.value,
+            phrasings=self.phrasings.value,
+            answer=self.answer.value,
+            source=self.source.value,
+            quote=self.quote.value,
+        )
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who opened the form."""
+        return await _owner_check(interaction, self.flow.owner_id)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Show the preview of what was typed."""
+        flow = FactFlow(self.flow.owner_id, self.typed(), self.flow.target)
+        await self.cog.show_preview(interaction, flow, replace=self.replace)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        """Errors go through the same handler as command errors."""
+        await report_error(interaction, error)
+
+
+class DraftState(StrEnum):
+    """Which buttons a fact form's message offers."""
+
+    PREVIEW = "preview"  # Save, Edit, Cancel
+    REFUSED = "refused"  # Edit again, Cancel
+    STALE = "stale"  # Edit the new version, Cancel
+
+
+class _Button(ui.Button["DraftView"]):
+    def __init__(
+        self,
+        label: str,
+        style: ButtonStyle,
+        action: Callable[[discord.Interaction[Any]], Awaitable[None]],
+    ) -> None:
+        super().__init__(label=label, style=style)
+        self.action = action
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is not None:
+            view.last_interaction = interaction
+        await self.action(interaction)
+
+
+class DraftView(ui.View):
+    """The buttons under a fact form's preview, or under its refusal."""
+
+    def __init__(
+        self,
+        cog: Moderation,
+        flow: FactFlow,
+        state: DraftState,
+        *,
+        timeout: float = PREVIEW_TIMEOUT,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.cog = cog
+        self.flow = flow
+        self.state = state
+        self.last_interaction: discord.Interaction[Any] | None = None
+        if state is DraftState.PREVIEW:
+            self.add_item(_Button("Save", ButtonStyle.success, self.save))
+            self.add_item(_Button("Edit", ButtonStyle.secondary, self.edit))
+        elif state is DraftState.REFUSED:
+            self.add_item(_Button("Edit again", ButtonStyle.primary, self.edit))
+        else:
+            self.add_item(_Button("Edit the new version", ButtonStyle.primary, self.edit_current))
+        self.add_item(_Button("Cancel", ButtonStyle.secondary, self.cancel))
+
+    async def save(self, interaction: discord.Interaction[Any]) -> None:
+        """Write the fact through the store."""
+        self.stop()
+        await self.cog.save_draft(interaction, self.flow)
+
+    async def edit(self, interaction: discord.Interaction[Any]) -> None:
+        """Reopen the form, pre-filled with what was typed."""
+        self.stop()
+        await interaction.response.send_modal(FactModal(self.cog, self.flow, replace=True))
+
+    async def edit_current(self, interaction: discord.Interaction[Any]) -> None:
+        """Reopen the form on the fact's current version."""
+        self.stop()
+        await self.cog.reopen_current(interaction, self.flow)
+
+    async def cancel(self, interaction: discord.Interaction[Any]) -> None:
+        """Drop the form."""
+        self.stop()
+        await interaction.response.edit_message(content=render.CANCELLED, embeds=[], view=None)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who opened the form."""
+        return await _owner_check(interaction, self.flow.owner_id)
+
+    async def on_timeout(self) -> None:
+        """Say that the preview expired; the typed text stays visible."""
+        interaction = self.last_interaction
+        if interaction is None:
+            return
+        try:
+            await interaction.edit_original_response(content=render.EXPIRED_PREVIEW, view=None)
+        except discord.HTTPException:
+            log.debug("could not mark an expired fact preview", exc_info=True)
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: ui.Item[Any]
+    ) -> None:
+        """Button errors go through the same handler as command errors."""
+        await report_error(interaction, error)
+
+
+class ConfirmView(ui.View):
+    """Confirm or cancel a destructive change; only the moderator who asked may press."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        label: str,
+        on_confirm: Callable[[discord.Interaction[Any]], Awaitable[None]],
+        *,
+        timeout: float = CONFIRM_TIMEOUT,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.on_confirm = on_confirm
+        self.origin: discord.Interaction[Any] | None = None
+        confirm: ui.Button[ConfirmView] = ui.Button(label=label, style=ButtonStyle.danger)
+        confirm.callback = self._confirm  # type: ignore[method-assign]
+        cancel: ui.Button[ConfirmView] = ui.Button(label="Cancel", style=ButtonStyle.secondary)
+        cancel.callback = self._cancel  # type: ignore[method-assign]
+        self.add_item(confirm)
+        self.add_item(cancel)
+
+    async def _confirm(self, interaction: discord.Interaction[Any]) -> None:
+        self.stop()
+        await self.on_confirm(interaction)
+
+    async def _cancel(self, interaction: discord.Interaction[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=render.CANCELLED, embeds=[], view=None)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who asked."""
+        return await _owner_check(interaction, self.owner_id)
+
+    async def on_timeout(self) -> None:
+        """Nothing happens when nobody confirms; say so."""
+        if self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(
+                content=render.EXPIRED_CONFIRM, embeds=[], view=None
+            )
+        except discord.HTTPException:
+            log.debug("could not mark an expired confirmation", exc_info=True)
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: ui.Item[Any]
+    ) -> None:
+        """Button errors go through the same handler as command errors."""
+        await report_error(interaction, error)
+
+
+class GapButton(ui.Button["GapsView"]):
+    """One listed question: pressing it opens the fact form with that question."""
+
+    def __init__(self, index: int, gap: Gap) -> None:
+        # The gap is kept by index in the view: no user text goes into the custom_id.
+        super().__init__(
+            label=render.gap_label(index + 1, gap),
+            style=ButtonStyle.secondary,
+            row=index // BUTTONS_PER_ROW,
+        )
+        self.index = index
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is None:
+            return
+        gap = view.gaps[self.index]
+        await view.cog.open_add_form(interaction, question=gap.question)
+
+
+class GapsView(ui.View):
+    """A button for each listed unanswered question (at most 25, five a row)."""
+
+    def __init__(
+        self,
+        cog: Moderation,
+        owner_id: int,
+        gaps: Sequence[Gap],
+        *,
+        timeout: float = PREVIEW_TIMEOUT,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.cog = cog
+        self.owner_id = owner_id
+        self.gaps = list(gaps[:GAPS_PER_MESSAGE])
+        self.origin: discord.Interaction[Any] | None = None
+        for index, gap in enumerate(self.gaps):
+            self.add_item(GapButton(index, gap))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who listed them."""
+        return await _owner_check(interaction, self.owner_id)
+
+    async def on_timeout(self) -> None:
+        """Remove the buttons once they expire."""
+        if self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(view=None)
+        except discord.HTTPException:
+            log.debug("could not remove expired gap buttons", exc_info=True)
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: ui.Item[Any]
+    ) -> None:
+        """Button errors go through the same handler as command errors."""
+        await report_error(interaction, error)

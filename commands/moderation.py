@@ -1,0 +1,639 @@
+"""Moderators keep the fact base from Discord: /fact, /kb and /source.
+
+Every command is for moderators only (Manage Server, or a role in MODERATOR_ROLE_IDS), checked
+when it runs; every attempt is logged with the member's id. Changes go through the bot's
+KnowledgeStore (validated, locked, atomic, audited) and are answerable as soon as they are saved;
+each is also posted to MOD_LOG_CHANNEL_ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import logging
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext.commands import Cog
+
+from bot.limits import CHOICES_PER_AUTOCOMPLETE
+from bot.store import (
+    Change,
+    ChangeRejected,
+    KnowledgeStore,
+    NothingToUndo,
+    StaleEdit,
+    UnknownFact,
+    record_version,
+)
+from commands import _moderation_render as render
+from commands._checks import is_moderator, moderator_only
+from commands._moderation_forms import (
+    EditTarget,
+    FactDraft,
+    add_fields,
+    draft_from_record,
+    edit_brands,
+    edit_fields,
+    unique,
+)
+from commands._moderation_views import (
+    GAPS_PER_MESSAGE,
+    ConfirmView,
+    DraftState,
+    DraftView,
+    FactFlow,
+    FactModal,
+    GapsView,
+)
+from commands._render import choice_text, echo
+
+if TYPE_CHECKING:
+    from bot.app import CamerabotBot
+
+log = logging.getLogger(__name__)
+
+FACT_ID_MAX = 100
+TITLE_MAX = 256
+DATE_MAX = 30
+URL_MAX = 500
+SOURCE_ID_MAX = 63
+# A source article's text: plenty for an article, small enough to read in one go.
+SOURCE_BYTES_MAX = 1_000_000
+FILES_PER_MESSAGE = 10
+# What one message may carry in attachments (Discord's smallest upload limit is 10 MiB).
+FILE_BYTES_PER_MESSAGE = 8 * 1024 * 1024
+DID_YOU_MEAN_MAX = 3
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+MODERATORS_ONLY = {
+    "guild_only": True,
+    "default_permissions": discord.Permissions(manage_guild=True),
+}
+
+
+def actor_of(user: discord.abc.User) -> str:
+    """Who made a change, as the audit log records it: name and Discord id."""
+    return f"{user.name} (discord {user.id})"
+
+
+def export_name(path: Path, root: Path) -> str:
+    """An attachment's file name for a knowledge file: facts/leica.yaml is facts-leica.yaml."""
+    return str(path.relative_to(root)).replace("/", "-")
+
+
+def batches(sizes: Sequence[int]) -> list[list[int]]:
+    """File indices grouped for messages: at most 10 files and FILE_BYTES_PER_MESSAGE each."""
+    groups: list[list[int]] = []
+    total = 0
+    for index, size in enumerate(sizes):
+        if (
+            not groups
+            or len(groups[-1]) >= FILES_PER_MESSAGE
+            or total + size > (FILE_BYTES_PER_MESSAGE)
+        ):
+            groups.append([])
+            total = 0
+        groups[-1].append(index)
+        total += size
+    return groups
+
+
+async def fact_id_autocomplete(
+    interaction: discord.Interaction[CamerabotBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """Fact ids for moderators: those starting with the text, then facts whose question matches."""
+    bot = interaction.client
+    if not is_moderator(interaction, bot.settings.moderator_role_ids):
+        return []
+    choices = bot.engine.fact_choices(current, CHOICES_PER_AUTOCOMPLETE)
+    return [
+        app_commands.Choice(name=choice_text(f"{fact_id} — {question}"), value=fact_id)
+        for fact_id, question in choices[:CHOICES_PER_AUTOCOMPLETE]
+        if len(fact_id) <= FACT_ID_MAX
+    ]
+
+
+class Moderation(Cog):
+    """Moderators' commands: edit facts and sources, undo, reload, validate, export, gaps."""
+
+    fact = app_commands.Group(
+        name="fact",
+        description="Add, edit, remove or look at a fact (moderators)",
+        **MODERATORS_ONLY,
+    )
+    kb = app_commands.Group(
+        name="kb",
+        description="The fact base: undo, reload, validate, export, unanswered questions",
+        **MODERATORS_ONLY,
+    )
+    source = app_commands.Group(
+        name="source", description="Add a source article (moderators)", **MODERATORS_ONLY
+    )
+
+    def __init__(self, bot: CamerabotBot) -> None:
+        self.bot = bot
+
+    @property
+    def store(self) -> KnowledgeStore:
+        """The bot's KnowledgeStore."""
+        return self.bot.store
+
+    async def interaction_check(self, interaction: discord.Interaction[CamerabotBot]) -> bool:
+        """Log every attempt with the member's id; `moderator_only` decides."""
+        allowed = is_moderator(interaction, self.bot.settings.moderator_role_ids)
+        command = interaction.command.qualified_name if interaction.command else "-"
+        if allowed:
+            log.info(
+                "moderation: /%s by user %s in guild %s",
+                command,
+                interaction.user.id,
+                interaction.guild_id,
+            )
+        else:
+            log.warning(
+                "moderation refused: /%s by user %s in guild %s is not a moderator",
+                command,
+                interaction.user.id,
+                interaction.guild_id,
+            )
+        return True
+
+    async def post_change(self, interaction: discord.Interaction[Any], change: Change) -> None:
+        """Log a change and post it to the moderators' channel."""
+        log.info(
+            "%s %s %s by user %s",
+            change.action,
+            change.kind,
+            change.record_id,
+            interaction.user.id,
+        )
+        await self.bot.post_mod_log(render.change_line(change, interaction.user.mention))
+
+    # Fact lookups
+
+    async def unknown_fact(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
+        """Tell the moderator no fact has this id, with the closest ones."""
+        choices = self.bot.engine.fact_choices(fact_id, DID_YOU_MEAN_MAX)
+        suggestions = [fid for fid, _ in choices[:DID_YOU_MEAN_MAX]]
+        text = render.unknown_fact_text(fact_id, suggestions)
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+    async def read_target(self, fact_id: str) -> EditTarget:
+        """The fact as stored now, and its version (UnknownFact when there is none)."""
+        record = await asyncio.to_thread(self.store.fact_record, fact_id)
+        return EditTarget(fact_id, record_version(record) or "", record)
+
+    def newest_source(self) -> str:
+        """The default source of a new fact: the newest article."""
+        sources = self.bot.engine.sources()
+        return sources[0].id if sources else ""
+
+    # The fact form
+
+    async def open_add_form(
+        self, interaction: discord.Interaction[Any], *, question: str = ""
+    ) -> None:
+        """Open an empty fact form (or one with a question), citing the newest source."""
+        draft = FactDraft(question=question, source=self.newest_source())
+        flow = FactFlow(interaction.user.id, draft)
+        await interaction.response.send_modal(FactModal(self, flow, replace=False))
+
+    async def recognised(self, text: str) -> list[str]:
+        """The brands a text names, through the served engine's vocabulary."""
+        engine = self.bot.engine
+        found = await self.bot.read_knowledge(lambda: self.store.recognise_brands(text, engine))
+        return unique(found)
+
+    async def show_preview(
+        self, interaction: discord.Interaction[Any], flow: FactFlow, *, replace: bool
+    ) -> None:
+        """The preview of a submitted form: what Save would write, with Save, Edit and Cancel."""
+        draft = flow.draft
+        named = await self.recognised(draft.text)
+        if flow.target is not None:
+            old = await self.recognised(draft_from_record(flow.target.record).text)
+            named = edit_brands(flow.target, old, named)
+        flow = FactFlow(flow.owner_id, draft, flow.target, tuple(named))
+        view = DraftView(self, flow, DraftState.PREVIEW)
+        view.last_interaction = interaction
+        embed = self.preview(flow)
+        if replace and interaction.message is not None:
+            await interaction.response.edit_message(content=None, embeds=[embed], view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    def preview(self, flow: FactFlow) -> discord.Embed:
+        """The preview embed of a flow."""
+        draft = flow.draft
+        source_id = draft.source.strip()
+        if not source_id and flow.target is None:
+            source_id = self.newest_source()
+        elif not source_id and flow.target is not None and flow.target.citations:
+            source_id = str(flow.target.citations[0].get("source", ""))
+        source = self.bot.engine.base.sources.get(source_id)
+        kept = len(flow.target.citations) - 1 if flow.target and flow.target.citations else 0
+        return render.preview_embed(
+            draft,
+            source_id=source_id,
+            source_title=source.title if source else None,
+            brands=flow.brands,
+            fact_id=flow.target.fact_id if flow.target else None,
+            kept_citations=kept,
+        )
+
+    def _operation(self, flow: FactFlow, actor: str) -> Callable[[], Change]:
+        store = self.store
+        target = flow.target
+        if target is None:
+            fields = add_fields(flow.draft, flow.brands, self.newest_source())
+            return lambda: store.add_fact(fields, actor=actor)
+        fields = edit_fields(flow.draft, target, flow.brands)
+        return lambda: store.edit_fact(
+            target.fact_id, fields, base_version=target.version, actor=actor
+        )
+
+    async def save_draft(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
+        """Save a previewed form; on a refusal, the problems and the form again."""
+        await interaction.response.defer()
+        embed = self.preview(flow)
+        try:
+            change = await self.bot.change_knowledge(
+                self._operation(flow, actor_of(interaction.user))
+            )
+        except ChangeRejected as error:
+            log.info(
+                "refused a fact from user %s: %d problem(s)",
+                interaction.user.id,
+                len(error.problems),
+            )
+            refused = render.refused_embed(error)
+            embeds = [refused, embed] if len(refused) + len(embed) <= 6000 else [refused]
+            view = DraftView(self, flow, DraftState.REFUSED)
+            view.last_interaction = interaction
+            await interaction.edit_original_response(content=None, embeds=embeds, view=view)
+            return
+        except StaleEdit as error:
+            assert flow.target is not None
+            entries = await asyncio.to_thread(self.store.history, flow.target.fact_id)
+            # Who changed it, when the audit log knows (not for a hand edit or a git pull).
+            last = entries[-1] if entries and entries[-1].after == error.record else None
+            view = DraftView(self, flow, DraftState.STALE)
+            view.last_interaction = interaction
+            text = render.stale_text(flow.target.fact_id, last)
+            await interaction.edit_original_response(content=text, embeds=[embed], view=view)
+            return
+        except UnknownFact:
+            assert flow.target is not None
+            as_new = FactFlow(flow.owner_id, flow.draft)
+            view = DraftView(self, as_new, DraftState.REFUSED)
+            view.last_interaction = interaction
+            text = render.gone_text(flow.target.fact_id) + " Edit again adds it as a new fact."
+            await interaction.edit_original_response(content=text, embeds=[embed], view=view)
+            return
+        await interaction.edit_original_response(
+            content=render.saved_text(change), embeds=[], view=None
+        )
+        if not change.noop:
+            await self.post_change(interaction, change)
+
+    async def reopen_current(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
+        """After a stale edit: the form again, on the fact's current version."""
+        assert flow.target is not None
+        try:
+            target = await self.read_target(flow.target.fact_id)
+        except UnknownFact:
+            await self.unknown_fact(interaction, flow.target.fact_id)
+            return
+        draft = draft_from_record(target.record)
+        fresh = FactFlow(flow.owner_id, draft, target)
+        await interaction.response.send_modal(FactModal(self, fresh, replace=True))
+
+    # /fact
+
+    @fact.command(name="add")
+    @moderator_only()
+    async def fact_add(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Add a fact: a form, a preview with the brands it names, then Save.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await self.open_add_form(interaction)
+
+    @fact.command(name="edit")
+    @moderator_only()
+    @app_commands.autocomplete(fact=fact_id_autocomplete)
+    async def fact_edit(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        fact: app_commands.Range[str, 1, FACT_ID_MAX],
+    ) -> None:
+        """Edit a fact: the form, pre-filled; saved only if nobody changed it meanwhile.
+
+        Args:
+            interaction: The slash command's interaction.
+            fact: The fact's id (start typing its id or question).
+        """
+        try:
+            target = await self.read_target(fact)
+        except UnknownFact:
+            await self.unknown_fact(interaction, fact)
+            return
+        draft = draft_from_record(target.record)
+        if not draft.fits():
+            await interaction.response.send_message(render.TOO_LONG_TO_EDIT, ephemeral=True)
+            return
+        flow = FactFlow(interaction.user.id, draft, target)
+        await interaction.response.send_modal(FactModal(self, flow, replace=False))
+
+    @fact.command(name="remove")
+    @moderator_only()
+    @app_commands.autocomplete(fact=fact_id_autocomplete)
+    async def fact_remove(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        fact: app_commands.Range[str, 1, FACT_ID_MAX],
+    ) -> None:
+        """Remove a fact, after you confirm (/kb undo puts it back).
+
+        Args:
+            interaction: The slash command's interaction.
+            fact: The fact's id (start typing its id or question).
+        """
+        try:
+            target = await self.read_target(fact)
+        except UnknownFact:
+            await self.unknown_fact(interaction, fact)
+            return
+
+        async def remove(pressed: discord.Interaction[Any]) -> None:
+            await pressed.response.defer()
+            try:
+                change = await self.bot.change_knowledge(
+                    lambda: self.store.remove_fact(
+                        fact, base_version=target.version, actor=actor_of(pressed.user)
+                    )
+                )
+            except (StaleEdit, UnknownFact) as error:
+                text = render.not_removed_text(fact, gone=isinstance(error, UnknownFact))
+                await pressed.edit_original_response(content=text, embeds=[], view=None)
+                return
+            text = render.removed_text(fact)
+            await pressed.edit_original_response(content=text, embeds=[], view=None)
+            await self.post_change(pressed, change)
+
+        view = ConfirmView(interaction.user.id, "Remove", remove)
+        view.origin = interaction
+        await interaction.response.send_message(
+            f"Remove fact {render.fact_ref(fact)}?",
+            embed=render.remove_embed(fact, draft_from_record(target.record)),
+            view=view,
+            ephemeral=True,
+        )
+
+    @fact.command(name="show")
+    @moderator_only()
+    @app_commands.autocomplete(fact=fact_id_autocomplete)
+    async def fact_show(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        fact: app_commands.Range[str, 1, FACT_ID_MAX],
+    ) -> None:
+        """A fact's record as YAML, with its file and version.
+
+        Args:
+            interaction: The slash command's interaction.
+            fact: The fact's id (start typing its id or question).
+        """
+        store = self.store
+
+        def read() -> tuple[str, str, str]:
+            record = store.fact_record(fact)
+            path = store.file_of(fact).relative_to(store.root)
+            return store.show_fact(fact), str(path), record_version(record) or ""
+
+        try:
+            text, file, version = await asyncio.to_thread(read)
+        except UnknownFact:
+            await self.unknown_fact(interaction, fact)
+            return
+        embed = render.show_embed(fact, text, file, version)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @fact.command(name="history")
+    @moderator_only()
+    @app_commands.autocomplete(fact=fact_id_autocomplete)
+    async def fact_history(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        fact: app_commands.Range[str, 1, FACT_ID_MAX],
+    ) -> None:
+        """Who changed a fact, when, and what; newest first.
+
+        Args:
+            interaction: The slash command's interaction.
+            fact: The fact's id (start typing its id or question; removed facts work too).
+        """
+        entries = await asyncio.to_thread(self.store.history, fact)
+        if not entries and fact not in self.bot.engine.base.facts:
+            await self.unknown_fact(interaction, fact)
+            return
+        await interaction.response.send_message(
+            embed=render.history_embed(fact, entries), ephemeral=True
+        )
+
+    # /kb
+
+    @kb.command(name="undo")
+    @moderator_only()
+    async def kb_undo(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Revert the most recent change, whoever made it, after you confirm.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        entry = await asyncio.to_thread(self.store.last_change)
+        if entry is None:
+            await interaction.response.send_message(render.NOTHING_TO_UNDO, ephemeral=True)
+            return
+
+        async def undo(pressed: discord.Interaction[Any]) -> None:
+            await pressed.response.defer()
+            try:
+                change = await self.bot.change_knowledge(
+                    lambda: self.store.undo(actor=actor_of(pressed.user), expected=entry.id)
+                )
+            except ChangeRejected as error:
+                embed = render.refused_embed(error)
+                await pressed.edit_original_response(content=None, embeds=[embed], view=None)
+                return
+            except (StaleEdit, NothingToUndo) as error:
+                text = f"Not undone: {echo(str(error), 1900)}"
+                await pressed.edit_original_response(content=text, embeds=[], view=None)
+                return
+            await pressed.edit_original_response(
+                content=render.undone_text(change), embeds=[], view=None
+            )
+            await self.post_change(pressed, change)
+
+        view = ConfirmView(interaction.user.id, "Undo", undo)
+        view.origin = interaction
+        await interaction.response.send_message(
+            embed=render.undo_embed(entry), view=view, ephemeral=True
+        )
+
+    @kb.command(name="reload")
+    @moderator_only()
+    async def kb_reload(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Re-read knowledge/ now (it is watched anyway); problems keep the last good version.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.bot.reload_knowledge(force=True)
+        embed = render.reload_embed(result, self.bot.engine.base)
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @kb.command(name="validate")
+    @moderator_only()
+    async def kb_validate(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Check the knowledge files on disk: every problem with its file and line.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        problems = await asyncio.to_thread(self.store.validate)
+        embed = render.validate_embed(problems, self.bot.engine.base)
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @kb.command(name="export")
+    @moderator_only()
+    async def kb_export(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """The fact base's YAML files, attached.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        root = self.store.root
+
+        def read() -> list[tuple[str, bytes]]:
+            return [(export_name(p, root), p.read_bytes()) for p in self.store.export()]
+
+        files = await asyncio.to_thread(read)
+        fitting = [(n, d) for n, d in files if len(d) <= FILE_BYTES_PER_MESSAGE]
+        skipped = [n for n, d in files if len(d) > FILE_BYTES_PER_MESSAGE]
+        groups = batches([len(d) for _, d in fitting]) or [[]]
+        for number, group in enumerate(groups, start=1):
+            attached = [
+                discord.File(io.BytesIO(fitting[i][1]), filename=fitting[i][0]) for i in group
+            ]
+            text = render.export_text(len(fitting), number, len(groups), skipped)
+            await interaction.followup.send(text, files=attached, ephemeral=True)
+
+    @kb.command(name="gaps")
+    @moderator_only()
+    async def kb_gaps(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Questions the bot could not answer, most asked first; a button turns one into a fact.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        engine = self.bot.engine
+        gaps = await self.bot.read_knowledge(
+            lambda: self.store.gaps(engine, limit=GAPS_PER_MESSAGE)
+        )
+        if not gaps:
+            await interaction.response.send_message(render.NO_GAPS, ephemeral=True)
+            return
+        view = GapsView(self, interaction.user.id, gaps)
+        view.origin = interaction
+        await interaction.response.send_message(
+            embed=render.gaps_embed(view.gaps), view=view, ephemeral=True
+        )
+
+    # /source
+
+    @source.command(name="add")
+    @moderator_only()
+    @app_commands.rename(source_id="id")
+    async def source_add(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        title: app_commands.Range[str, 1, TITLE_MAX],
+        date: app_commands.Range[str, 1, DATE_MAX],
+        text: discord.Attachment,
+        url: app_commands.Range[str, 1, URL_MAX] | None = None,
+        source_id: app_commands.Range[str, 1, SOURCE_ID_MAX] | None = None,
+    ) -> None:
+        """Add a source article: its title, date and text (a UTF-8 .txt file).
+
+        Args:
+            interaction: The slash command's interaction.
+            title: The article's title, as published.
+            date: The article's date, YYYY-MM-DD.
+            text: The article's text as a UTF-8 text file (at most 1 MB).
+            url: Where the article was published, if online.
+            source_id: Its id (lower-case letters, digits, '-'); default from the title.
+        """
+        problem = date_problem(date) or size_problem(text)
+        if problem:
+            await interaction.response.send_message(problem, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            body = (await text.read()).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            await interaction.followup.send(NOT_UTF8, ephemeral=True)
+            return
+        actor = actor_of(interaction.user)
+        try:
+            change = await self.bot.change_knowledge(
+                lambda: self.store.add_source(source_id, title, date, url or "", body, actor=actor)
+            )
+        except ChangeRejected as error:
+            await interaction.followup.send(embed=render.refused_embed(error), ephemeral=True)
+            return
+        await interaction.followup.send(render.source_added_text(change), ephemeral=True)
+        await self.post_change(interaction, change)
+
+
+NOT_UTF8 = "Not added: the text file must be UTF-8 text (save it as UTF-8 .txt and try again)."
+
+
+def date_problem(date: str) -> str | None:
+    """Why a source date is refused, or None."""
+    if _DATE.fullmatch(date):
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            pass
+        else:
+            return None
+    return f"Not added: the date must be a real date written YYYY-MM-DD, not {echo(date, 20)}."
+
+
+def size_problem(attachment: discord.Attachment) -> str | None:
+    """Why a source text attachment is refused before reading it, or None."""
+    if attachment.size > SOURCE_BYTES_MAX:
+        return (
+            f"Not added: the text file is {attachment.size:,} bytes; "
+            f"at most {SOURCE_BYTES_MAX:,} are accepted."
+        )
+    return None
+
+
+async def setup(bot: CamerabotBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Moderation(bot))
