@@ -306,8 +306,78 @@ def format_text(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_summary(results: dict[str, Any]) -> str:
+    """The main figures of every size in one Markdown table (camerabot / naive, speed-up)."""
+    sizes = list(results["sizes"].items())
+    lines = [
+        "| | " + " | ".join(f"{int(size):,} facts" for size, _ in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+
+    def pair(a: float, b: float, unit: Any = _ms) -> str:
+        return f"{unit(a)} / {unit(b)} ({_ratio(b, a)})"
+
+    def row(label: str, cell: Any) -> None:
+        lines.append(f"| {label} | " + " | ".join(cell(r) for _, r in sizes) + " |")
+
+    for key, label in (
+        ("ask", "ask"),
+        ("brand_autocomplete", "brand autocomplete"),
+        ("fact_autocomplete", "fact autocomplete"),
+    ):
+        for cut in ("p50", "p99"):
+            row(
+                f"{label} {cut}",
+                lambda r, k=key, c=cut: pair(r["ours"][k][f"{c}_ms"], r["naive"][k][f"{c}_ms"]),
+            )
+    row(
+        "ask per second",
+        lambda r: (
+            f"{_rate(r['ours']['ask']['per_second'])} / {_rate(r['naive']['ask']['per_second'])}"
+        ),
+    )
+
+    def answers(result: dict[str, Any]) -> str:
+        ours, naive = result["ours"]["ask"]["naive_sample"], result["naive"]["ask"]
+        return (
+            f"right {_share(ours['right'], ours['n'])} / {_share(naive['right'], naive['n'])}, "
+            f"wrong {_share(ours['wrong'], ours['n'])} / {_share(naive['wrong'], naive['n'])} "
+            f"(of {ours['n']})"
+        )
+
+    row("ask answers, the naive's questions", answers)
+    row(
+        "same decision as exhaustive scoring",
+        lambda r: f"{r['ours']['exhaustive']['same_decision']}/{r['ours']['exhaustive']['n']}",
+    )
+    row("load + index, cached", lambda r: pair(r["ours"]["load_s"], r["naive"]["load_s"], _s))
+    row(
+        "load + index, cold (index alone)",
+        lambda r: (
+            f"{_s(r['cold']['load_and_index_s'])} ({_s(r['cold']['index_s'])})"
+            if r.get("cold")
+            else ""
+        ),
+    )
+    row(
+        "peak RSS serving / naive; cold build",
+        lambda r: (
+            f"{r['ours']['peak_rss_mb']:,.0f} / {r['naive']['peak_rss_mb']:,.0f} MB"
+            + (f"; {r['cold']['peak_rss_mb']:,.0f} MB" if r.get("cold") else "")
+        ),
+    )
+    row(
+        "edit a fact p99 (upsert_fact) / rebuild",
+        lambda r: (
+            f"{_ms(r['ours']['edits']['upsert']['p99_ms'])}"
+            + (f" / {_s(r['cold']['index_s'])}" if r.get("cold") else "")
+        ),
+    )
+    return "\n".join(lines)
+
+
 def format_markdown(results: dict[str, Any]) -> str:
-    lines = []
+    lines = [format_summary(results), ""]
     for size, result in results["sizes"].items():
         lines.append(f"**{int(size):,} facts** ({result['ours']['phrasings']:,} phrasings)")
         lines.append("")
