@@ -213,7 +213,8 @@ def canonical(word: str) -> str | None:
     """The canonical token of one word, or None for a stopword."""
     if word in _SYNONYM:
         return _SYNONYM[word]
-    if word in STOPWORDS:
+    if word in STOPWORDS or (len(word) == 1 and word.isalpha()):
+        # A lone letter is chat shorthand ("r" for are, "u" for you), never a topic.
         return None
     stemmed = stem(word)
     if stemmed in _SYNONYM:

@@ -359,7 +359,7 @@ class Matcher:
                 score *= ASK_FLOOR + (1 - ASK_FLOOR) * asked_share
             if score > best:
                 best, best_phrasing = score, question
-        if query.analysis.brands - prepared.brands:
+        if query.analysis.brands - prepared.brands or not self._names_devices(query, prepared):
             best *= FOREIGN_BRAND_FACTOR
         if not self._answers_kind(query, prepared):
             best *= WRONG_ANSWER_KIND_FACTOR
@@ -388,6 +388,18 @@ class Matcher:
         if query.unknown:
             score *= (1 - query.unknown / query.total) ** UNKNOWN_WORD_POWER
         return score
+
+    @staticmethod
+    def _names_devices(query: _Query, prepared: _Prepared) -> bool:
+        """Whether the entry mentions every device the question names ("12 Pro" is not "12 Ultra").
+
+        Like a brand the entry is not about, a device it never mentions is penalised; the
+        penalty only lowers a score, so `_bound` stays an upper bound without it.
+        """
+        return all(
+            token in prepared.answer_tokens or any(token in p for p in prepared.phrasings)
+            for token in query.analysis.devices
+        )
 
     @staticmethod
     def _asked_kind(analysis: Analysis) -> str | None:
