@@ -163,17 +163,28 @@ class Engine:
         the code that builds engines (`cache_key`); a missing, stale or unreadable cache is
         rebuilt. Invalid knowledge raises KnowledgeError.
         """
-        key = cache_key(root) if cache_dir is not None else ""
-        if cache_dir is not None:
-            engine = _read_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
-            if engine is not None:
-                return engine
-        base, problems = check_knowledge(root)
-        if problems or base is None:
-            raise KnowledgeError(problems)
-        engine = cls(base)
+        if cache_dir is None:
+            return cls(_checked_base(root))
+        key = cache_key(root)
+        engine = _read_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
+        if engine is not None:
+            return engine
+        engine = cls(_checked_base(root))
         # Not when the files changed while they were read: the key would not describe them.
-        if cache_dir is not None and cache_key(root) == key:
+        if cache_key(root) == key:
+            engine.save(cache_dir, key)
+        return engine
+
+    @classmethod
+    def cached_or_built(cls, base: FactBase, cache_dir: Path, key: str) -> Engine:
+        """The engine for an already validated `base`: from the cache under `key`, else built.
+
+        `key` must be the `cache_key` of the files `base` was read from; a built engine is saved
+        under it, so the next start with the same files skips the build.
+        """
+        engine = _read_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
+        if engine is None:
+            engine = cls(base)
             engine.save(cache_dir, key)
         return engine
 
@@ -422,6 +433,13 @@ class _BrandIndex:
         if cut is None:
             cut = self.prefixes[width] = [key[:width] for key in self.keys]
         return cut
+
+
+def _checked_base(root: Path) -> FactBase:
+    base, problems = check_knowledge(root)
+    if problems or base is None:
+        raise KnowledgeError(problems)
+    return base
 
 
 def cache_key(root: Path) -> str:

@@ -25,7 +25,7 @@ import discord
 from discord.ext.commands import AutoShardedBot, when_mentioned
 from discord.ext.tasks import Loop, loop
 
-from bot.answers import Engine
+from bot.answers import Engine, cache_key
 from bot.config import Settings
 from bot.gaps import GapLog
 from bot.limits import MESSAGE_CONTENT_MAX
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS = ("commands.ask", "commands.partner", "commands.help", "commands.moderation")
 SYNC_STATE_FILE = "command-sync.json"
 GAPS_FILE = "gaps.jsonl"
+ENGINE_CACHE_DIR = "engine-cache"
 # At most this many problems of a broken knowledge/ are posted to the moderators' channel.
 REPORTED_PROBLEMS_MAX = 15
 
@@ -333,8 +334,13 @@ async def sync_if_changed(bot: CamerabotBot) -> bool:
 # Entry points
 
 
-def load_engine_or_report(store: KnowledgeStore) -> Engine | None:
-    """The engine for the store's knowledge/, or None after logging every validation problem."""
+def load_engine_or_report(store: KnowledgeStore, cache_dir: Path | None = None) -> Engine | None:
+    """The engine for the store's knowledge/, or None after logging every validation problem.
+
+    With `cache_dir`, the engine comes from the cache of built engines when the files are the
+    ones it was built from (at 100,000 facts that spares about ten seconds of start-up).
+    """
+    key = cache_key(store.root) if cache_dir is not None else None
     try:
         base = store.load()
     except KnowledgeError as error:
@@ -344,13 +350,15 @@ def load_engine_or_report(store: KnowledgeStore) -> Engine | None:
             error.report(),
         )
         return None
-    return Engine(base)
+    if cache_dir is None or cache_key(store.root) != key:
+        return Engine(base)  # no cache, or the files changed while the store read them
+    return Engine.cached_or_built(base, cache_dir, key)
 
 
 def run_bot(settings: Settings) -> int:
     """Run the bot until it is stopped, watching knowledge/ for changes; the exit status."""
     store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
-    engine = load_engine_or_report(store)
+    engine = load_engine_or_report(store, settings.state_dir / ENGINE_CACHE_DIR)
     if engine is None:
         return 1
     bot = create_bot(settings, engine, store=store, watch=True)
