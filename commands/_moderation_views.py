@@ -66,6 +66,43 @@ async def _owner_check(interaction: discord.Interaction[Any], owner_id: int) -> 
     return True
 
 
+class OwnedView(ui.View):
+    """Buttons for the moderator who opened them, pressed only while still a moderator.
+
+    When they expire, the message they sit under (`origin`'s original response) is edited with
+    `expired_update()`.
+    """
+
+    def __init__(self, owner_id: int, *, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        # The interaction whose original response is the message the buttons sit under.
+        self.origin: discord.Interaction[Any] | None = None
+
+    def expired_update(self) -> dict[str, Any]:
+        """The message's new fields once the buttons expire: by default, no buttons."""
+        return {"view": None}
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who opened it, and only while still a moderator."""
+        return await _owner_check(interaction, self.owner_id)
+
+    async def on_timeout(self) -> None:
+        """Edit the message as `expired_update` says (it may be gone by now)."""
+        if self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(**self.expired_update())
+        except discord.HTTPException:
+            log.debug("could not mark an expired %s", type(self).__name__, exc_info=True)
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: ui.Item[Any]
+    ) -> None:
+        """Button errors go through the same handler as command errors."""
+        await report_error(interaction, error)
+
+
 class FactModal(ui.Modal):
     """The fact form: question, other phrasings, answer, source and quote."""
 
@@ -177,11 +214,12 @@ class _Button(ui.Button["DraftView"]):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         view = self.view
         if view is not None:
-            view.last_interaction = interaction
+            # The latest press's message is the one to mark when the buttons expire.
+            view.origin = interaction
         await self.action(interaction)
 
 
-class DraftView(ui.View):
+class DraftView(OwnedView):
     """The buttons under a fact form's preview, or under its refusal."""
 
     def __init__(
@@ -192,11 +230,10 @@ class DraftView(ui.View):
         *,
         timeout: float = PREVIEW_TIMEOUT,
     ) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(flow.owner_id, timeout=timeout)
         self.cog = cog
         self.flow = flow
         self.state = state
-        self.last_interaction: discord.Interaction[Any] | None = None
         if state is DraftState.PREVIEW:
             self.add_item(_Button("Save", ButtonStyle.success, self.save))
             self.add_item(_Button("Edit", ButtonStyle.secondary, self.edit))
@@ -226,28 +263,12 @@ class DraftView(ui.View):
         self.stop()
         await interaction.response.edit_message(content=render.CANCELLED, embeds=[], view=None)
 
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Only the moderator who opened the form."""
-        return await _owner_check(interaction, self.flow.owner_id)
-
-    async def on_timeout(self) -> None:
+    def expired_update(self) -> dict[str, Any]:
         """Say that the preview expired; the typed text stays visible."""
-        interaction = self.last_interaction
-        if interaction is None:
-            return
-        try:
-            await interaction.edit_original_response(content=render.EXPIRED_PREVIEW, view=None)
-        except discord.HTTPException:
-            log.debug("could not mark an expired fact preview", exc_info=True)
-
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: ui.Item[Any]
-    ) -> None:
-        """Button errors go through the same handler as command errors."""
-        await report_error(interaction, error)
+        return {"content": render.EXPIRED_PREVIEW, "view": None}
 
 
-class ConfirmView(ui.View):
+class ConfirmView(OwnedView):
     """Confirm or cancel a destructive change; only the moderator who asked may press."""
 
     def __init__(
@@ -258,10 +279,8 @@ class ConfirmView(ui.View):
         *,
         timeout: float = CONFIRM_TIMEOUT,
     ) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
+        super().__init__(owner_id, timeout=timeout)
         self.on_confirm = on_confirm
-        self.origin: discord.Interaction[Any] | None = None
         confirm: ui.Button[ConfirmView] = ui.Button(label=label, style=ButtonStyle.danger)
         confirm.callback = self._confirm  # type: ignore[method-assign]
         cancel: ui.Button[ConfirmView] = ui.Button(label="Cancel", style=ButtonStyle.secondary)
@@ -277,26 +296,9 @@ class ConfirmView(ui.View):
         self.stop()
         await interaction.response.edit_message(content=render.CANCELLED, embeds=[], view=None)
 
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Only the moderator who asked."""
-        return await _owner_check(interaction, self.owner_id)
-
-    async def on_timeout(self) -> None:
+    def expired_update(self) -> dict[str, Any]:
         """Nothing happens when nobody confirms; say so."""
-        if self.origin is None:
-            return
-        try:
-            await self.origin.edit_original_response(
-                content=render.EXPIRED_CONFIRM, embeds=[], view=None
-            )
-        except discord.HTTPException:
-            log.debug("could not mark an expired confirmation", exc_info=True)
-
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: ui.Item[Any]
-    ) -> None:
-        """Button errors go through the same handler as command errors."""
-        await report_error(interaction, error)
+        return {"content": render.EXPIRED_CONFIRM, "embeds": [], "view": None}
 
 
 class GapButton(ui.Button["GapsView"]):
@@ -319,7 +321,7 @@ class GapButton(ui.Button["GapsView"]):
         await view.cog.open_add_form(interaction, question=gap.question)
 
 
-class GapsView(ui.View):
+class GapsView(OwnedView):
     """A button for each listed unanswered question (at most 25, five a row)."""
 
     def __init__(
@@ -330,29 +332,8 @@ class GapsView(ui.View):
         *,
         timeout: float = PREVIEW_TIMEOUT,
     ) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(owner_id, timeout=timeout)
         self.cog = cog
-        self.owner_id = owner_id
         self.gaps = list(gaps[:GAPS_PER_MESSAGE])
-        self.origin: discord.Interaction[Any] | None = None
         for index, gap in enumerate(self.gaps):
             self.add_item(GapButton(index, gap))
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Only the moderator who listed them."""
-        return await _owner_check(interaction, self.owner_id)
-
-    async def on_timeout(self) -> None:
-        """Remove the buttons once they expire."""
-        if self.origin is None:
-            return
-        try:
-            await self.origin.edit_original_response(view=None)
-        except discord.HTTPException:
-            log.debug("could not remove expired gap buttons", exc_info=True)
-
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: ui.Item[Any]
-    ) -> None:
-        """Button errors go through the same handler as command errors."""
-        await report_error(interaction, error)

@@ -192,6 +192,16 @@ class Moderation(Cog):
         record = await asyncio.to_thread(self.store.fact_record, fact_id)
         return EditTarget(fact_id, record_version(record) or "", record)
 
+    async def target_or_reply(
+        self, interaction: discord.Interaction[Any], fact_id: str
+    ) -> EditTarget | None:
+        """The fact as stored now, or None once the moderator is told there is no such fact."""
+        try:
+            return await self.read_target(fact_id)
+        except UnknownFact:
+            await self.unknown_fact(interaction, fact_id)
+            return None
+
     def newest_source(self) -> str:
         """The default source of a new fact: the newest article."""
         sources = self.bot.engine.sources()
@@ -224,7 +234,7 @@ class Moderation(Cog):
             named = edit_brands(flow.target, old, named)
         flow = FactFlow(flow.owner_id, draft, flow.target, tuple(named))
         view = DraftView(self, flow, DraftState.PREVIEW)
-        view.last_interaction = interaction
+        view.origin = interaction
         embed = self.preview(flow)
         if replace and interaction.message is not None:
             await interaction.response.edit_message(content=None, embeds=[embed], view=view)
@@ -278,7 +288,7 @@ class Moderation(Cog):
             refused = render.refused_embed(error)
             embeds = [refused, embed] if len(refused) + len(embed) <= 6000 else [refused]
             view = DraftView(self, flow, DraftState.REFUSED)
-            view.last_interaction = interaction
+            view.origin = interaction
             await interaction.edit_original_response(content=None, embeds=embeds, view=view)
             return
         except StaleEdit as error:
@@ -287,7 +297,7 @@ class Moderation(Cog):
             # Who changed it, when the audit log knows (not for a hand edit or a git pull).
             last = entries[-1] if entries and entries[-1].after == error.record else None
             view = DraftView(self, flow, DraftState.STALE)
-            view.last_interaction = interaction
+            view.origin = interaction
             text = render.stale_text(flow.target.fact_id, last)
             await interaction.edit_original_response(content=text, embeds=[embed], view=view)
             return
@@ -295,7 +305,7 @@ class Moderation(Cog):
             assert flow.target is not None
             as_new = FactFlow(flow.owner_id, flow.draft)
             view = DraftView(self, as_new, DraftState.REFUSED)
-            view.last_interaction = interaction
+            view.origin = interaction
             text = render.gone_text(flow.target.fact_id) + " Edit again adds it as a new fact."
             await interaction.edit_original_response(content=text, embeds=[embed], view=view)
             return
@@ -308,10 +318,8 @@ class Moderation(Cog):
     async def reopen_current(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
         """After a stale edit: the form again, on the fact's current version."""
         assert flow.target is not None
-        try:
-            target = await self.read_target(flow.target.fact_id)
-        except UnknownFact:
-            await self.unknown_fact(interaction, flow.target.fact_id)
+        target = await self.target_or_reply(interaction, flow.target.fact_id)
+        if target is None:
             return
         draft = draft_from_record(target.record)
         fresh = FactFlow(flow.owner_id, draft, target)
@@ -343,10 +351,8 @@ class Moderation(Cog):
             interaction: The slash command's interaction.
             fact: The fact's id (start typing its id or question).
         """
-        try:
-            target = await self.read_target(fact)
-        except UnknownFact:
-            await self.unknown_fact(interaction, fact)
+        target = await self.target_or_reply(interaction, fact)
+        if target is None:
             return
         draft = draft_from_record(target.record)
         if not draft.fits():
@@ -369,10 +375,8 @@ class Moderation(Cog):
             interaction: The slash command's interaction.
             fact: The fact's id (start typing its id or question).
         """
-        try:
-            target = await self.read_target(fact)
-        except UnknownFact:
-            await self.unknown_fact(interaction, fact)
+        target = await self.target_or_reply(interaction, fact)
+        if target is None:
             return
 
         async def remove(pressed: discord.Interaction[Any]) -> None:
