@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped knowledge directory and an engine built from it."""
+"""Shared fixtures: the shipped knowledge directory, an engine built from it, a private copy."""
 
 from __future__ import annotations
 
@@ -9,10 +9,27 @@ import pytest
 from bot.answers import Engine
 from bot.loader import load_fact_base
 from bot.models import FactBase
+from bot.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 DATA = Path(__file__).resolve().parent / "data"
+# Every variable the settings read.
+SETTINGS_VARIABLES = (
+    "DISCORD_TOKEN",
+    "DISCORD_GUILD_ID",
+    "MODERATOR_ROLE_IDS",
+    "KNOWLEDGE_DIR",
+    "STATE_DIR",
+    "ANSWER_CHANNEL_IDS",
+    "MOD_LOG_CHANNEL_ID",
+    "LOG_LEVEL",
+    "COOLDOWN_RATE",
+    "COOLDOWN_SECONDS",
+    "SHARD_COUNT",
+    "SHARD_IDS",
+    "RELOAD_SECONDS",
+)
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +40,28 @@ def fact_base() -> FactBase:
 @pytest.fixture(scope="session")
 def engine(fact_base: FactBase) -> Engine:
     return Engine(fact_base)
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """None of the settings' variables set, in an empty directory (no developer's .env)."""
+    for name in SETTINGS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of the shipped knowledge/ and an empty state directory."""
+    # Imported here: tests.test_store_support imports this module.
+    from tests.test_store_support import copy_knowledge
+
+    return copy_knowledge(tmp_path)
+
+
+@pytest.fixture
+def store(kb: tuple[Path, Path]) -> KnowledgeStore:
+    """A KnowledgeStore over the copy, loaded."""
+    store = KnowledgeStore(*kb)
+    store.load()
+    return store

@@ -16,32 +16,12 @@ from bot.__main__ import main
 from bot.answers import Engine
 from bot.console import GREETING, respond, run_console
 from bot.textview import HELP
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, SETTINGS_VARIABLES
 
-SETTINGS = [
-    "DISCORD_TOKEN",
-    "DISCORD_GUILD_ID",
-    "MODERATOR_ROLE_IDS",
-    "KNOWLEDGE_DIR",
-    "STATE_DIR",
-    "ANSWER_CHANNEL_IDS",
-    "MOD_LOG_CHANNEL_ID",
-    "LOG_LEVEL",
-    "COOLDOWN_RATE",
-    "COOLDOWN_SECONDS",
-    "SHARD_COUNT",
-    "SHARD_IDS",
-    "RELOAD_SECONDS",
-]
+pytestmark = pytest.mark.usefixtures("clean_environment")
+
 TITLE = "Xiaomi partners with Leica, the latest phone maker to team up with a camera maker"
 SPEC_KEYS = {"question", "answered", "answer", "score", "fact_id", "citations", "suggestions"}
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in SETTINGS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)  # no developer's .env
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None):
@@ -169,7 +149,7 @@ def test_the_console_script_answers_standard_input_one_json_line_each(tmp_path: 
     ]
     data = "\n".join(questions).encode("utf-8", "surrogateescape") + b"\n"
     data = data.replace("\xff\xfe".encode(), b"\xff\xfe")  # two bytes that are not UTF-8
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env["PYTHONIOENCODING"] = "utf-8:strict"  # as in a locale that does not forgive bad bytes
     done = subprocess.run(
         [_camerabot(), "ask", "--json"],
@@ -435,7 +415,7 @@ def test_ask_with_undecodable_bytes_in_the_arguments(capsys: pytest.CaptureFixtu
 
 
 def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     read, write = os.pipe()
     with subprocess.Popen(
         [_camerabot(), "partner", "leica"],

@@ -17,28 +17,7 @@ from bot.config import (
 
 TOKEN = "MTA.secret-token.value"  # a made-up token
 
-EVERY_VARIABLE = [
-    "DISCORD_TOKEN",
-    "DISCORD_GUILD_ID",
-    "MODERATOR_ROLE_IDS",
-    "KNOWLEDGE_DIR",
-    "STATE_DIR",
-    "ANSWER_CHANNEL_IDS",
-    "MOD_LOG_CHANNEL_ID",
-    "LOG_LEVEL",
-    "COOLDOWN_RATE",
-    "COOLDOWN_SECONDS",
-    "SHARD_COUNT",
-    "SHARD_IDS",
-    "RELOAD_SECONDS",
-]
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in EVERY_VARIABLE:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)  # no developer's .env
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def test_defaults() -> None:

@@ -12,7 +12,7 @@ from bot.answers import Engine
 from bot.loader import check_knowledge
 from bot.reload import KnowledgeWatcher, ReloadResult, ReloadStatus, apply_reload
 from bot.store import KnowledgeStore
-from tests.test_store_support import QUOTE, SOURCE, copy_knowledge, fact_fields
+from tests.test_store_support import QUOTE, SOURCE, fact_fields
 
 HAND_WRITTEN = f"""\
 # Facts typed by hand.
@@ -27,14 +27,7 @@ HAND_WRITTEN = f"""\
 
 
 @pytest.fixture
-def kb(tmp_path: Path) -> tuple[Path, Path]:
-    return copy_knowledge(tmp_path)
-
-
-@pytest.fixture
-def watcher(kb: tuple[Path, Path]) -> KnowledgeWatcher:
-    store = KnowledgeStore(*kb)
-    store.load()
+def watcher(store: KnowledgeStore) -> KnowledgeWatcher:
     return KnowledgeWatcher(store, interval=0.01)
 
 

@@ -23,19 +23,7 @@ from bot.store import (
     slugify,
 )
 from tests.conftest import KNOWLEDGE
-from tests.test_store_support import QUOTE, SOURCE, copy_knowledge, fact_fields, snapshot
-
-
-@pytest.fixture
-def kb(tmp_path: Path) -> tuple[Path, Path]:
-    return copy_knowledge(tmp_path)
-
-
-@pytest.fixture
-def store(kb: tuple[Path, Path]) -> KnowledgeStore:
-    store = KnowledgeStore(*kb)
-    store.load()
-    return store
+from tests.test_store_support import QUOTE, SOURCE, fact_fields, snapshot
 
 
 def reloaded(root: Path) -> dict[str, Fact]:
