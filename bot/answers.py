@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -258,7 +259,7 @@ class Engine:
             text, title = entry.answer, entry.questions[0]
         else:
             raise KeyError(entry_id)
-        reported = _date_label(self.base.source_date(citations))
+        reported = self.reported_on(citations)
         return Answer(
             question=question,
             answered=True,
@@ -273,6 +274,10 @@ class Engine:
     def question_of(self, candidate: Candidate) -> str:
         """The canonical question of a candidate, for suggestions."""
         return candidate.entry.questions[0]
+
+    def reported_on(self, citations: tuple[Citation, ...]) -> str | None:
+        """When the cited sources reported it (the newest of their dates), e.g. 23 May 2022."""
+        return _date_label(self.base.source_date(citations))
 
     def cite(self, citations: tuple[Citation, ...]) -> tuple[CitedQuote, ...]:
         """Citations with their source's title and date."""
@@ -324,7 +329,7 @@ class Engine:
     def view(self, partnership: Partnership, brand_id: str) -> PartnershipView:
         """A partnership from one brand's side."""
         partner = self.base.brands[partnership.other(brand_id)]
-        reported = _date_label(self.base.source_date(partnership.citations))
+        reported = self.reported_on(partnership.citations)
         return PartnershipView(partnership, partner, self.cite(partnership.citations), reported)
 
     # Autocomplete
@@ -460,13 +465,34 @@ def _code_hash() -> str:
     return digest.hexdigest()
 
 
+def _trusted(path: Path) -> bool:
+    """Whether the cache file and its folder belong to this user and nobody else can write them."""
+    try:
+        checks = [path.stat(), path.parent.stat()]
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        log.warning("ignoring the engine cache %s: %s", path, error)
+        return False
+    for status in checks:
+        if status.st_uid != os.getuid() or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            log.warning(
+                "ignoring the engine cache %s: it or its folder is writable by other users", path
+            )
+            return False
+    return True
+
+
 def _read_cache(path: Path) -> Engine | None:
     """A cached engine, or None when there is none or it cannot be read (it is then rebuilt)."""
+    if not _trusted(path):
+        return None
     collecting = gc.isenabled()
     gc.disable()  # millions of new objects: collecting while they arrive only slows loading
     try:
         with path.open("rb") as file:
-            # The cache is written by this code into the bot's own directory.
+            # Unpickling runs code, so only a file this process's user wrote and alone can
+            # change is read (`_trusted`); anything else is rebuilt from the YAML instead.
             engine = pickle.load(file)  # noqa: S301
     except FileNotFoundError:
         return None

@@ -1,0 +1,48 @@
+"""The engine cache is only read when nobody but this user could have written it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import answers
+from bot.answers import Engine
+from tests.conftest import KNOWLEDGE
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root)
+    return root
+
+
+def _forbid_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rebuilt")
+
+    monkeypatch.setattr(answers.Engine, "__init__", no_build)
+
+
+def test_a_private_cache_is_read(knowledge: Path, tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    Engine.load(knowledge, cache)
+    _forbid_builds(monkeypatch)
+    assert Engine.load(knowledge, cache).ask("Where is Leica from?").answered
+
+
+@pytest.mark.parametrize("target", ["file", "folder"])
+def test_a_cache_others_can_write_is_ignored(
+    knowledge: Path, tmp_path: Path, monkeypatch, target: str
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    Engine.load(knowledge, cache)
+    [pickled] = cache.glob("engine-*.pickle")
+    (pickled if target == "file" else cache).chmod(0o777 if target == "folder" else 0o666)
+    _forbid_builds(monkeypatch)
+    with pytest.raises(AssertionError, match="rebuilt"):
+        Engine.load(knowledge, cache)
