@@ -65,7 +65,12 @@ def format_partnerships(engine: Engine) -> str:
     partnerships = engine.partnerships()
     if not partnerships:
         return "No partnerships on record."
-    return "\n".join(f"- {describe(p, engine.base)}" for p in partnerships)
+    lines = []
+    for partnership in partnerships:
+        reported = engine.reported_on(partnership.citations)
+        when = f" — as reported on {reported}" if reported else ""
+        lines.append(f"- {describe(partnership, engine.base)}{when}")
+    return "\n".join(lines)
 
 
 def format_sources(engine: Engine) -> str:

@@ -266,10 +266,10 @@ def partnerships_embed(engine: Engine) -> Embed:
     for partnership in partnerships:
         phone = base.brands[partnership.phone_maker].name
         camera = base.brands[partnership.camera_maker].name
-        reported = base.source_date(partnership.citations)
+        reported = engine.reported_on(partnership.citations)
         lines = [shown(describe(partnership, base)) + "."]
         if reported:
-            lines.append(f"As reported on {reported.day} {reported:%B %Y}.")
+            lines.append(f"As reported on {reported}.")
         fields.append((f"{phone} × {camera} — {status_phrase(partnership)}", "\n".join(lines)))
     return build_embed(
         title="Camera partnerships",

@@ -222,6 +222,8 @@ def test_partners_lists_every_partnership(capsys: pytest.CaptureFixture[str]) ->
     lines = out.splitlines()
     assert len(lines) == 4
     assert lines[-1].startswith("- Huawei with Leica (ended;")
+    # A 2022 status is never shown as today's: every line says when it was reported.
+    assert all(line.endswith(" — as reported on 23 May 2022") for line in lines)
     assert {line.split(" (")[0] for line in lines} == {
         "- OnePlus with Hasselblad",
         "- Vivo with Zeiss",

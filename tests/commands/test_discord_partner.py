@@ -89,6 +89,7 @@ async def test_partners_lists_every_partnership(simcord_env, channel, alice, eng
     ended = [f for f in embed.fields if f.name.endswith("— ended")]
     assert ended, "the shipped base has an ended partnership"
     assert embed.fields[-len(ended) :] == ended, "ended partnerships come last"
+    assert all("As reported on 23 May 2022." in field.value for field in embed.fields)
 
 
 async def test_sources_lists_the_articles_with_dates(simcord_env, channel, alice, engine):
