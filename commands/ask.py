@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import TYPE_CHECKING
@@ -41,10 +42,13 @@ class Ask(Cog):
     def __init__(self, bot: CamerabotBot) -> None:
         self.bot = bot
 
-    def record_gap(self, question: str, user_id: int, where: str) -> None:
-        """Remember a question the fact base could not answer, for the moderators."""
+    async def record_gap(self, question: str, user_id: int, where: str) -> None:
+        """Remember a question the fact base could not answer, for the moderators.
+
+        Called after the reply, in a thread: the log is a locked file that shard processes share.
+        """
         try:
-            self.bot.gap_log.record(question, user_id=user_id, where=where)
+            await asyncio.to_thread(self.bot.gap_log.record, question, user_id=user_id, where=where)
         except OSError:
             log.warning("could not record an unanswered question", exc_info=True)
 
@@ -65,15 +69,15 @@ class Ask(Cog):
         if answer.answered:
             await interaction.response.send_message(embed=_render.answer_embed(answer))
             return
-        self.record_gap(question, interaction.user.id, "slash")
         view = SuggestionView(interaction.user.id, question, answer.suggestions)
         if not view.children:
             await interaction.response.send_message(_render.abstain_text(answer), ephemeral=True)
-            return
-        view.clear_on_timeout = lambda: interaction.edit_original_response(view=None)
-        await interaction.response.send_message(
-            _render.abstain_text(answer), view=view, ephemeral=True
-        )
+        else:
+            view.clear_on_timeout = lambda: interaction.edit_original_response(view=None)
+            await interaction.response.send_message(
+                _render.abstain_text(answer), view=view, ephemeral=True
+            )
+        await self.record_gap(question, interaction.user.id, "slash")
 
     @Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -100,26 +104,29 @@ class Ask(Cog):
 
     async def answer_mention(self, message: discord.Message, question: str) -> None:
         """Reply to a mention with the answer, or with the abstention and its suggestions."""
-        if not question:
-            await message.reply(_render.EMPTY_MENTION, mention_author=False)
-            return
+        # The cooldown comes first: a bare mention is a reply too, and must not flood a channel.
         retry_after = self._over_cooldown(message)
         if retry_after is not None:
             now = message.created_at.timestamp()
             if self.bot.cooldown.first_warning(message.author.id, now, retry_after):
                 await message.reply(_render.cooldown_text(retry_after), mention_author=False)
             return
+        if not question:
+            await message.reply(_render.EMPTY_MENTION, mention_author=False)
+            return
         answer: Answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if answer.answered:
             await message.reply(embed=_render.answer_embed(answer), mention_author=False)
             return
-        self.record_gap(question, message.author.id, "mention")
         view = SuggestionView(message.author.id, question, answer.suggestions)
         if not view.children:
             await message.reply(_render.abstain_text(answer), mention_author=False)
-            return
-        sent = await message.reply(_render.abstain_text(answer), view=view, mention_author=False)
-        view.clear_on_timeout = lambda: sent.edit(view=None)
+        else:
+            sent = await message.reply(
+                _render.abstain_text(answer), view=view, mention_author=False
+            )
+            view.clear_on_timeout = lambda: sent.edit(view=None)
+        await self.record_gap(question, message.author.id, "mention")
 
     async def answer_in_channel(self, message: discord.Message) -> None:
         """In an auto-answer channel: answer only when confident, otherwise say nothing."""
@@ -127,7 +134,7 @@ class Ask(Cog):
         answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if not answer.answered:
             if looks_like_question(question):
-                self.record_gap(question, message.author.id, "channel")
+                await self.record_gap(question, message.author.id, "channel")
             return
         if self._over_cooldown(message) is None:
             await message.reply(embed=_render.answer_embed(answer), mention_author=False)

@@ -131,6 +131,15 @@ async def test_mentions_share_the_cooldown_and_warn_once(simcord_env, channel, a
     assert channel.last_message.embeds
 
 
+async def test_bare_mentions_cannot_flood_a_channel(simcord_env, channel, alice, bot):
+    before = len(channel.history())
+    for _ in range(6):
+        await alice.send(channel, bot.user.mention)
+    replies = [m.content for m in channel.history()[before:] if m.author.id == bot.user.id]
+    # Two allowed (the rate is 2), one warning, then silence.
+    assert replies == [_render.EMPTY_MENTION, _render.EMPTY_MENTION, _render.cooldown_text(30)]
+
+
 async def test_moderator_commands_are_hidden_and_enforced(simcord_env, guild, channel, alice, bot):
     managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
     mods = guild.create_role("Mods")
