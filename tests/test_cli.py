@@ -373,9 +373,14 @@ def test_respond_to_each_command(engine: Engine, line: str, expected: str) -> No
     assert reply.startswith(expected), reply
 
 
-def test_the_help_names_every_command(engine: Engine) -> None:
+def test_the_help_names_every_command_and_every_command_it_names_works(engine: Engine) -> None:
     for command in ("/ask", "/partner", "/partners", "/sources", "/help", "/quit"):
         assert command in HELP
+    named = [line.split()[0] for line in HELP.splitlines() if line.strip().startswith("/")]
+    assert len(named) >= 6
+    for command in named:
+        reply = respond(engine, f"{command} Leica")
+        assert reply is None or not reply.startswith("Unknown command"), command
 
 
 @pytest.mark.parametrize("line", ["/quit", "/exit", "/QUIT"])
