@@ -69,6 +69,35 @@ class RawKnowledge:
     partnerships: list[Record] = field(default_factory=list)
     facts: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Files not read in full (missing, unreadable, not UTF-8 or YAML, not a list, or an item that
+    # is not a mapping): their problem is reported, and references to the records they may hold
+    # are not checked, so one broken brands.yaml is one problem, not one per fact naming a brand.
+    unread: set[str] = field(default_factory=set)
+
+    @property
+    def brands_unread(self) -> bool:
+        """Whether brands.yaml was not read in full: no brand id is known to be unknown."""
+        return BRANDS_FILE in self.unread
+
+    @property
+    def sources_unread(self) -> bool:
+        """Whether sources.yaml was not read in full: no source id is known to be unknown."""
+        return SOURCES_FILE in self.unread
+
+    def add_file(self, name: str, records: list[Record], problems: list[Problem]) -> None:
+        """One file's records and problems, as `parse_yaml_records` or `read_records` gave them."""
+        bucket = {SOURCES_FILE: self.sources, BRANDS_FILE: self.brands}.get(name)
+        if bucket is None:
+            bucket = self.partnerships if name == PARTNERSHIPS_FILE else self.facts
+        bucket.extend(records)
+        self.problems.extend(problems)
+        if problems:  # parse problems are whole-file or unreadable items: never record-level
+            self.unread.add(name)
+
+    def add_missing(self, name: str, *problems: Problem) -> None:
+        """A file that could not be read at all (missing, unreadable, not UTF-8)."""
+        self.problems.extend(problems)
+        self.unread.add(name)
 
     def read_source_text(self, relative: str) -> str | None:
         """The text of a source file inside `sources/`, or None when it is missing or outside."""
@@ -226,24 +255,15 @@ def read_knowledge(root: Path) -> RawKnowledge:
     if not root.is_dir():
         raw.problems.append(Problem(str(root), 0, None, "the knowledge directory does not exist"))
         return raw
-    targets = {
-        SOURCES_FILE: raw.sources,
-        BRANDS_FILE: raw.brands,
-        PARTNERSHIPS_FILE: raw.partnerships,
-    }
-    for name, bucket in targets.items():
+    for name in (SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE):
         path = root / name
         if not path.is_file():
-            raw.problems.append(Problem(name, 0, None, "the file is missing"))
+            raw.add_missing(name, Problem(name, 0, None, "the file is missing"))
             continue
-        records, problems = read_records(path, name)
-        bucket.extend(records)
-        raw.problems.extend(problems)
+        raw.add_file(name, *read_records(path, name))
     for path in fact_files(root):
         name = str(path.relative_to(root))
-        records, problems = read_records(path, name)
-        raw.facts.extend(records)
-        raw.problems.extend(problems)
+        raw.add_file(name, *read_records(path, name))
     for path in sorted((root / FACTS_DIR).glob("*.yml")):
         # A hand-made file with the other ending would be skipped without a word.
         name = str(path.relative_to(root))

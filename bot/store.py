@@ -483,20 +483,18 @@ class KnowledgeStore:
         if not self.root.is_dir():
             problem = Problem(str(self.root), 0, None, "the knowledge directory does not exist")
             return None, [problem], raw, texts
-        buckets = {SOURCES_FILE: raw.sources, BRANDS_FILE: raw.brands}
-        buckets[PARTNERSHIPS_FILE] = raw.partnerships
         fact_names = sorted(n for n in stamps if n.startswith(f"{FACTS_DIR}/"))
-        for name in [*buckets, *fact_names]:
+        for name in [SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE, *fact_names]:
             if name not in stamps:
-                raw.problems.append(Problem(name, 0, None, "the file is missing"))
+                raw.add_missing(name, Problem(name, 0, None, "the file is missing"))
                 continue
-            text = self._read_text(name, raw.problems)
+            unreadable: list[Problem] = []
+            text = self._read_text(name, unreadable)
             if text is None:
+                raw.add_missing(name, *unreadable)
                 continue
             texts[name] = text
-            records, problems = parse_yaml_records(text, name)
-            buckets.get(name, raw.facts).extend(records)
-            raw.problems.extend(problems)
+            raw.add_file(name, *parse_yaml_records(text, name))
         base, problems = build_fact_base(raw)
         return base, problems, raw, texts
 

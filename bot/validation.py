@@ -292,12 +292,27 @@ class _Checker:
 
 
 class _SourceIndex:
-    """Source texts in the normalised form quotes are looked up in."""
+    """Source texts in the normalised form quotes are looked up in.
 
-    def __init__(self, sources: Mapping[str, Source], invalid: Set[str] = frozenset()) -> None:
+    `invalid`: ids of sources defined with problems; `unread`: sources.yaml could not be read, so
+    no source id is known to be unknown. Neither is reported again where it is cited.
+    """
+
+    def __init__(
+        self,
+        sources: Mapping[str, Source],
+        invalid: Set[str] = frozenset(),
+        *,
+        unread: bool = False,
+    ) -> None:
         self.sources = sources
         self.invalid = invalid
+        self.unread = unread
         self._keys = {sid: quote_key(source.text) for sid, source in sources.items()}
+
+    def unknown(self, source_id: str) -> bool:
+        """Whether citing `source_id` is a problem of its own (not one reported elsewhere)."""
+        return source_id not in self.sources and not (self.unread or source_id in self.invalid)
 
     def contains(self, source_id: str, quote: str) -> bool:
         return quote_key(quote) in self._keys.get(source_id, "")
@@ -305,10 +320,18 @@ class _SourceIndex:
 
 @dataclass(frozen=True, slots=True)
 class _BrandIndex:
-    """Valid brands by id, and the ids of brands defined with problems (not unknown)."""
+    """Valid brands by id, and the ids of brands defined with problems (not unknown).
+
+    `unread`: brands.yaml could not be read, so no brand id is known to be unknown.
+    """
 
     brands: Mapping[str, Brand]
     invalid: Set[str] = frozenset()
+    unread: bool = False
+
+    def unknown(self, brand_id: str) -> bool:
+        """Whether naming `brand_id` is a problem of its own (not one reported elsewhere)."""
+        return brand_id not in self.brands and not (self.unread or brand_id in self.invalid)
 
 
 def _citations(
@@ -324,11 +347,10 @@ def _citations(
         quote = check.text(item, "quote", max_length=limits.QUOTE_MAX, parent=record)
         if not source_id or not quote:
             continue
-        if source_id in sources.invalid:
-            continue  # the source's own problems are reported where it is defined
         if source_id not in sources.sources:
-            message = f"citation names unknown source '{source_id}'"
-            check.add(item, "source", message, parent=record)
+            if sources.unknown(source_id):  # else reported where it is (or its file) defined
+                message = f"citation names unknown source '{source_id}'"
+                check.add(item, "source", message, parent=record)
             continue
         if not sources.contains(source_id, quote):
             message = f"quote not found word for word in source '{source_id}': {quote[:80]!r}"
@@ -357,8 +379,8 @@ def _build_sources(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dic
                 check.add(record, "file", reason)
         if source_id and title and date and text is not None:
             sources[source_id] = Source(source_id, title, date, url, file, text)
-        elif source_id:
-            invalid.add(source_id)
+        else:
+            _refused(record, invalid)
     return sources
 
 
@@ -413,9 +435,15 @@ def _build_brands(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dict
                 check.add(record, key, f"name or alias '{label}' is also used by brand '{owner}'")
         if brand_id and name and kind:
             brands[brand_id] = Brand(brand_id, name, kind, country, aliases, devices)
-        elif brand_id:
-            invalid.add(brand_id)
+        else:
+            _refused(record, invalid)
     return brands
+
+
+def _refused(record: Mapping[str, Any], invalid: set[str]) -> None:
+    """Note the id of a refused brand or source, even a malformed one, so it does not cascade."""
+    if isinstance(record_id := record.get("id"), str):
+        invalid.add(record_id)
 
 
 def _devices(check: _Checker, record: Mapping[str, Any]) -> tuple[Device, ...]:
@@ -444,7 +472,7 @@ def _brand_ref(
         return ""
     brand = brands.brands.get(value)
     if brand is None:
-        if value not in brands.invalid:
+        if brands.unknown(value):
             check.add(record, key, f"'{key}' names unknown brand {_show(value)}")
         return ""
     if brand.kind is not kind:
@@ -518,7 +546,7 @@ def _build_fact(
     for brand_id in brand_ids:
         if brand_id not in brands.brands:
             known = False
-            if brand_id not in brands.invalid:
+            if brands.unknown(brand_id):
                 check.add(record, "brands", f"'brands' names unknown brand {_show(brand_id)}")
     citations = _citations(check, record, sources)
     if not (complete and known and fact_id and question and answer and citations):
@@ -535,8 +563,10 @@ def build_fact_base(raw: RawKnowledge) -> tuple[FactBase | None, list[Problem]]:
     invalid_sources: set[str] = set()
     invalid_brands: set[str] = set()
     sources = _build_sources(check, raw, invalid_sources)
-    brands = _BrandIndex(_build_brands(check, raw, invalid_brands), invalid_brands)
-    index = _SourceIndex(sources, invalid_sources)
+    brands = _BrandIndex(
+        _build_brands(check, raw, invalid_brands), invalid_brands, unread=raw.brands_unread
+    )
+    index = _SourceIndex(sources, invalid_sources, unread=raw.sources_unread)
     partnerships = _build_partnerships(check, raw, brands, index)
     seen: dict[str, Mapping[str, Any]] = {}
     facts = [

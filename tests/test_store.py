@@ -453,6 +453,24 @@ def test_validate_and_export(store: KnowledgeStore) -> None:
     assert problems[0].file == "facts/leica.yaml"
 
 
+@pytest.mark.parametrize("name", ["brands.yaml", "sources.yaml"])
+def test_a_broken_brands_or_sources_file_is_one_problem_to_the_store(
+    store: KnowledgeStore, name: str
+) -> None:
+    path = store.root / name
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"\n  ", b"\n  x: !!python/name:os.system\n  ", 1))
+    for problems in (store.validate(), store.refresh().problems):
+        assert [(p.file, p.line, p.message[:10]) for p in problems] == [(name, 2, "YAML error")]
+    assert store.base.facts  # the last good base is kept
+    path.write_bytes(b"- id: [unclosed\n")
+    assert [p.file for p in store.validate()] == [name]
+    path.unlink()
+    assert [(p.file, p.message) for p in store.validate()] == [(name, "the file is missing")]
+    path.write_bytes(good)
+    assert store.validate() == []
+
+
 def test_recognise_brands_tolerates_typos(store: KnowledgeStore) -> None:
     assert store.recognise_brands("Is Hasselbald still working with One Plus?") == [
         "hasselblad",

@@ -268,6 +268,88 @@ def test_a_brand_with_a_problem_is_not_also_unknown_everywhere(kdir: Path) -> No
     assert_problem(problem, "brands.yaml", problem.line, "hasselblad", "missing key 'name'")
 
 
+@pytest.mark.parametrize("bad_id", ["Hasselblad", "hassel blad"])
+def test_a_brand_with_a_malformed_id_is_not_also_unknown_everywhere(
+    kdir: Path, bad_id: str
+) -> None:
+    replace(kdir, "brands.yaml", "- id: hasselblad\n", f"- id: {bad_id}\n")
+    replace(kdir, B, "  - hasselblad\n", f"  - {bad_id}\n")
+    replace(kdir, "partnerships.yaml", "camera_maker: hasselblad", f"camera_maker: {bad_id}")
+    problem = only_problem(kdir)
+    assert_problem(problem, "brands.yaml", problem.line, bad_id, "lower-case letters")
+
+
+# A file that cannot be read: its problem, not one per record that refers to what it holds
+
+BROKEN_FILES = [
+    ("brands.yaml", "  name: Hasselblad\n", "  name: !!python/object:pathlib.Path {}\n"),
+    ("brands.yaml", "  name: Hasselblad\n", "  name: [Hasselblad\n"),
+    ("sources.yaml", '  url: ""\n', "  url: !!python/object/apply:os.getcwd []\n"),
+    ("sources.yaml", '  url: ""\n', '  url: "\n'),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new"), BROKEN_FILES)
+def test_a_file_that_does_not_parse_is_one_problem_not_a_cascade(
+    kdir: Path, file: str, old: str, new: str
+) -> None:
+    original = (kdir / file).read_text(encoding="utf-8")
+    replace(kdir, file, old, new)
+    problem = only_problem(kdir)
+    assert problem.file == file
+    assert problem.line >= line_of(kdir, file, new.strip().split("\n")[0])
+    assert problem.message.startswith("YAML")
+    with pytest.raises(KnowledgeError) as raised:
+        load_fact_base(kdir)
+    assert raised.value.problems == [problem]
+    (kdir / file).write_text(original, encoding="utf-8")
+    assert problems_of(kdir) == []
+
+
+@pytest.mark.parametrize("file", ["brands.yaml", "sources.yaml"])
+def test_a_file_that_is_missing_or_not_a_list_is_one_problem(kdir: Path, file: str) -> None:
+    (kdir / file).write_text("id: leica\n", encoding="utf-8")
+    assert_problem(only_problem(kdir), file, 1, None, "must be a YAML list of records")
+    (kdir / file).write_bytes(b"- id: caf\xe9\n")
+    assert_problem(only_problem(kdir), file, 1, None, "not UTF-8 text")
+    (kdir / file).unlink()
+    assert only_problem(kdir) == Problem(file, 0, None, "the file is missing")
+
+
+def test_a_broken_brands_file_still_lets_other_problems_through(kdir: Path) -> None:
+    replace(kdir, "brands.yaml", "  name: Hasselblad\n", "  name: !!python/name:os.system\n")
+    replace(kdir, A, "  - leica\n", "  - leica\n  - nikon\n")  # unknowable now: not reported
+    replace(kdir, A, "answer: Leica is a German camera maker.", 'answer: ""')
+    replace(
+        kdir,
+        B,
+        "  - source: article-2022-05-23\n    quote: Swedish",
+        "  - source: blog\n    quote: Swedish",
+    )
+    problems = problems_of(kdir)
+    messages = [f"{problem.file}: {problem.message}" for problem in problems]
+    assert len(problems) == 3, "\n".join(map(str, problems))
+    assert messages[0].startswith("brands.yaml: YAML error")
+    assert f"{A}: 'answer' is empty" in messages
+    assert f"{B}: citation names unknown source 'blog'" in messages
+    assert not any("unknown brand" in message for message in messages)
+
+
+def test_a_broken_sources_file_still_lets_other_problems_through(kdir: Path) -> None:
+    replace(kdir, "sources.yaml", '  url: ""\n', "  url: !!python/name:os.system\n")
+    replace(kdir, A, "  - leica\n", "  - leica\n  - nikon\n")
+    problems = problems_of(kdir)
+    assert [problem.file for problem in problems] == ["sources.yaml", A], problems
+    assert_problem(problems[1], A, 6, "leica-country", "unknown brand 'nikon'")
+
+
+def test_a_brand_item_that_is_not_a_mapping_hides_unknown_brands(kdir: Path) -> None:
+    # Which brand the item was meant to be cannot be known: references are not checked.
+    replace(kdir, "brands.yaml", "- id: hasselblad\n", "- hasselblad\n- id: hasselblad-x\n")
+    problem = only_problem(kdir)
+    assert_problem(problem, "brands.yaml", problem.line, None, "is not a mapping")
+
+
 def test_unknown_source_in_a_citation(kdir: Path) -> None:
     replace(
         kdir,
