@@ -14,9 +14,11 @@
   from which `history` and `undo` are built; an undo is itself a change, so it can be undone;
 - returns a `Change` whose `base` (and fact) the caller applies at once: `apply_change`.
 
-New facts go to `knowledge/facts/moderated.yaml`; an edited or removed fact stays in, or leaves,
-the file that holds it. Changes made by other processes, git or a text editor are picked up by
-`refresh()` (see `bot.reload.KnowledgeWatcher`).
+New facts go to the first of `knowledge/facts/moderated.yaml`, `moderated-2.yaml`, `-3`, … that
+holds fewer than `MAX_NEW_FACTS_PER_FILE` records (so the file a change rewrites and fsyncs stays
+small however large the base grows); an edited or removed fact stays in, or leaves, the file that
+holds it, and a fact file left empty is deleted. Changes made by other processes, git or a text
+editor are picked up by `refresh()` (see `bot.reload.KnowledgeWatcher`).
 
 Every method blocks (file I/O, fsync, a lock another process may hold for a few milliseconds):
 from asyncio, call them through `asyncio.to_thread`. They are thread-safe.
@@ -76,6 +78,8 @@ from bot.validation import ID_PATTERN, KnowledgeError, Problem, build_fact, buil
 log = logging.getLogger(__name__)
 
 NEW_FACTS_FILE = f"{FACTS_DIR}/moderated.yaml"
+# New facts fill moderated.yaml, then moderated-2.yaml, -3, …: the first with fewer records.
+MAX_NEW_FACTS_PER_FILE = 500
 AUDIT_FILE = "audit.jsonl"
 GAPS_FILE = "gaps.jsonl"
 LOCK_FILE = "knowledge.lock"
@@ -96,6 +100,11 @@ SLUG_MAX = 48
 _FACT_FILE = re.compile(r"^facts/[A-Za-z0-9][A-Za-z0-9_-]{0,100}\.yaml$")
 
 Stamp = tuple[int, int, int, int]
+
+
+def new_facts_file(number: int) -> str:
+    """The `number`th file new facts go to (1: moderated.yaml, 2: moderated-2.yaml, and so on)."""
+    return NEW_FACTS_FILE if number == 1 else f"{FACTS_DIR}/moderated-{number}.yaml"
 
 
 # Errors
@@ -937,19 +946,26 @@ class KnowledgeStore:
                 record.pop("id", None)
                 slug = _unique(slugify(record.get("question")), self._facts_at.__contains__)
                 record = {"id": slug, **record}
-            fact, text = self._checked_fact(record, NEW_FACTS_FILE, typed)
-            file = self._files.get(NEW_FACTS_FILE) or RecordFile(NEW_FACTS_FILE)
-            self._files.setdefault(NEW_FACTS_FILE, file)
+            name = self._new_facts_file()
+            fact, text = self._checked_fact(record, name, typed)
+            file = self._files.get(name) or RecordFile(name)
+            self._files.setdefault(name, file)
             position = len(file.items)
             item = self._write(file, position, 0, [text], fact)
             assert item is not None
-            self._set_fact(fact.id, fact, (NEW_FACTS_FILE, item))
-            entry = self._record(
-                actor, Action.ADD, Kind.FACT, fact.id, NEW_FACTS_FILE, position, None, item
-            )
-            return self._change(
-                Action.ADD, Kind.FACT, fact.id, None, fact, NEW_FACTS_FILE, item, entry
-            )
+            self._set_fact(fact.id, fact, (name, item))
+            entry = self._record(actor, Action.ADD, Kind.FACT, fact.id, name, position, None, item)
+            return self._change(Action.ADD, Kind.FACT, fact.id, None, fact, name, item, entry)
+
+    def _new_facts_file(self) -> str:
+        """The file a new fact goes to: the first moderated file with room (see the docstring)."""
+        number = 1
+        while True:
+            name = new_facts_file(number)
+            file = self._files.get(name)
+            if file is None or len(file.items) < MAX_NEW_FACTS_PER_FILE:
+                return name
+            number += 1
 
     def _check_version(self, fact_id: str, item: Item, base_version: str | None) -> None:
         current = record_version(item.record)
@@ -1213,7 +1229,7 @@ class KnowledgeStore:
                 Action.UNDO, Kind.FACT, fact_id, item.value, None, name, None, new_entry
             )
         if located is None:
-            name = entry.file if _FACT_FILE.fullmatch(entry.file) else NEW_FACTS_FILE
+            name = entry.file if _FACT_FILE.fullmatch(entry.file) else self._new_facts_file()
             file = self._files.get(name) or RecordFile(name)
             self._files.setdefault(name, file)
             position, remove, old = max(0, min(entry.position, len(file.items))), 0, None

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import bot.store
 from bot.answers import Engine
 from bot.audit import Action
 from bot.loader import check_knowledge, load_fact_base
@@ -19,6 +20,7 @@ from bot.store import (
     StaleEdit,
     UnknownFact,
     apply_change,
+    new_facts_file,
     record_version,
     slugify,
 )
@@ -55,6 +57,52 @@ def test_add_fact_goes_to_the_moderated_file_and_is_answerable_at_once(
     text = (store.root / NEW_FACTS_FILE).read_text(encoding="utf-8")
     assert text.startswith(f"- id: {change.record_id}\n  question: ")
     assert change.version == store.version(change.record_id)
+
+
+def test_new_facts_fill_capped_files_the_first_with_room_first(
+    store: KnowledgeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.store, "MAX_NEW_FACTS_PER_FILE", 2)
+    assert [new_facts_file(n) for n in (1, 2, 3)] == [
+        NEW_FACTS_FILE,
+        "facts/moderated-2.yaml",
+        "facts/moderated-3.yaml",
+    ]
+
+    def add(number: int) -> str:
+        question = f"Capped question number {number} about Leica?"
+        change = store.add_fact(fact_fields(question), actor="a")
+        assert change.entry is not None
+        assert change.entry.file == change.file
+        return change.file
+
+    assert [add(0), add(1)] == [NEW_FACTS_FILE] * 2
+    before = snapshot(store.root)
+    assert add(2) == "facts/moderated-2.yaml"
+    second = store.root / "facts" / "moderated-2.yaml"
+    assert second.read_text(encoding="utf-8").startswith("- id: capped-question-number-2-")
+    facts = reloaded(store.root)
+    assert {f"capped-question-number-{n}-about-leica" for n in range(3)} <= facts.keys()
+    other = KnowledgeStore(store.root, store.state_dir)
+    assert other.load().facts == facts == store.base.facts
+
+    undone = store.undo(actor="b")  # the last add: its file goes again, byte for byte
+    assert (undone.action, undone.file) == (Action.UNDO, "facts/moderated-2.yaml")
+    assert not second.exists()
+    assert snapshot(store.root) == before
+    assert other.refresh().removed == ("capped-question-number-2-about-leica",)
+    redone = store.undo(actor="b")  # undoing the undo adds it back where it was
+    assert redone.file == "facts/moderated-2.yaml"
+    assert second.is_file()
+
+    store.remove_fact("capped-question-number-0-about-leica", base_version=None, actor="a")
+    assert [add(3), add(4), add(5)] == [
+        NEW_FACTS_FILE,  # the room a removal left in the first file is used first
+        "facts/moderated-2.yaml",
+        "facts/moderated-3.yaml",
+    ]
+    assert store.base.facts == reloaded(store.root)
+    assert check_knowledge(store.root)[1] == []
 
 
 def test_new_ids_come_from_the_question_and_are_made_unique(store: KnowledgeStore) -> None:

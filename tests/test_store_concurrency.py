@@ -6,15 +6,20 @@ import multiprocessing
 from pathlib import Path
 from typing import Any
 
+import bot.store
 from bot.loader import check_knowledge
-from bot.store import NEW_FACTS_FILE, KnowledgeStore, StaleEdit, record_version
+from bot.store import NEW_FACTS_FILE, KnowledgeStore, StaleEdit, new_facts_file, record_version
 from tests.test_store_support import copy_knowledge, fact_fields
 
 WORKERS = 5
 ROUNDS = 5  # each round: one add and one edit, so WORKERS * ROUNDS * 2 = 50 changes
 
 
-def _adds_and_edits(root: str, state: str, worker: int, barrier: Any) -> None:
+def _adds_and_edits(
+    root: str, state: str, worker: int, barrier: Any, cap: int | None = None
+) -> None:
+    if cap is not None:  # a spawned process: the test's monkeypatch does not reach it
+        bot.store.MAX_NEW_FACTS_PER_FILE = cap
     store = KnowledgeStore(Path(root), Path(state))
     barrier.wait(timeout=60)
     for number in range(ROUNDS):
@@ -82,6 +87,26 @@ def test_fifty_racing_adds_and_edits_lose_nothing(tmp_path: Path) -> None:
             assert history[1].before == history[0].after
     text = (root / NEW_FACTS_FILE).read_text(encoding="utf-8")
     assert text.count("\n- id: ") + text.startswith("- id: ") == WORKERS * ROUNDS
+    assert not [p for p in root.rglob("*.tmp")]
+
+
+def test_racing_adds_fill_capped_files_in_order_and_lose_nothing(tmp_path: Path) -> None:
+    root, state = copy_knowledge(tmp_path)
+    cap = 4
+    _run(_adds_and_edits, str(root), str(state), cap)
+    base, problems = check_knowledge(root)
+    assert problems == []
+    assert base is not None
+    ids = {f"worker-{w}-fact-{n}" for w in range(WORKERS) for n in range(ROUNDS)}
+    assert ids <= base.facts.keys()
+    counts = []
+    for number in range(1, 9):
+        path = root / new_facts_file(number)
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        counts.append(text.count("\n- id: ") + text.startswith("- id: "))
+    assert counts == [4, 4, 4, 4, 4, 4, 1, 0]  # 25 facts, the first file with room each time
+    history = KnowledgeStore(root, state).history()
+    assert sorted(e.action for e in history) == ["add"] * 25 + ["edit"] * 25
     assert not [p for p in root.rglob("*.tmp")]
 
 
