@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.models import Fact
+
 # Discord's text inputs hold at most 4000 characters; the store checks the real limits (a
 # question ≤ 100, an answer ≤ 3500, a quote ≤ 900) and explains a refusal.
 INPUT_MAX = 4000
@@ -46,11 +48,17 @@ class FactDraft:
 
 @dataclass(frozen=True, slots=True)
 class EditTarget:
-    """The fact an edit started from: its id, the record as read and that record's version."""
+    """The fact an edit started from: its id, the record as read and that record's version.
+
+    A `served` target is the fact as the bot serves it (read without waiting on any lock, so the
+    form opens at once even during a reload): it has no version yet. Saving reads the stored
+    record and goes on only if it is this same fact (`same_fact`); otherwise the edit is stale.
+    """
 
     fact_id: str
     version: str
     record: Mapping[str, Any] = field(default_factory=dict)
+    served: bool = False
 
     @property
     def citations(self) -> list[dict[str, Any]]:
@@ -82,6 +90,38 @@ def draft_from_record(record: Mapping[str, Any]) -> FactDraft:
         source=_text(first.get("source")),
         quote=_text(first.get("quote")),
     )
+
+
+def record_of_fact(fact: Fact) -> dict[str, Any]:
+    """A served fact as a record (what the loader built it from, trimmed)."""
+    record: dict[str, Any] = {"id": fact.id, "question": fact.question}
+    if fact.phrasings:
+        record["phrasings"] = list(fact.phrasings)
+    record["answer"] = fact.answer
+    if fact.brands:
+        record["brands"] = list(fact.brands)
+    record["citations"] = [{"source": c.source_id, "quote": c.quote} for c in fact.citations]
+    return record
+
+
+def _trimmed(value: object) -> object:
+    """A record as the loader reads it: texts stripped, empty optional fields left out."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, Mapping):
+        return {
+            str(key): _trimmed(item)
+            for key, item in value.items()
+            if item is not None and item != [] and item != ""
+        }
+    if isinstance(value, list | tuple):
+        return [_trimmed(item) for item in value]
+    return value
+
+
+def same_fact(record: Mapping[str, Any], served: Mapping[str, Any]) -> bool:
+    """Whether a stored record is the fact a served target shows (not changed since)."""
+    return _trimmed(record) == _trimmed(served)
 
 
 def unique(items: Iterable[str]) -> list[str]:

@@ -4,6 +4,11 @@ Every command is for moderators only (Manage Server, or a role in MODERATOR_ROLE
 when it runs; every attempt is logged with the member's id. Changes go through the bot's
 KnowledgeStore (validated, locked, atomic, audited) and are answerable as soon as they are saved;
 each is also posted to MOD_LOG_CHANNEL_ID.
+
+Discord drops an interaction not answered within 3 seconds, and a reload of a large fact base
+holds `bot.knowledge_lock` (and the store's lock) for much longer. So every interaction answers
+before it waits on either: a form opens from the engine served now (no lock), a preview reads
+brands through that engine, and whatever must wait for a lock defers first.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -40,6 +45,8 @@ from commands._moderation_forms import (
     draft_from_record,
     edit_brands,
     edit_fields,
+    record_of_fact,
+    same_fact,
     unique,
 )
 from commands._moderation_views import (
@@ -57,6 +64,8 @@ if TYPE_CHECKING:
     from bot.app import CamerabotBot
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 FACT_ID_MAX = 100
 TITLE_MAX = 256
@@ -187,10 +196,28 @@ class Moderation(Cog):
         else:
             await interaction.response.send_message(text, ephemeral=True)
 
+    async def read_store(self, operation: Callable[[], T]) -> T:
+        """Run a blocking store call in a worker thread.
+
+        It may wait on the store's lock (held through a reload, or by another process): answer
+        (or defer) the interaction before awaiting this.
+        """
+        return await asyncio.to_thread(operation)
+
     async def read_target(self, fact_id: str) -> EditTarget:
         """The fact as stored now, and its version (UnknownFact when there is none)."""
-        record = await asyncio.to_thread(self.store.fact_record, fact_id)
+        record = await self.read_store(lambda: self.store.fact_record(fact_id))
         return EditTarget(fact_id, record_version(record) or "", record)
+
+    def served_target(self, fact_id: str) -> EditTarget | None:
+        """The fact as the bot serves it now, read without any lock (None when there is none).
+
+        Saving an edit of it checks that the stored record is still this fact.
+        """
+        fact = self.bot.engine.base.facts.get(fact_id)
+        if fact is None:
+            return None
+        return EditTarget(fact_id, "", record_of_fact(fact), served=True)
 
     async def target_or_reply(
         self, interaction: discord.Interaction[Any], fact_id: str
@@ -217,20 +244,23 @@ class Moderation(Cog):
         flow = FactFlow(interaction.user.id, draft)
         await interaction.response.send_modal(FactModal(self, flow, replace=False))
 
-    async def recognised(self, text: str) -> list[str]:
-        """The brands a text names, through the served engine's vocabulary."""
-        engine = self.bot.engine
-        found = await self.bot.read_knowledge(lambda: self.store.recognise_brands(text, engine))
-        return unique(found)
+    def recognised(self, text: str) -> list[str]:
+        """The brands a text names, through the vocabulary of the engine served now.
+
+        No lock is taken (a reload may hold it for long, and the form's preview must answer within
+        Discord's deadline): like /ask, it reads the engine on the event loop, where in-place
+        updates happen too; a full rebuild makes a new engine and leaves this one alone.
+        """
+        return unique(self.store.recognise_brands(text, self.bot.engine))
 
     async def show_preview(
         self, interaction: discord.Interaction[Any], flow: FactFlow, *, replace: bool
     ) -> None:
         """The preview of a submitted form: what Save would write, with Save, Edit and Cancel."""
         draft = flow.draft
-        named = await self.recognised(draft.text)
+        named = self.recognised(draft.text)
         if flow.target is not None:
-            old = await self.recognised(draft_from_record(flow.target.record).text)
+            old = self.recognised(draft_from_record(flow.target.record).text)
             named = edit_brands(flow.target, old, named)
         flow = FactFlow(flow.owner_id, draft, flow.target, tuple(named))
         view = DraftView(self, flow, DraftState.PREVIEW)
@@ -266,10 +296,23 @@ class Moderation(Cog):
         if target is None:
             fields = add_fields(flow.draft, flow.brands, self.newest_source())
             return lambda: store.add_fact(fields, actor=actor)
-        fields = edit_fields(flow.draft, target, flow.brands)
-        return lambda: store.edit_fact(
-            target.fact_id, fields, base_version=target.version, actor=actor
-        )
+        draft, brands = flow.draft, flow.brands
+
+        def edit() -> Change:
+            current = target
+            if target.served:
+                # The form showed the served fact: edit the stored record only if it is that fact.
+                record = store.fact_record(target.fact_id)
+                version = record_version(record)
+                if not same_fact(record, target.record):
+                    raise StaleEdit(target.fact_id, None, version, record)
+                current = EditTarget(target.fact_id, version or "", record)
+            fields = edit_fields(draft, current, brands)
+            return store.edit_fact(
+                target.fact_id, fields, base_version=current.version, actor=actor
+            )
+
+        return edit
 
     async def save_draft(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
         """Save a previewed form; on a refusal, the problems and the form again."""
@@ -293,10 +336,18 @@ class Moderation(Cog):
             return
         except StaleEdit as error:
             assert flow.target is not None
-            entries = await asyncio.to_thread(self.store.history, flow.target.fact_id)
+            fact_id = flow.target.fact_id
+            entries = await self.read_store(lambda: self.store.history(fact_id))
             # Who changed it, when the audit log knows (not for a hand edit or a git pull).
             last = entries[-1] if entries and entries[-1].after == error.record else None
-            view = DraftView(self, flow, DraftState.STALE)
+            # "Edit the new version" opens the form on the record this save found.
+            current = (
+                EditTarget(fact_id, error.current or "", error.record)
+                if error.record is not None
+                else self.served_target(fact_id) or flow.target
+            )
+            stale = FactFlow(flow.owner_id, flow.draft, current)
+            view = DraftView(self, stale, DraftState.STALE)
             view.origin = interaction
             text = render.stale_text(flow.target.fact_id, last)
             await interaction.edit_original_response(content=text, embeds=[embed], view=view)
@@ -316,13 +367,13 @@ class Moderation(Cog):
             await self.post_change(interaction, change)
 
     async def reopen_current(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
-        """After a stale edit: the form again, on the fact's current version."""
+        """After a stale edit: the form again, on the version the save found (`flow.target`).
+
+        Nothing is read here: a form must be the first answer, so it cannot wait on a lock.
+        """
         assert flow.target is not None
-        target = await self.target_or_reply(interaction, flow.target.fact_id)
-        if target is None:
-            return
-        draft = draft_from_record(target.record)
-        fresh = FactFlow(flow.owner_id, draft, target)
+        draft = draft_from_record(flow.target.record)
+        fresh = FactFlow(flow.owner_id, draft, flow.target)
         await interaction.response.send_modal(FactModal(self, fresh, replace=True))
 
     # /fact
@@ -351,8 +402,11 @@ class Moderation(Cog):
             interaction: The slash command's interaction.
             fact: The fact's id (start typing its id or question).
         """
-        target = await self.target_or_reply(interaction, fact)
+        # The form must be the first answer: it opens on the served fact, without waiting on a
+        # lock; Save checks that the stored record is still that fact.
+        target = self.served_target(fact)
         if target is None:
+            await self.unknown_fact(interaction, fact)
             return
         draft = draft_from_record(target.record)
         if not draft.fits():
@@ -375,6 +429,7 @@ class Moderation(Cog):
             interaction: The slash command's interaction.
             fact: The fact's id (start typing its id or question).
         """
+        await interaction.response.defer(ephemeral=True, thinking=True)
         target = await self.target_or_reply(interaction, fact)
         if target is None:
             return
@@ -397,7 +452,7 @@ class Moderation(Cog):
 
         view = ConfirmView(interaction.user.id, "Remove", remove)
         view.origin = interaction
-        await interaction.response.send_message(
+        await interaction.followup.send(
             f"Remove fact {render.fact_ref(fact)}?",
             embed=render.remove_embed(fact, draft_from_record(target.record)),
             view=view,
@@ -418,6 +473,7 @@ class Moderation(Cog):
             interaction: The slash command's interaction.
             fact: The fact's id (start typing its id or question).
         """
+        await interaction.response.defer(ephemeral=True, thinking=True)
         store = self.store
 
         def read() -> tuple[str, str, str]:
@@ -426,12 +482,12 @@ class Moderation(Cog):
             return store.show_fact(fact), str(path), record_version(record) or ""
 
         try:
-            text, file, version = await asyncio.to_thread(read)
+            text, file, version = await self.read_store(read)
         except UnknownFact:
             await self.unknown_fact(interaction, fact)
             return
         embed = render.show_embed(fact, text, file, version)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.followup.send(embed=embed, ephemeral=True)
 
     @fact.command(name="history")
     @moderator_only()
@@ -447,13 +503,12 @@ class Moderation(Cog):
             interaction: The slash command's interaction.
             fact: The fact's id (start typing its id or question; removed facts work too).
         """
-        entries = await asyncio.to_thread(self.store.history, fact)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        entries = await self.read_store(lambda: self.store.history(fact))
         if not entries and fact not in self.bot.engine.base.facts:
             await self.unknown_fact(interaction, fact)
             return
-        await interaction.response.send_message(
-            embed=render.history_embed(fact, entries), ephemeral=True
-        )
+        await interaction.followup.send(embed=render.history_embed(fact, entries), ephemeral=True)
 
     # /kb
 
@@ -465,9 +520,10 @@ class Moderation(Cog):
         Args:
             interaction: The slash command's interaction.
         """
-        entry = await asyncio.to_thread(self.store.last_change)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        entry = await self.read_store(self.store.last_change)
         if entry is None:
-            await interaction.response.send_message(render.NOTHING_TO_UNDO, ephemeral=True)
+            await interaction.followup.send(render.NOTHING_TO_UNDO, ephemeral=True)
             return
 
         async def undo(pressed: discord.Interaction[Any]) -> None:
@@ -491,9 +547,7 @@ class Moderation(Cog):
 
         view = ConfirmView(interaction.user.id, "Undo", undo)
         view.origin = interaction
-        await interaction.response.send_message(
-            embed=render.undo_embed(entry), view=view, ephemeral=True
-        )
+        await interaction.followup.send(embed=render.undo_embed(entry), view=view, ephemeral=True)
 
     @kb.command(name="reload")
     @moderator_only()
@@ -554,16 +608,17 @@ class Moderation(Cog):
         Args:
             interaction: The slash command's interaction.
         """
-        engine = self.bot.engine
+        # Each question is asked of the engine, between changes: a reload may hold the lock.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         gaps = await self.bot.read_knowledge(
-            lambda: self.store.gaps(engine, limit=GAPS_PER_MESSAGE)
+            lambda: self.store.gaps(self.bot.engine, limit=GAPS_PER_MESSAGE)
         )
         if not gaps:
-            await interaction.response.send_message(render.NO_GAPS, ephemeral=True)
+            await interaction.followup.send(render.NO_GAPS, ephemeral=True)
             return
         view = GapsView(self, interaction.user.id, gaps)
         view.origin = interaction
-        await interaction.response.send_message(
+        await interaction.followup.send(
             embed=render.gaps_embed(view.gaps), view=view, ephemeral=True
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -138,3 +139,74 @@ def mod_log(guild, bot):
     channel = guild.create_text_channel("mod-log")
     use_settings(bot, mod_log_channel_id=channel.id)
     return channel
+
+
+# Locks held as by a long reload: each wait on them is a declared external wait, so simcord
+# settles every action with the waiting task parked there (an undeclared wait fails as a hang).
+
+
+class HeldGate:
+    """A gate a test closes (`hold`) and opens (`release`); `waited` counts the tasks it held."""
+
+    def __init__(self, env, reason: str) -> None:
+        self.env = env
+        self.reason = reason
+        self.open = asyncio.Event()
+        self.open.set()
+        self.waited = 0
+
+    def hold(self) -> None:
+        self.open.clear()
+
+    async def release(self) -> None:
+        """Open the gate and let every parked task finish."""
+        self.open.set()
+        await self.env.settle()
+
+    async def wait(self) -> None:
+        if not self.open.is_set():
+            self.waited += 1
+            await self.env.external_wait(self.open.wait(), reason=self.reason)
+
+
+class HeldKnowledgeLock(HeldGate):
+    """Stands in for `bot.knowledge_lock` (an asyncio.Lock), held while the gate is closed."""
+
+    def __init__(self, env) -> None:
+        super().__init__(env, "a reload holds bot.knowledge_lock")
+        self.lock = asyncio.Lock()
+
+    def locked(self) -> bool:
+        return not self.open.is_set() or self.lock.locked()
+
+    async def __aenter__(self) -> None:
+        await self.wait()
+        await self.lock.acquire()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.lock.release()
+
+
+@pytest.fixture
+def held_knowledge_lock(simcord_env, bot, monkeypatch) -> HeldKnowledgeLock:
+    """`bot.knowledge_lock`, open until the test calls `hold()` (as a long reload would)."""
+    lock = HeldKnowledgeLock(simcord_env)
+    monkeypatch.setattr(bot, "knowledge_lock", lock)
+    return lock
+
+
+@pytest.fixture
+def held_store_lock(simcord_env, bot, monkeypatch) -> HeldGate:
+    """The store's lock as the moderators' commands meet it: after `hold()`, every store read
+    they make (`Moderation.read_store`) waits until `release()` (a reload, or another process,
+    holding the lock)."""
+    gate = HeldGate(simcord_env, "a reload holds the store's lock")
+    cog = bot.get_cog("Moderation")
+    original = cog.read_store
+
+    async def read_store(operation):
+        await gate.wait()
+        return await original(operation)
+
+    monkeypatch.setattr(cog, "read_store", read_store)
+    return gate

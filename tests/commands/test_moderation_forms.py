@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.models import Citation, Fact
 from commands._moderation_forms import (
     EditTarget,
     FactDraft,
@@ -9,6 +10,8 @@ from commands._moderation_forms import (
     draft_from_record,
     edit_brands,
     edit_fields,
+    record_of_fact,
+    same_fact,
 )
 from commands.moderation import FILE_BYTES_PER_MESSAGE, FILES_PER_MESSAGE, batches
 
@@ -81,3 +84,25 @@ def test_export_batches_hold_ten_files_and_a_byte_budget() -> None:
     assert [len(g) for g in batches([1] * 23)] == [FILES_PER_MESSAGE, FILES_PER_MESSAGE, 3]
     half = FILE_BYTES_PER_MESSAGE // 2
     assert batches([half, half, 1, half]) == [[0, 1], [2, 3]]
+
+
+def test_a_served_fact_matches_its_stored_record_until_that_changes() -> None:
+    fact = Fact(
+        "leica-country",
+        "Where is Leica from?",
+        "Leica is German.",
+        (Citation("a", "first quote"), Citation("b", "second quote")),
+        ("Is Leica German?", "Where is Leica based?"),
+        ("leica",),
+    )
+    served = record_of_fact(fact)
+    assert draft_from_record(served) == draft_from_record(RECORD)
+    assert same_fact(RECORD, served)
+    # The loader trims texts and reads an empty optional list as none.
+    assert same_fact(
+        {**RECORD, "answer": "Leica is German.\n", "phrasings": []}, {**served, "phrasings": []}
+    )
+    assert same_fact({**RECORD, "question": "  Where is Leica from? "}, served)
+    assert not same_fact({**RECORD, "answer": "Leica is from Wetzlar."}, served)
+    assert not same_fact({**RECORD, "brands": ["leica", "xiaomi"]}, served)
+    assert not same_fact({**RECORD, "citations": RECORD["citations"][:1]}, served)
