@@ -384,6 +384,16 @@ def _build_sources(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dic
     return sources
 
 
+def parse_date(value: str) -> dt.date | None:
+    """A source date written YYYY-MM-DD, or None when it is not a real date in that form."""
+    if not _DATE_PATTERN.fullmatch(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def _date(check: _Checker, record: Mapping[str, Any]) -> dt.date | None:
     if "date" not in record:
         return None
@@ -394,11 +404,10 @@ def _date(check: _Checker, record: Mapping[str, Any]) -> dt.date | None:
     if not isinstance(value, str) or not _DATE_PATTERN.fullmatch(value):
         check.add(record, "date", f"'date' must be a date written YYYY-MM-DD, not {_show(value)}")
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+    date = parse_date(value)
+    if date is None:
         check.add(record, "date", f"'date' {value!r} is not a real date")
-        return None
+    return date
 
 
 def _enum(check: _Checker, record: Mapping[str, Any], key: str, enum: type[_E]) -> _E | None:

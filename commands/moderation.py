@@ -14,10 +14,8 @@ brands through that engine, and whatever must wait for a lock defers first.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import io
 import logging
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,6 +34,7 @@ from bot.store import (
     UnknownFact,
     record_version,
 )
+from bot.validation import parse_date
 from commands import _moderation_render as render
 from commands._checks import is_moderator, moderator_only
 from commands._moderation_forms import (
@@ -78,7 +77,6 @@ FILES_PER_MESSAGE = 10
 # What one message may carry in attachments (Discord's smallest upload limit is 10 MiB).
 FILE_BYTES_PER_MESSAGE = 8 * 1024 * 1024
 DID_YOU_MEAN_MAX = 3
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 MODERATORS_ONLY = {
     "guild_only": True,
@@ -673,13 +671,8 @@ NOT_UTF8 = "Not added: the text file must be UTF-8 text (save it as UTF-8 .txt a
 
 def date_problem(date: str) -> str | None:
     """Why a source date is refused, or None."""
-    if _DATE.fullmatch(date):
-        try:
-            dt.date.fromisoformat(date)
-        except ValueError:
-            pass
-        else:
-            return None
+    if parse_date(date) is not None:
+        return None
     return f"Not added: the date must be a real date written YYYY-MM-DD, not {echo(date, 20)}."
 
 
