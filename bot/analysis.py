@@ -26,9 +26,11 @@ STOPWORDS = frozenset(
     out into over under with without not no yes hi hello hey one ones whose whom let lets give
     gave given make made makes use used uses using come came comes coming go going goes went thing
     things kind sort like bot camerabot ok okay thanks thank there s t d ll re ve m
-    other another both each either neither such own same only too via per actually exactly
+    other another both each either neither such same only too via per actually exactly
     correct right true still exactly basically anyway someone anybody somebody etc guys folks
     wondering wonder curious question ask asking idea how show together happen happened
+    find finds found finding need needs want wants carry carries feature features featuring
+    equipped sport sports pack packs
     """.split()
 )
 
@@ -68,6 +70,13 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("coming", "out"), "launch"),
     (("came", "out"), "launch"),
     (("market", "share"), "marketshare"),
+    (("sold", "well"), "success"),
+    (("sell", "well"), "success"),
+    (("sells", "well"), "success"),
+    (("selling", "well"), "success"),
+    (("did", "well"), "success"),
+    (("went", "wrong"), "?why"),
+    (("go", "wrong"), "?why"),
     (("maker", "share"), "marketshare"),
 )
 QUESTION_TOKENS = frozenset(token for _, token in _PHRASES if token.startswith("?"))
@@ -98,6 +107,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "teaming",
         "teamup",
         "deal",
+        "sign",
+        "signed",
+        "ink",
+        "inked",
         "forces",
         "join",
         "joined",
@@ -133,8 +146,20 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "exit",
         "ditch",
     ),
-    ("ceo", "boss", "chief", "head", "executive", "leader", "chairman", "runs", "run"),
-    ("founder", "found", "founded", "cofounder", "creator", "created"),
+    (
+        "ceo",
+        "boss",
+        "chief",
+        "head",
+        "executive",
+        "leader",
+        "chairman",
+        "runs",
+        "run",
+        "lead",
+        "leads",
+    ),
+    ("founder", "founded", "cofounder", "creator", "created"),
     ("germany", "german"),
     ("sweden", "swedish"),
     ("?where", "country", "nationality", "origin", "based", "headquarters", "headquartered"),
@@ -142,7 +167,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("success", "successful", "popular", "hit", "bestseller", "bestselling"),
     ("name", "called", "call", "named"),
     ("detail", "details", "information", "info"),
-    ("grow", "growing", "growth", "rise", "rising", "increase", "increasing", "expand"),
+    ("grow", "growing", "growth", "rise", "rising", "increase", "increasing", "expand", "gain"),
     ("before", "previous", "previously", "earlier", "former", "formerly", "past", "prior"),
     ("latest", "newest", "recent", "recently", "new", "newly"),
     ("say", "said", "says", "quote", "statement", "comment", "remark", "speech", "speak", "spoke"),
@@ -153,7 +178,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("year", "years", "yr", "yrs", "annual"),
     ("cover", "involve", "include", "span", "entail", "scope", "encompass", "contain", "area"),
     ("choose", "chose", "chosen", "pick", "picked", "select", "selected", "opt", "opted"),
-    ("help", "benefit", "gain", "advantage", "boost", "improve", "improvement"),
+    ("help", "benefit", "advantage", "boost", "improve", "improvement"),
     ("photo", "photography", "picture", "image", "imaging", "photographic"),
     ("design", "designed", "develop", "development", "engineer", "engineering"),
     ("expect", "expected", "due", "plan", "planned", "scheduled", "upcoming", "future"),
@@ -200,7 +225,8 @@ def _synonym_table() -> dict[str, str]:
         canonical = group[0] if group[0].startswith("?") else stem(group[0])
         for word in group:
             table[word] = canonical
-            table.setdefault(stem(word), canonical)
+            if stem(word) not in STOPWORDS:  # "founded" stems to "found", a filler word
+                table.setdefault(stem(word), canonical)
     return table
 
 
