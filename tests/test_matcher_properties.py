@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from bot.matcher import SUGGESTION_FLOOR, Entry, Match, Matcher, Outcome
+from bot.matcher import Entry, Matcher, Outcome
 from bot.models import Brand, BrandKind, Device
+from tests.test_index import decision
 
 BRANDS = (
     Brand("xiaomi", "Xiaomi", BrandKind.PHONE_MAKER, devices=(Device("Xiaomi 12 Ultra"),)),
@@ -128,15 +129,6 @@ def questions(draw: st.DrawFn, base: list[Entry]) -> str:
     if roll == 3:
         return f"{source} {draw(phrasings())}"
     return source
-
-
-def decision(match: Match) -> tuple:
-    best = match.best
-    if best is not None:
-        return (match.outcome, best.entry.id, best.score, best.phrasing)
-    top = match.candidates[0].score if match.candidates else 0.0
-    suggestions = [(c.entry.id, c.score) for c in match.suggestions()]
-    return (match.outcome, top if top >= SUGGESTION_FLOOR else None, suggestions)
 
 
 @given(st.data())

@@ -9,6 +9,7 @@ import simcord
 from discord_checks import callbacks_since, only_embed
 from test_moderation_support import (
     ANSWER,
+    LEICA_COUNTRY_FORM,
     NEW_FACT_ID,
     QUESTION,
     QUOTE,
@@ -187,14 +188,7 @@ async def test_edit_is_prefilled_and_saved_edits_are_answerable(
     shown = await moderator.slash(channel, "fact edit", fact="leica-country")
 
     assert shown.modal["title"] == "Edit fact leica-country"
-    assert prefilled(shown.modal) == {
-        "question": "Where is Leica from?",
-        "phrasings": "Is Leica a German company?\nWhich country is Leica based in?\n"
-        "What nationality is Leica?",
-        "answer": "Leica is a German camera maker.",
-        "source": SOURCE,
-        "quote": "Leica, the German camera manufacturer",
-    }
+    assert prefilled(shown.modal) == LEICA_COUNTRY_FORM
     values = prefilled(shown.modal)
     values["answer"] = "Leica is a German camera maker, founded in Wetzlar."
     preview = await moderator.submit_modal(shown, values)

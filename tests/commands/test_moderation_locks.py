@@ -13,6 +13,7 @@ import pytest
 from discord_checks import only_embed
 from test_moderation_support import (
     ANSWER,
+    LEICA_COUNTRY_FORM,
     NEW_FACT_ID,
     QUESTION,
     SOURCE,
@@ -95,14 +96,7 @@ async def test_fact_edit_opens_its_form_without_waiting_and_saves_after_the_relo
 
     assert shown.acknowledged
     assert shown.modal["title"] == "Edit fact leica-country"
-    assert prefilled(shown.modal) == {
-        "question": "Where is Leica from?",
-        "phrasings": "Is Leica a German company?\nWhich country is Leica based in?\n"
-        "What nationality is Leica?",
-        "answer": "Leica is a German camera maker.",
-        "source": SOURCE,
-        "quote": "Leica, the German camera manufacturer",
-    }
+    assert prefilled(shown.modal) == LEICA_COUNTRY_FORM
     typed = {**prefilled(shown.modal), "answer": "Leica is German; it works with Xiaomi."}
     preview = await moderator.submit_modal(shown, typed)
     assert preview.acknowledged

@@ -15,6 +15,15 @@ QUESTION = "Which devices does Zeiss design cameras for at Vivo?"
 ANSWER = "Zeiss works on the cameras of Vivo's flagship smartphones."
 QUOTE = "Vivo has a partnership with Zeiss for its cameras for flagship smartphones"
 NEW_FACT_ID = slugify(QUESTION)
+# The /fact edit form of the shipped fact leica-country, pre-filled.
+LEICA_COUNTRY_FORM = {
+    "question": "Where is Leica from?",
+    "phrasings": "Is Leica a German company?\nWhich country is Leica based in?\n"
+    "What nationality is Leica?",
+    "answer": "Leica is a German camera maker.",
+    "source": SOURCE,
+    "quote": "Leica, the German camera manufacturer",
+}
 
 
 def fact_form(**changes: str) -> dict[str, str]:
