@@ -30,7 +30,7 @@ STOPWORDS = frozenset(
     correct right true still exactly basically anyway someone anybody somebody etc guys folks
     wondering wonder curious question ask asking idea how show together happen happened
     find finds found finding need needs want wants carry carries feature features featuring
-    equipped sport sports pack packs
+    equipped sport sports pack packs explain describe elaborate summarise summarize
     """.split()
 )
 
@@ -130,6 +130,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     (
         "end",
         "split",
+        "breakup",
         "break",
         "broke",
         "stop",
