@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from bot.matcher import Entry, Matcher, Outcome
 from bot.models import Brand, BrandKind, Device
-from tests.test_index import decision
+from tests.test_index import decision, entry_bound
 
 BRANDS = (
     Brand("xiaomi", "Xiaomi", BrandKind.PHONE_MAKER, devices=(Device("Xiaomi 12 Ultra"),)),
@@ -202,21 +202,9 @@ def test_the_bound_is_never_below_the_score(data: st.DataObject) -> None:
     base = data.draw(bases())
     matcher = Matcher(base, BRANDS)
     question = data.draw(questions(base))
-    analysis = matcher.analyzer.analyse(question)
-    query = matcher._query(analysis)
     for entry in base:
-        prepared = matcher._prepared[entry.id]
-        tokens = prepared.tokens
-        held = sum(w for token, w in query.weights.items() if token in tokens)
-        asked = sum(query.weights[t] for t in query.asked if t in tokens)
-        bound = matcher._bound(
-            query,
-            held,
-            asked,
-            about=analysis.brands <= prepared.brands,
-            kind=matcher._answers_kind(query, prepared),
-        )
-        assert matcher._score(query, prepared)[0] <= bound + 1e-9
+        score, bound = entry_bound(matcher, question, entry.id)
+        assert score <= bound + 1e-9
 
 
 @given(
