@@ -403,6 +403,32 @@ class Analyzer:
                 best = (found[1], found[0])
         return best[1] if best else word
 
+    def corrected(self, raw: list[str]) -> list[str]:
+        """Words with their typos corrected to the vocabulary, as `analyse` reads them."""
+        return [self._correct(word) for word in raw]
+
+    def brand_of(self, token: str) -> str | None:
+        """The brand id a token stands for, if it is one."""
+        return self._brand_tokens.get(token)
+
+    def mentions(self, raw: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Brand and device names in corrected words: (start, width, the tokens they stand for).
+
+        A brand alone stands for its id; a device for its brand's id followed by its model words.
+        """
+        found = []
+        position = 0
+        while position < len(raw):
+            phrase = (
+                self._phrase_at(raw, position) if raw[position] in self._phrase_starts else None
+            )
+            if phrase:
+                found.append((position, phrase[1], phrase[0]))
+                position += phrase[1]
+            else:
+                position += 1
+        return found
+
     def analyse(self, text: str, *, correct: bool = True) -> Analysis:
         """Canonical tokens, brands mentioned and unknown words of a text."""
         return self.analyse_words(words(text), correct=correct)

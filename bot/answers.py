@@ -25,6 +25,8 @@ from rapidfuzz.utils import default_process
 from bot.loader import check_knowledge, content_hash
 from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
 from bot.models import Brand, BrandKind, Citation, Fact, FactBase, Partnership, PartnershipStatus
+from bot.reading import Part, Reader, Reading
+from bot.reasoning import Reasoner, Said, partnership_sentence
 from bot.text import compact, fold, words
 from bot.validation import KnowledgeError
 
@@ -39,7 +41,32 @@ PARTNERSHIP_PREFIX = "partnership:"
 CACHE_FORMAT = 1
 CACHE_PREFIX = "engine-"
 # Modules whose code decides what an engine built from a knowledge directory holds.
-_ENGINE_MODULES = ("analysis", "answers", "loader", "matcher", "models", "text", "validation")
+_ENGINE_MODULES = (
+    "analysis",
+    "answers",
+    "loader",
+    "matcher",
+    "models",
+    "reading",
+    "reasoning",
+    "text",
+    "validation",
+)
+
+# What the bot says to small talk: never a fact, always the way to real answers.
+CHAT_REPLIES = {
+    "greeting": "Hi! Ask me about phone makers' camera partnerships, for example "
+    '"Who does Xiaomi work with?" — /help shows what I can do.',
+    "thanks": "You're welcome! Ask another question any time — /help shows what I can do.",
+    "praise": "Glad it helped! Ask another question any time — /help shows what I can do.",
+    "ack": "👍 Ask me about phone makers' camera partnerships any time — /help shows how.",
+    "help": "Ask me about phone makers' camera partnerships (who works with whom, since when, "
+    "which phones) and I answer with quotes from the sources — /help lists the commands.",
+}
+DONT_KNOW = "I don't know that: the sources don't say."
+ORDINALS = ("first", "second", "third", "fourth", "fifth")
+# How many related facts a refusal shows.
+RELATED = 3
 
 # Words that start a sentence but not a name, so "The first phone…" can follow "As reported…, ".
 _LOWER_FIRST = frozenset(
@@ -79,6 +106,17 @@ class Answer:
     reported_on: str | None = None
     citations: tuple[CitedQuote, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
+    # What the sources do say about the brands a refused question names.
+    related: tuple[Suggestion, ...] = ()
+    # What to say when there is no answer: a precise refusal, or the reply to small talk.
+    reply: str | None = None
+    # "answer", "refusal" or "chat" (small talk, which is not an unanswered question).
+    kind: str = "answer"
+
+    @property
+    def is_gap(self) -> bool:
+        """Whether this is a question the sources could not answer (for /kb gaps)."""
+        return not self.answered and self.kind == "refusal"
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of `camerabot ask --json`."""
@@ -86,6 +124,8 @@ class Answer:
             "question": self.question,
             "answered": self.answered,
             "answer": self.answer,
+            "kind": self.kind,
+            "reply": self.reply,
             "score": self.score,
             "fact_id": self.fact_id,
             "citations": [
@@ -93,6 +133,7 @@ class Answer:
                 for c in self.citations
             ],
             "suggestions": [s.question for s in self.suggestions],
+            "related": [{"fact_id": r.fact_id, "question": r.question} for r in self.related],
         }
 
 
@@ -148,6 +189,8 @@ class Engine:
         entries = [fact_entry(fact) for fact in base.facts.values()]
         entries += [entry for entry, _ in self._derived.values()]
         self.matcher = Matcher(entries, base.brands.values())
+        self.reader = Reader(self.matcher.analyzer, base.brands)
+        self.reasoner = Reasoner(base)
         self._brand_names = {
             name: brand.id for brand in base.brands.values() for name in _brand_keys(brand)
         }
@@ -218,7 +261,7 @@ class Engine:
 
     def upsert_fact(self, fact: Fact, base: FactBase) -> None:
         """Add or replace one fact; `base` is the fact base that now holds it."""
-        self.base = base
+        self.base = self.reasoner.base = base
         self.matcher.upsert(fact_entry(fact))
         at = bisect.bisect_left(self._fact_ids, fact.id)
         if at == len(self._fact_ids) or self._fact_ids[at] != fact.id:
@@ -226,7 +269,7 @@ class Engine:
 
     def remove_fact(self, fact_id: str, base: FactBase) -> None:
         """Forget one fact; `base` is the fact base without it."""
-        self.base = base
+        self.base = self.reasoner.base = base
         self.matcher.remove(fact_id)
         at = bisect.bisect_left(self._fact_ids, fact_id)
         if at < len(self._fact_ids) and self._fact_ids[at] == fact_id:
@@ -235,8 +278,147 @@ class Engine:
     # Questions
 
     def ask(self, question: str) -> Answer:
-        """Answer a question, or abstain with suggestions."""
-        return self.answer_match(question, self.matcher.match(question))
+        """Answer a question (each of its parts), or refuse and show what the sources do say."""
+        reading = self.reader.read(question)
+        if reading.chat is not None:
+            return Answer(question, False, None, 0.0, reply=CHAT_REPLIES[reading.chat], kind="chat")
+        if len(reading.parts) <= 1:
+            return self._part_answer(reading.parts[0] if reading.parts else None, question)
+        return self._compose(question, reading)
+
+    def _part_answer(self, part: Part | None, question: str | None = None) -> Answer:
+        """One question: by the records' rules, or else (or when a fact says it) the matcher."""
+        said = self.reasoner.answer(part) if part is not None else None
+        text = question if question is not None else self._part_question(part)
+        if said is not None and said.shaped:
+            return self._from_said(text, said)
+        match = self.matcher.match(text)
+        best = match.best
+        # A moderator's fact that the matcher finds is kept over a record's plain restatement
+        # of the same thing: moderators choose the wording.
+        if said is not None and (best is None or best.entry.id not in self.base.facts):
+            return self._from_said(text, said)
+        return self._refine(text, part, self.answer_match(text, match))
+
+    def _part_question(self, part: Part | None) -> str:
+        """A part as the matcher should read it: with the brands it took from the part before."""
+        if part is None:
+            return ""
+        names = [self.base.brands[b].name for b in part.brands if b in self.base.brands]
+        if part.repeated:
+            kept = [w for w in part.words if self.reader.analyzer.brand_of(w) is None]
+            return " ".join([*kept, *names])
+        if part.inherited:
+            return " ".join([*part.words, *names])
+        return part.text
+
+    def _compose(self, question: str, reading: Reading) -> Answer:
+        """One answer from the answers to each part; a part without one is named as such."""
+        answers = [self._part_answer(part) for part in reading.parts]
+        given = [a for a in answers if a.answered and a.answer]
+        if not given:
+            related = tuple(dict.fromkeys(r for a in answers for r in a.related))[:RELATED]
+            suggestions = tuple(dict.fromkeys(s for a in answers for s in a.suggestions))[:3]
+            return Answer(
+                question,
+                False,
+                None,
+                max(a.score for a in answers),
+                suggestions=suggestions,
+                related=related,
+                reply=answers[0].reply or DONT_KNOW,
+                kind="refusal",
+            )
+        texts = []
+        for number, answer in enumerate(answers):
+            if answer.answered and answer.answer:
+                texts.append(answer.answer)
+            else:
+                ordinal = ORDINALS[number] if number < len(ORDINALS) else f"number {number + 1}"
+                texts.append(f"The sources don't answer your {ordinal} question.")
+        citations = tuple(dict.fromkeys(c for a in given for c in a.citations))
+        dates = [a.reported_on for a in given if a.reported_on]
+        return Answer(
+            question=question,
+            answered=True,
+            answer="\n\n".join(texts),
+            score=min(a.score for a in given),
+            fact_id=given[0].fact_id,
+            matched_question=given[0].matched_question,
+            reported_on=dates[0] if dates else None,
+            citations=citations,
+        )
+
+    def _from_said(self, question: str, said: Said) -> Answer:
+        """An Answer from what the records' rules said."""
+        if not said.answered:
+            return Answer(
+                question,
+                False,
+                None,
+                0.0,
+                related=self.related(said.about),
+                reply=said.text,
+                kind="refusal",
+            )
+        return Answer(
+            question=question,
+            answered=True,
+            answer=said.text,
+            score=1.0,
+            fact_id=said.entry_id,
+            matched_question=self._title(said.entry_id),
+            reported_on=self.reported_on(said.citations),
+            citations=self.cite(tuple(dict.fromkeys(said.citations))),
+        )
+
+    def _title(self, entry_id: str | None) -> str | None:
+        if entry_id in self._derived:
+            return self._derived[entry_id][0].questions[0]
+        fact = self.base.facts.get(entry_id or "")
+        return fact.question if fact else None
+
+    def _refine(self, question: str, part: Part | None, answer: Answer) -> Answer:
+        """A matcher's abstention made useful: what the sources do say about the brands named."""
+        if answer.answered:
+            return answer
+        brands = tuple(b for b in (part.brands if part else ()) if b in self.base.brands)
+        related = self.related(brands)
+        if brands:
+            names = " and ".join(self.base.brands[b].name for b in brands[:3])
+            reply = f"The sources don't say that about {names}."
+            if related:
+                reply += " Here is what they do say:"
+        else:
+            reply = DONT_KNOW
+        return Answer(
+            question,
+            False,
+            None,
+            answer.score,
+            suggestions=answer.suggestions,
+            related=related,
+            reply=reply,
+            kind="refusal",
+        )
+
+    def related(self, brands: tuple[str, ...]) -> tuple[Suggestion, ...]:
+        """Facts and partnership answers about these brands, those about all of them first."""
+        wanted = set(brands)
+        if not wanted:
+            return ()
+        # (brands not shared, partnerships before facts, order, id, question)
+        scored: list[tuple[int, int, int, str, str]] = []
+        for order, (entry_id, (entry, _)) in enumerate(self._derived.items()):
+            shared = len(entry.brands & wanted)
+            if shared and entry_id.startswith(PARTNERSHIP_PREFIX):
+                scored.append((-shared, 0, order, entry_id, entry.questions[3]))
+        for order, fact in enumerate(self.base.facts.values()):
+            shared = len(wanted.intersection(fact.brands))
+            if shared:
+                scored.append((-shared, 1, order, fact.id, fact.question))
+        scored.sort()
+        return tuple(Suggestion(entry_id, title) for *_, entry_id, title in scored[:RELATED])
 
     def answer_match(self, question: str, match: Match) -> Answer:
         """The Answer for a question the matcher has decided on."""
@@ -526,20 +708,8 @@ def fact_entry(fact: Fact) -> Entry:
 
 
 def describe(partnership: Partnership, base: FactBase, *, from_brand: str | None = None) -> str:
-    """One sentence on a partnership: who, status, time, devices."""
-    phone = base.brands[partnership.phone_maker].name
-    camera = base.brands[partnership.camera_maker].name
-    if from_brand == partnership.camera_maker:
-        head = f"{camera} with {phone}"
-    else:
-        head = f"{phone} with {camera}"
-    details = [status_phrase(partnership)]
-    if partnership.period:
-        details.append(partnership.period[0].lower() + partnership.period[1:])
-    text = f"{head} ({'; '.join(details)})"
-    if partnership.devices:
-        text += f", seen on the {', '.join(partnership.devices)}"
-    return text
+    """A partnership in plain sentences: who, status, how long, its phones."""
+    return partnership_sentence(partnership, base, from_brand)
 
 
 def _derived_entries(base: FactBase) -> dict[str, tuple[Entry, tuple[Citation, ...]]]:
@@ -551,7 +721,7 @@ def _derived_entries(base: FactBase) -> dict[str, tuple[Entry, tuple[Citation, .
     if not partnerships:
         return derived
     citations = tuple(c for p in partnerships for c in p.citations)
-    listing = "; ".join(describe(p, base) for p in partnerships)
+    listing = " ".join(describe(p, base) for p in partnerships)
     overview = Entry(
         id=OVERVIEW_ID,
         questions=(
@@ -562,7 +732,7 @@ def _derived_entries(base: FactBase) -> dict[str, tuple[Entry, tuple[Citation, .
             "Which camera makers work with phone makers?",
             "All partnerships",
         ),
-        answer=f"The camera partnerships on record: {listing}.",
+        answer=listing,
         evidence=tuple(c.quote for c in citations),
     )
     derived[overview.id] = (overview, citations)
@@ -585,12 +755,12 @@ def _derived_entries(base: FactBase) -> dict[str, tuple[Entry, tuple[Citation, .
             ]
         else:
             questions += [f"Which camera maker does {name} work with?", f"{name} camera partner"]
-        listing = "; ".join(describe(p, base, from_brand=brand.id) for p in own)
+        listing = " ".join(describe(p, base, from_brand=brand.id) for p in own)
         brand_citations = tuple(c for p in own for c in p.citations)
         entry = Entry(
             id=f"{BRAND_PREFIX}{brand.id}",
             questions=tuple(questions),
-            answer=f"{name}'s camera partnerships: {listing}.",
+            answer=listing,
             brands=frozenset({brand.id}),
             evidence=tuple(c.quote for c in brand_citations),
         )
@@ -608,7 +778,7 @@ def _derived_entries(base: FactBase) -> dict[str, tuple[Entry, tuple[Citation, .
                 f"Are {phone} and {camera} partners?",
                 f"What is the status of the {phone} {camera} partnership?",
             ),
-            answer=f"{describe(partnership, base)}.{summary}",
+            answer=f"{describe(partnership, base)}{summary}",
             brands=frozenset({partnership.phone_maker, partnership.camera_maker}),
             evidence=tuple(c.quote for c in partnership.citations),
         )

@@ -72,6 +72,25 @@ class Brand:
         return (self.name, *self.aliases)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Month:
+    """A year, or a month of a year: when something was due."""
+
+    year: int
+    month: int | None = None
+
+    @property
+    def label(self) -> str:
+        """As people write it: July 2022, or 2022."""
+        if self.month is None:
+            return str(self.year)
+        return f"{dt.date(self.year, self.month, 1):%B %Y}"
+
+    def contains(self, date: dt.date) -> bool:
+        """Whether a day falls in this month (or year)."""
+        return date.year == self.year and self.month in (None, date.month)
+
+
 @dataclass(frozen=True, slots=True)
 class Partnership:
     """A phone maker working with a camera maker, as the sources describe it."""
@@ -84,6 +103,9 @@ class Partnership:
     devices: tuple[str, ...] = ()
     summary: str = ""
     citations: tuple[Citation, ...] = ()
+    # When the first phone of the partnership was due, and phones reports (not the brands) named.
+    first_phone_due: Month | None = None
+    reported_devices: tuple[str, ...] = ()
 
     def other(self, brand_id: str) -> str:
         """The partner of `brand_id` in this partnership."""

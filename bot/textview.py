@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.answers import Answer, BrandLookup, Engine, describe
+from bot.answers import DONT_KNOW, Answer, BrandLookup, Engine, describe
 
 HELP = """\
 Ask about smartphone makers' partnerships with camera makers; every answer quotes its source.
@@ -24,10 +24,16 @@ def _quote_block(text: str) -> str:
 def format_answer(answer: Answer) -> str:
     """An answer with its citations, or the abstention with its suggestions."""
     if not answer.answered or answer.answer is None:
-        lines = ["I don't know that from the fact base."]
-        if answer.suggestions:
-            lines.append("Did you mean:")
-            lines += [f"  - {s.question}" for s in answer.suggestions]
+        lines = [textwrap.fill(answer.reply or DONT_KNOW, width=92)]
+        if answer.related:
+            if not (answer.reply or "").endswith(":"):
+                lines.append("What the sources do say:")
+            lines += [f"  - {r.question}" for r in answer.related]
+        shown = {r.fact_id for r in answer.related}
+        suggestions = [s for s in answer.suggestions if s.fact_id not in shown]
+        if suggestions:
+            lines.append("Did you mean:" if len(suggestions) > 1 else "Did you mean this?")
+            lines += [f"  - {s.question}" for s in suggestions]
         return "\n".join(lines)
     lines = [textwrap.fill(answer.answer, width=92), ""]
     for citation in answer.citations:

@@ -17,6 +17,7 @@ from bot.models import (
     Device,
     Fact,
     FactBase,
+    Month,
     Partnership,
     PartnershipStatus,
     Source,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 _E = TypeVar("_E", BrandKind, PartnershipStatus)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ PARTNERSHIP_FIELDS = {
     "period": False,
     "devices": False,
     "summary": False,
+    "first_phone_due": False,
+    "reported_devices": False,
     "citations": True,
 }
 FACT_FIELDS = {
@@ -93,7 +97,7 @@ FACT_FIELDS = {
 }
 CITATION_FIELDS = {"source": True, "quote": True}
 
-_LIST_FIELDS = {"aliases", "devices", "phrasings", "brands", "citations"}
+_LIST_FIELDS = {"aliases", "devices", "reported_devices", "phrasings", "brands", "citations"}
 
 
 _SHOW = reprlib.Repr()
@@ -507,7 +511,9 @@ def _build_partnerships(
         period = check.text(record, "period", max_length=200, required=False)
         devices = check.text_list(record, "devices", max_length=limits.CHOICE_MAX)
         summary = check.text(record, "summary", max_length=limits.SUMMARY_MAX, required=False)
+        reported = check.text_list(record, "reported_devices", max_length=limits.CHOICE_MAX)
         citations = _citations(check, record, sources)
+        due = _month(check, record, "first_phone_due", citations)
         if phone and camera:
             if (phone, camera) in pairs:
                 check.add(
@@ -518,9 +524,41 @@ def _build_partnerships(
             pairs[phone, camera] = partnership_id
         if partnership_id and phone and camera and status and citations:
             partnerships[partnership_id] = Partnership(
-                partnership_id, phone, camera, status, period, devices, summary, citations
+                partnership_id,
+                phone,
+                camera,
+                status,
+                period,
+                devices,
+                summary,
+                citations,
+                first_phone_due=due,
+                reported_devices=reported,
             )
     return partnerships
+
+
+def _month(
+    check: _Checker, record: Mapping[str, Any], key: str, citations: tuple[Citation, ...]
+) -> Month | None:
+    """A quoted "YYYY-MM" or "YYYY" that one of the record's own quotes names (month or year)."""
+    if key not in record:
+        return None
+    value = record[key]
+    found = _MONTH_PATTERN.fullmatch(value) if isinstance(value, str) else None
+    month = None
+    if found:
+        number = int(found["month"]) if found["month"] else None
+        if number is None or 1 <= number <= 12:
+            month = Month(int(found["year"]), number)
+    if month is None:
+        check.add(record, key, f'\'{key}\' must be quoted "YYYY-MM" or "YYYY", not {_show(value)}')
+        return None
+    named = month.label.split()[0].lower()
+    if citations and not any(named in citation.quote.lower() for citation in citations):
+        # The date is a claim like any other: one of the record's quotes must say it.
+        check.add(record, key, f"'{key}': no quote of this partnership mentions {named.title()}")
+    return month
 
 
 def build_fact(

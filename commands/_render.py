@@ -41,7 +41,7 @@ ANSWER_COLOUR = Colour(0x2B6CB0)
 ENDED_COLOUR = Colour(0x718096)
 INFO_COLOUR = Colour(0x38A169)
 
-DONT_KNOW = "I don't know that from the fact base."
+DONT_KNOW = "I don't know that: the sources don't say."
 DID_YOU_MEAN = "Did you mean one of these?"
 NO_SUGGESTION = "Try /partners for what I know, or ask another way."
 NOT_YOURS = "These suggestions are for the person who asked. Use /ask to ask your own question."
@@ -199,7 +199,10 @@ def answer_embed(answer: Answer) -> Embed:
 
 def abstain_text(answer: Answer) -> str:
     """The reply when the engine abstains; the suggestions themselves go on buttons."""
-    return f"{DONT_KNOW} {DID_YOU_MEAN if answer.suggestions else NO_SUGGESTION}"
+    head = answer.reply or DONT_KNOW
+    if answer.related:
+        head += "\n" + "\n".join(f"- {shown(r.question)}" for r in answer.related)
+    return f"{head}\n{DID_YOU_MEAN if answer.suggestions else NO_SUGGESTION}"
 
 
 def button_label(text: str) -> str:
@@ -267,7 +270,7 @@ def partnerships_embed(engine: Engine) -> Embed:
         phone = base.brands[partnership.phone_maker].name
         camera = base.brands[partnership.camera_maker].name
         reported = engine.reported_on(partnership.citations)
-        lines = [shown(describe(partnership, base)) + "."]
+        lines = [shown(describe(partnership, base))]
         if reported:
             lines.append(f"As reported on {reported}.")
         fields.append((f"{phone} × {camera} — {status_phrase(partnership)}", "\n".join(lines)))

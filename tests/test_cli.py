@@ -21,7 +21,18 @@ from tests.conftest import KNOWLEDGE, SETTINGS_VARIABLES
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
 TITLE = "Xiaomi partners with Leica, the latest phone maker to team up with a camera maker"
-SPEC_KEYS = {"question", "answered", "answer", "score", "fact_id", "citations", "suggestions"}
+SPEC_KEYS = {
+    "question",
+    "answered",
+    "answer",
+    "kind",
+    "reply",
+    "score",
+    "fact_id",
+    "citations",
+    "suggestions",
+    "related",
+}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None):
@@ -91,27 +102,44 @@ def test_ask_json_fields_and_types(capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-def test_ask_abstains_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_refuses_and_shows_what_the_sources_say_of_the_brands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     question = "When did Huawei start working with Leica?"
     code, out, _ = run(capsys, "ask", question)
     assert code == 0
-    assert out.startswith("I don't know that from the fact base.\nDid you mean:\n  - ")
+    assert out.startswith(
+        "The sources don't say that about Huawei and Leica. Here is what they do say:\n  - "
+    )
     code, out, _ = run(capsys, "ask", "--json", question)
     data = json.loads(out)
     assert set(data) == SPEC_KEYS
     assert data["answered"] is False
     assert data["answer"] is None
+    assert data["kind"] == "refusal"
     assert data["fact_id"] is None
     assert data["citations"] == []
-    assert data["suggestions"]
-    assert all(isinstance(s, str) and s.endswith("?") for s in data["suggestions"])
+    assert data["related"]
+    assert all(set(r) == {"fact_id", "question"} for r in data["related"])
+    assert any(r["fact_id"] == "partnership:huawei-leica" for r in data["related"])
     assert isinstance(data["score"], float)
+
+
+def test_ask_abstains_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "what was announced about photography")
+    assert code == 0
+    assert out.startswith("I don't know that: the sources don't say.\nDid you mean")
+    code, out, _ = run(capsys, "ask", "--json", "what was announced about photography")
+    data = json.loads(out)
+    assert data["answered"] is False
+    assert data["suggestions"]
+    assert all(isinstance(s, str) and s for s in data["suggestions"])
 
 
 def test_ask_abstains_without_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "What is the price of bitcoin?")
     assert code == 0
-    assert out == "I don't know that from the fact base.\n"
+    assert out == "I don't know that: the sources don't say.\n"
 
 
 def test_ask_reads_questions_from_standard_input_in_order(
@@ -201,9 +229,9 @@ def test_partner_lists_status_devices_and_citations(capsys: pytest.CaptureFixtur
     lines = out.splitlines()
     assert lines[0] == "Leica (camera maker, Germany)"
     items = [line for line in lines if line.startswith("- ")]
-    assert items[0].startswith("- Leica with Xiaomi (announced;")
-    assert items[1].startswith("- Leica with Huawei (ended;")
-    assert "Huawei P30 Pro, Huawei P40, Huawei P50 series" in items[1]
+    assert items[0].startswith("- Leica has announced a partnership with Xiaomi.")
+    assert items[1].startswith("- Leica had a four-year partnership with Huawei, which has since")
+    assert "Huawei P30 Pro, Huawei P40 and Huawei P50 series" in items[1]
     assert "  > With Huawei facing several challenges in many markets across the world, both" in out
 
 
@@ -221,14 +249,14 @@ def test_partners_lists_every_partnership(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 4
-    assert lines[-1].startswith("- Huawei with Leica (ended;")
+    assert lines[-1].startswith("- Huawei had a four-year partnership with Leica")
     # A 2022 status is never shown as today's: every line says when it was reported.
     assert all(line.endswith(" — as reported on 23 May 2022") for line in lines)
-    assert {line.split(" (")[0] for line in lines} == {
-        "- OnePlus with Hasselblad",
-        "- Vivo with Zeiss",
-        "- Xiaomi with Leica",
-        "- Huawei with Leica",
+    assert {line.split(" partnership")[0].split(" works")[0] for line in lines} == {
+        "- OnePlus has a multi-year",
+        "- Vivo",
+        "- Xiaomi has announced a",
+        "- Huawei had a four-year",
     }
 
 
@@ -354,17 +382,17 @@ def test_the_greeting_says_how_to_connect_to_discord() -> None:
             "/ask\tWhere is Leica from?",
             "As reported on 23 May 2022, Leica is a German camera maker.",
         ),
-        ("/partner huwaei", "Huawei (phone maker)\n- Huawei with Leica (ended;"),
-        ("/partner One Plus", "OnePlus (phone maker)\n- OnePlus with Hasselblad (active;"),
+        ("/partner huwaei", "Huawei (phone maker)\n- Huawei had a four-year partnership with"),
+        ("/partner One Plus", "OnePlus (phone maker)\n- OnePlus has a multi-year partnership"),
         ("/partner nokia", "I don't know a brand called 'nokia'."),
-        ("/partners", "- OnePlus with Hasselblad (active; a multi-year partnership)"),
+        ("/partners", "- OnePlus has a multi-year partnership with Hasselblad."),
         ("/sources", f"- 23 May 2022: {TITLE} [article-2022-05-23]"),
         ("/help", HELP),
         ("/ask", "Usage: /ask QUESTION"),
         ("/partner   ", "Usage: /partner BRAND"),
         ("/frobnicate", "Unknown command /frobnicate. Type /help for the commands."),
         ("/", "Unknown command /. Type /help for the commands."),
-        ("What is the price of bitcoin?", "I don't know that from the fact base."),
+        ("What is the price of bitcoin?", "I don't know that: the sources don't say."),
     ],
 )
 def test_respond_to_each_command(engine: Engine, line: str, expected: str) -> None:
@@ -400,7 +428,7 @@ def test_run_console_answers_every_line_until_quit(engine: Engine) -> None:
     out = stdout.getvalue()
     assert out.startswith(GREETING + "\n")
     assert "Lei Jun is Xiaomi's founder and CEO" in out
-    assert "- Huawei with Leica (ended;" in out
+    assert "- Huawei had a four-year partnership with Leica" in out
     assert "Leica is a German camera maker" not in out  # after /quit
     assert "> " not in out.replace("  > ", "")  # no prompts when not interactive
 

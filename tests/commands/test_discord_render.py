@@ -98,7 +98,9 @@ def test_answer_embed_says_what_the_console_says(engine: Engine) -> None:
 def test_abstention_text() -> None:
     with_suggestions = Answer("q", False, None, 0.5, suggestions=(Suggestion("f", "Q?"),))
     without = Answer("q", False, None, 0.0)
-    assert _render.abstain_text(with_suggestions).startswith("I don't know that from the fact base")
+    assert _render.abstain_text(with_suggestions).startswith(
+        "I don't know that: the sources don't say"
+    )
     assert "Did you mean" in _render.abstain_text(with_suggestions)
     assert "Did you mean" not in _render.abstain_text(without)
 

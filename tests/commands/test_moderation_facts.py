@@ -45,7 +45,7 @@ async def test_add_previews_then_save_makes_the_fact_answerable_at_once(
     simcord_env, channel, moderator, mod_log, mod_kb, bot
 ):
     before = await ask(moderator, channel, QUESTION)
-    assert before.response.content.startswith("I don't know"), "not answered before"
+    assert before.response.content.startswith("The sources don't say"), "not answered before"
 
     shown = await moderator.slash(channel, "fact add")
     assert prefilled(shown.modal) == {

@@ -1,0 +1,488 @@
+"""Reading a question into parts: which brands, what form, what it presumes. Pure rules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.analysis import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
+from bot.models import Brand, BrandKind
+from bot.text import fold, plain, words
+
+# Chat that is not a question: greetings, thanks, praise, acknowledgements, laughter.
+GREETINGS = frozenset("hi hello hey heya hiya yo sup howdy greetings morning evening gm".split())
+THANKS = frozenset("thanks thank thx ty tysm tyvm cheers appreciate appreciated".split())
+PRAISE = frozenset(
+    """great good nice cool awesome amazing perfect neat sweet brilliant excellent wonderful
+    fantastic helpful interesting wow love lovely superb impressive dope sick based legend
+    goat""".split()
+)
+ACKNOWLEDGEMENTS = frozenset(
+    """ok okay k kk sure yes yeah yep yup no nope nah alright fine gotcha understood right
+    noted bye goodbye cya later gn night lol lmao rofl haha hahaha hehe xd lmfao oh ah hmm
+    ugh meh""".split()
+)
+_CHAT_CORE = GREETINGS | THANKS | PRAISE | ACKNOWLEDGEMENTS
+# Words that may stand beside chat without making it a question ("thanks bot, that's great").
+_CHAT_FILLER = frozenset(
+    """bot camerabot you u ya man mate dude bro guys all very so much that thats it its is was
+    this really a the for and again lot lots ton info answer work job buddy friend pal there
+    too as always""".split()
+)
+HELP_WORDS = frozenset("help commands command usage".split())
+
+# Words people put before a question ("yo does…", "hey bot, is…") that do not change it.
+_LEAD_FILLERS = frozenset(
+    """yo hey hi hello so ok okay um uh umm pls please plz bot camerabot quick question q btw
+    also and but well lol guys hmm wait oh ah dear sorry excuse me folks tell""".split()
+)
+_AUXILIARIES = frozenset(
+    """is are was were do does did has have had will would can could should isnt arent wasnt
+    werent dont doesnt didnt hasnt havent hadnt wont wouldnt cant couldnt shall""".split()
+)
+_WH = frozenset("who whom whose what which when where why how".split())
+# Joining words before a second question ("…and why did they split", "…, also who…").
+_JOINS = frozenset("and also plus but then".split())
+# Tails that make a yes/no question sound casual, not an either/or ("…or nah", "…or not").
+_CASUAL_OR = frozenset("nah not no nope what smth something anything sth".split())
+
+# Time and status words that matter to partnerships but are fillers to the matcher.
+CURRENT = frozenset("still now currently current today presently anymore longer yet".split())
+PAST = frozenset(
+    """before previous previously earlier former formerly past prior used old ex once ever
+    originally""".split()
+)
+LATEST = frozenset("latest new newest recent recently".split())
+# Asking whether the first phone is out yet.
+ALREADY = frozenset("already yet out launched released available".split())
+
+LIST_WORDS = frozenset("list name names every all each mentioned named enumerate".split())
+COMPARE_WORDS = frozenset(
+    "differ different difference differences compare compared comparison vs versus".split()
+)
+
+# Nationality words and the country they name (brands record a country's name).
+NATIONALITIES: Mapping[str, str] = {
+    "german": "germany",
+    "germany": "germany",
+    "swedish": "sweden",
+    "sweden": "sweden",
+    "swede": "sweden",
+    "chinese": "china",
+    "china": "china",
+    "japanese": "japan",
+    "japan": "japan",
+    "korean": "south korea",
+    "korea": "south korea",
+    "american": "united states",
+    "usa": "united states",
+    "us": "united states",
+    "finnish": "finland",
+    "finland": "finland",
+    "french": "france",
+    "france": "france",
+    "british": "united kingdom",
+    "uk": "united kingdom",
+    "swiss": "switzerland",
+    "switzerland": "switzerland",
+    "indian": "india",
+    "india": "india",
+    "taiwanese": "taiwan",
+    "taiwan": "taiwan",
+    "dutch": "netherlands",
+    "netherlands": "netherlands",
+    "italian": "italy",
+    "italy": "italy",
+}
+# Country names as brands.yaml may write them, folded, to the key above.
+_COUNTRY_KEYS: Mapping[str, str] = {
+    "germany": "germany",
+    "sweden": "sweden",
+    "china": "china",
+    "japan": "japan",
+    "south korea": "south korea",
+    "korea": "south korea",
+    "united states": "united states",
+    "usa": "united states",
+    "united states of america": "united states",
+    "finland": "finland",
+    "france": "france",
+    "united kingdom": "united kingdom",
+    "uk": "united kingdom",
+    "switzerland": "switzerland",
+    "india": "india",
+    "taiwan": "taiwan",
+    "netherlands": "netherlands",
+    "italy": "italy",
+}
+MONTHS: Mapping[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# Canonical tokens that name a kind of maker.
+CAMERA_TOKENS = frozenset({"camera", "cam"})
+PHONE_TOKENS = frozenset({"phon"})
+MAKER_TOKENS = frozenset({"maker"})
+
+# Phone and camera makers people ask about that a fact base may not know. A name here that the
+# base does know is read as that brand; one it does not know makes the question about a brand
+# the sources never mention (refused, never answered with another brand's facts).
+OTHER_MAKERS = frozenset(
+    """samsung apple iphone google pixel oppo realme motorola moto nokia sony xperia honor asus
+    rog lenovo lg htc tecno infinix meizu zte nubia redmi poco iqoo fairphone blackberry
+    canon nikon fujifilm fuji olympus pentax panasonic lumix ricoh sigma tamron kodak polaroid
+    schneider gopro dji leitz""".split()
+)
+
+
+class Form(StrEnum):
+    """The shape of one question."""
+
+    YES_NO = "yes-no"
+    EITHER_OR = "either-or"
+    WH = "wh"
+    LIST = "list"
+    COMPARE = "compare"
+    PLAIN = "plain"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One question of a message, read."""
+
+    words: tuple[str, ...]
+    analysis: Analysis
+    brands: tuple[str, ...]
+    form: Form
+    wh: str | None = None
+    described: frozenset[str] = frozenset()
+    unknown_brands: tuple[str, ...] = ()
+    options: tuple[tuple[str, ...], ...] = ()
+    inherited: bool = False
+    # The question's content tokens that are neither brands, devices nor question words.
+    residual: frozenset[str] = frozenset()
+    countries: tuple[str, ...] = ()
+    months: tuple[int, ...] = ()
+    # An elliptic part ("…, and OnePlus?"): the previous words, other brands.
+    repeated: bool = False
+    # Brands the question sets aside: "before Xiaomi", "besides Leica", "other than Zeiss".
+    excluded: tuple[str, ...] = ()
+    # Phones the question names, each as its brand id and model words ("huawei", "p30", "pro").
+    devices: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The part's words, as read."""
+        return " ".join(self.words)
+
+    def says(self, vocabulary: Iterable[str]) -> bool:
+        """Whether any of these words is in the part."""
+        return not frozenset(vocabulary).isdisjoint(self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message read: small talk, a call for help, or one or more questions."""
+
+    parts: tuple[Part, ...] = ()
+    chat: str | None = None  # "greeting", "thanks", "praise", "ack" or "help" for small talk
+    people: Mapping[str, str] = field(default_factory=dict)
+
+
+def chat_kind(raw: list[str]) -> str | None:
+    """The kind of small talk a message is, or None when it may be a question."""
+    if not raw:
+        return None
+    core = [word for word in raw if word in _CHAT_CORE or word in HELP_WORDS]
+    if not core or any(
+        word not in _CHAT_CORE and word not in _CHAT_FILLER and word not in HELP_WORDS
+        for word in raw
+    ):
+        if raw[-1:] == ["help"] or raw in (
+            ["what", "can", "you", "do"],
+            ["how", "does", "it", "work"],
+        ):
+            return "help"
+        return None
+    if any(word in HELP_WORDS for word in raw):
+        return "help"
+    for kind, vocabulary in (("thanks", THANKS), ("greeting", GREETINGS), ("praise", PRAISE)):
+        if any(word in vocabulary for word in raw):
+            return kind
+    return "ack"
+
+
+def _pieces(question: str) -> list[list[str]]:
+    """The question split into the questions it holds, as word lists."""
+    pieces: list[list[str]] = []
+    for sentence in re.split(r"[?;!\n]+|\.\s", plain(question)):
+        # A comma or joining word before a question word or auxiliary starts a new question.
+        marked = re.sub(r",", " , ", sentence)
+        current: list[str] = []
+        tokens = marked.split()
+        for index, token in enumerate(tokens):
+            following = words(tokens[index + 1]) if index + 1 < len(tokens) else []
+            joined = words(token)
+            starts_question = bool(following) and (
+                following[0] in _WH or following[0] in _AUXILIARIES
+            )
+            if token == "," and starts_question and current:  # noqa: S105 (not a secret)
+                pieces.append(current)
+                current = []
+                continue
+            if joined and joined[0] in _JOINS and starts_question and len(current) >= 2:
+                pieces.append(current)
+                current = []
+                continue
+            current += joined
+        if current:
+            pieces.append(current)
+    return [piece for piece in pieces if piece]
+
+
+class Reader:
+    """Reads questions against a fact base's brands and vocabulary."""
+
+    def __init__(self, analyzer: Analyzer, brands: Mapping[str, Brand]) -> None:
+        self.analyzer = analyzer
+        self.brands = brands
+        self._names = {compact for brand in brands.values() for compact in _keys(brand)}
+
+    def read(self, question: str) -> Reading:
+        """The parts of a question, or the small talk it is."""
+        raw = words(question)
+        kind = chat_kind(raw)
+        if kind is not None:
+            return Reading(chat=kind)
+        parts: list[Part] = []
+        for piece in _pieces(question):
+            part = self._part(piece, parts[-1] if parts else None)
+            if part is not None:
+                parts.append(part)
+        return Reading(tuple(parts))
+
+    def _part(self, raw: list[str], previous: Part | None) -> Part | None:
+        while len(raw) > 1 and raw[0] in _LEAD_FILLERS:
+            raw = raw[1:]
+        corrected = self.analyzer.corrected(raw)
+        # Names the base does not know are kept as typed: correction would make them known ones.
+        for index, word in enumerate(raw):
+            if word in OTHER_MAKERS and word not in self._names:
+                corrected[index] = word
+        brands: list[str] = []
+        excluded: list[str] = []
+        devices: list[tuple[str, ...]] = []
+        for start, _, tokens in self.analyzer.mentions(corrected):
+            brand = self.analyzer.brand_of(tokens[0])
+            if brand and len(tokens) > 1:
+                devices.append(tokens)
+            if brand and brand not in brands:
+                brands.append(brand)
+                if _excludes(corrected[max(0, start - 2) : start]):
+                    excluded.append(brand)
+        # A maker the base's texts mention (a moderator's fact about it) is not unknown.
+        known_tokens = self.analyzer.known_tokens
+        unknown = tuple(
+            dict.fromkeys(
+                w
+                for w in corrected
+                if w in OTHER_MAKERS and w not in self._names and canonical(w) not in known_tokens
+            )
+        )
+        described = self._described(corrected, brands)
+        for brand in described:
+            if brand not in brands:
+                brands.append(brand)
+        analysis = self.analyzer.analyse_words(corrected, correct=False)
+        inherited = False
+        if previous is not None and not brands and not unknown:
+            brands, inherited = list(previous.brands), True
+        if previous is not None and _elliptic(corrected, analysis):
+            # "…, and OnePlus?": the previous question again, about other brands.
+            return _replace(previous, tuple(brands), unknown)
+        form, wh, options = _form(corrected)
+        residual = frozenset(
+            token
+            for token in analysis.tokens
+            if token not in QUESTION_TOKENS
+            and token not in analysis.brands
+            and token not in analysis.devices
+            and self.analyzer.brand_of(token) is None
+        )
+        return Part(
+            words=tuple(corrected),
+            analysis=analysis,
+            brands=tuple(brands),
+            form=form,
+            wh=wh,
+            described=frozenset(described),
+            unknown_brands=unknown,
+            options=options,
+            inherited=inherited,
+            excluded=tuple(excluded),
+            devices=tuple(devices),
+            residual=residual - _description_tokens(corrected),
+            countries=tuple(
+                dict.fromkeys(NATIONALITIES[w] for w in corrected if w in NATIONALITIES)
+            ),
+            months=tuple(dict.fromkeys(MONTHS[w] for w in corrected if w in MONTHS and w != "may")),
+        )
+
+    def _described(self, raw: list[str], named: list[str]) -> list[str]:
+        """Brands named by description: "the German camera maker", "the Swedish brand"."""
+        found: list[str] = []
+        for index, word in enumerate(raw):
+            country = NATIONALITIES.get(word)
+            if country is None:
+                continue
+            # Only "the German camera maker" names a brand; "a German company" or "is it
+            # German?" says something about one.
+            if not index or raw[index - 1] not in {"the", "that", "this", "those"}:
+                continue
+            following = [canonical(w) for w in raw[index + 1 : index + 4]]
+            kind = None
+            nouns = 0
+            for token in following:
+                if token in CAMERA_TOKENS:
+                    kind, nouns = BrandKind.CAMERA_MAKER, nouns + 1
+                elif token in PHONE_TOKENS:
+                    kind, nouns = BrandKind.PHONE_MAKER, nouns + 1
+                elif token in MAKER_TOKENS or token in {"on", "one"}:
+                    nouns += 1
+                else:
+                    break
+            if not nouns and raw[index + 1 : index + 2] not in (["one"], []):
+                continue
+            matches = [
+                brand.id
+                for brand in self.brands.values()
+                if brand.country
+                and _COUNTRY_KEYS.get(fold(brand.country)) == country
+                and (kind is None or brand.kind is kind)
+                and brand.id not in named
+            ]
+            if len(matches) == 1:
+                found.append(matches[0])
+        return found
+
+
+# Words before a brand that set it aside: "before Xiaomi", "other than Zeiss", "apart from…".
+_EXCLUDING = frozenset("before after besides except excluding beside".split())
+_EXCLUDING_PAIRS = frozenset({("other", "than"), ("apart", "from"), ("aside", "from")})
+
+
+def _excludes(before: list[str]) -> bool:
+    """Whether the words before a brand name set it aside."""
+    return bool(before) and (before[-1] in _EXCLUDING or tuple(before[-2:]) in _EXCLUDING_PAIRS)
+
+
+def _keys(brand: Brand) -> set[str]:
+    return {"".join(words(name)) for name in brand.names} | {
+        word for name in brand.names for word in words(name)
+    }
+
+
+def _description_tokens(raw: list[str]) -> frozenset[str]:
+    """Tokens a description used ("german", "camera", "maker"), not part of what is asked."""
+    tokens: set[str] = set()
+    for index, word in enumerate(raw):
+        if word in NATIONALITIES:
+            tokens.add(canonical(word) or word)
+            for following in raw[index + 1 : index + 4]:
+                token = canonical(following)
+                if token in CAMERA_TOKENS | PHONE_TOKENS | MAKER_TOKENS:
+                    tokens.add(token)
+    return frozenset(tokens)
+
+
+def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]]:
+    """The form of a question: yes/no, either/or, a wh-question, a list or a comparison."""
+    if not raw:
+        return Form.PLAIN, None, ()
+    wh = _wh(raw)
+    if any(word in COMPARE_WORDS for word in raw):
+        return Form.COMPARE, wh, ()
+    if raw[0] in _AUXILIARIES:
+        options = _options(raw)
+        if options:
+            return Form.EITHER_OR, wh, options
+        return Form.YES_NO, wh, ()
+    if raw[0] in LIST_WORDS or (wh in {"which", "what", "who"} and "all" in raw):
+        return Form.LIST, wh, ()
+    if wh:
+        options = _options(raw) if wh in {"which", "what"} else ()
+        if options:
+            return Form.EITHER_OR, wh, options
+        return Form.WH, wh, ()
+    return Form.PLAIN, None, ()
+
+
+def _wh(raw: list[str]) -> str | None:
+    for index, word in enumerate(raw):
+        if word == "how" and index + 1 < len(raw):
+            following = raw[index + 1]
+            if following in {"long", "many", "much"}:
+                return f"how{following}"
+            return "how"
+        if word in _WH:
+            return word
+    return None
+
+
+def _options(raw: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The alternatives of an either/or question ("German or Swedish"), if it is one."""
+    if "or" not in raw:
+        return ()
+    at = raw.index("or")
+    after = raw[at + 1 :]
+    if not after or after[0] in _CASUAL_OR:
+        return ()
+    before = raw[:at]
+    # The option before "or" is as long as the one after it (at most 3 words), fillers dropped.
+    right = tuple(w for w in after if w not in STOPWORDS or w in MONTHS)[:3]
+    left = tuple(w for w in before if w not in STOPWORDS or w in MONTHS)[-max(1, len(right)) :]
+    if not left or not right:
+        return ()
+    return (left, right)
+
+
+def _elliptic(raw: list[str], analysis: Analysis) -> bool:
+    """Whether a part only names brands ("and OnePlus?"), so it repeats the question before."""
+    content = [t for t in analysis.tokens if t not in analysis.brands]
+    return bool(analysis.brands) and not content and not any(w in _WH for w in raw)
+
+
+def _replace(previous: Part, brands: tuple[str, ...], unknown: tuple[str, ...]) -> Part:
+    """The previous part asked again about other brands."""
+    return Part(
+        words=previous.words,
+        analysis=previous.analysis,
+        brands=brands,
+        form=previous.form,
+        wh=previous.wh,
+        unknown_brands=unknown,
+        options=previous.options,
+        residual=previous.residual,
+        countries=previous.countries,
+        months=previous.months,
+        repeated=True,
+    )

@@ -1,0 +1,699 @@
+"""Answering from the partnership and brand records: yes/no, premises, lists, comparisons.
+
+Every rule works on any brand and partnership: it reads the records, never a question's
+wording. A rule answers only when every word the question asks with is one it understands
+(the part's residual tokens); anything else is left to the fact matcher.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.analysis import canonical
+from bot.models import Brand, BrandKind, Citation, FactBase, Partnership, PartnershipStatus
+from bot.reading import (
+    _COUNTRY_KEYS,
+    ALREADY,
+    CAMERA_TOKENS,
+    CURRENT,
+    LATEST,
+    MONTHS,
+    NATIONALITIES,
+    PAST,
+    PHONE_TOKENS,
+    Form,
+    Part,
+)
+from bot.text import fold, words
+
+
+def _canon(text: str) -> frozenset[str]:
+    """The canonical tokens of some words, as the analyzer reads questions."""
+    return frozenset(filter(None, (canonical(word) for word in text.split())))
+
+
+# What each rule understands (canonical tokens): a part holding any other word is not its to
+# answer. Partnership words only say "partnership": partner, work with, cameras, phones, makers.
+_RELATION = _canon("partner work camera cam cams phone maker")
+_END = "end"
+_START = _canon("start begin began begun since")
+_LAUNCH = _canon("launch expect first phone partner camera maker") | {"1"}
+_COUNTRY_WORDS = _canon("camera maker phone cam") | {"?where"}
+_LIST_TOKENS = _canon(
+    "all name names list maker camera phone partner article source mention mentioned brand "
+    "work cam appear talk cover"
+)
+_COMPARE_TOKENS = _canon(
+    "differ different difference compare compared comparison vs versus partner camera phone "
+    "maker work deal"
+) | {"1"}
+# Time and chat words steer a rule (still, before) but are never what is asked.
+_IGNORED = (
+    frozenset(CURRENT | PAST | LATEST | ALREADY)
+    | _canon(" ".join(CURRENT | PAST | LATEST | ALREADY))
+    | frozenset("yo nah nope pls plz lol bro dude guys tho rn".split())
+)
+_NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What the records say to one question: the text, its citations, or a refusal."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    answered: bool = True
+    entry_id: str | None = None
+    # Known brands a refusal should show what the sources do say about.
+    about: tuple[str, ...] = ()
+    # Whether the answer's shape matters (a yes/no, a correction, a choice, a list): an answer
+    # that merely states a record yields to a moderator's fact that answers the same question.
+    shaped: bool = True
+
+
+def date_label(date: dt.date | None) -> str | None:
+    """A date as people write it: 23 May 2022."""
+    return f"{date.day} {date:%B %Y}" if date else None
+
+
+class Reasoner:
+    """Rules over a fact base's partnerships and brands."""
+
+    def __init__(self, base: FactBase) -> None:
+        self.base = base
+        self._pairs = {
+            frozenset((p.phone_maker, p.camera_maker)): p for p in base.partnerships.values()
+        }
+        self._of: dict[str, list[Partnership]] = {}
+        for partnership in sorted(base.partnerships.values(), key=_current_first):
+            for brand in (partnership.phone_maker, partnership.camera_maker):
+                self._of.setdefault(brand, []).append(partnership)
+
+    # Helpers over the records
+
+    def name(self, brand_id: str) -> str:
+        """A brand's display name."""
+        return self.base.brands[brand_id].name
+
+    def of(self, brand_id: str) -> list[Partnership]:
+        """A brand's partnerships, current ones first."""
+        return self._of.get(brand_id, [])
+
+    def pair(self, first: str, second: str) -> Partnership | None:
+        """The partnership of two brands, if the sources report one."""
+        return self._pairs.get(frozenset((first, second)))
+
+    def dated(self, citations: Iterable[Citation]) -> str:
+        """The date line for these citations: As reported on 23 May 2022 (the newest source)."""
+        label = date_label(self.base.source_date(tuple(citations)))
+        return f"As reported on {label}" if label else "According to the sources"
+
+    def as_of(self, citations: Iterable[Citation]) -> str:
+        """The date for a status: as of 23 May 2022 (the newest source's date)."""
+        label = date_label(self.base.source_date(tuple(citations)))
+        return f"as of {label}" if label else "in the sources"
+
+    def clause(self, partnership: Partnership, subject: str | None = None) -> str:
+        """What a partnership is, from one brand's side: "OnePlus works with Hasselblad"."""
+        return partnership_clause(partnership, self.base, subject)
+
+    def details(self, partnership: Partnership) -> list[str]:
+        """Sentences on a partnership's phones: seen on, due, reported."""
+        return partnership_details(partnership)
+
+    def sentence(self, partnership: Partnership, subject: str | None = None) -> str:
+        """A partnership in a sentence or three, with its phones."""
+        return partnership_sentence(partnership, self.base, subject)
+
+    # The rules
+
+    def answer(self, part: Part) -> Said | None:
+        """What the records say to one part, or None to leave it to the fact matcher."""
+        known = tuple(b for b in part.brands if b in self.base.brands and b not in part.excluded)
+        if part.unknown_brands:
+            names = _series([n.title() for n in part.unknown_brands], "or")
+            return Said(f"The sources say nothing about {names}.", answered=False, about=known)
+        residual = part.residual - _IGNORED
+        for rule in (
+            self._compare,
+            self._list,
+            self._either_or,
+            self._country,
+            self._device,
+            self._first_phone,
+            self._pair_rule,
+            self._partners,
+        ):
+            said = rule(part, known, residual)
+            if said is not None:
+                return said
+        return None
+
+    def _compare(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
+        if part.form is not Form.COMPARE or len(known) < 2:
+            return None
+        if not residual <= _COMPARE_TOKENS:
+            return None
+        phones = [b for b in known if self.base.brands[b].kind is BrandKind.PHONE_MAKER]
+        cameras = [b for b in known if self.base.brands[b].kind is BrandKind.CAMERA_MAKER]
+        chosen: list[Partnership] = []
+        for brand, others in [(b, cameras) for b in phones] + [(b, phones) for b in cameras]:
+            own = [p for p in self.of(brand) if p.other(brand) in others] or (
+                self.of(brand) if not others or brand in phones else []
+            )
+            chosen += [p for p in own if p not in chosen]
+        if len(chosen) < 2:
+            return None
+        lines = [self.sentence(p) for p in chosen]
+        citations = tuple(c for p in chosen for c in p.citations)
+        text = f"{self.dated(citations)}: " + " ".join(lines)
+        return Said(text, citations, entry_id=_partnership_id(chosen[0]))
+
+    def _list(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
+        if part.form is not Form.LIST or known or not residual <= _LIST_TOKENS:
+            return None
+        tokens = part.analysis.tokens
+        kind = None
+        if any(t in CAMERA_TOKENS for t in tokens) and "maker" in tokens:
+            kind = BrandKind.CAMERA_MAKER
+        elif any(t in PHONE_TOKENS for t in tokens) and "maker" in tokens:
+            kind = BrandKind.PHONE_MAKER
+        partnerships = sorted(self.base.partnerships.values(), key=_current_first)
+        if not partnerships:
+            return None
+        if kind is None:
+            if "partner" not in tokens:
+                return None
+            lines = [self.sentence(p) for p in partnerships]
+            citations = tuple(c for p in partnerships for c in p.citations)
+            text = f"{self.dated(citations)}, the camera partnerships were: " + " ".join(lines)
+            return Said(text, citations, entry_id="partnerships:all")
+        brands = [
+            brand for brand in self.base.brands.values() if brand.kind is kind and self.of(brand.id)
+        ]
+        entries = []
+        citations_list: list[Citation] = []
+        for brand in brands:
+            partners = ", ".join(
+                self.name(p.other(brand.id))
+                + (" (ended)" if p.status is PartnershipStatus.ENDED else "")
+                for p in self.of(brand.id)
+            )
+            entries.append(f"{brand.name} (with {partners})")
+            citations_list += [p.citations[0] for p in self.of(brand.id)]
+        noun = "camera makers" if kind is BrandKind.CAMERA_MAKER else "phone makers"
+        citations = tuple(dict.fromkeys(citations_list))
+        text = f"{self.dated(citations)}, the {noun} in the sources are {_series(entries)}."
+        return Said(text, citations, entry_id="partnerships:all")
+
+    def _either_or(
+        self, part: Part, known: tuple[str, ...], residual: frozenset[str]
+    ) -> Said | None:
+        if part.form is not Form.EITHER_OR or len(part.options) != 2:
+            return None
+        left, right = part.options
+        countries = [
+            [NATIONALITIES[w] for w in option if w in NATIONALITIES] for option in (left, right)
+        ]
+        if all(countries) and len(known) == 1:
+            return self._country_choice(known[0], [c[0] for c in countries], left, right)
+        months = [[MONTHS[w] for w in option if w in MONTHS] for option in (left, right)]
+        if all(months):
+            said = self._month_choice(part, known, [m[0] for m in months])
+            if said is not None:
+                return said
+        return self._brand_choice(part, known, left, right)
+
+    def _country_choice(
+        self, brand_id: str, countries: list[str], left: tuple[str, ...], right: tuple[str, ...]
+    ) -> Said | None:
+        brand = self.base.brands[brand_id]
+        country = _COUNTRY_KEYS.get(fold(brand.country or ""))
+        support = self.support(brand, brand.country)
+        if country is None or support is None:
+            return None
+        chosen = [opt for opt, c in zip((left, right), countries, strict=True) if c == country]
+        adjective = _adjective(brand.country or "")
+        if chosen:
+            text = f"{adjective}. {self.dated([support])}, {brand.name} is a {adjective} brand."
+        else:
+            text = f"Neither. {self.dated([support])}, {brand.name} is a {adjective} brand."
+        return Said(text, (support,), entry_id=f"partners:{brand.id}")
+
+    def _month_choice(self, part: Part, known: tuple[str, ...], months: list[int]) -> Said | None:
+        partnership = self._due_partnership(known)
+        if partnership is None or partnership.first_phone_due is None:
+            return None
+        due = partnership.first_phone_due
+        citations = partnership.citations
+        names = {number: name for name, number in MONTHS.items() if len(name) > 3 or name == "may"}
+        if due.month in months:
+            head = f"{names[due.month].title()}."
+        else:
+            asked = _series([names[m].title() for m in months], "or")
+            head = f"Neither {asked}, as far as the sources say."
+        text = (
+            f"{head} {self.dated(citations)}, the first phone of the "
+            f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)} "
+            f"partnership was due in {due.label}."
+        )
+        return Said(text, citations, entry_id=_partnership_id(partnership))
+
+    def _brand_choice(
+        self, part: Part, known: tuple[str, ...], left: tuple[str, ...], right: tuple[str, ...]
+    ) -> Said | None:
+        option_brands = []
+        for option in (left, right):
+            found = [
+                b for b in known if any(w in _brand_words(self.base.brands[b]) for w in option)
+            ]
+            if len(found) != 1:
+                return None
+            option_brands.append(found[0])
+        subjects = [b for b in known if b not in option_brands]
+        if len(subjects) != 1 or not (part.residual - _IGNORED) <= _RELATION | {_END}:
+            return None
+        subject = subjects[0]
+        found = [p for b in option_brands if (p := self.pair(subject, b)) is not None]
+        if not found:
+            text = (
+                f"Neither, as far as the sources say: they report no partnership of "
+                f"{self.name(subject)} with {_series([self.name(b) for b in option_brands], 'or')}."
+            )
+            own = self.of(subject)
+            citations = tuple(c for p in own for c in p.citations)
+            if own:
+                text += f" {self.dated(citations)}, " + _lower_first(
+                    "; ".join(self.clause(p, subject) for p in own) + "."
+                )
+            return Said(text, citations, entry_id=_partnership_id(own[0]) if own else None)
+        lines = [self.sentence(p, subject) for p in found]
+        citations = tuple(c for p in found for c in p.citations)
+        head = _series([self.name(p.other(subject)) for p in found], "and")
+        text = f"{head}. {self.dated(citations)}, " + _lower_first(" ".join(lines))
+        return Said(text, citations, entry_id=_partnership_id(found[0]))
+
+    def _country(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
+        if len(known) != 1 or known[0] in part.described:
+            return None
+        asked_where = part.wh == "where" or "?where" in part.analysis.tokens
+        if not part.countries and not asked_where:
+            return None
+        if part.form not in (Form.YES_NO, Form.WH) or (part.form is Form.WH and part.countries):
+            return None
+        nationality = {canonical(w) for w in part.words if w in NATIONALITIES}
+        if not residual - nationality <= _COUNTRY_WORDS:
+            return None
+        brand = self.base.brands[known[0]]
+        if brand.country is None:
+            return Said(
+                f"The sources don't say where {brand.name} is from.", answered=False, about=known
+            )
+        support = self.support(brand, brand.country)
+        if support is None:
+            return None
+        adjective = _adjective(brand.country)
+        country = _COUNTRY_KEYS.get(fold(brand.country))
+        said = f"{self.dated([support])}, {brand.name} is a {adjective} brand."
+        shaped = part.form is Form.YES_NO
+        if part.form is Form.YES_NO:
+            if country in part.countries:
+                said = f"Yes. {said}"
+            else:
+                asked = _adjective(_country_name(part.countries[0]))
+                said = f"No: the sources describe {brand.name} as {adjective}, not {asked}. {said}"
+        return Said(said, (support,), entry_id=f"partners:{brand.id}", shaped=shaped)
+
+    def support(self, brand: Brand, country: str | None) -> Citation | None:
+        """The shortest clause of a source that names the brand and its country, as a quote."""
+        if not country:
+            return None
+        adjective = _adjective(country).lower()
+        needles = {adjective, fold(country)}
+        names = {fold(name) for name in brand.names}
+        best: tuple[int, Citation] | None = None
+        for source in self.base.sources.values():
+            for clause in _clauses(source.text):
+                folded = f" {fold(clause)} "
+                named = any(f" {n} " in folded for n in names)
+                placed = any(f" {n} " in folded for n in needles)
+                if named and placed and (best is None or len(clause) < best[0]):
+                    best = (len(clause), Citation(source.id, clause))
+        return best[1] if best else None
+
+    def _due_partnership(self, known: tuple[str, ...]) -> Partnership | None:
+        if len(known) == 2:
+            return self.pair(*known)
+        if len(known) == 1:
+            due = [p for p in self.of(known[0]) if p.first_phone_due or p.reported_devices]
+            return due[0] if len(due) == 1 else None
+        return None
+
+    def _device(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
+        """Whether a phone came of a partnership: seen on it, or only named by reports."""
+        if not part.devices or part.form is not Form.YES_NO:
+            return None
+        if not residual <= _RELATION | _LAUNCH | {"launch", "expect", "?when"}:
+            return None
+        said = []
+        citations: list[Citation] = []
+        for device in part.devices:
+            brand, model = device[0], set(device[1:])
+            others = [b for b in known if b != brand]
+            for partnership in self.of(brand):
+                if others and partnership.other(brand) not in others:
+                    continue
+                pair = f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)}"
+                if any(model <= set(words(name)) for name in partnership.devices):
+                    said.append(
+                        f"Yes. {self.dated(partnership.citations)}, the {pair} partnership was "
+                        f"seen on the {_series(partnership.devices)}."
+                    )
+                elif any(model <= set(words(name)) for name in partnership.reported_devices):
+                    said.append(
+                        f"Not confirmed: {_lower_first(self.dated(partnership.citations))}, "
+                        f"reports suggested the first phone of the {pair} partnership would be the "
+                        f"{_series(partnership.reported_devices)}."
+                    )
+                else:
+                    continue
+                citations += partnership.citations
+        if len(said) != 1:
+            # A phone no partnership names is for the fact matcher (or a refusal).
+            return None
+        return Said(said[0], tuple(citations), entry_id=None)
+
+    def _first_phone(
+        self, part: Part, known: tuple[str, ...], residual: frozenset[str]
+    ) -> Said | None:
+        if part.devices:
+            return None
+        tokens = set(part.analysis.tokens)
+        asks_date = bool(part.months) and bool(tokens & {"1", "phon"})
+        if not tokens & {"launch", "expect"} and not part.says(ALREADY - {"yet"}) and not asks_date:
+            return None
+        months = {canonical(name) for name in MONTHS}
+        if not residual - {"launch", "expect"} - months <= _LAUNCH:
+            return None
+        partnership = self._due_partnership(known)
+        if partnership is None or partnership.first_phone_due is None:
+            return None
+        due = partnership.first_phone_due
+        citations = partnership.citations
+        reported = self.base.source_date(citations)
+        pair = f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)}"
+        fact = f"the first phone of the {pair} partnership was due in {due.label}"
+        if part.months and part.form in (Form.YES_NO, Form.PLAIN, Form.WH):
+            if due.month in part.months:
+                text = f"Yes. {self.dated(citations)}, {fact}."
+            else:
+                names = [n for n, m in MONTHS.items() if m in part.months and len(n) > 3]
+                asked = names[0].title() if names else "then"
+                text = (
+                    f"Not as far as the sources say: {self.as_of(citations)}, {fact}, not {asked}."
+                )
+            return Said(text, citations, entry_id=_partnership_id(partnership))
+        if part.form is Form.YES_NO and (part.says(ALREADY) or "launch" in tokens):
+            if reported is not None and _before(reported, due):
+                text = f"Not {self.as_of(citations)}: {fact}."
+            else:
+                text = (
+                    f"The sources don't say whether it has launched: {self.as_of(citations)}, "
+                    f"{fact}."
+                )
+            return Said(text, citations, entry_id=_partnership_id(partnership))
+        if part.wh == "when":
+            return Said(
+                f"{self.dated(citations)}, {fact}.",
+                citations,
+                entry_id=_partnership_id(partnership),
+            )
+        return None
+
+    def _pair_rule(
+        self, part: Part, known: tuple[str, ...], residual: frozenset[str]
+    ) -> Said | None:
+        if len(known) != 2 or part.devices:
+            return None
+        first, second = known
+        partnership = self.pair(first, second)
+        ending = _END in part.analysis.tokens
+        starting = part.says(_START) or "start" in residual
+        allowed = _RELATION | {_END} | _START
+        if (
+            partnership is not None
+            and partnership.summary
+            and not _NEGATION.search(partnership.summary)
+        ):
+            allowed |= set(self._tokens(partnership.summary))
+        if not residual - _START <= allowed:
+            return None
+        if partnership is None:
+            if part.form not in (Form.YES_NO, Form.WH, Form.PLAIN):
+                return None
+            if part.form is not Form.YES_NO and not (residual & (_RELATION | {_END}) or starting):
+                return None
+            return self._no_pair(first, second, yes_no=part.form is Form.YES_NO)
+        if part.form is Form.YES_NO:
+            # Words only the summary explains ("flagships") are answered with the summary.
+            summary = bool(residual - _RELATION - _START - {_END})
+            return self._pair_yes_no(part, partnership, first, ending=ending, summary=summary)
+        if ending and partnership.status is not PartnershipStatus.ENDED:
+            # "Why did Vivo stop working with Zeiss?" presumes an end the sources do not report.
+            return self._correct_end(partnership, first)
+        if part.wh is None and not residual:
+            return None
+        if (
+            part.wh in {"who", "which", "what"}
+            and not ending
+            and not starting
+            and not (residual - _RELATION)
+        ):
+            return Said(
+                f"{self.dated(partnership.citations)}, "
+                + _lower_first(self.sentence(partnership, first)),
+                partnership.citations,
+                entry_id=_partnership_id(partnership),
+            )
+        return None
+
+    def _no_pair(self, first: str, second: str, *, yes_no: bool) -> Said:
+        a, b = self.name(first), self.name(second)
+        ordered = (a, b)
+        if self.base.brands[first].kind is BrandKind.CAMERA_MAKER:
+            ordered = (b, a)
+        head = "No: t" if yes_no else "T"
+        text = f"{head}he sources report no {ordered[0]}–{ordered[1]} partnership."
+        clauses = []
+        citations: list[Citation] = []
+        for brand in (first, second):
+            own = self.of(brand)
+            if own:
+                clauses.append(" and ".join(self.clause(p, brand) for p in own))
+                citations += [c for p in own for c in p.citations]
+        if clauses:
+            text += f" {self.dated(citations)}, " + _lower_first("; ".join(clauses) + ".")
+        citations_tuple = tuple(dict.fromkeys(citations))
+        own_first = self.of(first) or self.of(second)
+        return Said(
+            text,
+            citations_tuple,
+            entry_id=_partnership_id(own_first[0]) if own_first else None,
+        )
+
+    def _pair_yes_no(
+        self, part: Part, partnership: Partnership, subject: str, *, ending: bool, summary: bool
+    ) -> Said:
+        citations = partnership.citations
+        ended = partnership.status is PartnershipStatus.ENDED
+        present = part.says(CURRENT)
+        past = part.says(PAST) or part.words[:1] in (("did",), ("was",), ("were",), ("had",))
+        sentence = _lower_first(self.sentence(partnership, subject))
+        if summary and partnership.summary:
+            sentence = f"{sentence} {partnership.summary}"
+        dated = self.dated(citations)
+        entry = _partnership_id(partnership)
+        if ending:
+            if ended:
+                return Said(f"Yes. {dated}, {sentence}", citations, entry_id=entry)
+            return Said(
+                f"No: the sources do not report that it ended. {dated}, {sentence}",
+                citations,
+                entry_id=entry,
+            )
+        if ended and (present or not past):
+            return Said(f"Not any more. {dated}, {sentence}", citations, entry_id=entry)
+        if ended:
+            return Said(f"Yes, but it has ended. {dated}, {sentence}", citations, entry_id=entry)
+        return Said(f"Yes. {dated}, {sentence}", citations, entry_id=entry)
+
+    def _correct_end(self, partnership: Partnership, subject: str) -> Said:
+        citations = partnership.citations
+        a, b = self.name(subject), self.name(partnership.other(subject))
+        sentence = _lower_first(self.sentence(partnership, subject))
+        text = (
+            f"Actually, the sources do not report that {a} and {b} stopped working together: "
+            f"{_lower_first(self.dated(citations))}, {sentence}"
+        )
+        return Said(text, citations, entry_id=_partnership_id(partnership))
+
+    def _partners(
+        self, part: Part, known: tuple[str, ...], residual: frozenset[str]
+    ) -> Said | None:
+        if len(known) != 1 or part.form not in (Form.WH, Form.YES_NO, Form.PLAIN) or part.devices:
+            return None
+        asks_who = part.wh in {"who", "which", "what", "whom"} or (
+            part.wh == "why" and _END in residual
+        )
+        if part.form is Form.WH and not asks_who:
+            return None
+        brand = known[0]
+        ending = _END in residual
+        if not residual or not residual <= _RELATION | {_END}:
+            return None
+        if part.form is Form.PLAIN and not residual & {"partner"}:
+            return None
+        own = [p for p in self.of(brand) if p.other(brand) not in part.excluded]
+        if ending or part.says(PAST):
+            chosen = [p for p in own if p.status is PartnershipStatus.ENDED]
+            wanted = "ended"
+        elif part.says(CURRENT | LATEST):
+            chosen = [p for p in own if p.status is not PartnershipStatus.ENDED]
+            wanted = "current"
+        else:
+            chosen, wanted = own, "any"
+        name = self.name(brand)
+        if not chosen:
+            if not own:
+                return Said(
+                    f"The sources report no camera partnership of {name}.",
+                    answered=False,
+                    about=known,
+                )
+            citations = tuple(c for p in own for c in p.citations)
+            text = (
+                f"The sources report no {'ended' if wanted == 'ended' else 'current'} "
+                f"partnership of {name}. {self.dated(citations)}, "
+                + _lower_first(" ".join(self.sentence(p, brand) for p in own))
+            )
+            return Said(text, citations, entry_id=f"partners:{brand}")
+        citations = tuple(c for p in chosen for c in p.citations)
+        body = " ".join(self.sentence(p, brand) for p in chosen)
+        head = "Yes. " if part.form is Form.YES_NO else ""
+        text = f"{head}{self.dated(citations)}, {_lower_first(body)}"
+        shaped = part.form is Form.YES_NO or wanted != "any"
+        return Said(text, citations, entry_id=f"partners:{brand}", shaped=shaped)
+
+    def _tokens(self, text: str) -> list[str]:
+        return [t for w in words(text) if (t := canonical(w)) is not None]
+
+
+def partnership_clause(partnership: Partnership, base: FactBase, subject: str | None = None) -> str:
+    """What a partnership is, from one brand's side: "OnePlus works with Hasselblad"."""
+    first, second = partnership.phone_maker, partnership.camera_maker
+    if subject == second:
+        first, second = second, first
+    a, b = base.brands[first].name, base.brands[second].name
+    period = partnership.period
+    status = partnership.status
+    if status is PartnershipStatus.ACTIVE:
+        return f"{a} has a {period} partnership with {b}" if period else f"{a} works with {b}"
+    if status is PartnershipStatus.ANNOUNCED:
+        return f"{a} has announced a partnership with {b}"
+    if period:
+        return f"{a} had a {period} partnership with {b}, which has since ended"
+    return f"{a} worked with {b}, and the partnership has since ended"
+
+
+def partnership_details(partnership: Partnership) -> list[str]:
+    """Sentences on a partnership's phones: seen on, due, reported."""
+    said = []
+    if partnership.devices:
+        said.append(f"The partnership was seen on the {_series(partnership.devices)}.")
+    if partnership.first_phone_due:
+        said.append(f"The first phone was due in {partnership.first_phone_due.label}.")
+    if partnership.reported_devices:
+        said.append(f"Reports suggested it would be the {_series(partnership.reported_devices)}.")
+    return said
+
+
+def partnership_sentence(
+    partnership: Partnership, base: FactBase, subject: str | None = None
+) -> str:
+    """A partnership in a sentence or three, with its phones."""
+    clause = partnership_clause(partnership, base, subject)
+    return " ".join([f"{clause}.", *partnership_details(partnership)])
+
+
+def _current_first(partnership: Partnership) -> tuple[bool, str]:
+    return (partnership.status is PartnershipStatus.ENDED, partnership.id)
+
+
+def _partnership_id(partnership: Partnership) -> str:
+    return f"partnership:{partnership.id}"
+
+
+def _series(items: Iterable[str], conjunction: str = "and") -> str:
+    """Items as a sentence lists them: A, B and C."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter of a sentence that follows a comma, unless it starts a name."""
+    first = text.split(" ", 1)[0]
+    if first in {"The", "A", "An", "Both", "It", "Its", "Reports"}:
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _brand_words(brand: Brand) -> set[str]:
+    return {w for name in brand.names for w in words(name)} | {"".join(words(brand.name))}
+
+
+_ADJECTIVES = {
+    "germany": "German",
+    "sweden": "Swedish",
+    "china": "Chinese",
+    "japan": "Japanese",
+    "south korea": "South Korean",
+    "united states": "American",
+    "finland": "Finnish",
+    "france": "French",
+    "united kingdom": "British",
+    "switzerland": "Swiss",
+    "india": "Indian",
+    "taiwan": "Taiwanese",
+    "netherlands": "Dutch",
+    "italy": "Italian",
+}
+
+
+def _adjective(country: str) -> str:
+    key = _COUNTRY_KEYS.get(fold(country), fold(country))
+    return _ADJECTIVES.get(key, country)
+
+
+def _country_name(key: str) -> str:
+    return key.title()
+
+
+def _clauses(text: str) -> list[str]:
+    """A source's sentences, and their clauses joined by ', and' or ';' (quotable pieces)."""
+    pieces = []
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        pieces.append(sentence)
+        pieces += [p for p in re.split(r",\s+and\s+|;\s+", sentence) if p != sentence]
+    return [p.strip() for p in pieces if len(p.split()) >= 3]
+
+
+def _before(date: dt.date, due: object) -> bool:
+    """Whether a day comes before a due month (or year) begins."""
+    year = getattr(due, "year", 0)
+    month = getattr(due, "month", None) or 1
+    return (date.year, date.month) < (year, month)
