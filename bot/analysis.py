@@ -28,7 +28,7 @@ STOPWORDS = frozenset(
     things kind sort like bot camerabot ok okay thanks thank there s t d ll re ve m
     other another both each either neither such same only too via per actually exactly
     correct right true still exactly basically anyway someone anybody somebody etc guys folks
-    wondering wonder curious question ask asking idea how show together happen happened
+    wondering wonder curious question ask asking idea how show together happen happened even
     find finds found finding need needs want wants carry carries feature features featuring
     equipped sport sports pack packs explain describe elaborate summarise summarize
     """.split()
@@ -124,7 +124,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ),
     ("phone", "smartphone", "handset", "device", "mobile", "model", "cellphone"),
     ("maker", "manufacturer", "company", "brand", "firm", "vendor", "oem", "producer"),
-    ("camera", "lens", "lenses", "optics"),
+    ("camera", "lens", "lenses", "optics", "cam", "cams", "shooter", "shooters"),
     ("launch", "release", "debut", "unveil", "arrive", "available", "ship", "out"),
     ("announce", "announcement", "reveal", "confirm", "declare", "share", "shared", "disclose"),
     (
@@ -146,6 +146,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "abandon",
         "exit",
         "ditch",
+        "ditched",
+        "dump",
+        "dumped",
     ),
     (
         "ceo",
@@ -167,7 +170,16 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("?why", "reason", "because"),
     ("success", "successful", "popular", "hit", "bestseller", "bestselling"),
     ("name", "called", "call", "named"),
-    ("detail", "details", "information", "info"),
+    (
+        "detail",
+        "details",
+        "information",
+        "info",
+        "spec",
+        "specs",
+        "specification",
+        "specifications",
+    ),
     ("grow", "growing", "growth", "rise", "rising", "increase", "increasing", "expand", "gain"),
     ("before", "previous", "previously", "earlier", "former", "formerly", "past", "prior"),
     ("latest", "newest", "recent", "recently", "new", "newly"),
@@ -183,6 +195,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("photo", "photography", "picture", "image", "imaging", "photographic"),
     ("design", "designed", "develop", "development", "engineer", "engineering"),
     ("expect", "expected", "due", "plan", "planned", "scheduled", "upcoming", "future"),
+    ("delay", "delayed", "postpone", "postponed", "pushed", "late", "later"),
     ("1", "one", "first", "1st"),
     ("2", "two", "second", "2nd"),
     ("3", "three", "third"),

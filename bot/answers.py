@@ -12,7 +12,7 @@ import pickle
 import stat
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -283,13 +283,15 @@ class Engine:
         if reading.chat is not None:
             return Answer(question, False, None, 0.0, reply=CHAT_REPLIES[reading.chat], kind="chat")
         if len(reading.parts) <= 1:
-            return self._part_answer(reading.parts[0] if reading.parts else None, question)
+            answer = self._part_answer(reading.parts[0] if reading.parts else None, question)
+            return replace(answer, question=question)
         return self._compose(question, reading)
 
     def _part_answer(self, part: Part | None, question: str | None = None) -> Answer:
         """One question: by the records' rules, or else (or when a fact says it) the matcher."""
         said = self.reasoner.answer(part) if part is not None else None
-        text = question if question is not None else self._part_question(part)
+        # The matcher reads the part as read: chat spellings spelled out, chatter dropped.
+        text = self._part_question(part) if part is not None else question or ""
         if said is not None and said.shaped:
             return self._from_said(text, said)
         match = self.matcher.match(text)
@@ -310,6 +312,10 @@ class Engine:
             return " ".join([*kept, *names])
         if part.inherited:
             return " ".join([*part.words, *names])
+        if part.described:
+            # "the Swedish lens maker" is Hasselblad to the matcher too.
+            described = [self.base.brands[b].name for b in part.brands if b in part.described]
+            return " ".join([*part.words, *described])
         return part.text
 
     def _compose(self, question: str, reading: Reading) -> Answer:

@@ -54,6 +54,11 @@ class Device:
     name: str
     aliases: tuple[str, ...] = ()
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name first, then every alias."""
+        return (self.name, *self.aliases)
+
 
 @dataclass(frozen=True, slots=True)
 class Brand:

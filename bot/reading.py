@@ -38,6 +38,41 @@ _LEAD_FILLERS = frozenset(
     """yo hey hi hello so ok okay um uh umm pls please plz bot camerabot quick question q btw
     also and but well lol guys hmm wait oh ah dear sorry excuse me folks tell""".split()
 )
+# Chat words dropped anywhere in a question: they carry tone, not content.
+CHATTER = frozenset(
+    """lmk ngl tbh bruh fr kinda sorta idk imo imho lol lmao pls plz please yo bro dude fam yall
+    sooo soo ok okay um uh umm hmm btw tho fyi hey guys bot camerabot anyone somebody xd""".split()
+)
+# Chat spellings and contractions, read as the words they stand for ("who's" is split as whos).
+_SPELLINGS: Mapping[str, tuple[str, ...]] = {
+    "whos": ("who", "is"),
+    "whats": ("what", "is"),
+    "wheres": ("where", "is"),
+    "hows": ("how", "is"),
+    "whens": ("when", "is"),
+    "whys": ("why", "is"),
+    "w": ("with",),
+    "n": ("and",),
+    "abt": ("about",),
+    "u": ("you",),
+    "ur": ("your",),
+    "r": ("are",),
+    "smth": ("something",),
+    "sth": ("something",),
+    "rn": ("now",),
+    "atm": ("now",),
+    "b4": ("before",),
+    "wat": ("what",),
+    "wut": ("what",),
+    "lensmaker": ("lens", "maker"),
+    "lensmakers": ("lens", "makers"),
+    "phonemaker": ("phone", "maker"),
+    "phonemakers": ("phone", "makers"),
+    "cameramaker": ("camera", "maker"),
+    "cameramakers": ("camera", "makers"),
+    "yrs": ("years",),
+    "yr": ("year",),
+}
 _AUXILIARIES = frozenset(
     """is are was were do does did has have had will would can could should isnt arent wasnt
     werent dont doesnt didnt hasnt havent hadnt wont wouldnt cant couldnt shall""".split()
@@ -59,8 +94,13 @@ LATEST = frozenset("latest new newest recent recently".split())
 ALREADY = frozenset("already yet out launched released available".split())
 
 LIST_WORDS = frozenset("list name names every all each mentioned named enumerate".split())
+_PLURAL_KINDS = frozenset(
+    """brands makers companies manufacturers firms phones models devices handsets smartphones
+    partnerships partners""".split()
+)
+_LISTING = frozenset("mentioned named listed article source sources there exist covered".split())
 COMPARE_WORDS = frozenset(
-    "differ different difference differences compare compared comparison vs versus".split()
+    "differ different difference differences compare compared comparison vs versus common".split()
 )
 
 # Nationality words and the country they name (brands record a country's name).
@@ -231,6 +271,22 @@ def chat_kind(raw: list[str]) -> str | None:
     return "ack"
 
 
+def normalised(raw: list[str]) -> list[str]:
+    """Words with chat spellings spelled out and chatter dropped ("…or nah" keeps its "nah")."""
+    spelled = [word for raw_word in raw for word in _SPELLINGS.get(raw_word, (raw_word,))]
+    kept = [
+        word
+        for index, word in enumerate(spelled)
+        if word not in CHATTER or (index and spelled[index - 1] == "or")
+    ]
+    return kept or spelled
+
+
+def _contentless(piece: list[str]) -> bool:
+    """Whether a piece asks nothing of its own ("wat was it", "why?"): it belongs to the last."""
+    return all(w in STOPWORDS or w in _WH or w in CHATTER or w in _SPELLINGS for w in piece)
+
+
 def _pieces(question: str) -> list[list[str]]:
     """The question split into the questions it holds, as word lists."""
     pieces: list[list[str]] = []
@@ -240,7 +296,7 @@ def _pieces(question: str) -> list[list[str]]:
         current: list[str] = []
         tokens = marked.split()
         for index, token in enumerate(tokens):
-            following = words(tokens[index + 1]) if index + 1 < len(tokens) else []
+            following = normalised(words(tokens[index + 1])) if index + 1 < len(tokens) else []
             joined = words(token)
             starts_question = bool(following) and (
                 following[0] in _WH or following[0] in _AUXILIARIES
@@ -256,7 +312,13 @@ def _pieces(question: str) -> list[list[str]]:
             current += joined
         if current:
             pieces.append(current)
-    return [piece for piece in pieces if piece]
+    merged: list[list[str]] = []
+    for piece in pieces:
+        if merged and _contentless(piece):
+            merged[-1] = merged[-1] + piece
+        elif piece:
+            merged.append(piece)
+    return merged
 
 
 class Reader:
@@ -281,6 +343,7 @@ class Reader:
         return Reading(tuple(parts))
 
     def _part(self, raw: list[str], previous: Part | None) -> Part | None:
+        raw = normalised(raw)
         while len(raw) > 1 and raw[0] in _LEAD_FILLERS:
             raw = raw[1:]
         corrected = self.analyzer.corrected(raw)
@@ -427,6 +490,9 @@ def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]
             return Form.EITHER_OR, wh, options
         return Form.YES_NO, wh, ()
     if raw[0] in LIST_WORDS or (wh in {"which", "what", "who"} and "all" in raw):
+        return Form.LIST, wh, ()
+    if wh in {"which", "what"} and _PLURAL_KINDS & set(raw) and _LISTING & set(raw):
+        # "which phone brands are in the article", "what xiaomi models are mentioned"
         return Form.LIST, wh, ()
     if wh:
         options = _options(raw) if wh in {"which", "what"} else ()

@@ -37,10 +37,10 @@ def _canon(text: str) -> frozenset[str]:
 
 # What each rule understands (canonical tokens): a part holding any other word is not its to
 # answer. Partnership words only say "partnership": partner, work with, cameras, phones, makers.
-_RELATION = _canon("partner work camera cam cams phone maker")
+_RELATION = _canon("partner work camera cam cams phone maker choose")
 _END = "end"
 _START = _canon("start begin began begun since")
-_LAUNCH = _canon("launch expect first phone partner camera maker") | {"1"}
+_LAUNCH = _canon("launch expect first phone partner camera maker delay") | {"1"}
 _COUNTRY_WORDS = _canon("camera maker phone cam") | {"?where"}
 _LIST_TOKENS = _canon(
     "all name names list maker camera phone partner article source mention mentioned brand "
@@ -173,8 +173,10 @@ class Reasoner:
         return Said(text, citations, entry_id=_partnership_id(chosen[0]))
 
     def _list(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
-        if part.form is not Form.LIST or known or not residual <= _LIST_TOKENS:
+        if part.form is not Form.LIST or not residual <= _LIST_TOKENS:
             return None
+        if known:
+            return self._list_phones(part, known)
         tokens = part.analysis.tokens
         kind = None
         if any(t in CAMERA_TOKENS for t in tokens) and "maker" in tokens:
@@ -208,6 +210,40 @@ class Reasoner:
         citations = tuple(dict.fromkeys(citations_list))
         text = f"{self.dated(citations)}, the {noun} in the sources are {_series(entries)}."
         return Said(text, citations, entry_id="partnerships:all")
+
+    def _list_phones(self, part: Part, known: tuple[str, ...]) -> Said | None:
+        """The phones of a partnership, or every phone of a brand that the sources name."""
+        if "phon" not in part.analysis.tokens:
+            return None
+        if len(known) == 2:
+            partnership = self.pair(*known)
+            return self._phones_of(partnership) if partnership else None
+        if len(known) != 1:
+            return None
+        brand = self.base.brands[known[0]]
+        found: list[tuple[str, Citation]] = []
+        for device in brand.devices:
+            support = self.mention(device.names)
+            if support is not None:
+                found.append((device.name, support))
+        if not found:
+            return None
+        citations = tuple(dict.fromkeys(c for _, c in found))
+        names = _series(f"the {name}" for name, _ in found)
+        text = f"{self.dated(citations)}, the sources name these {brand.name} phones: {names}."
+        return Said(text, citations, entry_id=f"partners:{brand.id}")
+
+    def mention(self, names: Iterable[str]) -> Citation | None:
+        """The shortest clause of a source that names one of these names, as a quote."""
+        folded_names = {fold(name) for name in names}
+        best: tuple[int, Citation] | None = None
+        for source in self.base.sources.values():
+            for clause in _clauses(source.text):
+                folded = f" {fold(clause)} "
+                named = any(f" {n} " in folded for n in folded_names)
+                if named and (best is None or len(clause) < best[0]):
+                    best = (len(clause), Citation(source.id, clause))
+        return best[1] if best else None
 
     def _either_or(
         self, part: Part, known: tuple[str, ...], residual: frozenset[str]
@@ -393,7 +429,13 @@ class Reasoner:
             return None
         tokens = set(part.analysis.tokens)
         asks_date = bool(part.months) and bool(tokens & {"1", "phon"})
-        if not tokens & {"launch", "expect"} and not part.says(ALREADY - {"yet"}) and not asks_date:
+        asks_first = part.wh in {"which", "what"} and {"1", "phon"} <= tokens
+        if (
+            not tokens & {"launch", "expect"}
+            and not part.says(ALREADY - {"yet"})
+            and not asks_date
+            and not asks_first
+        ):
             return None
         months = {canonical(name) for name in MONTHS}
         if not residual - {"launch", "expect"} - months <= _LAUNCH:
@@ -401,6 +443,9 @@ class Reasoner:
         partnership = self._due_partnership(known)
         if partnership is None or partnership.first_phone_due is None:
             return None
+        if part.wh in {"which", "what"} and {"1", "phon"} <= tokens and not part.months:
+            # "Which phone is the first Xiaomi Leica one?": the phones reports named.
+            return self._phones_of(partnership)
         due = partnership.first_phone_due
         citations = partnership.citations
         reported = self.base.source_date(citations)
@@ -466,19 +511,48 @@ class Reasoner:
             return self._correct_end(partnership, first)
         if part.wh is None and not residual:
             return None
-        if (
-            part.wh in {"who", "which", "what"}
-            and not ending
-            and not starting
-            and not (residual - _RELATION)
-        ):
+        asks_other = part.analysis.question_types - {"?who"}
+        if ending or starting or asks_other or part.wh not in {"which", "what"}:
+            return None
+        if "phon" in residual and residual <= _RELATION:
+            return self._phones_of(partnership)
+        if part.wh == "what" and residual <= {"partner"}:
             return Said(
                 f"{self.dated(partnership.citations)}, "
                 + _lower_first(self.sentence(partnership, first)),
                 partnership.citations,
                 entry_id=_partnership_id(partnership),
+                shaped=False,
             )
         return None
+
+    def _phones_of(self, partnership: Partnership) -> Said:
+        """Which phones came of a partnership: those seen, those reports named, or none said."""
+        pair = f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)}"
+        citations = partnership.citations
+        entry = _partnership_id(partnership)
+        if partnership.devices:
+            text = (
+                f"{self.dated(citations)}, the {pair} partnership was seen on the "
+                f"{_series(partnership.devices)}."
+            )
+            return Said(text, citations, entry_id=entry, shaped=False)
+        if partnership.summary and "phon" in self._tokens(partnership.summary):
+            # The summary says which phones ("its flagship smartphones").
+            text = f"{self.dated(citations)}, {_lower_first(partnership.summary)}"
+            return Said(text, citations, entry_id=entry, shaped=False)
+        if partnership.reported_devices:
+            text = (
+                f"No phone had come of it yet: {_lower_first(self.dated(citations))}, reports "
+                f"suggested the first phone of the {pair} partnership would be the "
+                f"{_series(partnership.reported_devices)}."
+            )
+            return Said(text, citations, entry_id=entry)
+        return Said(
+            f"The sources don't say which phones came of the {pair} partnership.",
+            answered=False,
+            about=(partnership.phone_maker, partnership.camera_maker),
+        )
 
     def _no_pair(self, first: str, second: str, *, yes_no: bool) -> Said:
         a, b = self.name(first), self.name(second)
@@ -553,6 +627,8 @@ class Reasoner:
         brand = known[0]
         ending = _END in residual
         if not residual or not residual <= _RELATION | {_END}:
+            return None
+        if part.analysis.question_types - {"?who"} and not (part.wh == "why" and ending):
             return None
         if part.form is Form.PLAIN and not residual & {"partner"}:
             return None
