@@ -119,6 +119,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "pair",
         "relationship",
         "agreement",
+        "contract",
         "associated",
         "association",
     ),

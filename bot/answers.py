@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import stat
 import sys
 import tempfile
@@ -22,10 +23,11 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
+from bot.analysis import QUESTION_TOKENS
 from bot.loader import check_knowledge, content_hash
 from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
 from bot.models import Brand, BrandKind, Citation, Fact, FactBase, Partnership, PartnershipStatus
-from bot.reading import Part, Reader, Reading
+from bot.reading import Form, Part, Reader, Reading
 from bot.reasoning import Reasoner, Said, partnership_sentence
 from bot.text import compact, fold, words
 from bot.validation import KnowledgeError
@@ -67,6 +69,9 @@ DONT_KNOW = "I don't know that: the sources don't say."
 ORDINALS = ("first", "second", "third", "fourth", "fifth")
 # How many related facts a refusal shows.
 RELATED = 3
+
+# A negation in an answer: it cannot be read as a plain "yes".
+_NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
 
 # Words that start a sentence but not a name, so "The first phone…" can follow "As reported…, ".
 _LOWER_FIRST = frozenset(
@@ -162,9 +167,12 @@ def _date_label(date: dt.date | None) -> str | None:
 
 
 def with_date(text: str, date_label: str | None) -> str:
-    """An answer that says when its source reported it."""
+    """An answer that says when its source reported it ("No." or "Yes." stays first)."""
     if not date_label:
         return text
+    polarity, _, rest = text.partition(" ")
+    if polarity in {"Yes.", "No.", "Yes,", "No,"} and rest:
+        return f"{polarity[:-1]}. {with_date(rest, date_label)}"
     first, _, _rest = text.partition(" ")
     if first.lower().strip(",.") in _LOWER_FIRST:
         text = text[0].lower() + text[1:]
@@ -300,7 +308,24 @@ class Engine:
         # of the same thing: moderators choose the wording.
         if said is not None and (best is None or best.entry.id not in self.base.facts):
             return self._from_said(text, said)
-        return self._refine(text, part, self.answer_match(text, match))
+        answer = self._refine(text, part, self.answer_match(text, match))
+        if answer.answered and best is not None and part is not None and self._affirms(part, best):
+            return replace(answer, answer=f"Yes. {answer.answer}")
+        return answer
+
+    def _affirms(self, part: Part, best: Candidate) -> bool:
+        """Whether an entry's answer says yes to a yes/no question: it asserts every word asked.
+
+        Every content word of the question (brands, people, devices, what is asked) must be in
+        the answer itself, not only in its phrasings, and the answer must hold no negation.
+        """
+        if part.form is not Form.YES_NO or part.wh or _NEGATION.search(best.entry.answer):
+            return False
+        asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
+        if not asked:
+            return False
+        answer = self.matcher.analyzer.analyse(best.entry.answer, correct=False)
+        return asked <= set(answer.tokens)
 
     def _part_question(self, part: Part | None) -> str:
         """A part as the matcher should read it: with the brands it took from the part before."""
@@ -313,9 +338,10 @@ class Engine:
         if part.inherited:
             return " ".join([*part.words, *names])
         if part.described:
-            # "the Swedish lens maker" is Hasselblad to the matcher too.
+            # "the Swedish lens maker" is Hasselblad to the matcher: the name replaces the words.
             described = [self.base.brands[b].name for b in part.brands if b in part.described]
-            return " ".join([*part.words, *described])
+            kept = [w for i, w in enumerate(part.words) if i not in part.description]
+            return " ".join([*kept, *described])
         return part.text
 
     def _compose(self, question: str, reading: Reading) -> Answer:

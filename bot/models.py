@@ -111,6 +111,8 @@ class Partnership:
     # When the first phone of the partnership was due, and phones reports (not the brands) named.
     first_phone_due: Month | None = None
     reported_devices: tuple[str, ...] = ()
+    # When the partnership began (or was announced), as its quotes say.
+    since: Month | None = None
 
     def other(self, brand_id: str) -> str:
         """The partner of `brand_id` in this partnership."""

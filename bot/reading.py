@@ -7,6 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.analysis import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
 from bot.models import Brand, BrandKind
 from bot.text import fold, plain, words
@@ -72,12 +75,22 @@ _SPELLINGS: Mapping[str, tuple[str, ...]] = {
     "cameramakers": ("camera", "makers"),
     "yrs": ("years",),
     "yr": ("year",),
+    "fone": ("phone",),
+    "fones": ("phones",),
 }
+# Words people often mistype by a swapped or dropped letter ("wiht", "whcih"): read by
+# transposition-aware distance before the vocabulary's own correction.
+_COMMON_WORDS = tuple(
+    """which what when where with does have were there their about phone phones partner first
+    partners partnered camera cameras brand brands company""".split()
+)
 _AUXILIARIES = frozenset(
     """is are was were do does did has have had will would can could should isnt arent wasnt
     werent dont doesnt didnt hasnt havent hadnt wont wouldnt cant couldnt shall""".split()
 )
 _WH = frozenset("who whom whose what which when where why how".split())
+# Tags that turn a statement into a yes/no question.
+_TAGS = frozenset("right correct true yeah innit isnt".split())
 # Joining words before a second question ("…and why did they split", "…, also who…").
 _JOINS = frozenset("and also plus but then".split())
 # Tails that make a yes/no question sound casual, not an either/or ("…or nah", "…or not").
@@ -94,10 +107,7 @@ LATEST = frozenset("latest new newest recent recently".split())
 ALREADY = frozenset("already yet out launched released available".split())
 
 LIST_WORDS = frozenset("list name names every all each mentioned named enumerate".split())
-_PLURAL_KINDS = frozenset(
-    """brands makers companies manufacturers firms phones models devices handsets smartphones
-    partnerships partners""".split()
-)
+_KIND_TOKENS = frozenset({"maker", "phon", "partner"})
 _LISTING = frozenset("mentioned named listed article source sources there exist covered".split())
 COMPARE_WORDS = frozenset(
     "differ different difference differences compare compared comparison vs versus common".split()
@@ -228,6 +238,13 @@ class Part:
     excluded: tuple[str, ...] = ()
     # Phones the question names, each as its brand id and model words ("huawei", "p30", "pro").
     devices: tuple[tuple[str, ...], ...] = ()
+    # Positions of the words that describe a brand ("German", "camera", "maker").
+    description: frozenset[int] = frozenset()
+    # Phones it names that the base does not know ("Xiaomi 13").
+    unknown_devices: tuple[str, ...] = ()
+    # Lengths in years it names ("four years", "10 yrs") and calendar years ("in 2022").
+    durations: tuple[int, ...] = ()
+    years: tuple[int, ...] = ()
 
     @property
     def text(self) -> str:
@@ -269,6 +286,42 @@ def chat_kind(raw: list[str]) -> str | None:
         if any(word in vocabulary for word in raw):
             return kind
     return "ack"
+
+
+NUMBER_WORDS: Mapping[str, int] = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_YEAR = re.compile(r"(19|20)[0-9]{2}")
+_YEAR_UNITS = frozenset({"year", "years", "yr", "yrs"})
+
+
+def number_of(word: str) -> int | None:
+    """A small count written in digits or words ("4", "four"), else None."""
+    if word.isascii() and word.isdigit() and len(word) <= 2:
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def durations(raw: list[str] | tuple[str, ...]) -> tuple[int, ...]:
+    """The lengths in years a text names: "four years", "10 yrs", "a four-year deal"."""
+    found = []
+    for index, word in enumerate(raw[:-1]):
+        number = number_of(word)
+        if number is not None and raw[index + 1] in _YEAR_UNITS:
+            found.append(number)
+    return tuple(dict.fromkeys(found))
+
+
+def _common(word: str) -> str:
+    """A common word one swap or slip away ("wiht" is "with"), else the word itself."""
+    if len(word) < 4 or not word.isalpha() or word in _COMMON_WORDS:
+        return word
+    found = process.extractOne(word, _COMMON_WORDS, scorer=OSA.distance, score_cutoff=1)
+    return found[0] if found else word
 
 
 def normalised(raw: list[str]) -> list[str]:
@@ -343,7 +396,8 @@ class Reader:
         return Reading(tuple(parts))
 
     def _part(self, raw: list[str], previous: Part | None) -> Part | None:
-        raw = normalised(raw)
+        vocabulary = self.analyzer.vocabulary
+        raw = [w if w in vocabulary else _common(w) for w in normalised(raw)]
         while len(raw) > 1 and raw[0] in _LEAD_FILLERS:
             raw = raw[1:]
         corrected = self.analyzer.corrected(raw)
@@ -354,10 +408,15 @@ class Reader:
         brands: list[str] = []
         excluded: list[str] = []
         devices: list[tuple[str, ...]] = []
-        for start, _, tokens in self.analyzer.mentions(corrected):
+        unknown_devices: list[str] = []
+        for start, width, tokens in self.analyzer.mentions(corrected):
             brand = self.analyzer.brand_of(tokens[0])
             if brand and len(tokens) > 1:
                 devices.append(tokens)
+            following = corrected[start + width : start + width + 1]
+            if brand and len(tokens) == 1 and following and _model_like(following[0]):
+                # "Xiaomi 13": a phone the base does not know, not the brand in general.
+                unknown_devices.append(f"{self.brands[brand].name} {following[0].upper()}")
             if brand and brand not in brands:
                 brands.append(brand)
                 if _excludes(corrected[max(0, start - 2) : start]):
@@ -371,7 +430,7 @@ class Reader:
                 if w in OTHER_MAKERS and w not in self._names and canonical(w) not in known_tokens
             )
         )
-        described = self._described(corrected, brands)
+        described, spans = self._described(corrected, brands)
         for brand in described:
             if brand not in brands:
                 brands.append(brand)
@@ -403,23 +462,42 @@ class Reader:
             inherited=inherited,
             excluded=tuple(excluded),
             devices=tuple(devices),
+            unknown_devices=tuple(unknown_devices),
+            durations=durations(corrected),
+            years=tuple(dict.fromkeys(int(w) for w in corrected if _YEAR.fullmatch(w))),
             residual=residual - _description_tokens(corrected),
             countries=tuple(
                 dict.fromkeys(NATIONALITIES[w] for w in corrected if w in NATIONALITIES)
             ),
+            description=frozenset(spans),
             months=tuple(dict.fromkeys(MONTHS[w] for w in corrected if w in MONTHS and w != "may")),
         )
 
-    def _described(self, raw: list[str], named: list[str]) -> list[str]:
-        """Brands named by description: "the German camera maker", "the Swedish brand"."""
+    def _described(self, raw: list[str], named: list[str]) -> tuple[list[str], set[int]]:
+        """Brands named by description, and the positions of the words that describe them.
+
+        "the German camera maker", "the Swedish brand", "which brand is Swedish".
+        """
         found: list[str] = []
+        spans: set[int] = set()
         for index, word in enumerate(raw):
             country = NATIONALITIES.get(word)
             if country is None:
                 continue
+            # "which brand is Swedish": the brand asked for is the one the country describes.
+            predicate = (
+                index >= 2
+                and raw[index - 1] in {"is", "are", "was"}
+                and raw[0] in {"which", "what", "who"}
+                and any(
+                    canonical(w) in MAKER_TOKENS | CAMERA_TOKENS | PHONE_TOKENS
+                    for w in raw[1:index]
+                )
+            )
             # Only "the German camera maker" names a brand; "a German company" or "is it
             # German?" says something about one.
-            if not index or raw[index - 1] not in {"the", "that", "this", "those"}:
+            article = index and raw[index - 1] in {"the", "that", "this", "those"}
+            if not predicate and not article:
                 continue
             following = [canonical(w) for w in raw[index + 1 : index + 4]]
             kind = None
@@ -433,7 +511,7 @@ class Reader:
                     nouns += 1
                 else:
                     break
-            if not nouns and raw[index + 1 : index + 2] not in (["one"], []):
+            if not nouns and not predicate and raw[index + 1 : index + 2] not in (["one"], []):
                 continue
             matches = [
                 brand.id
@@ -445,7 +523,8 @@ class Reader:
             ]
             if len(matches) == 1:
                 found.append(matches[0])
-        return found
+                spans |= set(range(index, index + 1 + nouns))
+        return found, spans
 
 
 # Words before a brand that set it aside: "before Xiaomi", "other than Zeiss", "apart from…".
@@ -456,6 +535,11 @@ _EXCLUDING_PAIRS = frozenset({("other", "than"), ("apart", "from"), ("aside", "f
 def _excludes(before: list[str]) -> bool:
     """Whether the words before a brand name set it aside."""
     return bool(before) and (before[-1] in _EXCLUDING or tuple(before[-2:]) in _EXCLUDING_PAIRS)
+
+
+def _model_like(word: str) -> bool:
+    """Whether a word after a brand names a model: "13", "p60", "x90" (not a year)."""
+    return any(c.isdigit() for c in word) and not _YEAR.fullmatch(word) and len(word) <= 5
 
 
 def _keys(brand: Brand) -> set[str]:
@@ -472,8 +556,9 @@ def _description_tokens(raw: list[str]) -> frozenset[str]:
             tokens.add(canonical(word) or word)
             for following in raw[index + 1 : index + 4]:
                 token = canonical(following)
-                if token in CAMERA_TOKENS | PHONE_TOKENS | MAKER_TOKENS:
-                    tokens.add(token)
+                if token not in CAMERA_TOKENS | PHONE_TOKENS | MAKER_TOKENS:
+                    break
+                tokens.add(token)
     return frozenset(tokens)
 
 
@@ -484,14 +569,16 @@ def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]
     wh = _wh(raw)
     if any(word in COMPARE_WORDS for word in raw):
         return Form.COMPARE, wh, ()
-    if raw[0] in _AUXILIARIES:
+    if raw[0] in _AUXILIARIES or (len(raw) > 3 and raw[-1] in _TAGS and not wh):
+        # "…lasted 4 years, right?" asks yes or no as much as "Did it last 4 years?" does.
         options = _options(raw)
         if options:
             return Form.EITHER_OR, wh, options
         return Form.YES_NO, wh, ()
     if raw[0] in LIST_WORDS or (wh in {"which", "what", "who"} and "all" in raw):
         return Form.LIST, wh, ()
-    if wh in {"which", "what"} and _PLURAL_KINDS & set(raw) and _LISTING & set(raw):
+    kinds = {canonical(word) for word in raw} & _KIND_TOKENS
+    if wh in {"which", "what"} and kinds and _LISTING & set(raw):
         # "which phone brands are in the article", "what xiaomi models are mentioned"
         return Form.LIST, wh, ()
     if wh:

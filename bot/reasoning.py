@@ -16,16 +16,19 @@ from bot.analysis import canonical
 from bot.models import Brand, BrandKind, Citation, FactBase, Partnership, PartnershipStatus
 from bot.reading import (
     _COUNTRY_KEYS,
+    _YEAR,
     ALREADY,
     CAMERA_TOKENS,
     CURRENT,
     LATEST,
     MONTHS,
     NATIONALITIES,
+    NUMBER_WORDS,
     PAST,
     PHONE_TOKENS,
     Form,
     Part,
+    number_of,
 )
 from bot.text import fold, words
 
@@ -48,7 +51,7 @@ _LIST_TOKENS = _canon(
 )
 _COMPARE_TOKENS = _canon(
     "differ different difference compare compared comparison vs versus partner camera phone "
-    "maker work deal"
+    "maker work deal between common same"
 ) | {"1"}
 # Time and chat words steer a rule (still, before) but are never what is asked.
 _IGNORED = (
@@ -136,6 +139,9 @@ class Reasoner:
         if part.unknown_brands:
             names = _series([n.title() for n in part.unknown_brands], "or")
             return Said(f"The sources say nothing about {names}.", answered=False, about=known)
+        if part.unknown_devices:
+            names = _series(part.unknown_devices, "or")
+            return Said(f"The sources say nothing about the {names}.", answered=False, about=known)
         residual = part.residual - _IGNORED
         for rule in (
             self._compare,
@@ -333,7 +339,9 @@ class Reasoner:
         return Said(text, citations, entry_id=_partnership_id(found[0]))
 
     def _country(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
-        if len(known) != 1 or known[0] in part.described:
+        if len(known) == 1 and known[0] in part.described:
+            return self._identity(part, known[0], residual)
+        if len(known) != 1:
             return None
         asked_where = part.wh == "where" or "?where" in part.analysis.tokens
         if not part.countries and not asked_where:
@@ -362,6 +370,19 @@ class Reasoner:
                 asked = _adjective(_country_name(part.countries[0]))
                 said = f"No: the sources describe {brand.name} as {adjective}, not {asked}. {said}"
         return Said(said, (support,), entry_id=f"partners:{brand.id}", shaped=shaped)
+
+    def _identity(self, part: Part, brand_id: str, residual: frozenset[str]) -> Said | None:
+        """Which brand a description names: "Which brand is Swedish?" -> Hasselblad."""
+        if part.wh not in {"which", "what", "who"} or residual - _COUNTRY_WORDS:
+            return None
+        brand = self.base.brands[brand_id]
+        support = self.support(brand, brand.country)
+        if support is None:
+            return None
+        text = (
+            f"{self.dated([support])}, {brand.name} is a {_adjective(brand.country or '')} brand."
+        )
+        return Said(text, (support,), entry_id=f"partners:{brand.id}")
 
     def support(self, brand: Brand, country: str | None) -> Citation | None:
         """The shortest clause of a source that names the brand and its country, as a quote."""
@@ -428,7 +449,7 @@ class Reasoner:
         if part.devices:
             return None
         tokens = set(part.analysis.tokens)
-        asks_date = bool(part.months) and bool(tokens & {"1", "phon"})
+        asks_date = bool(part.months or part.years) and bool(tokens & {"1", "phon"})
         asks_first = part.wh in {"which", "what"} and {"1", "phon"} <= tokens
         if (
             not tokens & {"launch", "expect"}
@@ -437,7 +458,7 @@ class Reasoner:
             and not asks_first
         ):
             return None
-        months = {canonical(name) for name in MONTHS}
+        months = {canonical(name) for name in MONTHS} | _numbers(part)
         if not residual - {"launch", "expect"} - months <= _LAUNCH:
             return None
         partnership = self._due_partnership(known)
@@ -451,6 +472,15 @@ class Reasoner:
         reported = self.base.source_date(citations)
         pair = f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)}"
         fact = f"the first phone of the {pair} partnership was due in {due.label}"
+        if part.years and not part.months and part.form in (Form.YES_NO, Form.PLAIN, Form.WH):
+            if due.year in part.years:
+                text = f"Yes. {self.dated(citations)}, {fact}."
+            else:
+                asked = _series([str(y) for y in part.years], "or")
+                text = (
+                    f"Not as far as the sources say: {self.as_of(citations)}, {fact}, not {asked}."
+                )
+            return Said(text, citations, entry_id=_partnership_id(partnership))
         if part.months and part.form in (Form.YES_NO, Form.PLAIN, Form.WH):
             if due.month in part.months:
                 text = f"Yes. {self.dated(citations)}, {fact}."
@@ -487,7 +517,7 @@ class Reasoner:
         partnership = self.pair(first, second)
         ending = _END in part.analysis.tokens
         starting = part.says(_START) or "start" in residual
-        allowed = _RELATION | {_END} | _START
+        allowed = _RELATION | {_END} | _START | _numbers(part)
         if (
             partnership is not None
             and partnership.summary
@@ -502,6 +532,10 @@ class Reasoner:
             if part.form is not Form.YES_NO and not (residual & (_RELATION | {_END}) or starting):
                 return None
             return self._no_pair(first, second, yes_no=part.form is Form.YES_NO)
+        if part.durations:
+            return self._duration_check(part, partnership, first)
+        if part.years:
+            return self._year_check(part, partnership, first)
         if part.form is Form.YES_NO:
             # Words only the summary explains ("flagships") are answered with the summary.
             summary = bool(residual - _RELATION - _START - {_END})
@@ -525,6 +559,43 @@ class Reasoner:
                 shaped=False,
             )
         return None
+
+    def _duration_check(self, part: Part, partnership: Partnership, subject: str) -> Said | None:
+        """How long a partnership lasted, checked against the length a question names."""
+        length = _period_years(partnership.period)
+        if length is None:
+            return None
+        said = f"{self.dated(partnership.citations)}, " + _lower_first(
+            self.sentence(partnership, subject)
+        )
+        asked = _series([_count(d) for d in part.durations], "or")
+        right = length in part.durations
+        if part.form is Form.EITHER_OR:
+            head = (
+                f"{_count(length).capitalize()} years."
+                if right
+                else "Neither, as far as the sources say."
+            )
+        elif part.form is Form.YES_NO:
+            head = (
+                "Yes." if right else f"No: the sources report {_count(length)} years, not {asked}."
+            )
+        elif not right:
+            # "Why did they split after 10 years?" presumes a length the sources contradict.
+            head = f"Actually, the sources report {_count(length)} years, not {asked}."
+        else:
+            return None
+        return Said(f"{head} {said}", partnership.citations, entry_id=_partnership_id(partnership))
+
+    def _year_check(self, part: Part, partnership: Partnership, subject: str) -> Said | None:
+        """Whether a partnership began in the year a question names."""
+        since = partnership.since
+        if since is None or part.form is not Form.YES_NO:
+            return None
+        a, b = self.name(subject), self.name(partnership.other(subject))
+        said = f"{self.dated(partnership.citations)}, {a} and {b} partnered in {since.label}."
+        head = "Yes." if since.year in part.years else "No, as far as the sources say."
+        return Said(f"{head} {said}", partnership.citations, entry_id=_partnership_id(partnership))
 
     def _phones_of(self, partnership: Partnership) -> Said:
         """Which phones came of a partnership: those seen, those reports named, or none said."""
@@ -626,6 +697,7 @@ class Reasoner:
             return None
         brand = known[0]
         ending = _END in residual
+        residual = residual - _numbers(part) if part.years else residual
         if not residual or not residual <= _RELATION | {_END}:
             return None
         if part.analysis.question_types - {"?who"} and not (part.wh == "why" and ending):
@@ -641,6 +713,10 @@ class Reasoner:
             wanted = "current"
         else:
             chosen, wanted = own, "any"
+        if part.years:
+            chosen = [p for p in chosen if p.since is not None and p.since.year in part.years]
+            if not chosen:
+                return None
         name = self.name(brand)
         if not chosen:
             if not own:
@@ -702,6 +778,31 @@ def partnership_sentence(
     """A partnership in a sentence or three, with its phones."""
     clause = partnership_clause(partnership, base, subject)
     return " ".join([f"{clause}.", *partnership_details(partnership)])
+
+
+def _numbers(part: Part) -> frozenset[str]:
+    """The tokens of the counts and years a part names, and their units."""
+    tokens = {
+        canonical(w) or w for w in part.words if number_of(w) is not None or _YEAR.fullmatch(w)
+    }
+    if part.durations:
+        tokens |= {"year", "last", "long", "after"}
+    return frozenset(tokens)
+
+
+def _period_years(period: str) -> int | None:
+    """The number of years a period names ("four-year", "4 years"), if it names one."""
+    for word in re.split(r"[\s-]+", period.lower()):
+        number = number_of(word)
+        if number is not None:
+            return number
+    return None
+
+
+def _count(number: int) -> str:
+    """A small count in words, as the sources write it: four."""
+    names = {value: word for word, value in NUMBER_WORDS.items()}
+    return names.get(number, str(number))
 
 
 def _current_first(partnership: Partnership) -> tuple[bool, str]:

@@ -83,6 +83,7 @@ PARTNERSHIP_FIELDS = {
     "period": False,
     "devices": False,
     "summary": False,
+    "since": False,
     "first_phone_due": False,
     "reported_devices": False,
     "citations": True,
@@ -514,6 +515,7 @@ def _build_partnerships(
         reported = check.text_list(record, "reported_devices", max_length=limits.CHOICE_MAX)
         citations = _citations(check, record, sources)
         due = _month(check, record, "first_phone_due", citations)
+        since = _month(check, record, "since", citations)
         if phone and camera:
             if (phone, camera) in pairs:
                 check.add(
@@ -534,6 +536,7 @@ def _build_partnerships(
                 citations,
                 first_phone_due=due,
                 reported_devices=reported,
+                since=since,
             )
     return partnerships
 

@@ -56,7 +56,9 @@ def test_every_answer_says_when_it_was_reported(engine: Engine) -> None:
     for entry_id in ids:
         answer = engine.answer_entry("q", entry_id)
         assert answer.answer is not None
-        assert answer.answer.startswith("As reported on 23 May 2022, "), answer.answer
+        # The date comes first, after a leading "Yes." or "No." only.
+        dated = answer.answer.removeprefix("Yes. ").removeprefix("No. ")
+        assert dated.startswith("As reported on 23 May 2022, "), answer.answer
         assert answer.reported_on == "23 May 2022"
         assert answer.citations
         assert all(c.date == "23 May 2022" for c in answer.citations)
@@ -67,8 +69,8 @@ def test_every_answer_says_when_it_was_reported(engine: Engine) -> None:
     [
         ("Xiaomi is the latest.", "As reported on 1 June 2022, Xiaomi is the latest."),
         ("The first phone is due.", "As reported on 1 June 2022, the first phone is due."),
-        ("Yes. Xiaomi did.", "As reported on 1 June 2022, yes. Xiaomi did."),
-        ("No, it did not.", "As reported on 1 June 2022, no, it did not."),
+        ("Yes. Xiaomi did.", "Yes. As reported on 1 June 2022, Xiaomi did."),
+        ("No, it did not.", "No. As reported on 1 June 2022, it did not."),
         ("Leica is German.", "As reported on 1 June 2022, Leica is German."),
         ("OnePlus has a deal.", "As reported on 1 June 2022, OnePlus has a deal."),
     ],
@@ -124,7 +126,7 @@ def test_an_answer_is_dated_by_its_newest_source(small_base: FactBase) -> None:
     answer = engine.answer_entry("q", "acme-lensco")
     assert (
         answer.answer
-        == "As reported on 30 September 2022, yes. Acme works with Lens Co on cameras."
+        == "Yes. As reported on 30 September 2022, Acme works with Lens Co on cameras."
     )
     assert [c.date for c in answer.citations] == ["1 March 2021", "30 September 2022"]
     assert [c.title for c in answer.citations] == ["Title of old", "Title of new"]
