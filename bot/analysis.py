@@ -196,12 +196,24 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("photo", "photography", "picture", "image", "imaging", "photographic"),
     ("design", "designed", "develop", "development", "engineer", "engineering"),
     ("expect", "expected", "due", "plan", "planned", "scheduled", "upcoming", "future"),
-    ("delay", "delayed", "postpone", "postponed", "pushed", "late", "later"),
+    ("delay", "delayed", "postpone", "postponed", "pushed"),
     ("1", "one", "first", "1st"),
     ("2", "two", "second", "2nd"),
     ("3", "three", "third"),
     ("4", "four", "fourth"),
     ("5", "five"),
+)
+
+# Words that are never typos of something else: nationalities, countries, months and counts
+# (a base that never says "Finnish" must not read it as "finish").
+KNOWN_WORDS = frozenset(
+    """german germany swedish sweden chinese china japanese japan korean korea american usa
+    finnish finland french france british uk swiss switzerland indian india taiwanese taiwan
+    dutch netherlands italian italy european europe asian asia nordic
+    january february march april may june july august september october november december
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
+    last lasted lasting long longer year years month months""".split()
 )
 
 _SHORT_FUNCTION_WORDS = sorted(
@@ -315,7 +327,7 @@ class Analyzer:
         self._phrase_starts: dict[str, int] = {}
         for key in self._phrases:
             self._phrase_starts[key[0]] = max(self._phrase_starts.get(key[0], 0), len(key))
-        self._static = frozenset(STOPWORDS) | frozenset(_SYNONYM)
+        self._static = frozenset(STOPWORDS) | frozenset(_SYNONYM) | KNOWN_WORDS
         self._static |= {word for key in self._phrases for word in key}
         self._counts: Counter[str] = Counter()
         self.vocabulary: set[str] = set(self._static)

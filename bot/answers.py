@@ -121,7 +121,7 @@ class Answer:
     @property
     def is_gap(self) -> bool:
         """Whether this is a question the sources could not answer (for /kb gaps)."""
-        return not self.answered and self.kind == "refusal"
+        return not self.answered and self.kind != "chat"
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of `camerabot ask --json`."""
@@ -199,6 +199,10 @@ class Engine:
         self.matcher = Matcher(entries, base.brands.values())
         self.reader = Reader(self.matcher.analyzer, base.brands)
         self.reasoner = Reasoner(base)
+        # Facts by brand, for the related facts a refusal shows (kept by upsert and remove).
+        self._facts_about: dict[str, list[str]] = {}
+        for fact in base.facts.values():
+            self._index_fact(fact)
         self._brand_names = {
             name: brand.id for brand in base.brands.values() for name in _brand_keys(brand)
         }
@@ -267,9 +271,25 @@ class Engine:
 
     # Incremental updates (a moderator's edit: no full rebuild)
 
+    def _index_fact(self, fact: Fact) -> None:
+        for brand in fact.brands:
+            bisect.insort(self._facts_about.setdefault(brand, []), fact.id)
+
+    def _unindex_fact(self, fact: Fact) -> None:
+        for brand in fact.brands:
+            ids = self._facts_about.get(brand, [])
+            at = bisect.bisect_left(ids, fact.id)
+            if at < len(ids) and ids[at] == fact.id:
+                del ids[at]
+
     def upsert_fact(self, fact: Fact, base: FactBase) -> None:
         """Add or replace one fact; `base` is the fact base that now holds it."""
-        self.base = self.reasoner.base = base
+        old = self.base.facts.get(fact.id)
+        if old is not None:
+            self._unindex_fact(old)
+        self._index_fact(fact)
+        self.base = base
+        self.reasoner.rebase(base)
         self.matcher.upsert(fact_entry(fact))
         at = bisect.bisect_left(self._fact_ids, fact.id)
         if at == len(self._fact_ids) or self._fact_ids[at] != fact.id:
@@ -277,7 +297,11 @@ class Engine:
 
     def remove_fact(self, fact_id: str, base: FactBase) -> None:
         """Forget one fact; `base` is the fact base without it."""
-        self.base = self.reasoner.base = base
+        old = self.base.facts.get(fact_id)
+        if old is not None:
+            self._unindex_fact(old)
+        self.base = base
+        self.reasoner.rebase(base)
         self.matcher.remove(fact_id)
         at = bisect.bisect_left(self._fact_ids, fact_id)
         if at < len(self._fact_ids) and self._fact_ids[at] == fact_id:
@@ -441,14 +465,23 @@ class Engine:
             return ()
         # (brands not shared, partnerships before facts, order, id, question)
         scored: list[tuple[int, int, int, str, str]] = []
-        for order, (entry_id, (entry, _)) in enumerate(self._derived.items()):
-            shared = len(entry.brands & wanted)
-            if shared and entry_id.startswith(PARTNERSHIP_PREFIX):
-                scored.append((-shared, 0, order, entry_id, entry.questions[3]))
-        for order, fact in enumerate(self.base.facts.values()):
-            shared = len(wanted.intersection(fact.brands))
-            if shared:
-                scored.append((-shared, 1, order, fact.id, fact.question))
+        pairs = {f"{PARTNERSHIP_PREFIX}{p.id}" for brand in wanted for p in self.reasoner.of(brand)}
+        for order, entry_id in enumerate(sorted(pairs)):
+            entry = self._derived[entry_id][0]
+            scored.append((-len(entry.brands & wanted), 0, order, entry_id, entry.questions[3]))
+        # Facts about the rarest brand asked first would miss others: take each brand's first
+        # few (ids in order), enough to fill the list with those about the most brands.
+        candidates = {
+            fact_id
+            for brand in wanted
+            for fact_id in self._facts_about.get(brand, [])[: 8 * RELATED]
+        }
+        facts = self.base.facts
+        for fact_id in sorted(candidates):
+            fact = facts.get(fact_id)
+            if fact is not None:
+                shared = len(wanted.intersection(fact.brands))
+                scored.append((-shared, 1, 0, fact.id, fact.question))
         scored.sort()
         return tuple(Suggestion(entry_id, title) for *_, entry_id, title in scored[:RELATED])
 

@@ -59,6 +59,7 @@ _IGNORED = (
     | _canon(" ".join(CURRENT | PAST | LATEST | ALREADY))
     | frozenset("yo nah nope pls plz lol bro dude guys tho rn".split())
 )
+_ENDED = PartnershipStatus.ENDED
 _NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
 
 
@@ -90,10 +91,20 @@ class Reasoner:
         self._pairs = {
             frozenset((p.phone_maker, p.camera_maker)): p for p in base.partnerships.values()
         }
+        # Each source's quotable clauses, split once, and the quotes found for each search.
+        self._clauses: dict[str, list[str]] | None = None
+        self._found: dict[tuple[str, ...], Citation | None] = {}
         self._of: dict[str, list[Partnership]] = {}
         for partnership in sorted(base.partnerships.values(), key=_current_first):
             for brand in (partnership.phone_maker, partnership.camera_maker):
                 self._of.setdefault(brand, []).append(partnership)
+
+    def rebase(self, base: FactBase) -> None:
+        """Serve an edited fact base (a moderator's change: facts, and perhaps sources)."""
+        if base.sources is not self.base.sources:
+            self._clauses = None
+            self._found.clear()
+        self.base = base
 
     # Helpers over the records
 
@@ -205,12 +216,13 @@ class Reasoner:
         entries = []
         citations_list: list[Citation] = []
         for brand in brands:
-            partners = ", ".join(
-                self.name(p.other(brand.id))
-                + (" (ended)" if p.status is PartnershipStatus.ENDED else "")
-                for p in self.of(brand.id)
-            )
-            entries.append(f"{brand.name} (with {partners})")
+            own = self.of(brand.id)
+            current = [self.name(p.other(brand.id)) for p in own if p.status is not _ENDED]
+            ended = [self.name(p.other(brand.id)) for p in own if p.status is _ENDED]
+            partners = [f"with {_series(current)}"] if current else []
+            if ended:
+                partners.append(f"{'earlier ' if current else 'formerly '}with {_series(ended)}")
+            entries.append(f"{brand.name} ({'; '.join(partners)})")
             citations_list += [p.citations[0] for p in self.of(brand.id)]
         noun = "camera makers" if kind is BrandKind.CAMERA_MAKER else "phone makers"
         citations = tuple(dict.fromkeys(citations_list))
@@ -241,15 +253,7 @@ class Reasoner:
 
     def mention(self, names: Iterable[str]) -> Citation | None:
         """The shortest clause of a source that names one of these names, as a quote."""
-        folded_names = {fold(name) for name in names}
-        best: tuple[int, Citation] | None = None
-        for source in self.base.sources.values():
-            for clause in _clauses(source.text):
-                folded = f" {fold(clause)} "
-                named = any(f" {n} " in folded for n in folded_names)
-                if named and (best is None or len(clause) < best[0]):
-                    best = (len(clause), Citation(source.id, clause))
-        return best[1] if best else None
+        return self._shortest(names)
 
     def _either_or(
         self, part: Part, known: tuple[str, ...], residual: frozenset[str]
@@ -320,6 +324,10 @@ class Reasoner:
             return None
         subject = subjects[0]
         found = [p for b in option_brands if (p := self.pair(subject, b)) is not None]
+        past = part.says(PAST) or part.words[:1] in (("did",), ("was",), ("were",), ("had",))
+        if not past and any(p.status is not _ENDED for p in found):
+            # "Does Kestrel work with Vellum or Optiva?" asks about now: ended ones are not it.
+            found = [p for p in found if p.status is not _ENDED]
         if not found:
             text = (
                 f"Neither, as far as the sources say: they report no partnership of "
@@ -388,18 +396,27 @@ class Reasoner:
         """The shortest clause of a source that names the brand and its country, as a quote."""
         if not country:
             return None
-        adjective = _adjective(country).lower()
-        needles = {adjective, fold(country)}
-        names = {fold(name) for name in brand.names}
+        return self._shortest(brand.names, (_adjective(country), country))
+
+    def _shortest(self, names: Iterable[str], also: Iterable[str] = ()) -> Citation | None:
+        """The shortest source clause naming one of `names` (and one of `also`, if given)."""
+        folded_names = tuple(sorted({fold(n) for n in names}))
+        needles = tuple(sorted({fold(n) for n in also}))
+        key = (*folded_names, "|", *needles)
+        if key in self._found:
+            return self._found[key]
+        if self._clauses is None:
+            self._clauses = {s.id: _clauses(s.text) for s in self.base.sources.values()}
         best: tuple[int, Citation] | None = None
-        for source in self.base.sources.values():
-            for clause in _clauses(source.text):
+        for source_id, clauses in self._clauses.items():
+            for clause in clauses:
                 folded = f" {fold(clause)} "
-                named = any(f" {n} " in folded for n in names)
-                placed = any(f" {n} " in folded for n in needles)
+                named = any(f" {n} " in folded for n in folded_names)
+                placed = not needles or any(f" {n} " in folded for n in needles)
                 if named and placed and (best is None or len(clause) < best[0]):
-                    best = (len(clause), Citation(source.id, clause))
-        return best[1] if best else None
+                    best = (len(clause), Citation(source_id, clause))
+        found = self._found[key] = best[1] if best else None
+        return found
 
     def _due_partnership(self, known: tuple[str, ...]) -> Partnership | None:
         if len(known) == 2:
@@ -431,7 +448,7 @@ class Reasoner:
                     )
                 elif any(model <= set(words(name)) for name in partnership.reported_devices):
                     said.append(
-                        f"Not confirmed: {_lower_first(self.dated(partnership.citations))}, "
+                        f"Not confirmed: {_lowered(self.dated(partnership.citations))}, "
                         f"reports suggested the first phone of the {pair} partnership would be the "
                         f"{_series(partnership.reported_devices)}."
                     )
@@ -614,7 +631,7 @@ class Reasoner:
             return Said(text, citations, entry_id=entry, shaped=False)
         if partnership.reported_devices:
             text = (
-                f"No phone had come of it yet: {_lower_first(self.dated(citations))}, reports "
+                f"No phone had come of it yet: {_lowered(self.dated(citations))}, reports "
                 f"suggested the first phone of the {pair} partnership would be the "
                 f"{_series(partnership.reported_devices)}."
             )
@@ -681,7 +698,7 @@ class Reasoner:
         sentence = _lower_first(self.sentence(partnership, subject))
         text = (
             f"Actually, the sources do not report that {a} and {b} stopped working together: "
-            f"{_lower_first(self.dated(citations))}, {sentence}"
+            f"{_lowered(self.dated(citations))}, {sentence}"
         )
         return Said(text, citations, entry_id=_partnership_id(partnership))
 
@@ -819,6 +836,11 @@ def _series(items: Iterable[str], conjunction: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def _lowered(text: str) -> str:
+    """A date line that follows a colon: "as reported on …"."""
+    return text[0].lower() + text[1:]
 
 
 def _lower_first(text: str) -> str:

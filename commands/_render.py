@@ -200,6 +200,8 @@ def answer_embed(answer: Answer) -> Embed:
 def abstain_text(answer: Answer) -> str:
     """The reply when the engine abstains; the suggestions themselves go on buttons."""
     head = answer.reply or DONT_KNOW
+    if answer.kind == "chat":
+        return head
     if answer.related:
         head += "\n" + "\n".join(f"- {shown(r.question)}" for r in answer.related)
     return f"{head}\n{DID_YOU_MEAN if answer.suggestions else NO_SUGGESTION}"

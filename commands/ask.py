@@ -77,7 +77,8 @@ class Ask(Cog):
             await interaction.response.send_message(
                 _render.abstain_text(answer), view=view, ephemeral=True
             )
-        await self.record_gap(question, interaction.user.id, "slash")
+        if answer.is_gap:
+            await self.record_gap(question, interaction.user.id, "slash")
 
     @Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -126,14 +127,15 @@ class Ask(Cog):
                 _render.abstain_text(answer), view=view, mention_author=False
             )
             view.clear_on_timeout = lambda: sent.edit(view=None)
-        await self.record_gap(question, message.author.id, "mention")
+        if answer.is_gap:
+            await self.record_gap(question, message.author.id, "mention")
 
     async def answer_in_channel(self, message: discord.Message) -> None:
         """In an auto-answer channel: answer only when confident, otherwise say nothing."""
         question = " ".join(message.content.split())
         answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if not answer.answered:
-            if looks_like_question(question):
+            if answer.is_gap and looks_like_question(question):
                 await self.record_gap(question, message.author.id, "channel")
             return
         if self._over_cooldown(message) is None:

@@ -668,3 +668,41 @@ def test_a_fact_file_ending_in_yml_is_reported_not_skipped(kdir: Path) -> None:
     assert only_problem(kdir) == Problem(
         "facts/new.yml", 0, None, "fact files end in .yaml: this one is not read"
     )
+
+
+# A partnership's dates: quoted, real, and said by one of its own quotes
+
+P = "partnerships.yaml"
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ('"2022-13"', 'must be quoted "YYYY-MM" or "YYYY"'),
+        ('"July 2022"', 'must be quoted "YYYY-MM" or "YYYY"'),
+        ('"2022-٠٧"', 'must be quoted "YYYY-MM" or "YYYY"'),
+        ('"2022-08"', "no quote of this partnership mentions August"),
+    ],
+)
+def test_a_bad_first_phone_date(kdir: Path, value: str, fragment: str) -> None:
+    replace(kdir, P, 'first_phone_due: "2022-07"', f"first_phone_due: {value}")
+    assert_problem(
+        only_problem(kdir), P, line_of(kdir, P, "first_phone_due"), "xiaomi-leica", fragment
+    )
+
+
+def test_a_since_year_no_quote_says(kdir: Path) -> None:
+    replace(kdir, P, 'since: "2022"', 'since: "2021"')
+    assert_problem(
+        only_problem(kdir), P, line_of(kdir, P, "since:"), "xiaomi-leica", "mentions 2021"
+    )
+
+
+def test_partnership_dates_and_reported_devices_are_read(kdir: Path) -> None:
+    partnership = load_fact_base(kdir).partnerships["xiaomi-leica"]
+    assert partnership.first_phone_due is not None
+    assert partnership.first_phone_due.label == "July 2022"
+    assert partnership.since is not None
+    assert partnership.since.label == "2022"
+    assert partnership.reported_devices == ("Xiaomi 12 Ultra",)
+    assert partnership.devices == ()
