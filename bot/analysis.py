@@ -78,6 +78,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("went", "wrong"), "?why"),
     (("go", "wrong"), "?why"),
     (("maker", "share"), "marketshare"),
+    (("take", "on"), "say"),
 )
 QUESTION_TOKENS = frozenset(token for _, token in _PHRASES if token.startswith("?"))
 

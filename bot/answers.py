@@ -361,6 +361,10 @@ class Engine:
             return " ".join([*kept, *names])
         if part.inherited:
             return " ".join([*part.words, *names])
+        found = [name for _, name, by_role in part.people if by_role]
+        if found:
+            # "What did Xiaomi's CEO say?" is "What did Lei Jun say?" to the matcher.
+            return " ".join([*part.words, *found])
         if part.described:
             # "the Swedish lens maker" is Hasselblad to the matcher: the name replaces the words.
             described = [self.base.brands[b].name for b in part.brands if b in part.described]

@@ -61,6 +61,15 @@ class Device:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """Someone a source names with their role at a brand ("Lei Jun", "founder and CEO")."""
+
+    name: str
+    role: str
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Brand:
     """A phone maker or a camera maker."""
 
@@ -70,6 +79,7 @@ class Brand:
     country: str | None = None
     aliases: tuple[str, ...] = ()
     devices: tuple[Device, ...] = ()
+    people: tuple[Person, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:

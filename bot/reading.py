@@ -82,7 +82,7 @@ _SPELLINGS: Mapping[str, tuple[str, ...]] = {
 # transposition-aware distance before the vocabulary's own correction.
 _COMMON_WORDS = tuple(
     """which what when where with does have were there their about phone phones partner first
-    partners partnered camera cameras brand brands company""".split()
+    partners partnered camera cameras brand brands company name""".split()
 )
 _AUXILIARIES = frozenset(
     """is are was were do does did has have had will would can could should isnt arent wasnt
@@ -238,6 +238,8 @@ class Part:
     excluded: tuple[str, ...] = ()
     # Phones the question names, each as its brand id and model words ("huawei", "p30", "pro").
     devices: tuple[tuple[str, ...], ...] = ()
+    # People it names, or finds by their role ("Xiaomi's CEO"): (brand id, name, by role).
+    people: tuple[tuple[str, str, bool], ...] = ()
     # Positions of the words that describe a brand ("German", "camera", "maker").
     description: frozenset[int] = frozenset()
     # Phones it names that the base does not know ("Xiaomi 13").
@@ -381,6 +383,12 @@ class Reader:
         self.analyzer = analyzer
         self.brands = brands
         self._names = {compact for brand in brands.values() for compact in _keys(brand)}
+        # Each person's name as words, with their brand, and the tokens of their role.
+        self._people = [
+            (tuple(words(person.name)), brand.id, person.name, _role_tokens(person.role))
+            for brand in brands.values()
+            for person in brand.people
+        ]
 
     def read(self, question: str) -> Reading:
         """The parts of a question, or the small talk it is."""
@@ -413,8 +421,8 @@ class Reader:
             brand = self.analyzer.brand_of(tokens[0])
             if brand and len(tokens) > 1:
                 devices.append(tokens)
-            following = corrected[start + width : start + width + 1]
-            if brand and len(tokens) == 1 and following and _model_like(following[0]):
+            following = corrected[start + width : start + width + 2]
+            if brand and len(tokens) == 1 and following and _model_like(*following):
                 # "Xiaomi 13": a phone the base does not know, not the brand in general.
                 unknown_devices.append(f"{self.brands[brand].name} {following[0].upper()}")
             if brand and brand not in brands:
@@ -430,6 +438,7 @@ class Reader:
                 if w in OTHER_MAKERS and w not in self._names and canonical(w) not in known_tokens
             )
         )
+        people = self._people_in(corrected, brands)
         described, spans = self._described(corrected, brands)
         for brand in described:
             if brand not in brands:
@@ -470,8 +479,21 @@ class Reader:
                 dict.fromkeys(NATIONALITIES[w] for w in corrected if w in NATIONALITIES)
             ),
             description=frozenset(spans),
+            people=people,
             months=tuple(dict.fromkeys(MONTHS[w] for w in corrected if w in MONTHS and w != "may")),
         )
+
+    def _people_in(self, raw: list[str], brands: list[str]) -> tuple[tuple[str, str, bool], ...]:
+        """People named ("Lei Jun"), or found by a role beside their brand ("Xiaomi's boss")."""
+        found: list[tuple[str, str, bool]] = []
+        tokens = [canonical(word) for word in raw]
+        for name_words, brand, name, role in self._people:
+            width = len(name_words)
+            if any(tuple(raw[i : i + width]) == name_words for i in range(len(raw))):
+                found.append((brand, name, False))
+            elif brand in brands and role & set(filter(None, tokens)):
+                found.append((brand, name, True))
+        return tuple(dict.fromkeys(found))
 
     def _described(self, raw: list[str], named: list[str]) -> tuple[list[str], set[int]]:
         """Brands named by description, and the positions of the words that describe them.
@@ -537,8 +559,15 @@ def _excludes(before: list[str]) -> bool:
     return bool(before) and (before[-1] in _EXCLUDING or tuple(before[-2:]) in _EXCLUDING_PAIRS)
 
 
-def _model_like(word: str) -> bool:
-    """Whether a word after a brand names a model: "13", "p60", "x90" (not a year)."""
+def _role_tokens(role: str) -> frozenset[str]:
+    """The tokens a role is asked by ("founder and CEO": founder, ceo — and boss, chief…)."""
+    return frozenset(filter(None, (canonical(word) for word in words(role))))
+
+
+def _model_like(word: str, after: str = "") -> bool:
+    """Whether a word after a brand names a model: "13", "p60", "x90" (not "2022", "4 years")."""
+    if after in _YEAR_UNITS or after in {"month", "months"}:
+        return False
     return any(c.isdigit() for c in word) and not _YEAR.fullmatch(word) and len(word) <= 5
 
 
@@ -586,7 +615,19 @@ def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]
         if options:
             return Form.EITHER_OR, wh, options
         return Form.WH, wh, ()
+    options = _options(raw)
+    if options and all(_comparable(option) for option in options):
+        # "huawei & leica: 4 years or 8 years" chooses as a question would.
+        return Form.EITHER_OR, None, options
     return Form.PLAIN, None, ()
+
+
+def _comparable(option: tuple[str, ...]) -> bool:
+    """Whether an option names a value a record can be checked against."""
+    return any(
+        w in NATIONALITIES or w in MONTHS or number_of(w) is not None or _YEAR.fullmatch(w)
+        for w in option
+    )
 
 
 def _wh(raw: list[str]) -> str | None:

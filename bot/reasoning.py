@@ -44,6 +44,7 @@ _RELATION = _canon("partner work camera cam cams phone maker choose")
 _END = "end"
 _START = _canon("start begin began begun since")
 _LAUNCH = _canon("launch expect first phone partner camera maker delay") | {"1"}
+_PERSON_WORDS = _canon("name called who")
 _COUNTRY_WORDS = _canon("camera maker phone cam") | {"?where"}
 _LIST_TOKENS = _canon(
     "all name names list maker camera phone partner article source mention mentioned brand "
@@ -155,6 +156,7 @@ class Reasoner:
             return Said(f"The sources say nothing about the {names}.", answered=False, about=known)
         residual = part.residual - _IGNORED
         for rule in (
+            self._person,
             self._compare,
             self._list,
             self._either_or,
@@ -168,6 +170,36 @@ class Reasoner:
             if said is not None:
                 return said
         return None
+
+    def _person(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
+        """Who someone is, by name or by role: "Who is Xiaomi's CEO?", "Is Lei Jun Leica's CEO?"."""
+        if len(part.people) != 1:
+            return None
+        brand_id, name, _ = part.people[0]
+        brand = self.base.brands[brand_id]
+        person = next((p for p in brand.people if p.name == name), None)
+        if person is None:
+            return None
+        roles = set(filter(None, (canonical(w) for w in words(person.role))))
+        names = set(filter(None, (canonical(w) for w in words(name))))
+        asked = residual - roles - names
+        if asked - _PERSON_WORDS:
+            return None  # "What did Xiaomi's CEO say?" is for the facts about what they said
+        said = f"{self.dated(person.citations)}, {name} is {brand.name}'s {person.role}."
+        others = [b for b in known if b != brand_id]
+        if part.form is Form.YES_NO:
+            if others:
+                other = self.name(others[0])
+                role = f"{brand.name}'s {person.role}"
+                head = f"No: the sources describe {name} as {role}, not {other}'s."
+            elif roles & set(part.analysis.tokens) or not asked:
+                head = "Yes."
+            else:
+                return None
+            return Said(f"{head} {said}", person.citations, entry_id=f"partners:{brand_id}")
+        if others or part.wh not in {"who", "what", None}:
+            return None
+        return Said(said, person.citations, entry_id=f"partners:{brand_id}", shaped=False)
 
     def _compare(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
         if part.form is not Form.COMPARE or len(known) < 2:
@@ -428,8 +460,11 @@ class Reasoner:
 
     def _device(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
         """Whether a phone came of a partnership: seen on it, or only named by reports."""
-        if not part.devices or part.form is not Form.YES_NO:
+        if not part.devices:
             return None
+        corrected = self._device_premise(part, known)
+        if corrected is not None or part.form is not Form.YES_NO:
+            return corrected
         if not residual <= _RELATION | _LAUNCH | {"launch", "expect", "?when"}:
             return None
         said = []
@@ -459,6 +494,28 @@ class Reasoner:
             # A phone no partnership names is for the fact matcher (or a refusal).
             return None
         return Said(said[0], tuple(citations), entry_id=None)
+
+    def _device_premise(self, part: Part, known: tuple[str, ...]) -> Said | None:
+        """A phone asked about with a camera maker its partnership was not with: say whose."""
+        if len(part.devices) != 1:
+            return None
+        brand = part.devices[0][0]
+        model = set(part.devices[0][1:])
+        cameras = [b for b in known if b != brand]
+        own = [p for p in self.of(brand) if any(model <= set(words(d)) for d in p.devices)]
+        if len(own) != 1 or len(cameras) != 1 or own[0].other(brand) == cameras[0]:
+            return None
+        partnership = own[0]
+        device = next(d for d in partnership.devices if model <= set(words(d)))
+        pair = f"{self.name(brand)}–{self.name(cameras[0])}"
+        head = "No: t" if part.form is Form.YES_NO else "T"
+        text = (
+            f"{head}he sources report no {pair} partnership; the {device} came of "
+            f"{self.name(brand)}'s partnership with {self.name(partnership.other(brand))}. "
+            f"{self.dated(partnership.citations)}, the partnership was seen on the "
+            f"{_series(partnership.devices)}."
+        )
+        return Said(text, partnership.citations, entry_id=_partnership_id(partnership))
 
     def _first_phone(
         self, part: Part, known: tuple[str, ...], residual: frozenset[str]

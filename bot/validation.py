@@ -20,9 +20,10 @@ from bot.models import (
     Month,
     Partnership,
     PartnershipStatus,
+    Person,
     Source,
 )
-from bot.text import compact, has_control_characters, quote_key
+from bot.text import compact, fold, has_control_characters, quote_key
 
 if TYPE_CHECKING:
     from bot.loader import RawKnowledge
@@ -73,8 +74,10 @@ BRAND_FIELDS = {
     "country": False,
     "aliases": False,
     "devices": False,
+    "people": False,
 }
 DEVICE_FIELDS = {"name": True, "aliases": False}
+PERSON_FIELDS = {"name": True, "role": True, "citations": True}
 PARTNERSHIP_FIELDS = {
     "id": True,
     "phone_maker": True,
@@ -98,7 +101,15 @@ FACT_FIELDS = {
 }
 CITATION_FIELDS = {"source": True, "quote": True}
 
-_LIST_FIELDS = {"aliases", "devices", "reported_devices", "phrasings", "brands", "citations"}
+_LIST_FIELDS = {
+    "aliases",
+    "devices",
+    "reported_devices",
+    "people",
+    "phrasings",
+    "brands",
+    "citations",
+}
 
 
 _SHOW = reprlib.Repr()
@@ -340,26 +351,31 @@ class _BrandIndex:
 
 
 def _citations(
-    check: _Checker, record: Mapping[str, Any], sources: _SourceIndex
+    check: _Checker,
+    record: Mapping[str, Any],
+    sources: _SourceIndex,
+    parent: Mapping[str, Any] | None = None,
 ) -> tuple[Citation, ...]:
+    """A record's citations; `parent` is the record problems are filed under, if not this one."""
+    owner = parent or record
     items = check.record_list(record, "citations")
     if isinstance(record.get("citations"), list) and not record["citations"]:
-        check.add(record, "citations", "at least one citation is needed")
+        check.add(record, "citations", "at least one citation is needed", parent=parent)
     citations: list[Citation] = []
     for item in items:
-        check.keys(item, CITATION_FIELDS, "citation", parent=record)
-        source_id = check.text(item, "source", max_length=63, parent=record)
-        quote = check.text(item, "quote", max_length=limits.QUOTE_MAX, parent=record)
+        check.keys(item, CITATION_FIELDS, "citation", parent=owner)
+        source_id = check.text(item, "source", max_length=63, parent=owner)
+        quote = check.text(item, "quote", max_length=limits.QUOTE_MAX, parent=owner)
         if not source_id or not quote:
             continue
         if source_id not in sources.sources:
             if sources.unknown(source_id):  # else reported where it is (or its file) defined
                 message = f"citation names unknown source '{source_id}'"
-                check.add(item, "source", message, parent=record)
+                check.add(item, "source", message, parent=owner)
             continue
         if not sources.contains(source_id, quote):
             message = f"quote not found word for word in source '{source_id}': {quote[:80]!r}"
-            check.add(item, "quote", message, parent=record)
+            check.add(item, "quote", message, parent=owner)
             continue
         citations.append(Citation(source_id=source_id, quote=quote))
     return tuple(citations)
@@ -426,7 +442,30 @@ def _enum(check: _Checker, record: Mapping[str, Any], key: str, enum: type[_E]) 
     return None
 
 
-def _build_brands(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dict[str, Brand]:
+def _people(
+    check: _Checker, record: Mapping[str, Any], sources: _SourceIndex
+) -> tuple[Person, ...]:
+    """A brand's people: each named by one of their own quotes, so a role is never invented."""
+    people = []
+    for entry in check.record_list(record, "people"):
+        check.keys(entry, PERSON_FIELDS, "person", parent=record)
+        name = check.text(entry, "name", max_length=limits.CHOICE_MAX, parent=record)
+        role = check.text(entry, "role", max_length=limits.CHOICE_MAX, parent=record)
+        citations = _citations(check, entry, sources, parent=record)
+        if (
+            citations
+            and name
+            and not any(f" {fold(name)} " in f" {fold(c.quote)} " for c in citations)
+        ):
+            check.add(entry, "citations", f"no quote names {name}", parent=record)
+        if name and role and citations:
+            people.append(Person(name, role, citations))
+    return tuple(people)
+
+
+def _build_brands(
+    check: _Checker, raw: RawKnowledge, invalid: set[str], sources: _SourceIndex
+) -> dict[str, Brand]:
     seen: dict[str, Mapping[str, Any]] = {}
     brands: dict[str, Brand] = {}
     # Names are looked up without case or separators ("One Plus" is "oneplus"): so are clashes.
@@ -439,6 +478,7 @@ def _build_brands(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dict
         country = check.text(record, "country", max_length=60, required=False) or None
         aliases = check.text_list(record, "aliases", max_length=limits.CHOICE_MAX)
         devices = _devices(check, record)
+        people = _people(check, record, sources)
         labels = [("name", name)] + [("aliases", alias) for alias in aliases]
         for key, label in labels:
             folded = compact(label)
@@ -448,7 +488,7 @@ def _build_brands(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dict
             if owner != brand_id:
                 check.add(record, key, f"name or alias '{label}' is also used by brand '{owner}'")
         if brand_id and name and kind:
-            brands[brand_id] = Brand(brand_id, name, kind, country, aliases, devices)
+            brands[brand_id] = Brand(brand_id, name, kind, country, aliases, devices, people)
         else:
             _refused(record, invalid)
     return brands
@@ -613,10 +653,10 @@ def build_fact_base(raw: RawKnowledge) -> tuple[FactBase | None, list[Problem]]:
     invalid_sources: set[str] = set()
     invalid_brands: set[str] = set()
     sources = _build_sources(check, raw, invalid_sources)
-    brands = _BrandIndex(
-        _build_brands(check, raw, invalid_brands), invalid_brands, unread=raw.brands_unread
-    )
     index = _SourceIndex(sources, invalid_sources, unread=raw.sources_unread)
+    brands = _BrandIndex(
+        _build_brands(check, raw, invalid_brands, index), invalid_brands, unread=raw.brands_unread
+    )
     partnerships = _build_partnerships(check, raw, brands, index)
     seen: dict[str, Mapping[str, Any]] = {}
     facts = [

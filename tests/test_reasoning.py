@@ -82,6 +82,13 @@ ANSWERED = [
     # attributes
     ("Is Optiva Japanese?", "Yes.", ["Japanese"]),
     ("Is Vellum Japanese?", "No: the sources describe Vellum as Finnish", ["Finnish"]),
+    # people, by name and by role
+    ("who is norra's boss", "As reported", ["Ada Lind", "chief executive"]),
+    ("is ada lind the ceo of vellum", "No: the sources describe Ada Lind as Norra's", []),
+    ("is ada lind the head of norra", "Yes.", ["chief executive"]),
+    # a phone with a camera maker its partnership was not with
+    ("was the k9 made with optiva", "No: the sources report no Kestrel–Optiva", ["Vellum"]),
+    ("kestrel & vellum: 6 years or 9 years", "Six years.", ["six-year"]),
     # informal
     ("yo does vellum still do kestrel cams or nah", "Not any more.", ["ended"]),
     ("bruh who's norra teaming up w/ rn", "As reported", ["Vellum"]),

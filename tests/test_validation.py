@@ -706,3 +706,11 @@ def test_partnership_dates_and_reported_devices_are_read(kdir: Path) -> None:
     assert partnership.since.label == "2022"
     assert partnership.reported_devices == ("Xiaomi 12 Ultra",)
     assert partnership.devices == ()
+
+
+def test_a_person_must_be_named_by_their_quote(kdir: Path) -> None:
+    replace(kdir, "brands.yaml", "  - name: Lei Jun\n", "  - name: Lin Bin\n")
+    problem = only_problem(kdir)
+    assert problem.file == "brands.yaml"
+    assert problem.record == "xiaomi"
+    assert "no quote names Lin Bin" in problem.message
