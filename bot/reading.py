@@ -35,6 +35,8 @@ _CHAT_FILLER = frozenset(
     too as always""".split()
 )
 HELP_WORDS = frozenset("help commands command usage".split())
+# The most questions one message is read as: the rest joins the last (each costs a search).
+MAX_PARTS = 4
 
 # Words people put before a question ("yo does…", "hey bot, is…") that do not change it.
 _LEAD_FILLERS = frozenset(
@@ -369,7 +371,7 @@ def _pieces(question: str) -> list[list[str]]:
             pieces.append(current)
     merged: list[list[str]] = []
     for piece in pieces:
-        if merged and _contentless(piece):
+        if merged and (_contentless(piece) or len(merged) == MAX_PARTS):
             merged[-1] = merged[-1] + piece
         elif piece:
             merged.append(piece)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import Engine
-from bot.reading import Form, chat_kind, durations, normalised
+from bot.reading import MAX_PARTS, Form, chat_kind, durations, normalised
 from bot.text import words
 
 
@@ -130,3 +130,12 @@ def test_makers_the_sources_never_mention(engine: Engine) -> None:
 def test_nationalities_months_and_counts_are_not_typos(engine: Engine) -> None:
     words_read = engine.reader.read("is the finnish phone due in october for ten years").parts[0]
     assert {"finnish", "october", "ten"} <= set(words_read.words)
+
+
+def test_a_message_is_read_as_a_few_questions_at_most(engine: Engine) -> None:
+    message = " and ".join(f"why did huawei and leica split {n}" for n in range(40))
+    parts = engine.reader.read(message).parts
+    assert 1 < len(parts) <= MAX_PARTS
+    # Nothing is dropped but the joining words: the last part holds the rest of the message.
+    assert parts[-1].words[-1] == "39"
+    assert sum(p.words.count("split") for p in parts) == 40
