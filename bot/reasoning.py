@@ -712,7 +712,8 @@ class Reasoner:
             own = self.of(brand)
             if own:
                 clauses.append(" and ".join(self.clause(p, brand) for p in own))
-                citations += [c for p in own for c in p.citations]
+                # A clause says who works with whom: each record's first quote says so.
+                citations += [p.citations[0] for p in own]
         if clauses:
             text += f" {self.dated(citations)}, " + _lower_first("; ".join(clauses) + ".")
         citations_tuple = tuple(dict.fromkeys(citations))

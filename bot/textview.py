@@ -35,7 +35,9 @@ def format_answer(answer: Answer) -> str:
             lines.append("Did you mean:" if len(suggestions) > 1 else "Did you mean this?")
             lines += [f"  - {s.question}" for s in suggestions]
         return "\n".join(lines)
-    lines = [textwrap.fill(answer.answer, width=92), ""]
+    # Each part of a question several in one is a paragraph of its own.
+    paragraphs = [textwrap.fill(text, width=92) for text in answer.answer.split("\n\n")]
+    lines = ["\n\n".join(paragraphs), ""]
     for citation in answer.citations:
         lines.append(_quote_block(citation.quote))
         lines.append(f"  — {citation.title}, {citation.date}")
