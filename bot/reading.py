@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from rapidfuzz import process
@@ -115,59 +115,32 @@ COMPARE_WORDS = frozenset(
     "differ different difference differences compare compared comparison vs versus common".split()
 )
 
-# Nationality words and the country they name (brands record a country's name).
-NATIONALITIES: Mapping[str, str] = {
-    "german": "germany",
-    "germany": "germany",
-    "swedish": "sweden",
-    "sweden": "sweden",
-    "swede": "sweden",
-    "chinese": "china",
-    "china": "china",
-    "japanese": "japan",
-    "japan": "japan",
-    "korean": "south korea",
-    "korea": "south korea",
-    "american": "united states",
-    "usa": "united states",
-    "us": "united states",
-    "finnish": "finland",
-    "finland": "finland",
-    "french": "france",
-    "france": "france",
-    "british": "united kingdom",
-    "uk": "united kingdom",
-    "swiss": "switzerland",
-    "switzerland": "switzerland",
-    "indian": "india",
-    "india": "india",
-    "taiwanese": "taiwan",
-    "taiwan": "taiwan",
-    "dutch": "netherlands",
-    "netherlands": "netherlands",
-    "italian": "italy",
-    "italy": "italy",
+# Countries: each key with its adjective and the words that name it ("German", "Germany").
+COUNTRIES: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "germany": ("German", ("german", "germany")),
+    "sweden": ("Swedish", ("swedish", "sweden", "swede")),
+    "china": ("Chinese", ("chinese", "china")),
+    "japan": ("Japanese", ("japanese", "japan")),
+    "south korea": ("South Korean", ("korean", "korea")),
+    "united states": ("American", ("american", "usa", "us", "america")),
+    "finland": ("Finnish", ("finnish", "finland")),
+    "france": ("French", ("french", "france")),
+    "united kingdom": ("British", ("british", "uk", "britain")),
+    "switzerland": ("Swiss", ("swiss", "switzerland")),
+    "india": ("Indian", ("indian", "india")),
+    "taiwan": ("Taiwanese", ("taiwanese", "taiwan")),
+    "netherlands": ("Dutch", ("dutch", "netherlands")),
+    "italy": ("Italian", ("italian", "italy")),
 }
-# Country names as brands.yaml may write them, folded, to the key above.
-_COUNTRY_KEYS: Mapping[str, str] = {
-    "germany": "germany",
-    "sweden": "sweden",
-    "china": "china",
-    "japan": "japan",
-    "south korea": "south korea",
-    "korea": "south korea",
-    "united states": "united states",
-    "usa": "united states",
+# A nationality or country word, and the country key it names.
+NATIONALITIES: Mapping[str, str] = {
+    word: key for key, (_, names) in COUNTRIES.items() for word in names
+}
+# A country as brands.yaml may write it, folded, to its key ("Germany", "USA", "Korea").
+COUNTRY_KEYS: Mapping[str, str] = {
+    **{key: key for key in COUNTRIES},
+    **NATIONALITIES,
     "united states of america": "united states",
-    "finland": "finland",
-    "france": "france",
-    "united kingdom": "united kingdom",
-    "uk": "united kingdom",
-    "switzerland": "switzerland",
-    "india": "india",
-    "taiwan": "taiwan",
-    "netherlands": "netherlands",
-    "italy": "italy",
 }
 MONTHS: Mapping[str, int] = {
     name: number
@@ -266,7 +239,6 @@ class Reading:
 
     parts: tuple[Part, ...] = ()
     chat: str | None = None  # "greeting", "thanks", "praise", "ack" or "help" for small talk
-    people: Mapping[str, str] = field(default_factory=dict)
 
 
 def chat_kind(raw: list[str]) -> str | None:
@@ -299,7 +271,7 @@ NUMBER_WORDS: Mapping[str, int] = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
-_YEAR = re.compile(r"(19|20)[0-9]{2}")
+YEAR = re.compile(r"(19|20)[0-9]{2}")
 _YEAR_UNITS = frozenset({"year", "years", "yr", "yrs"})
 
 
@@ -475,7 +447,7 @@ class Reader:
             devices=tuple(devices),
             unknown_devices=tuple(unknown_devices),
             durations=durations(corrected),
-            years=tuple(dict.fromkeys(int(w) for w in corrected if _YEAR.fullmatch(w))),
+            years=tuple(dict.fromkeys(int(w) for w in corrected if YEAR.fullmatch(w))),
             residual=residual - _description_tokens(corrected),
             countries=tuple(
                 dict.fromkeys(NATIONALITIES[w] for w in corrected if w in NATIONALITIES)
@@ -541,7 +513,7 @@ class Reader:
                 brand.id
                 for brand in self.brands.values()
                 if brand.country
-                and _COUNTRY_KEYS.get(fold(brand.country)) == country
+                and COUNTRY_KEYS.get(fold(brand.country)) == country
                 and (kind is None or brand.kind is kind)
                 and brand.id not in named
             ]
@@ -570,7 +542,7 @@ def _model_like(word: str, after: str = "") -> bool:
     """Whether a word after a brand names a model: "13", "p60", "x90" (not "2022", "4 years")."""
     if after in _YEAR_UNITS or after in {"month", "months"}:
         return False
-    return any(c.isdigit() for c in word) and not _YEAR.fullmatch(word) and len(word) <= 5
+    return any(c.isdigit() for c in word) and not YEAR.fullmatch(word) and len(word) <= 5
 
 
 def _keys(brand: Brand) -> set[str]:
@@ -627,7 +599,7 @@ def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]
 def _comparable(option: tuple[str, ...]) -> bool:
     """Whether an option names a value a record can be checked against."""
     return any(
-        w in NATIONALITIES or w in MONTHS or number_of(w) is not None or _YEAR.fullmatch(w)
+        w in NATIONALITIES or w in MONTHS or number_of(w) is not None or YEAR.fullmatch(w)
         for w in option
     )
 

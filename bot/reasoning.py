@@ -13,12 +13,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.analysis import canonical
-from bot.models import Brand, BrandKind, Citation, FactBase, Partnership, PartnershipStatus
+from bot.models import (
+    Brand,
+    BrandKind,
+    Citation,
+    FactBase,
+    Month,
+    Partnership,
+    PartnershipStatus,
+)
 from bot.reading import (
-    _COUNTRY_KEYS,
-    _YEAR,
     ALREADY,
     CAMERA_TOKENS,
+    COUNTRIES,
+    COUNTRY_KEYS,
     CURRENT,
     LATEST,
     MONTHS,
@@ -26,6 +34,7 @@ from bot.reading import (
     NUMBER_WORDS,
     PAST,
     PHONE_TOKENS,
+    YEAR,
     Form,
     Part,
     number_of,
@@ -309,7 +318,7 @@ class Reasoner:
         self, brand_id: str, countries: list[str], left: tuple[str, ...], right: tuple[str, ...]
     ) -> Said | None:
         brand = self.base.brands[brand_id]
-        country = _COUNTRY_KEYS.get(fold(brand.country or ""))
+        country = COUNTRY_KEYS.get(fold(brand.country or ""))
         support = self.support(brand, brand.country)
         if country is None or support is None:
             return None
@@ -400,14 +409,14 @@ class Reasoner:
         if support is None:
             return None
         adjective = _adjective(brand.country)
-        country = _COUNTRY_KEYS.get(fold(brand.country))
+        country = COUNTRY_KEYS.get(fold(brand.country))
         said = f"{self.dated([support])}, {brand.name} is a {adjective} brand."
         shaped = part.form is Form.YES_NO
         if part.form is Form.YES_NO:
             if country in part.countries:
                 said = f"Yes. {said}"
             else:
-                asked = _adjective(_country_name(part.countries[0]))
+                asked = _adjective(part.countries[0])
                 said = f"No: the sources describe {brand.name} as {adjective}, not {asked}. {said}"
         return Said(said, (support,), entry_id=f"partners:{brand.id}", shaped=shaped)
 
@@ -858,7 +867,7 @@ def partnership_sentence(
 def _numbers(part: Part) -> frozenset[str]:
     """The tokens of the counts and years a part names, and their units."""
     tokens = {
-        canonical(w) or w for w in part.words if number_of(w) is not None or _YEAR.fullmatch(w)
+        canonical(w) or w for w in part.words if number_of(w) is not None or YEAR.fullmatch(w)
     }
     if part.durations:
         tokens |= {"year", "last", "long", "after"}
@@ -913,31 +922,10 @@ def _brand_words(brand: Brand) -> set[str]:
     return {w for name in brand.names for w in words(name)} | {"".join(words(brand.name))}
 
 
-_ADJECTIVES = {
-    "germany": "German",
-    "sweden": "Swedish",
-    "china": "Chinese",
-    "japan": "Japanese",
-    "south korea": "South Korean",
-    "united states": "American",
-    "finland": "Finnish",
-    "france": "French",
-    "united kingdom": "British",
-    "switzerland": "Swiss",
-    "india": "Indian",
-    "taiwan": "Taiwanese",
-    "netherlands": "Dutch",
-    "italy": "Italian",
-}
-
-
 def _adjective(country: str) -> str:
-    key = _COUNTRY_KEYS.get(fold(country), fold(country))
-    return _ADJECTIVES.get(key, country)
-
-
-def _country_name(key: str) -> str:
-    return key.title()
+    """A country's adjective ("Germany" or "germany": German), or the name as written."""
+    key = COUNTRY_KEYS.get(fold(country))
+    return COUNTRIES[key][0] if key else country
 
 
 def _clauses(text: str) -> list[str]:
@@ -949,8 +937,6 @@ def _clauses(text: str) -> list[str]:
     return [p.strip() for p in pieces if len(p.split()) >= 3]
 
 
-def _before(date: dt.date, due: object) -> bool:
+def _before(date: dt.date, due: Month) -> bool:
     """Whether a day comes before a due month (or year) begins."""
-    year = getattr(due, "year", 0)
-    month = getattr(due, "month", None) or 1
-    return (date.year, date.month) < (year, month)
+    return (date.year, date.month) < (due.year, due.month or 1)

@@ -14,6 +14,20 @@ from bot.store import KnowledgeStore
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 DATA = Path(__file__).resolve().parent / "data"
+# The keys of `camerabot ask --json` and of each of its citations.
+SPEC_KEYS = {
+    "question",
+    "answered",
+    "answer",
+    "kind",
+    "reply",
+    "score",
+    "fact_id",
+    "citations",
+    "suggestions",
+    "related",
+}
+CITATION_KEYS = {"source_id", "title", "date", "quote"}
 # Every variable the settings read.
 SETTINGS_VARIABLES = (
     "DISCORD_TOKEN",

@@ -30,21 +30,7 @@ from bot.models import (
     PartnershipStatus,
     Source,
 )
-
-SPEC_KEYS = {
-    "question",
-    "answered",
-    "answer",
-    "kind",
-    "reply",
-    "score",
-    "fact_id",
-    "citations",
-    "suggestions",
-    "related",
-}
-CITATION_KEYS = {"source_id", "title", "date", "quote"}
-
+from tests.conftest import CITATION_KEYS, SPEC_KEYS
 
 # Dates
 

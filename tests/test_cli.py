@@ -16,23 +16,11 @@ from bot.__main__ import main
 from bot.answers import Engine
 from bot.console import GREETING, respond, run_console
 from bot.textview import HELP
-from tests.conftest import KNOWLEDGE, SETTINGS_VARIABLES
+from tests.conftest import KNOWLEDGE, SETTINGS_VARIABLES, SPEC_KEYS
 
 pytestmark = pytest.mark.usefixtures("clean_environment")
 
 TITLE = "Xiaomi partners with Leica, the latest phone maker to team up with a camera maker"
-SPEC_KEYS = {
-    "question",
-    "answered",
-    "answer",
-    "kind",
-    "reply",
-    "score",
-    "fact_id",
-    "citations",
-    "suggestions",
-    "related",
-}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None):
