@@ -32,7 +32,7 @@ _CHAT_CORE = GREETINGS | THANKS | PRAISE | ACKNOWLEDGEMENTS
 _CHAT_FILLER = frozenset(
     """bot camerabot you u ya man mate dude bro guys all very so much that thats it its is was
     this really a the for and again lot lots ton info answer work job buddy friend pal there
-    too as always""".split()
+    too as always one""".split()
 )
 HELP_WORDS = frozenset("help commands command usage".split())
 # The most questions one message is read as: the rest joins the last (each costs a search).
