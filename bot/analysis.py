@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.models import Brand
 from bot.text import words
@@ -79,6 +79,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("go", "wrong"), "?why"),
     (("maker", "share"), "marketshare"),
     (("take", "on"), "say"),
+    (("do", "together"), "cover"),
 )
 QUESTION_TOKENS = frozenset(token for _, token in _PHRASES if token.startswith("?"))
 
@@ -165,7 +166,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "lead",
         "leads",
     ),
-    ("founder", "founded", "cofounder", "creator", "created"),
+    ("founder", "founded", "founding", "founders", "cofounder", "creator", "created"),
     ("germany", "german"),
     ("sweden", "swedish"),
     ("?where", "country", "nationality", "origin", "based", "headquarters", "headquartered"),
@@ -214,6 +215,7 @@ KNOWN_WORDS = frozenset(
     january february march april may june july august september october november december
     zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
+    spring summer autumn fall winter percent price
     last lasted lasting long longer year years month months""".split()
 )
 
@@ -404,6 +406,10 @@ class Analyzer:
         found = self._corrections.get(word)
         if found is None:
             found = self._closest(word)
+            if found in STOPWORDS and OSA.distance(word, found) > 1:
+                # A word two letters from a filler ("founding", "finding") is a word, not a typo
+                # of one: correcting it would drop what the question asks.
+                found = word
             if len(self._corrections) >= _CORRECTIONS_CACHED:
                 self._corrections.clear()
             self._corrections[word] = found

@@ -197,7 +197,7 @@ class Engine:
         entries = [fact_entry(fact) for fact in base.facts.values()]
         entries += [entry for entry, _ in self._derived.values()]
         self.matcher = Matcher(entries, base.brands.values())
-        self.reader = Reader(self.matcher.analyzer, base.brands)
+        self.reader = Reader(self.matcher.analyzer, base.brands, base.partnerships.values())
         self.reasoner = Reasoner(base)
         # Facts by brand, for the related facts a refusal shows (kept by upsert and remove).
         self._facts_about: dict[str, list[str]] = {}
@@ -335,7 +335,21 @@ class Engine:
         answer = self._refine(text, part, self.answer_match(text, match))
         if answer.answered and best is not None and part is not None and self._affirms(part, best):
             return replace(answer, answer=f"Yes. {answer.answer}")
+        if answer.answered and best is not None and part is not None and self._evades(part, best):
+            return self._refine(text, part, replace(answer, answered=False, answer=None))
         return answer
+
+    def _evades(self, part: Part, best: Candidate) -> bool:
+        """Whether a listing answers a yes/no question without saying yes or no to it.
+
+        A moderator's fact may answer a yes/no question in substance ("Will Leica help Xiaomi
+        with optical design?"); a partnership or brand listing chosen for one does not: the rules
+        over the records have already answered every yes/no question it could.
+        """
+        if part.form is not Form.YES_NO or part.wh or best.entry.id in self.base.facts:
+            return False
+        first = best.entry.answer.split(" ", 1)[0].strip(".,:;").lower()
+        return first not in {"yes", "no", "not"} and not _NEGATION.search(best.entry.answer)
 
     def _affirms(self, part: Part, best: Candidate) -> bool:
         """Whether an entry's answer says yes to a yes/no question: it asserts every word asked.
@@ -359,12 +373,12 @@ class Engine:
         if part.repeated:
             kept = [w for w in part.words if self.reader.analyzer.brand_of(w) is None]
             return " ".join([*kept, *names])
+        # "What did Xiaomi's CEO say?" is "What did Lei Jun say?" to the matcher.
+        people = [name for _, name, by_role in part.people if by_role]
         if part.inherited:
-            return " ".join([*part.words, *names])
-        found = [name for _, name, by_role in part.people if by_role]
-        if found:
-            # "What did Xiaomi's CEO say?" is "What did Lei Jun say?" to the matcher.
-            return " ".join([*part.words, *found])
+            return " ".join([*part.words, *names, *people])
+        if people:
+            return " ".join([*part.words, *people])
         if part.described:
             # "the Swedish lens maker" is Hasselblad to the matcher: the name replaces the words.
             described = [self.base.brands[b].name for b in part.brands if b in part.described]

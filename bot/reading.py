@@ -11,7 +11,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.analysis import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
-from bot.models import Brand, BrandKind
+from bot.models import Brand, BrandKind, Partnership, PartnershipStatus
 from bot.text import fold, plain, words
 
 # Chat that is not a question: greetings, thanks, praise, acknowledgements, laughter.
@@ -75,6 +75,9 @@ _SPELLINGS: Mapping[str, tuple[str, ...]] = {
     "phonemakers": ("phone", "makers"),
     "cameramaker": ("camera", "maker"),
     "cameramakers": ("camera", "makers"),
+    "gonna": ("going", "to"),
+    "wanna": ("want", "to"),
+    "gotta": ("got", "to"),
     "yrs": ("years",),
     "yr": ("year",),
     "fone": ("phone",),
@@ -92,7 +95,7 @@ _AUXILIARIES = frozenset(
 )
 _WH = frozenset("who whom whose what which when where why how".split())
 # Tags that turn a statement into a yes/no question.
-_TAGS = frozenset("right correct true yeah innit isnt".split())
+TAGS = frozenset("right correct true yeah innit isnt".split())
 # Joining words before a second question ("…and why did they split", "…, also who…").
 _JOINS = frozenset("and also plus but then".split())
 # Tails that make a yes/no question sound casual, not an either/or ("…or nah", "…or not").
@@ -163,6 +166,14 @@ MONTHS: Mapping[str, int] = {
     )
     for name in names
 }
+# Seasons as months (the northern hemisphere's, as the sources' markets write them).
+SEASONS: Mapping[str, tuple[int, ...]] = {
+    "spring": (3, 4, 5),
+    "summer": (6, 7, 8),
+    "autumn": (9, 10, 11),
+    "fall": (9, 10, 11),
+    "winter": (12, 1, 2),
+}
 # Canonical tokens that name a kind of maker.
 CAMERA_TOKENS = frozenset({"camera", "cam"})
 PHONE_TOKENS = frozenset({"phon"})
@@ -217,6 +228,9 @@ class Part:
     people: tuple[tuple[str, str, bool], ...] = ()
     # Positions of the words that describe a brand ("German", "camera", "maker").
     description: frozenset[int] = frozenset()
+    # A part that only names a brand by description ("the brand that left Huawei, who's it
+    # with now?"): the topic of the next part, not a question of its own.
+    topic: bool = False
     # Phones it names that the base does not know ("Xiaomi 13").
     unknown_devices: tuple[str, ...] = ()
     # Lengths in years it names ("four years", "10 yrs") and calendar years ("in 2022").
@@ -303,6 +317,9 @@ def _common(word: str) -> str:
 def normalised(raw: list[str]) -> list[str]:
     """Words with chat spellings spelled out and chatter dropped ("…or nah" keeps its "nah")."""
     spelled = [word for raw_word in raw for word in _SPELLINGS.get(raw_word, (raw_word,))]
+    while spelled[:2] in (["can", "you"], ["could", "you"], ["would", "you"], ["will", "you"]):
+        # "can you list…" asks for the list, not whether the bot can.
+        spelled = spelled[2:]
     kept = [
         word
         for index, word in enumerate(spelled)
@@ -313,13 +330,17 @@ def normalised(raw: list[str]) -> list[str]:
 
 def _contentless(piece: list[str]) -> bool:
     """Whether a piece asks nothing of its own ("wat was it", "why?"): it belongs to the last."""
-    return all(w in STOPWORDS or w in _WH or w in CHATTER or w in _SPELLINGS for w in piece)
+    return len(piece) <= 3 and all(
+        w in STOPWORDS or w in _WH or w in CHATTER or w in _SPELLINGS for w in piece
+    )
 
 
-def _pieces(question: str) -> list[list[str]]:
-    """The question split into the questions it holds, as word lists."""
-    pieces: list[list[str]] = []
-    for sentence in re.split(r"[?;!\n]+|\.\s", plain(question)):
+def _pieces(question: str) -> list[tuple[list[str], bool]]:
+    """The questions a message holds, as word lists, each with whether a "?" ended it."""
+    pieces: list[tuple[list[str], bool]] = []
+    split = re.split(r"([?;!\n]+|\.\s)", _symbols(plain(question)))
+    for sentence, end in zip(split[::2], [*split[1::2], ""], strict=True):
+        asked = "?" in end
         # A comma or joining word before a question word or auxiliary starts a new question.
         marked = re.sub(r",", " , ", sentence)
         current: list[str] = []
@@ -331,31 +352,50 @@ def _pieces(question: str) -> list[list[str]]:
                 following[0] in _WH or following[0] in _AUXILIARIES
             )
             if token == "," and starts_question and current:  # noqa: S105 (not a secret)
-                pieces.append(current)
+                pieces.append((current, asked))
                 current = []
                 continue
             if joined and joined[0] in _JOINS and starts_question and len(current) >= 2:
-                pieces.append(current)
+                pieces.append((current, asked))
                 current = []
                 continue
             current += joined
         if current:
-            pieces.append(current)
-    merged: list[list[str]] = []
-    for piece in pieces:
+            pieces.append((current, asked))
+    merged: list[tuple[list[str], bool]] = []
+    for piece, asked in pieces:
         if merged and (_contentless(piece) or len(merged) == MAX_PARTS):
-            merged[-1] = merged[-1] + piece
+            merged[-1] = (merged[-1][0] + piece, merged[-1][1] or asked)
         elif piece:
-            merged.append(piece)
+            merged.append((piece, asked))
     return merged
+
+
+def _symbols(text: str) -> str:
+    """Symbols that carry a word: "5%" asks a percentage, "$" a price."""
+    for symbol, word in (("%", " percent "), ("$", " price "), ("€", " price "), ("£", " price ")):
+        text = text.replace(symbol, word)
+    return text
 
 
 class Reader:
     """Reads questions against a fact base's brands and vocabulary."""
 
-    def __init__(self, analyzer: Analyzer, brands: Mapping[str, Brand]) -> None:
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        brands: Mapping[str, Brand],
+        partnerships: Iterable[Partnership] = (),
+    ) -> None:
         self.analyzer = analyzer
         self.brands = brands
+        # Each brand's partners, ended or current: "the phone maker Leica left" is Huawei.
+        self._partners: dict[tuple[str, bool], list[str]] = {}
+        for partnership in partnerships:
+            ended = partnership.status is PartnershipStatus.ENDED
+            for brand in (partnership.phone_maker, partnership.camera_maker):
+                other = partnership.other(brand)
+                self._partners.setdefault((brand, ended), []).append(other)
         self._names = {compact for brand in brands.values() for compact in _keys(brand)}
         # Each person's name as words, with their brand, and the tokens of their role.
         self._people = [
@@ -371,13 +411,15 @@ class Reader:
         if kind is not None:
             return Reading(chat=kind)
         parts: list[Part] = []
-        for piece in _pieces(question):
-            part = self._part(piece, parts[-1] if parts else None)
+        for piece, asked in _pieces(question):
+            part = self._part(piece, parts[-1] if parts else None, asked=asked)
             if part is not None:
                 parts.append(part)
-        return Reading(tuple(parts))
+        # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
+        asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
+        return Reading(asked_parts or tuple(parts))
 
-    def _part(self, raw: list[str], previous: Part | None) -> Part | None:
+    def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:
         vocabulary = self.analyzer.vocabulary
         raw = [w if w in vocabulary else _common(w) for w in normalised(raw)]
         while len(raw) > 1 and raw[0] in _LEAD_FILLERS:
@@ -414,6 +456,15 @@ class Reader:
         )
         people = self._people_in(corrected, brands)
         described, spans = self._described(corrected, brands)
+        related, related_spans, used = self._related(corrected)
+        for brand in related:
+            if brand not in described:
+                described.append(brand)
+        spans |= related_spans
+        # A brand inside a description ("…that left Huawei") is not what "who…?" asks about;
+        # "why…?" still asks about both ("Why did the phone maker Leica left end it?").
+        if _wh(corrected) in {"who", "which", "what", None}:
+            brands = [b for b in brands if b not in used or b in related]
         for brand in described:
             if brand not in brands:
                 brands.append(brand)
@@ -425,6 +476,17 @@ class Reader:
             # "…, and OnePlus?": the previous question again, about other brands.
             return _replace(previous, tuple(brands), unknown)
         form, wh, options = _form(corrected)
+        if form is Form.PLAIN and _declarative(corrected, asked=asked):
+            # "so huawei still uses leica cameras?" asks yes or no without an auxiliary first.
+            form = Form.YES_NO
+        if form in (Form.PLAIN, Form.YES_NO) and not options:
+            choice = _options(corrected)
+            if choice and all(self._names_brand(option) for option in choice):
+                # "vivo: zeiss or hasselblad?" chooses between brands.
+                form, options = Form.EITHER_OR, choice
+        if not people and previous is not None and previous.people and _PRONOUNS & set(corrected):
+            # "…and what did he say?": the person of the question before.
+            people = tuple((b, n, True) for b, n, _ in previous.people)
         residual = frozenset(
             token
             for token in analysis.tokens
@@ -433,7 +495,13 @@ class Reader:
             and token not in analysis.devices
             and self.analyzer.brand_of(token) is None
         )
+        topic = bool(spans) and all(
+            w in STOPWORDS or w in {"that", "which", "who"} or i in spans
+            for i, w in enumerate(corrected)
+            if self.analyzer.brand_of(w) is None
+        )
         return Part(
+            topic=topic,
             words=tuple(corrected),
             analysis=analysis,
             brands=tuple(brands),
@@ -454,8 +522,106 @@ class Reader:
             ),
             description=frozenset(spans),
             people=people,
-            months=tuple(dict.fromkeys(MONTHS[w] for w in corrected if w in MONTHS and w != "may")),
+            months=tuple(
+                dict.fromkeys(
+                    month
+                    for w in corrected
+                    for month in (
+                        (MONTHS[w],) if w in MONTHS and w != "may" else SEASONS.get(w, ())
+                    )
+                )
+            ),
         )
+
+    def _related(self, raw: list[str]) -> tuple[list[str], set[int], set[str]]:
+        """Brands named by a partner, with the describing words' positions and the brands in them.
+
+        "the phone maker Leica left", "the brand that left Huawei", "the camera maker OnePlus works
+        with", "Leica's former partner".
+        """
+        found: list[str] = []
+        spans: set[int] = set()
+        used: set[str] = set()
+        mentions = {
+            start: (start + width, brand)
+            for start, width, tokens in self.analyzer.mentions(raw)
+            if (brand := self.analyzer.brand_of(tokens[0])) and len(tokens) == 1
+        }
+        for index, word in enumerate(raw):
+            match = None
+            if word == "the":
+                match = self._relative_after(raw, index + 1, mentions)
+            elif index in mentions:
+                match = self._possessive_partner(raw, index, mentions)
+            if match is None:
+                continue
+            brand, end, source = match
+            found.append(brand)
+            spans |= set(range(index, end))
+            used.add(source)
+        return found, spans, used
+
+    def _relative_after(
+        self, raw: list[str], at: int, mentions: Mapping[int, tuple[int, str]]
+    ) -> tuple[str, int, str] | None:
+        """A relative description after "the", resolved: "brand that left Huawei"."""
+        kind, at = _kind_words(raw, at)
+        if at is None:
+            return None
+        if at < len(raw) and raw[at] in {"that", "which", "who"}:
+            verbs = []
+            for position in range(at + 1, min(at + 4, len(raw))):
+                if position in mentions:
+                    end, source = mentions[position]
+                    return self._partner_by(source, verbs, kind, end)
+                verbs.append(raw[position])
+            return None
+        if at in mentions:
+            end, source = mentions[at]
+            verbs = raw[end : end + 2]
+            if not _relation_of(verbs):
+                return None
+            return self._partner_by(source, verbs, kind, end + len(verbs))
+        return None
+
+    def _possessive_partner(
+        self, raw: list[str], at: int, mentions: Mapping[int, tuple[int, str]]
+    ) -> tuple[str, int, str] | None:
+        """A possessive description, resolved: "Leica's former partner"."""
+        end, source = mentions[at]
+        words_after = raw[end : end + 3]
+        if not words_after or words_after[0] not in _PARTNER_ADJECTIVES:
+            return None
+        # "former partner", "new camera partner": the noun "partner" itself, not "team up".
+        nouns = words_after[1:]
+        if "partner" in nouns[:1]:
+            stop = end + 2
+        elif nouns[1:2] == ["partner"] and canonical(nouns[0]) in CAMERA_TOKENS | PHONE_TOKENS:
+            stop = end + 3
+        else:
+            return None
+        return self._partner_by(source, words_after[:1], None, stop)
+
+    def _partner_by(
+        self, source: str, verbs: list[str], kind: BrandKind | None, end: int
+    ) -> tuple[str, int, str] | None:
+        """The one partner of `source` that the verbs describe (left: ended; else current)."""
+        relation = _relation_of(verbs)
+        if relation is None:
+            return None
+        ended = relation in {"end", "ended"}
+        partners = [
+            brand
+            for brand in self._partners.get((source, ended), [])
+            if kind is None or self.brands[brand].kind is kind
+        ]
+        if len(partners) != 1:
+            return None
+        return partners[0], end, source
+
+    def _names_brand(self, option: tuple[str, ...]) -> bool:
+        """Whether an either/or option names a brand the base knows."""
+        return any("".join(words(w)) in self._names for w in option)
 
     def _people_in(self, raw: list[str], brands: list[str]) -> tuple[tuple[str, str, bool], ...]:
         """People named ("Lei Jun"), or found by a role beside their brand ("Xiaomi's boss")."""
@@ -545,6 +711,51 @@ def _model_like(word: str, after: str = "") -> bool:
     return any(c.isdigit() for c in word) and not YEAR.fullmatch(word) and len(word) <= 5
 
 
+# Adjectives before "partner" that say which one: "Leica's former partner", "its new partner".
+_PARTNER_ADJECTIVES = frozenset("former previous old ex earlier new current latest newest".split())
+
+
+def _kind_words(raw: list[str], at: int) -> tuple[BrandKind | None, int | None]:
+    """The kind a run of maker words names ("phone maker", "brand"), and where it ends."""
+    kind = None
+    start = at
+    while at < len(raw) and at - start < 3:
+        token = canonical(raw[at])
+        if token in CAMERA_TOKENS:
+            kind = BrandKind.CAMERA_MAKER
+        elif token in PHONE_TOKENS:
+            kind = BrandKind.PHONE_MAKER
+        elif token not in MAKER_TOKENS:
+            break
+        at += 1
+    return kind, (at if at > start else None)
+
+
+def _relation_of(verbs: Iterable[str]) -> str | None:
+    """What a few words say of a partnership: "end" (left, split), "partner", or nothing."""
+    tokens = {canonical(w) for w in verbs} | set(verbs)
+    if "end" in tokens:
+        return "end"
+    if tokens & ({"partner", "work"} | PAST | LATEST | {"current"}):
+        return "ended" if tokens & PAST else "partner"
+    return None
+
+
+# Words that say a statement is meant as a question when a "?" or "or not" follows it.
+_VERBS = frozenset(
+    """is are was were uses use used works work worked partnered partners has have had gave
+    give makes made did does will still officially confirmed dumped left split ended
+    going""".split()
+)
+_PRONOUNS = frozenset("he she him her his hers".split())
+
+
+def _declarative(raw: list[str], *, asked: bool) -> bool:
+    """Whether a statement asks yes or no: "so huawei still uses leica cameras?"."""
+    casual = len(raw) > 2 and raw[-2] == "or" and raw[-1] in _CASUAL_OR
+    return (asked or casual) and len(raw) >= 3 and bool(_VERBS & set(raw[1:]))
+
+
 def _keys(brand: Brand) -> set[str]:
     return {"".join(words(name)) for name in brand.names} | {
         word for name in brand.names for word in words(name)
@@ -572,7 +783,7 @@ def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]
     wh = _wh(raw)
     if any(word in COMPARE_WORDS for word in raw):
         return Form.COMPARE, wh, ()
-    if raw[0] in _AUXILIARIES or (len(raw) > 3 and raw[-1] in _TAGS and not wh):
+    if raw[0] in _AUXILIARIES or (len(raw) > 3 and raw[-1] in TAGS and not wh):
         # "…lasted 4 years, right?" asks yes or no as much as "Did it last 4 years?" does.
         options = _options(raw)
         if options:
@@ -581,7 +792,7 @@ def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]
     if raw[0] in LIST_WORDS or (wh in {"which", "what", "who"} and "all" in raw):
         return Form.LIST, wh, ()
     kinds = {canonical(word) for word in raw} & _KIND_TOKENS
-    if wh in {"which", "what"} and kinds and _LISTING & set(raw):
+    if wh in {"which", "what", None} and kinds and _LISTING & set(raw):
         # "which phone brands are in the article", "what xiaomi models are mentioned"
         return Form.LIST, wh, ()
     if wh:

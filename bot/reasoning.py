@@ -34,6 +34,7 @@ from bot.reading import (
     NUMBER_WORDS,
     PAST,
     PHONE_TOKENS,
+    TAGS,
     YEAR,
     Form,
     Part,
@@ -65,9 +66,9 @@ _COMPARE_TOKENS = _canon(
 ) | {"1"}
 # Time and chat words steer a rule (still, before) but are never what is asked.
 _IGNORED = (
-    frozenset(CURRENT | PAST | LATEST | ALREADY)
+    frozenset(CURRENT | PAST | LATEST | ALREADY | TAGS)
     | _canon(" ".join(CURRENT | PAST | LATEST | ALREADY))
-    | frozenset("yo nah nope pls plz lol bro dude guys tho rn".split())
+    | frozenset("yo nah nope pls plz lol bro dude guys tho rn so".split())
 )
 _ENDED = PartnershipStatus.ENDED
 _NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
@@ -273,7 +274,7 @@ class Reasoner:
     def _list_phones(self, part: Part, known: tuple[str, ...]) -> Said | None:
         """The phones of a partnership, or every phone of a brand that the sources name."""
         if "phon" not in part.analysis.tokens:
-            return None
+            return self._list_partners(known)
         if len(known) == 2:
             partnership = self.pair(*known)
             return self._phones_of(partnership) if partnership else None
@@ -292,6 +293,17 @@ class Reasoner:
         text = f"{self.dated(citations)}, the sources name these {brand.name} phones: {names}."
         return Said(text, citations, entry_id=f"partners:{brand.id}")
 
+    def _list_partners(self, known: tuple[str, ...]) -> Said | None:
+        """Each brand's partnerships: "Name the camera partners of OnePlus, Vivo and Xiaomi"."""
+        if len(known) < 2:
+            return None
+        chosen = list(dict.fromkeys(p for brand in known for p in self.of(brand)))
+        if not chosen:
+            return None
+        citations = tuple(c for p in chosen for c in p.citations[:1])
+        body = " ".join(f"{self.clause(p)}." for p in chosen)
+        return Said(f"{self.dated(citations)}, {_lower_first(body)}", citations)
+
     def mention(self, names: Iterable[str]) -> Citation | None:
         """The shortest clause of a source that names one of these names, as a quote."""
         return self._shortest(names)
@@ -307,12 +319,46 @@ class Reasoner:
         ]
         if all(countries) and len(known) == 1:
             return self._country_choice(known[0], [c[0] for c in countries], left, right)
+        if len(part.devices) == 2:
+            return self._device_choice(part)
         months = [[MONTHS[w] for w in option if w in MONTHS] for option in (left, right)]
         if all(months):
             said = self._month_choice(part, known, [m[0] for m in months])
             if said is not None:
                 return said
         return self._brand_choice(part, known, left, right)
+
+    def _device_choice(self, part: Part) -> Said | None:
+        """Which of two phones came of a partnership, seen on it or named by reports."""
+        brand = part.devices[0][0]
+        for partnership in self.of(brand):
+            named = [
+                (device, seen)
+                for device in part.devices
+                for names, seen in (
+                    (partnership.devices, True),
+                    (partnership.reported_devices, False),
+                )
+                if any(set(device[1:]) <= set(words(name)) for name in names)
+            ]
+            if len(named) != 1:
+                continue
+            pair = f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)}"
+            citations = partnership.citations
+            if named[0][1]:
+                text = (
+                    f"{self.dated(citations)}, the {pair} partnership was seen on the "
+                    f"{_series(partnership.devices)}."
+                )
+            else:
+                named_phone = _series(partnership.reported_devices)
+                text = (
+                    f"The {named_phone}, according to reports. {self.dated(citations)}, reports "
+                    f"suggested the first phone of the {pair} partnership would be the "
+                    f"{named_phone}."
+                )
+            return Said(text, citations, entry_id=_partnership_id(partnership))
+        return None
 
     def _country_choice(
         self, brand_id: str, countries: list[str], left: tuple[str, ...], right: tuple[str, ...]
@@ -499,10 +545,32 @@ class Reasoner:
                 else:
                     continue
                 citations += partnership.citations
+        if not said:
+            said, citations = self._not_the_reported(part, known)
         if len(said) != 1:
             # A phone no partnership names is for the fact matcher (or a refusal).
             return None
         return Said(said[0], tuple(citations), entry_id=None)
+
+    def _not_the_reported(
+        self, part: Part, known: tuple[str, ...]
+    ) -> tuple[list[str], list[Citation]]:
+        """A phone that is not the one reports named: "Will the Leica phone be the Mi 11 Ultra?"."""
+        if len(part.devices) != 1 or len(known) != 2 or "phon" not in part.analysis.tokens:
+            return [], []
+        partnership = self.pair(*known)
+        if partnership is None or not partnership.reported_devices:
+            return [], []
+        model = set(part.devices[0][1:])
+        if any(model <= set(words(name)) for name in partnership.reported_devices):
+            return [], []
+        pair = f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)}"
+        text = (
+            f"No: {_lowered(self.dated(partnership.citations))}, reports suggested the first "
+            f"phone of the {pair} partnership would be the "
+            f"{_series(partnership.reported_devices)}."
+        )
+        return [text], list(partnership.citations)
 
     def _device_premise(self, part: Part, known: tuple[str, ...]) -> Said | None:
         """A phone asked about with a camera maker its partnership was not with: say whose."""
@@ -600,7 +668,7 @@ class Reasoner:
         partnership = self.pair(first, second)
         ending = _END in part.analysis.tokens
         starting = part.says(_START) or "start" in residual
-        allowed = _RELATION | {_END} | _START | _numbers(part)
+        allowed = _RELATION | {_END, "year", "?when"} | _START | _numbers(part)
         if (
             partnership is not None
             and partnership.summary
@@ -615,6 +683,13 @@ class Reasoner:
             if part.form is not Form.YES_NO and not (residual & (_RELATION | {_END}) or starting):
                 return None
             return self._no_pair(first, second, yes_no=part.form is Form.YES_NO)
+        asks_length = bool({"?howlong", "?howmany"} & part.analysis.question_types)
+        if (starting or part.wh == "when" or "year" in residual) and not (
+            part.durations or part.years or ending or asks_length
+        ):
+            said = self._since(part, partnership, first, residual)
+            if said is not None:
+                return said
         if part.durations:
             return self._duration_check(part, partnership, first)
         if part.years:
@@ -633,7 +708,7 @@ class Reasoner:
             return None
         if "phon" in residual and residual <= _RELATION:
             return self._phones_of(partnership)
-        if part.wh == "what" and residual <= {"partner"}:
+        if part.wh == "what" and residual == {"partner"}:
             return Said(
                 f"{self.dated(partnership.citations)}, "
                 + _lower_first(self.sentence(partnership, first)),
@@ -642,6 +717,23 @@ class Reasoner:
                 shaped=False,
             )
         return None
+
+    def _since(
+        self, part: Part, partnership: Partnership, subject: str, residual: frozenset[str]
+    ) -> Said | None:
+        """When a partnership began: its `since`, or precisely that the sources do not say."""
+        if not residual - _START - {"year", "?when"} <= _RELATION:
+            return None
+        a, b = self.name(subject), self.name(partnership.other(subject))
+        since = partnership.since
+        if since is None:
+            return Said(
+                f"The sources don't say when {a} and {b} started working together.",
+                answered=False,
+                about=(subject, partnership.other(subject)),
+            )
+        text = f"{self.dated(partnership.citations)}, {a} and {b} partnered in {since.label}."
+        return Said(text, partnership.citations, entry_id=_partnership_id(partnership))
 
     def _duration_check(self, part: Part, partnership: Partnership, subject: str) -> Said | None:
         """How long a partnership lasted, checked against the length a question names."""
@@ -782,7 +874,9 @@ class Reasoner:
         brand = known[0]
         ending = _END in residual
         residual = residual - _numbers(part) if part.years else residual
-        if not residual or not residual <= _RELATION | {_END}:
+        # "Who is it with now?" asks for partners with nothing but "with".
+        bare_with = not residual and part.wh in {"who", "which"} and part.says({"with"})
+        if not bare_with and (not residual or not residual <= _RELATION | {_END}):
             return None
         if part.analysis.question_types - {"?who"} and not (part.wh == "why" and ending):
             return None

@@ -97,7 +97,8 @@ def test_ask_refuses_and_shows_what_the_sources_say_of_the_brands(
     code, out, _ = run(capsys, "ask", question)
     assert code == 0
     assert out.startswith(
-        "The sources don't say that about Huawei and Leica. Here is what they do say:\n  - "
+        "The sources don't say when Huawei and Leica started working together.\n"
+        "What the sources do say:\n  - "
     )
     code, out, _ = run(capsys, "ask", "--json", question)
     data = json.loads(out)

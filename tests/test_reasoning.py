@@ -100,7 +100,7 @@ ANSWERED = [
 REFUSED = [
     ("Which Kestrel phones have Optiva cameras?", "don't say which phones"),
     ("Does Samsung work with Vellum?", "say nothing about Samsung"),
-    ("When did Kestrel start working with Vellum?", "don't say that about Kestrel and Vellum"),
+    ("When did Kestrel start working with Vellum?", "don't say when Kestrel and Vellum started"),
     ("when is the norra 5 coming out", "say nothing about the Norra 5"),
     ("How much does Norra pay Vellum?", "don't say that about Norra and Vellum"),
     ("Where is Zeta from?", ""),
