@@ -481,7 +481,8 @@ class Reader:
             form = Form.YES_NO
         if form in (Form.PLAIN, Form.YES_NO) and not options:
             choice = _options(corrected)
-            if choice and all(self._names_brand(option) for option in choice):
+            two_phones = len(devices) == 2
+            if choice and (two_phones or all(self._names_brand(option) for option in choice)):
                 # "vivo: zeiss or hasselblad?" chooses between brands.
                 form, options = Form.EITHER_OR, choice
         if not people and previous is not None and previous.people and _PRONOUNS & set(corrected):

@@ -34,6 +34,7 @@ from bot.reading import (
     NUMBER_WORDS,
     PAST,
     PHONE_TOKENS,
+    SEASONS,
     TAGS,
     YEAR,
     Form,
@@ -527,6 +528,10 @@ class Reasoner:
         for device in part.devices:
             brand, model = device[0], set(device[1:])
             others = [b for b in known if b != brand]
+            if any(self.base.brands[b].kind is BrandKind.PHONE_MAKER for b in others):
+                # "Will the Norra phone be the Kestrel K9?" asks about Norra's phone.
+                said, citations = self._not_the_reported(part, known)
+                break
             for partnership in self.of(brand):
                 if others and partnership.other(brand) not in others:
                     continue
@@ -556,9 +561,18 @@ class Reasoner:
         self, part: Part, known: tuple[str, ...]
     ) -> tuple[list[str], list[Citation]]:
         """A phone that is not the one reports named: "Will the Leica phone be the Mi 11 Ultra?"."""
-        if len(part.devices) != 1 or len(known) != 2 or "phon" not in part.analysis.tokens:
+        if len(part.devices) != 1 or "phon" not in part.analysis.tokens:
             return [], []
-        partnership = self.pair(*known)
+        # The partnership asked about: of the brands named other than the phone's own maker.
+        asked = [b for b in known if b != part.devices[0][0]]
+        pairs = (
+            {self.pair(*asked)}
+            if len(asked) == 2
+            else {self.pair(*known)}
+            if len(known) == 2
+            else set()
+        )
+        partnership = pairs.pop() if len(pairs) == 1 else None
         if partnership is None or not partnership.reported_devices:
             return [], []
         model = set(part.devices[0][1:])
@@ -609,7 +623,7 @@ class Reasoner:
             and not asks_first
         ):
             return None
-        months = {canonical(name) for name in MONTHS} | _numbers(part)
+        months = {canonical(name) for name in [*MONTHS, *SEASONS]} | _numbers(part)
         if not residual - {"launch", "expect"} - months <= _LAUNCH:
             return None
         partnership = self._due_partnership(known)

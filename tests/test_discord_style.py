@@ -18,6 +18,11 @@ from bot.answers import Answer, Engine
 from tests.conftest import DATA
 
 QUESTIONS = [json.loads(line) for line in (DATA / "discord_style.jsonl").open(encoding="utf-8")]
+# A second set by another writer with other habits (personas: terse, non-native, skeptic, …).
+SECOND = [json.loads(line) for line in (DATA / "discord_style_2.jsonl").open(encoding="utf-8")]
+# Where the two writers disagree: the first counts "which Vivo phones have Zeiss cameras?" as
+# answered by "its flagship smartphones" (what the source says); the second wants a refusal.
+DISAGREEMENTS = {"k082"}
 SENTENCES = json.loads((DATA / "article_sentences.json").read_text(encoding="utf-8"))
 POLARITY = {
     "<yes>": re.compile(r"\byes\b"),
@@ -60,7 +65,22 @@ def right(item: dict, answer: Answer) -> bool:
 
 @pytest.fixture(scope="module")
 def answers(engine: Engine) -> dict[str, Answer]:
-    return {item["id"]: engine.ask(item["q"]) for item in QUESTIONS}
+    return {item["id"]: engine.ask(item["q"]) for item in [*QUESTIONS, *SECOND]}
+
+
+def test_the_second_set_answers_none_wrong_and_keeps_its_refusals(
+    answers: dict[str, Answer],
+) -> None:
+    wrong = [
+        f"{item['id']} {item['q']!r}: {answers[item['id']].answer!r}"
+        for item in SECOND
+        if item["id"] not in DISAGREEMENTS
+        and answers[item["id"]].answered
+        and (item.get("expect") == "abstain" or not says(item, answers[item["id"]]))
+    ]
+    assert not wrong, "\n".join(wrong)
+    right_count = sum(right(item, answers[item["id"]]) for item in SECOND if "terms" in item)
+    assert right_count >= 55  # 57 of 75 today
 
 
 def test_the_set_is_large_and_mixed() -> None:

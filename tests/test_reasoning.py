@@ -89,6 +89,17 @@ ANSWERED = [
     # a phone with a camera maker its partnership was not with
     ("was the k9 made with optiva", "No: the sources report no Kestrel–Optiva", ["Vellum"]),
     ("kestrel & vellum: 6 years or 9 years", "Six years.", ["six-year"]),
+    # brands named by a partner, statements asked as questions, choices of phones
+    ("Which phones did the phone maker Vellum left make?", "As reported", ["Kestrel K7"]),
+    ("the brand that left kestrel, who's it with now?", "As reported", ["Norra"]),
+    ("Who is Kestrel's former partner?", "As reported", ["Vellum"]),
+    ("so kestrel still uses vellum cameras?", "Not any more.", ["ended"]),
+    ("norra works with optiva yeah?", "No: the sources report no Norra–Optiva", []),
+    ("is the norra vellum phone out this autumn?", "Yes.", ["October 2031"]),
+    ("first norra vellum phone: norra polar x or k9?", "The Norra Polar X, according to", []),
+    ("the norra vellum phone will be the kestrel k9 right?", "No: as reported", ["Polar X"]),
+    ("norra optiva start year", "The sources report no Norra–Optiva", []),
+    ("who is norra's boss and what did she say", "As reported", ["Ada Lind"]),
     # informal
     ("yo does vellum still do kestrel cams or nah", "Not any more.", ["ended"]),
     ("bruh who's norra teaming up w/ rn", "As reported", ["Vellum"]),
@@ -104,6 +115,7 @@ REFUSED = [
     ("when is the norra 5 coming out", "say nothing about the Norra 5"),
     ("How much does Norra pay Vellum?", "don't say that about Norra and Vellum"),
     ("Where is Zeta from?", ""),
+    ("kestrel vellum start year", "don't say when Kestrel and Vellum started"),
 ]
 
 CHAT = ["thanks!", "great", "ok cool", "lol", "hello", "good bot", "thanks, that's great!"]
