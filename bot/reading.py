@@ -83,6 +83,11 @@ _SPELLINGS: Mapping[str, tuple[str, ...]] = {
     "fone": ("phone",),
     "fones": ("phones",),
 }
+# Two words that mean one ("old-school" is split as old school, and is not "old" as in ended).
+_BIGRAMS: Mapping[tuple[str, str], str] = {
+    ("old", "school"): "legacy",
+    ("co", "developed"): "developed",
+}
 # Words people often mistype by a swapped or dropped letter ("wiht", "whcih"): read by
 # transposition-aware distance before the vocabulary's own correction.
 _COMMON_WORDS = tuple(
@@ -317,6 +322,10 @@ def _common(word: str) -> str:
 def normalised(raw: list[str]) -> list[str]:
     """Words with chat spellings spelled out and chatter dropped ("…or nah" keeps its "nah")."""
     spelled = [word for raw_word in raw for word in _SPELLINGS.get(raw_word, (raw_word,))]
+    for index in range(len(spelled) - 1):
+        if (spelled[index], spelled[index + 1]) in _BIGRAMS:
+            spelled[index : index + 2] = [_BIGRAMS[spelled[index], spelled[index + 1]], ""]
+    spelled = [word for word in spelled if word]
     while spelled[:2] in (["can", "you"], ["could", "you"], ["would", "you"], ["will", "you"]):
         # "can you list…" asks for the list, not whether the bot can.
         spelled = spelled[2:]

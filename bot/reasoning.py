@@ -56,6 +56,8 @@ _END = "end"
 _START = _canon("start begin began begun since")
 _LAUNCH = _canon("launch expect first phone partner camera maker delay") | {"1"}
 _PERSON_WORDS = _canon("name called who")
+# Words that ask whether something is official: "officially confirmed", "reported".
+_CONFIRM = _canon("confirm confirmed officially official announce report rumour rumoured")
 _COUNTRY_WORDS = _canon("camera maker phone cam") | {"?where"}
 _LIST_TOKENS = _canon(
     "all name names list maker camera phone partner article source mention mentioned brand "
@@ -70,6 +72,8 @@ _IGNORED = (
     frozenset(CURRENT | PAST | LATEST | ALREADY | TAGS)
     | _canon(" ".join(CURRENT | PAST | LATEST | ALREADY))
     | frozenset("yo nah nope pls plz lol bro dude guys tho rn so".split())
+    # Words that praise a maker without asking anything of it ("the legacy camera maker").
+    | _canon("legacy traditional heritage established storied")
 )
 _ENDED = PartnershipStatus.ENDED
 _NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
@@ -521,7 +525,7 @@ class Reasoner:
         corrected = self._device_premise(part, known)
         if corrected is not None or part.form is not Form.YES_NO:
             return corrected
-        if not residual <= _RELATION | _LAUNCH | {"launch", "expect", "?when"}:
+        if not residual <= _RELATION | _LAUNCH | _CONFIRM | {"launch", "expect", "?when"}:
             return None
         said = []
         citations: list[Citation] = []
@@ -615,7 +619,11 @@ class Reasoner:
             return None
         tokens = set(part.analysis.tokens)
         asks_date = bool(part.months or part.years) and bool(tokens & {"1", "phon"})
-        asks_first = part.wh in {"which", "what"} and {"1", "phon"} <= tokens
+        asks_first = (
+            part.wh in {"which", "what"}
+            and "phon" in tokens
+            and bool(tokens & {"1", "report", "launch"})
+        )
         if (
             not tokens & {"launch", "expect"}
             and not part.says(ALREADY - {"yet"})
@@ -624,12 +632,12 @@ class Reasoner:
         ):
             return None
         months = {canonical(name) for name in [*MONTHS, *SEASONS]} | _numbers(part)
-        if not residual - {"launch", "expect"} - months <= _LAUNCH:
+        if not residual - {"launch", "expect"} - months <= _LAUNCH | _CONFIRM:
             return None
         partnership = self._due_partnership(known)
         if partnership is None or partnership.first_phone_due is None:
             return None
-        if part.wh in {"which", "what"} and {"1", "phon"} <= tokens and not part.months:
+        if asks_first and not part.months:
             # "Which phone is the first Xiaomi Leica one?": the phones reports named.
             return self._phones_of(partnership)
         due = partnership.first_phone_due
@@ -802,10 +810,15 @@ class Reasoner:
             text = f"{self.dated(citations)}, {_lower_first(partnership.summary)}"
             return Said(text, citations, entry_id=entry, shaped=False)
         if partnership.reported_devices:
+            # "Not out yet" only where the record says so: a due date after the source's date.
+            reported = self.base.source_date(citations)
+            due = partnership.first_phone_due
+            not_yet = due is not None and reported is not None and _before(reported, due)
+            head = "No phone had come of it yet: " if not_yet else ""
+            dated = _lowered(self.dated(citations)) if not_yet else self.dated(citations)
             text = (
-                f"No phone had come of it yet: {_lowered(self.dated(citations))}, reports "
-                f"suggested the first phone of the {pair} partnership would be the "
-                f"{_series(partnership.reported_devices)}."
+                f"{head}{dated}, reports suggested the first phone of the {pair} partnership "
+                f"would be the {_series(partnership.reported_devices)}."
             )
             return Said(text, citations, entry_id=entry)
         return Said(
