@@ -216,7 +216,8 @@ KNOWN_WORDS = frozenset(
     zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
     spring summer autumn fall winter percent price
-    last lasted lasting long longer year years month months""".split()
+    last lasted lasting long longer year years month months
+    who whom whose what which when where why how""".split()
 )
 
 _SHORT_FUNCTION_WORDS = sorted(

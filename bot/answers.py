@@ -27,8 +27,9 @@ from bot.analysis import QUESTION_TOKENS
 from bot.loader import check_knowledge, content_hash
 from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
 from bot.models import Brand, BrandKind, Citation, Fact, FactBase, Partnership, PartnershipStatus
+from bot.prose import partnership_sentence
 from bot.reading import Form, Part, Reader, Reading
-from bot.reasoning import Reasoner, Said, partnership_sentence
+from bot.reasoning import Reasoner, Said
 from bot.text import compact, fold, words
 from bot.validation import KnowledgeError
 
@@ -49,6 +50,7 @@ _ENGINE_MODULES = (
     "loader",
     "matcher",
     "models",
+    "prose",
     "reading",
     "reasoning",
     "text",
@@ -75,7 +77,7 @@ _NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.
 
 # Words that start a sentence but not a name, so "The first phone…" can follow "As reported…, ".
 _LOWER_FIRST = frozenset(
-    "the a an both its it their they this that these those with before after yes no".split()
+    "the a an both its it their they this that these those with before after yes no reports".split()
 )
 
 
@@ -332,8 +334,26 @@ class Engine:
         # of the same thing: moderators choose the wording.
         if said is not None and (best is None or best.entry.id not in self.base.facts):
             return self._from_said(text, said)
+        if best is not None and part is not None and part.devices:
+            named = " ".join(words(" ".join((best.entry.answer, *best.entry.questions))))
+            if any(" ".join(device[1:]) not in named for device in part.devices):
+                # "Is the Xiaomi 12 Ultra successful?" is not answered by a fact about the Mi 11
+                # Ultra and the 12 Pro: a phone asked about must be named whole.
+                match = Match(Outcome.NONE, match.analysis, match.candidates)
+                best = None
         answer = self._refine(text, part, self.answer_match(text, match))
-        if answer.answered and best is not None and part is not None and self._affirms(part, best):
+        polar = (answer.answer or "").startswith(("Yes. ", "No. "))
+        if answer.answered and polar and part is not None and part.form is not Form.YES_NO:
+            # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
+            # but its "Yes." does not.
+            return replace(answer, answer=(answer.answer or "").split(" ", 1)[1])
+        if (
+            answer.answered
+            and not polar
+            and best is not None
+            and part is not None
+            and self._affirms(part, best)
+        ):
             return replace(answer, answer=f"Yes. {answer.answer}")
         if answer.answered and best is not None and part is not None and self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
@@ -358,6 +378,13 @@ class Engine:
         the answer itself, not only in its phrasings, and the answer must hold no negation.
         """
         if part.form is not Form.YES_NO or part.wh or _NEGATION.search(best.entry.answer):
+            return False
+        answer_words = " ".join(words(best.entry.answer))
+        if any(" ".join(device[1:]) not in answer_words for device in part.devices):
+            # "Is the Xiaomi 12 Ultra successful?" is not answered by "the Mi 11 Ultra and the
+            # 12 Pro have been": each phone asked about must be named whole.
+            return False
+        if part.negated or part.excluded or part.countries:
             return False
         asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
         if not asked:

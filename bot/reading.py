@@ -156,10 +156,10 @@ MONTHS: Mapping[str, int] = {
         (
             ("january", "jan"),
             ("february", "feb"),
-            ("march", "mar"),
+            ("march",),
             ("april", "apr"),
             ("may",),
-            ("june", "jun"),
+            ("june",),
             ("july", "jul"),
             ("august", "aug"),
             ("september", "sep", "sept"),
@@ -233,6 +233,12 @@ class Part:
     people: tuple[tuple[str, str, bool], ...] = ()
     # Positions of the words that describe a brand ("German", "camera", "maker").
     description: frozenset[int] = frozenset()
+    # A description no recorded brand fits: "a Chinese phone maker" (the sources name none).
+    unresolved: str = ""
+    # "Does Vivo not work with Zeiss?": a yes or a no would read the wrong way round.
+    negated: bool = False
+    # A count compared, not stated: "more than three years" (">"), "under ten" ("<").
+    comparison: str = ""
     # A part that only names a brand by description ("the brand that left Huawei, who's it
     # with now?"): the topic of the next part, not a question of its own.
     topic: bool = False
@@ -430,7 +436,7 @@ class Reader:
 
     def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:
         vocabulary = self.analyzer.vocabulary
-        raw = [w if w in vocabulary else _common(w) for w in normalised(raw)]
+        raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
         while len(raw) > 1 and raw[0] in _LEAD_FILLERS:
             raw = raw[1:]
         corrected = self.analyzer.corrected(raw)
@@ -464,7 +470,7 @@ class Reader:
             )
         )
         people = self._people_in(corrected, brands)
-        described, spans = self._described(corrected, brands)
+        described, spans, unresolved = self._described(corrected, brands)
         related, related_spans, used = self._related(corrected)
         for brand in related:
             if brand not in described:
@@ -505,12 +511,19 @@ class Reader:
             and token not in analysis.devices
             and self.analyzer.brand_of(token) is None
         )
-        topic = bool(spans) and all(
+        only_brands = bool(brands) and not (set(analysis.tokens) - set(analysis.brands))
+        described_only = bool(spans) and all(
             w in STOPWORDS or w in {"that", "which", "who"} or i in spans
             for i, w in enumerate(corrected)
             if self.analyzer.brand_of(w) is None
         )
+        topic = only_brands or described_only
         return Part(
+            unresolved=unresolved,
+            negated=bool(
+                {"not", "dont", "doesnt", "didnt", "isnt", "arent", "never"} & set(raw[1:])
+            ),
+            comparison=_comparison(corrected),
             topic=topic,
             words=tuple(corrected),
             analysis=analysis,
@@ -527,8 +540,13 @@ class Reader:
             durations=durations(corrected),
             years=tuple(dict.fromkeys(int(w) for w in corrected if YEAR.fullmatch(w))),
             residual=residual - _description_tokens(corrected),
+            # Countries said of something; "the Swedish brand" names a brand instead.
             countries=tuple(
-                dict.fromkeys(NATIONALITIES[w] for w in corrected if w in NATIONALITIES)
+                dict.fromkeys(
+                    NATIONALITIES[w]
+                    for i, w in enumerate(corrected)
+                    if w in NATIONALITIES and i not in spans
+                )
             ),
             description=frozenset(spans),
             people=people,
@@ -645,13 +663,14 @@ class Reader:
                 found.append((brand, name, True))
         return tuple(dict.fromkeys(found))
 
-    def _described(self, raw: list[str], named: list[str]) -> tuple[list[str], set[int]]:
+    def _described(self, raw: list[str], named: list[str]) -> tuple[list[str], set[int], str]:
         """Brands named by description, and the positions of the words that describe them.
 
         "the German camera maker", "the Swedish brand", "which brand is Swedish".
         """
         found: list[str] = []
         spans: set[int] = set()
+        unresolved = ""
         for index, word in enumerate(raw):
             country = NATIONALITIES.get(word)
             if country is None:
@@ -696,7 +715,14 @@ class Reader:
             if len(matches) == 1:
                 found.append(matches[0])
                 spans |= set(range(index, index + 1 + nouns))
-        return found, spans
+            elif not matches and article and nouns:
+                # "the Chinese phone maker" when no brand is recorded as Chinese.
+                noun = {
+                    BrandKind.CAMERA_MAKER: "camera maker",
+                    BrandKind.PHONE_MAKER: "phone maker",
+                }
+                unresolved = f"a {COUNTRIES[country][0]} {noun.get(kind, 'brand')}"
+        return found, spans, unresolved
 
 
 # Words before a brand that set it aside: "before Xiaomi", "other than Zeiss", "apart from…".
@@ -723,6 +749,16 @@ def _model_like(word: str, after: str = "") -> bool:
 
 # Adjectives before "partner" that say which one: "Leica's former partner", "its new partner".
 _PARTNER_ADJECTIVES = frozenset("former previous old ex earlier new current latest newest".split())
+
+
+def _comparison(raw: list[str]) -> str:
+    """The comparison a count is asked with: > (more than, over), < (less than, under) or none."""
+    said = set(raw)
+    if said & {"more", "over", "longer", "above", "beyond", "least"}:
+        return ">"
+    if said & {"less", "under", "shorter", "fewer", "below", "most"}:
+        return "<"
+    return ""
 
 
 def _kind_words(raw: list[str], at: int) -> tuple[BrandKind | None, int | None]:
@@ -857,7 +893,9 @@ def _options(raw: list[str]) -> tuple[tuple[str, ...], ...]:
 def _elliptic(raw: list[str], analysis: Analysis) -> bool:
     """Whether a part only names brands ("and OnePlus?"), so it repeats the question before."""
     content = [t for t in analysis.tokens if t not in analysis.brands]
-    return bool(analysis.brands) and not content and not any(w in _WH for w in raw)
+    # "…and what about Vivo?" asks the question before again, about Vivo.
+    about = raw[:2] in (["what", "about"], ["how", "about"])
+    return bool(analysis.brands) and not content and (about or not any(w in _WH for w in raw))
 
 
 def _replace(previous: Part, brands: tuple[str, ...], unknown: tuple[str, ...]) -> Part:

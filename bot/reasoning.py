@@ -22,16 +22,25 @@ from bot.models import (
     Partnership,
     PartnershipStatus,
 )
+from bot.prose import (
+    adjective,
+    count_words,
+    date_label,
+    lower_first,
+    lowered,
+    partnership_clause,
+    partnership_details,
+    partnership_sentence,
+    series,
+)
 from bot.reading import (
     ALREADY,
     CAMERA_TOKENS,
-    COUNTRIES,
     COUNTRY_KEYS,
     CURRENT,
     LATEST,
     MONTHS,
     NATIONALITIES,
-    NUMBER_WORDS,
     PAST,
     PHONE_TOKENS,
     SEASONS,
@@ -57,7 +66,7 @@ _START = _canon("start begin began begun since")
 _LAUNCH = _canon("launch expect first phone partner camera maker delay") | {"1"}
 _PERSON_WORDS = _canon("name called who")
 # Words that ask whether something is official: "officially confirmed", "reported".
-_CONFIRM = _canon("confirm confirmed officially official announce report rumour rumoured")
+_CONFIRM = _canon("confirm confirmed officially official announce report rumour rumoured say")
 _COUNTRY_WORDS = _canon("camera maker phone cam") | {"?where"}
 _LIST_TOKENS = _canon(
     "all name names list maker camera phone partner article source mention mentioned brand "
@@ -92,11 +101,6 @@ class Said:
     # Whether the answer's shape matters (a yes/no, a correction, a choice, a list): an answer
     # that merely states a record yields to a moderator's fact that answers the same question.
     shaped: bool = True
-
-
-def date_label(date: dt.date | None) -> str | None:
-    """A date as people write it: 23 May 2022."""
-    return f"{date.day} {date:%B %Y}" if date else None
 
 
 class Reasoner:
@@ -164,10 +168,12 @@ class Reasoner:
         """What the records say to one part, or None to leave it to the fact matcher."""
         known = tuple(b for b in part.brands if b in self.base.brands and b not in part.excluded)
         if part.unknown_brands:
-            names = _series([n.title() for n in part.unknown_brands], "or")
+            names = series([n.title() for n in part.unknown_brands], "or")
             return Said(f"The sources say nothing about {names}.", answered=False, about=known)
+        if part.unresolved:
+            return Said(f"The sources don't name {part.unresolved}.", answered=False, about=known)
         if part.unknown_devices:
-            names = _series(part.unknown_devices, "or")
+            names = series(part.unknown_devices, "or")
             return Said(f"The sources say nothing about the {names}.", answered=False, about=known)
         residual = part.residual - _IGNORED
         for rule in (
@@ -190,6 +196,8 @@ class Reasoner:
         """Who someone is, by name or by role: "Who is Xiaomi's CEO?", "Is Lei Jun Leica's CEO?"."""
         if len(part.people) != 1:
             return None
+        if part.countries or part.months or part.durations or part.devices:
+            return None  # "Is Lei Jun German?": the sources say nothing of the sort
         brand_id, name, _ = part.people[0]
         brand = self.base.brands[brand_id]
         person = next((p for p in brand.people if p.name == name), None)
@@ -266,14 +274,14 @@ class Reasoner:
             own = self.of(brand.id)
             current = [self.name(p.other(brand.id)) for p in own if p.status is not _ENDED]
             ended = [self.name(p.other(brand.id)) for p in own if p.status is _ENDED]
-            partners = [f"with {_series(current)}"] if current else []
+            partners = [f"with {series(current)}"] if current else []
             if ended:
-                partners.append(f"{'earlier ' if current else 'formerly '}with {_series(ended)}")
+                partners.append(f"{'earlier ' if current else 'formerly '}with {series(ended)}")
             entries.append(f"{brand.name} ({'; '.join(partners)})")
             citations_list += [p.citations[0] for p in self.of(brand.id)]
         noun = "camera makers" if kind is BrandKind.CAMERA_MAKER else "phone makers"
         citations = tuple(dict.fromkeys(citations_list))
-        text = f"{self.dated(citations)}, the {noun} in the sources are {_series(entries)}."
+        text = f"{self.dated(citations)}, the {noun} in the sources are {series(entries)}."
         return Said(text, citations, entry_id="partnerships:all")
 
     def _list_phones(self, part: Part, known: tuple[str, ...]) -> Said | None:
@@ -294,7 +302,7 @@ class Reasoner:
         if not found:
             return None
         citations = tuple(dict.fromkeys(c for _, c in found))
-        names = _series(f"the {name}" for name, _ in found)
+        names = series(f"the {name}" for name, _ in found)
         text = f"{self.dated(citations)}, the sources name these {brand.name} phones: {names}."
         return Said(text, citations, entry_id=f"partners:{brand.id}")
 
@@ -307,7 +315,7 @@ class Reasoner:
             return None
         citations = tuple(c for p in chosen for c in p.citations[:1])
         body = " ".join(f"{self.clause(p)}." for p in chosen)
-        return Said(f"{self.dated(citations)}, {_lower_first(body)}", citations)
+        return Said(f"{self.dated(citations)}, {lower_first(body)}", citations)
 
     def mention(self, names: Iterable[str]) -> Citation | None:
         """The shortest clause of a source that names one of these names, as a quote."""
@@ -353,10 +361,10 @@ class Reasoner:
             if named[0][1]:
                 text = (
                     f"{self.dated(citations)}, the {pair} partnership was seen on the "
-                    f"{_series(partnership.devices)}."
+                    f"{series(partnership.devices)}."
                 )
             else:
-                named_phone = _series(partnership.reported_devices)
+                named_phone = series(partnership.reported_devices)
                 text = (
                     f"The {named_phone}, according to reports. {self.dated(citations)}, reports "
                     f"suggested the first phone of the {pair} partnership would be the "
@@ -374,11 +382,11 @@ class Reasoner:
         if country is None or support is None:
             return None
         chosen = [opt for opt, c in zip((left, right), countries, strict=True) if c == country]
-        adjective = _adjective(brand.country or "")
+        nationality = adjective(brand.country or "")
         if chosen:
-            text = f"{adjective}. {self.dated([support])}, {brand.name} is a {adjective} brand."
+            text = f"{nationality}. {self.dated([support])}, {brand.name} is a {nationality} brand."
         else:
-            text = f"Neither. {self.dated([support])}, {brand.name} is a {adjective} brand."
+            text = f"Neither. {self.dated([support])}, {brand.name} is a {nationality} brand."
         return Said(text, (support,), entry_id=f"partners:{brand.id}")
 
     def _month_choice(self, part: Part, known: tuple[str, ...], months: list[int]) -> Said | None:
@@ -391,7 +399,7 @@ class Reasoner:
         if due.month in months:
             head = f"{names[due.month].title()}."
         else:
-            asked = _series([names[m].title() for m in months], "or")
+            asked = series([names[m].title() for m in months], "or")
             head = f"Neither {asked}, as far as the sources say."
         text = (
             f"{head} {self.dated(citations)}, the first phone of the "
@@ -411,6 +419,8 @@ class Reasoner:
             if len(found) != 1:
                 return None
             option_brands.append(found[0])
+        if len(set(option_brands)) != 2:
+            return None  # "did Huawei end it or did Leica?" is not a choice of partners
         subjects = [b for b in known if b not in option_brands]
         if len(subjects) != 1 or not (part.residual - _IGNORED) <= _RELATION | {_END}:
             return None
@@ -423,19 +433,19 @@ class Reasoner:
         if not found:
             text = (
                 f"Neither, as far as the sources say: they report no partnership of "
-                f"{self.name(subject)} with {_series([self.name(b) for b in option_brands], 'or')}."
+                f"{self.name(subject)} with {series([self.name(b) for b in option_brands], 'or')}."
             )
             own = self.of(subject)
             citations = tuple(c for p in own for c in p.citations)
             if own:
-                text += f" {self.dated(citations)}, " + _lower_first(
+                text += f" {self.dated(citations)}, " + lower_first(
                     "; ".join(self.clause(p, subject) for p in own) + "."
                 )
             return Said(text, citations, entry_id=_partnership_id(own[0]) if own else None)
         lines = [self.sentence(p, subject) for p in found]
         citations = tuple(c for p in found for c in p.citations)
-        head = _series([self.name(p.other(subject)) for p in found], "and")
-        text = f"{head}. {self.dated(citations)}, " + _lower_first(" ".join(lines))
+        head = series([self.name(p.other(subject)) for p in found], "and")
+        text = f"{head}. {self.dated(citations)}, " + lower_first(" ".join(lines))
         return Said(text, citations, entry_id=_partnership_id(found[0]))
 
     def _country(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
@@ -448,8 +458,8 @@ class Reasoner:
             return None
         if part.form not in (Form.YES_NO, Form.WH) or (part.form is Form.WH and part.countries):
             return None
-        nationality = {canonical(w) for w in part.words if w in NATIONALITIES}
-        if not residual - nationality <= _COUNTRY_WORDS:
+        country_words = {canonical(w) for w in part.words if w in NATIONALITIES}
+        if not residual - country_words <= _COUNTRY_WORDS:
             return None
         brand = self.base.brands[known[0]]
         if brand.country is None:
@@ -459,16 +469,17 @@ class Reasoner:
         support = self.support(brand, brand.country)
         if support is None:
             return None
-        adjective = _adjective(brand.country)
+        nationality = adjective(brand.country)
         country = COUNTRY_KEYS.get(fold(brand.country))
-        said = f"{self.dated([support])}, {brand.name} is a {adjective} brand."
+        said = f"{self.dated([support])}, {brand.name} is a {nationality} brand."
         shaped = part.form is Form.YES_NO
         if part.form is Form.YES_NO:
             if country in part.countries:
                 said = f"Yes. {said}"
             else:
-                asked = _adjective(part.countries[0])
-                said = f"No: the sources describe {brand.name} as {adjective}, not {asked}. {said}"
+                asked = adjective(part.countries[0])
+                described = f"the sources describe {brand.name} as {nationality}"
+                said = f"No: {described}, not {asked}. {said}"
         return Said(said, (support,), entry_id=f"partners:{brand.id}", shaped=shaped)
 
     def _identity(self, part: Part, brand_id: str, residual: frozenset[str]) -> Said | None:
@@ -479,16 +490,14 @@ class Reasoner:
         support = self.support(brand, brand.country)
         if support is None:
             return None
-        text = (
-            f"{self.dated([support])}, {brand.name} is a {_adjective(brand.country or '')} brand."
-        )
+        text = f"{self.dated([support])}, {brand.name} is a {adjective(brand.country or '')} brand."
         return Said(text, (support,), entry_id=f"partners:{brand.id}")
 
     def support(self, brand: Brand, country: str | None) -> Citation | None:
         """The shortest clause of a source that names the brand and its country, as a quote."""
         if not country:
             return None
-        return self._shortest(brand.names, (_adjective(country), country))
+        return self._shortest(brand.names, (adjective(country), country))
 
     def _shortest(self, names: Iterable[str], also: Iterable[str] = ()) -> Citation | None:
         """The shortest source clause naming one of `names` (and one of `also`, if given)."""
@@ -522,6 +531,10 @@ class Reasoner:
         """Whether a phone came of a partnership: seen on it, or only named by reports."""
         if not part.devices:
             return None
+        if "1" in part.analysis.tokens and part.form is Form.YES_NO and len(part.devices) == 1:
+            return self._first_named(part, known)
+        if part.says({"last", "latest", "newest"}):
+            return None  # the sources do not order the phones they name
         corrected = self._device_premise(part, known)
         if corrected is not None or part.form is not Form.YES_NO:
             return corrected
@@ -543,13 +556,13 @@ class Reasoner:
                 if any(model <= set(words(name)) for name in partnership.devices):
                     said.append(
                         f"Yes. {self.dated(partnership.citations)}, the {pair} partnership was "
-                        f"seen on the {_series(partnership.devices)}."
+                        f"seen on the {series(partnership.devices)}."
                     )
                 elif any(model <= set(words(name)) for name in partnership.reported_devices):
                     said.append(
-                        f"Not confirmed: {_lowered(self.dated(partnership.citations))}, "
+                        f"Not confirmed: {lowered(self.dated(partnership.citations))}, "
                         f"reports suggested the first phone of the {pair} partnership would be the "
-                        f"{_series(partnership.reported_devices)}."
+                        f"{series(partnership.reported_devices)}."
                     )
                 else:
                     continue
@@ -559,13 +572,22 @@ class Reasoner:
         if len(said) != 1:
             # A phone no partnership names is for the fact matcher (or a refusal).
             return None
-        return Said(said[0], tuple(citations), entry_id=None)
+        entry = f"partners:{part.devices[0][0]}"
+        return Said(said[0], tuple(citations), entry_id=entry)
+
+    def _first_named(self, part: Part, known: tuple[str, ...]) -> Said | None:
+        """The first phone asked about: only the phones reports named ("Was the P30 the first?")."""
+        said, citations = self._not_the_reported(part, known)
+        if said:
+            return Said(said[0], tuple(citations))
+        return None
 
     def _not_the_reported(
         self, part: Part, known: tuple[str, ...]
     ) -> tuple[list[str], list[Citation]]:
         """A phone that is not the one reports named: "Will the Leica phone be the Mi 11 Ultra?"."""
-        if len(part.devices) != 1 or "phon" not in part.analysis.tokens:
+        asks_first = "1" in part.analysis.tokens or part.says({"will", "going", "gonna"})
+        if len(part.devices) != 1 or "phon" not in part.analysis.tokens or not asks_first:
             return [], []
         # The partnership asked about: of the brands named other than the phone's own maker.
         asked = [b for b in known if b != part.devices[0][0]]
@@ -584,9 +606,9 @@ class Reasoner:
             return [], []
         pair = f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)}"
         text = (
-            f"No: {_lowered(self.dated(partnership.citations))}, reports suggested the first "
-            f"phone of the {pair} partnership would be the "
-            f"{_series(partnership.reported_devices)}."
+            f"Not as far as reports say: {lowered(self.dated(partnership.citations))}, reports "
+            f"suggested the first phone of the {pair} partnership would be the "
+            f"{series(partnership.reported_devices)}."
         )
         return [text], list(partnership.citations)
 
@@ -608,7 +630,7 @@ class Reasoner:
             f"{head}he sources report no {pair} partnership; the {device} came of "
             f"{self.name(brand)}'s partnership with {self.name(partnership.other(brand))}. "
             f"{self.dated(partnership.citations)}, the partnership was seen on the "
-            f"{_series(partnership.devices)}."
+            f"{series(partnership.devices)}."
         )
         return Said(text, partnership.citations, entry_id=_partnership_id(partnership))
 
@@ -622,7 +644,7 @@ class Reasoner:
         asks_first = (
             part.wh in {"which", "what"}
             and "phon" in tokens
-            and bool(tokens & {"1", "report", "launch"})
+            and bool(tokens & {"1", "report", "launch", "say", "announce"})
         )
         if (
             not tokens & {"launch", "expect"}
@@ -649,7 +671,7 @@ class Reasoner:
             if due.year in part.years:
                 text = f"Yes. {self.dated(citations)}, {fact}."
             else:
-                asked = _series([str(y) for y in part.years], "or")
+                asked = series([str(y) for y in part.years], "or")
                 text = (
                     f"Not as far as the sources say: {self.as_of(citations)}, {fact}, not {asked}."
                 )
@@ -684,8 +706,10 @@ class Reasoner:
     def _pair_rule(
         self, part: Part, known: tuple[str, ...], residual: frozenset[str]
     ) -> Said | None:
-        if len(known) != 2 or part.devices:
-            return None
+        if len(known) != 2 or part.devices or part.countries or part.people:
+            return None  # "is Leica German and Hasselblad Swedish?" is not about a pair
+        if part.excluded and part.form is Form.YES_NO:
+            return None  # "did Xiaomi work with Leica before Huawei?" asks an order
         first, second = known
         partnership = self.pair(first, second)
         ending = _END in part.analysis.tokens
@@ -700,7 +724,7 @@ class Reasoner:
         if not residual - _START <= allowed:
             return None
         if partnership is None:
-            if part.form not in (Form.YES_NO, Form.WH, Form.PLAIN):
+            if part.form not in (Form.YES_NO, Form.WH, Form.PLAIN) or part.negated:
                 return None
             if part.form is not Form.YES_NO and not (residual & (_RELATION | {_END}) or starting):
                 return None
@@ -714,8 +738,35 @@ class Reasoner:
                 return said
         if part.durations:
             return self._duration_check(part, partnership, first)
+        if asks_length and partnership.period and not ending:
+            # "How long is the Norra Vellum deal?": the length the record gives.
+            text = f"{self.dated(partnership.citations)}, " + lower_first(
+                self.sentence(partnership, first)
+            )
+            return Said(
+                text, partnership.citations, entry_id=_partnership_id(partnership), shaped=False
+            )
+        if ending and part.wh == "when" and partnership.status is PartnershipStatus.ENDED:
+            a, b = self.name(first), self.name(second)
+            return Said(
+                f"The sources don't say when {a} and {b} ended their partnership. "
+                f"{capitalised(self.as_of(partnership.citations))}, "
+                f"{lower_first(self.sentence(partnership, first))}",
+                answered=False,
+                about=(first, second),
+            )
         if part.years:
             return self._year_check(part, partnership, first)
+        if part.form is Form.YES_NO and part.words[:1] == ("will",):
+            # "Will Leica work with Huawei again?": the sources report what was, not what will be.
+            a, b = self.name(first), self.name(second)
+            sentence = lower_first(self.sentence(partnership, first))
+            return Said(
+                f"The sources don't say what {a} and {b} will do. "
+                f"{capitalised(self.as_of(partnership.citations))}, {sentence}",
+                answered=False,
+                about=(first, second),
+            )
         if part.form is Form.YES_NO:
             # Words only the summary explains ("flagships") are answered with the summary.
             summary = bool(residual - _RELATION - _START - {_END})
@@ -729,11 +780,13 @@ class Reasoner:
         if ending or starting or asks_other or part.wh not in {"which", "what"}:
             return None
         if "phon" in residual and residual <= _RELATION:
-            return self._phones_of(partnership)
+            return self._phones_of(
+                partnership, kind=part.says({"kind", "type", "sort", "category"})
+            )
         if part.wh == "what" and residual == {"partner"}:
             return Said(
                 f"{self.dated(partnership.citations)}, "
-                + _lower_first(self.sentence(partnership, first)),
+                + lower_first(self.sentence(partnership, first)),
                 partnership.citations,
                 entry_id=_partnership_id(partnership),
                 shaped=False,
@@ -762,24 +815,42 @@ class Reasoner:
         length = _period_years(partnership.period)
         if length is None:
             return None
-        said = f"{self.dated(partnership.citations)}, " + _lower_first(
+        said = f"{self.dated(partnership.citations)}, " + lower_first(
             self.sentence(partnership, subject)
         )
-        asked = _series([_count(d) for d in part.durations], "or")
-        right = length in part.durations
-        if part.form is Form.EITHER_OR:
+        asked = series([count_words(d) for d in part.durations], "or")
+        if part.comparison == ">":
+            right = all(length > d for d in part.durations)
+            asked = f"more than {asked}" if not right else asked
+        elif part.comparison == "<":
+            right = all(length < d for d in part.durations)
+            asked = f"less than {asked}" if not right else asked
+        else:
+            right = length in part.durations
+        if partnership.status is PartnershipStatus.ANNOUNCED and part.form is Form.YES_NO:
+            # "Have they worked together for five years?" of a deal just announced: no time
+            # worked is recorded, only the length announced.
+            worked = part.says({"have", "has", "did", "worked", "were", "was"})
+            if worked:
+                years = count_words(length)
+                head = f"Not as far as the sources say: it was announced as a {years}-year one."
+                entry = _partnership_id(partnership)
+                return Said(f"{head} {said}", partnership.citations, entry_id=entry)
+        if part.form is Form.EITHER_OR and not part.comparison:
             head = (
-                f"{_count(length).capitalize()} years."
+                f"{count_words(length).capitalize()} years."
                 if right
                 else "Neither, as far as the sources say."
             )
         elif part.form is Form.YES_NO:
             head = (
-                "Yes." if right else f"No: the sources report {_count(length)} years, not {asked}."
+                "Yes."
+                if right
+                else f"No: the sources report {count_words(length)} years, not {asked}."
             )
         elif not right:
             # "Why did they split after 10 years?" presumes a length the sources contradict.
-            head = f"Actually, the sources report {_count(length)} years, not {asked}."
+            head = f"Actually, the sources report {count_words(length)} years, not {asked}."
         else:
             return None
         return Said(f"{head} {said}", partnership.citations, entry_id=_partnership_id(partnership))
@@ -794,7 +865,7 @@ class Reasoner:
         head = "Yes." if since.year in part.years else "No, as far as the sources say."
         return Said(f"{head} {said}", partnership.citations, entry_id=_partnership_id(partnership))
 
-    def _phones_of(self, partnership: Partnership) -> Said:
+    def _phones_of(self, partnership: Partnership, *, kind: bool = False) -> Said:
         """Which phones came of a partnership: those seen, those reports named, or none said."""
         pair = f"{self.name(partnership.phone_maker)}–{self.name(partnership.camera_maker)}"
         citations = partnership.citations
@@ -802,23 +873,31 @@ class Reasoner:
         if partnership.devices:
             text = (
                 f"{self.dated(citations)}, the {pair} partnership was seen on the "
-                f"{_series(partnership.devices)}."
+                f"{series(partnership.devices)}."
             )
             return Said(text, citations, entry_id=entry, shaped=False)
-        if partnership.summary and "phon" in self._tokens(partnership.summary):
-            # The summary says which phones ("its flagship smartphones").
-            text = f"{self.dated(citations)}, {_lower_first(partnership.summary)}"
+        if partnership.summary and "phon" in self._tokens(partnership.summary) and kind:
+            # "What kind of Vivo phones…?": "its flagship smartphones" is the kind.
+            text = f"{self.dated(citations)}, {lower_first(partnership.summary)}"
             return Said(text, citations, entry_id=entry, shaped=False)
+        if partnership.summary and "phon" in self._tokens(partnership.summary):
+            # "Its flagship smartphones" is a kind of phone, not a name: refused, with it said.
+            return Said(
+                f"The sources don't name the phones of the {pair} partnership: "
+                f"{lower_first(partnership.summary)}",
+                answered=False,
+                about=(partnership.phone_maker, partnership.camera_maker),
+            )
         if partnership.reported_devices:
             # "Not out yet" only where the record says so: a due date after the source's date.
             reported = self.base.source_date(citations)
             due = partnership.first_phone_due
             not_yet = due is not None and reported is not None and _before(reported, due)
             head = "No phone had come of it yet: " if not_yet else ""
-            dated = _lowered(self.dated(citations)) if not_yet else self.dated(citations)
+            dated = lowered(self.dated(citations)) if not_yet else self.dated(citations)
             text = (
                 f"{head}{dated}, reports suggested the first phone of the {pair} partnership "
-                f"would be the {_series(partnership.reported_devices)}."
+                f"would be the {series(partnership.reported_devices)}."
             )
             return Said(text, citations, entry_id=entry)
         return Said(
@@ -843,7 +922,7 @@ class Reasoner:
                 # A clause says who works with whom: each record's first quote says so.
                 citations += [p.citations[0] for p in own]
         if clauses:
-            text += f" {self.dated(citations)}, " + _lower_first("; ".join(clauses) + ".")
+            text += f" {self.dated(citations)}, " + lower_first("; ".join(clauses) + ".")
         citations_tuple = tuple(dict.fromkeys(citations))
         own_first = self.of(first) or self.of(second)
         return Said(
@@ -856,10 +935,14 @@ class Reasoner:
         self, part: Part, partnership: Partnership, subject: str, *, ending: bool, summary: bool
     ) -> Said:
         citations = partnership.citations
+        if part.negated:
+            # "Does Vivo not work with Zeiss?": say what the sources say, without a yes or no.
+            sentence = lower_first(self.sentence(partnership, subject))
+            return Said(f"{self.dated(citations)}, {sentence}", citations)
         ended = partnership.status is PartnershipStatus.ENDED
         present = part.says(CURRENT)
         past = part.says(PAST) or part.words[:1] in (("did",), ("was",), ("were",), ("had",))
-        sentence = _lower_first(self.sentence(partnership, subject))
+        sentence = lower_first(self.sentence(partnership, subject))
         if summary and partnership.summary:
             sentence = f"{sentence} {partnership.summary}"
         dated = self.dated(citations)
@@ -881,10 +964,10 @@ class Reasoner:
     def _correct_end(self, partnership: Partnership, subject: str) -> Said:
         citations = partnership.citations
         a, b = self.name(subject), self.name(partnership.other(subject))
-        sentence = _lower_first(self.sentence(partnership, subject))
+        sentence = lower_first(self.sentence(partnership, subject))
         text = (
             f"Actually, the sources do not report that {a} and {b} stopped working together: "
-            f"{_lowered(self.dated(citations))}, {sentence}"
+            f"{lowered(self.dated(citations))}, {sentence}"
         )
         return Said(text, citations, entry_id=_partnership_id(partnership))
 
@@ -909,6 +992,8 @@ class Reasoner:
             return None
         if part.form is Form.PLAIN and not residual & {"partner"}:
             return None
+        if part.form is Form.YES_NO and not residual & {"partner", "work"}:
+            return None  # "Is Leica a phone maker?" asks its kind, not its partners
         own = [p for p in self.of(brand) if p.other(brand) not in part.excluded]
         if ending or part.says(PAST):
             chosen = [p for p in own if p.status is PartnershipStatus.ENDED]
@@ -934,55 +1019,18 @@ class Reasoner:
             text = (
                 f"The sources report no {'ended' if wanted == 'ended' else 'current'} "
                 f"partnership of {name}. {self.dated(citations)}, "
-                + _lower_first(" ".join(self.sentence(p, brand) for p in own))
+                + lower_first(" ".join(self.sentence(p, brand) for p in own))
             )
             return Said(text, citations, entry_id=f"partners:{brand}")
         citations = tuple(c for p in chosen for c in p.citations)
         body = " ".join(self.sentence(p, brand) for p in chosen)
         head = "Yes. " if part.form is Form.YES_NO else ""
-        text = f"{head}{self.dated(citations)}, {_lower_first(body)}"
+        text = f"{head}{self.dated(citations)}, {lower_first(body)}"
         shaped = part.form is Form.YES_NO or wanted != "any"
         return Said(text, citations, entry_id=f"partners:{brand}", shaped=shaped)
 
     def _tokens(self, text: str) -> list[str]:
         return [t for w in words(text) if (t := canonical(w)) is not None]
-
-
-def partnership_clause(partnership: Partnership, base: FactBase, subject: str | None = None) -> str:
-    """What a partnership is, from one brand's side: "OnePlus works with Hasselblad"."""
-    first, second = partnership.phone_maker, partnership.camera_maker
-    if subject == second:
-        first, second = second, first
-    a, b = base.brands[first].name, base.brands[second].name
-    period = partnership.period
-    status = partnership.status
-    if status is PartnershipStatus.ACTIVE:
-        return f"{a} has a {period} partnership with {b}" if period else f"{a} works with {b}"
-    if status is PartnershipStatus.ANNOUNCED:
-        return f"{a} has announced a partnership with {b}"
-    if period:
-        return f"{a} had a {period} partnership with {b}, which has since ended"
-    return f"{a} worked with {b}, and the partnership has since ended"
-
-
-def partnership_details(partnership: Partnership) -> list[str]:
-    """Sentences on a partnership's phones: seen on, due, reported."""
-    said = []
-    if partnership.devices:
-        said.append(f"The partnership was seen on the {_series(partnership.devices)}.")
-    if partnership.first_phone_due:
-        said.append(f"The first phone was due in {partnership.first_phone_due.label}.")
-    if partnership.reported_devices:
-        said.append(f"Reports suggested it would be the {_series(partnership.reported_devices)}.")
-    return said
-
-
-def partnership_sentence(
-    partnership: Partnership, base: FactBase, subject: str | None = None
-) -> str:
-    """A partnership in a sentence or three, with its phones."""
-    clause = partnership_clause(partnership, base, subject)
-    return " ".join([f"{clause}.", *partnership_details(partnership)])
 
 
 def _numbers(part: Part) -> frozenset[str]:
@@ -1004,49 +1052,21 @@ def _period_years(period: str) -> int | None:
     return None
 
 
-def _count(number: int) -> str:
-    """A small count in words, as the sources write it: four."""
-    names = {value: word for word, value in NUMBER_WORDS.items()}
-    return names.get(number, str(number))
-
-
 def _current_first(partnership: Partnership) -> tuple[bool, str]:
     return (partnership.status is PartnershipStatus.ENDED, partnership.id)
+
+
+def capitalised(text: str) -> str:
+    """A date line that starts a sentence: "As of 23 May 2022"."""
+    return text[0].upper() + text[1:]
 
 
 def _partnership_id(partnership: Partnership) -> str:
     return f"partnership:{partnership.id}"
 
 
-def _series(items: Iterable[str], conjunction: str = "and") -> str:
-    """Items as a sentence lists them: A, B and C."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
-
-
-def _lowered(text: str) -> str:
-    """A date line that follows a colon: "as reported on …"."""
-    return text[0].lower() + text[1:]
-
-
-def _lower_first(text: str) -> str:
-    """Lower-case the first letter of a sentence that follows a comma, unless it starts a name."""
-    first = text.split(" ", 1)[0]
-    if first in {"The", "A", "An", "Both", "It", "Its", "Reports"}:
-        return text[0].lower() + text[1:]
-    return text
-
-
 def _brand_words(brand: Brand) -> set[str]:
     return {w for name in brand.names for w in words(name)} | {"".join(words(brand.name))}
-
-
-def _adjective(country: str) -> str:
-    """A country's adjective ("Germany" or "germany": German), or the name as written."""
-    key = COUNTRY_KEYS.get(fold(country))
-    return COUNTRIES[key][0] if key else country
 
 
 def _clauses(text: str) -> list[str]:

@@ -97,9 +97,29 @@ ANSWERED = [
     ("norra works with optiva yeah?", "No: the sources report no Norra–Optiva", []),
     ("is the norra vellum phone out this autumn?", "Yes.", ["October 2031"]),
     ("first norra vellum phone: norra polar x or k9?", "The Norra Polar X, according to", []),
-    ("the norra vellum phone will be the kestrel k9 right?", "No: as reported", ["Polar X"]),
+    (
+        "the norra vellum phone will be the kestrel k9 right?",
+        "Not as far as reports say",
+        ["Polar X"],
+    ),
     ("norra optiva start year", "The sources report no Norra–Optiva", []),
     ("who is norra's boss and what did she say", "As reported", ["Ada Lind"]),
+    # lengths compared, and a length the records give
+    ("did kestrel and vellum work together for more than 3 years?", "Yes.", ["six-year"]),
+    (
+        "did kestrel and vellum work together for under five years?",
+        "No: the sources report six",
+        [],
+    ),
+    ("have norra and vellum worked together for five years?", "Not as far as the sources say", []),
+    ("how long is the norra vellum deal?", "As reported", ["five-year"]),
+    ("where is vellum from?", "As reported", ["Finnish"]),
+    (
+        "did kestrel end the deal with vellum or did vellum end it?",
+        "As reported",
+        ["two companies"],
+    ),
+    ("does vellum not work with norra?", "As reported", ["Norra"]),
     # informal
     ("yo does vellum still do kestrel cams or nah", "Not any more.", ["ended"]),
     ("bruh who's norra teaming up w/ rn", "As reported", ["Vellum"]),
@@ -116,6 +136,19 @@ REFUSED = [
     ("How much does Norra pay Vellum?", "don't say that about Norra and Vellum"),
     ("Where is Zeta from?", ""),
     ("kestrel vellum start year", "don't say when Kestrel and Vellum started"),
+    # found by review: each was answered wrongly once
+    ("is vellum a phone maker?", ""),
+    ("is ada lind finnish?", ""),
+    ("does the iphone have vellum?", "say nothing about Iphone"),
+    ("was the k7 the first kestrel vellum phone?", ""),
+    ("did norra work with vellum before kestrel?", ""),
+    ("is vellum finnish and optiva japanese?", ""),
+    ("will vellum work with kestrel again", "don't say what Vellum and Kestrel will do"),
+    (
+        "when did kestrel and vellum end their partnership?",
+        "don't say when Kestrel and Vellum ended",
+    ),
+    ("is the chinese phone maker working with vellum?", "don't name a Chinese phone maker"),
 ]
 
 CHAT = ["thanks!", "great", "ok cool", "lol", "hello", "good bot", "thanks, that's great!"]
