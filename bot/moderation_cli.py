@@ -63,6 +63,8 @@ def _read_fields_file(path: str) -> dict[str, Any]:
         raise StoreError(f"{path} is not plain YAML: {error}") from None
     except RecursionError:
         raise StoreError(f"{path}: the data is nested too deeply") from None
+    except ValueError as error:  # e.g. an impossible unquoted date, 2022-02-30
+        raise StoreError(f"{path}: {error}") from None
     if isinstance(data, list) and len(data) == 1:
         data = data[0]
     if not isinstance(data, dict):

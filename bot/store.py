@@ -56,6 +56,8 @@ from bot.loader import (
     SOURCES_FILE,
     RawKnowledge,
     Record,
+    layout_problems,
+    linked,
     parse_yaml_records,
 )
 from bot.models import Fact, FactBase, Source
@@ -73,7 +75,14 @@ from bot.recordfile import (
 )
 from bot.reload import ReloadResult, ReloadStatus, apply_reload
 from bot.text import has_control_characters, words
-from bot.validation import ID_PATTERN, KnowledgeError, Problem, build_fact, build_fact_base
+from bot.validation import (
+    ID_PATTERN,
+    KnowledgeError,
+    Problem,
+    build_fact,
+    build_fact_base,
+    question_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -430,6 +439,10 @@ class KnowledgeStore:
         self._pending_ids: set[str] = set()
         self._pending_full = False
         self._analyzer: tuple[object, Analyzer] | None = None
+        # Every fact's questions as matching sees them -> the fact's id; `_asked_for` is the
+        # facts mapping it was built from (rebuilt after a reload, kept up by each change).
+        self._asked: dict[str, str] = {}
+        self._asked_for: object = None
 
     # Locking and reading the disk
 
@@ -468,6 +481,10 @@ class KnowledgeStore:
         return stamps
 
     def _read_text(self, name: str, problems: list[Problem]) -> str | None:
+        if linked(self.root, name):
+            message = "is a symbolic link: links are refused anywhere under the knowledge directory"
+            problems.append(Problem(name, 0, None, message))
+            return None
         try:
             data = (self.root / name).read_bytes()
         except FileNotFoundError:
@@ -492,6 +509,7 @@ class KnowledgeStore:
         if not self.root.is_dir():
             problem = Problem(str(self.root), 0, None, "the knowledge directory does not exist")
             return None, [problem], raw, texts
+        raw.problems.extend(layout_problems(self.root))
         fact_names = sorted(n for n in stamps if n.startswith(f"{FACTS_DIR}/"))
         for name in [SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE, *fact_names]:
             if name not in stamps:
@@ -573,6 +591,12 @@ class KnowledgeStore:
             for fact_id, (name, item) in self._facts_at.items()
             if name not in changed
         }
+        asked = {
+            question_key(question): fact_id
+            for fact_id, (name, item) in self._facts_at.items()
+            if name not in changed
+            for question in item.value.questions
+        }
         new_at: dict[str, tuple[str, Item]] = {}
         for name in sorted(changed & files.keys()):
             for item in files[name].items:
@@ -586,11 +610,20 @@ class KnowledgeStore:
                         problems.append(Problem(name, item.record.line, item.value.id, message))
                         continue
                     seen[item.value.id] = item.record
+                    for question in item.value.questions:
+                        owner = asked.setdefault(question_key(question), item.value.id)
+                        if owner != item.value.id:
+                            message = (
+                                f"the question {question!r} is already asked by fact '{owner}'"
+                            )
+                            problems.append(Problem(name, item.record.line, item.value.id, message))
                 else:
                     cited = _cited_sources(item.record, self._base.sources)
-                    fact, found = build_fact(item.record, self._base.brands, cited, seen)
+                    fact, found = build_fact(item.record, self._base.brands, cited, seen, asked)
                     problems.extend(found)
                     item.value = fact
+                    for question in fact.questions if fact is not None else ():
+                        asked.setdefault(question_key(question), fact.id)
                 if isinstance(item.value, Fact):
                     new_at[item.value.id] = (name, item)
         if problems:
@@ -798,7 +831,7 @@ class KnowledgeStore:
             if fact_id != replacing
         }
         cited = _cited_sources(probe, self._base.sources)
-        fact, problems = build_fact(probe, self._base.brands, cited, seen)
+        fact, problems = build_fact(probe, self._base.brands, cited, seen, self._asked_index())
         if problems or fact is None:
             raise ChangeRejected(problems or [Problem(file, 0, record_id, "invalid fact")], typed)
         return fact, text
@@ -890,8 +923,26 @@ class KnowledgeStore:
             return None
         return entry
 
+    def _asked_index(self) -> dict[str, str]:
+        """Which fact asks each question (see `build_fact`), for the current base."""
+        assert self._base is not None
+        if self._asked_for is not self._base.facts:
+            asked: dict[str, str] = {}
+            for fact in self._base.facts.values():
+                for question in fact.questions:
+                    asked.setdefault(question_key(question), fact.id)
+            self._asked, self._asked_for = asked, self._base.facts
+        return self._asked
+
     def _set_fact(self, fact_id: str, fact: Fact | None, at: tuple[str, Item] | None) -> FactBase:
         assert self._base is not None
+        asked = self._asked_index()
+        old = self._base.facts.get(fact_id)
+        for question in old.questions if old is not None else ():
+            if asked.get(question_key(question)) == fact_id:
+                del asked[question_key(question)]
+        for question in fact.questions if fact is not None else ():
+            asked.setdefault(question_key(question), fact_id)
         facts = dict(self._base.facts)
         if fact is None:
             facts.pop(fact_id, None)
@@ -901,6 +952,7 @@ class KnowledgeStore:
             assert at is not None
             self._facts_at[fact_id] = at
         self._base = dataclasses.replace(self._base, facts=facts)
+        self._asked_for = facts
         self._pending_ids.discard(fact_id)
         return self._base
 

@@ -269,7 +269,7 @@ def test_validate_lists_problems_with_file_and_line(
 ) -> None:
     facts = kdir / "facts" / "leica.yaml"
     facts.write_text(
-        facts.read_text().replace("quote: German camera-maker Leica", "quote: German Leica"),
+        facts.read_text().replace("quote: German camera-maker Leica", "quote: German camera Leica"),
         encoding="utf-8",
     )
     brands = kdir / "brands.yaml"

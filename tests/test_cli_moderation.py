@@ -128,7 +128,7 @@ def test_hostile_record_files_are_refused(
 def test_an_invalid_fact_lists_its_problems(
     kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["--question", "Q?", "--answer", "A.", "--source", SOURCE, "--quote", "not there"]
+    args = ["--question", "Q?", "--answer", "A.", "--source", SOURCE, "--quote", "not there at all"]
     assert run(kb, "fact", "add", *args, "--brand", "nokia") == 1
     err = capsys.readouterr().err
     assert "the change is invalid:" in err

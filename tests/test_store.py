@@ -106,14 +106,17 @@ def test_new_facts_fill_capped_files_the_first_with_room_first(
 
 
 def test_new_ids_come_from_the_question_and_are_made_unique(store: KnowledgeStore) -> None:
-    first = store.add_fact(fact_fields("Who is Xiaomi's partner?"), actor="a")
-    second = store.add_fact(fact_fields("Who is Xiaomi's partner!"), actor="a")
-    third = store.add_fact(fact_fields("Who is Xiaomi's partner"), actor="a")
-    assert [first.record_id, second.record_id, third.record_id] == [
-        "who-is-xiaomi-partner",
-        "who-is-xiaomi-partner-2",
-        "who-is-xiaomi-partner-3",
-    ]
+    # Slugs stop at 48 characters: questions that differ only after that share one.
+    long = "Who is Xiaomi's partner for the cameras of its phones in"
+    first = store.add_fact(fact_fields(f"{long} 2022?"), actor="a")
+    second = store.add_fact(fact_fields(f"{long} 2023?"), actor="a")
+    third = store.add_fact(fact_fields(f"{long} 2024?"), actor="a")
+    slug = "who-is-xiaomi-partner-for-the-cameras-of-its"
+    assert [first.record_id, second.record_id, third.record_id] == [slug, f"{slug}-2", f"{slug}-3"]
+    with pytest.raises(ChangeRejected) as refused:
+        again = "who is XIAOMI'S partner for the cameras of its phones in 2022"
+        store.add_fact(fact_fields(again), actor="a")
+    assert f"already asked by fact '{slug}'" in refused.value.report()
     assert slugify("Où est Leica ?") == "ou-est-leica"
     assert slugify("???") == "fact"
     assert len(slugify("word " * 40)) <= 48

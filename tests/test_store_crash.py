@@ -88,7 +88,9 @@ def test_a_writer_killed_midway_leaves_the_files_whole_and_loadable(
         assert changed  # the new file, whole
     # The lock died with the writer: another process carries on, and cleans up.
     store = KnowledgeStore(root, state)
-    store.add_fact(fact_fields(id="after-the-crash"), actor="survivor")
+    store.add_fact(
+        fact_fields("Is there life after the crash?", id="after-the-crash"), actor="survivor"
+    )
     assert "after-the-crash" in load_fact_base(root).facts
     assert not list(root.rglob("*.tmp"))
     assert [e.actor for e in store.history()][-1] == "survivor"
@@ -143,10 +145,10 @@ def test_a_failing_fsync_leaves_everything_as_it_was(
 
 def test_a_torn_audit_line_is_skipped_and_the_next_entry_stays_whole(tmp_path: Path) -> None:
     store = KnowledgeStore(*copy_knowledge(tmp_path))
-    store.add_fact(fact_fields(id="first"), actor="a")
+    store.add_fact(fact_fields("Which fact came first?", id="first"), actor="a")
     with store.audit.path.open("a", encoding="utf-8") as handle:
         handle.write('{"id": "torn", "at": "2026-')
-    store.add_fact(fact_fields(id="second"), actor="b")
+    store.add_fact(fact_fields("Which fact came second?", id="second"), actor="b")
     assert [e.record_id for e in store.history()] == ["first", "second"]
     assert store.undo(actor="c").record_id == "second"
     assert "second" not in load_fact_base(store.root).facts
