@@ -8,6 +8,7 @@ import errno
 import fcntl
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -208,19 +209,84 @@ def remove_stale_temporaries(directory: Path) -> list[Path]:
     return removed
 
 
+class LockTimeout(Exception):  # noqa: N818 - it names what happened
+    """Another process held the lock longer than we would wait; `holder` says who, if known."""
+
+    def __init__(self, path: Path, waited: float, holder: str) -> None:
+        self.path = path
+        self.waited = waited
+        self.holder = holder
+        super().__init__(
+            f"{path} is held by {holder or 'another process'}; waited {waited:.0f} s for it "
+            "(if that process is stopped, end or resume it)"
+        )
+
+
+def _holder(descriptor: int) -> str:
+    """Who holds a lock, as its holder wrote it in the file ("pid 12 since 2026-…")."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        return os.pread(descriptor, 200, 0).decode("utf-8").strip()
+    return ""
+
+
 @contextlib.contextmanager
-def file_lock(path: Path, *, exclusive: bool = True) -> Iterator[None]:
+def file_lock(
+    path: Path, *, exclusive: bool = True, timeout: float | None = None
+) -> Iterator[None]:
     """Hold an flock on `path` (created if missing): exclusive for writers, shared for readers.
 
     flock locks belong to the open file, so threads and processes exclude one another alike;
     the kernel releases the lock when its holder dies, so a killed writer never blocks others.
+    A stopped one would: with `timeout`, LockTimeout after that many seconds, naming the
+    holder, which an exclusive holder writes into the file (its pid and since when).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        if timeout is None:
+            fcntl.flock(descriptor, mode)
+        else:
+            deadline = time.monotonic() + timeout
+            pause = 0.001
+            while True:
+                try:
+                    fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout(path, timeout, _holder(descriptor)) from None
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.05)
         try:
+            if exclusive:
+                since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+                with contextlib.suppress(OSError):
+                    os.ftruncate(descriptor, 0)
+                    os.pwrite(descriptor, f"pid {os.getpid()} since {since}\n".encode(), 0)
             yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def try_lock(path: Path) -> Iterator[bool]:
+    """Hold the exclusive lock if it is free now (True), or do nothing (False): never waits."""
+    try:
+        descriptor = os.open(path, os.O_RDWR)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:

@@ -82,7 +82,9 @@ def test_fact_add_show_edit_history_remove_and_undo(
     assert run(kb, "fact", "remove", fact_id) == 0
     assert fact_id not in load_fact_base(kb[0]).facts
     assert run(kb, "kb", "undo") == 0
-    assert "undid the remove of fact" in capsys.readouterr().out
+    assert "undid the remove: fact which-german-company-is-xiaomi-partner is back" in (
+        capsys.readouterr().out
+    )
     assert load_fact_base(kb[0]).facts[fact_id].answer == "Leica."
 
 

@@ -20,7 +20,7 @@ from bot.store import (
     KnowledgeStore,
     NothingToUndo,
     StaleEdit,
-    StoreError,
+    StateDirError,
 )
 from bot.store.history import History
 from tests.test_store_support import copy_knowledge, fact_fields, snapshot
@@ -88,7 +88,7 @@ def test_a_change_is_refused_while_a_pending_entry_cannot_be_written(
 
     monkeypatch.setattr(AuditLog, "append", no_room)
     before = snapshot(store.root)
-    with pytest.raises(StoreError, match="cannot be written"):
+    with pytest.raises(StateDirError, match="No space left"):
         store.add_fact(fact_fields("Which fact would lose history?"), actor="b")
     assert snapshot(store.root) == before
     monkeypatch.undo()

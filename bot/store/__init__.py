@@ -38,6 +38,7 @@ from asyncio, call them through `asyncio.to_thread`. They are thread-safe.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -47,7 +48,7 @@ from typing import Any, TypeVar
 
 from bot.analysis import Analyzer
 from bot.answers import Engine
-from bot.atomic import file_lock, remove_stale_temporaries
+from bot.atomic import LockTimeout, file_lock, remove_stale_temporaries, try_lock
 from bot.audit import Action, AuditEntry, Kind
 from bot.gaps import Gap, GapLog
 from bot.loader import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
@@ -61,7 +62,9 @@ from bot.store.errors import (
     FileChanged,
     NothingToUndo,
     StaleEdit,
+    StateDirError,
     StoreError,
+    StoreLocked,
     UnknownFact,
     apply_change,
 )
@@ -96,7 +99,9 @@ __all__ = [
     "KnowledgeStore",
     "NothingToUndo",
     "StaleEdit",
+    "StateDirError",
     "StoreError",
+    "StoreLocked",
     "UnknownFact",
     "apply_change",
     "new_facts_file",
@@ -109,6 +114,8 @@ log = logging.getLogger(__name__)
 
 GAPS_FILE = "gaps.jsonl"
 LOCK_FILE = "knowledge.lock"
+# How long a change waits for another process's change before saying who holds the lock.
+LOCK_TIMEOUT = 10.0
 # A change computed from a file that a hand edit replaced meanwhile is computed again this often.
 CHANGE_ATTEMPTS = 3
 
@@ -118,8 +125,11 @@ _T = TypeVar("_T")
 class KnowledgeStore:
     """Reads, checks and changes one knowledge directory; see the module docstring."""
 
-    def __init__(self, knowledge_dir: Path, state_dir: Path) -> None:
+    def __init__(
+        self, knowledge_dir: Path, state_dir: Path, *, lock_timeout: float = LOCK_TIMEOUT
+    ) -> None:
         self.root = Path(knowledge_dir)
+        self.lock_timeout = lock_timeout
         self.state_dir = Path(state_dir)
         self.history_log = History(self.state_dir)
         self.audit = self.history_log.audit
@@ -134,14 +144,40 @@ class KnowledgeStore:
 
     @contextmanager
     def _locked(self, *, exclusive: bool) -> Iterator[None]:
-        with self._mutex, file_lock(self.lock_path, exclusive=exclusive):
-            yield
+        """The store to oneself: `exclusive` to change files, else only among this process.
+
+        Reading needs no file lock: every file is replaced whole, so a reader sees each file
+        before or after a change, and a stopped writer never blocks one.
+        """
+        with self._mutex:
+            if not exclusive:
+                yield
+                return
+            try:
+                lock = file_lock(self.lock_path, exclusive=True, timeout=self.lock_timeout)
+                lock.__enter__()
+            except LockTimeout as error:
+                raise StoreLocked(str(error)) from None
+            except OSError as error:
+                raise StateDirError(self.state_dir, error) from None
+            try:
+                yield
+            finally:
+                lock.__exit__(None, None, None)
 
     def _settled(self) -> None:
-        """Finish a change a crash interrupted (see `bot.store.history`), if there is one."""
+        """Finish a change a crash interrupted (see `bot.store.history`), if there is one.
+
+        A journal whose writer still holds the lock is a change under way: left alone.
+        StateDirError when the state directory is not one.
+        """
+        if self.state_dir.exists() and not self.state_dir.is_dir():
+            error = NotADirectoryError(errno.ENOTDIR, "not a directory", str(self.state_dir))
+            raise StateDirError(self.state_dir, error)
         if self.history_log.journal_path.exists():
-            with self._locked(exclusive=True):
-                self.history_log.reconcile(self.root)
+            with self._mutex, try_lock(self.lock_path) as locked:
+                if locked:
+                    self.history_log.reconcile(self.root)
 
     # Reading
 
@@ -187,6 +223,8 @@ class KnowledgeStore:
         """The fact's record as stored (plain dicts and lists), e.g. to pre-fill an edit form."""
         with self._locked(exclusive=False):
             self._loaded.refresh()
+            if self._loaded.base is None:
+                raise KnowledgeError(self._loaded.problems)
             return plain_data(self._loaded.located(fact_id)[1].record)
 
     def version(self, fact_id: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.answers import Engine
@@ -70,6 +71,20 @@ class UnknownFact(StoreError, LookupError):  # noqa: N818 - the names the API do
 
 class NothingToUndo(StoreError):  # noqa: N818 - the names the API documents
     """The audit log holds no change to undo (or to redo)."""
+
+
+class StoreLocked(StoreError):  # noqa: N818 - the names the API documents
+    """Another process held the knowledge lock too long (stopped?): the message says who."""
+
+
+class StateDirError(StoreError):
+    """The state directory cannot be used (missing rights, not a directory, a full disk)."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = path
+        where = error.filename or path
+        reason = error.strerror or str(error)
+        super().__init__(f"the state directory {path} cannot be used: {where}: {reason}")
 
 
 class FileChanged(StoreError):  # noqa: N818 - the names the API documents

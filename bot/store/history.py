@@ -22,7 +22,7 @@ from bot.atomic import atomic_write, remove_file
 from bot.audit import Action, AuditEntry, AuditLog, Kind
 from bot.loader import SOURCE_TEXTS_DIR, parse_yaml_records
 from bot.recordfile import plain_data
-from bot.store.errors import StoreError
+from bot.store.errors import StateDirError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +64,8 @@ class History:
         data = json.dumps(entry.to_json(), ensure_ascii=False).encode("utf-8")
         try:
             atomic_write(self.journal_path, data)
-        except OSError as error:
-            raise StoreError(
-                f"nothing was changed: the history in {self.journal_path.parent} cannot be "
-                f"written ({error.strerror or error})"
-            ) from None
+        except OSError as error:  # nothing was changed
+            raise StateDirError(self.journal_path.parent, error) from None
 
     def complete(self, entry: AuditEntry) -> bool:
         """Append the entry of a change now on disk, and drop its journal; False if postponed."""
@@ -117,11 +114,8 @@ class History:
         if done:
             try:
                 self.audit.append(entry)
-            except OSError as error:
-                raise StoreError(
-                    f"the history in {self.journal_path.parent} cannot be written "
-                    f"({error.strerror or error}); nothing can change until it can"
-                ) from None
+            except OSError as error:  # nothing may change until the history can be written
+                raise StateDirError(self.journal_path.parent, error) from None
             log.warning("completed the history of an interrupted change: %s", entry.description)
         elif current != entry.after:
             log.warning("an interrupted change never reached the disk: %s", entry.description)
