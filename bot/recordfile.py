@@ -98,6 +98,28 @@ class Item:
     value: Any = None  # the validated model (a Fact or a Source), when known
 
 
+def trailing_comments(text: str) -> str:
+    """The blank lines and margin comments that end an item's text: they belong to the next.
+
+    A comment written above a record is cut into the item before it; a change to that item
+    keeps them where they are.
+    """
+    body_end = len(text)
+    lines = text.splitlines(keepends=True)
+    for line in reversed(lines):
+        if line.strip() == "" or line.startswith("#"):
+            body_end -= len(line)
+        else:
+            break
+    return text[body_end:] if body_end > 0 else ""
+
+
+def uses_crlf(file: RecordFile) -> bool:
+    """Whether a file's lines end in CR LF (a change writes its lines the same way)."""
+    sample = file.header + (file.items[0].text if file.items else "")
+    return "\r\n" in sample
+
+
 def split_items(text: str) -> tuple[str, list[tuple[int, str]]] | None:
     """The header and (start line, text) of each item, or None when the file cannot be cut."""
     positions = [match.start() for match in _ITEM_START.finditer(text)]

@@ -286,3 +286,25 @@ def test_undo_keeps_a_new_facts_file_and_journal_clean(store: KnowledgeStore) ->
     store.undo(actor="a")
     assert not (store.root / NEW_FACTS_FILE).exists()
     assert not (store.state_dir / JOURNAL_FILE).exists()
+
+
+# 14. An edit keeps the comment above the next record, and the file's line endings.
+
+
+def test_an_edit_keeps_the_next_records_comment_and_crlf_line_endings(
+    store: KnowledgeStore,
+) -> None:
+    path = store.root / "facts" / "xiaomi-leica.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_id = text.split("\n", 1)[0].removeprefix("- id: ")
+    second = text.index("\n- id:") + 1
+    text = text[:second] + "# Kept: a note about the next record\n" + text[second:]
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    original = path.read_bytes()
+    store.edit_fact(first_id, {"answer": "Changed."}, base_version=None, actor="a")
+    data = path.read_bytes()
+    assert b"# Kept: a note about the next record\r\n- id:" in data
+    assert data.count(b"\n") == data.count(b"\r\n"), "no bare line feed"
+    assert load_fact_base(store.root).facts[first_id].answer == "Changed."
+    store.undo(actor="a")
+    assert path.read_bytes() == original

@@ -30,6 +30,8 @@ from bot.recordfile import (
     from_records,
     parse_item,
     plain_data,
+    trailing_comments,
+    uses_crlf,
 )
 from bot.store.errors import Change, ChangeRejected, FileChanged, NothingToUndo, StaleEdit
 from bot.store.fields import (
@@ -152,8 +154,16 @@ class ChangeWriter:
         source_text: tuple[Path, str | None] | None = None,
     ) -> tuple[Item | None, AuditEntry]:
         """Journal `entry`, write the splice (and a source text: written, or None: removed)."""
+        if texts and remove == 1 and file.splittable:
+            # Comments above the next record are cut into this one's text: keep them.
+            trail = trailing_comments(file.items[index].text)
+            if trail and not texts[0].endswith(trail):
+                texts = [texts[0] + trail.replace("\r\n", "\n"), *texts[1:]]
+        crlf = file.splittable and uses_crlf(file)
+        if crlf:
+            texts = [text.replace("\r\n", "\n").replace("\n", "\r\n") for text in texts]
         if texts and index == len(file.items) and file.needs_break_before(index):
-            texts = ["\n" + texts[0], *texts[1:]]
+            texts = [("\r\n" if crlf else "\n") + texts[0], *texts[1:]]
         entry = dataclasses.replace(entry, after_text=texts[0] if texts else None)
         self._unchanged_on_disk(file.name)
         self.history.begin(entry)
