@@ -85,9 +85,23 @@ def test_ask_json_fields_and_types(capsys: pytest.CaptureFixture[str]) -> None:
             "source_id": "article-2022-05-23",
             "title": TITLE,
             "date": "23 May 2022",
+            "date_iso": "2022-05-23",
             "quote": "Lei Jun, Xiaomi’s founder and CEO said.",
         }
     ]
+
+
+def test_no_network_is_one_line_not_a_traceback(capsys, monkeypatch) -> None:
+    def offline(settings) -> int:
+        raise OSError(-3, "Cannot connect to host discord.com:443 [Temporary failure]")
+
+    monkeypatch.setattr("bot.app.run_bot", offline)
+    monkeypatch.setenv("DISCORD_TOKEN", "token.for.a.test")
+    code, _, err = run(capsys, "run")
+    assert code == 1
+    assert err.startswith("camerabot: cannot reach Discord: ")
+    assert "Cannot connect to host discord.com:443 [Temporary failure]" in err
+    assert err.count("\n") == 1
 
 
 def test_ask_refuses_and_shows_what_the_sources_say_of_the_brands(
@@ -230,7 +244,12 @@ def test_partner_unknown_brand_says_did_you_mean(capsys: pytest.CaptureFixture[s
     assert out == "I don't know a brand called 'hasel'. Did you mean: Hasselblad?\n"
     code, out, _ = run(capsys, "partner", "nokia")
     assert code == 1
-    assert out == "I don't know a brand called 'nokia'. Try /partners for the list.\n"
+    assert out == "I don't know a brand called 'nokia'. Try `camerabot partners` for the list.\n"
+    code, out, _ = run(capsys, "partner", "nokia " * 100)
+    assert code == 1
+    assert len(out) < 150
+    assert "'nokia nokia" in out
+    assert "…'" in out
 
 
 def test_partners_lists_every_partnership(capsys: pytest.CaptureFixture[str]) -> None:
