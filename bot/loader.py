@@ -96,6 +96,11 @@ class RawKnowledge:
 
     def add_file(self, name: str, records: list[Record], problems: list[Problem]) -> None:
         """One file's records and problems, as `parse_yaml_records` or `read_records` gave them."""
+        if name in (SOURCES_FILE, BRANDS_FILE) and not records and not problems:
+            # Everything cites a source or names a brand: say so once, not at each reference.
+            what = "source" if name == SOURCES_FILE else "brand"
+            message = f"the file holds no records: list at least one {what} (- id: …)"
+            problems = [Problem(name, 0, None, message)]
         bucket = {SOURCES_FILE: self.sources, BRANDS_FILE: self.brands}.get(name)
         if bucket is None:
             bucket = self.partnerships if name == PARTNERSHIPS_FILE else self.facts
@@ -128,7 +133,10 @@ class RawKnowledge:
         except (OSError, ValueError) as error:
             return None, f"source text '{relative}' cannot be read: {error}"
         text, problem = decode_text(data, relative)
-        return text, problem.message if problem else ""
+        if problem is not None:
+            reason = problem.message.removeprefix("the file ")
+            return None, f"source text '{relative}' (line {problem.line}) {reason}"
+        return text, ""
 
 
 def linked(root: Path, relative: str) -> bool:

@@ -793,7 +793,8 @@ def build_fact_base(raw: RawKnowledge) -> tuple[FactBase | None, list[Problem]]:
             for question in fact.questions:
                 asked.setdefault(question_key(question), fact.id)
     if check.problems:
-        return None, check.problems
+        # By file, then line, whatever order the checks found them in (stable within a line).
+        return None, sorted(check.problems, key=lambda problem: (problem.file, problem.line))
     base = FactBase(
         sources=sources,
         brands=dict(brands.brands),

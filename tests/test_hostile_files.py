@@ -207,3 +207,29 @@ def test_a_fact_file_in_a_subfolder_is_reported(kdir) -> None:
     (kdir / "facts" / "more" / "c.yaml").write_text("[]\n", encoding="utf-8")
     problems = read_knowledge(kdir).problems
     assert [(p.file, "subfolders" in p.message) for p in problems] == [("facts/more/c.yaml", True)]
+
+
+@pytest.mark.parametrize("name", ["brands.yaml", "sources.yaml"])
+def test_an_empty_brands_or_sources_file_is_one_problem_by_name(kdir, name: str) -> None:
+    (kdir / name).write_text("# nothing yet\n", encoding="utf-8")
+    problem = only_problem(kdir)
+    assert (problem.file, problem.line) == (name, 0)
+    assert "holds no records" in problem.message
+
+
+def test_a_source_text_that_is_not_utf8_is_named(kdir) -> None:
+    path = kdir / "sources" / "article-2022-05-23.txt"
+    path.write_bytes(path.read_bytes() + b"\nabc \xff def\n")
+    problem = only_problem(kdir)
+    assert problem.file == "sources.yaml"
+    assert "source text 'sources/article-2022-05-23.txt' (line" in problem.message
+    assert "not UTF-8 text (byte 0xff)" in problem.message
+
+
+def test_problems_are_sorted_by_file_and_line(kdir) -> None:
+    replace(kdir, B, "  - hasselblad\n", "  - nikon\n")
+    replace(kdir, A, "  - leica\n", "  - canon\n")
+    replace(kdir, "sources.yaml", 'url: ""', "url: ftp://x.example/")
+    problems = check_knowledge(kdir)[1]
+    assert [(p.file, p.line) for p in problems] == sorted((p.file, p.line) for p in problems)
+    assert [p.file for p in problems] == [A, B, "sources.yaml"]
