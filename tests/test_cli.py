@@ -443,10 +443,24 @@ def test_run_console_answers_every_line_until_quit(engine: Engine) -> None:
 
 def test_run_console_prompts_when_interactive_and_ends_at_end_of_input(engine: Engine) -> None:
     stdout = io.StringIO()
-    run_console(engine, io.StringIO("/help"), stdout, interactive=True)
+    run_console(engine, io.StringIO("/help"), stdout, interactive=True, width=200)
     out = stdout.getvalue()
     assert out.count("\n> ") == 2  # before /help, and before finding the end of input
     assert HELP in out
+
+
+def test_the_console_wraps_to_the_terminal_and_keeps_piped_answers_apart(engine: Engine) -> None:
+    stdout = io.StringIO()
+    run_console(engine, io.StringIO("/partners\n"), stdout, interactive=True, width=60)
+    lines = stdout.getvalue().splitlines()
+    assert max(len(line) for line in lines[3:]) <= 60
+    assert any(line.startswith("  ") for line in lines[3:])  # continued under the item's text
+    stdout = io.StringIO()
+    run_console(engine, io.StringIO("Who is Lei Jun?\nWhere is Leica from?\n"), stdout,
+                interactive=False)  # fmt: skip
+    assert "[lei-jun-role, confidence 100%]\n\nAs reported on 23 May 2022, Leica" in (
+        stdout.getvalue()
+    )
 
 
 def test_ask_with_undecodable_bytes_in_the_arguments(capsys: pytest.CaptureFixture[str]) -> None:
