@@ -173,6 +173,9 @@ class ChangeWriter:
             item = self._write(file, index, remove, texts, value)
             if source_text is not None and source_text[1] is None:
                 remove_file(source_text[0])
+        except FileChanged:
+            self.history.discard()  # nothing was written
+            raise
         except BaseException:
             # The journal settles it from what reached the disk (nothing, or all of it).
             self.loaded.forget(file.name)

@@ -67,6 +67,13 @@ class History:
         except OSError as error:  # nothing was changed
             raise StateDirError(self.journal_path.parent, error) from None
 
+    def discard(self) -> None:
+        """Drop the journal of a change that wrote nothing (it was refused before any write)."""
+        try:
+            remove_file(self.journal_path)
+        except OSError:
+            log.exception("cannot remove %s; the next change settles it", self.journal_path)
+
     def complete(self, entry: AuditEntry) -> bool:
         """Append the entry of a change now on disk, and drop its journal; False if postponed."""
         try:
