@@ -82,7 +82,7 @@ from bot.store.fields import (
 )
 from bot.store.history import AUDIT_FILE, JOURNAL_FILE, History
 from bot.store.loaded import LoadedKnowledge
-from bot.store.reading import scan
+from bot.store.reading import read_disk, scan
 from bot.text import has_control_characters
 from bot.validation import ID_PATTERN, KnowledgeError, Problem
 
@@ -264,8 +264,6 @@ class KnowledgeStore:
 
     def validate(self) -> list[Problem]:
         """Every problem of the files on disk now, checked in full ([] when valid)."""
-        from bot.store.reading import read_disk
-
         with self._locked(exclusive=False):
             return read_disk(self.root, scan(self.root)).problems
 

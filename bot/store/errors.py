@@ -84,6 +84,8 @@ class StateDirError(StoreError):
         self.path = path
         where = error.filename or path
         reason = error.strerror or str(error)
+        if path.exists() and not path.is_dir():  # mkdir says "File exists": say what is wrong
+            where, reason = path, "not a directory"
         super().__init__(f"the state directory {path} cannot be used: {where}: {reason}")
 
 
