@@ -137,6 +137,7 @@ def test_a_writer_killed_at_any_step_leaves_the_change_with_its_history_or_neith
     )
     assert "after-the-crash" in load_fact_base(root).facts
     assert not list(root.rglob("*.tmp"))
+    assert not list(state.rglob("*.tmp"))
     assert [e.actor for e in store.history()][-1] == "survivor"
 
 

@@ -332,6 +332,7 @@ class KnowledgeStore:
         removed = remove_stale_temporaries(self.root / FACTS_DIR)
         removed += remove_stale_temporaries(self.root)
         removed += remove_stale_temporaries(self.root / SOURCE_TEXTS_DIR)
+        removed += remove_stale_temporaries(self.state_dir)  # a journal's, killed while written
         for path in removed:
             log.warning("removed %s, left by an interrupted write", path)
         return self._loaded.base
