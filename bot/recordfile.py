@@ -176,7 +176,9 @@ class RecordFile:
         before = self.items[index - 1].text if index else self.header
         return bool(before) and not before.endswith("\n")
 
-    def spliced(self, index: int, remove: int, texts: list[str]) -> str:
+    def spliced(
+        self, index: int, remove: int, texts: list[str], *, header: str | None = None
+    ) -> str:
         """The file's text with `remove` items at `index` replaced by `texts` (not applied)."""
         if not self.splittable:
             kept = [dump_record(item.record) for item in self.items]
@@ -184,7 +186,16 @@ class RecordFile:
             return "".join(kept)
         parts = [item.text for item in self.items]
         parts[index : index + remove] = texts
-        return self.header + "".join(parts)
+        return (self.header if header is None else header) + "".join(parts)
+
+    def set_header(self, header: str) -> None:
+        """Replace the header (written already): every item's lines move with it."""
+        delta = header.count("\n") - self.header.count("\n")
+        self.header = header
+        if delta:
+            for item in self.items:
+                item.start += delta
+                shift_lines(item.record, delta)
 
     def apply(self, index: int, remove: int, new: list[Item]) -> None:
         """Apply a splice already written to disk: new items in, later items' lines moved."""

@@ -308,3 +308,44 @@ def test_an_edit_keeps_the_next_records_comment_and_crlf_line_endings(
     assert load_fact_base(store.root).facts[first_id].answer == "Changed."
     store.undo(actor="a")
     assert path.read_bytes() == original
+
+
+@pytest.mark.parametrize("which", ["first", "middle"])
+def test_a_removal_keeps_the_next_records_comment_and_undo_restores_the_bytes(
+    store: KnowledgeStore, which: str
+) -> None:
+    path = store.root / "facts" / "xiaomi-leica.yaml"
+    text = path.read_text(encoding="utf-8")
+    starts = [
+        n
+        for n in range(len(text))
+        if text.startswith("- id: ", n) and (n == 0 or text[n - 1] == "\n")
+    ]
+    victim = 0 if which == "first" else 1
+    victim_id = text[starts[victim] + 6 :].split("\n", 1)[0]
+    next_start = starts[victim + 1]
+    text = (
+        "# Facts about Xiaomi and Leica\n"
+        + text[:next_start]
+        + "# Kept: about the next record\n"
+        + text[next_start:]
+    )
+    path.write_text(text, encoding="utf-8")
+    original = path.read_bytes()
+    store.remove_fact(victim_id, base_version=None, actor="a")
+    data = path.read_text(encoding="utf-8")
+    assert "# Kept: about the next record\n- id:" in data
+    assert data.startswith("# Facts about Xiaomi and Leica\n")
+    assert victim_id not in load_fact_base(store.root).facts
+    # The record before (or the header) now holds the comment; editing it keeps it too.
+    other = KnowledgeStore(store.root, store.state_dir)
+    assert other.load().facts == store.base.facts
+    store.undo(actor="a")
+    assert path.read_bytes() == original
+    store.redo(actor="a")
+    assert "# Kept: about the next record\n- id:" in path.read_text(encoding="utf-8")
+    store.undo(actor="a")
+    assert path.read_bytes() == original
+    assert load_fact_base(store.root).facts == store.base.facts
+    for fact_id in store.base.facts:
+        assert store.fact_record(fact_id)["id"] == fact_id

@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,46 @@ _FACT_FILE = re.compile(r"^facts/[A-Za-z0-9][A-Za-z0-9_-]{0,100}\.yaml$")
 def new_facts_file(number: int) -> str:
     """The `number`th file new facts go to (1: moderated.yaml, 2: moderated-2.yaml, and so on)."""
     return NEW_FACTS_FILE if number == 1 else f"{FACTS_DIR}/moderated-{number}.yaml"
+
+
+@dataclass(slots=True)
+class _Splice:
+    """`remove` items at `index` replaced by `texts` (with their models); `main` is the change's."""
+
+    index: int
+    remove: int
+    texts: list[str]
+    values: list[Any]
+    main: int = 0
+    header: str | None = None
+
+
+def _keep_comments(file: RecordFile, splice: _Splice) -> _Splice:
+    """A removal or re-insertion that keeps the comments written above the next record.
+
+    A removed record's text ends with the comments above the record after it: they move to the
+    record before (or the header). Putting the record back (an undo) takes them back, so the file
+    is again byte for byte what it was.
+    """
+    index = splice.index
+    before = file.items[index - 1] if index else None
+    before_text = before.text if before is not None else file.header
+    if not splice.texts and splice.remove == 1:
+        trail = trailing_comments(file.items[index].text)
+        if not trail:
+            return splice
+        if before is None:
+            return _Splice(index, 1, [], [], header=file.header + trail)
+        return _Splice(index - 1, 2, [before.text + trail], [before.value], main=1)
+    if splice.texts and splice.remove == 0:
+        trail = trailing_comments(splice.texts[0])
+        if not trail or not before_text.endswith(trail):
+            return splice
+        kept = before_text[: -len(trail)]
+        if before is None:
+            return dataclasses.replace(splice, header=kept)
+        return _Splice(index - 1, 1, [kept, *splice.texts], [before.value, *splice.values], main=1)
+    return splice
 
 
 class _PendingSourceRaw(RawKnowledge):
@@ -165,12 +206,15 @@ class ChangeWriter:
         if texts and index == len(file.items) and file.needs_break_before(index):
             texts = [("\r\n" if crlf else "\n") + texts[0], *texts[1:]]
         entry = dataclasses.replace(entry, after_text=texts[0] if texts else None)
+        splice = _Splice(index, remove, texts, [value] * len(texts))
+        if file.splittable:
+            splice = _keep_comments(file, splice)
         self._unchanged_on_disk(file.name)
         self.history.begin(entry)
         try:
             if source_text is not None and source_text[1] is not None:
                 atomic_write(source_text[0], source_text[1].encode("utf-8"))
-            item = self._write(file, index, remove, texts, value)
+            item = self._write(file, splice)
             if source_text is not None and source_text[1] is None:
                 remove_file(source_text[0])
         except FileChanged:
@@ -194,13 +238,12 @@ class ChangeWriter:
         self.history.complete(entry)
         return item, entry
 
-    def _write(
-        self, file: RecordFile, index: int, remove: int, texts: list[str], value: Any = None
-    ) -> Item | None:
+    def _write(self, file: RecordFile, splice: _Splice) -> Item | None:
         """Write `file` with a splice applied, then apply it in memory; the new item, if any."""
         loaded = self.loaded
         path = self.root / file.name
-        content = file.spliced(index, remove, texts)
+        index, remove, texts = splice.index, splice.remove, splice.texts
+        content = file.spliced(index, remove, texts, header=splice.header)
         expected = loaded.hashes.get(file.name)
 
         def unchanged(old: bytes | None) -> bool:
@@ -222,16 +265,22 @@ class ChangeWriter:
         if not content:
             file.header, file.items, file.splittable = "", [], True
         elif file.splittable:
+            if splice.header is not None:
+                file.set_header(splice.header)
             start = file.start_at(index)
             new: list[Item] = []
-            for text in texts:
+            for text, value in zip(texts, splice.values, strict=True):
                 record = parse_item(text, file.name, start)
                 assert record is not None
                 new.append(Item(text, record, start, value))
                 start += text.count("\n")
             file.apply(index, remove, new)
-            new_item = new[0] if new else None
+            for item in new:  # a neighbour that took over comments stands in a new item
+                if isinstance(item.value, Fact) and file.name != SOURCES_FILE:
+                    loaded.facts_at[item.value.id] = (file.name, item)
+            new_item = new[splice.main] if len(new) > splice.main else None
         else:
+            value = splice.values[0] if splice.values else None
             values = {item.record.get("id"): item.value for item in file.items}
             records, problems = parse_yaml_records(content, file.name)
             assert not problems
