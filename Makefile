@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 eval: $(STAMP)
+	@test -f ../shared/eval/score.py || { echo "make eval scores answers with ../shared/eval/score.py (the project's shared evaluation set, kept beside this repository); it is not there, so there is nothing to run. Without it: make test (tests/data/golden.jsonl is the golden question set)." >&2; exit 2; }
 	$(BIN)/python ../shared/eval/score.py --cmd "$(BIN)/camerabot ask --json" --show-failures
 
 clean:

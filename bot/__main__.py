@@ -48,8 +48,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.has_token:
         from bot.app import run_bot
 
-        return run_bot(settings)
+        try:
+            return run_bot(settings)
+        except (OSError, TimeoutError) as error:  # aiohttp's connection errors are OSErrors
+            print(f"camerabot: cannot reach Discord: {_reason(error)}", file=sys.stderr)
+            return 1
     return cmd_console(args, settings)
+
+
+def _reason(error: BaseException) -> str:
+    """One line on why a connection failed (never a traceback; the token is never in it)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text[:300]
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
@@ -72,17 +82,28 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         # Undecodable bytes in argv come as lone surrogates, which cannot be printed: '?'.
         answer = engine.ask(question.encode("utf-8", "replace").decode("utf-8"))
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            print(
+                json.dumps(_with_iso_dates(answer.to_json(), engine), ensure_ascii=False),
+                flush=True,
+            )
         else:
             print(("\n" if number else "") + format_answer(answer), flush=True)
     return 0
+
+
+def _with_iso_dates(data: dict, engine: Engine) -> dict:
+    """`ask --json` output with each citation's `date_iso` (YYYY-MM-DD) beside its `date`."""
+    for citation in data.get("citations", []):
+        source = engine.base.sources.get(citation.get("source_id"))
+        citation["date_iso"] = source.date.isoformat() if source is not None else None
+    return data
 
 
 def cmd_partner(args: argparse.Namespace, settings: Settings) -> int:
     """A brand's partnerships."""
     engine = load_engine(_knowledge(args, settings))
     lookup = engine.find_brand(" ".join(args.brand))
-    print(format_brand(lookup, engine))
+    print(format_brand(lookup, engine, partners="`camerabot partners`"))
     return 0 if lookup.brand else 1
 
 
@@ -126,6 +147,9 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
         count = sync_once(settings, engine, args.guild)
     except SyncError as error:
         print(f"camerabot: {error}", file=sys.stderr)
+        return 1
+    except (OSError, TimeoutError) as error:
+        print(f"camerabot: cannot reach Discord: {_reason(error)}", file=sys.stderr)
         return 1
     print(f"synced {count} command(s) to {f'guild {args.guild}' if args.guild else 'all guilds'}")
     return 0
@@ -176,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"camerabot: bad setting: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level if args.command in {None, "run"} else "WARNING")
+    if settings.env_file is not None:
+        log.info("settings from the environment and %s", settings.env_file)
     handler: Handler = args.handler
     try:
         return handler(args, settings)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import fcntl
 import os
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Temporary files start with a dot and end with this suffix, so no loader glob picks them up.
@@ -25,6 +28,134 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+class FileReplaced(Exception):  # noqa: N818 - it names what happened, not an error kind
+    """The file was no longer the version a checked replace was computed from: it was kept."""
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _load_renameat2() -> Callable[..., int] | None:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _load_renameat2()
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two files atomically (Linux renameat2); False where the system cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE):
+        code = ctypes.get_errno()
+        if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+            return False
+        raise OSError(code, os.strerror(code), str(second))
+    return True
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def checked_replace(
+    path: Path, data: bytes | None, unchanged: Callable[[bytes | None], bool]
+) -> None:
+    """Replace `path` with `data` (None: delete it) only over a version `unchanged` accepts.
+
+    Anything else there (a hand edit, a `git pull` that did not take the store's lock) is kept,
+    and FileReplaced raised. Where the system can swap two files atomically (Linux, renameat2),
+    the file replaced is exactly the one checked: the new file is swapped in and the old one
+    checked after, and swapped back when it was not the expected version, so no save is ever
+    overwritten. Elsewhere the check comes right before the replace, and an editor saving in
+    the instant between them is overwritten.
+    """
+    directory = path.parent
+    if data is None:
+        # Deleting: move the file aside, look at what was moved, put it back if unexpected.
+        aside = directory / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
+        try:
+            path.rename(aside)
+        except FileNotFoundError:
+            if not unchanged(None):
+                raise FileReplaced(str(path)) from None
+            return
+        if not unchanged(_read(aside)):
+            with contextlib.suppress(FileExistsError):
+                os.link(aside, path)  # unless a newer save is there already
+            aside.unlink()
+            raise FileReplaced(str(path))
+        aside.unlink()
+        fsync_directory(directory)
+        return
+    temporary = _temporary_with(path, data)
+    try:
+        if not path.exists():
+            if not unchanged(None):
+                raise FileReplaced(str(path))
+            try:
+                os.link(temporary, path)  # creates it only if no one else did meanwhile
+            except FileExistsError:
+                raise FileReplaced(str(path)) from None
+        elif not unchanged(_read(path)):
+            raise FileReplaced(str(path))  # the common case, found before anything moves
+        elif _exchange(temporary, path):
+            if not unchanged(_read(temporary)):
+                # Someone saved first: their file goes back. Should yet another save have come
+                # in the meantime, it is the newest and stays.
+                _exchange(temporary, path)
+                if _read(temporary) != data:
+                    temporary.replace(path)
+                raise FileReplaced(str(path))
+        else:
+            temporary.replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    fsync_directory(directory)
+
+
+def _temporary_with(path: Path, data: bytes) -> Path:
+    """A new temporary file beside `path` holding `data` (synced), with `path`'s mode."""
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    temporary = directory / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.chmod(mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return temporary
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -78,19 +209,84 @@ def remove_stale_temporaries(directory: Path) -> list[Path]:
     return removed
 
 
+class LockTimeout(Exception):  # noqa: N818 - it names what happened
+    """Another process held the lock longer than we would wait; `holder` says who, if known."""
+
+    def __init__(self, path: Path, waited: float, holder: str) -> None:
+        self.path = path
+        self.waited = waited
+        self.holder = holder
+        super().__init__(
+            f"{path} is held by {holder or 'another process'}; waited {waited:.0f} s for it "
+            "(if that process is stopped, end or resume it)"
+        )
+
+
+def _holder(descriptor: int) -> str:
+    """Who holds a lock, as its holder wrote it in the file ("pid 12 since 2026-…")."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        return os.pread(descriptor, 200, 0).decode("utf-8").strip()
+    return ""
+
+
 @contextlib.contextmanager
-def file_lock(path: Path, *, exclusive: bool = True) -> Iterator[None]:
+def file_lock(
+    path: Path, *, exclusive: bool = True, timeout: float | None = None
+) -> Iterator[None]:
     """Hold an flock on `path` (created if missing): exclusive for writers, shared for readers.
 
     flock locks belong to the open file, so threads and processes exclude one another alike;
     the kernel releases the lock when its holder dies, so a killed writer never blocks others.
+    A stopped one would: with `timeout`, LockTimeout after that many seconds, naming the
+    holder, which an exclusive holder writes into the file (its pid and since when).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        if timeout is None:
+            fcntl.flock(descriptor, mode)
+        else:
+            deadline = time.monotonic() + timeout
+            pause = 0.001
+            while True:
+                try:
+                    fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout(path, timeout, _holder(descriptor)) from None
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.05)
         try:
+            if exclusive:
+                since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+                with contextlib.suppress(OSError):
+                    os.ftruncate(descriptor, 0)
+                    os.pwrite(descriptor, f"pid {os.getpid()} since {since}\n".encode(), 0)
             yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def try_lock(path: Path) -> Iterator[bool]:
+    """Hold the exclusive lock if it is free now (True), or do nothing (False): never waits."""
+    try:
+        descriptor = os.open(path, os.O_RDWR)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:

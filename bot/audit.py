@@ -6,6 +6,7 @@ holds the knowledge lock. History and undo are read back from it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -29,6 +30,7 @@ class Action:
     EDIT = "edit"
     REMOVE = "remove"
     UNDO = "undo"
+    REDO = "redo"
     ADD_SOURCE = "add-source"
 
 
@@ -50,7 +52,8 @@ class AuditEntry:
     """One change: who, when, what (the full record before and after) and where in which file.
 
     `before_text`/`after_text` are the record's exact text in its file, so an undo puts the
-    bytes back as they were. An undo entry names the entry it reverts in `reverts`.
+    bytes back as they were. An undo entry names the entry it reverts in `reverts`; a redo
+    entry names, in the same field, the entry whose change it makes again.
     """
 
     id: str
@@ -78,8 +81,8 @@ class AuditEntry:
     def description(self) -> str:
         """What happened, in a few words: "edit of fact xiaomi-leica"."""
         action = self.action
-        if action == Action.UNDO:
-            action = f"undo of {self.reverted_action or 'a change'}"
+        if action in (Action.UNDO, Action.REDO):
+            action = f"{action} of {self.reverted_action or 'a change'}"
         return f"{action} of {self.kind} {self.record_id}"
 
     def to_json(self) -> dict[str, Any]:
@@ -169,9 +172,15 @@ class AuditLog:
             prefix = b"" if size == 0 or os.pread(descriptor, 1, size - 1) == b"\n" else b"\n"
             data = prefix + line.encode("utf-8")
             written = 0
-            while written < len(data):
-                written += os.write(descriptor, data[written:])
-            os.fsync(descriptor)
+            try:
+                while written < len(data):
+                    written += os.write(descriptor, data[written:])
+                os.fsync(descriptor)
+            except OSError:
+                # A full disk: take back the part that was written, so no half line stays.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(descriptor, size)
+                raise
         finally:
             os.close(descriptor)
 

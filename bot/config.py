@@ -46,6 +46,7 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     reload_seconds: float = 2.0
+    env_file: Path | None = None  # the .env that was read, if any
 
     def __post_init__(self) -> None:
         if not isinstance(self.discord_token, Secret):
@@ -61,6 +62,8 @@ def _int(env: Mapping[str, str], name: str, *, minimum: int = 0) -> int | None:
     raw = env.get(name, "").strip()
     if not raw:
         return None
+    if not raw.isascii():  # int() takes other scripts' digits ("٣"): a typo, or a trick
+        raise SettingsError(f"{name} must be a whole number in ASCII digits, not {raw!r}")
     try:
         value = int(raw)
     except ValueError:
@@ -74,6 +77,8 @@ def _float(env: Mapping[str, str], name: str, default: float, *, minimum: float)
     raw = env.get(name, "").strip()
     if not raw:
         return default
+    if not raw.isascii():
+        raise SettingsError(f"{name} must be a number in ASCII digits, not {raw!r}")
     try:
         value = float(raw)
     except ValueError:
@@ -97,6 +102,8 @@ def _ids(env: Mapping[str, str], name: str) -> tuple[int, ...]:
         if not (part.isascii() and part.isdigit()):
             raise SettingsError(f"{name} must be comma-separated ids, and {part!r} is not one")
         values.append(int(part))
+    if not values:
+        raise SettingsError(f"{name} must be comma-separated ids, not only separators ({raw!r})")
     return tuple(values)
 
 
@@ -112,18 +119,26 @@ def load_settings(
     env: Mapping[str, str] | None = None, *, env_file: Path | None = None
 ) -> Settings:
     """Settings from `env` (default: the process environment over `.env`); bad values raise."""
+    read_file: Path | None = None
     if env is None:
-        dotenv_path = env_file if env_file is not None else Path.cwd() / ".env"
+        read_file = env_file if env_file is not None else find_env_file()
         file_values = (
-            {key: value for key, value in dotenv_values(dotenv_path).items() if value is not None}
-            if dotenv_path.is_file()
+            {key: value for key, value in dotenv_values(read_file).items() if value is not None}
+            if read_file is not None and read_file.is_file()
             else {}
         )
+        if not file_values and (read_file is None or not read_file.is_file()):
+            read_file = None
         env = {**file_values, **os.environ}
     log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if log_level not in _LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {log_level!r}")
     shard_ids = _ids(env, "SHARD_IDS") or None
+    if shard_ids is not None and len(set(shard_ids)) != len(shard_ids):
+        raise SettingsError(f"SHARD_IDS names a shard twice ({env.get('SHARD_IDS', '').strip()!r})")
+    token = env.get("DISCORD_TOKEN", "")
+    if token and not token.strip():
+        raise SettingsError("DISCORD_TOKEN is only white space: set the token, or leave it empty")
     shard_count = _int(env, "SHARD_COUNT", minimum=1)
     if shard_ids is not None and shard_count is None:
         raise SettingsError("SHARD_IDS needs SHARD_COUNT as well")
@@ -144,4 +159,14 @@ def load_settings(
         shard_count=shard_count,
         shard_ids=shard_ids,
         reload_seconds=_float(env, "RELOAD_SECONDS", 2.0, minimum=0.1),
+        env_file=read_file,
     )
+
+
+def find_env_file() -> Path | None:
+    """The `.env` to read: the current directory's, else the project root's, else none."""
+    for directory in (Path.cwd(), PROJECT_ROOT):
+        candidate = directory / ".env"
+        if candidate.is_file():
+            return candidate
+    return None

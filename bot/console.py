@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
@@ -42,9 +45,35 @@ def respond(engine: Engine, line: str) -> str | None:
     return handler()
 
 
-def run_console(engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: bool) -> None:
-    """Read lines until end of input or /quit, answering each."""
+_LEAD = re.compile(r"[ \t]*(?:[>\-][ \t]+)?")
+
+
+def wrap(text: str, width: int) -> str:
+    """Lines longer than `width` wrapped at spaces, continued under their text ("  > " kept)."""
+    lines = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        lead = _LEAD.match(line).group()  # type: ignore[union-attr]
+        carry = lead if lead.strip() == ">" else " " * len(lead)
+        lines += textwrap.wrap(
+            line, width, subsequent_indent=carry, break_long_words=False, break_on_hyphens=False
+        ) or [line]
+    return "\n".join(lines)
+
+
+def run_console(
+    engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: bool, width: int | None = None
+) -> None:
+    """Read lines until end of input or /quit, answering each.
+
+    At a terminal replies are wrapped to its width (or `width`); piped, each reply is followed
+    by a blank line so that answers stay apart.
+    """
     print(GREETING, file=stdout)
+    if interactive and width is None:
+        width = shutil.get_terminal_size().columns
     while True:
         if interactive:
             print("\n> ", end="", file=stdout, flush=True)
@@ -55,4 +84,6 @@ def run_console(engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: b
         if reply is None:
             break
         if reply:
-            print(reply, file=stdout, flush=True)
+            if width:
+                reply = wrap(reply, max(width - 1, 40))
+            print(reply if interactive else reply + "\n", file=stdout, flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,16 @@ def _construct_record(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Record
     return record
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date or time, or its text when it is no real one (2022-02-30): validation says so."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_record)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass
@@ -86,6 +96,11 @@ class RawKnowledge:
 
     def add_file(self, name: str, records: list[Record], problems: list[Problem]) -> None:
         """One file's records and problems, as `parse_yaml_records` or `read_records` gave them."""
+        if name in (SOURCES_FILE, BRANDS_FILE) and not records and not problems:
+            # Everything cites a source or names a brand: say so once, not at each reference.
+            what = "source" if name == SOURCES_FILE else "brand"
+            message = f"the file holds no records: list at least one {what} (- id: …)"
+            problems = [Problem(name, 0, None, message)]
         bucket = {SOURCES_FILE: self.sources, BRANDS_FILE: self.brands}.get(name)
         if bucket is None:
             bucket = self.partnerships if name == PARTNERSHIPS_FILE else self.facts
@@ -110,13 +125,44 @@ class RawKnowledge:
             path = (self.root / relative).resolve()
             if not path.is_relative_to(texts):
                 return None, f"source text '{relative}' is not inside {SOURCE_TEXTS_DIR}/"
+            if linked(self.root, relative):
+                return None, f"source text '{relative}' is reached through a symbolic link"
             if not path.is_file():
                 return None, f"source text '{relative}' is missing"
             data = path.read_bytes()
         except (OSError, ValueError) as error:
             return None, f"source text '{relative}' cannot be read: {error}"
         text, problem = decode_text(data, relative)
-        return text, problem.message if problem else ""
+        if problem is not None:
+            reason = problem.message.removeprefix("the file ")
+            return None, f"source text '{relative}' (line {problem.line}) {reason}"
+        return text, ""
+
+
+def linked(root: Path, relative: str) -> bool:
+    """Whether `root/relative`, or a folder on the way to it, is a symbolic link."""
+    path = root
+    for part in Path(relative).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
+
+
+def link_problems(root: Path) -> list[Problem]:
+    """A problem for every symbolic link under `root`: a link can lead anywhere (/etc)."""
+    problems = []
+    for folder, directories, files in os.walk(root):
+        for name in sorted(directories + files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                relative = str(path.relative_to(root))
+                message = (
+                    "is a symbolic link: links are refused anywhere under the knowledge "
+                    "directory (copy the file in instead)"
+                )
+                problems.append(Problem(relative, 0, None, message))
+    return problems
 
 
 def decode_text(data: bytes, file: str) -> tuple[str | None, Problem | None]:
@@ -195,6 +241,8 @@ def parse_yaml_records(text: str, file: str) -> tuple[list[Record], list[Problem
         return [], [Problem(file, 0, None, "the text holds characters that are not valid Unicode")]
     except RecursionError:
         return [], [Problem(file, 0, None, "the data is nested too deeply")]
+    except (ValueError, OverflowError) as error:  # a value no constructor could make
+        return [], [Problem(file, 0, None, f"YAML error: {str(error)[:200]}")]
     if problem is not None:
         return [], [problem]
     if data is None:
@@ -255,6 +303,7 @@ def read_knowledge(root: Path) -> RawKnowledge:
     if not root.is_dir():
         raw.problems.append(Problem(str(root), 0, None, "the knowledge directory does not exist"))
         return raw
+    raw.problems.extend(layout_problems(root))
     for name in (SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE):
         path = root / name
         if not path.is_file():
@@ -264,11 +313,22 @@ def read_knowledge(root: Path) -> RawKnowledge:
     for path in fact_files(root):
         name = str(path.relative_to(root))
         raw.add_file(name, *read_records(path, name))
-    for path in sorted((root / FACTS_DIR).glob("*.yml")):
-        # A hand-made file with the other ending would be skipped without a word.
-        name = str(path.relative_to(root))
-        raw.problems.append(Problem(name, 0, None, "fact files end in .yaml: this one is not read"))
     return raw
+
+
+def layout_problems(root: Path) -> list[Problem]:
+    """Files that would be skipped without a word, and symbolic links anywhere under `root`."""
+    problems = link_problems(root)
+    facts = root / FACTS_DIR
+    for path in sorted(facts.glob("*.yml")):
+        name = str(path.relative_to(root))
+        problems.append(Problem(name, 0, None, "fact files end in .yaml: this one is not read"))
+    for path in sorted(facts.glob("*/**/*.y*ml")):
+        if path.suffix in (".yaml", ".yml") and not path.is_symlink():
+            name = str(path.relative_to(root))
+            message = f"fact files in subfolders of {FACTS_DIR}/ are not read: move it up"
+            problems.append(Problem(name, 0, None, message))
+    return problems
 
 
 def check_knowledge(root: Path) -> tuple[Any, list[Problem]]:

@@ -98,6 +98,28 @@ class Item:
     value: Any = None  # the validated model (a Fact or a Source), when known
 
 
+def trailing_comments(text: str) -> str:
+    """The blank lines and margin comments that end an item's text: they belong to the next.
+
+    A comment written above a record is cut into the item before it; a change to that item
+    keeps them where they are.
+    """
+    body_end = len(text)
+    lines = text.splitlines(keepends=True)
+    for line in reversed(lines):
+        if line.strip() == "" or line.startswith("#"):
+            body_end -= len(line)
+        else:
+            break
+    return text[body_end:] if body_end > 0 else ""
+
+
+def uses_crlf(file: RecordFile) -> bool:
+    """Whether a file's lines end in CR LF (a change writes its lines the same way)."""
+    sample = file.header + (file.items[0].text if file.items else "")
+    return "\r\n" in sample
+
+
 def split_items(text: str) -> tuple[str, list[tuple[int, str]]] | None:
     """The header and (start line, text) of each item, or None when the file cannot be cut."""
     positions = [match.start() for match in _ITEM_START.finditer(text)]
@@ -154,7 +176,9 @@ class RecordFile:
         before = self.items[index - 1].text if index else self.header
         return bool(before) and not before.endswith("\n")
 
-    def spliced(self, index: int, remove: int, texts: list[str]) -> str:
+    def spliced(
+        self, index: int, remove: int, texts: list[str], *, header: str | None = None
+    ) -> str:
         """The file's text with `remove` items at `index` replaced by `texts` (not applied)."""
         if not self.splittable:
             kept = [dump_record(item.record) for item in self.items]
@@ -162,7 +186,16 @@ class RecordFile:
             return "".join(kept)
         parts = [item.text for item in self.items]
         parts[index : index + remove] = texts
-        return self.header + "".join(parts)
+        return (self.header if header is None else header) + "".join(parts)
+
+    def set_header(self, header: str) -> None:
+        """Replace the header (written already): every item's lines move with it."""
+        delta = header.count("\n") - self.header.count("\n")
+        self.header = header
+        if delta:
+            for item in self.items:
+                item.start += delta
+                shift_lines(item.record, delta)
 
     def apply(self, index: int, remove: int, new: list[Item]) -> None:
         """Apply a splice already written to disk: new items in, later items' lines moved."""

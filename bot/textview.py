@@ -45,13 +45,23 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def format_brand(lookup: BrandLookup, engine: Engine) -> str:
-    """A brand's partnerships with status, devices and citations, or a 'did you mean'."""
+# An unknown brand name is echoed at most this long: a pasted paragraph must not come back whole.
+ECHO_MAX = 60
+
+
+def format_brand(lookup: BrandLookup, engine: Engine, *, partners: str = "/partners") -> str:
+    """A brand's partnerships with status, devices and citations, or a 'did you mean'.
+
+    `partners` is how the reader lists every partnership (`camerabot partners` in a shell).
+    """
     if lookup.brand is None:
+        query = (
+            lookup.query if len(lookup.query) <= ECHO_MAX else lookup.query[: ECHO_MAX - 1] + "…"
+        )
         if lookup.suggestions:
             names = ", ".join(b.name for b in lookup.suggestions)
-            return f"I don't know a brand called {lookup.query!r}. Did you mean: {names}?"
-        return f"I don't know a brand called {lookup.query!r}. Try /partners for the list."
+            return f"I don't know a brand called {query!r}. Did you mean: {names}?"
+        return f"I don't know a brand called {query!r}. Try {partners} for the list."
     brand = lookup.brand
     kind = brand.kind.value.replace("_", " ")
     country = f", {brand.country}" if brand.country else ""

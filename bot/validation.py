@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import reprlib
+import unicodedata
+import urllib.parse
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,7 +25,7 @@ from bot.models import (
     Person,
     Source,
 )
-from bot.text import compact, fold, has_control_characters, quote_key
+from bot.text import compact, fold, has_control_characters, quote_key, words
 
 if TYPE_CHECKING:
     from bot.loader import RawKnowledge
@@ -32,6 +34,47 @@ _E = TypeVar("_E", BrandKind, PartnershipStatus)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?")
+# Characters that show nothing or reverse the text around them: a question or an answer holding
+# one reads differently from what it says (and can hide text from a moderator reviewing it).
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+# A quote must carry a claim: at least this many words of its source, whole words only.
+QUOTE_MIN_WORDS = 3
+URL_MAX = 512
+# Characters that end or open a markdown link, or are not allowed unescaped in a URL at all.
+_URL_FORBIDDEN = re.compile(r"[\s()\[\]<>\"'`\\{}|^]")
+
+
+def invisible_character(text: str) -> str | None:
+    """The first invisible or direction-changing character of `text`, named ("U+202E …")."""
+    found = _INVISIBLE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}"
+
+
+def url_problem(url: str) -> str | None:
+    """Why a source URL is refused (not http/https, no host, characters that break a link)."""
+    if len(url) > URL_MAX:
+        return f"'url' is {len(url)} characters; at most {URL_MAX}"
+    found = _URL_FORBIDDEN.search(url)
+    if found is not None:
+        what = "a space" if found.group().isspace() else repr(found.group())
+        return f"'url' must not contain {what} (escape it as %{ord(found.group()):02X})"
+    if has_control_characters(url) or not url.isascii():
+        return "'url' must be plain ASCII (escape other characters with %XX)"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port raises ValueError when it is not a number
+    except ValueError as error:
+        return f"'url' is not a valid URL ({error})"
+    if parts.scheme not in ("http", "https"):
+        return "'url' must start with https:// or http:// (or be left out)"
+    if not parts.hostname or parts.username is not None or parts.password is not None:
+        return "'url' must name a host (https://example.com/…), without a user name"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +271,9 @@ class _Checker:
             self.add(record, key, message, parent=parent)
         if has_control_characters(value):
             self.add(record, key, f"'{key}' contains control characters", parent=parent)
+        elif (invisible := invisible_character(value)) is not None:
+            message = f"'{key}' contains an invisible or direction-changing character, {invisible}"
+            self.add(record, key, message, parent=parent)
         return stripped
 
     def text_list(
@@ -259,6 +305,12 @@ class _Checker:
                 self.add(record, key, message, parent=parent)
             if has_control_characters(item):
                 message = f"'{key}' item {position} contains control characters"
+                self.add(record, key, message, parent=parent)
+            elif (invisible := invisible_character(item)) is not None:
+                message = (
+                    f"'{key}' item {position} contains an invisible or direction-changing "
+                    f"character, {invisible}"
+                )
                 self.add(record, key, message, parent=parent)
             items.append(item.strip())
         return tuple(items)
@@ -331,7 +383,23 @@ class _SourceIndex:
         return source_id not in self.sources and not (self.unread or source_id in self.invalid)
 
     def contains(self, source_id: str, quote: str) -> bool:
-        return quote_key(quote) in self._keys.get(source_id, "")
+        """Whether the quote occurs in the source as whole words (not "eica, the Germ")."""
+        return quote_in(quote_key(quote), self._keys.get(source_id, ""))
+
+
+def quote_in(key: str, source: str) -> bool:
+    """Whether `key` occurs in `source` starting and ending on word boundaries."""
+    if not key:
+        return False
+    start = source.find(key)
+    while start >= 0:
+        end = start + len(key)
+        starts_clean = start == 0 or not (key[0].isalnum() and source[start - 1].isalnum())
+        ends_clean = end == len(source) or not (key[-1].isalnum() and source[end].isalnum())
+        if starts_clean and ends_clean:
+            return True
+        start = source.find(key, start + 1)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,13 +436,23 @@ def _citations(
         quote = check.text(item, "quote", max_length=limits.QUOTE_MAX, parent=owner)
         if not source_id or not quote:
             continue
+        if len(words(quote)) < QUOTE_MIN_WORDS:
+            message = (
+                f"the quote {quote[:80]!r} is too short to support a claim: quote at least "
+                f"{QUOTE_MIN_WORDS} whole words of the source"
+            )
+            check.add(item, "quote", message, parent=owner)
+            continue
         if source_id not in sources.sources:
             if sources.unknown(source_id):  # else reported where it is (or its file) defined
                 message = f"citation names unknown source '{source_id}'"
                 check.add(item, "source", message, parent=owner)
             continue
         if not sources.contains(source_id, quote):
-            message = f"quote not found word for word in source '{source_id}': {quote[:80]!r}"
+            message = (
+                f"quote not found word for word (whole words) in source '{source_id}': "
+                f"{quote[:80]!r}"
+            )
             check.add(item, "quote", message, parent=owner)
             continue
         citations.append(Citation(source_id=source_id, quote=quote))
@@ -388,9 +466,10 @@ def _build_sources(check: _Checker, raw: RawKnowledge, invalid: set[str]) -> dic
         check.keys(record, SOURCE_FIELDS, "source")
         source_id = check.identifier(record, seen)
         title = check.text(record, "title", max_length=limits.EMBED_TITLE_MAX)
-        url = check.text(record, "url", max_length=512, required=False)
-        if url and not url.startswith(("https://", "http://")):
-            check.add(record, "url", "'url' must start with https:// or be empty")
+        url = check.text(record, "url", max_length=URL_MAX, required=False)
+        if url and (reason := url_problem(url)) is not None:
+            check.add(record, "url", reason)
+            url = ""
         date = _date(check, record)
         file = check.text(record, "file", max_length=200)
         text = None
@@ -609,13 +688,55 @@ def build_fact(
     brands: Mapping[str, Brand],
     sources: Mapping[str, Source],
     seen: dict[str, Mapping[str, Any]] | None = None,
+    asked: Mapping[str, str] | None = None,
 ) -> tuple[Fact | None, list[Problem]]:
-    """Validate one fact record against known brands and sources."""
+    """Validate one fact record against known brands and sources.
+
+    `asked` maps every other fact's questions (as `question_key` gives them) to that fact's id:
+    a question another fact already asks could never be answered by this one.
+    """
     check = _Checker()
     fact = _build_fact(
-        check, record, _BrandIndex(brands), _SourceIndex(sources), {} if seen is None else seen
+        check,
+        record,
+        _BrandIndex(brands),
+        _SourceIndex(sources),
+        {} if seen is None else seen,
+        {} if asked is None else asked,
     )
     return fact, check.problems
+
+
+def question_key(question: str) -> str:
+    """A question as matching sees it: its words, lower-case (case and punctuation dropped)."""
+    return fold(question)
+
+
+def _questions(
+    check: _Checker,
+    record: Mapping[str, Any],
+    fact_id: str,
+    questions: list[tuple[str, str]],
+    asked: Mapping[str, str],
+) -> bool:
+    """Every question must have words and be asked by no other fact; False when one is not."""
+    fine = True
+    for key, question in questions:
+        folded = question_key(question)
+        what = "the question" if key == "question" else f"the phrasing {question[:80]!r}"
+        if not folded:
+            check.add(record, key, f"{what} has no words, so no one can ask it")
+            fine = False
+            continue
+        owner = asked.get(folded)
+        if owner is not None and owner != fact_id:
+            message = (
+                f"{what} is already asked by fact '{owner}', which would always answer it "
+                "instead: change it, or edit that fact"
+            )
+            check.add(record, key, message)
+            fine = False
+    return fine
 
 
 def _build_fact(
@@ -624,12 +745,16 @@ def _build_fact(
     brands: _BrandIndex,
     sources: _SourceIndex,
     seen: dict[str, Mapping[str, Any]],
+    asked: Mapping[str, str],
 ) -> Fact | None:
     problems_before = len(check.problems)
     complete = check.keys(record, FACT_FIELDS, "fact")
     fact_id = check.identifier(record, seen)
     question = check.text(record, "question", max_length=limits.CHOICE_MAX)
     phrasings = check.text_list(record, "phrasings", max_length=limits.PHRASING_MAX)
+    questions = [("question", question)] if question else []
+    questions += [("phrasings", phrasing) for phrasing in phrasings]
+    _questions(check, record, fact_id, questions, asked)
     answer = check.text(record, "answer", max_length=limits.ANSWER_MAX)
     brand_ids = check.text_list(record, "brands", max_length=63)
     known = True
@@ -659,13 +784,17 @@ def build_fact_base(raw: RawKnowledge) -> tuple[FactBase | None, list[Problem]]:
     )
     partnerships = _build_partnerships(check, raw, brands, index)
     seen: dict[str, Mapping[str, Any]] = {}
-    facts = [
-        fact
-        for record in raw.facts
-        if (fact := _build_fact(check, record, brands, index, seen)) is not None
-    ]
+    asked: dict[str, str] = {}
+    facts = []
+    for record in raw.facts:
+        fact = _build_fact(check, record, brands, index, seen, asked)
+        if fact is not None:
+            facts.append(fact)
+            for question in fact.questions:
+                asked.setdefault(question_key(question), fact.id)
     if check.problems:
-        return None, check.problems
+        # By file, then line, whatever order the checks found them in (stable within a line).
+        return None, sorted(check.problems, key=lambda problem: (problem.file, problem.line))
     base = FactBase(
         sources=sources,
         brands=dict(brands.brands),

@@ -36,6 +36,7 @@ _PROBLEMS_SHOWN = 20
 
 CANCELLED = "Cancelled: nothing was changed."
 NOTHING_TO_UNDO = "There is no change to undo."
+NOTHING_TO_REDO = "There is no undone change to redo."
 EXPIRED_PREVIEW = (
     "This preview expired and nothing was saved. Your text is still shown below; "
     "run /fact add again to save it."
@@ -207,7 +208,8 @@ def change_line(change: Change, moderator: str) -> str:
     }.get(change.action)
     if verb is None:
         reverted = change.entry.reverted_action if change.entry else None
-        verb = f"undid the {reverted or 'last change'} of"
+        did = "redid" if change.action == Action.REDO else "undid"
+        verb = f"{did} the {reverted or 'last change'} of"
     return clip(f"{moderator} {verb} {kind} {fact_ref(change.record_id)}", MESSAGE_CONTENT_MAX)
 
 
@@ -285,22 +287,30 @@ def history_embed(fact_id: str, entries: Sequence[AuditEntry]) -> Embed:
 # The fact base
 
 
-def undo_embed(entry: AuditEntry) -> Embed:
-    """The change /kb undo would revert, to confirm."""
+def undo_embed(entry: AuditEntry, *, redo: bool = False) -> Embed:
+    """The change /kb undo would revert (or /kb redo make again), to confirm."""
+    verb = "Redo" if redo else "Undo"
     return build_embed(
-        title=f"Undo the {entry.description}?",
+        title=f"{verb} the {entry.description}?",
         description=record_changes(entry.before, entry.after),
-        footer=f"by {clip(entry.actor, 80)}, {when(entry.at)} · the undo is recorded too",
+        footer=f"by {clip(entry.actor, 80)}, {when(entry.at)} · the {verb.lower()} is recorded too",
         colour=PREVIEW_COLOUR,
     )
 
 
-def undone_text(change: Change) -> str:
-    """The reply once undone."""
+def undone_text(change: Change, *, redo: bool = False) -> str:
+    """The reply once undone (or redone): what the record is now, and where to go next."""
     reverted = change.entry.reverted_action if change.entry else None
+    if change.after is None:
+        now = "It is removed"
+    elif change.before is None:
+        now = "It is back"
+    else:
+        now = "It is restored"
+    done = "Redone" if redo else "Undone"
     return (
-        f"Undone: the {reverted or 'last change'} of {change.kind} {fact_ref(change.record_id)}. "
-        "/kb undo again would re-apply it."
+        f"{done}: the {reverted or 'last change'} of {change.kind} {fact_ref(change.record_id)}. "
+        f"{now}; /kb undo steps further back, /kb redo makes an undone change again."
     )
 
 

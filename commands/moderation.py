@@ -29,8 +29,8 @@ from bot.store import (
     Change,
     ChangeRejected,
     KnowledgeStore,
-    NothingToUndo,
     StaleEdit,
+    StoreError,
     UnknownFact,
     record_version,
 )
@@ -513,39 +513,60 @@ class Moderation(Cog):
     @kb.command(name="undo")
     @moderator_only()
     async def kb_undo(self, interaction: discord.Interaction[CamerabotBot]) -> None:
-        """Revert the most recent change, whoever made it, after you confirm.
+        """Revert the newest change not yet undone, whoever made it, after you confirm.
 
         Args:
             interaction: The slash command's interaction.
         """
+        await self._step(interaction, redo=False)
+
+    @kb.command(name="redo")
+    @moderator_only()
+    async def kb_redo(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Make the newest undone change again, after you confirm.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await self._step(interaction, redo=True)
+
+    async def _step(self, interaction: discord.Interaction[CamerabotBot], *, redo: bool) -> None:
+        """Show the change an undo (or redo) would take, then take it when confirmed."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        entry = await self.read_store(self.store.last_change)
+        entry = await self.read_store(self.store.next_redo if redo else self.store.last_change)
         if entry is None:
-            await interaction.followup.send(render.NOTHING_TO_UNDO, ephemeral=True)
+            nothing = render.NOTHING_TO_REDO if redo else render.NOTHING_TO_UNDO
+            await interaction.followup.send(nothing, ephemeral=True)
             return
 
-        async def undo(pressed: discord.Interaction[Any]) -> None:
+        async def step(pressed: discord.Interaction[Any]) -> None:
             await pressed.response.defer()
+            actor = actor_of(pressed.user)
             try:
                 change = await self.bot.change_knowledge(
-                    lambda: self.store.undo(actor=actor_of(pressed.user), expected=entry.id)
+                    lambda: (
+                        self.store.redo(actor=actor, expected=entry.id)
+                        if redo
+                        else self.store.undo(actor=actor, expected=entry.id)
+                    )
                 )
             except ChangeRejected as error:
                 embed = render.refused_embed(error)
                 await pressed.edit_original_response(content=None, embeds=[embed], view=None)
                 return
-            except (StaleEdit, NothingToUndo) as error:
-                text = f"Not undone: {echo(str(error), 1900)}"
+            except StoreError as error:  # stale, nothing to undo, the lock, the state folder
+                text = f"Not {'redone' if redo else 'undone'}: {echo(str(error), 1900)}"
                 await pressed.edit_original_response(content=text, embeds=[], view=None)
                 return
             await pressed.edit_original_response(
-                content=render.undone_text(change), embeds=[], view=None
+                content=render.undone_text(change, redo=redo), embeds=[], view=None
             )
             await self.post_change(pressed, change)
 
-        view = ConfirmView(interaction.user.id, "Undo", undo)
+        view = ConfirmView(interaction.user.id, "Redo" if redo else "Undo", step)
         view.origin = interaction
-        await interaction.followup.send(embed=render.undo_embed(entry), view=view, ephemeral=True)
+        embed = render.undo_embed(entry, redo=redo)
+        await interaction.followup.send(embed=embed, view=view, ephemeral=True)
 
     @kb.command(name="reload")
     @moderator_only()

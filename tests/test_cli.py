@@ -85,9 +85,23 @@ def test_ask_json_fields_and_types(capsys: pytest.CaptureFixture[str]) -> None:
             "source_id": "article-2022-05-23",
             "title": TITLE,
             "date": "23 May 2022",
+            "date_iso": "2022-05-23",
             "quote": "Lei Jun, Xiaomi’s founder and CEO said.",
         }
     ]
+
+
+def test_no_network_is_one_line_not_a_traceback(capsys, monkeypatch) -> None:
+    def offline(settings) -> int:
+        raise OSError(-3, "Cannot connect to host discord.com:443 [Temporary failure]")
+
+    monkeypatch.setattr("bot.app.run_bot", offline)
+    monkeypatch.setenv("DISCORD_TOKEN", "token.for.a.test")
+    code, _, err = run(capsys, "run")
+    assert code == 1
+    assert err.startswith("camerabot: cannot reach Discord: ")
+    assert "Cannot connect to host discord.com:443 [Temporary failure]" in err
+    assert err.count("\n") == 1
 
 
 def test_ask_refuses_and_shows_what_the_sources_say_of_the_brands(
@@ -230,7 +244,12 @@ def test_partner_unknown_brand_says_did_you_mean(capsys: pytest.CaptureFixture[s
     assert out == "I don't know a brand called 'hasel'. Did you mean: Hasselblad?\n"
     code, out, _ = run(capsys, "partner", "nokia")
     assert code == 1
-    assert out == "I don't know a brand called 'nokia'. Try /partners for the list.\n"
+    assert out == "I don't know a brand called 'nokia'. Try `camerabot partners` for the list.\n"
+    code, out, _ = run(capsys, "partner", "nokia " * 100)
+    assert code == 1
+    assert len(out) < 150
+    assert "'nokia nokia" in out
+    assert "…'" in out
 
 
 def test_partners_lists_every_partnership(capsys: pytest.CaptureFixture[str]) -> None:
@@ -269,7 +288,7 @@ def test_validate_lists_problems_with_file_and_line(
 ) -> None:
     facts = kdir / "facts" / "leica.yaml"
     facts.write_text(
-        facts.read_text().replace("quote: German camera-maker Leica", "quote: German Leica"),
+        facts.read_text().replace("quote: German camera-maker Leica", "quote: German camera Leica"),
         encoding="utf-8",
     )
     brands = kdir / "brands.yaml"
@@ -424,10 +443,24 @@ def test_run_console_answers_every_line_until_quit(engine: Engine) -> None:
 
 def test_run_console_prompts_when_interactive_and_ends_at_end_of_input(engine: Engine) -> None:
     stdout = io.StringIO()
-    run_console(engine, io.StringIO("/help"), stdout, interactive=True)
+    run_console(engine, io.StringIO("/help"), stdout, interactive=True, width=200)
     out = stdout.getvalue()
     assert out.count("\n> ") == 2  # before /help, and before finding the end of input
     assert HELP in out
+
+
+def test_the_console_wraps_to_the_terminal_and_keeps_piped_answers_apart(engine: Engine) -> None:
+    stdout = io.StringIO()
+    run_console(engine, io.StringIO("/partners\n"), stdout, interactive=True, width=60)
+    lines = stdout.getvalue().splitlines()
+    assert max(len(line) for line in lines[3:]) <= 60
+    assert any(line.startswith("  ") for line in lines[3:])  # continued under the item's text
+    stdout = io.StringIO()
+    run_console(engine, io.StringIO("Who is Lei Jun?\nWhere is Leica from?\n"), stdout,
+                interactive=False)  # fmt: skip
+    assert "[lei-jun-role, confidence 100%]\n\nAs reported on 23 May 2022, Leica" in (
+        stdout.getvalue()
+    )
 
 
 def test_ask_with_undecodable_bytes_in_the_arguments(capsys: pytest.CaptureFixture[str]) -> None:

@@ -82,7 +82,9 @@ def test_fact_add_show_edit_history_remove_and_undo(
     assert run(kb, "fact", "remove", fact_id) == 0
     assert fact_id not in load_fact_base(kb[0]).facts
     assert run(kb, "kb", "undo") == 0
-    assert "undid the remove of fact" in capsys.readouterr().out
+    assert "undid the remove: fact which-german-company-is-xiaomi-partner is back" in (
+        capsys.readouterr().out
+    )
     assert load_fact_base(kb[0]).facts[fact_id].answer == "Leica."
 
 
@@ -128,7 +130,7 @@ def test_hostile_record_files_are_refused(
 def test_an_invalid_fact_lists_its_problems(
     kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["--question", "Q?", "--answer", "A.", "--source", SOURCE, "--quote", "not there"]
+    args = ["--question", "Q?", "--answer", "A.", "--source", SOURCE, "--quote", "not there at all"]
     assert run(kb, "fact", "add", *args, "--brand", "nokia") == 1
     err = capsys.readouterr().err
     assert "the change is invalid:" in err

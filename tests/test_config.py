@@ -71,8 +71,28 @@ def test_every_variable(tmp_path: Path) -> None:
     assert settings.reload_seconds == 0.5
 
 
-def test_a_blank_token_is_no_token() -> None:
-    assert not load_settings({"DISCORD_TOKEN": "   "}).has_token
+def test_an_empty_token_is_no_token_and_a_blank_one_an_error() -> None:
+    assert not load_settings({"DISCORD_TOKEN": ""}).has_token
+    with pytest.raises(SettingsError, match=r"^DISCORD_TOKEN is only white space"):
+        load_settings({"DISCORD_TOKEN": "   "})
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"SHARD_IDS": "0,0", "SHARD_COUNT": "2"}, "twice"),
+        ({"SHARD_IDS": " , ", "SHARD_COUNT": "2"}, "only separators"),
+        ({"MODERATOR_ROLE_IDS": ";"}, "only separators"),
+        ({"SHARD_COUNT": "\u0663"}, "ASCII digits"),  # ARABIC-INDIC DIGIT THREE
+        ({"COOLDOWN_RATE": "\uff15"}, "ASCII digits"),  # FULLWIDTH DIGIT FIVE
+        ({"COOLDOWN_SECONDS": "\u0661.\u0665"}, "ASCII digits"),
+        ({"RELOAD_SECONDS": "\u0968"}, "ASCII digits"),  # DEVANAGARI DIGIT TWO
+        ({"DISCORD_GUILD_ID": "\u0661\u0662"}, "ASCII digits"),
+    ],
+)
+def test_lists_and_numbers_that_only_look_right_are_refused(env: dict, fragment: str) -> None:
+    with pytest.raises(SettingsError, match=fragment):
+        load_settings(env)
 
 
 @pytest.mark.parametrize(
@@ -181,6 +201,24 @@ def test_a_bad_value_in_dot_env_names_its_variable(tmp_path: Path) -> None:
     env_file.write_text("RELOAD_SECONDS=often\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=r"^RELOAD_SECONDS"):
         load_settings(env_file=env_file)
+
+
+def test_dot_env_at_the_project_root_is_found_from_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / ".env").write_text("COOLDOWN_SECONDS=7\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("COOLDOWN_SECONDS", raising=False)
+    monkeypatch.setattr("bot.config.PROJECT_ROOT", root)
+    settings = load_settings()
+    assert (settings.cooldown_seconds, settings.env_file) == (7.0, root / ".env")
+    (elsewhere / ".env").write_text("COOLDOWN_SECONDS=3\n", encoding="utf-8")
+    settings = load_settings()
+    assert (settings.cooldown_seconds, settings.env_file) == (3.0, elsewhere / ".env")
 
 
 def test_no_dot_env_is_fine(tmp_path: Path) -> None:

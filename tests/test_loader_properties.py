@@ -15,8 +15,14 @@ from hypothesis import strategies as st
 from bot import limits
 from bot.loader import check_knowledge, parse_yaml_records
 from bot.models import FactBase
-from bot.text import plain
-from bot.validation import Problem, build_fact
+from bot.text import plain, words
+from bot.validation import (
+    QUOTE_MIN_WORDS,
+    Problem,
+    build_fact,
+    invisible_character,
+    quote_in,
+)
 from tests.conftest import KNOWLEDGE
 
 SETTINGS = settings(
@@ -72,6 +78,8 @@ def test_any_answer_loads_back_identically_or_is_a_problem(
         bool(stripped)
         and len(stripped) <= limits.ANSWER_MAX
         and not any(is_control(c) for c in answer)
+        and invisible_character(answer) is None
+        and invisible_character(answer) is None
     )
     if fact is not None:
         assert acceptable
@@ -216,6 +224,7 @@ def article_quotes(draw: st.DrawFn, text: str) -> str:
     ends = [cut for cut in cuts if 12 <= cut - start <= limits.QUOTE_MAX]
     assume(ends)
     end = draw(st.sampled_from(ends))
+    assume(len(words(text[start:end])) >= QUOTE_MIN_WORDS)
     return text[start:end]
 
 
@@ -260,7 +269,12 @@ def test_a_random_text_is_refused_unless_it_is_in_the_article(
 ) -> None:
     assume(quote.strip())
     _, problems = load_one(fact_record(quote=quote), fact_base)
-    if plain(quote) in plain(article(fact_base)):
+    if invisible_character(quote) is not None:
+        assert any("invisible" in problem.message for problem in problems)
+    elif len(words(quote)) < QUOTE_MIN_WORDS:
+        assert len(problems) == 1
+        assert "too short" in problems[0].message
+    elif quote_in(plain(quote), plain(article(fact_base))):
         assert problems == []
     else:
         assert len(problems) == 1

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import bot.store
+import bot.store.changes
 from bot.loader import check_knowledge
 from bot.store import NEW_FACTS_FILE, KnowledgeStore, StaleEdit, new_facts_file, record_version
 from tests.test_store_support import copy_knowledge, fact_fields
@@ -21,7 +21,7 @@ def _adds_and_edits(
     root: str, state: str, worker: int, barrier: Any, cap: int | None = None
 ) -> None:
     if cap is not None:  # a spawned process: the test's monkeypatch does not reach it
-        bot.store.MAX_NEW_FACTS_PER_FILE = cap
+        bot.store.changes.MAX_NEW_FACTS_PER_FILE = cap
     store = KnowledgeStore(Path(root), Path(state))
     barrier.wait(timeout=60)
     for number in range(ROUNDS):

@@ -104,7 +104,6 @@ YAML_LOOKING = [
     "line one\nline two\n- line three\n---\n",
     "tab\tand carriage\rreturn",
     "emoji 📷 and accents éü and CJK 徕卡",
-    "\ufeffbyte order mark",
 ]
 
 

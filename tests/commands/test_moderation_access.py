@@ -32,6 +32,7 @@ REFUSED = [
     ("fact show", {"fact": "leica-country"}),
     ("fact remove", {"fact": "leica-country"}),
     ("kb undo", {}),
+    ("kb redo", {}),
     ("kb validate", {}),
     ("kb gaps", {}),
     ("source add", {"title": "T", "date": "2022-05-23", "text": ("a.txt", b"Some text.")}),

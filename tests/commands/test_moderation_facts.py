@@ -108,7 +108,7 @@ async def test_a_refused_fact_lists_the_problems_and_edit_again_keeps_what_was_t
     message = stored(simcord_env, preview)
     problems, kept = embeds_of(message)
     assert problems.title == "Not saved: 1 problem"
-    assert "quote not found word for word in source" in problems.description
+    assert "quote not found word for word" in problems.description
     assert "\\*in the world\\*" in problems.description, "echoed text is escaped"
     assert "@everyone" not in problems.description.replace("@\u200beveryone", "")
     assert kept.title == f"New fact: {QUESTION}", "what was typed is still shown"

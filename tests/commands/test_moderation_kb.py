@@ -335,3 +335,26 @@ async def test_a_source_the_store_refuses_lists_its_problems(
     assert embed.title == "Not saved: 2 problems"
     assert f"duplicate id '{SOURCE}'" in embed.description
     assert audit_lines(mod_kb[1]) == []
+
+
+async def test_undo_steps_back_twice_and_redo_steps_forward(
+    simcord_env, channel, moderator, mod_log, mod_store
+):
+    nothing = await moderator.slash(channel, "kb redo")
+    assert nothing.response.content == render.NOTHING_TO_REDO
+    original = mod_store.fact_record("leica-country")["answer"]
+    mod_store.edit_fact("leica-country", {"answer": "One."}, base_version=None, actor="a")
+    mod_store.edit_fact("leica-country", {"answer": "Two."}, base_version=None, actor="b")
+    for expected in ("One.", original):
+        confirm = await moderator.slash(channel, "kb undo")
+        await moderator.click(confirm.response, label="Undo")
+        assert mod_store.fact_record("leica-country")["answer"] == expected
+    confirm = await moderator.slash(channel, "kb redo")
+    assert only_embed(confirm.response).title == "Redo the edit of fact leica-country?"
+    assert labels(confirm.response) == ["Redo", "Cancel"]
+    await moderator.click(confirm.response, label="Redo")
+    assert stored(simcord_env, confirm).content.startswith("Redone: the edit of fact")
+    assert mod_store.fact_record("leica-country")["answer"] == "One."
+    assert [m.content for m in mod_log.history()][-1] == (
+        f"<@{moderator.id}> redid the edit of fact `leica-country`"
+    )

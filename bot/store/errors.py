@@ -1,0 +1,145 @@
+"""What the store refuses (errors a moderator can read) and what it returns (`Change`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.answers import Engine
+from bot.audit import AuditEntry, Kind
+from bot.models import Fact, FactBase, Source
+from bot.reload import ReloadResult, apply_reload
+from bot.validation import Problem
+
+
+class StoreError(Exception):
+    """A change the store refused; the message is fit to show a moderator."""
+
+
+class ChangeRejected(StoreError):  # noqa: N818 - the names the API documents
+    """The change is invalid: every problem, and the fields as the moderator typed them."""
+
+    def __init__(
+        self, problems: list[Problem], fields: Mapping[str, Any], reason: str = ""
+    ) -> None:
+        self.problems = list(problems)
+        self.fields = dict(fields)
+        self.reason = reason or "the change is invalid"
+        super().__init__(f"{self.reason}: {len(self.problems)} problem(s)")
+
+    @property
+    def messages(self) -> list[str]:
+        """The problems' messages, without file and line (for a moderator's form)."""
+        return [problem.message for problem in self.problems]
+
+    def report(self) -> str:
+        """The reason, then every problem, one a line."""
+        return "\n".join([f"{self.reason}:", *(f"- {problem}" for problem in self.problems)])
+
+
+class StaleEdit(StoreError):  # noqa: N818 - the names the API documents
+    """The record changed since the version the change was based on: nothing was written."""
+
+    def __init__(
+        self,
+        record_id: str,
+        expected: str | None,
+        current: str | None,
+        record: dict[str, Any] | None,
+        message: str = "",
+    ) -> None:
+        self.record_id = record_id
+        self.expected = expected
+        self.current = current
+        self.record = record
+        super().__init__(
+            message
+            or f"'{record_id}' was changed by someone else since you opened it "
+            f"(version {expected}, now {current}); look at it again and redo your change"
+        )
+
+
+class UnknownFact(StoreError, LookupError):  # noqa: N818 - the names the API documents
+    """No fact has this id."""
+
+    def __init__(self, fact_id: object) -> None:
+        self.fact_id = fact_id
+        super().__init__(f"there is no fact '{str(fact_id)[:80]}'")
+
+
+class NothingToUndo(StoreError):  # noqa: N818 - the names the API documents
+    """The audit log holds no change to undo (or to redo)."""
+
+
+class StoreLocked(StoreError):  # noqa: N818 - the names the API documents
+    """Another process held the knowledge lock too long (stopped?): the message says who."""
+
+
+class StateDirError(StoreError):
+    """The state directory cannot be used (missing rights, not a directory, a full disk)."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = path
+        where = error.filename or path
+        reason = error.strerror or str(error)
+        if path.exists() and not path.is_dir():  # mkdir says "File exists": say what is wrong
+            where, reason = path, "not a directory"
+        super().__init__(f"the state directory {path} cannot be used: {where}: {reason}")
+
+
+class FileChanged(StoreError):  # noqa: N818 - the names the API documents
+    """A file changed on disk (a hand edit, a git pull) while a change was computed from it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"{name} was changed on disk by someone else while your change was being saved; "
+            "nothing was written: try again"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change that was made: apply `base` (and the fact) to the Engine with `apply_change`.
+
+    `before`/`after` are the models (Fact or Source; None when added or removed). `reload`
+    carries changes by other processes that the store picked up while making this one.
+    """
+
+    action: str
+    kind: str
+    record_id: str
+    before: Fact | Source | None
+    after: Fact | Source | None
+    base: FactBase
+    file: str
+    version: str | None
+    entry: AuditEntry | None
+    reload: ReloadResult | None = None
+
+    @property
+    def fact(self) -> Fact | None:
+        """The fact as it is now (None when removed, or for a source change)."""
+        return self.after if isinstance(self.after, Fact) else None
+
+    @property
+    def noop(self) -> bool:
+        """Whether nothing changed (an edit to the same values): nothing was written."""
+        return self.entry is None and self.before == self.after
+
+
+def apply_change(engine: Engine, change: Change) -> Engine:
+    """Make a change answerable at once; returns the engine to serve (new after a full reload)."""
+    if change.reload is not None:
+        engine = apply_reload(engine, change.reload)
+    if change.kind == Kind.FACT:
+        if change.after is None:
+            engine.remove_fact(change.record_id, change.base)
+        elif isinstance(change.after, Fact):
+            engine.upsert_fact(change.after, change.base)
+    else:
+        # A source changes no matcher entry; citations are looked up in the base.
+        engine.base = change.base
+    return engine
