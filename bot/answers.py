@@ -316,7 +316,7 @@ class Engine:
         reading = self.reader.read(question)
         if reading.chat is not None:
             return Answer(question, False, None, 0.0, reply=CHAT_REPLIES[reading.chat], kind="chat")
-        if len(reading.parts) <= 1:
+        if len(reading.parts) <= 1 and not reading.unread:
             answer = self._part_answer(reading.parts[0] if reading.parts else None, question)
             return replace(answer, question=question)
         return self._compose(question, reading)
@@ -431,6 +431,13 @@ class Engine:
                 kind="refusal",
             )
         texts = []
+        if reading.unread:
+            more = "question" if reading.unread == 1 else f"{reading.unread} questions"
+            texts_after = [
+                f"I answer {len(answers)} questions at a time: ask the last {more} again."
+            ]
+        else:
+            texts_after = []
         for number, answer in enumerate(answers):
             if answer.answered and answer.answer:
                 texts.append(answer.answer)
@@ -442,7 +449,7 @@ class Engine:
         return Answer(
             question=question,
             answered=True,
-            answer="\n\n".join(texts),
+            answer="\n\n".join([*texts, *texts_after]),
             score=min(a.score for a in given),
             fact_id=given[0].fact_id,
             matched_question=given[0].matched_question,

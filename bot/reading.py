@@ -35,7 +35,7 @@ _CHAT_FILLER = frozenset(
     too as always one""".split()
 )
 HELP_WORDS = frozenset("help commands command usage".split())
-# The most questions one message is read as: the rest joins the last (each costs a search).
+# The most questions one message is read as (each costs a search); the rest are named unread.
 MAX_PARTS = 4
 
 # Words people put before a question ("yo does…", "hey bot, is…") that do not change it.
@@ -264,6 +264,8 @@ class Reading:
 
     parts: tuple[Part, ...] = ()
     chat: str | None = None  # "greeting", "thanks", "praise", "ack" or "help" for small talk
+    # Questions past MAX_PARTS in one message, left unanswered (and said so).
+    unread: int = 0
 
 
 def chat_kind(raw: list[str]) -> str | None:
@@ -379,9 +381,10 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
             pieces.append((current, asked))
     merged: list[tuple[list[str], bool]] = []
     for piece, asked in pieces:
-        if merged and (_contentless(piece) or len(merged) == MAX_PARTS):
+        if merged and _contentless(piece):
             merged[-1] = (merged[-1][0] + piece, merged[-1][1] or asked)
-        elif piece:
+        elif piece and all(piece != seen for seen, _ in merged):
+            # The same question twice ("…? …?") is asked once.
             merged.append((piece, asked))
     return merged
 
@@ -426,13 +429,16 @@ class Reader:
         if kind is not None:
             return Reading(chat=kind)
         parts: list[Part] = []
-        for piece, asked in _pieces(question):
+        pieces = _pieces(question)
+        # Each question costs a search: past MAX_PARTS, the rest are named, not answered.
+        unread = max(0, len(pieces) - MAX_PARTS)
+        for piece, asked in pieces[:MAX_PARTS]:
             part = self._part(piece, parts[-1] if parts else None, asked=asked)
             if part is not None:
                 parts.append(part)
         # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
         asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
-        return Reading(asked_parts or tuple(parts))
+        return Reading(asked_parts or tuple(parts), unread=unread)
 
     def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:
         vocabulary = self.analyzer.vocabulary
