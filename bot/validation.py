@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 _E = TypeVar("_E", BrandKind, PartnershipStatus)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNTS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
 _MONTH_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?")
 # Characters that show nothing or reverse the text around them: a question or an answer holding
 # one reads differently from what it says (and can hide text from a moderator reviewing it).
@@ -633,8 +639,9 @@ def _build_partnerships(
         summary = check.text(record, "summary", max_length=limits.SUMMARY_MAX, required=False)
         reported = check.text_list(record, "reported_devices", max_length=limits.CHOICE_MAX)
         citations = _citations(check, record, sources)
-        due = _month(check, record, "first_phone_due", citations)
-        since = _month(check, record, "since", citations)
+        due = _month(check, record, "first_phone_due", citations, sources)
+        since = _month(check, record, "since", citations, sources)
+        _period(check, record, period, citations)
         if phone and camera:
             if (phone, camera) in pairs:
                 check.add(
@@ -661,7 +668,11 @@ def _build_partnerships(
 
 
 def _month(
-    check: _Checker, record: Mapping[str, Any], key: str, citations: tuple[Citation, ...]
+    check: _Checker,
+    record: Mapping[str, Any],
+    key: str,
+    citations: tuple[Citation, ...],
+    sources: _SourceIndex,
 ) -> Month | None:
     """A quoted "YYYY-MM" or "YYYY" that one of the record's own quotes names (month or year)."""
     if key not in record:
@@ -676,11 +687,44 @@ def _month(
     if month is None:
         check.add(record, key, f'\'{key}\' must be quoted "YYYY-MM" or "YYYY", not {_show(value)}')
         return None
-    named = month.label.split()[0].lower()
-    if citations and not any(named in citation.quote.lower() for citation in citations):
-        # The date is a claim like any other: one of the record's quotes must say it.
-        check.add(record, key, f"'{key}': no quote of this partnership mentions {named.title()}")
+    # The date is a claim like any other: one of the record's quotes must say it — the month by
+    # name, and the year in figures or as "this year" in a source of that year.
+    month_name = month.label.split()[0].lower() if month.month else None
+    said = [
+        citation
+        for citation in citations
+        if month_name is None or month_name in citation.quote.lower()
+    ]
+    if citations and not said:
+        check.add(
+            record, key, f"'{key}': no quote of this partnership mentions {month_name.title()}"
+        )
+        return month
+
+    def names_year(citation: Citation) -> bool:
+        quote = citation.quote.lower()
+        source = sources.sources.get(citation.source_id)
+        this_year = "this year" in quote and source is not None and source.date.year == month.year
+        return str(month.year) in quote or this_year
+
+    if said and not any(names_year(citation) for citation in said):
+        check.add(record, key, f"'{key}': no quote of this partnership gives the year {month.year}")
     return month
+
+
+def _period(
+    check: _Checker, record: Mapping[str, Any], period: str, citations: tuple[Citation, ...]
+) -> None:
+    """A period's count of years ("four-year") must be one a quote of the record says."""
+    for word in re.findall(r"\b([a-z]+|[0-9]{1,2})[\s-]+years?\b", period.lower()):
+        number = _COUNTS.get(word) if not word.isdigit() else int(word)
+        if number is None:
+            continue
+        spelled = {str(number), *(w for w, n in _COUNTS.items() if n == number)}
+        quoted = " ".join(c.quote.lower() for c in citations)
+        if citations and not any(re.search(rf"\b{w}\b", quoted) for w in spelled):
+            check.add(record, "period", f"'period': no quote of this partnership says {word}")
+        return
 
 
 def build_fact(

@@ -697,7 +697,7 @@ def test_a_bad_first_phone_date(kdir: Path, value: str, fragment: str) -> None:
 def test_a_since_year_no_quote_says(kdir: Path) -> None:
     replace(kdir, P, 'since: "2022"', 'since: "2021"')
     assert_problem(
-        only_problem(kdir), P, line_of(kdir, P, "since:"), "xiaomi-leica", "mentions 2021"
+        only_problem(kdir), P, line_of(kdir, P, "since:"), "xiaomi-leica", "gives the year 2021"
     )
 
 
@@ -717,3 +717,18 @@ def test_a_person_must_be_named_by_their_quote(kdir: Path) -> None:
     assert problem.file == "brands.yaml"
     assert problem.record == "xiaomi"
     assert "no quote names Lin Bin" in problem.message
+
+
+def test_a_due_year_no_quote_gives(kdir: Path) -> None:
+    # The quote says "July this year" (2022): July 2023 is said by no quote.
+    replace(kdir, P, 'first_phone_due: "2022-07"', 'first_phone_due: "2023-07"')
+    line = line_of(kdir, P, "first_phone_due")
+    assert_problem(only_problem(kdir), P, line, "xiaomi-leica", "gives the year 2023")
+
+
+def test_a_period_no_quote_says(kdir: Path) -> None:
+    replace(kdir, P, "period: four-year", "period: nine-year")
+    line = line_of(kdir, P, "period: nine-year")
+    assert_problem(
+        only_problem(kdir), P, line, "huawei-leica", "no quote of this partnership says nine"
+    )
