@@ -83,6 +83,9 @@ _SPELLINGS: Mapping[str, tuple[str, ...]] = {
     "fone": ("phone",),
     "fones": ("phones",),
 }
+_MAKER_NOUNS = frozenset(
+    "camera cameras company companies brand brands maker makers firm firms manufacturer".split()
+)
 # Two words that mean one ("old-school" is split as old school, and is not "old" as in ended).
 _BIGRAMS: Mapping[tuple[str, str], str] = {
     ("old", "school"): "legacy",
@@ -334,6 +337,13 @@ def normalised(raw: list[str]) -> list[str]:
         if (spelled[index], spelled[index + 1]) in _BIGRAMS:
             spelled[index : index + 2] = [_BIGRAMS[spelled[index], spelled[index + 1]], ""]
     spelled = [word for word in spelled if word]
+    # "an old camera company" is a legacy one; "Leica's old partner" is a former one.
+    spelled = [
+        "legacy"
+        if word == "old" and index + 1 < len(spelled) and _MAKER_NOUNS & {spelled[index + 1]}
+        else word
+        for index, word in enumerate(spelled)
+    ]
     while spelled[:2] in (["can", "you"], ["could", "you"], ["would", "you"], ["will", "you"]):
         # "can you list…" asks for the list, not whether the bot can.
         spelled = spelled[2:]

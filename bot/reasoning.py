@@ -334,12 +334,35 @@ class Reasoner:
             return self._country_choice(known[0], [c[0] for c in countries], left, right)
         if len(part.devices) == 2:
             return self._device_choice(part)
+        said = self._summary_choice(part, known, left, right)
+        if said is not None:
+            return said
         months = [[MONTHS[w] for w in option if w in MONTHS] for option in (left, right)]
         if all(months):
             said = self._month_choice(part, known, [m[0] for m in months])
             if said is not None:
                 return said
         return self._brand_choice(part, known, left, right)
+
+    def _summary_choice(
+        self, part: Part, known: tuple[str, ...], left: tuple[str, ...], right: tuple[str, ...]
+    ) -> Said | None:
+        """A choice the pair's summary settles: "Vivo's Zeiss deal: budget phones or flagships?"."""
+        partnership = self.pair(*known) if len(known) == 2 else None
+        if partnership is None or not partnership.summary or _NEGATION.search(partnership.summary):
+            return None
+        summary = set(self._tokens(partnership.summary))
+        generic = _RELATION | {"?where", "?why", "?when"}
+        held = [
+            option
+            for option in (left, right)
+            if (tokens := set(self._tokens(" ".join(option))) - generic) and tokens <= summary
+        ]
+        if len(held) != 1:
+            return None
+        text = f"{' '.join(held[0]).capitalize()}. {self.dated(partnership.citations)}, "
+        text += lower_first(partnership.summary)
+        return Said(text, partnership.citations, entry_id=_partnership_id(partnership))
 
     def _device_choice(self, part: Part) -> Said | None:
         """Which of two phones came of a partnership, seen on it or named by reports."""
