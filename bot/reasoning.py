@@ -474,6 +474,8 @@ class Reasoner:
     def _country(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
         if len(known) == 1 and known[0] in part.described:
             return self._identity(part, known[0], residual)
+        if len(known) == 2 and part.says({"same", "both"}) and "?where" in part.analysis.tokens:
+            return self._same_country(known)
         if len(known) != 1:
             return None
         asked_where = part.wh == "where" or "?where" in part.analysis.tokens
@@ -504,6 +506,24 @@ class Reasoner:
                 described = f"the sources describe {brand.name} as {nationality}"
                 said = f"No: {described}, not {asked}. {said}"
         return Said(said, (support,), entry_id=f"partners:{brand.id}", shaped=shaped)
+
+    def _same_country(self, known: tuple[str, ...]) -> Said:
+        """Whether two brands are from the same country, as the sources describe them."""
+        brands = [self.base.brands[b] for b in known]
+        supports = [self.support(brand, brand.country) for brand in brands]
+        unknown = [brand.name for brand, s in zip(brands, supports, strict=True) if s is None]
+        if unknown:
+            verb = "is" if len(unknown) == 1 else "are"
+            return Said(
+                f"The sources don't say where {series(unknown)} {verb} from.",
+                answered=False,
+                about=known,
+            )
+        keys = [COUNTRY_KEYS.get(fold(brand.country or "")) for brand in brands]
+        first, second = (f"{b.name} is a {adjective(b.country or '')} brand" for b in brands)
+        head = "Yes" if keys[0] == keys[1] else "No"
+        citations = tuple(s for s in supports if s is not None)
+        return Said(f"{head}. {self.dated(citations)}, {first} and {second}.", citations)
 
     def _identity(self, part: Part, brand_id: str, residual: frozenset[str]) -> Said | None:
         """Which brand a description names: "Which brand is Swedish?" -> Hasselblad."""
@@ -731,6 +751,8 @@ class Reasoner:
     ) -> Said | None:
         if len(known) != 2 or part.devices or part.countries or part.people:
             return None  # "is Leica German and Hasselblad Swedish?" is not about a pair
+        if "?where" in part.analysis.tokens:
+            return None  # "are Leica and Zeiss from the same country?" neither
         if part.excluded and part.form is Form.YES_NO:
             return None  # "did Xiaomi work with Leica before Huawei?" asks an order
         first, second = known

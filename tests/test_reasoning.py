@@ -123,6 +123,7 @@ ANSWERED = [
     # a choice the summary settles; an old maker is a legacy one, an old partner a former one
     ("is norra's vellum deal for budget cameras or flagship cameras", "Flagship", ["flagship"]),
     ("Who is Kestrel's old partner?", "As reported", ["Vellum"]),
+    ("vellum and optiva - same country?", "No. As reported", ["Finnish", "Japanese"]),
     # informal
     ("yo does vellum still do kestrel cams or nah", "Not any more.", ["ended"]),
     ("bruh who's norra teaming up w/ rn", "As reported", ["Vellum"]),
