@@ -21,6 +21,7 @@ from commands._checks import is_moderator
 from commands._errors import report_error
 from commands._moderation_forms import INPUT_MAX, EditTarget, FactDraft
 from commands._render import NO_PERMISSION, clip
+from commands._views import SessionView
 
 if TYPE_CHECKING:
     from commands.moderation import Moderation
@@ -58,15 +59,14 @@ async def _owner_check(interaction: discord.Interaction[Any], owner_id: int) -> 
     if interaction.user.id != owner_id:
         await interaction.response.send_message(render.NOT_YOURS, ephemeral=True)
         return False
-    roles = interaction.client.settings.moderator_role_ids
-    if not is_moderator(interaction, roles):
+    if not is_moderator(interaction, interaction.client.settings):
         log.warning("refused a moderation button for user %s: no longer a moderator", owner_id)
         await interaction.response.send_message(NO_PERMISSION, ephemeral=True)
         return False
     return True
 
 
-class OwnedView(ui.View):
+class OwnedView(SessionView):
     """Buttons for the moderator who opened them, pressed only while still a moderator.
 
     When they expire, the message they sit under (`origin`'s original response) is edited with

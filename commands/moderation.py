@@ -116,7 +116,7 @@ async def fact_id_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     """Fact ids for moderators: those starting with the text, then facts whose question matches."""
     bot = interaction.client
-    if not is_moderator(interaction, bot.settings.moderator_role_ids):
+    if not is_moderator(interaction, bot.settings):
         return []
     choices = bot.engine.fact_choices(current, CHOICES_PER_AUTOCOMPLETE)
     return [
@@ -153,7 +153,7 @@ class Moderation(Cog):
 
     async def interaction_check(self, interaction: discord.Interaction[CamerabotBot]) -> bool:
         """Log every attempt with the member's id; `moderator_only` decides."""
-        allowed = is_moderator(interaction, self.bot.settings.moderator_role_ids)
+        allowed = is_moderator(interaction, self.bot.settings)
         command = interaction.command.qualified_name if interaction.command else "-"
         if allowed:
             log.info(
@@ -708,5 +708,13 @@ def size_problem(attachment: discord.Attachment) -> str | None:
 
 
 async def setup(bot: CamerabotBot) -> None:
-    """Load the cog."""
-    await bot.add_cog(Moderation(bot))
+    """Load the cog into MOD_GUILD_IDS only; without them, moderation from Discord is off."""
+    guild_ids = sorted(bot.settings.mod_guild_ids)
+    if not guild_ids:
+        log.warning(
+            "MOD_GUILD_IDS is not set: /fact, /kb and /source are off on Discord "
+            "(the command line still works: camerabot fact …, camerabot kb …)"
+        )
+        return
+    log.info("moderators' commands registered in server(s) %s", ", ".join(map(str, guild_ids)))
+    await bot.add_cog(Moderation(bot), guilds=[discord.Object(g) for g in guild_ids])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from discord_checks import only_embed
+from discord_checks import fact_of, only_embed
 from test_moderation_support import (
     NEW_FACT_ID,
     QUESTION,
@@ -31,8 +31,7 @@ def simcord_bot(mod_bot):
 
 
 def footer_id(result) -> str | None:
-    embeds = result.response.embeds
-    return embeds[0].footer.text.split(" · ")[0] if embeds else None
+    return fact_of(result.response)
 
 
 # /kb undo
@@ -291,7 +290,7 @@ async def test_add_a_source_then_a_fact_citing_it(simcord_env, channel, moderato
 
     answer = await moderator.slash(channel, "ask", question=question)
     embed = only_embed(answer.response)
-    assert embed.footer.text.startswith("who-makes-the-cameras-of-the-oppo-find-x6 · ")
+    assert fact_of(answer.response) == "who-makes-the-cameras-of-the-oppo-find-x6"
     assert "Oppo teams up with Hasselblad" in embed.fields[0].value
     assert "21 March 2023" in embed.fields[0].value
 
