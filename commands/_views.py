@@ -347,6 +347,7 @@ class WrongModal(ui.Modal):
         self.entry_id = entry_id
         self.question = question
         self.reason: ui.TextInput[WrongModal] = ui.TextInput(
+            custom_id="reason",
             label="What is wrong? (optional)",
             placeholder="e.g. the partnership ended in 2024",
             required=False,

@@ -37,7 +37,14 @@ def strip_mention(content: str, user_id: int, role_id: int | None = None) -> str
 def own_role_id(message: discord.Message) -> int | None:
     """The id of the bot's own managed role in the message's server, if any."""
     guild = message.guild
-    role = guild.self_role if guild is not None else None
+    if guild is None:
+        return None
+    role = guild.self_role  # found by its tags (bot_id)
+    if role is None and guild.me is not None:
+        # Without tags: the one managed role the bot's member holds is its integration role
+        # (no other managed role can be given to a bot).
+        managed = [r for r in guild.me.roles if r.managed]
+        role = managed[0] if len(managed) == 1 else None
     return role.id if role is not None else None
 
 

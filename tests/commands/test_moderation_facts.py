@@ -393,7 +393,7 @@ async def test_history_lists_who_changed_what_newest_first(
     ]
     assert embed.fields[0].value == "**answer**: First answer. → Second answer."
     assert embed.fields[1].value == "**answer**: Leica is a German camera maker. → First answer."
-    assert embed.footer.text == "2 change(s), newest first"
+    assert embed.footer.text == "2 changes, newest first"
 
 
 async def test_history_of_an_unchanged_fact_and_of_a_removed_one(
