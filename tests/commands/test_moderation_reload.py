@@ -103,6 +103,40 @@ async def test_broken_files_keep_the_last_good_base_and_are_reported_once_then_f
     assert [m.content for m in mod_log.history()][1:] == [FIXED_KNOWLEDGE_TEXT]
 
 
+async def test_a_broken_state_is_reported_once_not_once_per_process(
+    simcord_env, bot, mod_kb, mod_log, mod_settings, monkeypatch
+):
+    from bot.app import create_bot
+
+    seen = []
+    original = bot.report_reload
+
+    async def report_reload(result):
+        seen.append(result)
+        await original(result)
+
+    monkeypatch.setattr(bot, "report_reload", report_reload)
+    path = mod_kb[0] / "facts" / "leica.yaml"
+    good = path.read_text(encoding="utf-8")
+    edit(path, "  - What nationality is Leica?\n", "  - [What nationality is Leica?\n")
+    await tick(simcord_env, bot)
+    assert len(mod_log.history()) == 1
+    [broken] = [result for result in seen if result.problems]
+
+    # Another process over the same knowledge/ and STATE_DIR (a shard) sees the same broken
+    # files on its own watch: the moderators heard of them already.
+    other = create_bot(mod_settings, bot.engine, store=bot.store, watch=True)
+    await simcord_env.restart_bot(other)
+    other.settings = bot.settings
+    await other.report_reload(broken)
+    assert len(mod_log.history()) == 1
+
+    # It is fixed: the process that sees it first says so, once.
+    path.write_text(good.replace("a German camera maker", "German"), encoding="utf-8")
+    await tick(simcord_env, other)
+    assert [m.content for m in mod_log.history()][1:] == [FIXED_KNOWLEDGE_TEXT]
+
+
 async def test_a_new_broken_state_is_reported_again(simcord_env, bot, mod_kb, mod_log):
     bad = mod_kb[0] / "facts" / "bad.yaml"
     bad.write_text("- id: [\n", encoding="utf-8")
