@@ -29,7 +29,8 @@ SCRIPT = textwrap.dedent(
         self.watch_loop = app.loop(seconds=60)(self.watch_knowledge)
         self.watch_loop.start()
         print("READY", flush=True)
-        await asyncio.Event().wait()
+        while not self.is_closed():  # like the gateway loop, which ends once closed
+            await asyncio.sleep(0.01)
 
     async def close(self):
         loop = self.watch_loop
