@@ -15,6 +15,7 @@ short "this has expired" reply instead of Discord's "This interaction failed".
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -306,8 +307,6 @@ async def record_vote(
     reason: str = "",
 ) -> None:
     """Store a vote (in a worker thread: the log is a locked file) and thank the voter."""
-    import asyncio
-
     bot = interaction.client
     message = interaction.message
     answer_id = str(message.id) if message is not None else f"interaction:{interaction.id}"

@@ -48,16 +48,20 @@ async def test_auto_answer_channels_answer_only_when_confident(
     assert [(r["question"], r["where"]) for r in recorded] == [(UNKNOWN, "channel")]
 
 
-async def test_threads_of_an_answer_channel_are_answer_channels_too(simcord_env, guild, alice, bot):
+async def test_threads_and_forum_posts_of_an_answer_channel_are_answered(
+    simcord_env, guild, alice, bot
+):
     answers = guild.create_text_channel("answers")
-    use_settings(bot, answer_channel_ids=frozenset({answers.id}))
-    thread_model = simcord_env.backend.create_thread(answers.id, "leica talk", alice.id)
-    thread = ChannelHandle(simcord_env, guild, thread_model)
+    forum = guild.create_forum_channel("ask-here")
+    use_settings(bot, answer_channel_ids=frozenset({answers.id, forum.id}))
+    for parent in (answers, forum):
+        thread_model = simcord_env.backend.create_thread(parent.id, "leica talk", alice.id)
+        thread = ChannelHandle(simcord_env, guild, thread_model)
 
-    asked = await alice.send(thread, QUESTION)
+        asked = await alice.send(thread, QUESTION)
 
-    [reply] = replies_to(thread, asked)
-    assert reply.embeds[0].title == QUESTION
+        [reply] = replies_to(thread, asked)
+        assert reply.embeds[0].title == QUESTION
 
 
 async def test_a_mention_of_the_bots_own_role_is_a_question(
