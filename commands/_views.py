@@ -116,8 +116,10 @@ class Expired(ui.DynamicItem[ui.Button[Any]], template=r"cb:x:(?P<boot>[0-9a-f]+
         await _reply(interaction, _render.EXPIRED_BUTTON)
 
 
-class Legacy(ui.DynamicItem[ui.Button[Any]], template=r"[0-9a-f]{32}"):
-    """A button of an earlier version (random ids, no persistent view): expired too."""
+class Legacy(
+    ui.DynamicItem[ui.Button[Any]], template=r"[0-9a-f]{32}|cb:(?!(?:sg|br|fb|in|pg|x):).*"
+):
+    """A button of an earlier version (random ids, or a kind of button no longer made)."""
 
     @classmethod
     async def from_custom_id(

@@ -166,10 +166,11 @@ async def test_a_leftover_button_the_bot_cannot_serve_says_it_expired(
     view = discord.ui.View(timeout=None)
     view.add_item(discord.ui.Button(label="Old session", custom_id="cb:x:0badc0de:1234abcd"))
     view.add_item(discord.ui.Button(label="Old version", custom_id="ab" * 16))
+    view.add_item(discord.ui.Button(label="Old kind", custom_id="cb:zz:1:2"))
     message = await bot.get_channel(channel.id).send("old buttons", view=view)
     await simcord_env.restart_bot(create_bot(settings, engine))
 
-    for label in ("Old session", "Old version"):
+    for label in ("Old session", "Old version", "Old kind"):
         pressed = await alice.click(message, label=label)
         assert pressed.acknowledged
         assert pressed.ephemeral
