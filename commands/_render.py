@@ -14,7 +14,15 @@ from urllib.parse import quote, urlsplit
 from discord import Colour, Embed
 from discord.utils import escape_mentions
 
-from bot.answers import Answer, BrandLookup, CitedQuote, Engine, status_phrase
+from bot.answers import (
+    BRAND_PREFIX,
+    OVERVIEW_ID,
+    Answer,
+    BrandLookup,
+    CitedQuote,
+    Engine,
+    status_phrase,
+)
 from bot.limits import (
     CHOICE_MAX,
     EMBED_DESCRIPTION_MAX,
@@ -248,10 +256,40 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
-def answer_embed(answer: Answer) -> Embed:
+def listed_partnerships(answer: Answer, base: FactBase) -> list[Partnership] | None:
+    """The partnerships an answer built from them lists (all, a brand's), else None."""
+    entry = answer.fact_id or ""
+    if entry == OVERVIEW_ID:
+        return sorted(
+            base.partnerships.values(),
+            key=lambda p: (p.status is PartnershipStatus.ENDED, p.id),
+        )
+    if entry.startswith(BRAND_PREFIX):
+        return base.partnerships_of(entry.removeprefix(BRAND_PREFIX)) or None
+    return None
+
+
+def answer_text(answer: Answer, base: FactBase | None = None) -> str:
+    """The answer's text; a list of partnerships as a list (devices as a sub-list)."""
+    text = answer.answer or ""
+    if base is None:
+        return shown(text)
+    listed = listed_partnerships(answer, base)
+    intro, colon, _ = text.partition(": ")
+    if not listed or not colon:
+        return shown(text)
+    from_brand = (answer.fact_id or "").removeprefix(BRAND_PREFIX) or None
+    lines = [shown(intro) + ":"]
+    for partnership in listed:
+        lines += partnership_lines(partnership, base, from_brand=from_brand)
+    return "\n".join(lines)
+
+
+def answer_embed(answer: Answer, base: FactBase | None = None) -> Embed:
     """An answer: the question as asked, the answer, the quotes grouped by article.
 
     No fact id or score: they mean nothing to readers (moderators find the id under "ⓘ").
+    With `base`, an answer listing partnerships shows them as a list.
     """
     groups = grouped_citations(answer.citations)
     fields = [
@@ -260,7 +298,7 @@ def answer_embed(answer: Answer) -> Embed:
     ]
     return build_embed(
         title=echo(answer.question, EMBED_TITLE_MAX),
-        description=shown(answer.answer or ""),
+        description=answer_text(answer, base),
         fields=fields,
         more=_more_sources,
     )

@@ -29,6 +29,7 @@ from discord import ButtonStyle, ui
 
 from bot.answers import Answer, Suggestion
 from bot.feedback import REASON_MAX, Vote
+from bot.models import FactBase
 from commands import _render
 from commands._checks import is_moderator
 from commands._errors import report_error
@@ -151,9 +152,9 @@ def answer_view(answer: Answer) -> ui.View | None:
     return view if view.children else None
 
 
-def answer_reply(answer: Answer) -> dict[str, Any]:
+def answer_reply(answer: Answer, base: FactBase | None = None) -> dict[str, Any]:
     """The keyword arguments of a message holding an answer: its embed and buttons."""
-    kwargs: dict[str, Any] = {"embed": _render.answer_embed(answer)}
+    kwargs: dict[str, Any] = {"embed": _render.answer_embed(answer, base)}
     view = answer_view(answer)
     if view is not None:
         kwargs["view"] = view
@@ -205,7 +206,8 @@ class SuggestionButton(_Persistent, template=r"cb:sg:(?P<owner>\d+):(?P<entry>\S
             await interaction.response.edit_message(content=_render.ANSWER_GONE, view=None)
             return
         answer = replace(answer, question=answer.matched_question or "")
-        await interaction.response.edit_message(content=None, **_with_view(answer_reply(answer)))
+        reply = answer_reply(answer, interaction.client.engine.base)
+        await interaction.response.edit_message(content=None, **_with_view(reply))
 
 
 def _with_view(kwargs: dict[str, Any]) -> dict[str, Any]:

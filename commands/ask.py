@@ -128,7 +128,7 @@ class Ask(Cog):
         """
         answer = self.bot.engine.ask(question)
         if answer.answered:
-            reply = answer_reply(answer)
+            reply = answer_reply(answer, self.bot.engine.base)
             await interaction.response.send_message(ephemeral=private, **reply)
             return
         view = suggestion_view(interaction.user.id, answer.suggestions)
@@ -156,7 +156,7 @@ class Ask(Cog):
             return
         answer = self.bot.engine.ask(question)
         if answer.answered:
-            reply = answer_reply(answer)
+            reply = answer_reply(answer, self.bot.engine.base)
             await interaction.response.send_message(jump_line(message), **reply)
             return
         view = suggestion_view(interaction.user.id, answer.suggestions)
@@ -216,7 +216,7 @@ class Ask(Cog):
             return
         answer: Answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if answer.answered:
-            await message.reply(mention_author=False, **answer_reply(answer))
+            await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
             return
         view = suggestion_view(message.author.id, answer.suggestions)
         await message.reply(
@@ -233,7 +233,7 @@ class Ask(Cog):
                 await self.record_gap(question, message.author.id, "channel")
             return
         if self._over_cooldown(message) is None:
-            await message.reply(mention_author=False, **answer_reply(answer))
+            await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
 
 
 def me_mention(bot: CamerabotBot) -> str:

@@ -97,6 +97,19 @@ def test_answer_embed_says_what_the_console_says(engine: Engine) -> None:
             assert "> " + _render.shown(citation.quote) in field["value"]
 
 
+def test_an_answer_listing_partnerships_shows_a_list(engine: Engine) -> None:
+    answer = engine.answer_entry("Which phones had Leica cameras?", BRAND_PREFIX + "leica")
+    lines = _render.answer_text(answer, engine.base).splitlines()
+    assert lines[0] == "As reported on 23 May 2022, Leica's camera partnerships:"
+    assert "- **Leica** with **Huawei** — ended; four years, ended by 2022" in lines
+    assert "  - Huawei P40" in lines, "devices as a sub-list"
+    overview = engine.answer_entry("q", OVERVIEW_ID)
+    bullets = [line for line in _render.answer_text(overview, engine.base).splitlines()]
+    assert len([b for b in bullets if b.startswith("- ")]) == len(engine.partnerships())
+    plain = engine.answer_entry("q", "leica-country")
+    assert _render.answer_text(plain, engine.base) == _render.shown(plain.answer)
+
+
 def test_abstention_text() -> None:
     with_suggestions = Answer("q", False, None, 0.5, suggestions=(Suggestion("f", "Q?"),))
     several = Answer("q", False, None, 0.5, suggestions=(Suggestion("f", "Q?"),) * 2)
@@ -161,7 +174,7 @@ def _every_answer(engine: Engine) -> list[Answer]:
 
 
 def _all_embeds(engine: Engine) -> list:
-    embeds = [_render.answer_embed(a) for a in _every_answer(engine)]
+    embeds = [_render.answer_embed(a, engine.base) for a in _every_answer(engine)]
     for brand in engine.base.brands.values():
         embeds.append(_render.brand_embed(engine.find_brand(brand.name), engine))
     embeds += [
