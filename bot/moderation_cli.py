@@ -269,7 +269,8 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
             _out("no unanswered questions")
             return 0
         for gap in gaps:
-            _out(f"{gap.count:5d}  {gap.question}  (last asked {gap.last_asked})")
+            place = ", in the console" if gap.where == {"console"} else ""
+            _out(f"{gap.count:5d}  {gap.question}  (last asked {gap.last_asked}{place})")
         return 0
 
     return _run(action)

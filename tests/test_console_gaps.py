@@ -51,7 +51,9 @@ def test_console_gaps_reach_kb_gaps_but_ask_records_none(
     assert [json.loads(line)["where"] for line in lines] == ["console"]
     capsys.readouterr()
     assert main(["kb", "gaps"]) == 0
-    assert UNKNOWN in capsys.readouterr().out
+    [line] = capsys.readouterr().out.splitlines()
+    assert UNKNOWN in line
+    assert line.endswith(", in the console)")
 
 
 def test_kb_gaps_marks_questions_asked_in_the_console() -> None:
