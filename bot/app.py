@@ -121,7 +121,7 @@ class CamerabotBot(AutoShardedBot):
             # Syncing now would delete the failed extension's commands from every server.
             log.error(
                 "not syncing the commands: %s failed to load; the commands registered before "
-                "stay as they were (fix it, restart, or run `camerabot sync`)",
+                "stay as they were (fix it and restart)",
                 ", ".join(self.failed_extensions),
             )
         elif self.auto_sync:
@@ -567,6 +567,10 @@ def sync_once(settings: Settings, engine: Engine, guild_id: int | None = None) -
         bot = create_bot(settings, engine, auto_sync=False)
         async with bot:
             await bot.login(settings.discord_token)
+            if bot.failed_extensions:
+                # Syncing would delete the failed extension's commands from every server.
+                names = ", ".join(bot.failed_extensions)
+                raise SyncError(f"not synced: {names} failed to load (see the log)")
             return await sync_commands(bot, guild_id)
 
     try:
