@@ -51,7 +51,7 @@ ANSWER_COLOUR = Colour(0x2B6CB0)
 ENDED_COLOUR = Colour(0x718096)
 INFO_COLOUR = Colour(0x38A169)
 
-DONT_KNOW = "I don't know that from the fact base."
+DONT_KNOW = "I don't know: the sources I quote don't say that."
 DID_YOU_MEAN = "Did you mean this one?"
 DID_YOU_MEAN_SEVERAL = "Did you mean one of these?"
 NO_SUGGESTION = "Try /partners for what I know, or ask another way."

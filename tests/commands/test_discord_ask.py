@@ -75,7 +75,7 @@ async def test_ask_abstains_privately_with_suggestion_buttons(
 
     assert result.acknowledged
     assert result.ephemeral
-    assert result.response.content.startswith("I don't know that: the sources don't say")
+    assert result.response.content.startswith(_render.DONT_KNOW)
     labels = [c["label"] for row in result.response.components for c in row["components"]]
     assert labels == [_render.button_label(s.question) for s in suggestions]
     [line] = gap_lines(settings)

@@ -57,7 +57,7 @@ async def test_an_unknown_mention_offers_suggestions_only_to_the_asker(
     )
     asked = await alice.send(channel, f"{bot.user.mention} {UNKNOWN}")
     [reply] = replies_to(channel, asked)
-    assert reply.content.startswith("I don't know that: the sources don't say")
+    assert reply.content.startswith(_render.DONT_KNOW)
     assert json.loads(gap_lines(settings)[0])["where"] == "mention"
 
     refused = await bob.click(reply, label=_render.button_label(fact.question))
