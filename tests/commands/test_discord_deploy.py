@@ -184,3 +184,12 @@ async def test_the_fact_form_carries_the_real_limits(simcord_env, bot):
     assert inputs["source"].max_length == 63
     assert len(inputs["question"].default) == 100, "a long gap question is cut to fit the form"
     assert FIELD_MAX["question"] == 100
+
+
+def test_mod_guild_ids_is_read_from_the_environment() -> None:
+    from bot.config import SettingsError, load_settings
+
+    assert load_settings({"MOD_GUILD_IDS": "12, 34"}).mod_guild_ids == frozenset({12, 34})
+    assert load_settings({}).mod_guild_ids == frozenset()
+    with pytest.raises(SettingsError, match="MOD_GUILD_IDS"):
+        load_settings({"MOD_GUILD_IDS": "12,abc"})
