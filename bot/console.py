@@ -33,7 +33,7 @@ def respond(engine: Engine, line: str, gap_log: GapLog | None = None) -> str | N
 
     def ask(question: str) -> str:
         answer = engine.ask(question)
-        if not answer.answered and gap_log is not None:
+        if answer.is_gap and gap_log is not None:
             try:
                 gap_log.record(question, where="console")
             except OSError:

@@ -21,6 +21,7 @@ from bot.answers import (
     BrandLookup,
     CitedQuote,
     Engine,
+    Suggestion,
     status_phrase,
 )
 from bot.limits import (
@@ -51,9 +52,11 @@ ANSWER_COLOUR = Colour(0x2B6CB0)
 ENDED_COLOUR = Colour(0x718096)
 INFO_COLOUR = Colour(0x38A169)
 
-DONT_KNOW = "I don't know: the sources I quote don't say that."
+DONT_KNOW = "I don't know that: the sources don't say."
 DID_YOU_MEAN = "Did you mean this one?"
 DID_YOU_MEAN_SEVERAL = "Did you mean one of these?"
+DID_YOU_MEAN_ALSO = "Or did you mean another question below?"
+RELATED_HEAD = "Here is what they do say:"
 NO_SUGGESTION = "Try /partners for what I know, or ask another way."
 NOT_YOURS = "These suggestions are for the person who asked. Use /ask to ask your own question."
 ANSWER_GONE = "That answer is no longer in the fact base."
@@ -270,18 +273,22 @@ def listed_partnerships(answer: Answer, base: FactBase) -> list[Partnership] | N
 
 
 def answer_text(answer: Answer, base: FactBase | None = None) -> str:
-    """The answer's text; a list of partnerships as a list (devices as a sub-list)."""
+    """The answer's text; an answer listing partnerships as a list (devices as a sub-list).
+
+    The engine words such an answer as sentences (right for a terminal); on Discord, one
+    partnership a bullet reads better, with the same facts: status, period, devices.
+    """
     text = answer.answer or ""
-    if base is None:
+    listed = listed_partnerships(answer, base) if base is not None else None
+    if base is None or not listed:
         return shown(text)
-    listed = listed_partnerships(answer, base)
-    intro, colon, _ = text.partition(": ")
-    if not listed or not colon:
-        return shown(text)
-    from_brand = (answer.fact_id or "").removeprefix(BRAND_PREFIX) or None
-    lines = [shown(intro) + ":"]
+    entry = answer.fact_id or ""
+    brand = base.brands.get(entry.removeprefix(BRAND_PREFIX)) if entry != OVERVIEW_ID else None
+    subject = f"{brand.name}'s camera partnerships" if brand else "the camera partnerships"
+    head = f"As reported on {answer.reported_on}, {subject}:" if answer.reported_on else subject
+    lines = [shown(head[0].upper() + head[1:])]
     for partnership in listed:
-        lines += partnership_lines(partnership, base, from_brand=from_brand)
+        lines += partnership_lines(partnership, base, from_brand=brand.id if brand else None)
     return "\n".join(lines)
 
 
@@ -304,12 +311,29 @@ def answer_embed(answer: Answer, base: FactBase | None = None) -> Embed:
     )
 
 
+def other_suggestions(answer: Answer) -> tuple[Suggestion, ...]:
+    """The "did you mean" suggestions that are not among the related facts already shown."""
+    shown_ids = {r.fact_id for r in answer.related}
+    return tuple(s for s in answer.suggestions if s.fact_id not in shown_ids)
+
+
 def abstain_text(answer: Answer) -> str:
-    """The reply when the engine abstains; the suggestions themselves go on buttons."""
-    count = len(answer.suggestions)
+    """The reply when the engine abstains: its precise refusal (or small talk's reply).
+
+    What the sources do say about the brands asked about (`related`) and the questions the
+    person may have meant go on buttons under it.
+    """
+    head = clip(answer.reply or DONT_KNOW, 1500)
+    if answer.kind == "chat":
+        return head
+    count = len(other_suggestions(answer))
+    if answer.related:
+        if not head.rstrip().endswith(":"):
+            head += " " + RELATED_HEAD
+        return head if not count else f"{head}\n{DID_YOU_MEAN_ALSO}"
     if not count:
-        return f"{DONT_KNOW} {NO_SUGGESTION}"
-    return f"{DONT_KNOW} {DID_YOU_MEAN if count == 1 else DID_YOU_MEAN_SEVERAL}"
+        return f"{head} {NO_SUGGESTION}"
+    return f"{head} {DID_YOU_MEAN if count == 1 else DID_YOU_MEAN_SEVERAL}"
 
 
 def button_label(text: str) -> str:
@@ -325,15 +349,31 @@ def choice_text(text: str) -> str:
 def partnership_lines(
     partnership: Partnership, base: FactBase, *, from_brand: str | None = None
 ) -> list[str]:
-    """A partnership as a bullet (who with whom, status, period), its devices as sub-bullets."""
+    """A partnership as a bullet, its phones as sub-bullets.
+
+    The bullet says who with whom, the status, since when, how long and when the first phone was
+    due; phones that only reports named are marked so.
+    """
     phone = base.brands[partnership.phone_maker].name
     camera = base.brands[partnership.camera_maker].name
     first, second = (camera, phone) if from_brand == partnership.camera_maker else (phone, camera)
     details = [status_phrase(partnership)]
+    since = getattr(partnership, "since", None)
+    if since is not None:
+        details.append(f"since {since.label}")
     if partnership.period:
-        details.append(partnership.period[0].lower() + partnership.period[1:])
+        period = partnership.period[0].lower() + partnership.period[1:]
+        # The sources give a length as an adjective ("four-year", "multi-year").
+        details.append(f"{period} partnership" if period.endswith("-year") else period)
+    due = getattr(partnership, "first_phone_due", None)
+    if due is not None:
+        details.append(f"first phone due {due.label}")
     lines = [f"- **{shown(first)}** with **{shown(second)}** — {shown('; '.join(details))}"]
     lines += [f"  - {shown(device)}" for device in partnership.devices]
+    lines += [
+        f"  - {shown(device)} (reported, not confirmed)"
+        for device in getattr(partnership, "reported_devices", ())
+    ]
     return lines
 
 

@@ -161,23 +161,54 @@ def answer_reply(answer: Answer, base: FactBase | None = None) -> dict[str, Any]
     return kwargs
 
 
-def suggestion_view(owner_id: int, suggestions: Sequence[Suggestion]) -> ui.View | None:
-    """Up to three suggested questions as persistent buttons, for the person who asked."""
+def suggestion_view(
+    owner_id: int, suggestions: Sequence[Suggestion], related: Sequence[Suggestion] = ()
+) -> ui.View | None:
+    """The buttons under a refusal, for the person who asked (persistent).
+
+    First what the sources do say about the brands asked about (`related`), then up to three
+    questions the person may have meant; pressing one answers it in place of the refusal.
+    """
     view = ui.View(timeout=None)
-    for suggestion in suggestions[:SUGGESTIONS_MAX]:
-        if _fits(f"cb:sg:{owner_id}:{suggestion.fact_id}"):
-            view.add_item(SuggestionButton(owner_id, suggestion.fact_id, suggestion.question))
+    seen: set[str] = set()
+    for suggestion, style in [
+        *((r, ButtonStyle.secondary) for r in related[:SUGGESTIONS_MAX]),
+        *((s, ButtonStyle.primary) for s in suggestions[:SUGGESTIONS_MAX]),
+    ]:
+        if suggestion.fact_id in seen or not _fits(f"cb:sg:{owner_id}:{suggestion.fact_id}"):
+            continue
+        seen.add(suggestion.fact_id)
+        view.add_item(
+            SuggestionButton(owner_id, suggestion.fact_id, suggestion.question, style=style)
+        )
     return view if view.children else None
+
+
+def refusal_reply(owner_id: int, answer: Answer) -> dict[str, Any]:
+    """The keyword arguments of a refusal: its text, and its buttons unless it is small talk."""
+    kwargs: dict[str, Any] = {"content": _render.abstain_text(answer)}
+    if answer.kind != "chat":
+        view = suggestion_view(owner_id, answer.suggestions, answer.related)
+        if view is not None:
+            kwargs["view"] = view
+    return kwargs
 
 
 class SuggestionButton(_Persistent, template=r"cb:sg:(?P<owner>\d+):(?P<entry>\S+)"):
     """A suggested question: pressing it replaces the "I don't know" with that answer."""
 
-    def __init__(self, owner_id: int, entry_id: str, label: str = "…") -> None:
+    def __init__(
+        self,
+        owner_id: int,
+        entry_id: str,
+        label: str = "…",
+        *,
+        style: ButtonStyle = ButtonStyle.primary,
+    ) -> None:
         super().__init__(
             ui.Button(
                 label=_render.button_label(label),
-                style=ButtonStyle.primary,
+                style=style,
                 custom_id=f"cb:sg:{owner_id}:{entry_id}",
             )
         )
@@ -189,7 +220,7 @@ class SuggestionButton(_Persistent, template=r"cb:sg:(?P<owner>\d+):(?P<entry>\S
         cls, interaction: discord.Interaction[Any], item: ui.Button[Any], match: re.Match[str], /
     ) -> SuggestionButton:
         """Rebuilt from its id, after a restart too."""
-        return cls(int(match["owner"]), match["entry"], item.label or "…")
+        return cls(int(match["owner"]), match["entry"], item.label or "…", style=item.style)
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Only the person who asked may press; others get a private refusal."""

@@ -14,7 +14,7 @@ from discord.ext.commands import Cog
 from bot.answers import Answer
 from commands import _render
 from commands._checks import question_cooldown
-from commands._views import answer_reply, suggestion_view
+from commands._views import answer_reply, refusal_reply
 
 if TYPE_CHECKING:
     from bot.app import CamerabotBot
@@ -131,11 +131,11 @@ class Ask(Cog):
             reply = answer_reply(answer, self.bot.engine.base)
             await interaction.response.send_message(ephemeral=private, **reply)
             return
-        view = suggestion_view(interaction.user.id, answer.suggestions)
         await interaction.response.send_message(
-            _render.abstain_text(answer), ephemeral=True, **({"view": view} if view else {})
+            ephemeral=True, **refusal_reply(interaction.user.id, answer)
         )
-        await self.record_gap(question, interaction.user.id, "slash")
+        if answer.is_gap:
+            await self.record_gap(question, interaction.user.id, "slash")
 
     async def ask_about_message(
         self, interaction: discord.Interaction[CamerabotBot], message: discord.Message
@@ -159,13 +159,11 @@ class Ask(Cog):
             reply = answer_reply(answer, self.bot.engine.base)
             await interaction.response.send_message(jump_line(message), **reply)
             return
-        view = suggestion_view(interaction.user.id, answer.suggestions)
-        await interaction.response.send_message(
-            f"{jump_line(message)}\n{_render.abstain_text(answer)}",
-            ephemeral=True,
-            **({"view": view} if view else {}),
-        )
-        await self.record_gap(question, message.author.id, "context menu")
+        reply = refusal_reply(interaction.user.id, answer)
+        reply["content"] = f"{jump_line(message)}\n{reply['content']}"
+        await interaction.response.send_message(ephemeral=True, **reply)
+        if answer.is_gap:
+            await self.record_gap(question, message.author.id, "context menu")
 
     @Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -218,18 +216,16 @@ class Ask(Cog):
         if answer.answered:
             await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
             return
-        view = suggestion_view(message.author.id, answer.suggestions)
-        await message.reply(
-            _render.abstain_text(answer), mention_author=False, **({"view": view} if view else {})
-        )
-        await self.record_gap(question, message.author.id, where)
+        await message.reply(mention_author=False, **refusal_reply(message.author.id, answer))
+        if answer.is_gap:
+            await self.record_gap(question, message.author.id, where)
 
     async def answer_in_channel(self, message: discord.Message) -> None:
         """In an auto-answer channel: answer only when confident, otherwise say nothing."""
         question = " ".join(message.content.split())
         answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if not answer.answered:
-            if looks_like_question(question):
+            if answer.is_gap and looks_like_question(question):
                 await self.record_gap(question, message.author.id, "channel")
             return
         if self._over_cooldown(message) is None:

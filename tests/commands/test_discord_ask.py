@@ -193,3 +193,54 @@ async def test_every_ask_is_acknowledged_exactly_once(simcord_env, channel, alic
         result = await alice.slash(channel, "ask", question=question)
         assert result.acknowledged
     assert len(callbacks_since(simcord_env, mark)) == 3
+
+
+async def test_a_refusal_shows_what_the_sources_do_say_on_buttons(
+    simcord_env, channel, alice, bot, engine, settings
+):
+    question = "When did Huawei start working with Leica?"
+    facts = list(engine.base.facts.values())
+    related = tuple(Suggestion(f.id, f.question) for f in facts[:2])
+    refusal = Answer(
+        question,
+        False,
+        None,
+        0.0,
+        suggestions=(related[1], Suggestion(facts[2].id, facts[2].question)),
+        related=related,
+        reply="The sources don't say that about Huawei and Leica. Here is what they do say:",
+        kind="refusal",
+    )
+    bot.engine = ScriptedEngine(engine, {question: refusal})
+
+    result = await alice.slash(channel, "ask", question=question)
+
+    assert result.ephemeral
+    assert result.response.content.startswith(refusal.reply)
+    assert _render.DID_YOU_MEAN_ALSO in result.response.content
+    buttons = [c for row in result.response.components for c in row["components"]]
+    assert [b["label"] for b in buttons] == [
+        _render.button_label(q) for q in (facts[0].question, facts[1].question, facts[2].question)
+    ], "what they do say first, then the other suggestion, each once"
+    assert [b["style"] for b in buttons] == [2, 2, 1]
+    pressed = await alice.click(result.response, label=_render.button_label(facts[0].question))
+    assert pressed.acknowledged
+    stored = simcord_env.backend.get_message(channel.id, result.response.id)
+    assert stored.embeds[0]["title"] == facts[0].question
+    assert [json.loads(line)["question"] for line in gap_lines(settings)] == [question]
+
+
+async def test_small_talk_gets_its_reply_without_buttons_and_is_no_gap(
+    simcord_env, channel, alice, bot, engine, settings
+):
+    thanks = "thanks, that's great!"
+    chat = Answer(thanks, False, None, 0.0, reply="You're welcome!", kind="chat")
+    bot.engine = ScriptedEngine(engine, {thanks: chat})
+
+    asked = await alice.send(channel, f"{bot.user.mention} {thanks}")
+
+    reply = channel.last_message
+    assert reply.reference.message_id == asked.id
+    assert reply.content == "You're welcome!"
+    assert reply.components == []
+    assert gap_lines(settings) == []

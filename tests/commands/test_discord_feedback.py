@@ -85,7 +85,7 @@ async def test_kb_feedback_lists_the_facts_most_reported_wrong_with_an_edit_butt
     carol = guild.add_member(simcord_env.create_user("carol"))
     for member, question, reason in (
         (alice, LEICA, "Leica is from Wetzlar"),
-        (bob, "Is Leica German?", ""),
+        (bob, "What nationality is Leica?", ""),
         (carol, "Who is Lei Jun?", "outdated"),
     ):
         asked = await member.slash(channel, "ask", question=question)

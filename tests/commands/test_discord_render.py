@@ -101,7 +101,11 @@ def test_an_answer_listing_partnerships_shows_a_list(engine: Engine) -> None:
     answer = engine.answer_entry("Which phones had Leica cameras?", BRAND_PREFIX + "leica")
     lines = _render.answer_text(answer, engine.base).splitlines()
     assert lines[0] == "As reported on 23 May 2022, Leica's camera partnerships:"
-    assert "- **Leica** with **Huawei** — ended; four years, ended by 2022" in lines
+    huawei = engine.base.partnerships["huawei-leica"]
+    assert lines[1].startswith("- **Leica** with **Xiaomi** — announced")
+    assert "first phone due July 2022" in lines[1]
+    assert "  - Xiaomi 12 Ultra (reported, not confirmed)" in lines
+    assert f"- **Leica** with **Huawei** — ended; {huawei.period}" in " ".join(lines)
     assert "  - Huawei P40" in lines, "devices as a sub-list"
     overview = engine.answer_entry("q", OVERVIEW_ID)
     bullets = [line for line in _render.answer_text(overview, engine.base).splitlines()]
