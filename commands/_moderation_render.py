@@ -402,6 +402,8 @@ def gaps_embed(gaps: Sequence[Gap], *, page: int = 0, per_page: int = 20) -> Emb
 
 
 NO_FEEDBACK = "No answer has been reported wrong or outdated."
+# Where the answer buttons file votes on an answer with no single fact (commands._views.REASONED).
+REASONED_ANSWERS = "reasoned"
 
 
 def feedback_embed(reports: Sequence[FactFeedback], *, page: int = 0) -> Embed:
@@ -410,10 +412,12 @@ def feedback_embed(reports: Sequence[FactFeedback], *, page: int = 0) -> Embed:
     first = page * FEEDBACK_PER_PAGE
     fields = []
     for number, report in enumerate(reports[first : first + FEEDBACK_PER_PAGE], start=first + 1):
-        name = (
-            f"{number}. {report.fact_id} — {plural(report.wrong, 'report')} wrong, "
-            f"{report.helpful} 👍"
+        what = (
+            "answers reasoned from several records"
+            if report.fact_id == REASONED_ANSWERS
+            else report.fact_id
         )
+        name = f"{number}. {what} — {plural(report.wrong, 'report')} wrong, {report.helpful} 👍"
         lines = [f"- “{echo(reason, 200)}”" for reason in report.reasons]
         if report.questions:
             lines.append(f"Asked as: “{echo(report.questions[0], 150)}”")

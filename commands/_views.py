@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CUSTOM_ID_MAX = 100
+# Where votes on an answer reasoned from several records (no single fact id) are filed.
+REASONED = "reasoned"
 SUGGESTIONS_MAX = 3
 # This process's id in session buttons: a press after a restart is told the buttons expired.
 BOOT = os.urandom(4).hex()
@@ -138,15 +140,22 @@ class Legacy(
 
 
 def answer_view(answer: Answer) -> ui.View | None:
-    """The buttons under an answer: 👍, "Wrong or outdated" and ⓘ (persistent)."""
-    if not answer.answered or not answer.fact_id:
+    """The buttons under an answer: 👍, "Wrong or outdated" and ⓘ (persistent).
+
+    An answer reasoned from several records (no single fact) gets the feedback buttons, its
+    votes filed under REASONED, and no ⓘ.
+    """
+    if not answer.answered:
         return None
+    entry = answer.fact_id or REASONED
+    items: list[ui.Item[Any]] = [
+        FeedbackButton(Vote.HELPFUL, entry),
+        FeedbackButton(Vote.WRONG, entry),
+    ]
+    if answer.fact_id:
+        items.append(InfoButton(answer.fact_id))
     view = ui.View(timeout=None)
-    for item in (
-        FeedbackButton(Vote.HELPFUL, answer.fact_id),
-        FeedbackButton(Vote.WRONG, answer.fact_id),
-        InfoButton(answer.fact_id),
-    ):
+    for item in items:
         if item.custom_id and len(item.custom_id) <= CUSTOM_ID_MAX:
             view.add_item(item)
     return view if view.children else None

@@ -151,3 +151,27 @@ async def test_info_shows_the_matched_question_and_only_moderators_the_fact_id(
     assert "leica-country" not in for_alice.response.content
     assert "Fact id: `leica-country`" in for_moderator.response.content
     assert fact_of(asked.response) == "leica-country"
+
+
+async def test_an_answer_reasoned_from_several_records_takes_feedback_too(
+    simcord_env, channel, alice, bot, engine, moderator
+):
+    from discord_checks import ScriptedEngine
+
+    from bot.answers import Answer
+
+    question = "Did the Huawei P30 Pro have a Leica camera?"
+    reasoned = Answer(question, True, "Yes. As reported on 23 May 2022, …", 1.0, fact_id=None)
+    bot.engine = ScriptedEngine(bot.engine, {question: reasoned})
+    asked = await alice.slash(channel, "ask", question=question)
+    assert custom_ids(asked.response) == ["cb:fb:up:reasoned", "cb:fb:wr:reasoned"], "no ⓘ"
+
+    form = await alice.click(asked.response, label="Wrong or outdated")
+    await alice.submit_modal(form, {"reason": "the P30 Pro is not listed"})
+
+    [vote] = votes(bot.settings)
+    assert (vote["fact_id"], vote["question"]) == ("reasoned", question)
+    message = reply(await moderator.slash(channel, "kb feedback"))
+    field = message.embeds[0].fields[0]
+    assert field.name.startswith("1. answers reasoned from several records — 1 report wrong")
+    assert question in field.value
