@@ -175,3 +175,29 @@ async def test_an_answer_reasoned_from_several_records_takes_feedback_too(
     field = message.embeds[0].fields[0]
     assert field.name.startswith("1. answers reasoned from several records — 1 report wrong")
     assert question in field.value
+
+
+async def test_a_long_history_pages_with_buttons(simcord_env, channel, moderator, mod_store):
+    from bot.store import record_version
+
+    for number in range(12):
+        record = mod_store.fact_record("leica-country")
+        mod_store.edit_fact(
+            "leica-country",
+            {"answer": f"Leica is a German camera maker ({number})."},
+            base_version=record_version(record),
+            actor="someone",
+        )
+
+    result = await moderator.slash(channel, "fact history", fact="leica-country")
+
+    message = reply(result)
+    embed = message.embeds[0]
+    assert embed.footer.text == "12 changes, newest first · page 1 of 2"
+    assert len(embed.fields) == 10
+    assert "more change" not in str(embed.to_dict()), "pages, not '…and N more'"
+    turned = await moderator.click(message, label="Next ▶")
+    assert turned.acknowledged
+    stored = simcord_env.backend.get_message(channel.id, message.id)
+    assert stored.embeds[0]["footer"]["text"].endswith("page 2 of 2")
+    assert len(stored.embeds[0]["fields"]) == 2
