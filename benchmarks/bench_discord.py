@@ -1,4 +1,5 @@
-"""Time inside the bot from an interaction's arrival to its response: /ask and autocomplete.
+"""Time inside the bot from an interaction's arrival to its response: /ask, autocomplete, a
+feedback button and the "Ask camerabot" message command.
 
 The real bot runs on the shipped fact base inside simcord (offline). The clock starts when the
 gateway hands INTERACTION_CREATE to discord.py and stops when the bot hands its response to the
@@ -120,10 +121,29 @@ async def _measure(engine: Engine, state_dir: Path, rounds: int) -> dict[str, di
         undo = _instrument(bot, watch)
         try:
             ask_ids: list[int] = []
+            answers = []
             for question in ask_questions(engine, rounds + WARM_UP):
                 before = set(watch.arrived)
-                await user.slash(channel, "ask", question=question)
+                result = await user.slash(channel, "ask", question=question)
                 ask_ids += sorted(set(watch.arrived) - before)
+                if result.response.embeds and len(answers) < rounds + WARM_UP:
+                    answers.append(result.response)
+            # A vote: the button, the locked append to STATE_DIR/feedback.jsonl, the reply.
+            vote_ids: list[int] = []
+            for answer in answers:
+                button = next(
+                    c["custom_id"] for row in answer.components for c in row["components"]
+                )
+                before = set(watch.arrived)
+                await user.click(answer, custom_id=button)
+                vote_ids += sorted(set(watch.arrived) - before)
+            # "Ask camerabot" on someone's message.
+            menu_ids: list[int] = []
+            for question in ask_questions(engine, rounds + WARM_UP):
+                message = await user.send(channel, question)
+                before = set(watch.arrived)
+                await user.context_menu(channel, "Ask camerabot", message)
+                menu_ids += sorted(set(watch.arrived) - before)
             complete_ids: list[int] = []
             for text in autocomplete_inputs(engine, rounds + WARM_UP):
                 before = set(watch.arrived)
@@ -134,6 +154,8 @@ async def _measure(engine: Engine, state_dir: Path, rounds: int) -> dict[str, di
     return {
         "/ask": _summary(watch.elapsed_ms(ask_ids[WARM_UP:])),
         "autocomplete": _summary(watch.elapsed_ms(complete_ids[WARM_UP:])),
+        "👍 button": _summary(watch.elapsed_ms(vote_ids[WARM_UP:])),
+        "Ask camerabot (menu)": _summary(watch.elapsed_ms(menu_ids[WARM_UP:])),
     }
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from bot.answers import Engine
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import run_console
+from bot.gaps import GapLog
 from bot.loader import check_knowledge
 from bot.moderation_cli import add_moderation_commands
+from bot.store import GAPS_FILE
 from bot.textview import format_answer, format_brand, format_partnerships, format_sources
 from bot.validation import KnowledgeError
 
@@ -65,7 +67,9 @@ def _reason(error: BaseException) -> str:
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     """The interactive console."""
     engine = load_engine(_knowledge(args, settings))
-    run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    # Questions it cannot answer go to /kb gaps (not those of `camerabot ask`: scripts, evals).
+    gap_log = GapLog(settings.state_dir / GAPS_FILE)
+    run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=gap_log)
     return 0
 
 

@@ -12,10 +12,12 @@ the engine, or keeping the last good one and telling MOD_LOG_CHANNEL_ID what is 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hashlib
 import json
 import logging
 import os
+import signal
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +29,7 @@ from discord.ext.tasks import Loop, loop
 
 from bot.answers import Engine, cache_key
 from bot.config import Settings
+from bot.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.gaps import GapLog
 from bot.limits import MESSAGE_CONTENT_MAX
 from bot.reload import KnowledgeWatcher, ReloadResult, apply_reload
@@ -34,6 +37,7 @@ from bot.store import Change, KnowledgeStore, apply_change
 from bot.validation import KnowledgeError, Problem
 from commands._cooldown import UserCooldown
 from commands._errors import CamerabotTree
+from commands._views import PERSISTENT_ITEMS
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,8 @@ EXTENSIONS = ("commands.ask", "commands.partner", "commands.help", "commands.mod
 SYNC_STATE_FILE = "command-sync.json"
 GAPS_FILE = "gaps.jsonl"
 ENGINE_CACHE_DIR = "engine-cache"
+# The problems of a broken knowledge/ last posted to the moderators' channel, by any process.
+REPORTED_FILE = "reported-problems.json"
 # At most this many problems of a broken knowledge/ are posted to the moderators' channel.
 REPORTED_PROBLEMS_MAX = 15
 
@@ -84,6 +90,7 @@ class CamerabotBot(AutoShardedBot):
         # Read on every use, never captured: a reload may swap it while the bot runs.
         self.engine = engine
         self.gap_log = gap_log
+        self.feedback = FeedbackLog(settings.state_dir / FEEDBACK_FILE)
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
         self.auto_sync = auto_sync
         self.extension_names = extensions
@@ -96,16 +103,28 @@ class CamerabotBot(AutoShardedBot):
         self.watch_loop: Loop[Any] | None = None
         self.knowledge_lock = asyncio.Lock()
         self.reported_problems: tuple[Problem, ...] = ()
+        self.reported = ReportedProblems(settings.state_dir / REPORTED_FILE)
+        # Command mentions (</ask:ID>) for /help, read from Discord once.
+        self.command_mentions: dict[str, str] | None = None
 
     async def setup_hook(self) -> None:
         """Load the extensions, sync the commands if they changed, start watching knowledge/."""
+        # Buttons of earlier messages, from before a restart too, are served by their custom_id.
+        self.add_dynamic_items(*PERSISTENT_ITEMS)
         for name in self.extension_names:
             try:
                 await self.load_extension(name)
             except Exception:
                 log.exception("could not load extension %s; the bot runs without it", name)
                 self.failed_extensions.append(name)
-        if self.auto_sync:
+        if self.auto_sync and self.failed_extensions:
+            # Syncing now would delete the failed extension's commands from every server.
+            log.error(
+                "not syncing the commands: %s failed to load; the commands registered before "
+                "stay as they were (fix it and restart)",
+                ", ".join(self.failed_extensions),
+            )
+        elif self.auto_sync:
             try:
                 await sync_if_changed(self)
             except discord.HTTPException:
@@ -163,15 +182,33 @@ class CamerabotBot(AutoShardedBot):
             log.exception("watching %s failed; will retry", self.store.root)
 
     async def report_reload(self, result: ReloadResult) -> None:
-        """Tell the moderators' channel that knowledge/ broke (once per state), or was fixed."""
+        """Tell the moderators' channel that knowledge/ broke, or was fixed: once, not per process.
+
+        Every process serving the same knowledge/ sees the same files; the first to see a state
+        (recorded in STATE_DIR) posts it, the others stay quiet.
+        """
         if result.problems:
             if result.problems == self.reported_problems:
                 return
             self.reported_problems = result.problems
-            await self.post_mod_log(broken_knowledge_text(result))
+            if await asyncio.to_thread(self.reported.claim, problems_digest(result.problems)):
+                await self.post_mod_log(broken_knowledge_text(result))
         elif result.changed and self.reported_problems:
             self.reported_problems = ()
-            await self.post_mod_log(FIXED_KNOWLEDGE_TEXT)
+            if await asyncio.to_thread(self.reported.claim, ""):
+                await self.post_mod_log(FIXED_KNOWLEDGE_TEXT)
+
+    async def mentions_of_commands(self) -> dict[str, str]:
+        """Each top-level command's clickable mention (</ask:ID>), read from Discord once."""
+        if self.command_mentions is None:
+            guild = discord.Object(self.settings.guild_id) if self.settings.guild_id else None
+            try:
+                commands = await self.tree.fetch_commands(guild=guild)
+            except discord.HTTPException:
+                log.warning("could not read the command ids; /help shows plain names")
+                return {}
+            self.command_mentions = {command.name: command.mention for command in commands}
+        return self.command_mentions
 
     async def post_mod_log(self, text: str) -> bool:
         """Post a line to MOD_LOG_CHANNEL_ID when it is set; whether it was posted."""
@@ -202,6 +239,42 @@ class CamerabotBot(AutoShardedBot):
 
 
 FIXED_KNOWLEDGE_TEXT = "knowledge/ is valid again: the bot now answers from the files on disk."
+
+
+def problems_digest(problems: tuple[Problem, ...]) -> str:
+    """A stable digest of a set of problems."""
+    text = "\n".join(f"{p.file}:{p.line}:{p.message}" for p in problems)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ReportedProblems:
+    """What the moderators' channel was last told about knowledge/, shared by every process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def claim(self, digest: str) -> bool:
+        """Record `digest` ("" = valid) as reported; False when it was the state reported last.
+
+        The file is read and written under an exclusive lock, so of several processes seeing
+        the same change, exactly one posts it. An unwritable STATE_DIR posts (better twice than
+        never).
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a+", encoding="utf-8") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                handle.seek(0)
+                if handle.read().strip() == digest:
+                    return False
+                handle.seek(0)
+                handle.truncate()
+                handle.write(digest)
+                handle.flush()
+                return True
+        except OSError:
+            log.warning("could not record the reported problems in %s", self.path, exc_info=True)
+            return True
 
 
 def clip_text(text: str, limit: int) -> str:
@@ -272,14 +345,22 @@ def _scope(guild_id: int | None) -> str:
     return f"guild:{guild_id}" if guild_id else "global"
 
 
+def _guild_of(scope: str) -> int | None:
+    return int(scope.split(":", 1)[1]) if scope.startswith("guild:") else None
+
+
 class SyncRecord:
-    """The hash of what was last synced to each scope, kept in STATE_DIR."""
+    """The hash of what was last synced to each scope, per application, kept in STATE_DIR.
 
-    def __init__(self, path: Path) -> None:
+    Keyed by the application id: a new token (another application) with the same STATE_DIR has
+    synced nothing yet.
+    """
+
+    def __init__(self, path: Path, application_id: int | None) -> None:
         self.path = path
+        self.application = str(application_id or 0)
 
-    def load(self) -> dict[str, str]:
-        """Every scope's last hash; an unreadable file counts as never synced."""
+    def _all(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -287,48 +368,99 @@ class SyncRecord:
         except (OSError, ValueError):
             log.warning("ignoring an unreadable %s", self.path)
             return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        applications = data.get("applications") if isinstance(data, dict) else None
+        return applications if isinstance(applications, dict) else {}
+
+    def load(self) -> dict[str, str]:
+        """Every scope's last hash for this application; an unreadable file counts as none."""
+        scopes = self._all().get(self.application)
+        return {str(k): str(v) for k, v in scopes.items()} if isinstance(scopes, dict) else {}
 
     def save(self, scope: str, digest: str) -> None:
         """Record a sync (written atomically)."""
-        data = {**self.load(), scope: digest}
+        applications = self._all()
+        scopes = applications.get(self.application)
+        applications[self.application] = {
+            **(scopes if isinstance(scopes, dict) else {}),
+            scope: digest,
+        }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sync-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
+                json.dump({"applications": applications}, handle, indent=2, sort_keys=True)
             Path(tmp).replace(self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
 
-async def sync_commands(bot: CamerabotBot, guild_id: int | None = None) -> int:
-    """Sync the commands globally, or copied into one guild; records the hash. Returns a count."""
+def sync_record(bot: CamerabotBot) -> SyncRecord:
+    """The sync record of the bot's application."""
+    return SyncRecord(bot.settings.state_dir / SYNC_STATE_FILE, bot.application_id)
+
+
+def sync_plan(bot: CamerabotBot) -> dict[str, Any]:
+    """What each scope should hold: its command payload ([] for a scope to clear).
+
+    Global commands go everywhere, or, with DISCORD_GUILD_ID, only to that development guild
+    (and the global set is cleared, so no command shows twice there). The moderators' commands
+    are registered in MOD_GUILD_IDS only. A scope synced before and no longer wanted is cleared.
+    """
     tree = bot.tree
-    guild = discord.Object(guild_id) if guild_id else None
-    if guild is not None:
-        tree.copy_global_to(guild=guild)
-    payload = command_payload(tree, guild_id)
-    synced = await tree.sync(guild=guild)
-    SyncRecord(bot.settings.state_dir / SYNC_STATE_FILE).save(
-        _scope(guild_id), payload_hash(payload)
-    )
-    log.info("synced %d command(s) to %s", len(synced), _scope(guild_id))
-    return len(synced)
+    dev = bot.settings.guild_id
+    plan: dict[str, Any] = {}
+    if dev:
+        tree.copy_global_to(guild=discord.Object(dev))
+        plan["global"] = []
+    else:
+        plan["global"] = command_payload(tree)
+    for guild_id in sorted({*bot.settings.mod_guild_ids, *([dev] if dev else [])}):
+        plan[_scope(guild_id)] = command_payload(tree, guild_id)
+    for scope in sync_record(bot).load():
+        plan.setdefault(scope, [])
+    return plan
+
+
+async def _sync_scope(bot: CamerabotBot, scope: str, payload: Any) -> int:
+    """Sync one scope to its payload and record it; the count."""
+    guild_id = _guild_of(scope)
+    if payload:
+        synced = len(await bot.tree.sync(guild=discord.Object(guild_id) if guild_id else None))
+    else:
+        # Clearing: the tree still holds its commands (they serve the other scopes).
+        application_id = bot.application_id
+        if application_id is None:
+            raise RuntimeError("the application id is not known before login")
+        if guild_id:
+            await bot.http.bulk_upsert_guild_commands(application_id, guild_id, [])
+        else:
+            await bot.http.bulk_upsert_global_commands(application_id, [])
+        synced = 0
+    sync_record(bot).save(scope, payload_hash(payload))
+    log.info("synced %d command(s) to %s", synced, scope)
+    return synced
+
+
+async def sync_commands(bot: CamerabotBot, guild_id: int | None = None) -> int:
+    """Sync now, whatever the record says: every scope of the plan, or one guild; the count."""
+    plan = sync_plan(bot)
+    if guild_id is not None:
+        plan = {_scope(guild_id): command_payload(bot.tree, guild_id)}
+    return sum([await _sync_scope(bot, scope, payload) for scope, payload in plan.items()])
 
 
 async def sync_if_changed(bot: CamerabotBot) -> bool:
-    """The start-up sync: to the development guild when set, else global; only if changed."""
-    guild_id = bot.settings.guild_id
-    if guild_id:
-        bot.tree.copy_global_to(guild=discord.Object(guild_id))
-    digest = payload_hash(command_payload(bot.tree, guild_id))
-    if SyncRecord(bot.settings.state_dir / SYNC_STATE_FILE).load().get(_scope(guild_id)) == digest:
-        log.info("commands unchanged since the last sync to %s; not syncing", _scope(guild_id))
-        return False
-    await sync_commands(bot, guild_id)
-    return True
+    """The start-up sync: each scope whose commands changed since its last sync; whether any."""
+    record = sync_record(bot).load()
+    synced = False
+    for scope, payload in sync_plan(bot).items():
+        if record.get(scope) == payload_hash(payload):
+            log.info("commands unchanged since the last sync to %s; not syncing", scope)
+            continue
+        await _sync_scope(bot, scope, payload)
+        synced = True
+    return synced
 
 
 # Entry points
@@ -356,14 +488,14 @@ def load_engine_or_report(store: KnowledgeStore, cache_dir: Path | None = None) 
 
 
 def run_bot(settings: Settings) -> int:
-    """Run the bot until it is stopped, watching knowledge/ for changes; the exit status."""
+    """Run the bot until it is stopped (SIGTERM or Ctrl-C: a clean shutdown); the exit status."""
     store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
     engine = load_engine_or_report(store, settings.state_dir / ENGINE_CACHE_DIR)
     if engine is None:
         return 1
     bot = create_bot(settings, engine, store=store, watch=True)
     try:
-        bot.run(settings.discord_token, log_handler=None)
+        asyncio.run(serve(bot, settings.discord_token))
     except discord.LoginFailure:
         log.error("Discord rejected the token: check DISCORD_TOKEN")
         return 1
@@ -373,7 +505,55 @@ def run_bot(settings: Settings) -> int:
             "developer portal, or clear ANSWER_CHANNEL_IDS"
         )
         return 1
+    finally:
+        # Whatever ended the run, the last lines reach the log.
+        for handler in logging.getLogger().handlers:
+            handler.flush()
     return 0
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+async def serve(bot: CamerabotBot, token: str) -> None:
+    """Run the bot until it stops, or until SIGTERM or SIGINT: then close it cleanly.
+
+    Closing stops the knowledge/ watcher, closes the gateway and the HTTP session; `docker stop`
+    and `systemctl stop` send SIGTERM and then get exit status 0.
+    """
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+
+    def stop(signum: int) -> None:
+        log.info("received %s: shutting down", signal.Signals(signum).name)
+        stopping.set()
+
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, stop, signum)
+    try:
+        async with bot:
+            running = asyncio.create_task(bot.start(token), name="camerabot")
+            stopped = asyncio.create_task(stopping.wait(), name="camerabot-stop")
+            await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if running.done():
+                running.result()  # the bot stopped by itself: raise what stopped it
+                return
+            await bot.close()
+            try:
+                await asyncio.wait_for(running, timeout=SHUTDOWN_SECONDS)
+            except (TimeoutError, asyncio.CancelledError):
+                log.warning("the gateway did not close within %s s", SHUTDOWN_SECONDS)
+            except Exception:
+                log.debug("the bot's task ended with an error while closing", exc_info=True)
+    finally:
+        for signum in STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
+    log.info("shut down cleanly")
+
+
+# How long a shutdown waits for the gateway task to end after closing.
+SHUTDOWN_SECONDS = 10.0
 
 
 class SyncError(RuntimeError):
@@ -387,6 +567,10 @@ def sync_once(settings: Settings, engine: Engine, guild_id: int | None = None) -
         bot = create_bot(settings, engine, auto_sync=False)
         async with bot:
             await bot.login(settings.discord_token)
+            if bot.failed_extensions:
+                # Syncing would delete the failed extension's commands from every server.
+                names = ", ".join(bot.failed_extensions)
+                raise SyncError(f"not synced: {names} failed to load (see the log)")
             return await sync_commands(bot, guild_id)
 
     try:

@@ -36,6 +36,8 @@ class Settings:
     discord_token: Secret = field(default_factory=lambda: Secret(""))
     guild_id: int | None = None
     moderator_role_ids: frozenset[int] = frozenset()
+    # The servers whose moderators keep the shared fact base; none: no moderation from Discord.
+    mod_guild_ids: frozenset[int] = frozenset()
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     state_dir: Path = DEFAULT_STATE_DIR
     answer_channel_ids: frozenset[int] = frozenset()
@@ -149,6 +151,7 @@ def load_settings(
         discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
         guild_id=_int(env, "DISCORD_GUILD_ID", minimum=1),
         moderator_role_ids=frozenset(_ids(env, "MODERATOR_ROLE_IDS")),
+        mod_guild_ids=frozenset(_ids(env, "MOD_GUILD_IDS")),
         knowledge_dir=knowledge_dir,
         state_dir=_path(env, "STATE_DIR", DEFAULT_STATE_DIR),
         answer_channel_ids=frozenset(_ids(env, "ANSWER_CHANNEL_IDS")),

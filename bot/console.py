@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import textwrap
@@ -9,7 +10,10 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.answers import Engine
+from bot.gaps import GapLog
 from bot.textview import HELP, format_answer, format_brand, format_partnerships, format_sources
+
+log = logging.getLogger(__name__)
 
 GREETING = """\
 camerabot console — no DISCORD_TOKEN is set, so the bot answers here instead of on Discord.
@@ -17,17 +21,31 @@ To connect to Discord, put DISCORD_TOKEN=… in .env (see README.md) and run `ma
 Type a question, or /help."""
 
 
-def respond(engine: Engine, line: str) -> str | None:
-    """The console's reply to one line; None means quit."""
+def respond(engine: Engine, line: str, gap_log: GapLog | None = None) -> str | None:
+    """The console's reply to one line; None means quit.
+
+    A question it cannot answer is recorded in `gap_log` (when given) for /kb gaps, marked as
+    asked in the console.
+    """
     line = line.strip()
     if not line:
         return ""
+
+    def ask(question: str) -> str:
+        answer = engine.ask(question)
+        if answer.is_gap and gap_log is not None:
+            try:
+                gap_log.record(question, where="console")
+            except OSError:
+                log.warning("could not record an unanswered question in %s", gap_log.path)
+        return format_answer(answer)
+
     if not line.startswith("/"):
-        return format_answer(engine.ask(line))
+        return ask(line)
     command, *rest = line[1:].split(maxsplit=1) or [""]
     argument = rest[0].strip() if rest else ""
     handlers: dict[str, Callable[[], str]] = {
-        "ask": lambda: format_answer(engine.ask(argument)) if argument else "Usage: /ask QUESTION",
+        "ask": lambda: ask(argument) if argument else "Usage: /ask QUESTION",
         "partner": lambda: (
             format_brand(engine.find_brand(argument), engine)
             if argument
@@ -64,12 +82,18 @@ def wrap(text: str, width: int) -> str:
 
 
 def run_console(
-    engine: Engine, stdin: TextIO, stdout: TextIO, *, interactive: bool, width: int | None = None
+    engine: Engine,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    interactive: bool,
+    width: int | None = None,
+    gap_log: GapLog | None = None,
 ) -> None:
     """Read lines until end of input or /quit, answering each.
 
     At a terminal replies are wrapped to its width (or `width`); piped, each reply is followed
-    by a blank line so that answers stay apart.
+    by a blank line so that answers stay apart. Unanswered questions go to `gap_log`.
     """
     print(GREETING, file=stdout)
     if interactive and width is None:
@@ -80,7 +104,7 @@ def run_console(
         line = stdin.readline()
         if not line:
             break
-        reply = respond(engine, line)
+        reply = respond(engine, line, gap_log)
         if reply is None:
             break
         if reply:

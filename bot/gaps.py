@@ -26,6 +26,8 @@ class Gap:
     count: int
     last_asked: str
     key: str
+    # Where it was asked: "slash", "mention", "channel", "dm", "context menu", "console".
+    where: frozenset[str] = frozenset()
 
 
 class GapLog:
@@ -73,13 +75,15 @@ class GapLog:
                     if raw.strip():
                         log.warning("skipping a damaged line %d of %s", number, self.path)
                     continue
-                key, question, at = fields
-                entry = counts.setdefault(key, [question, 0, at])
+                key, question, at, where = fields
+                entry = counts.setdefault(key, [question, 0, at, set()])
                 entry[1] += 1
                 entry[2] = max(entry[2], at)
+                if where:
+                    entry[3].add(where)
         gaps = [
-            Gap(question, count, last, key)
-            for key, (question, count, last) in counts.items()
+            Gap(question, count, last, key, frozenset(places))
+            for key, (question, count, last, places) in counts.items()
             if not exclude or key not in exclude
         ]
         # Most asked first; among equals, the most recently asked first.
@@ -88,8 +92,8 @@ class GapLog:
         return gaps[:limit]
 
 
-def _parse_line(raw: str) -> tuple[str, str, str] | None:
-    """A line's key, question and time, or None when the line is damaged."""
+def _parse_line(raw: str) -> tuple[str, str, str, str] | None:
+    """A line's key, question, time and place, or None when the line is damaged."""
     try:
         item = json.loads(raw)
     except ValueError:
@@ -99,4 +103,5 @@ def _parse_line(raw: str) -> tuple[str, str, str] | None:
     fields = (item.get("key"), item.get("question"), item.get("at"))
     if not all(isinstance(value, str) and value for value in fields):
         return None
-    return fields  # type: ignore[return-value]
+    where = item.get("where")
+    return (*fields, where if isinstance(where, str) else "")  # type: ignore[return-value]

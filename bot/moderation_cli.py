@@ -7,6 +7,7 @@ log and undo); the actor is the OS user.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import sys
@@ -17,6 +18,7 @@ import yaml
 
 from bot.answers import Engine
 from bot.audit import AuditEntry
+from bot.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.store import (
     Change,
     ChangeRejected,
@@ -267,10 +269,36 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
             _out("no unanswered questions")
             return 0
         for gap in gaps:
-            _out(f"{gap.count:5d}  {gap.question}  (last asked {gap.last_asked})")
+            place = ", in the console" if gap.where == {"console"} else ""
+            _out(f"{gap.count:5d}  {gap.question}  (last asked {gap.last_asked}{place})")
         return 0
 
     return _run(action)
+
+
+def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Answers readers reported wrong or outdated on Discord, most reported first."""
+    if args.limit < 1:
+        _err("--limit must be at least 1")
+        return 2
+    state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
+    reports = FeedbackLog(state / FEEDBACK_FILE).summary(limit=args.limit)
+    if args.json:
+        for report in reports:
+            _out(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        return 0
+    if not reports:
+        _out("no answer has been reported wrong or outdated")
+        return 0
+    for report in reports:
+        counts = f"{report.helpful} helpful, last {report.last_at}"
+        _out(f"{report.wrong:5d}  {report.fact_id}  ({counts})")
+        for reason in report.reasons:
+            _out(f"         - {reason}")
+        if report.questions:
+            _out(f"         asked as: {report.questions[0]}")
+    _out("(camerabot fact edit FACT_ID … corrects one)")
+    return 0
 
 
 def _now(change: Change) -> str:
@@ -447,6 +475,12 @@ def add_moderation_commands(sub: argparse._SubParsersAction) -> None:
         step.set_defaults(handler=handler)
     last = kb_actions.add_parser("last", parents=[common], help="the change kb undo would revert")
     last.set_defaults(handler=cmd_kb_last)
+    feedback = kb_actions.add_parser(
+        "feedback", parents=[common], help="answers readers reported wrong or outdated"
+    )
+    feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
+    feedback.add_argument("--json", action="store_true", help="one JSON object a line")
+    feedback.set_defaults(handler=cmd_kb_feedback)
     validate = kb_actions.add_parser("validate", parents=[common], help="check the files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_kb_validate)

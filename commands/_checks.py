@@ -1,8 +1,10 @@
 """Checks shared by the cogs: the question cooldown, and who counts as a moderator.
 
-`moderator_only()` both hides a command from members without Manage Server (Discord's
-`default_permissions`, which server admins may override) and enforces it when the command runs
-(Manage Server, or a role in MODERATOR_ROLE_IDS), since the first alone is only a default.
+The moderators' commands exist only in MOD_GUILD_IDS (the servers whose moderators keep the
+shared fact base), and `moderator_only()` checks that again when a command runs: the server must
+be one of them, and the member must have Manage Server there or a role in MODERATOR_ROLE_IDS.
+Discord's `default_permissions` (hiding the commands from other members) is only a default that a
+server's admins may change, never the check.
 """
 
 from __future__ import annotations
@@ -15,24 +17,27 @@ from discord import app_commands
 
 if TYPE_CHECKING:
     from bot.app import CamerabotBot
+    from bot.config import Settings
 
 T = TypeVar("T")
 
 
-def is_moderator(interaction: discord.Interaction[Any], moderator_role_ids: frozenset[int]) -> bool:
-    """Whether the user may moderate here: Manage Server, or one of the moderator roles."""
+def is_moderator(interaction: discord.Interaction[Any], settings: Settings) -> bool:
+    """Whether the user may moderate here: in a MOD_GUILD_IDS server, Manage Server or a role."""
     user = interaction.user
     if interaction.guild is None or not isinstance(user, discord.Member):
         return False
+    if interaction.guild.id not in settings.mod_guild_ids:
+        return False
     if interaction.permissions.manage_guild:
         return True
-    return any(role.id in moderator_role_ids for role in user.roles)
+    return any(role.id in settings.moderator_role_ids for role in user.roles)
 
 
 async def _moderator_predicate(interaction: discord.Interaction[CamerabotBot]) -> bool:
     if interaction.guild is None:
         raise app_commands.NoPrivateMessage
-    if not is_moderator(interaction, interaction.client.settings.moderator_role_ids):
+    if not is_moderator(interaction, interaction.client.settings):
         raise app_commands.MissingPermissions(["manage_guild"])
     return True
 

@@ -11,11 +11,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import limits
 from bot.models import Fact
 
-# Discord's text inputs hold at most 4000 characters; the store checks the real limits (a
-# question ≤ 100, an answer ≤ 3500, a quote ≤ 900) and explains a refusal.
+# Discord's text inputs hold at most 4000 characters.
 INPUT_MAX = 4000
+# Each input's real limit, so Discord's counter shows it as people type: a question is an
+# autocomplete choice (100), an answer and a quote fit an embed (3500, 900), a source id 63.
+# Phrasings are one a line, each at most 200: only the whole input can be limited here.
+FIELD_MAX = {
+    "question": limits.CHOICE_MAX,
+    "phrasings": INPUT_MAX,
+    "answer": limits.ANSWER_MAX,
+    "source": 63,
+    "quote": limits.QUOTE_MAX,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +49,10 @@ class FactDraft:
 
     def fits(self) -> bool:
         """Whether every input fits a Discord text input (so the form can show it whole)."""
-        return all(len(value) <= INPUT_MAX for value in self.values())
+        return all(
+            len(value) <= limit
+            for value, limit in zip(self.values(), FIELD_MAX.values(), strict=True)
+        )
 
     def values(self) -> tuple[str, ...]:
         """The inputs in form order."""

@@ -13,6 +13,7 @@ from typing import Any
 from discord import Colour, Embed
 
 from bot.audit import Action, AuditEntry
+from bot.feedback import FactFeedback
 from bot.gaps import Gap
 from bot.limits import (
     EMBED_DESCRIPTION_MAX,
@@ -24,7 +25,16 @@ from bot.reload import ReloadResult
 from bot.store import FACT_KEYS, Change, ChangeRejected
 from bot.validation import Problem
 from commands._moderation_forms import FactDraft
-from commands._render import INFO_COLOUR, build_embed, clip, echo, lines_within, quote_block, shown
+from commands._render import (
+    INFO_COLOUR,
+    build_embed,
+    clip,
+    echo,
+    lines_within,
+    plural,
+    quote_block,
+    shown,
+)
 
 PREVIEW_COLOUR = Colour(0xD69E2E)
 REFUSED_COLOUR = Colour(0xC53030)
@@ -106,7 +116,7 @@ def preview_embed(
         fields.append(("Other citations", f"{kept_citations} more, kept as they are"))
     title = f"Edit {fact_id}: " if fact_id else "New fact: "
     return build_embed(
-        title=title + (draft.question or "(no question)"),
+        title=title + (shown(draft.question) or "(no question)"),
         fields=fields,
         footer="Save checks it (the quote must be in the source) and makes it answerable at once",
         colour=PREVIEW_COLOUR,
@@ -116,7 +126,7 @@ def preview_embed(
 def remove_embed(fact_id: str, draft: FactDraft) -> Embed:
     """The fact a moderator is asked to confirm removing."""
     return build_embed(
-        title=f"Remove {fact_id}: {draft.question}",
+        title=f"Remove {fact_id}: {shown(draft.question)}",
         description=shown(draft.answer),
         footer="Removed facts can be put back with /kb undo",
         colour=REFUSED_COLOUR,
@@ -135,7 +145,7 @@ def problems_text(problems: Sequence[Problem], limit: int = EMBED_DESCRIPTION_MA
     hidden = len(problems) - len(lines)
 
     def more(count: int) -> str:
-        return f"…and {count + hidden} more problem(s)."
+        return f"…and {plural(count + hidden, 'more problem')}."
 
     if hidden:
         lines.append(more(0))
@@ -261,15 +271,26 @@ def record_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | 
     return "\n".join(lines) or "no field changed"
 
 
-def history_embed(fact_id: str, entries: Sequence[AuditEntry]) -> Embed:
-    """Who changed a fact, when, and what: newest first."""
+HISTORY_PER_PAGE = 10
+FEEDBACK_PER_PAGE = 10
+
+
+def pages_note(page: int, pages: int) -> str:
+    """A page note, " · page 2 of 3", when there is more than one page."""
+    return f" · page {page + 1} of {pages}" if pages > 1 else ""
+
+
+def history_embed(fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0) -> Embed:
+    """Who changed a fact, when, and what: newest first, a page of changes."""
     newest = list(reversed(entries))
+    pages = max(1, -(-len(newest) // HISTORY_PER_PAGE))
+    shown_here = newest[page * HISTORY_PER_PAGE : (page + 1) * HISTORY_PER_PAGE]
     fields = [
         (
             f"{when(e.at)} · {echo(e.actor, 80)} · {e.description.split(' of fact ')[0]}",
             record_changes(e.before, e.after),
         )
-        for e in newest
+        for e in shown_here
     ]
     return build_embed(
         title=f"History of {fact_id}",
@@ -278,9 +299,12 @@ def history_embed(fact_id: str, entries: Sequence[AuditEntry]) -> Embed:
         else "No recorded changes (it was never changed from Discord "
         "or the command line; git log has the rest).",
         fields=fields,
-        footer=f"{len(entries)} change(s), newest first",
+        footer=f"{plural(len(entries), 'change')}, newest first{pages_note(page, pages)}",
         colour=INFO_COLOUR,
-        more=lambda n: f"…and {n} older change(s); `camerabot fact history {fact_id}` lists all.",
+        more=lambda n: (
+            f"…and {plural(n, 'more change')} on this page; "
+            f"`camerabot fact history {fact_id}` lists all."
+        ),
     )
 
 
@@ -291,7 +315,7 @@ def undo_embed(entry: AuditEntry, *, redo: bool = False) -> Embed:
     """The change /kb undo would revert (or /kb redo make again), to confirm."""
     verb = "Redo" if redo else "Undo"
     return build_embed(
-        title=f"{verb} the {entry.description}?",
+        title=f"{verb} the {shown(entry.description)}?",
         description=record_changes(entry.before, entry.after),
         footer=f"by {clip(entry.actor, 80)}, {when(entry.at)} · the {verb.lower()} is recorded too",
         colour=PREVIEW_COLOUR,
@@ -331,7 +355,7 @@ def validate_embed(problems: Sequence[Problem], base: FactBase) -> Embed:
             colour=INFO_COLOUR,
         )
     return build_embed(
-        title=f"knowledge/ has {len(problems)} problem(s)",
+        title=f"knowledge/ has {plural(len(problems), 'problem')}",
         description=problems_text(problems),
         footer="The bot keeps answering from the last good version until they are fixed",
         colour=REFUSED_COLOUR,
@@ -359,17 +383,50 @@ def gap_label(number: int, gap: Gap) -> str:
     return clip(f"{number}. {' '.join(gap.question.split())}", 80)
 
 
-def gaps_embed(gaps: Sequence[Gap]) -> Embed:
-    """Unanswered questions, most asked first, with counts; buttons turn one into a fact."""
+def gaps_embed(gaps: Sequence[Gap], *, page: int = 0, per_page: int = 20) -> Embed:
+    """A page of unanswered questions, most asked first; buttons turn one into a fact."""
+    pages = max(1, -(-len(gaps) // per_page))
+    first = page * per_page
     lines = [
         f"**{n}.** {echo(g.question, 150)} — asked {g.count}×, last {g.last_asked[:10]}"
-        for n, g in enumerate(gaps, start=1)
+        + (" (in the console)" if g.where == {"console"} else "")
+        for n, g in enumerate(gaps[first : first + per_page], start=first + 1)
     ]
     return build_embed(
         title="Unanswered questions",
         description=lines_within(lines, EMBED_DESCRIPTION_MAX, lambda n: f"…and {n} more."),
-        footer="Press a number to answer that question with a new fact (/fact add, pre-filled)",
+        footer="Press a number to answer that question with a new fact (/fact add, pre-filled)"
+        + pages_note(page, pages),
         colour=INFO_COLOUR,
+    )
+
+
+NO_FEEDBACK = "No answer has been reported wrong or outdated."
+# Where the answer buttons file votes on an answer with no single fact (commands._views.REASONED).
+REASONED_ANSWERS = "reasoned"
+
+
+def feedback_embed(reports: Sequence[FactFeedback], *, page: int = 0) -> Embed:
+    """A page of the facts readers reported wrong, most reported first, with their reasons."""
+    pages = max(1, -(-len(reports) // FEEDBACK_PER_PAGE))
+    first = page * FEEDBACK_PER_PAGE
+    fields = []
+    for number, report in enumerate(reports[first : first + FEEDBACK_PER_PAGE], start=first + 1):
+        what = (
+            "answers reasoned from several records"
+            if report.fact_id == REASONED_ANSWERS
+            else report.fact_id
+        )
+        name = f"{number}. {what} — {plural(report.wrong, 'report')} wrong, {report.helpful} 👍"
+        lines = [f"- “{echo(reason, 200)}”" for reason in report.reasons]
+        if report.questions:
+            lines.append(f"Asked as: “{echo(report.questions[0], 150)}”")
+        fields.append((name, "\n".join(lines) or "No reason given."))
+    return build_embed(
+        title="Answers reported wrong or outdated",
+        fields=fields,
+        footer="Press a number to edit that fact" + pages_note(page, pages),
+        colour=PREVIEW_COLOUR,
     )
 
 
@@ -383,7 +440,7 @@ def source_added_text(change: Change) -> str:
 
 def export_text(count: int, part: int, parts: int, skipped: Sequence[str] = ()) -> str:
     """The message holding one batch of exported files."""
-    head = f"The fact base's {count} YAML file(s)"
+    head = f"The fact base's {plural(count, 'YAML file')}"
     if parts > 1:
         head += f", part {part} of {parts}"
     if skipped:

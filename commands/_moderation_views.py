@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import ButtonStyle, TextStyle, ui
 
+from bot.audit import AuditEntry
+from bot.feedback import FactFeedback
 from bot.gaps import Gap
 from commands import _moderation_render as render
 from commands._checks import is_moderator
 from commands._errors import report_error
-from commands._moderation_forms import INPUT_MAX, EditTarget, FactDraft
+from commands._moderation_forms import FIELD_MAX, EditTarget, FactDraft
 from commands._render import NO_PERMISSION, clip
+from commands._views import SessionView
 
 if TYPE_CHECKING:
     from commands.moderation import Moderation
@@ -34,7 +37,9 @@ MODAL_TIMEOUT = 3600.0
 # still be edited to say so.
 PREVIEW_TIMEOUT = 840.0
 CONFIRM_TIMEOUT = 120.0
-GAPS_PER_MESSAGE = 25
+GAPS_PER_PAGE = 20
+# How many unanswered questions /kb gaps reads (five pages).
+GAPS_MAX = 100
 BUTTONS_PER_ROW = 5
 
 
@@ -58,24 +63,28 @@ async def _owner_check(interaction: discord.Interaction[Any], owner_id: int) -> 
     if interaction.user.id != owner_id:
         await interaction.response.send_message(render.NOT_YOURS, ephemeral=True)
         return False
-    roles = interaction.client.settings.moderator_role_ids
-    if not is_moderator(interaction, roles):
+    if not is_moderator(interaction, interaction.client.settings):
         log.warning("refused a moderation button for user %s: no longer a moderator", owner_id)
         await interaction.response.send_message(NO_PERMISSION, ephemeral=True)
         return False
     return True
 
 
-class OwnedView(ui.View):
+class OwnedView(SessionView):
     """Buttons for the moderator who opened them, pressed only while still a moderator.
 
     When they expire, the message they sit under (`origin`'s original response) is edited with
     `expired_update()`.
     """
 
+    # Whether the buttons stop when `origin`'s token expires (pressing one does not renew it):
+    # for buttons that never edit their message, whose only token is the command's.
+    fixed_deadline = False
+
     def __init__(self, owner_id: int, *, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
+        self.lifetime = timeout
         # The interaction whose original response is the message the buttons sit under.
         self.origin: discord.Interaction[Any] | None = None
 
@@ -85,6 +94,10 @@ class OwnedView(ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Only the moderator who opened it, and only while still a moderator."""
+        if self.fixed_deadline and self.origin is not None:
+            # discord.py renews the timeout at each press; keep it at the origin's deadline.
+            age = (discord.utils.utcnow() - self.origin.created_at).total_seconds()
+            self.timeout = max(0.001, self.lifetime - age)
         return await _owner_check(interaction, self.owner_id)
 
     async def on_timeout(self) -> None:
@@ -162,9 +175,9 @@ class FactModal(ui.Modal):
         text_input: ui.TextInput[FactModal] = ui.TextInput(
             custom_id=custom_id,
             style=TextStyle.paragraph if paragraph else TextStyle.short,
-            default=value[:INPUT_MAX] or None,
+            default=value[: FIELD_MAX[custom_id]] or None,
             required=required,
-            max_length=INPUT_MAX,
+            max_length=FIELD_MAX[custom_id],
         )
         self.add_item(ui.Label(text=label, description=description, component=text_input))
         return text_input
@@ -301,15 +314,80 @@ class ConfirmView(OwnedView):
         return {"content": render.EXPIRED_CONFIRM, "embeds": [], "view": None}
 
 
+class _PageButton(ui.Button["PagedView"]):
+    def __init__(self, label: str, step: int, *, disabled: bool, row: int) -> None:
+        super().__init__(label=label, style=ButtonStyle.secondary, disabled=disabled, row=row)
+        self.step = step
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is not None:
+            await view.turn(interaction, view.page + self.step)
+
+
+class PagedView(OwnedView):
+    """A moderator's private list, a page at a time, with Previous and Next.
+
+    Its buttons edit the message through each press's own interaction, yet go when the command's
+    token does (the message can only be marked expired through that token).
+    """
+
+    fixed_deadline = True
+
+    def __init__(self, owner_id: int, pages: int, *, timeout: float = PREVIEW_TIMEOUT) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self.pages = max(1, pages)
+        self.page = 0
+
+    def page_embed(self) -> discord.Embed:
+        """The embed of the current page."""
+        raise NotImplementedError
+
+    def page_items(self) -> list[ui.Item[Any]]:
+        """The buttons of the current page besides Previous and Next."""
+        return []
+
+    def render(self) -> discord.Embed:
+        """Lay out the current page's buttons; its embed."""
+        self.clear_items()
+        for item in self.page_items():
+            self.add_item(item)
+        if self.pages > 1:
+            last_row = BUTTONS_PER_ROW - 1
+            self.add_item(_PageButton("◀ Previous", -1, disabled=self.page <= 0, row=last_row))
+            self.add_item(
+                _PageButton("Next ▶", 1, disabled=self.page >= self.pages - 1, row=last_row)
+            )
+        return self.page_embed()
+
+    async def turn(self, interaction: discord.Interaction[Any], page: int) -> None:
+        """Show another page in place."""
+        self.page = min(max(page, 0), self.pages - 1)
+        embed = self.render()
+        await interaction.response.edit_message(embed=embed, view=self)
+
+
+class HistoryView(PagedView):
+    """A fact's history, newest first, a page at a time."""
+
+    def __init__(self, owner_id: int, fact_id: str, entries: Sequence[AuditEntry]) -> None:
+        per_page = render.HISTORY_PER_PAGE
+        super().__init__(owner_id, -(-len(entries) // per_page))
+        self.fact_id = fact_id
+        self.entries = list(entries)
+
+    def page_embed(self) -> discord.Embed:
+        """The page's changes."""
+        return render.history_embed(self.fact_id, self.entries, page=self.page)
+
+
 class GapButton(ui.Button["GapsView"]):
     """One listed question: pressing it opens the fact form with that question."""
 
-    def __init__(self, index: int, gap: Gap) -> None:
+    def __init__(self, index: int, gap: Gap, *, row: int = 0) -> None:
         # The gap is kept by index in the view: no user text goes into the custom_id.
         super().__init__(
-            label=render.gap_label(index + 1, gap),
-            style=ButtonStyle.secondary,
-            row=index // BUTTONS_PER_ROW,
+            label=render.gap_label(index + 1, gap), style=ButtonStyle.secondary, row=row
         )
         self.index = index
 
@@ -321,8 +399,11 @@ class GapButton(ui.Button["GapsView"]):
         await view.cog.open_add_form(interaction, question=gap.question)
 
 
-class GapsView(OwnedView):
-    """A button for each listed unanswered question (at most 25, five a row)."""
+class GapsView(PagedView):
+    """Unanswered questions a page at a time, a button for each (20 a page, five a row).
+
+    The buttons go when the /kb gaps interaction's token does, however often they are pressed.
+    """
 
     def __init__(
         self,
@@ -332,8 +413,56 @@ class GapsView(OwnedView):
         *,
         timeout: float = PREVIEW_TIMEOUT,
     ) -> None:
-        super().__init__(owner_id, timeout=timeout)
+        self.gaps = list(gaps[:GAPS_MAX])
+        super().__init__(owner_id, -(-len(self.gaps) // GAPS_PER_PAGE), timeout=timeout)
         self.cog = cog
-        self.gaps = list(gaps[:GAPS_PER_MESSAGE])
-        for index, gap in enumerate(self.gaps):
-            self.add_item(GapButton(index, gap))
+        self.render()
+
+    def page_items(self) -> list[ui.Item[Any]]:
+        """A button for each question on the page."""
+        first = self.page * GAPS_PER_PAGE
+        shown = self.gaps[first : first + GAPS_PER_PAGE]
+        return [GapButton(first + n, gap, row=n // BUTTONS_PER_ROW) for n, gap in enumerate(shown)]
+
+    def page_embed(self) -> discord.Embed:
+        """The page's questions."""
+        return render.gaps_embed(self.gaps, page=self.page, per_page=GAPS_PER_PAGE)
+
+
+class FeedbackView(PagedView):
+    """Facts reported wrong, a page at a time, each with a button that opens its edit form."""
+
+    def __init__(self, cog: Moderation, owner_id: int, reports: Sequence[FactFeedback]) -> None:
+        self.reports = list(reports)
+        super().__init__(owner_id, -(-len(self.reports) // render.FEEDBACK_PER_PAGE))
+        self.cog = cog
+        self.render()
+
+    def page_items(self) -> list[ui.Item[Any]]:
+        """An "Edit" button for each fact on the page that still exists."""
+        first = self.page * render.FEEDBACK_PER_PAGE
+        shown = self.reports[first : first + render.FEEDBACK_PER_PAGE]
+        items: list[ui.Item[Any]] = []
+        for n, report in enumerate(shown):
+            button = _EditFactButton(first + n + 1, report.fact_id, row=n // BUTTONS_PER_ROW)
+            if report.fact_id not in self.cog.bot.engine.base.facts:
+                button.disabled = True  # removed since, or an answer built from partnerships
+            items.append(button)
+        return items
+
+    def page_embed(self) -> discord.Embed:
+        """The page's reports."""
+        return render.feedback_embed(self.reports, page=self.page)
+
+
+class _EditFactButton(ui.Button["FeedbackView"]):
+    def __init__(self, number: int, fact_id: str, *, row: int) -> None:
+        super().__init__(
+            label=clip(f"{number}. Edit {fact_id}", 80), style=ButtonStyle.primary, row=row
+        )
+        self.fact_id = fact_id
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is not None:
+            await view.cog.open_edit_form(interaction, self.fact_id)

@@ -30,7 +30,11 @@ class Help(Cog):
         Args:
             interaction: The slash command's interaction.
         """
-        await interaction.response.send_message(embed=_render.help_embed(), ephemeral=True)
+        me = self.bot.user
+        mention = me.mention if me is not None else "@camerabot"
+        commands = await self.bot.mentions_of_commands()
+        embed = _render.help_embed(mention, commands)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 async def setup(bot: CamerabotBot) -> None:

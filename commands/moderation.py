@@ -49,13 +49,15 @@ from commands._moderation_forms import (
     unique,
 )
 from commands._moderation_views import (
-    GAPS_PER_MESSAGE,
+    GAPS_MAX,
     ConfirmView,
     DraftState,
     DraftView,
     FactFlow,
     FactModal,
+    FeedbackView,
     GapsView,
+    HistoryView,
 )
 from commands._render import choice_text, echo
 
@@ -77,6 +79,8 @@ FILES_PER_MESSAGE = 10
 # What one message may carry in attachments (Discord's smallest upload limit is 10 MiB).
 FILE_BYTES_PER_MESSAGE = 8 * 1024 * 1024
 DID_YOU_MEAN_MAX = 3
+# How many reported facts /kb feedback reads (ten pages).
+FEEDBACK_MAX = 100
 
 MODERATORS_ONLY = {
     "guild_only": True,
@@ -116,7 +120,7 @@ async def fact_id_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     """Fact ids for moderators: those starting with the text, then facts whose question matches."""
     bot = interaction.client
-    if not is_moderator(interaction, bot.settings.moderator_role_ids):
+    if not is_moderator(interaction, bot.settings):
         return []
     choices = bot.engine.fact_choices(current, CHOICES_PER_AUTOCOMPLETE)
     return [
@@ -136,7 +140,7 @@ class Moderation(Cog):
     )
     kb = app_commands.Group(
         name="kb",
-        description="The fact base: undo, reload, validate, export, unanswered questions",
+        description="The fact base: undo, reload, validate, export, gaps, readers' feedback",
         **MODERATORS_ONLY,
     )
     source = app_commands.Group(
@@ -153,7 +157,7 @@ class Moderation(Cog):
 
     async def interaction_check(self, interaction: discord.Interaction[CamerabotBot]) -> bool:
         """Log every attempt with the member's id; `moderator_only` decides."""
-        allowed = is_moderator(interaction, self.bot.settings.moderator_role_ids)
+        allowed = is_moderator(interaction, self.bot.settings)
         command = interaction.command.qualified_name if interaction.command else "-"
         if allowed:
             log.info(
@@ -400,11 +404,15 @@ class Moderation(Cog):
             interaction: The slash command's interaction.
             fact: The fact's id (start typing its id or question).
         """
+        await self.open_edit_form(interaction, fact)
+
+    async def open_edit_form(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
+        """The edit form of a fact, pre-filled (or why it cannot open)."""
         # The form must be the first answer: it opens on the served fact, without waiting on a
         # lock; Save checks that the stored record is still that fact.
-        target = self.served_target(fact)
+        target = self.served_target(fact_id)
         if target is None:
-            await self.unknown_fact(interaction, fact)
+            await self.unknown_fact(interaction, fact_id)
             return
         draft = draft_from_record(target.record)
         if not draft.fits():
@@ -506,7 +514,13 @@ class Moderation(Cog):
         if not entries and fact not in self.bot.engine.base.facts:
             await self.unknown_fact(interaction, fact)
             return
-        await interaction.followup.send(embed=render.history_embed(fact, entries), ephemeral=True)
+        view = HistoryView(interaction.user.id, fact, entries)
+        embed = view.render()
+        view.origin = interaction
+        if view.pages > 1:
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+        else:
+            await interaction.followup.send(embed=embed, ephemeral=True)
 
     # /kb
 
@@ -630,16 +644,31 @@ class Moderation(Cog):
         # Each question is asked of the engine, between changes: a reload may hold the lock.
         await interaction.response.defer(ephemeral=True, thinking=True)
         gaps = await self.bot.read_knowledge(
-            lambda: self.store.gaps(self.bot.engine, limit=GAPS_PER_MESSAGE)
+            lambda: self.store.gaps(self.bot.engine, limit=GAPS_MAX)
         )
         if not gaps:
             await interaction.followup.send(render.NO_GAPS, ephemeral=True)
             return
         view = GapsView(self, interaction.user.id, gaps)
         view.origin = interaction
-        await interaction.followup.send(
-            embed=render.gaps_embed(view.gaps), view=view, ephemeral=True
-        )
+        await interaction.followup.send(embed=view.page_embed(), view=view, ephemeral=True)
+
+    @kb.command(name="feedback")
+    @moderator_only()
+    async def kb_feedback(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Answers readers reported wrong or outdated, most reported first, with their reasons.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reports = await asyncio.to_thread(self.bot.feedback.summary, FEEDBACK_MAX)
+        if not reports:
+            await interaction.followup.send(render.NO_FEEDBACK, ephemeral=True)
+            return
+        view = FeedbackView(self, interaction.user.id, reports)
+        view.origin = interaction
+        await interaction.followup.send(embed=view.page_embed(), view=view, ephemeral=True)
 
     # /source
 
@@ -708,5 +737,13 @@ def size_problem(attachment: discord.Attachment) -> str | None:
 
 
 async def setup(bot: CamerabotBot) -> None:
-    """Load the cog."""
-    await bot.add_cog(Moderation(bot))
+    """Load the cog into MOD_GUILD_IDS only; without them, moderation from Discord is off."""
+    guild_ids = sorted(bot.settings.mod_guild_ids)
+    if not guild_ids:
+        log.warning(
+            "MOD_GUILD_IDS is not set: /fact, /kb and /source are off on Discord "
+            "(the command line still works: camerabot fact …, camerabot kb …)"
+        )
+        return
+    log.info("moderators' commands registered in server(s) %s", ", ".join(map(str, guild_ids)))
+    await bot.add_cog(Moderation(bot), guilds=[discord.Object(g) for g in guild_ids])

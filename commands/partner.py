@@ -12,6 +12,7 @@ from discord.ext.commands import Cog
 from bot.limits import CHOICES_PER_AUTOCOMPLETE
 from commands import _render
 from commands._checks import question_cooldown
+from commands._views import brand_view, list_reply
 
 if TYPE_CHECKING:
     from bot.app import CamerabotBot
@@ -43,8 +44,14 @@ class Partner(Cog):
         engine = self.bot.engine
         lookup = engine.find_brand(brand)
         if lookup.brand is None:
+            suggested = lookup.suggestions
+            view = brand_view(
+                interaction.user.id, [b.id for b in suggested], [b.name for b in suggested]
+            )
             await interaction.response.send_message(
-                _render.unknown_brand_text(lookup), ephemeral=True
+                _render.unknown_brand_text(lookup),
+                ephemeral=True,
+                **({"view": view} if view else {}),
             )
             return
         await interaction.response.send_message(embed=_render.brand_embed(lookup, engine))
@@ -68,7 +75,8 @@ class Partner(Cog):
         Args:
             interaction: The slash command's interaction.
         """
-        await interaction.response.send_message(embed=_render.partnerships_embed(self.bot.engine))
+        reply = list_reply(self.bot, "pa", 0, interaction.user.id)
+        await interaction.response.send_message(**reply)
 
     @app_commands.command(name="sources")
     @question_cooldown()
@@ -78,7 +86,8 @@ class Partner(Cog):
         Args:
             interaction: The slash command's interaction.
         """
-        await interaction.response.send_message(embed=_render.sources_embed(self.bot.engine))
+        reply = list_reply(self.bot, "so", 0, interaction.user.id)
+        await interaction.response.send_message(**reply)
 
 
 async def setup(bot: CamerabotBot) -> None:

@@ -13,6 +13,8 @@ from bot.app import CamerabotBot, create_bot
 from bot.config import Settings
 
 SHIPPED_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+# The test server's id, pinned so that settings can name it (MOD_GUILD_IDS) before it exists.
+GUILD_ID = 1_100_000_000_000_000_001
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def bot(simcord_env) -> CamerabotBot:
 
 @pytest.fixture
 def guild(simcord_env):
-    return simcord_env.create_guild("Phones")
+    return simcord_env.create_guild("Phones", id=GUILD_ID)
 
 
 @pytest.fixture
@@ -83,6 +85,7 @@ def mod_settings(mod_kb: tuple[Path, Path]) -> Settings:
         cooldown_rate=50,
         cooldown_seconds=30,
         reload_seconds=2.0,
+        mod_guild_ids=frozenset({GUILD_ID}),
     )
 
 
@@ -104,7 +107,9 @@ async def mod_roles(simcord_env, guild, bot):
     mods = guild.create_role("Mods")
     helpers = guild.create_role("Helpers")
     use_settings(bot, moderator_role_ids=frozenset({mods.id}))
-    for command in await bot.tree.fetch_commands():
+    import discord
+
+    for command in await bot.tree.fetch_commands(guild=discord.Object(guild.id)):
         if command.name in ("fact", "kb", "source"):
             guild.set_command_permissions(command, {mods: True, helpers: True})
     return mods, helpers

@@ -125,3 +125,24 @@ class ScriptedEngine:
 
     def __getattr__(self, name: str):
         return getattr(self._engine, name)
+
+
+def custom_ids(message) -> list[str]:
+    """Every button custom_id of a message (a ResponseMessage, a stored or a discord.Message)."""
+    rows = message.components
+    ids = []
+    for row in rows:
+        children = row.get("components", []) if isinstance(row, dict) else row.children
+        for child in children:
+            custom_id = child.get("custom_id") if isinstance(child, dict) else child.custom_id
+            if custom_id:
+                ids.append(custom_id)
+    return ids
+
+
+def fact_of(message) -> str | None:
+    """The fact an answer message is from: the id in its "ⓘ" button (never shown in public)."""
+    for custom_id in custom_ids(message):
+        if custom_id.startswith("cb:in:"):
+            return custom_id.removeprefix("cb:in:")
+    return None

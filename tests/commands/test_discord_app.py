@@ -29,12 +29,19 @@ def command_puts(env) -> list:
 async def test_every_extension_loads_and_registers_its_commands(simcord_env, bot):
     assert set(bot.extensions) == set(EXTENSIONS)
     assert bot.failed_extensions == []
-    names = sorted(c.name for c in bot.tree.get_commands())
-    assert names == ["ask", "fact", "help", "kb", "partner", "partners", "source", "sources"]
+    slash = bot.tree.get_commands(type=discord.AppCommandType.chat_input)
+    assert sorted(c.name for c in slash) == ["ask", "help", "partner", "partners", "sources"]
+    menus = [c.name for c in bot.tree.get_commands(type=discord.AppCommandType.message)]
+    assert menus == ["Ask camerabot"]
 
 
-async def test_the_command_tree_holds_discords_limits(simcord_env, bot):
-    payload = [cmd.to_dict(bot.tree) for cmd in bot.tree.get_commands()]
+@pytest.mark.parametrize("mod_guild", [None, 1_100_000_000_000_000_001])
+async def test_the_command_tree_holds_discords_limits(simcord_env, bot, mod_guild):
+    guild = discord.Object(mod_guild) if mod_guild else None
+    payload = [
+        cmd.to_dict(bot.tree)
+        for cmd in bot.tree.get_commands(guild=guild, type=discord.AppCommandType.chat_input)
+    ]
     problems = [p for command in payload for p in command_problems(command)]
     assert problems == []
     names = [c["name"] for c in payload]
@@ -63,23 +70,32 @@ def broken_settings(tmp_path) -> Settings:
     return Settings(state_dir=tmp_path / "state", shard_count=1)
 
 
-async def test_a_broken_extension_does_not_take_the_bot_down(engine, broken_settings, caplog):
+async def test_a_broken_extension_does_not_take_the_bot_down_nor_its_commands(
+    engine, broken_settings, caplog
+):
     import simcord
 
-    bot = create_bot(broken_settings, engine, extensions=("commands.no_such_cog", *EXTENSIONS))
-    async with simcord.run(bot) as env:
+    async with simcord.run(create_bot(broken_settings, engine)) as env:
         guild = env.create_guild()
         channel = guild.create_text_channel("general")
         alice = guild.add_member(env.create_user("alice"))
-        result = await alice.slash(channel, "help")
-        assert result.acknowledged
+        puts = len(command_puts(env))
+        # The ask extension fails to load after an upgrade: its commands must not be unsynced.
+        broken = ("commands.no_such_cog", *(e for e in EXTENSIONS if e != "commands.ask"))
+        bot = create_bot(broken_settings, engine, extensions=broken)
+        await env.restart_bot(bot)
+        assert len(command_puts(env)) == puts, "no sync without the failed extension's commands"
+        assert (await alice.slash(channel, "help")).acknowledged
+        assert "ask" in alice.available_commands(channel)
     assert bot.failed_extensions == ["commands.no_such_cog"]
     assert "commands.no_such_cog" in caplog.text
+    assert "not syncing the commands" in caplog.text
 
 
 async def test_start_up_syncs_only_when_the_commands_changed(simcord_env, bot, settings, engine):
     record = json.loads((settings.state_dir / SYNC_STATE_FILE).read_text())
-    assert record == {"global": payload_hash(command_payload(bot.tree))}
+    scopes = {"global": payload_hash(command_payload(bot.tree))}
+    assert record == {"applications": {str(bot.application_id): scopes}}
     assert len(command_puts(simcord_env)) == 1
 
     await simcord_env.restart_bot(create_bot(settings, engine))
@@ -99,25 +115,57 @@ async def test_start_up_syncs_only_when_the_commands_changed(simcord_env, bot, s
     assert (await alice.slash(channel, "extra")).response.content == "new"
 
 
-async def test_the_development_guild_gets_the_commands(simcord_env, settings, engine):
+def visible_names(env, member, channel) -> list[str]:
+    """Every slash command the member sees in the channel, once per scope it is registered in."""
+    return [
+        c["name"] for c in env.backend.visible_commands(user_id=member.id, channel_id=channel.id)
+    ]
+
+
+async def test_the_development_guild_gets_the_commands_once(simcord_env, settings, engine):
     guild = simcord_env.create_guild("Dev")
     channel = guild.create_text_channel("dev")
     alice = guild.add_member(simcord_env.create_user("alice"))
+    assert visible_names(simcord_env, alice, channel).count("ask") == 1, "globally synced"
     dev = Settings(state_dir=settings.state_dir, shard_count=1, guild_id=guild.id)
 
-    await simcord_env.restart_bot(create_bot(dev, engine))
+    bot = create_bot(dev, engine)
+    await simcord_env.restart_bot(bot)
 
-    puts = command_puts(simcord_env)
-    assert puts[-1].path.endswith(f"/guilds/{guild.id}/commands")
+    assert command_puts(simcord_env)[-1].path.endswith(f"/guilds/{guild.id}/commands")
     record = json.loads((settings.state_dir / SYNC_STATE_FILE).read_text())
-    assert set(record) == {"global", f"guild:{guild.id}"}
+    scopes = record["applications"][str(bot.application_id)]
+    assert set(scopes) == {"global", f"guild:{guild.id}"}
+    assert scopes["global"] == payload_hash([]), "the global commands are cleared"
+    assert visible_names(simcord_env, alice, channel).count("ask") == 1, "not twice"
+    assert (await alice.slash(channel, "help")).acknowledged
+
+    # Back to global: the development guild's copies are cleared in turn.
+    await simcord_env.restart_bot(create_bot(settings, engine))
+    assert visible_names(simcord_env, alice, channel).count("ask") == 1
     assert (await alice.slash(channel, "help")).acknowledged
 
 
+async def test_another_application_with_the_same_state_dir_syncs(
+    simcord_env, bot, settings, engine
+):
+    # The record says "synced" for another application (an old token): this one still syncs.
+    record = settings.state_dir / SYNC_STATE_FILE
+    data = json.loads(record.read_text())
+    data["applications"] = {"42": data["applications"][str(bot.application_id)]}
+    record.write_text(json.dumps(data))
+    puts = len(command_puts(simcord_env))
+
+    await simcord_env.restart_bot(create_bot(settings, engine))
+
+    assert len(command_puts(simcord_env)) == puts + 1
+    assert set(json.loads(record.read_text())["applications"]) == {"42", str(bot.application_id)}
+
+
 async def test_sync_commands_on_request(simcord_env, bot, guild):
-    count = await sync_commands(bot, guild.id)
-    assert count == len(bot.tree.get_commands())
-    assert command_puts(simcord_env)[-1].path.endswith(f"/guilds/{guild.id}/commands")
+    count = await sync_commands(bot)
+    assert count == len(bot.tree.get_commands())  # the slash commands and the message command
+    assert command_puts(simcord_env)[-1].path.endswith("/commands")
 
 
 @pytest.fixture

@@ -18,7 +18,12 @@ async def test_partner_lists_a_brands_partnerships(simcord_env, channel, alice, 
     assert embed.title.startswith("Leica")
     assert "Huawei" in embed.description
     assert "ended" in embed.description
-    assert len(embed.fields) == sum(len(v.citations) for v in lookup.partnerships)
+    # One field per partnership and article, holding every quote of that article.
+    assert len(embed.fields) == sum(
+        len({c.source_id for c in v.citations}) for v in lookup.partnerships
+    )
+    quotes = sum(field.value.count("\n> ") for field in embed.fields)
+    assert quotes == sum(len({c.quote for c in v.citations}) for v in lookup.partnerships)
 
 
 async def test_partner_takes_free_text_with_typos(simcord_env, channel, alice):
@@ -44,8 +49,13 @@ async def test_an_unknown_brand_gets_a_private_did_you_mean(
     assert result.acknowledged
     assert result.ephemeral
     assert result.response.content == (
-        "I don't know a brand called **Leicaa\\_x**. Did you mean: Leica?"
+        "I don't know a brand called **Leicaa\\_x**. Did you mean Leica?"
     )
+    pressed = await alice.click(result.response, label="Leica")
+    assert pressed.acknowledged
+    shown = simcord_env.backend.get_message(channel.id, result.response.id)
+    assert shown.embeds[0]["title"].startswith("Leica (camera maker")
+    assert shown.components == []
 
 
 async def test_a_brand_nobody_knows(simcord_env, channel, alice):
@@ -85,11 +95,15 @@ async def test_partners_lists_every_partnership(simcord_env, channel, alice, eng
     assert not result.ephemeral
     embed = only_embed(result.response)
     assert embed.title == "Camera partnerships"
-    assert len(embed.fields) == len(engine.partnerships())
-    ended = [f for f in embed.fields if f.name.endswith("— ended")]
+    bullets = [line for line in embed.description.splitlines() if line.startswith("- ")]
+    assert len(bullets) == len(engine.partnerships())
+    ended = [line for line in bullets if " — ended" in line]
     assert ended, "the shipped base has an ended partnership"
-    assert embed.fields[-len(ended) :] == ended, "ended partnerships come last"
-    assert all("As reported on 23 May 2022." in field.value for field in embed.fields)
+    assert bullets[-len(ended) :] == ended, "ended partnerships come last"
+    assert all("(reported 23 May 2022)" in line for line in bullets)
+    assert "  - Huawei P30 Pro" in embed.description, "devices as a list"
+    assert "(s)" not in str(embed.to_dict())
+    assert result.response.components == [], "one page: no page buttons"
 
 
 async def test_sources_lists_the_articles_with_dates(simcord_env, channel, alice, engine):
@@ -102,10 +116,20 @@ async def test_sources_lists_the_articles_with_dates(simcord_env, channel, alice
         assert _render.shown(source.title) in embed.description
 
 
-async def test_help_explains_the_commands_privately(simcord_env, channel, alice):
+async def test_help_explains_the_commands_privately(simcord_env, channel, alice, bot):
     result = await alice.slash(channel, "help")
     assert result.acknowledged
     assert result.ephemeral
     text = only_embed(result.response).description
-    for command in ("/ask", "/partner", "/partners", "/sources", "/help"):
-        assert f"**{command}**" in text
+    commands = {c.name: c.id for c in await bot.tree.fetch_commands()}
+    for command in ("ask", "partner", "partners", "sources", "help"):
+        assert f"</{command}:{commands[command]}>" in text, "clickable command mentions"
+    assert f"<@{bot.user.id}> which phones" in text, "the bot's real mention"
+
+
+async def test_mentioning_the_bot_with_help_shows_help(simcord_env, channel, alice, bot):
+    asked = await alice.send(channel, f"{bot.user.mention} help")
+    reply = channel.last_message
+    assert reply.reference.message_id == asked.id
+    assert reply.embeds[0].title == "camerabot"
+    assert "</ask:" in reply.embeds[0].description

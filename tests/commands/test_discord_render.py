@@ -80,28 +80,47 @@ def test_echo_escapes_markdown_and_mentions() -> None:
 
 def test_answer_embed_says_what_the_console_says(engine: Engine) -> None:
     fact = next(iter(engine.base.facts.values()))
-    answer = engine.answer_entry("some question", fact.id, 0.87)
+    answer = engine.answer_entry("some *question*", fact.id, 0.87)
     data = _render.answer_embed(answer).to_dict()
-    assert data["title"] == fact.question
+    assert data["title"] == "some \\*question\\*", "the question as asked, escaped"
     assert data["description"] == _render.shown(answer.answer)
-    assert data["footer"]["text"] == f"{fact.id} · confidence 87%"
-    assert len(data["fields"]) == len(answer.citations)
-    for field, citation in zip(data["fields"], answer.citations, strict=True):
+    assert "footer" not in data, "no fact id, no confidence"
+    groups = _render.grouped_citations(answer.citations)
+    assert len(data["fields"]) == len(groups)
+    for field, group in zip(data["fields"], groups, strict=True):
         assert field["name"].startswith("Source")
-        quote_lines, source = field["value"].rsplit("\n", 1)
-        assert quote_lines.startswith("> ")
-        assert quote_lines.replace("\n> ", " ")[2:] == _render.shown(citation.quote)
-        assert citation.title in source.replace("\\", "")
-        assert citation.date in source
+        source, *quote_lines = field["value"].split("\n")
+        assert group[0].title in source.replace("\\", "")
+        assert source.endswith(f" · {group[0].date}")
+        assert all(line.startswith("> ") for line in quote_lines)
+        for citation in group:
+            assert "> " + _render.shown(citation.quote) in field["value"]
+
+
+def test_an_answer_listing_partnerships_shows_a_list(engine: Engine) -> None:
+    answer = engine.answer_entry("Which phones had Leica cameras?", BRAND_PREFIX + "leica")
+    lines = _render.answer_text(answer, engine.base).splitlines()
+    assert lines[0] == "As reported on 23 May 2022, Leica's camera partnerships:"
+    huawei = engine.base.partnerships["huawei-leica"]
+    assert lines[1].startswith("- **Leica** with **Xiaomi** — announced")
+    assert "first phone due July 2022" in lines[1]
+    assert "  - Xiaomi 12 Ultra (reported, not confirmed)" in lines
+    assert f"- **Leica** with **Huawei** — ended; {huawei.period}" in " ".join(lines)
+    assert "  - Huawei P40" in lines, "devices as a sub-list"
+    overview = engine.answer_entry("q", OVERVIEW_ID)
+    bullets = [line for line in _render.answer_text(overview, engine.base).splitlines()]
+    assert len([b for b in bullets if b.startswith("- ")]) == len(engine.partnerships())
+    plain = engine.answer_entry("q", "leica-country")
+    assert _render.answer_text(plain, engine.base) == _render.shown(plain.answer)
 
 
 def test_abstention_text() -> None:
     with_suggestions = Answer("q", False, None, 0.5, suggestions=(Suggestion("f", "Q?"),))
+    several = Answer("q", False, None, 0.5, suggestions=(Suggestion("f", "Q?"),) * 2)
     without = Answer("q", False, None, 0.0)
-    assert _render.abstain_text(with_suggestions).startswith(
-        "I don't know that: the sources don't say"
-    )
-    assert "Did you mean" in _render.abstain_text(with_suggestions)
+    assert _render.abstain_text(with_suggestions).startswith(_render.DONT_KNOW)
+    assert _render.abstain_text(with_suggestions).endswith("Did you mean this one?")
+    assert _render.abstain_text(several).endswith("Did you mean one of these?")
     assert "Did you mean" not in _render.abstain_text(without)
 
 
@@ -118,15 +137,19 @@ def test_brand_embed_lists_current_and_ended_with_devices_dates_and_quotes(engin
             assert _render.shown(device) in data["description"]
         if view.reported_on:
             assert view.reported_on in data["description"]
-    quotes = [c.quote for v in lookup.partnerships for c in v.citations]
-    assert len(data["fields"]) == len(quotes)
+    articles = [_render.grouped_citations(v.citations) for v in lookup.partnerships]
+    assert len(data["fields"]) == sum(len(groups) for groups in articles)
     assert "ended" in data["description"]
+    assert data["footer"]["text"].startswith(f"{len(lookup.partnerships)} partnerships, ")
 
 
 def test_unknown_brand_text_suggests_and_escapes(engine: Engine) -> None:
     leica = engine.base.brands["leica"]
     text = _render.unknown_brand_text(BrandLookup("Leicaa", None, suggestions=(leica,)))
-    assert text == "I don't know a brand called **Leicaa**. Did you mean: Leica?"
+    assert text == "I don't know a brand called **Leicaa**. Did you mean Leica?"
+    hasselblad = engine.base.brands["hasselblad"]
+    text = _render.unknown_brand_text(BrandLookup("L", None, suggestions=(leica, hasselblad)))
+    assert text.endswith("Did you mean Leica or Hasselblad?")
     text = _render.unknown_brand_text(BrandLookup("@everyone *zzzz*", None))
     assert "@everyone" not in text
     assert "\\*zzzz\\*" in text
@@ -135,9 +158,9 @@ def test_unknown_brand_text_suggests_and_escapes(engine: Engine) -> None:
 
 def test_partnerships_and_sources(engine: Engine) -> None:
     partners = _render.partnerships_embed(engine).to_dict()
-    assert len(partners["fields"]) == len(engine.partnerships())
     first = engine.partnerships()[0]
-    assert partners["fields"][0]["name"].startswith(engine.base.brands[first.phone_maker].name)
+    phone = engine.base.brands[first.phone_maker].name
+    assert partners["description"].startswith(f"- **{phone}** with ")
     sources = _render.sources_embed(engine).to_dict()
     for source in engine.sources():
         assert source.date_label in sources["description"]
@@ -155,7 +178,7 @@ def _every_answer(engine: Engine) -> list[Answer]:
 
 
 def _all_embeds(engine: Engine) -> list:
-    embeds = [_render.answer_embed(a) for a in _every_answer(engine)]
+    embeds = [_render.answer_embed(a, engine.base) for a in _every_answer(engine)]
     for brand in engine.base.brands.values():
         embeds.append(_render.brand_embed(engine.find_brand(brand.name), engine))
     embeds += [
@@ -221,8 +244,11 @@ def test_oversized_base_still_renders_within_limits(huge_engine: Engine) -> None
     assert big["fields"][-1]["name"] == "…", "left-out sources are announced"
     assert "more sources not shown" in big["fields"][-1]["value"]
     first = big["fields"][0]["value"]
-    assert first.startswith("> ")
-    assert first.endswith(", 23 May 2022"), "a cut quote keeps its source line"
+    heading, quote = first.split("\n", 1)
+    assert heading.startswith("[TTT")
+    assert heading.endswith(" · 23 May 2022")
+    assert quote.startswith("> ")
+    assert quote.endswith("…"), "a cut quote keeps its heading"
 
 
 def test_long_labels_and_choices_are_clipped() -> None:

@@ -202,7 +202,8 @@ async def test_the_gaps_buttons_fit_discords_limits(simcord_env, bot):
     buttons = [c for row in rows for c in row["components"]]
     assert len(rows) == 5
     assert all(len(row["components"]) <= 5 for row in rows)
-    assert len(buttons) == 25
+    assert len(buttons) == 22, "20 questions a page, then Previous and Next"
+    assert [b["label"] for b in buttons[-2:]] == ["◀ Previous", "Next ▶"]
     assert all(1 <= len(b["label"]) <= 80 for b in buttons)
     assert all(len(b["custom_id"]) <= 100 for b in buttons)
     assert all("why" not in b["custom_id"] for b in buttons), "no user text in custom_ids"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from discord_checks import only_embed
+from discord_checks import fact_of, only_embed
 from test_moderation_support import (
     NEW_FACT_ID,
     QUESTION,
@@ -31,8 +31,7 @@ def simcord_bot(mod_bot):
 
 
 def footer_id(result) -> str | None:
-    embeds = result.response.embeds
-    return embeds[0].footer.text.split(" · ")[0] if embeds else None
+    return fact_of(result.response)
 
 
 # /kb undo
@@ -135,7 +134,7 @@ async def test_validate_lists_every_problem_of_a_broken_base(
     result = await moderator.slash(channel, "kb validate")
 
     embed = only_embed(reply(result))
-    assert embed.title == "knowledge/ has 2 problem(s)"
+    assert embed.title == "knowledge/ has 2 problems"
     lines = embed.description.splitlines()
     assert lines[0].startswith("- facts/broken.yaml:3: YAML syntax error")
     assert lines[1].startswith("- facts/leica.yaml:14: quote not found word for word")
@@ -173,7 +172,7 @@ async def test_export_attaches_the_yaml_files(simcord_env, channel, moderator, m
         "sources.yaml",
     ]
     assert await files["facts-leica.yaml"].read() == (mod_kb[0] / "facts/leica.yaml").read_bytes()
-    assert message.content == "The fact base's 7 YAML file(s)."
+    assert message.content == "The fact base's 7 YAML files."
 
 
 async def test_export_splits_more_than_ten_files(simcord_env, channel, moderator, mod_kb):
@@ -188,7 +187,7 @@ async def test_export_splits_more_than_ten_files(simcord_env, channel, moderator
     messages = [result.response, *result.followups]
     counts = [len(m.attachments) for m in messages]
     assert counts == [FILES_PER_MESSAGE, 5]
-    assert messages[0].content == "The fact base's 15 YAML file(s), part 1 of 2."
+    assert messages[0].content == "The fact base's 15 YAML files, part 1 of 2."
     assert all(m.ephemeral for m in messages)
 
 
@@ -291,7 +290,7 @@ async def test_add_a_source_then_a_fact_citing_it(simcord_env, channel, moderato
 
     answer = await moderator.slash(channel, "ask", question=question)
     embed = only_embed(answer.response)
-    assert embed.footer.text.startswith("who-makes-the-cameras-of-the-oppo-find-x6 · ")
+    assert fact_of(answer.response) == "who-makes-the-cameras-of-the-oppo-find-x6"
     assert "Oppo teams up with Hasselblad" in embed.fields[0].value
     assert "21 March 2023" in embed.fields[0].value
 

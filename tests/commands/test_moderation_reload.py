@@ -7,9 +7,10 @@ drives it: `advance_time` past the interval is one check, without sleeping.
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 import pytest
-from discord_checks import only_embed
+from discord_checks import fact_of, only_embed
 from test_moderation_support import QUESTION, QUOTE, SOURCE, prefilled
 
 from bot.app import FIXED_KNOWLEDGE_TEXT, create_bot
@@ -45,7 +46,11 @@ def edit(path, old: str, new: str) -> None:
 
 async def answer_of(member, channel, question: str):
     result = await member.slash(channel, "ask", question=question)
-    return only_embed(result.response) if result.response.embeds else None
+    if not result.response.embeds:
+        return None
+    embed = only_embed(result.response)
+    # The fact id is in the "ⓘ" button, not on the embed.
+    return SimpleNamespace(description=embed.description, fact_id=fact_of(result.response))
 
 
 async def test_a_fact_changed_on_disk_is_answered_after_the_watcher_runs(
@@ -65,7 +70,7 @@ async def test_a_fact_changed_on_disk_is_answered_after_the_watcher_runs(
 
     assert (await answer_of(alice, channel, LEICA)).description.endswith("Leica is from Wetzlar.")
     added = await answer_of(alice, channel, QUESTION)
-    assert added.footer.text.startswith("zeiss-vivo-flagships · ")
+    assert added.fact_id == "zeiss-vivo-flagships"
 
 
 async def test_broken_files_keep_the_last_good_base_and_are_reported_once_then_fixed(
@@ -79,7 +84,7 @@ async def test_broken_files_keep_the_last_good_base_and_are_reported_once_then_f
     await tick(simcord_env, bot)
 
     embed = await answer_of(alice, channel, LEICA)
-    assert embed.footer.text.startswith("leica-country · "), "still the last good base"
+    assert embed.fact_id == "leica-country", "still the last good base"
     [report] = mod_log.history()
     assert report.content.startswith("knowledge/ changed on disk but is invalid")
     assert "facts/leica.yaml:" in report.content
@@ -95,6 +100,40 @@ async def test_broken_files_keep_the_last_good_base_and_are_reported_once_then_f
     await tick(simcord_env, bot)
 
     assert (await answer_of(alice, channel, LEICA)).description.endswith("Fixed, Leica is German.")
+    assert [m.content for m in mod_log.history()][1:] == [FIXED_KNOWLEDGE_TEXT]
+
+
+async def test_a_broken_state_is_reported_once_not_once_per_process(
+    simcord_env, bot, mod_kb, mod_log, mod_settings, monkeypatch
+):
+    from bot.app import create_bot
+
+    seen = []
+    original = bot.report_reload
+
+    async def report_reload(result):
+        seen.append(result)
+        await original(result)
+
+    monkeypatch.setattr(bot, "report_reload", report_reload)
+    path = mod_kb[0] / "facts" / "leica.yaml"
+    good = path.read_text(encoding="utf-8")
+    edit(path, "  - What nationality is Leica?\n", "  - [What nationality is Leica?\n")
+    await tick(simcord_env, bot)
+    assert len(mod_log.history()) == 1
+    [broken] = [result for result in seen if result.problems]
+
+    # Another process over the same knowledge/ and STATE_DIR (a shard) sees the same broken
+    # files on its own watch: the moderators heard of them already.
+    other = create_bot(mod_settings, bot.engine, store=bot.store, watch=True)
+    await simcord_env.restart_bot(other)
+    other.settings = bot.settings
+    await other.report_reload(broken)
+    assert len(mod_log.history()) == 1
+
+    # It is fixed: the process that sees it first says so, once.
+    path.write_text(good.replace("a German camera maker", "German"), encoding="utf-8")
+    await tick(simcord_env, other)
     assert [m.content for m in mod_log.history()][1:] == [FIXED_KNOWLEDGE_TEXT]
 
 
@@ -125,9 +164,7 @@ async def test_a_moderators_save_and_a_reload_never_lose_each_other(
     await tick(simcord_env, bot)
 
     assert (await answer_of(moderator, channel, LEICA)).description.endswith("Saved from Discord.")
-    assert (await answer_of(moderator, channel, QUESTION)).footer.text.startswith(
-        "zeiss-vivo-flagships · "
-    )
+    assert (await answer_of(moderator, channel, QUESTION)).fact_id == "zeiss-vivo-flagships"
 
 
 async def test_without_a_mod_log_channel_problems_go_to_the_log_only(
