@@ -34,6 +34,10 @@ CACHE = HERE / ".cache"
 RESULTS = HERE / "results"
 SIZES = (1_000, 10_000, 100_000)
 INPUTS = 2_000
+# The questions asked (bump INPUTS_VERSION when they change: the bases stay); 1 in 8 is vague.
+INPUTS_VERSION = 2
+INPUTS_FILE = f"inputs-v{INPUTS_VERSION}.json"
+VAGUE_EVERY = 8
 
 # Targets at the largest size (issue #5).
 TARGETS = {
@@ -79,20 +83,28 @@ def ensure_base(size: int, seed: int) -> Path:
     folder = CACHE / f"base-{size}-seed{seed}-v{synth.GENERATOR_VERSION}"
     done = folder / "done.json"
     if done.exists():
+        if not (folder / INPUTS_FILE).exists():
+            write_inputs(folder, synth.plan(size, seed), seed)
         return folder
     say(f"[{size:,}] generating a synthetic base in {folder.relative_to(ROOT)}")
     start = time.perf_counter()
     base = synth.write_base(
         folder / "knowledge", size, seed, progress=lambda m: say(f"[{size:,}] {m}")
     )
+    write_inputs(folder, base, seed)
+    done.write_text(json.dumps({"facts": size, "seconds": time.perf_counter() - start}))
+    return folder
+
+
+def write_inputs(folder: Path, base: synth.Base, seed: int) -> None:
+    """The questions and autocomplete texts of a base; one question in VAGUE_EVERY is vague."""
+    asked = synth.with_vague(base, synth.questions(base, INPUTS, seed + 10), VAGUE_EVERY, seed + 13)
     inputs = {
-        "ask": [asdict(q) for q in synth.questions(base, INPUTS, seed + 10)],
+        "ask": [asdict(q) for q in asked],
         "brand": [asdict(q) for q in synth.brand_prefixes(base, INPUTS, seed + 11)],
         "fact": [asdict(q) for q in synth.fact_prefixes(base, INPUTS, seed + 12)],
     }
-    (folder / "inputs.json").write_text(json.dumps(inputs))
-    done.write_text(json.dumps({"facts": size, "seconds": time.perf_counter() - start}))
-    return folder
+    (folder / INPUTS_FILE).write_text(json.dumps(inputs))
 
 
 def run_measure(mode: str, folder: Path, sizes: dict[str, int]) -> dict[str, Any]:
@@ -106,7 +118,7 @@ def run_measure(mode: str, folder: Path, sizes: dict[str, int]) -> dict[str, Any
         "--cache",
         str(folder / "engine-cache"),
         "--inputs",
-        str(folder / "inputs.json"),
+        str(folder / INPUTS_FILE),
         "--sizes",
         json.dumps(sizes),
     ]
@@ -178,7 +190,8 @@ def _share(part: int, whole: int) -> str:
 
 
 def _answers(figures: dict[str, Any]) -> str:
-    right, wrong, count = figures["right"], figures["wrong"], figures["n"]
+    right, wrong = figures["right"], figures["wrong"]
+    count = figures.get("graded", figures["n"])
     return f"{_share(right, count)} / {_share(wrong, count)} of {count}"
 
 

@@ -651,6 +651,44 @@ def _roughen(rng: random.Random, text: str) -> str:
 class Question:
     text: str
     expected: str | None  # the fact id, or None when the base has no answer
+    vague: bool = False  # keywords or a question about no device: many facts fit it
+
+
+# What people type without saying which phone: the words every device's facts share.
+VAGUE_KEYWORDS = (
+    "camera", "price", "zoom", "sensor", "battery", "chip", "launch", "video", "colour profiles",
+    "camera partner", "megapixels", "release date", "periscope lens", "processor", "pro",
+    "ultra", "5g", "cost", "main sensor", "optical zoom", "colour science", "mAh", "4K",
+)  # fmt: skip
+VAGUE_QUESTIONS = (
+    "price?", "when will it launch?", "how much does it cost?", "which camera maker worked on it?",
+    "what zoom does it have", "who made the cameras?", "how big is the battery?", "what chip?",
+    "camera partner colour profiles zoom", "when does it come out", "is the camera good?",
+    "what sensor does it use", "can it film in 4K?", "which phone has the best camera?",
+    "what colour profiles are there", "release date", "when?", "how many megapixels?",
+)  # fmt: skip
+
+
+def _vague(rng: random.Random, base: Base) -> str:
+    """A vague or keyword-only question: keywords, a question about no device, a bare brand."""
+    roll = rng.random()
+    if roll < 0.4:
+        text = rng.choice(VAGUE_QUESTIONS)
+    elif roll < 0.8:
+        text = " ".join(rng.sample(VAGUE_KEYWORDS, rng.randint(1, 4)))
+    else:
+        maker = rng.choice(list(base.makers.values()))
+        text = f"{maker.name} {rng.choice(VAGUE_KEYWORDS)}"
+    return _roughen(rng, text) if rng.random() < 0.3 else text
+
+
+def with_vague(base: Base, questions: list[Question], every: int, seed: int) -> list[Question]:
+    """The questions with a vague one in place of every `every`-th (at least 1 in `every`)."""
+    rng = random.Random(seed)
+    return [
+        Question(_vague(rng, base), None, vague=True) if number % every == every - 1 else question
+        for number, question in enumerate(questions)
+    ]
 
 
 def questions(base: Base, count: int, seed: int = 7) -> list[Question]:

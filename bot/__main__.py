@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from bot.answers import Engine
+from bot.answers import ENGINE_CACHE_DIR, Engine
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import run_console
 from bot.gaps import GapLog
@@ -33,12 +33,13 @@ def configure_logging(level: str) -> None:
     )
 
 
-def load_engine(knowledge_dir: Path) -> Engine:
-    """The answer engine for a knowledge directory; invalid knowledge raises KnowledgeError."""
-    base, problems = check_knowledge(knowledge_dir)
-    if problems or base is None:
-        raise KnowledgeError(problems)
-    return Engine(base)
+def load_engine(knowledge_dir: Path, settings: Settings) -> Engine:
+    """The answer engine for a knowledge directory; invalid knowledge raises KnowledgeError.
+
+    It comes from the bot's engine cache (STATE_DIR/engine-cache) when the files are those it
+    was built from, and a build is saved there for the next command and the bot.
+    """
+    return Engine.load(knowledge_dir, settings.state_dir / ENGINE_CACHE_DIR)
 
 
 def _knowledge(args: argparse.Namespace, settings: Settings) -> Path:
@@ -66,7 +67,7 @@ def _reason(error: BaseException) -> str:
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     """The interactive console."""
-    engine = load_engine(_knowledge(args, settings))
+    engine = load_engine(_knowledge(args, settings), settings)
     # Questions it cannot answer go to /kb gaps (not those of `camerabot ask`: scripts, evals).
     gap_log = GapLog(settings.state_dir / GAPS_FILE)
     run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=gap_log)
@@ -75,7 +76,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or one per line of standard input."""
-    engine = load_engine(_knowledge(args, settings))
+    engine = load_engine(_knowledge(args, settings), settings)
     if args.question:
         questions: Iterable[str] = [" ".join(args.question)]
     else:
@@ -105,7 +106,7 @@ def _with_iso_dates(data: dict, engine: Engine) -> dict:
 
 def cmd_partner(args: argparse.Namespace, settings: Settings) -> int:
     """A brand's partnerships."""
-    engine = load_engine(_knowledge(args, settings))
+    engine = load_engine(_knowledge(args, settings), settings)
     lookup = engine.find_brand(" ".join(args.brand))
     print(format_brand(lookup, engine, partners="`camerabot partners`"))
     return 0 if lookup.brand else 1
@@ -113,13 +114,13 @@ def cmd_partner(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_partners(args: argparse.Namespace, settings: Settings) -> int:
     """Every partnership."""
-    print(format_partnerships(load_engine(_knowledge(args, settings))))
+    print(format_partnerships(load_engine(_knowledge(args, settings), settings)))
     return 0
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     """Every source."""
-    print(format_sources(load_engine(_knowledge(args, settings))))
+    print(format_sources(load_engine(_knowledge(args, settings), settings)))
     return 0
 
 
@@ -146,7 +147,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from bot.app import SyncError, sync_once
 
-    engine = load_engine(_knowledge(args, settings))
+    engine = load_engine(_knowledge(args, settings), settings)
     try:
         count = sync_once(settings, engine, args.guild)
     except SyncError as error:

@@ -27,7 +27,7 @@ import discord
 from discord.ext.commands import AutoShardedBot, when_mentioned
 from discord.ext.tasks import Loop, loop
 
-from bot.answers import Engine, cache_key
+from bot.answers import ENGINE_CACHE_DIR, Engine, cache_key
 from bot.config import Settings
 from bot.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.gaps import GapLog
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 EXTENSIONS = ("commands.ask", "commands.partner", "commands.help", "commands.moderation")
 SYNC_STATE_FILE = "command-sync.json"
 GAPS_FILE = "gaps.jsonl"
-ENGINE_CACHE_DIR = "engine-cache"
 # The problems of a broken knowledge/ last posted to the moderators' channel, by any process.
 REPORTED_FILE = "reported-problems.json"
 # At most this many problems of a broken knowledge/ are posted to the moderators' channel.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import re
@@ -100,6 +101,9 @@ class Match:
     outcome: Outcome
     analysis: Analysis
     candidates: tuple[Candidate, ...] = ()
+    # False when the search's work budget ran out (a vague question): the decision was taken on
+    # the most promising candidates, which exhaustive scoring might not all agree with.
+    exact: bool = True
 
     @property
     def best(self) -> Candidate | None:
@@ -129,6 +133,9 @@ class _Prepared:
     answers_duration: bool = False
     answers_count: bool = False
     answers_place: bool = False
+    # The length of the shortest phrasing (its tokens joined): short phrasings score highest on
+    # vague questions, so a search on a budget scores them first.
+    brevity: int = 0
 
     @property
     def tokens(self) -> set[str]:
@@ -183,6 +190,20 @@ def _decision_threshold(top: list[float]) -> float:
 _ROUNDING_SLACK = 2e-4
 # Groups of at most this many entries get a bound each instead of being split further.
 _GROUP_SPLIT_MIN = 16
+# The work one question may cost the search, in units of about a microsecond: a vague question
+# ("price?") can hold thousands of near-tied entries, and scoring them all took a second at
+# 100,000 facts. Scoring one phrasing costs _PHRASING_COST plus one unit per question token,
+# bounding one entry _BOUND_COST, set operations one unit per _SET_ELEMENTS elements. When the
+# budget runs out the search stops and decides on what it scored (`Match.exact` is then False).
+SEARCH_BUDGET = 5_000
+_PHRASING_COST = 3
+_BOUND_COST = 2
+_SET_ELEMENTS = 50
+# A leaf group of more entries than this, and an eighth or more of its token's postings, is
+# walked in the token's postings sorted by brevity (`_ranked_postings`), not sorted itself.
+_RANKED_MIN = 256
+# How many of the shortest entries holding each common question token a search scores first.
+_SEEDS = 4
 
 
 class Matcher:
@@ -209,9 +230,16 @@ class Matcher:
         # the next change.
         self._weights: dict[str, float] = {}
         self._brand_sets: dict[frozenset[str], frozenset[str]] = {}
+        # Large postings as lists sorted by (brevity, id): made on first use, kept up to date.
+        self._ranked: dict[str, list[str]] = {}
+        # The search's work budget per question (None: unlimited, like exhaustive scoring).
+        self.budget: int | None = SEARCH_BUDGET
         self.analyzer = Analyzer(brands, known_tokens=self._postings)
         for entry in entries:
             self._add(entry)
+        for token, ids in self._postings.items():
+            if len(ids) > _RANKED_MIN:
+                self._ranked_postings(token)
 
     # Building
 
@@ -228,6 +256,7 @@ class Matcher:
             brands |= analysis.brands
             phrasings.append(tuple(sorted({sys.intern(token) for token in analysis.tokens})))
         prepared.phrasings = tuple(phrasings)
+        prepared.brevity = min((len(" ".join(tokens)) for tokens in phrasings), default=0)
         answer_words = words(entry.answer)
         analyzer.add_words(answer_words)
         answer = analyzer.analyse_words(answer_words, correct=False)
@@ -250,6 +279,9 @@ class Matcher:
         self._prepared[entry_id] = prepared
         for token in prepared.tokens:
             self._postings.setdefault(token, set()).add(entry_id)
+            ranked = self._ranked.get(token)
+            if ranked is not None:
+                bisect.insort(ranked, entry_id, key=self._brevity_key)
         for brand in prepared.brands:
             self._about.setdefault(brand, set()).add(entry_id)
         for flag in _KIND_FLAGS:
@@ -257,8 +289,11 @@ class Matcher:
                 self._kinds[flag].add(entry_id)
         self._weights.clear()
 
+    def _brevity_key(self, entry_id: str) -> tuple[int, str]:
+        return self._prepared[entry_id].brevity, entry_id
+
     def _remove(self, entry_id: str) -> None:
-        prepared = self._prepared.pop(entry_id, None)
+        prepared = self._prepared.get(entry_id)
         if prepared is None:
             return
         for token in prepared.tokens:
@@ -266,6 +301,13 @@ class Matcher:
             postings.discard(entry_id)
             if not postings:
                 del self._postings[token]
+            ranked = self._ranked.get(token)
+            if ranked is not None:
+                at = bisect.bisect_left(ranked, (prepared.brevity, entry_id), key=self._brevity_key)
+                del ranked[at]
+                if not ranked:
+                    del self._ranked[token]
+        del self._prepared[entry_id]  # after the ranked lists, whose key reads it
         for brand in prepared.brands:
             about = self._about[brand]
             about.discard(entry_id)
@@ -426,8 +468,12 @@ class Matcher:
         query: _Query,
         keep: int = SUGGESTIONS,
         threshold_of: Callable[[list[float]], float] = _decision_threshold,
-    ) -> list[tuple[float, str, str]]:
-        """Score the entries that could change the decision: (score, entry id, phrasing).
+    ) -> tuple[list[tuple[float, str, str]], bool]:
+        """Score the entries that could change the decision: (score, entry id, phrasing), exact.
+
+        `exact` is False when the work budget (`self.budget`) ran out before every entry that
+        could change the decision was scored: the entries found are then the most promising
+        ones (best bound first, shortest phrasing first among equals), not provably the best.
 
         `threshold_of` gives, from the `keep` best scores so far (a min-heap), the score under
         which entries no longer matter; it must never decrease as those scores grow.
@@ -463,6 +509,11 @@ class Matcher:
         top: list[float] = []  # the `keep` best scores, a min-heap
         threshold = threshold_of(top)
         bound = self._bound
+        prepared_of = self._prepared
+        # What is left of the work budget (units of about a microsecond, see SEARCH_BUDGET).
+        left = math.inf if self.budget is None else float(self.budget)
+        # Scoring a phrasing looks at every question token.
+        phrasing_cost = _PHRASING_COST + len(weights)
         # A group: [ids, next token, held, asked held, about, kind, root]. About (the entries
         # are about every brand asked) and kind (they give the kind of answer asked) are True,
         # False or None while undecided. Root i holds token i and none before it; its ids are
@@ -493,16 +544,56 @@ class Matcher:
             return [None, i + 1, gain[i], asked_gain[i], about, kind, i]
 
         def gather(i: int, about: bool) -> set[str]:
+            nonlocal left
             own = postings[order[i]]
+            left -= len(own) * (i + 1) / _SET_ELEMENTS
             if not brands:
                 return own.difference(*(postings[order[j]] for j in range(i)))
             ids = own & about_all if about else own - about_all
             ids.difference_update(*(postings[order[j]] for j in range(i)))
             return ids
 
+        def shortest_first(ids: set[str], first: int) -> Iterable[str]:
+            """A leaf group's entries, shortest phrasing first (then by id)."""
+            nonlocal left
+            token = order[first]
+            if len(ids) > _RANKED_MIN and len(ids) * 8 >= len(postings[token]):
+                # A large share of a large posting list: walk its sorted copy, no sorting here.
+                return (entry_id for entry_id in self._ranked_postings(token) if entry_id in ids)
+            left -= len(ids) / 2
+            return sorted(ids, key=lambda entry_id: (prepared_of[entry_id].brevity, entry_id))
+
+        def consider(entry_id: str, prepared: _Prepared) -> None:
+            """Score one entry, keeping the `keep` best scores and the threshold up to date."""
+            nonlocal left, threshold
+            left -= phrasing_cost * len(prepared.phrasings)
+            scored.add(entry_id)
+            score, phrasing = self._score(query, prepared)
+            if score > 0:
+                found.append((score, entry_id, phrasing))
+                if len(top) < keep:
+                    heapq.heappush(top, score)
+                elif score > top[0]:
+                    heapq.heapreplace(top, score)
+                threshold = max(threshold, threshold_of(top))
+
+        scored: set[str] = set()
+        if self.budget is not None:
+            # Seeds: the shortest entries holding each common token, whatever their group's
+            # bound. Short phrasings score highest on vague questions, so the threshold rises
+            # early; and the few that a budget leaves time for include every token's best.
+            for token in order:
+                if len(postings[token]) > _RANKED_MIN:
+                    for entry_id in self._ranked_postings(token)[:_SEEDS]:
+                        if entry_id not in scored:
+                            consider(entry_id, prepared_of[entry_id])
         if count:
             push(root(0))
+        exact = True
         while heap and -heap[0][0] >= threshold:
+            if left <= 0:
+                exact = False
+                break
             group = heapq.heappop(heap)[2]
             ids, after, held, asked_held, about, kind, first = group
             if ids is None:
@@ -521,8 +612,12 @@ class Matcher:
                 after == count and about is not None and kind is not None
             ):
                 # Bound each entry exactly (a leaf group shares one bound), then score it.
-                for entry_id in sorted(ids):
-                    prepared = self._prepared[entry_id]
+                for entry_id in shortest_first(ids, first):
+                    if left <= 0:
+                        exact = False
+                        break
+                    left -= _BOUND_COST
+                    prepared = prepared_of[entry_id]
                     entry_held, entry_asked = held, asked_held
                     for j in range(after, count):
                         if entry_id in postings[order[j]]:
@@ -535,16 +630,10 @@ class Matcher:
                         about=brands <= prepared.brands,
                         kind=self._answers_kind(query, prepared),
                     )
-                    if worth < threshold:
-                        continue
-                    score, phrasing = self._score(query, prepared)
-                    if score > 0:
-                        found.append((score, entry_id, phrasing))
-                        if len(top) < keep:
-                            heapq.heappush(top, score)
-                        elif score > top[0]:
-                            heapq.heapreplace(top, score)
-                        threshold = max(threshold, threshold_of(top))
+                    if worth >= threshold and entry_id not in scored:
+                        consider(entry_id, prepared)
+                if not exact:
+                    break
                 continue
             # Split on the first undecided condition: brand, kind, then the next token.
             for inside in (True, False):
@@ -560,28 +649,46 @@ class Matcher:
                         child[3] += asked_gain[after]
                 worth = value(child)
                 if worth >= threshold:
+                    left -= (min(len(ids), len(split)) if inside else len(ids)) / _SET_ELEMENTS
                     child[0] = ids & split if inside else ids - split
                     if child[0]:
                         push(child, worth)
-        if bound(query, 0.0, 0.0, about=True, kind=True) >= threshold:
+        if exact and bound(query, 0.0, 0.0, about=True, kind=True) >= threshold:
             # Constants changed so that entries sharing no token could matter: score them all.
-            scored = {entry_id for _, entry_id, _ in found}
             for entry_id, prepared in self._prepared.items():
                 if entry_id not in scored:
                     score, phrasing = self._score(query, prepared)
                     if score > 0:
                         found.append((score, entry_id, phrasing))
-        return found
+        return found, exact
+
+    def _ranked_postings(self, token: str) -> list[str]:
+        """The ids holding a token, shortest phrasing first: made once, then kept up to date."""
+        ranked = self._ranked.get(token)
+        if ranked is None:
+            prepared_of = self._prepared
+            ranked = self._ranked[token] = sorted(
+                self._postings[token],
+                key=lambda entry_id: (prepared_of[entry_id].brevity, entry_id),
+            )
+        return ranked
 
     def rank(self, question: str, *, exhaustive: bool = False) -> tuple[Analysis, list[Candidate]]:
         """Plausible candidates for a question, best first.
 
         Exhaustive ranking scores every entry; the default scores only entries that can change
-        the decision, so it may leave out candidates under SUGGESTION_FLOOR.
+        the decision within the work budget, so it may leave out candidates under
+        SUGGESTION_FLOOR (and, when the budget runs out, candidates it had no time for).
         """
+        analysis, candidates, _ = self._rank(question, exhaustive=exhaustive)
+        return analysis, candidates
+
+    def _rank(self, question: str, *, exhaustive: bool) -> tuple[Analysis, list[Candidate], bool]:
+        """`rank`, and whether its candidates are those exhaustive scoring decides on."""
         analysis = self.analyzer.analyse(question)
+        exact = True
         if not analysis.content:
-            return analysis, []
+            return analysis, [], exact
         query = self._query(analysis)
         if exhaustive:
             scored = []
@@ -589,7 +696,7 @@ class Matcher:
                 score, phrasing = self._score(query, prepared)
                 scored.append((score, entry_id, phrasing))
         else:
-            scored = self._search(query)
+            scored, exact = self._search(query)
         prepared_of = self._prepared
         candidates = [
             Candidate(prepared_of[entry_id].entry, round(score, 4), phrasing)
@@ -597,7 +704,7 @@ class Matcher:
             if score > 0
         ]
         candidates.sort(key=lambda c: (-c.score, c.entry.id))
-        return analysis, candidates
+        return analysis, candidates, exact
 
     def covering(self, question: str, limit: int) -> list[tuple[Entry, float]]:
         """The `limit` entries holding the most question weight, most first (autocomplete).
@@ -644,8 +751,8 @@ class Matcher:
 
     def match(self, question: str, *, exhaustive: bool = False) -> Match:
         """Decide whether a question has an answer among the entries."""
-        analysis, candidates = self.rank(question, exhaustive=exhaustive)
-        return Match(decide(candidates), analysis, tuple(candidates[:10]))
+        analysis, candidates, exact = self._rank(question, exhaustive=exhaustive)
+        return Match(decide(candidates), analysis, tuple(candidates[:10]), exact=exact)
 
 
 def decide(candidates: Sequence[Candidate]) -> Outcome:

@@ -34,6 +34,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None
     return code, out, err
 
 
+@pytest.fixture(autouse=True)
+def private_state(clean_environment: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A state directory of the test's own: the commands keep their engine cache there."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("STATE_DIR", str(state))
+    return state
+
+
 @pytest.fixture
 def kdir(tmp_path: Path) -> Path:
     root = tmp_path / "kb"
@@ -181,6 +189,7 @@ def test_the_console_script_answers_standard_input_one_json_line_each(tmp_path: 
     data = "\n".join(questions).encode("utf-8", "surrogateescape") + b"\n"
     data = data.replace("\xff\xfe".encode(), b"\xff\xfe")  # two bytes that are not UTF-8
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env["STATE_DIR"] = str(tmp_path / "state")
     env["PYTHONIOENCODING"] = "utf-8:strict"  # as in a locale that does not forgive bad bytes
     done = subprocess.run(
         [_camerabot(), "ask", "--json"],
@@ -320,6 +329,27 @@ def test_knowledge_option_and_variable_choose_the_directory(
     monkeypatch.setenv("KNOWLEDGE_DIR", str(kdir))
     _, out, _ = run(capsys, "ask", "Where is Leica from?")
     assert "Leica is from Germany." in out
+
+
+def test_commands_share_the_engine_cache_and_it_follows_the_files(
+    capsys: pytest.CaptureFixture[str], kdir: Path, private_state: Path
+) -> None:
+    _, out, _ = run(capsys, "--knowledge", str(kdir), "ask", "Where is Leica from?")
+    assert "Leica is a German camera maker." in out
+    [first] = (private_state / "engine-cache").glob("engine-*.pickle")
+    _, out, _ = run(capsys, "--knowledge", str(kdir), "partners")
+    assert list((private_state / "engine-cache").glob("engine-*.pickle")) == [first]
+    facts = kdir / "facts" / "leica.yaml"
+    facts.write_text(
+        facts.read_text().replace(
+            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
+        ),
+        encoding="utf-8",
+    )
+    _, out, _ = run(capsys, "--knowledge", str(kdir), "ask", "Where is Leica from?")
+    assert "Leica is from Germany." in out
+    [second] = (private_state / "engine-cache").glob("engine-*.pickle")
+    assert second != first
 
 
 def test_invalid_knowledge_stops_a_command_with_the_problems(

@@ -46,3 +46,32 @@ def test_a_cache_others_can_write_is_ignored(
     _forbid_builds(monkeypatch)
     with pytest.raises(AssertionError, match="rebuilt"):
         Engine.load(knowledge, cache)
+
+
+def test_loading_pauses_collection_and_freezes_the_engine(
+    knowledge: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+    build = Engine._build
+
+    def watched(self: Engine, base) -> None:
+        seen.append(gc.isenabled())
+        build(self, base)
+
+    monkeypatch.setattr(Engine, "_build", watched)
+    gc.unfreeze()
+    assert gc.isenabled()
+    engine = Engine.load(knowledge)
+    assert seen == [False]  # no collection while the engine's objects arrive
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0  # what was alive, the engine with it, is frozen
+    gc.unfreeze()
+    with answers.collection_paused():
+        with answers.collection_paused():
+            pass
+        assert not gc.isenabled()  # the inner block does not turn collection back on
+    assert gc.isenabled()
+    assert engine.ask("Where is Leica from?").answered
+    gc.unfreeze()

@@ -11,7 +11,15 @@ import pytest
 from benchmarks import synth
 from bot.answers import Engine, fact_entry
 from bot.loader import load_fact_base
-from bot.matcher import SUGGESTION_FLOOR, Entry, Match, Matcher
+from bot.matcher import (
+    _PHRASING_COST,
+    _SEEDS,
+    SEARCH_BUDGET,
+    SUGGESTION_FLOOR,
+    Entry,
+    Match,
+    Matcher,
+)
 from tests.conftest import DATA
 
 GOLDEN = [
@@ -174,12 +182,73 @@ def test_edits_leave_the_index_as_a_fresh_build(synthetic: tuple[synth.Base, Eng
     buckets = {n: words for n, words in matcher.analyzer._by_length.items() if words}
     assert buckets == fresh.analyzer._by_length
     assert matcher._postings == fresh._postings
+    assert fresh._ranked
+    for token, ranked in matcher._ranked.items():
+        key = matcher._brevity_key
+        assert ranked == sorted(matcher._postings[token], key=key), token
+    assert {t: matcher._ranked[t] for t in fresh._ranked} == fresh._ranked
     assert matcher._about == fresh._about
     assert matcher._kinds == fresh._kinds
     questions = [q.text for q in synth.questions(base, 80, seed=24)]
     questions += ["zorblat edition battery", "When will the zorblatt edition launch?"]
     for question in questions:
         assert decision(matcher.match(question)) == decision(fresh.match(question)), question
+
+
+VAGUE = [*synth.VAGUE_QUESTIONS, *synth.VAGUE_KEYWORDS, "camera price zoom battery"]
+
+
+def count_scoring(matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A one-item list that counts the entries the matcher scores from now on."""
+    calls = [0]
+    score = matcher._score
+
+    def counting(query, prepared):
+        calls[0] += 1
+        return score(query, prepared)
+
+    monkeypatch.setattr(matcher, "_score", counting)
+    return calls
+
+
+def test_a_vague_question_costs_at_most_the_budget(
+    synthetic: tuple[synth.Base, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    matcher = Matcher(synthetic[1].matcher.entries, synthetic[1].base.brands.values())
+    matcher.budget = SEARCH_BUDGET // 5  # the base is small: a smaller budget runs out too
+    calls = count_scoring(matcher, monkeypatch)
+    question = "price?"
+    tokens = len(matcher.analyzer.analyse(question).tokens)
+    phrasings = min(len(entry.questions) for entry in matcher.entries)
+    # Scoring costs (_PHRASING_COST + tokens) per phrasing; the seeds come before the budget.
+    most = matcher.budget // ((_PHRASING_COST + tokens) * phrasings) + _SEEDS * tokens
+    budgeted = matcher.match(question)
+    assert not budgeted.exact
+    assert calls[0] <= most
+    matcher.budget, calls[0] = None, 0
+    unlimited = matcher.match(question)
+    assert unlimited.exact
+    assert calls[0] > most  # the budget is what held the work down
+    assert decision(unlimited) == decision(matcher.match(question, exhaustive=True))
+
+
+def test_vague_questions_decide_as_exhaustive_scoring_when_the_search_ends(
+    synthetic: tuple[synth.Base, Engine],
+) -> None:
+    matcher = synthetic[1].matcher
+    exact = [question for question in VAGUE if matcher.match(question).exact]
+    assert_same_decisions(matcher, exact)
+    assert len(exact) < len(VAGUE)  # some are vague enough to run out of budget
+
+
+def test_the_budget_finds_the_best_entry_of_a_vague_question(
+    synthetic: tuple[synth.Base, Engine],
+) -> None:
+    """Shortest phrasings first: the overview wins "camera" within the budget, as exhaustively."""
+    matcher = synthetic[1].matcher
+    budgeted = matcher.match("camera")
+    assert not budgeted.exact
+    assert decision(budgeted) == decision(matcher.match("camera", exhaustive=True))
 
 
 def test_generated_questions_are_reproducible(tmp_path: Path) -> None:
