@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import hashlib
 import logging
-import os
-import pickle
 import re
-import stat
-import sys
-import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +21,7 @@ from bot.analysis import QUESTION_TOKENS
 from bot.loader import check_knowledge, content_hash
 from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
 from bot.models import Brand, BrandKind, Citation, Fact, FactBase, Partnership, PartnershipStatus
+from bot.picklecache import code_hash, collection_paused, read_pickle, write_pickle
 from bot.prose import partnership_sentence
 from bot.reading import Form, Part, Reader, Reading
 from bot.reasoning import Reasoner, Said
@@ -55,6 +47,7 @@ _ENGINE_MODULES = (
     "loader",
     "matcher",
     "models",
+    "picklecache",
     "prose",
     "reading",
     "reasoning",
@@ -195,38 +188,6 @@ def status_phrase(partnership: Partnership) -> str:
     }[partnership.status]
 
 
-_pauses_lock = threading.Lock()
-_pauses = 0  # how many `collection_paused` blocks are open, in any thread
-_collecting = True  # whether collection was on when the first of them opened
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside (nestable, any thread); then freeze what is left.
-
-    Building or unpickling an engine makes about 650,000 objects at 100,000 facts: collecting
-    while they arrive only slows the build, and a full collection over them holds the
-    interpreter lock for hundreds of milliseconds (every shard's event loop waits). On the way
-    out, `gc.freeze()` moves everything alive into the permanent generation, so that later
-    collections walk only what was made since: the engine itself is never walked again.
-    """
-    global _pauses, _collecting
-    with _pauses_lock:
-        if _pauses == 0:
-            _collecting = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pauses_lock:
-            _pauses -= 1
-            if _pauses == 0:
-                gc.freeze()
-                if _collecting:
-                    gc.enable()
-
-
 class Engine:
     """The fact base and its matcher, answering questions and brand look-ups."""
 
@@ -285,7 +246,18 @@ class Engine:
         if engine is None:
             engine = cls(base)
             engine.save(cache_dir, key)
+        elif engine.base is not base:
+            engine._adopt(base)
         return engine
+
+    def _adopt(self, base: FactBase) -> None:
+        """Serve `base`, equal to the cached engine's own, so that each fact is held once.
+
+        The store's fact base and the engine's would otherwise be two copies of every fact:
+        the engine's copy and its entries are dropped for `base`'s.
+        """
+        self.base = base
+        self.matcher.adopt(fact_entry(fact) for fact in base.facts.values())
 
     def save(self, cache_dir: Path, key: str) -> bool:
         """Write this engine to the cache under `key`, replacing older engines.
@@ -293,24 +265,7 @@ class Engine:
         After incremental edits an engine is exactly what a fresh build of the edited files
         gives, so `engine.save(cache_dir, cache_key(root))` spares the next start a rebuild.
         """
-        path = cache_dir / f"{CACHE_PREFIX}{key}.pickle"
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".engine-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    pickle.dump(self, file, protocol=pickle.HIGHEST_PROTOCOL)
-                Path(temporary).replace(path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
-            log.warning("could not write the engine cache %s: %s", path, error)
-            return False
-        for old in cache_dir.glob(f"{CACHE_PREFIX}*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        return True
+        return write_pickle(cache_dir / f"{CACHE_PREFIX}{key}.pickle", self)
 
     # Incremental updates (a moderator's edit: no full rebuild)
 
@@ -797,48 +752,13 @@ def cache_key(root: Path) -> str:
 
 @lru_cache(maxsize=1)
 def _code_hash() -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{CACHE_FORMAT} {sys.version} rapidfuzz {rapidfuzz.__version__}".encode())
-    package = Path(__file__).resolve().parent
-    for name in _ENGINE_MODULES:
-        digest.update((package / f"{name}.py").read_bytes())
-    return digest.hexdigest()
-
-
-def _trusted(path: Path) -> bool:
-    """Whether the cache file and its folder belong to this user and nobody else can write them."""
-    try:
-        checks = [path.stat(), path.parent.stat()]
-    except FileNotFoundError:
-        return False
-    except OSError as error:
-        log.warning("ignoring the engine cache %s: %s", path, error)
-        return False
-    for status in checks:
-        if status.st_uid != os.getuid() or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            log.warning(
-                "ignoring the engine cache %s: it or its folder is writable by other users", path
-            )
-            return False
-    return True
+    return code_hash(_ENGINE_MODULES, str(CACHE_FORMAT), "rapidfuzz", rapidfuzz.__version__)
 
 
 def _read_cache(path: Path) -> Engine | None:
     """A cached engine, or None when there is none or it cannot be read (it is then rebuilt)."""
-    if not _trusted(path):
-        return None
-    try:
-        # Millions of new objects: collecting while they arrive only slows loading.
-        with collection_paused(), path.open("rb") as file:
-            # Unpickling runs code, so only a file this process's user wrote and alone can
-            # change is read (`_trusted`); anything else is rebuilt from the YAML instead.
-            engine = pickle.load(file)  # noqa: S301
-    except FileNotFoundError:
-        return None
-    except Exception as error:  # a corrupt cache is not fatal: it is rebuilt
-        log.warning("ignoring the unreadable engine cache %s: %r", path, error)
-        return None
-    if not isinstance(engine, Engine):
+    engine = read_pickle(path)
+    if engine is not None and not isinstance(engine, Engine):
         log.warning("ignoring the engine cache %s: it holds %s", path, type(engine).__name__)
         return None
     return engine

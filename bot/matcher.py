@@ -318,6 +318,12 @@ class Matcher:
         self._weights.clear()
         self.analyzer.remove_texts((*prepared.entry.questions, prepared.entry.answer))
 
+    def adopt(self, entries: Iterable[Entry]) -> None:
+        """Hold these entries, each equal to the one of its id, instead of those (no re-index)."""
+        prepared_of = self._prepared
+        for entry in entries:
+            prepared_of[entry.id].entry = entry
+
     def upsert(self, entry: Entry) -> None:
         """Add or replace one entry without rebuilding the rest."""
         self._remove(entry.id)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import answers
+from bot import answers, picklecache
 from bot.answers import Engine
 from tests.conftest import KNOWLEDGE
 
@@ -68,8 +68,8 @@ def test_loading_pauses_collection_and_freezes_the_engine(
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0  # what was alive, the engine with it, is frozen
     gc.unfreeze()
-    with answers.collection_paused():
-        with answers.collection_paused():
+    with picklecache.collection_paused():
+        with picklecache.collection_paused():
             pass
         assert not gc.isenabled()  # the inner block does not turn collection back on
     assert gc.isenabled()

@@ -53,6 +53,7 @@ from bot.audit import Action, AuditEntry, Kind
 from bot.gaps import Gap, GapLog
 from bot.loader import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
 from bot.models import FactBase
+from bot.recordcache import RECORDS_CACHE_DIR, RecordCache
 from bot.recordfile import dump_mapping, plain_data
 from bot.reload import ReloadResult
 from bot.store.changes import MAX_NEW_FACTS_PER_FILE, ChangeWriter, new_facts_file
@@ -136,7 +137,7 @@ class KnowledgeStore:
         self.gap_log = GapLog(self.state_dir / GAPS_FILE)
         self.lock_path = self.state_dir / LOCK_FILE
         self._mutex = threading.RLock()
-        self._loaded = LoadedKnowledge(self.root)
+        self._loaded = LoadedKnowledge(self.root, RecordCache(self.state_dir / RECORDS_CACHE_DIR))
         self._writer = ChangeWriter(self._loaded, self.history_log)
         self._analyzer: tuple[object, Analyzer] | None = None
 

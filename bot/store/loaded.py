@@ -17,6 +17,8 @@ from typing import Any
 
 from bot.loader import FACTS_DIR, SOURCES_FILE, Record
 from bot.models import Fact, FactBase
+from bot.picklecache import collection_paused
+from bot.recordcache import RecordCache
 from bot.recordfile import Item, RecordFile, from_records, parse_record_file
 from bot.reload import ReloadResult, ReloadStatus
 from bot.store.errors import UnknownFact
@@ -28,8 +30,12 @@ from bot.validation import Problem, build_fact, question_key
 class LoadedKnowledge:
     """The last good base of one knowledge directory and the files it came from."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, records: RecordCache | None = None) -> None:
         self.root = root
+        # The parsed records' cache, read at the first load only: unpickling or pickling is one
+        # call that holds the interpreter lock for seconds at 100,000 facts, and a reload runs
+        # in a worker thread beside the event loop.
+        self.records = records
         self.stamps: dict[str, Stamp] | None = None
         self.base: FactBase | None = None
         self.files: dict[str, RecordFile] = {}
@@ -70,7 +76,9 @@ class LoadedKnowledge:
         self._unreported = list(problems)
 
     def _full_reload(self, stamps: dict[str, Stamp]) -> None:
-        read = read_disk(self.root, stamps)
+        # No full collections over the new records while they arrive (bot.picklecache).
+        with collection_paused():
+            read = read_disk(self.root, stamps, self.records if self.base is None else None)
         base, raw, texts = read.base, read.raw, read.texts
         if read.problems or base is None:
             self._broken(stamps, read.problems)

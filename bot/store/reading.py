@@ -25,6 +25,7 @@ from bot.loader import (
     parse_yaml_records,
 )
 from bot.models import FactBase
+from bot.recordcache import RecordCache
 from bot.validation import Problem, build_fact_base
 
 # (mtime, size, inode, ctime): a file whose stamp is unchanged is not read again.
@@ -115,8 +116,12 @@ class DiskRead:
     hashes: dict[str, str] = field(default_factory=dict)
 
 
-def read_disk(root: Path, stamps: dict[str, Stamp]) -> DiskRead:
-    """Read and validate everything, like the loader does, keeping each YAML file's text."""
+def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None = None) -> DiskRead:
+    """Read and validate everything, like the loader does, keeping each YAML file's text.
+
+    With `records`, valid knowledge whose files are unchanged comes from that cache (parsing and
+    checking 100,000 facts takes ~25 s), and a read that parsed is cached for the next start.
+    """
     raw = RawKnowledge(root=root)
     read = DiskRead(None, [], raw)
     if not root.is_dir():
@@ -135,6 +140,17 @@ def read_disk(root: Path, stamps: dict[str, Stamp]) -> DiskRead:
             raw.add_missing(name, *unreadable)
             continue
         read.texts[name], read.hashes[name] = found
-        raw.add_file(name, *parse_yaml_records(found[0], name))
+    key = None
+    if records is not None and not raw.problems:
+        source_texts = [n for n in stamps if n.startswith(f"{SOURCE_TEXTS_DIR}/")]
+        key = records.key(root, read.texts, source_texts)
+        cached = records.read(key, root)
+        if cached is not None:
+            read.base, read.raw = cached
+            return read
+    for name, text in read.texts.items():
+        raw.add_file(name, *parse_yaml_records(text, name))
     read.base, read.problems = build_fact_base(raw)
+    if key is not None and records is not None and read.base is not None and not read.problems:
+        records.write(key, read.base, raw)
     return read

@@ -1,0 +1,127 @@
+"""Caches of what start-up builds from the knowledge files, pickled under a key of their content.
+
+The engine cache (`bot.answers`) and the store's parsed records (`RecordCache`) share the rules
+here: a file is read only when it and its folder belong to this user and nobody else can write
+them (unpickling runs code), writes are atomic, a newer entry replaces the older ones, and a
+missing, stale or unreadable file is simply rebuilt. While a cache is read, cyclic garbage
+collection waits (`collection_paused`): a full collection over a million new objects would
+hold the interpreter lock for hundreds of milliseconds.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import os
+import pickle
+import stat
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_pauses_lock = threading.Lock()
+_pauses = 0  # how many `collection_paused` blocks are open, in any thread
+_collecting = True  # whether collection was on when the first of them opened
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (nestable, any thread); then freeze what is left.
+
+    Building or unpickling an engine makes about 650,000 objects at 100,000 facts: collecting
+    while they arrive only slows the build, and a full collection over them holds the
+    interpreter lock for hundreds of milliseconds (every shard's event loop waits). On the way
+    out, `gc.freeze()` moves everything alive into the permanent generation, so that later
+    collections walk only what was made since: the engine itself is never walked again.
+    """
+    global _pauses, _collecting
+    with _pauses_lock:
+        if _pauses == 0:
+            _collecting = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0:
+                gc.freeze()
+                if _collecting:
+                    gc.enable()
+
+
+def code_hash(modules: Iterable[str], *extra: str) -> str:
+    """A hash of some of this package's modules (and `extra`): other code, other caches."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{sys.version} {' '.join(extra)}".encode())
+    package = Path(__file__).resolve().parent
+    for name in modules:
+        digest.update((package / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def trusted(path: Path) -> bool:
+    """Whether the file and its folder belong to this user and nobody else can write them."""
+    try:
+        checks = [path.stat(), path.parent.stat()]
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        log.warning("ignoring the cache %s: %s", path, error)
+        return False
+    for status in checks:
+        if status.st_uid != os.getuid() or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            log.warning("ignoring the cache %s: it or its folder is writable by other users", path)
+            return False
+    return True
+
+
+def read_pickle(path: Path) -> Any | None:
+    """What a trusted cache file holds, or None when there is none or it cannot be read."""
+    if not trusted(path):
+        return None
+    try:
+        # Millions of new objects: collecting while they arrive only slows loading.
+        with collection_paused(), path.open("rb") as file:
+            # Unpickling runs code, so only a file this process's user wrote and alone can
+            # change is read (`trusted`); anything else is rebuilt from the YAML instead.
+            return pickle.load(file)  # noqa: S301
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # a corrupt cache is not fatal: it is rebuilt
+        log.warning("ignoring the unreadable cache %s: %r", path, error)
+        return None
+
+
+def write_pickle(path: Path, value: Any) -> bool:
+    """Write `value` to `path` atomically, then remove the folder's older files of its kind.
+
+    The kind is the file name up to its last '-' ("engine-<key>.pickle" replaces "engine-*").
+    """
+    folder = path.parent
+    prefix = path.name.rsplit("-", 1)[0]
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{prefix}-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            Path(temporary).replace(path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
+        log.warning("could not write the cache %s: %s", path, error)
+        return False
+    for old in folder.glob(f"{prefix}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return True

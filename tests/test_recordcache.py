@@ -1,0 +1,104 @@
+"""The store's parsed records come from a cache keyed by content; the engine shares its facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answers import ENGINE_CACHE_DIR, Engine, cache_key
+from bot.recordcache import RECORDS_CACHE_DIR
+from bot.store import KnowledgeStore
+from bot.store import reading as store_reading
+from tests.test_store_support import copy_knowledge
+
+
+def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_parse(*args: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(store_reading, "parse_yaml_records", no_parse)
+
+
+def _cached(state: Path) -> list[Path]:
+    return sorted((state / RECORDS_CACHE_DIR).glob("records-*.pickle"))
+
+
+def test_a_second_store_reads_the_cache_instead_of_parsing(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    first = KnowledgeStore(root, state).load()
+    assert len(_cached(state)) == 1
+    _forbid_parsing(monkeypatch)
+    store = KnowledgeStore(root, state)
+    assert store.load() == first
+    # What the store does with its records works from the cache as from the files.
+    fact_id = next(iter(first.facts))
+    assert f"id: {fact_id}" in store.show_fact(fact_id)
+    assert store.file_of(fact_id).is_file()
+
+
+def test_a_changed_file_is_parsed_again_and_cached_under_a_new_key(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    [before] = _cached(state)
+    facts = root / "facts" / "leica.yaml"
+    facts.write_text(
+        facts.read_text().replace(
+            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
+        ),
+        encoding="utf-8",
+    )
+    base = KnowledgeStore(root, state).load()
+    assert any(f.answer == "Leica is from Germany." for f in base.facts.values())
+    [after] = _cached(state)
+    assert after != before
+
+
+def test_a_changed_source_text_is_a_new_key(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    [before] = _cached(state)
+    text = next(p for p in sorted((root / "sources").iterdir()) if p.is_file())
+    text.write_text(text.read_text(encoding="utf-8") + "\nA line more.\n", encoding="utf-8")
+    KnowledgeStore(root, state).load()
+    [after] = _cached(state)
+    assert after != before
+
+
+def test_a_cache_others_can_write_is_ignored(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    [cached] = _cached(state)
+    cached.chmod(0o666)
+    _forbid_parsing(monkeypatch)
+    with pytest.raises(AssertionError, match="parsed"):
+        KnowledgeStore(root, state).load()
+
+
+def test_invalid_knowledge_is_not_cached(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    (root / "brands.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    assert store.validate()
+    assert _cached(state) == []
+
+
+def test_the_engine_from_its_cache_holds_the_stores_facts_not_a_copy(
+    tmp_path: Path,
+) -> None:
+    root, state = copy_knowledge(tmp_path)
+    cache = state / ENGINE_CACHE_DIR
+    Engine.cached_or_built(KnowledgeStore(root, state).load(), cache, cache_key(root))
+    base = KnowledgeStore(root, state).load()
+    engine = Engine.cached_or_built(base, cache, cache_key(root))
+    assert engine.base is base
+    for entry in engine.matcher.entries:
+        fact = base.facts.get(entry.id)
+        if fact is not None:
+            assert all(a is b for a, b in zip(entry.questions, fact.questions, strict=True))
+            assert entry.answer is fact.answer
+    assert engine.ask("Where is Leica from?").answered
