@@ -8,6 +8,7 @@ Prints one JSON object on standard output; progress goes to standard error.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import resource
@@ -307,9 +308,97 @@ def measure_naive(root: Path, inputs: dict[str, Any], sizes: dict) -> dict[str, 
     return out
 
 
+def measure_bot(root: Path, state: Path, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The bot's own start, as `run_bot` does it short of Discord, and the memory it keeps.
+
+    With an empty `state` nothing is cached (the start writes the caches); with the state a
+    previous start left, the store's records and the engine come from their caches.
+    """
+    start = time.perf_counter()
+    from bot.answers import ENGINE_CACHE_DIR
+    from bot.app import load_engine_or_report
+    from bot.store import KnowledgeStore
+
+    imported = time.perf_counter()
+    store = KnowledgeStore(root, state)
+    engine = load_engine_or_report(store, state / ENGINE_CACHE_DIR)
+    ready = time.perf_counter()
+    if engine is None:
+        raise SystemExit("invalid synthetic base")
+    out: dict[str, Any] = {
+        "import_s": imported - start,
+        "load_s": ready - imported,
+        "rss_ready_mb": rss_mb(),
+    }
+    # Steady: after serving a while (every question once), with garbage collected.
+    for question in inputs["ask"]:
+        engine.ask(question["text"])
+    for text in inputs["fact"][:500]:
+        engine.fact_choices(text["text"])
+    gc.collect()
+    out["rss_steady_mb"] = rss_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
+    out["frozen_objects"] = gc.get_freeze_count()
+    out["store_shares_engine_facts"] = store.base is engine.base
+    return out
+
+
+def measure_reload(root: Path, cache: Path, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Questions answered while a full re-read and rebuild runs in a worker thread.
+
+    The worker does what a reload of changed files does (`KnowledgeStore.refresh` reading and
+    checking every file, no cache, then a new Engine); the main thread asks a question every
+    millisecond, as a busy bot's event loop would, and times each.
+    """
+    import tempfile
+    import threading
+
+    from bot.answers import ENGINE_CACHE_DIR
+    from bot.app import load_engine_or_report
+    from bot.store import KnowledgeStore
+
+    state = Path(tempfile.mkdtemp(prefix="camerabot-reload-"))
+    store = KnowledgeStore(root, state)
+    engine = load_engine_or_report(store, state / ENGINE_CACHE_DIR)
+    if engine is None:
+        raise SystemExit("invalid synthetic base")
+    questions = [q["text"] for q in inputs["ask"]]
+    for question in questions[:50]:
+        engine.ask(question)
+    done: dict[str, float] = {}
+
+    def reload() -> None:
+        begin = time.perf_counter()
+        result = store.refresh(force=True)  # what the watcher does when files changed
+        done["read_s"] = time.perf_counter() - begin
+        Engine(result.base)
+        done["total_s"] = time.perf_counter() - begin
+
+    worker = threading.Thread(target=reload)
+    wall: list[float] = []
+    cpu: list[float] = []
+    worker.start()
+    number = 0
+    while worker.is_alive():
+        question = questions[number % len(questions)]
+        number += 1
+        cpu_start = time.thread_time_ns()
+        begin = time.perf_counter_ns()
+        engine.ask(question)
+        wall.append((time.perf_counter_ns() - begin) / 1e6)
+        cpu.append((time.thread_time_ns() - cpu_start) / 1e6)
+        time.sleep(0.001)
+    worker.join()
+    out = latency(wall, cpu)
+    out.update(done)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.measure")
-    parser.add_argument("mode", choices=("cold", "ours", "naive"))
+    parser.add_argument("mode", choices=("cold", "ours", "naive", "bot", "reload"))
+    parser.add_argument("--state", type=Path, help="the bot's state directory (bot)")
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--inputs", type=Path, required=True)
@@ -321,6 +410,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         result = measure_cold(args.root, args.cache)
     elif args.mode == "ours":
         result = measure_ours(args.root, args.cache, inputs, sizes)
+    elif args.mode == "bot":
+        result = measure_bot(args.root, args.state, inputs)
+    elif args.mode == "reload":
+        result = measure_reload(args.root, args.cache, inputs)
     else:
         result = measure_naive(args.root, inputs, sizes)
     json.dump(result, sys.stdout, default=str)

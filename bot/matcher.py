@@ -195,7 +195,7 @@ _GROUP_SPLIT_MIN = 16
 # 100,000 facts. Scoring one phrasing costs _PHRASING_COST plus one unit per question token,
 # bounding one entry _BOUND_COST, set operations one unit per _SET_ELEMENTS elements. When the
 # budget runs out the search stops and decides on what it scored (`Match.exact` is then False).
-SEARCH_BUDGET = 5_000
+SEARCH_BUDGET = 3_000
 _PHRASING_COST = 3
 _BOUND_COST = 2
 _SET_ELEMENTS = 50

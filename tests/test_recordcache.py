@@ -102,3 +102,21 @@ def test_the_engine_from_its_cache_holds_the_stores_facts_not_a_copy(
             assert all(a is b for a, b in zip(entry.questions, fact.questions, strict=True))
             assert entry.answer is fact.answer
     assert engine.ask("Where is Leica from?").answered
+
+
+def test_a_reload_parses_the_files_and_never_reads_the_cache(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unpickling holds the interpreter lock for seconds at scale: reloads run in Python."""
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    store = KnowledgeStore(root, state)
+    store.load()
+
+    def no_read(*args: object) -> None:
+        raise AssertionError("read the cache")
+
+    monkeypatch.setattr(store._records, "read", no_read)
+    result = store.refresh(force=True)
+    assert result.full
+    assert result.base == store.base
