@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from bot.analysis import QUESTION_TOKENS, Analysis, Analyzer
 from bot.models import Brand
+from bot.picklecache import fast_pickling
 from bot.text import plain, words
 
 # Weights of the three signals; coverage of the question matters most.
@@ -74,6 +75,7 @@ class Outcome(StrEnum):
     NONE = "none"
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Entry:
     """Something the matcher can pick: a fact, or an answer derived from partnerships."""
@@ -121,6 +123,7 @@ _KIND_FLAGS = ("answers_time", "answers_duration", "answers_count", "answers_pla
 _SMALL_SET = 16
 
 
+@fast_pickling
 @dataclass(slots=True)
 class _Prepared:
     """An entry's phrasings as sorted token tuples, ready for scoring."""
@@ -195,7 +198,7 @@ _GROUP_SPLIT_MIN = 16
 # 100,000 facts. Scoring one phrasing costs _PHRASING_COST plus one unit per question token,
 # bounding one entry _BOUND_COST, set operations one unit per _SET_ELEMENTS elements. When the
 # budget runs out the search stops and decides on what it scored (`Match.exact` is then False).
-SEARCH_BUDGET = 3_000
+SEARCH_BUDGET = 2_000
 _PHRASING_COST = 3
 _BOUND_COST = 2
 _SET_ELEMENTS = 50

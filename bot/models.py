@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.picklecache import fast_pickling
+
 
 class BrandKind(StrEnum):
     """What a brand makes, as far as partnerships go."""
@@ -22,6 +24,7 @@ class PartnershipStatus(StrEnum):
     ENDED = "ended"
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Source:
     """An article the fact base quotes, with its full text."""
@@ -39,6 +42,7 @@ class Source:
         return f"{self.date.day} {self.date:%B %Y}"
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A quote that occurs word for word in a source."""
@@ -47,6 +51,7 @@ class Citation:
     quote: str
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Device:
     """A phone model, with the spellings a source or a user may give it."""
@@ -60,6 +65,7 @@ class Device:
         return (self.name, *self.aliases)
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Person:
     """Someone a source names with their role at a brand ("Lei Jun", "founder and CEO")."""
@@ -69,6 +75,7 @@ class Person:
     citations: tuple[Citation, ...] = ()
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Brand:
     """A phone maker or a camera maker."""
@@ -87,6 +94,7 @@ class Brand:
         return (self.name, *self.aliases)
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True, order=True)
 class Month:
     """A year, or a month of a year: when something was due."""
@@ -106,6 +114,7 @@ class Month:
         return date.year == self.year and self.month in (None, date.month)
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Partnership:
     """A phone maker working with a camera maker, as the sources describe it."""
@@ -129,6 +138,7 @@ class Partnership:
         return self.camera_maker if brand_id == self.phone_maker else self.phone_maker
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Fact:
     """A question the bot can answer, its other phrasings, the answer and its citations."""
@@ -146,6 +156,7 @@ class Fact:
         return (self.question, *self.phrasings)
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class FactBase:
     """Everything the bot knows, validated and cross-referenced."""
