@@ -7,7 +7,7 @@ import heapq
 import math
 import re
 import sys
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -201,6 +201,7 @@ _GROUP_SPLIT_MIN = 16
 SEARCH_BUDGET = 2_000
 _PHRASING_COST = 3
 _BOUND_COST = 2
+_WALK_COST = 0.5
 _SET_ELEMENTS = 50
 # A leaf group of more entries than this, and an eighth or more of its token's postings, is
 # walked in the token's postings sorted by brevity (`_ranked_postings`), not sorted itself.
@@ -218,6 +219,12 @@ class Matcher:
     (`_bound`), and groups are opened best bound first until no bound can reach the decision's
     threshold (`_decision_threshold`). Entries scoring under SUGGESTION_FLOOR, which never
     change a decision or a suggestion, may be left out of the shortlist.
+
+    The work per question is bounded (`budget`, SEARCH_BUDGET): a vague question ("price?")
+    holds thousands of near-tied entries at 100,000 facts. The shortest entries of each common
+    question token are scored first (seeds), groups too large to gather are walked shortest
+    first, and when the budget runs out the decision is taken on what was scored, with
+    `Match.exact` False. Within the budget the decision is exhaustive scoring's.
     """
 
     def __init__(self, entries: Iterable[Entry], brands: Iterable[Brand]) -> None:
@@ -562,6 +569,21 @@ class Matcher:
             ids.difference_update(*(postings[order[j]] for j in range(i)))
             return ids
 
+        def walk_root(first: int, about: bool | None) -> Iterator[str]:
+            """Root `first`'s entries, shortest first, without set operations over them."""
+            nonlocal left, exact
+            before = [postings[order[j]] for j in range(first)]
+            for entry_id in self._ranked_postings(order[first]):
+                if left <= 0:
+                    exact = False  # entries are left that the budget had no time for
+                    return
+                left -= _WALK_COST
+                if any(entry_id in other for other in before):
+                    continue
+                if about is not None and (entry_id in about_all) is not about:
+                    continue
+                yield entry_id
+
         def shortest_first(ids: set[str], first: int) -> Iterable[str]:
             """A leaf group's entries, shortest phrasing first (then by id)."""
             nonlocal left
@@ -614,14 +636,21 @@ class Matcher:
                     continue
                 if not brands and first + 1 < count:
                     push(root(first + 1))
-                ids = group[0] = gather(first, about)
-                if not ids:
-                    continue
-            if len(ids) <= _GROUP_SPLIT_MIN or (
-                after == count and about is not None and kind is not None
+                if len(postings[order[first]]) * (first + 1) / _SET_ELEMENTS < left:
+                    ids = group[0] = gather(first, about)
+                    if not ids:
+                        continue
+                else:
+                    # Gathering would cost more than the budget left (a common token at
+                    # 100,000 facts): walk its entries shortest first instead, as a leaf.
+                    ids = None
+            if ids is None or (
+                len(ids) <= _GROUP_SPLIT_MIN
+                or (after == count and about is not None and kind is not None)
             ):
                 # Bound each entry exactly (a leaf group shares one bound), then score it.
-                for entry_id in shortest_first(ids, first):
+                walk = shortest_first(ids, first) if ids is not None else walk_root(first, about)
+                for entry_id in walk:
                     if left <= 0:
                         exact = False
                         break

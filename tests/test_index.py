@@ -232,6 +232,23 @@ def test_a_vague_question_costs_at_most_the_budget(
     assert decision(unlimited) == decision(matcher.match(question, exhaustive=True))
 
 
+def test_a_budget_too_small_to_gather_a_common_token_walks_its_entries(
+    synthetic: tuple[synth.Base, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No set operation over a common token's entries when it would cost more than is left."""
+    matcher = Matcher(synthetic[1].matcher.entries, synthetic[1].base.brands.values())
+    question = "camera partner colour profiles zoom"
+    # Less than gathering the commonest token's root costs, more than a few scores.
+    matcher.budget = 300
+    calls = count_scoring(matcher, monkeypatch)
+    match = matcher.match(question)
+    assert not match.exact
+    assert 0 < calls[0] <= matcher.budget // 4 + _SEEDS * 5
+    full = {c.entry.id: c.score for c in matcher.rank(question, exhaustive=True)[1]}
+    # What it found is scored as exhaustive scoring scores it.
+    assert all(full[c.entry.id] == c.score for c in match.candidates)
+
+
 def test_vague_questions_decide_as_exhaustive_scoring_when_the_search_ends(
     synthetic: tuple[synth.Base, Engine],
 ) -> None:
