@@ -7,7 +7,7 @@ reads them (each phrasing and the answer, one whitespace-separated field), and a
 question of the bench mix with its BM25 top K of an OR of the question's tokens; camerabot's
 scorer then scores those K and decides. Against the same questions: the matcher's own
 budgeted search, and exhaustive scoring (the reference). Figures go to standard output and to
-benchmarks/results/tantivy.json.
+benchmarks/results/tantivy-SIZE.json.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(out, indent=2))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "tantivy.json").write_text(json.dumps(out, indent=2) + "\n")
+    (RESULTS / f"tantivy-{args.size}.json").write_text(json.dumps(out, indent=2) + "\n")
     return 0
 
 
