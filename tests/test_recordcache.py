@@ -96,6 +96,8 @@ def test_the_engine_from_its_cache_holds_the_stores_facts_not_a_copy(
     base = KnowledgeStore(root, state).load()
     engine = Engine.cached_or_built(base, cache, cache_key(root))
     assert engine.base is base
+    assert engine.reasoner.base is base
+    assert engine.reader.brands is base.brands
     for entry in engine.matcher.entries:
         fact = base.facts.get(entry.id)
         if fact is not None:
