@@ -112,7 +112,9 @@ class Reasoner:
             frozenset((p.phone_maker, p.camera_maker)): p for p in base.partnerships.values()
         }
         # Each source's quotable clauses, split once, and the quotes found for each search.
-        self._clauses: dict[str, list[str]] | None = None
+        self._clauses: list[tuple[str, str, str]] | None = None
+        self._clause_words: dict[str, list[int]] | None = None
+        self._index_clauses()  # now, not on a first question: ~1 s at 100,000 facts
         self._found: dict[tuple[str, ...], Citation | None] = {}
         self._of: dict[str, list[Partnership]] = {}
         for partnership in sorted(base.partnerships.values(), key=_current_first):
@@ -121,9 +123,10 @@ class Reasoner:
 
     def rebase(self, base: FactBase) -> None:
         """Serve an edited fact base (a moderator's change: facts, and perhaps sources)."""
-        if base.sources is not self.base.sources:
-            self._clauses = None
+        if base.sources is not self.base.sources and base.sources != self.base.sources:
             self._found.clear()
+            self.base = base
+            self._index_clauses()
         self.base = base
 
     # Helpers over the records
@@ -550,17 +553,35 @@ class Reasoner:
         if key in self._found:
             return self._found[key]
         if self._clauses is None:
-            self._clauses = {s.id: _clauses(s.text) for s in self.base.sources.values()}
+            self._index_clauses()
+        assert self._clauses is not None
+        assert self._clause_words is not None
+        # Only clauses holding a name's first word can name it (at 100,000 facts, scanning and
+        # folding every clause for each new brand took a second on the event loop).
+        candidates = sorted(
+            {i for n in folded_names if n for i in self._clause_words.get(n.split(" ", 1)[0], ())}
+        )
         best: tuple[int, Citation] | None = None
-        for source_id, clauses in self._clauses.items():
-            for clause in clauses:
-                folded = f" {fold(clause)} "
-                named = any(f" {n} " in folded for n in folded_names)
-                placed = not needles or any(f" {n} " in folded for n in needles)
-                if named and placed and (best is None or len(clause) < best[0]):
-                    best = (len(clause), Citation(source_id, clause))
+        for i in candidates:
+            source_id, clause, folded = self._clauses[i]
+            named = any(f" {n} " in folded for n in folded_names)
+            placed = not needles or any(f" {n} " in folded for n in needles)
+            if named and placed and (best is None or len(clause) < best[0]):
+                best = (len(clause), Citation(source_id, clause))
         found = self._found[key] = best[1] if best else None
         return found
+
+    def _index_clauses(self) -> None:
+        """Every source clause with its folded text, and the clauses each folded word is in."""
+        clauses: list[tuple[str, str, str]] = []
+        index: dict[str, list[int]] = {}
+        for source in self.base.sources.values():
+            for clause in _clauses(source.text):
+                folded = fold(clause)
+                for word in set(folded.split()):
+                    index.setdefault(word, []).append(len(clauses))
+                clauses.append((source.id, clause, f" {folded} "))
+        self._clauses, self._clause_words = clauses, index
 
     def _due_partnership(self, known: tuple[str, ...]) -> Partnership | None:
         if len(known) == 2:
