@@ -258,7 +258,7 @@ class Engine:
         """
         self.base = base
         self.matcher.adopt(fact_entry(fact) for fact in base.facts.values())
-        self.reader = Reader(self.matcher.analyzer, base.brands)
+        self.reader = Reader(self.matcher.analyzer, base.brands, base.partnerships.values())
         self.reasoner.rebase(base)  # equal sources: its index of their clauses is kept
 
     def save(self, cache_dir: Path, key: str) -> bool:
