@@ -118,7 +118,7 @@ def test_a_reload_parses_the_files_and_never_reads_the_cache(
     def no_read(*args: object) -> None:
         raise AssertionError("read the cache")
 
-    monkeypatch.setattr(store._records, "read", no_read)
+    monkeypatch.setattr(store._loaded.records, "read", no_read)
     result = store.refresh(force=True)
     assert result.full
     assert result.base == store.base
