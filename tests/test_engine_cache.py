@@ -26,23 +26,40 @@ def _forbid_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(answers.Engine, "__init__", no_build)
 
 
-def test_a_private_cache_is_read(knowledge: Path, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(("file_mode", "folder_mode"), [(0o600, 0o700), (0o644, 0o755)])
+def test_a_private_cache_is_read(
+    knowledge: Path, tmp_path: Path, monkeypatch, file_mode: int, folder_mode: int
+) -> None:
+    """Others may read the cache (it holds only the public fact base), not write it."""
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
     Engine.load(knowledge, cache)
+    [pickled] = cache.glob("engine-*.pickle")
+    pickled.chmod(file_mode)
+    cache.chmod(folder_mode)
     _forbid_builds(monkeypatch)
     assert Engine.load(knowledge, cache).ask("Where is Leica from?").answered
 
 
-@pytest.mark.parametrize("target", ["file", "folder"])
+@pytest.mark.parametrize(
+    ("target", "mode"),
+    [
+        ("file", 0o666),
+        ("file", 0o620),  # group-writable alone is enough to refuse it
+        ("file", 0o602),
+        ("folder", 0o777),
+        ("folder", 0o770),
+        ("folder", 0o707),
+    ],
+)
 def test_a_cache_others_can_write_is_ignored(
-    knowledge: Path, tmp_path: Path, monkeypatch, target: str
+    knowledge: Path, tmp_path: Path, monkeypatch, target: str, mode: int
 ) -> None:
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
     Engine.load(knowledge, cache)
     [pickled] = cache.glob("engine-*.pickle")
-    (pickled if target == "file" else cache).chmod(0o777 if target == "folder" else 0o666)
+    (pickled if target == "file" else cache).chmod(mode)
     _forbid_builds(monkeypatch)
     with pytest.raises(AssertionError, match="rebuilt"):
         Engine.load(knowledge, cache)

@@ -242,6 +242,53 @@ def test_a_malformed_id(kdir: Path) -> None:
     assert_problem(problem, A, 1, "Leica Country", "lower-case letters")
 
 
+@pytest.mark.parametrize("bad_id", ["a" * 64, "-leading-dash", "under_score", "trailing-space "])
+def test_an_id_too_long_or_malformed_is_refused(kdir: Path, bad_id: str) -> None:
+    replace(kdir, A, "- id: leica-country", f"- id: '{bad_id}'")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 1, bad_id, "must be 1-63 lower-case letters")
+
+
+@pytest.mark.parametrize("good_id", ["a" * 63, "9", "x-1"])
+def test_ids_up_to_63_characters_are_fine(kdir: Path, good_id: str) -> None:
+    replace(kdir, A, "- id: leica-country", f"- id: '{good_id}'")
+    assert good_id in load_fact_base(kdir).facts
+
+
+def test_a_source_id_of_64_characters_is_refused(kdir: Path) -> None:
+    long_id = "s" * 64
+    replace(kdir, "sources.yaml", "- id: article-2022-05-23", f"- id: {long_id}")
+    problems = problems_of(kdir)
+    assert any(
+        p.file == "sources.yaml" and p.record == long_id and "1-63" in p.message for p in problems
+    ), "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://example.org/article",
+        "file:///etc/passwd",
+        "data:text/html,hi",
+        "//example.org/article",
+        "https:example.org",
+        "example.org/article",
+    ],
+)
+def test_a_source_url_must_be_http_or_https(kdir: Path, url: str) -> None:
+    replace(kdir, "sources.yaml", '  url: ""\n', f'  url: "{url}"\n')
+    problem = only_problem(kdir)
+    line = line_of(kdir, "sources.yaml", "url:")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", "'url' must start with")
+
+
+@pytest.mark.parametrize("url", ["https://example.org/article", "http://example.org/a?b=c"])
+def test_http_and_https_urls_are_kept(kdir: Path, url: str) -> None:
+    replace(kdir, "sources.yaml", '  url: ""\n', f'  url: "{url}"\n')
+    assert load_fact_base(kdir).sources["article-2022-05-23"].url == url
+
+
 def test_unknown_brand_in_a_fact(kdir: Path) -> None:
     replace(kdir, A, "  - leica\n", "  - leica\n  - nikon\n")
     problem = only_problem(kdir)

@@ -118,6 +118,23 @@ async def test_the_cooldown_is_per_user_shared_and_lifts(simcord_env, channel, a
     assert again.response.embeds
 
 
+async def test_questions_spread_over_the_window_are_limited_too(simcord_env, channel, alice):
+    """The rate counts questions over COOLDOWN_SECONDS, not only those sent at one instant."""
+    first = await alice.slash(channel, "ask", question="Where is Leica from?")
+    await simcord_env.advance_time(10)
+    second = await alice.slash(channel, "ask", question="Where is Leica from?")
+    await simcord_env.advance_time(10)
+    third = await alice.slash(channel, "ask", question="Where is Leica from?")
+    assert not first.ephemeral
+    assert not second.ephemeral
+    assert third.ephemeral
+    assert third.response.content == _render.cooldown_text(10)
+    assert isinstance(simcord_env.errors[0], app_commands.CommandOnCooldown)
+    await simcord_env.advance_time(11)
+    fourth = await alice.slash(channel, "ask", question="Where is Leica from?")
+    assert fourth.response.embeds, "the first question has left the window"
+
+
 async def test_mentions_share_the_cooldown_and_warn_once(simcord_env, channel, alice, bot):
     for _ in range(2):
         await alice.slash(channel, "ask", question="Where is Leica from?")

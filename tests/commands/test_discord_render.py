@@ -9,6 +9,7 @@ from discord_checks import embed_problems
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import limits
 from bot.answers import (
     BRAND_PREFIX,
     OVERVIEW_ID,
@@ -263,3 +264,18 @@ def test_citation_without_url_names_the_article_in_italics() -> None:
     assert text == "> a quote\n— *An \\*odd\\* title*, 1 May 2022"
     linked = _render.citation_text(CitedQuote("s", "T", "1 May 2022", "q", "https://x.org"))
     assert linked.endswith("— [T](https://x.org), 1 May 2022")
+
+
+@pytest.mark.parametrize("quote", ["x" * 3000, "word " * 600, "*" * 1500])
+@pytest.mark.parametrize("url", ["", "https://example.org/a-long-article-address"])
+def test_a_long_quote_fills_the_field_and_keeps_its_dated_source(quote: str, url: str) -> None:
+    citation = CitedQuote("s", "A title", "23 May 2022", quote, url)
+    text = _render.citation_text(citation)
+    assert len(text) <= limits.EMBED_FIELD_VALUE_MAX, len(text)
+    assert text.endswith(", 23 May 2022")
+    assert "…\n— " in text, "the quote is the part cut"
+    if quote.startswith("x"):
+        assert len(text) == limits.EMBED_FIELD_VALUE_MAX, "no room is wasted"
+    short = _render.citation_text(citation, limit=200)
+    assert len(short) <= 200
+    assert short.endswith(", 23 May 2022")
