@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench eval clean
+.PHONY: run test lint format bench eval mutate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# mutmut for `make mutate` only; `make test` and CI never install it.
+$(VENV)/.mutate-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	touch $@
 
 run: $(STAMP)
 	$(BIN)/camerabot
@@ -27,9 +32,13 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# Mutation testing of the critical modules (README, "Mutation testing"); niced: it takes a while.
+mutate: $(VENV)/.mutate-installed
+	nice -n 15 $(BIN)/python -m mutation.mutate $(MUTATE_ARGS)
+
 eval: $(STAMP)
 	@test -f ../shared/eval/score.py || { echo "make eval scores answers with ../shared/eval/score.py (the project's shared evaluation set, kept beside this repository); it is not there, so there is nothing to run. Without it: make test (tests/data/golden.jsonl is the golden question set)." >&2; exit 2; }
 	$(BIN)/python ../shared/eval/score.py --cmd "$(BIN)/camerabot ask --json" --show-failures
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) mutants

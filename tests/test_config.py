@@ -223,3 +223,23 @@ def test_dot_env_at_the_project_root_is_found_from_elsewhere(
 
 def test_no_dot_env_is_fine(tmp_path: Path) -> None:
     assert load_settings(env_file=tmp_path / "missing.env") == Settings()
+
+
+def test_a_secret_shows_only_whether_it_is_set() -> None:
+    assert repr(Secret(TOKEN)) == "Secret('********')"
+    assert repr(Secret("")) == "Secret('')"
+
+
+def test_empty_ids_in_a_list_are_skipped() -> None:
+    settings = load_settings({"MODERATOR_ROLE_IDS": "1,,2; 3,", "ANSWER_CHANNEL_IDS": " ,4"})
+    assert settings.moderator_role_ids == frozenset({1, 2, 3})
+    assert settings.answer_channel_ids == frozenset({4})
+
+
+def test_the_smallest_allowed_numbers_are_accepted() -> None:
+    settings = load_settings(
+        {"COOLDOWN_RATE": "1", "SHARD_COUNT": "1", "SHARD_IDS": "0", "DISCORD_GUILD_ID": "1"}
+    )
+    assert (settings.cooldown_rate, settings.shard_count, settings.guild_id) == (1, 1, 1)
+    with pytest.raises(SettingsError, match=r"^COOLDOWN_RATE must be at least 1, not 0$"):
+        load_settings({"COOLDOWN_RATE": "0"})

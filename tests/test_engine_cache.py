@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -53,7 +54,12 @@ def test_a_private_cache_is_read(
     ],
 )
 def test_a_cache_others_can_write_is_ignored(
-    knowledge: Path, tmp_path: Path, monkeypatch, target: str, mode: int
+    knowledge: Path,
+    tmp_path: Path,
+    monkeypatch,
+    caplog: pytest.LogCaptureFixture,
+    target: str,
+    mode: int,
 ) -> None:
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
@@ -61,8 +67,40 @@ def test_a_cache_others_can_write_is_ignored(
     [pickled] = cache.glob("engine-*.pickle")
     (pickled if target == "file" else cache).chmod(mode)
     _forbid_builds(monkeypatch)
-    with pytest.raises(AssertionError, match="rebuilt"):
+    with (
+        caplog.at_level(logging.WARNING, logger=picklecache.log.name),
+        pytest.raises(AssertionError, match="rebuilt"),
+    ):
         Engine.load(knowledge, cache)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignoring the cache {pickled}: it or its folder is writable by other users"
+    ]
+
+
+def test_a_cache_whose_status_cannot_be_read_is_ignored(
+    knowledge: Path, tmp_path: Path, monkeypatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    Engine.load(knowledge, cache)
+    [pickled] = cache.glob("engine-*.pickle")
+    real_stat = Path.stat
+
+    def stat(self: Path, **kwargs: object) -> object:
+        if self == pickled:
+            raise PermissionError("no access")
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    _forbid_builds(monkeypatch)
+    with (
+        caplog.at_level(logging.WARNING, logger=picklecache.log.name),
+        pytest.raises(AssertionError, match="rebuilt"),
+    ):
+        Engine.load(knowledge, cache)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignoring the cache {pickled}: no access"
+    ]
 
 
 def test_loading_pauses_collection_and_freezes_the_engine(

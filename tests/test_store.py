@@ -232,6 +232,8 @@ def test_an_edit_based_on_an_old_version_is_refused(kb: tuple[Path, Path]) -> No
         mine.edit_fact(
             "leica-country", {"answer": "Leica is German."}, base_version=seen, actor="me"
         )
+    assert stale.value.record_id == "leica-country"
+    assert str(stale.value).startswith("'leica-country' was changed by someone else")
     assert stale.value.expected == seen
     assert stale.value.current == mine.version("leica-country")
     assert stale.value.record is not None
@@ -374,7 +376,15 @@ def test_undo_refuses_when_the_record_changed_since(store: KnowledgeStore) -> No
     )
     with pytest.raises(StaleEdit) as stale:
         store.undo(actor="a")
-    assert "cannot be undone" in str(stale.value)
+    assert str(stale.value).startswith(f"'{change.record_id}' was changed since the last change")
+    assert str(stale.value).endswith("; it cannot be undone automatically")
+    assert stale.value.record_id == change.record_id
+    assert change.entry is not None
+    assert stale.value.expected == record_version(change.entry.after)
+    assert stale.value.current == store.version(change.record_id)
+    assert stale.value.expected != stale.value.current
+    assert stale.value.record is not None
+    assert "a camera maker" in stale.value.record["answer"]
     assert change.record_id in store.base.facts
 
 

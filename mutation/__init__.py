@@ -1,0 +1,1 @@
+"""Mutation testing of the data- and security-critical code: `make mutate` (README)."""
