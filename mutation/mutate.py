@@ -59,6 +59,15 @@ class Justified:
     mutated: tuple[str, ...]
     kind: str
     reason: str
+    context: str = ""
+
+    def matches(self, function: str, added: tuple[str, ...], before: tuple[str, ...]) -> bool:
+        """Whether a survivor is this one: same function, same added lines, and context."""
+        return (
+            self.function == function
+            and self.mutated == added
+            and (not self.context or self.context in before)
+        )
 
 
 def load_scope() -> list[Module]:
@@ -75,7 +84,8 @@ def load_justified() -> list[Justified]:
         if item["kind"] not in ("equivalent", "accepted"):
             raise SystemExit(f"justified.toml: kind must be equivalent or accepted: {item}")
         lines = tuple(line.strip() for line in item["mutated"].strip().splitlines())
-        entries.append(Justified(item["function"], lines, item["kind"], item["reason"]))
+        context = item.get("context", "").strip()
+        entries.append(Justified(item["function"], lines, item["kind"], item["reason"], context))
     return entries
 
 
@@ -116,8 +126,8 @@ def results() -> dict[str, tuple[int | None, Path]]:
     return found
 
 
-def mutated_lines(name: str, source: Path) -> tuple[tuple[str, ...], str]:
-    """The lines the mutant adds (stripped), and its diff."""
+def mutated_lines(name: str, source: Path) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """The lines the mutant adds, the unchanged lines just before them (stripped), its diff."""
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
     cwd = Path.cwd()
@@ -126,12 +136,11 @@ def mutated_lines(name: str, source: Path) -> tuple[tuple[str, ...], str]:
         diff = get_diff_for_mutant(name, path=source)
     finally:
         os.chdir(cwd)
-    added = tuple(
-        line[1:].strip()
-        for line in diff.splitlines()
-        if line.startswith("+") and not line.startswith("+++")
-    )
-    return added, diff
+    lines = diff.splitlines()[3:]  # after the ---, +++ and @@ lines
+    added = tuple(line[1:].strip() for line in lines if line.startswith("+"))
+    first = next((i for i, line in enumerate(lines) if line[:1] in "+-"), 0)
+    before = tuple(line[1:].strip() for line in lines[max(0, first - 3) : first])
+    return added, before, diff
 
 
 def function_of(name: str) -> str:
@@ -167,10 +176,9 @@ def report(modules: list[Module]) -> int:
                 unchecked += 1
                 counts["unchecked"] += 1
                 continue
-            added, diff = mutated_lines(name, source)
+            added, before, diff = mutated_lines(name, source)
             match = next(
-                (j for j in justified if j.function == function_of(name) and j.mutated == added),
-                None,
+                (j for j in justified if j.matches(function_of(name), added, before)), None
             )
             if match is None:
                 counts["unjustified"] += 1
@@ -201,7 +209,8 @@ def report(modules: list[Module]) -> int:
         stub = "\n".join(added).replace("'''", "")
         print(
             f"\n[[mutant]]\nfunction = \"{function_of(name)}\"\nmutated = '''\n{stub}\n'''\n"
-            'kind = "equivalent"  # or "accepted"\nreason = ""'
+            'kind = "equivalent"  # or "accepted"\nreason = ""\n'
+            "# context = a line just before the change, when the added lines occur twice"
         )
     stale = [j for j in justified if j not in used]
     if stale:
