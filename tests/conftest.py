@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,14 @@ def store(kb: tuple[Path, Path]) -> KnowledgeStore:
     store = KnowledgeStore(*kb)
     store.load()
     return store
+
+
+@pytest.fixture
+def umask() -> Iterator[None]:
+    """Restore the process umask a test sets."""
+    previous = os.umask(0o022)
+    os.umask(previous)
+    try:
+        yield
+    finally:
+        os.umask(previous)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,17 +16,6 @@ from bot.atomic import (
     remove_file,
     remove_stale_temporaries,
 )
-
-
-@pytest.fixture
-def umask() -> Iterator[None]:
-    """Restore the process umask a test sets."""
-    previous = os.umask(0o022)
-    os.umask(previous)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def mode(path: Path) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from bot.audit import ACTOR_MAX, AuditLog, clean_actor
@@ -29,3 +31,23 @@ def test_a_log_in_missing_folders_is_created(kb: tuple[Path, Path], tmp_path: Pa
     log = AuditLog(tmp_path / "new" / "deeper" / "audit.jsonl")
     log.append(change.entry)
     assert list(log.entries()) == [change.entry]
+
+
+def test_the_log_is_one_readable_line_an_entry(
+    kb: tuple[Path, Path], tmp_path: Path, umask: None
+) -> None:
+    os.umask(0o022)
+    store = KnowledgeStore(*kb)
+    entry = store.add_fact(fact_fields(), actor="Zoë").entry
+    assert entry is not None
+    path = tmp_path / "audit.jsonl"
+    log = AuditLog(path)
+    log.append(entry)
+    log.append(entry)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n") == 2
+    assert text.endswith("}\n")
+    assert "\n\n" not in text
+    assert '"actor":"Zoë"' in text, "UTF-8 as written, not \\u escapes"
+    assert list(log.entries()) == [entry, entry]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644, "nobody else may write or run it"

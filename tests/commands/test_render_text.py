@@ -14,6 +14,7 @@ def test_clip_cuts_at_a_word_and_drops_the_spaces_before_the_ellipsis() -> None:
     assert _render.clip("hello     world", 8) == "hello…"
     assert _render.clip("abcdefghij", 5) == "abcd…"
     assert _render.clip("fits", 4) == "fits"
+    assert _render.clip("abc", 2) == "a…"
 
 
 def test_clip_never_ends_in_a_lone_backslash() -> None:
