@@ -1,0 +1,49 @@
+"""After its own writes, a store holds what a fresh read of the files gives, in any file layout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.store import NEW_FACTS_FILE, KnowledgeStore
+from tests.test_store_support import fact_fields
+
+
+def assert_as_fresh(store: KnowledgeStore, root: Path, state: Path) -> None:
+    fresh = KnowledgeStore(root, state)
+    assert store.base.facts == fresh.base.facts
+    assert store.problems == fresh.problems == []
+    for fact_id in fresh.base.facts:
+        assert store.version(fact_id) == fresh.version(fact_id), fact_id
+        assert store.file_of(fact_id) == fresh.file_of(fact_id), fact_id
+        assert store.fact_record(fact_id) == fresh.fact_record(fact_id), fact_id
+
+
+@pytest.mark.parametrize("layout", ["block", "flow"])
+def test_writes_keep_the_store_as_a_fresh_read(kb: tuple[Path, Path], layout: str) -> None:
+    root, state = kb
+    path = root / "facts" / "huawei-leica.yaml"
+    if layout == "flow":  # one JSON line: not cut into items, rewritten whole
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    [first, second, *_] = [f for f in store.base.facts if store.file_of(f) == path]
+    for answer in ("Leica is German.", "Leica is a German camera maker."):
+        store.edit_fact(first, {"answer": answer}, base_version=store.version(first), actor="a")
+        assert_as_fresh(store, root, state)
+    store.remove_fact(second, base_version=store.version(second), actor="a")
+    assert_as_fresh(store, root, state)
+    added = [
+        store.add_fact(fact_fields(f"Which German maker works with {q}?"), actor="a")
+        for q in ("Xiaomi", "OnePlus")
+    ]
+    assert_as_fresh(store, root, state)
+    assert all(store.file_of(c.record_id) == root / NEW_FACTS_FILE for c in added)
+    text = (root / NEW_FACTS_FILE).read_text(encoding="utf-8")
+    assert text.count("- id: ") == 2
+    store.undo(actor="a")  # the second add
+    assert_as_fresh(store, root, state)
+    assert (root / NEW_FACTS_FILE).read_text(encoding="utf-8").count("- id: ") == 1
