@@ -6,6 +6,9 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
+from bot import audit
 from bot.audit import ACTOR_MAX, AuditLog, clean_actor
 from bot.store import KnowledgeStore
 from tests.test_store_support import fact_fields
@@ -51,3 +54,17 @@ def test_the_log_is_one_readable_line_an_entry(
     assert '"actor":"Zoë"' in text, "UTF-8 as written, not \\u escapes"
     assert list(log.entries()) == [entry, entry]
     assert stat.S_IMODE(path.stat().st_mode) == 0o644, "nobody else may write or run it"
+
+
+def test_short_writes_are_continued(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = KnowledgeStore(*kb)
+    entry = store.add_fact(fact_fields(), actor="a").entry
+    assert entry is not None
+    real_write = os.write
+    monkeypatch.setattr(audit.os, "write", lambda fd, data: real_write(fd, data[:7]))
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.append(entry)
+    log.append(entry)
+    assert list(log.entries()) == [entry, entry]
