@@ -47,3 +47,19 @@ def test_writes_keep_the_store_as_a_fresh_read(kb: tuple[Path, Path], layout: st
     store.undo(actor="a")  # the second add
     assert_as_fresh(store, root, state)
     assert (root / NEW_FACTS_FILE).read_text(encoding="utf-8").count("- id: ") == 1
+
+
+def test_a_fact_added_after_a_last_line_without_newline(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    path = root / NEW_FACTS_FILE
+    written = KnowledgeStore(root, state)
+    first = written.add_fact(fact_fields("Which German maker works with Xiaomi?"), actor="a")
+    hand_written = path.read_text(encoding="utf-8").rstrip("\n")  # as an editor may save it
+    path.write_text(hand_written, encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    second = store.add_fact(fact_fields("Which German maker works with OnePlus?"), actor="a")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(hand_written + "\n- id: ")
+    assert text.count("- id: ") == 2
+    assert {first.record_id, second.record_id} <= set(KnowledgeStore(root, state).base.facts)
+    assert_as_fresh(store, root, state)
