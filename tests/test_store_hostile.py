@@ -172,3 +172,35 @@ def test_any_text_is_refused_or_round_trips_exactly(store: KnowledgeStore, text:
     assert load_fact_base(store.root).facts["any-text"].answer == text.strip()
     store.remove_fact("any-text", base_version=None, actor="fuzz")
     assert not (store.root / NEW_FACTS_FILE).exists()
+
+
+def _nested_mapping(depth: int) -> Any:
+    value: Any = "deep"
+    for _ in range(depth):
+        value = {"k": value}
+    return value
+
+
+@pytest.mark.parametrize("nest", [_nested, _nested_mapping])
+def test_nesting_is_refused_from_the_seventh_level(store: KnowledgeStore, nest: Any) -> None:
+    """The fields are level 0, a field's value level 1: six levels of text are read."""
+    with pytest.raises(ChangeRejected) as refused:
+        store.add_fact(fact_fields(phrasings=nest(5)), actor="mallory")
+    assert not any("nested" in m for m in refused.value.messages), refused.value.messages
+    with pytest.raises(ChangeRejected) as refused:
+        store.add_fact(fact_fields(phrasings=nest(6)), actor="mallory")
+    assert refused.value.messages == ["the fields are nested more than 6 levels deep"]
+
+
+@pytest.mark.parametrize("brands", [["xiaomi", "leica"], {"xiaomi": "leica"}])
+def test_the_size_limit_adds_up_every_field(store: KnowledgeStore, brands: Any) -> None:
+    fields = fact_fields(answer="a" * 30_000, phrasings=["p" * 40_000], brands=brands)
+    with pytest.raises(ChangeRejected) as refused:
+        store.add_fact(fields, actor="mallory")
+    assert refused.value.messages == ["the fields are over 65536 characters in all"]
+
+
+def test_text_that_is_not_unicode_is_named(store: KnowledgeStore) -> None:
+    with pytest.raises(ChangeRejected) as refused:
+        store.add_fact(fact_fields(answer="bad \ud800 text"), actor="mallory")
+    assert refused.value.messages == ["a field holds characters that are not valid Unicode text"]
