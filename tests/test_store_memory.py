@@ -63,3 +63,20 @@ def test_a_fact_added_after_a_last_line_without_newline(kb: tuple[Path, Path]) -
     assert text.count("- id: ") == 2
     assert {first.record_id, second.record_id} <= set(KnowledgeStore(root, state).base.facts)
     assert_as_fresh(store, root, state)
+
+
+def test_a_file_rewritten_whole_then_edited_on_disk_reads_right(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    path = root / "facts" / "huawei-leica.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    first, second = records[0]["id"], records[1]["id"]
+    store.edit_fact(first, {"answer": "Leica is German."}, base_version=None, actor="a")
+    text = path.read_text(encoding="utf-8")  # now in block style: later reads reuse its items
+    old = records[1]["question"]
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, "Who was Leica's partner before?"), encoding="utf-8")
+    store.refresh()
+    assert store.base.facts[second].question == "Who was Leica's partner before?"
+    assert_as_fresh(store, root, state)
