@@ -3,6 +3,7 @@
     python -m mutation.mutate            # a fresh run (deletes mutants/), then the report
     python -m mutation.mutate --report   # the report of the last run
     python -m mutation.mutate --jobs 1   # fewer workers on a busy machine (default: 2)
+    python -m mutation.mutate --survivors  # re-run only the last run's survivors (new tests)
 
 The report counts, per module, the mutants killed, those marked equivalent or accepted in
 justified.toml (with the reason), and the unjustified survivors, each with its diff and a stub
@@ -29,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MUTANTS = ROOT / "mutants"
 TIMING = MUTANTS / "mutate-timing.json"
+RECHECK = MUTANTS / "mutate-recheck.json"
 TARGET = 0.95
 GIT = shutil.which("git") or "git"
 # mutmut's exit codes (mutmut.stats.status_by_exit_code) that mean the tests caught the mutant.
@@ -97,6 +99,19 @@ def run(modules: list[Module], jobs: int) -> None:
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(jobs)]
     subprocess.run([*command, *patterns], cwd=ROOT, check=True)
     seconds = time.monotonic() - started
+    commit, dirty = git_commit()
+    RECHECK.unlink(missing_ok=True)
+    TIMING.write_text(
+        json.dumps(
+            {"seconds": round(seconds), "jobs": jobs, "cpus": os.cpu_count(), "commit": commit}
+            | {"dirty": dirty}
+        ),
+        encoding="utf-8",
+    )
+
+
+def git_commit() -> tuple[str, bool]:
+    """The short commit of HEAD, and whether tracked files differ from it."""
     commit = subprocess.run(
         [GIT, "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -106,10 +121,27 @@ def run(modules: list[Module], jobs: int) -> None:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    TIMING.write_text(
+    return commit, bool(dirty)
+
+
+def recheck(modules: list[Module], jobs: int) -> None:
+    """Run the survivors of the last run again, against the tests as they are now."""
+    everything = results()
+    names = sorted(
+        name
+        for name, (code, _) in everything.items()
+        if code not in KILLED and any(fnmatch(name, p) for m in modules for p in m.patterns)
+    )
+    if not names:
+        return
+    started = time.monotonic()
+    command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", str(jobs)]
+    subprocess.run([*command, *names], cwd=ROOT, check=True)
+    commit, dirty = git_commit()
+    RECHECK.write_text(
         json.dumps(
-            {"seconds": round(seconds), "jobs": jobs, "cpus": os.cpu_count(), "commit": commit}
-            | {"dirty": bool(dirty)}
+            {"seconds": round(time.monotonic() - started), "mutants": len(names)}
+            | {"commit": commit, "dirty": dirty}
         ),
         encoding="utf-8",
     )
@@ -226,6 +258,13 @@ def report(modules: list[Module]) -> int:
             f"\nRun at commit {timing['commit']}{changes}: {minutes:.1f} min with "
             f"{timing['jobs']} workers on {timing['cpus']} cores."
         )
+    if RECHECK.exists():
+        again = json.loads(RECHECK.read_text(encoding="utf-8"))
+        changes = " (with local changes)" if again["dirty"] else ""
+        print(
+            f"Its {again['mutants']} survivors run again at commit {again['commit']}{changes}: "
+            f"{again['seconds'] / 60:.1f} min."
+        )
     value = totals["killed"] / max(1, totals["mutants"] - totals["equivalent"])
     print(
         f"Mutation score {value:.1%} (target {TARGET:.0%}); {len(unjustified)} unjustified "
@@ -244,10 +283,15 @@ def main() -> int:
     """Run mutmut over the scope (unless --report), then report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", action="store_true", help="only report the last run")
+    parser.add_argument(
+        "--survivors", action="store_true", help="run only the last run's survivors again"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="mutmut workers (default 2)")
     options = parser.parse_args()
     modules = load_scope()
-    if not options.report:
+    if options.survivors:
+        recheck(modules, options.jobs)
+    elif not options.report:
         run(modules, options.jobs)
     return report(modules)
 

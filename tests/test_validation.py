@@ -118,6 +118,13 @@ def test_unknown_key_in_a_citation_names_the_fact_that_holds_it(kdir: Path) -> N
     assert_problem(problem, A, 12, "leica-country", "unknown key 'page' in a citation")
 
 
+def test_unknown_key_in_a_source_says_source(kdir: Path) -> None:
+    replace(kdir, "sources.yaml", '  url: ""\n', '  url: ""\n  author: someone\n')
+    problem = only_problem(kdir)
+    line = line_of(kdir, "sources.yaml", "author:")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", "'author' in a source")
+
+
 def test_unknown_key_in_a_device_names_the_brand(kdir: Path) -> None:
     replace(
         kdir, "brands.yaml", "  - name: Xiaomi 12 Pro\n", "  - name: Xiaomi 12 Pro\n    year: 1\n"
