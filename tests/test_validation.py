@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -287,7 +288,8 @@ def test_a_source_url_must_be_http_or_https(kdir: Path, url: str) -> None:
     replace(kdir, "sources.yaml", '  url: ""\n', f'  url: "{url}"\n')
     problem = only_problem(kdir)
     line = line_of(kdir, "sources.yaml", "url:")
-    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", "'url' must start with")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23")
+    assert problem.message == "'url' must start with https:// or be empty"
 
 
 @pytest.mark.parametrize("url", ["https://example.org/article", "http://example.org/a?b=c"])
@@ -785,4 +787,48 @@ def test_a_period_no_quote_says(kdir: Path) -> None:
     line = line_of(kdir, P, "period: nine-year")
     assert_problem(
         only_problem(kdir), P, line, "huawei-leica", "no quote of this partnership says nine"
+    )
+
+
+def test_a_source_is_read_whole(kdir: Path) -> None:
+    source = load_fact_base(kdir).sources["article-2022-05-23"]
+    assert source.id == "article-2022-05-23"
+    assert source.date == dt.date(2022, 5, 23)
+    assert source.file == "sources/article-2022-05-23.txt"
+    assert source.url == ""
+    assert "Leica" in source.text
+
+
+def test_a_null_url_is_no_url(kdir: Path) -> None:
+    replace(kdir, "sources.yaml", '  url: ""\n', "  url: ~\n")
+    assert load_fact_base(kdir).sources["article-2022-05-23"].url == ""
+
+
+def test_a_url_of_512_characters_fits_and_513_does_not(kdir: Path) -> None:
+    url = "https://example.org/" + "a" * (512 - len("https://example.org/"))
+    replace(kdir, "sources.yaml", '  url: ""\n', f"  url: {url}\n")
+    assert load_fact_base(kdir).sources["article-2022-05-23"].url == url
+    replace(kdir, "sources.yaml", f"  url: {url}\n", f"  url: {url}b\n")
+    problem = only_problem(kdir)
+    assert problem.message == "'url' is 513 characters; at most 512 fit in Discord"
+
+
+def test_a_source_file_name_of_200_characters_fits_and_201_does_not(kdir: Path) -> None:
+    name = "sources/" + "a" * (200 - len("sources/.txt")) + ".txt"
+    (kdir / name).write_bytes((kdir / "sources/article-2022-05-23.txt").read_bytes())
+    replace(kdir, "sources.yaml", "file: sources/article-2022-05-23.txt", f"file: {name}")
+    assert load_fact_base(kdir).sources["article-2022-05-23"].file == name
+    longer = name.replace(".txt", "b.txt")
+    (kdir / name).rename(kdir / longer)
+    replace(kdir, "sources.yaml", f"file: {name}", f"file: {longer}")
+    problem = only_problem(kdir)
+    assert problem.message == "'file' is 201 characters; at most 200 fit in Discord"
+
+
+@pytest.mark.parametrize("empty", ["~", '""'])
+def test_an_empty_quote_is_reported_on_its_fact(kdir: Path, empty: str) -> None:
+    replace(kdir, A, "    quote: Leica, the German camera manufacturer", f"    quote: {empty}")
+    problems = problems_of(kdir)
+    assert any(p.record == "leica-country" and p.message == "'quote' is empty" for p in problems), (
+        "\n".join(map(str, problems))
     )
