@@ -832,3 +832,35 @@ def test_an_empty_quote_is_reported_on_its_fact(kdir: Path, empty: str) -> None:
     assert any(p.record == "leica-country" and p.message == "'quote' is empty" for p in problems), (
         "\n".join(map(str, problems))
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("12", "'quote' must be text, not a number"),
+        ('"Leica\\a the German camera manufacturer"', "'quote' contains control characters"),
+    ],
+)
+def test_a_bad_quote_is_reported_on_its_fact(kdir: Path, value: str, message: str) -> None:
+    replace(kdir, A, "    quote: Leica, the German camera manufacturer", f"    quote: {value}")
+    problems = problems_of(kdir)
+    [problem] = [p for p in problems if p.message.startswith(message)]
+    line = line_of(kdir, A, f"quote: {value}")
+    assert_problem(problem, A, line, "leica-country")
+    if value == "12":
+        assert problems == [problem], "no text, so no 'not found' problem as well"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [("12", "'id' must be text"), ("Leica Country", "must be 1-63")]
+)
+def test_a_bad_id_is_reported_at_its_own_line(kdir: Path, value: str, message: str) -> None:
+    replace(
+        kdir,
+        A,
+        "- id: leica-country\n  question: Where is Leica from?\n",
+        f"- question: Where is Leica from?\n  id: {value}\n",
+    )
+    problem = only_problem(kdir)
+    assert (problem.file, problem.line) == (A, 2), str(problem)
+    assert message in problem.message
