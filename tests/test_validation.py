@@ -852,7 +852,15 @@ def test_a_bad_quote_is_reported_on_its_fact(kdir: Path, value: str, message: st
 
 
 @pytest.mark.parametrize(
-    ("value", "message"), [("12", "'id' must be text"), ("Leica Country", "must be 1-63")]
+    ("value", "message"),
+    [
+        ("12", "'id' must be text"),
+        (
+            "Leica Country",
+            "id 'Leica Country' must be 1-63 lower-case letters, digits or '-', "
+            "starting with a letter or digit",
+        ),
+    ],
 )
 def test_a_bad_id_is_reported_at_its_own_line(kdir: Path, value: str, message: str) -> None:
     replace(
@@ -864,3 +872,13 @@ def test_a_bad_id_is_reported_at_its_own_line(kdir: Path, value: str, message: s
     problem = only_problem(kdir)
     assert (problem.file, problem.line) == (A, 2), str(problem)
     assert message in problem.message
+
+
+def test_a_fact_without_citations(kdir: Path) -> None:
+    text = (kdir / B).read_text(encoding="utf-8")
+    cut = text.index("  citations:\n", text.index("- id: xiaomi-teaser"))
+    (kdir / B).write_text(text[:cut] + "  citations: []\n", encoding="utf-8")
+    problem = only_problem(kdir)
+    line = line_of(kdir, B, "citations: []")
+    assert_problem(problem, B, line, "xiaomi-teaser")
+    assert problem.message == "at least one citation is needed"
