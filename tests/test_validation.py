@@ -882,3 +882,43 @@ def test_a_fact_without_citations(kdir: Path) -> None:
     line = line_of(kdir, B, "citations: []")
     assert_problem(problem, B, line, "xiaomi-teaser")
     assert problem.message == "at least one citation is needed"
+
+
+def test_each_citation_is_checked_after_a_bad_one(kdir: Path) -> None:
+    replace(kdir, A, "    quote: Leica, the German camera manufacturer", '    quote: ""')
+    replace(kdir, A, "    quote: German camera-maker Leica", "    quote: Leica makes phones")
+    problems = problems_of(kdir)
+    assert [p.message for p in problems] == [
+        "'quote' is empty",
+        "quote not found word for word in source 'article-2022-05-23': 'Leica makes phones'",
+    ]
+    assert {p.record for p in problems} == {"leica-country"}
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [("12", "'source' must be text"), ("s" * 64, "'source' is 64 characters; at most 63")],
+)
+def test_a_bad_citation_source_is_reported_on_its_fact(
+    kdir: Path, source: str, message: str
+) -> None:
+    replace(
+        kdir,
+        A,
+        "  - source: article-2022-05-23\n    quote: Leica,",
+        f"  - source: {source}\n    quote: Leica,",
+    )
+    problems = problems_of(kdir)
+    [problem] = [p for p in problems if p.message.startswith(message)]
+    assert_problem(problem, A, 9, "leica-country")
+
+
+def test_an_unknown_source_is_reported_at_its_line(kdir: Path) -> None:
+    replace(
+        kdir,
+        B,
+        "  - source: article-2022-05-23\n    quote: Swedish brand Hassleblad",
+        "  - quote: Swedish brand Hassleblad\n    source: blog",
+    )
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 8, "hasselblad-country", "unknown source 'blog'")
