@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.store import NEW_FACTS_FILE, KnowledgeStore
+from bot.store import NEW_FACTS_FILE, KnowledgeStore, record_version
 from tests.test_store_support import fact_fields
 
 
@@ -80,3 +80,11 @@ def test_a_file_rewritten_whole_then_edited_on_disk_reads_right(kb: tuple[Path, 
     store.refresh()
     assert store.base.facts[second].question == "Who was Leica's partner before?"
     assert_as_fresh(store, root, state)
+
+
+def test_a_version_does_not_depend_on_key_order() -> None:
+    record = {"id": "x", "question": "Q?", "brands": ["a", "b"]}
+    reordered = {"brands": ["a", "b"], "question": "Q?", "id": "x"}
+    assert record_version(record) == record_version(reordered)
+    assert record_version(record) != record_version({**record, "brands": ["b", "a"]})
+    assert record_version(None) is None
