@@ -98,9 +98,7 @@ def test_a_cache_whose_status_cannot_be_read_is_ignored(
         pytest.raises(AssertionError, match="rebuilt"),
     ):
         Engine.load(knowledge, cache)
-    assert [r.getMessage() for r in caplog.records] == [
-        f"ignoring the cache {pickled}: no access"
-    ]
+    assert [r.getMessage() for r in caplog.records] == [f"ignoring the cache {pickled}: no access"]
 
 
 def test_loading_pauses_collection_and_freezes_the_engine(
