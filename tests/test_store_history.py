@@ -206,7 +206,9 @@ def test_racing_hand_saves_against_edits_lose_nothing(store: KnowledgeStore) -> 
     # Every edit the store made is in its history. (An editor that saved a version it read
     # before an edit overwrites that edit: the editor took no lock; the next edit goes on.)
     assert [e.after["answer"] for e in store.history()] == answers  # type: ignore[index]
-    assert len(answers) >= EDITS // 2
+    # How many edits get through between saves depends on the machine's load (a refused edit
+    # writes nothing and is not lost): some must, the rest is the scheduler's business.
+    assert answers, "no edit got through between the hand saves"
     other.edit_fact("leica-country", {"answer": "The last word."}, base_version=None, actor="a")
     facts = load_fact_base(store.root).facts
     assert facts["leica-country"].answer == "The last word."
