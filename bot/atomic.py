@@ -165,28 +165,14 @@ def atomic_write(path: Path, data: bytes) -> None:
     temporary file is removed on error (a killed process may leave one behind, which
     `remove_stale_temporaries` clears).
     """
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary_with(path, data)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    temporary = directory / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TEMP_SUFFIX}"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.chmod(mode)
         temporary.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
-    fsync_directory(directory)
+    fsync_directory(path.parent)
 
 
 def remove_file(path: Path) -> None:

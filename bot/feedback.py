@@ -8,15 +8,12 @@ earlier one, so people can change their mind; `summary` reads each voter's last 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import IO
+
+from bot import jsonl
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +81,6 @@ class FeedbackLog:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    @contextmanager
-    def _locked(self, mode: str) -> Iterator[IO[str]]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open(mode, encoding="utf-8", errors="replace") as handle:
-            fcntl.flock(handle, fcntl.LOCK_SH if mode == "r" else fcntl.LOCK_EX)
-            try:
-                yield handle
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
     def record(
         self,
         *,
@@ -117,7 +104,7 @@ class FeedbackLog:
             at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
         # Read and append under one exclusive lock: two presses at once cannot both count.
-        with self._locked("a+") as handle:
+        with jsonl.locked(self.path, "a+") as handle:
             handle.seek(0)
             previous = None
             for raw in handle:
@@ -127,7 +114,7 @@ class FeedbackLog:
             if previous and previous.vote == vote and previous.reason == record.reason:
                 return False
             handle.seek(0, 2)
-            handle.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+            jsonl.append(handle, record.to_json())
             handle.flush()
         return True
 
@@ -136,13 +123,8 @@ class FeedbackLog:
         if not self.path.is_file():
             return []
         latest: dict[tuple[str, int], VoteRecord] = {}
-        with self._locked("r") as handle:
-            for number, raw in enumerate(handle, start=1):
-                item = _parse(raw)
-                if item is None:
-                    if raw.strip():
-                        log.warning("skipping a damaged line %d of %s", number, self.path)
-                    continue
+        with jsonl.locked(self.path, "r") as handle:
+            for item in jsonl.good_lines(handle, self.path, _parse, log):
                 key = (item.answer_id, item.voter_id)
                 latest.pop(key, None)
                 latest[key] = item
@@ -173,11 +155,8 @@ class FeedbackLog:
 
 def _parse(raw: str) -> VoteRecord | None:
     """A stored vote, or None when the line is damaged."""
-    try:
-        item = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(item, dict):
+    item = jsonl.json_object(raw)
+    if item is None:
         return None
     try:
         guild = item.get("guild_id")

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import jsonl
 from bot.text import fold, plain
 
 log = logging.getLogger(__name__)
@@ -36,17 +33,6 @@ class GapLog:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    @contextmanager
-    def _locked(self, mode: str) -> Iterator[object]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # A damaged byte must cost one line, not the whole log: read it replaced.
-        with self.path.open(mode, encoding="utf-8", errors="replace") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX if "a" in mode else fcntl.LOCK_SH)
-            try:
-                yield handle
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
     def record(self, question: str, *, user_id: int | None = None, where: str = "") -> None:
         """Append one unanswered question (trimmed; unprintable characters become spaces)."""
         # Line breaks and other unprintable characters part words: they become spaces.
@@ -60,22 +46,16 @@ class GapLog:
             "where": where,
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        with self._locked("a") as handle:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")  # type: ignore[attr-defined]
+        with jsonl.locked(self.path, "a") as handle:
+            jsonl.append(handle, line)
 
     def top(self, limit: int = 25, *, exclude: set[str] | None = None) -> list[Gap]:
         """The most asked unanswered questions, most asked first; `exclude` drops keys."""
         if not self.path.is_file():
             return []
         counts: dict[str, list] = {}
-        with self._locked("r") as handle:
-            for number, raw in enumerate(handle, start=1):  # type: ignore[call-overload]
-                fields = _parse_line(raw)
-                if fields is None:
-                    if raw.strip():
-                        log.warning("skipping a damaged line %d of %s", number, self.path)
-                    continue
-                key, question, at, where = fields
+        with jsonl.locked(self.path, "r") as handle:
+            for key, question, at, where in jsonl.good_lines(handle, self.path, _parse_line, log):
                 entry = counts.setdefault(key, [question, 0, at, set()])
                 entry[1] += 1
                 entry[2] = max(entry[2], at)
@@ -94,11 +74,8 @@ class GapLog:
 
 def _parse_line(raw: str) -> tuple[str, str, str, str] | None:
     """A line's key, question, time and place, or None when the line is damaged."""
-    try:
-        item = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(item, dict):
+    item = jsonl.json_object(raw)
+    if item is None:
         return None
     fields = (item.get("key"), item.get("question"), item.get("at"))
     if not all(isinstance(value, str) and value for value in fields):

@@ -78,6 +78,14 @@ async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True)
 
 
+async def _only_owner(interaction: discord.Interaction[Any], owner_id: int) -> bool:
+    """Whether the presser is `owner_id`; anyone else gets a private refusal."""
+    if interaction.user.id == owner_id:
+        return True
+    await interaction.response.send_message(_render.NOT_YOURS, ephemeral=True)
+    return False
+
+
 class _Persistent(ui.DynamicItem[ui.Button[Any]], template=r"cb:none"):
     """A persistent button; its errors go through the command tree's handler.
 
@@ -233,10 +241,7 @@ class SuggestionButton(_Persistent, template=r"cb:sg:(?P<owner>\d+):(?P<entry>\S
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Only the person who asked may press; others get a private refusal."""
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(_render.NOT_YOURS, ephemeral=True)
-        return False
+        return await _only_owner(interaction, self.owner_id)
 
     async def run(self, interaction: discord.Interaction[CamerabotBot]) -> None:
         """Answer the suggested question in place of the abstention."""
@@ -287,10 +292,7 @@ class BrandButton(_Persistent, template=r"cb:br:(?P<owner>\d+):(?P<brand>[a-z0-9
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Only the person who asked."""
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(_render.NOT_YOURS, ephemeral=True)
-        return False
+        return await _only_owner(interaction, self.owner_id)
 
     async def run(self, interaction: discord.Interaction[CamerabotBot]) -> None:
         """Show the brand's partnerships in place of the "did you mean"."""
@@ -454,13 +456,13 @@ def list_page(bot: CamerabotBot, kind: str, page: int) -> tuple[discord.Embed, i
     engine = bot.engine
     if kind == "pa":
         total, per_page = len(engine.partnerships()), _render.PARTNERSHIPS_PER_PAGE
-        pages = _render.page_count(total, per_page)
-        page = min(max(page, 0), pages - 1)
-        return _render.partnerships_embed(engine, page), page, pages
-    total, per_page = len(engine.sources()), _render.SOURCES_PER_PAGE
+        render = _render.partnerships_embed
+    else:
+        total, per_page = len(engine.sources()), _render.SOURCES_PER_PAGE
+        render = _render.sources_embed
     pages = _render.page_count(total, per_page)
     page = min(max(page, 0), pages - 1)
-    return _render.sources_embed(engine, page), page, pages
+    return render(engine, page), page, pages
 
 
 def list_reply(bot: CamerabotBot, kind: str, page: int, owner_id: int) -> dict[str, Any]:

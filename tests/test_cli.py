@@ -49,6 +49,17 @@ def kdir(tmp_path: Path) -> Path:
     return root
 
 
+def rewrite_leica_answer(kdir: Path) -> None:
+    """Change Leica's answer in `kdir` to "Leica is from Germany." (its quote stays)."""
+    facts = kdir / "facts" / "leica.yaml"
+    facts.write_text(
+        facts.read_text().replace(
+            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
+        ),
+        encoding="utf-8",
+    )
+
+
 # ask
 
 
@@ -315,13 +326,7 @@ def test_validate_lists_problems_with_file_and_line(
 def test_knowledge_option_and_variable_choose_the_directory(
     capsys: pytest.CaptureFixture[str], kdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    facts = kdir / "facts" / "leica.yaml"
-    facts.write_text(
-        facts.read_text().replace(
-            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
-        ),
-        encoding="utf-8",
-    )
+    rewrite_leica_answer(kdir)
     _, out, _ = run(capsys, "--knowledge", str(kdir), "ask", "Where is Leica from?")
     assert out.startswith("As reported on 23 May 2022, Leica is from Germany.")
     _, out, _ = run(capsys, "--knowledge", str(kdir), "validate")
@@ -339,13 +344,7 @@ def test_commands_share_the_engine_cache_and_it_follows_the_files(
     [first] = (private_state / "engine-cache").glob("engine-*.pickle")
     _, out, _ = run(capsys, "--knowledge", str(kdir), "partners")
     assert list((private_state / "engine-cache").glob("engine-*.pickle")) == [first]
-    facts = kdir / "facts" / "leica.yaml"
-    facts.write_text(
-        facts.read_text().replace(
-            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
-        ),
-        encoding="utf-8",
-    )
+    rewrite_leica_answer(kdir)
     _, out, _ = run(capsys, "--knowledge", str(kdir), "ask", "Where is Leica from?")
     assert "Leica is from Germany." in out
     [second] = (private_state / "engine-cache").glob("engine-*.pickle")
