@@ -65,6 +65,10 @@ _END = "end"
 _START = _canon("start begin began begun since")
 _LAUNCH = _canon("launch expect first phone partner camera maker delay") | {"1"}
 _PERSON_WORDS = _canon("name called who")
+# Words that ask where things are made: the sources give brands' countries, not factories.
+_MADE = frozenset(
+    "made make makes manufactured manufacture produced produce built build assembled".split()
+)
 # Words that ask whether something is official: "officially confirmed", "reported".
 _CONFIRM = _canon("confirm confirmed officially official announce report rumour rumoured say")
 _COUNTRY_WORDS = _canon("camera maker phone cam") | {"?where"}
@@ -484,6 +488,8 @@ class Reasoner:
         asked_where = part.wh == "where" or "?where" in part.analysis.tokens
         if not part.countries and not asked_where:
             return None
+        if part.says(_MADE):
+            return None  # "Where are Hasselblad phones made?" asks a factory, not a brand's country
         if part.form not in (Form.YES_NO, Form.WH) or (part.form is Form.WH and part.countries):
             return None
         country_words = {canonical(w) for w in part.words if w in NATIONALITIES}

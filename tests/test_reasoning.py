@@ -142,6 +142,7 @@ REFUSED = [
     ("kestrel vellum start year", "don't say when Kestrel and Vellum started"),
     # found by review: each was answered wrongly once
     ("is vellum a phone maker?", ""),
+    ("where are vellum cameras made?", ""),
     ("is ada lind finnish?", ""),
     ("does the iphone have vellum?", "say nothing about Iphone"),
     ("was the k7 the first kestrel vellum phone?", ""),
