@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     wondering wonder curious question ask asking idea how show together happen happened even
     find finds found finding need needs want wants carry carries feature features featuring
     equipped sport sports pack packs explain describe elaborate summarise summarize
+    never heard hear hears
     """.split()
 )
 
@@ -232,6 +233,7 @@ KNOWN_WORDS = frozenset(
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty hundred
     spring summer autumn fall winter percent price
     last lasted lasting long longer year years month months
+    newer newest older oldest earlier earliest later latest first
     who whom whose what which when where why how""".split()
 )
 

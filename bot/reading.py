@@ -527,7 +527,11 @@ class Reader:
             and token not in analysis.devices
             and self.analyzer.brand_of(token) is None
         )
-        only_brands = bool(brands) and not (set(analysis.tokens) - set(analysis.brands))
+        only_brands = (
+            bool(brands)
+            and not (set(analysis.tokens) - set(analysis.brands))
+            and not any(w in _WH for w in corrected)
+        )
         described_only = bool(spans) and all(
             w in STOPWORDS or w in {"that", "which", "who"} or i in spans
             for i, w in enumerate(corrected)
@@ -858,7 +862,7 @@ def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]
         # "which phone brands are in the article", "what xiaomi models are mentioned"
         return Form.LIST, wh, ()
     if wh:
-        options = _options(raw) if wh in {"which", "what"} else ()
+        options = _options(raw) if wh in {"which", "what", "who"} else ()
         if options:
             return Form.EITHER_OR, wh, options
         return Form.WH, wh, ()

@@ -185,6 +185,7 @@ class Reasoner:
         residual = part.residual - _IGNORED
         for rule in (
             self._person,
+            self._what_is,
             self._compare,
             self._list,
             self._either_or,
@@ -230,6 +231,29 @@ class Reasoner:
         if others or part.wh not in {"who", "what", None}:
             return None
         return Said(said, person.citations, entry_id=f"partners:{brand_id}", shaped=False)
+
+    def _what_is(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
+        """What the sources say a brand is and who it works with ("What's Hasselblad?")."""
+        if part.wh not in {"what", "who"} or len(known) != 1 or residual or part.people:
+            return None
+        if part.analysis.question_types - {"?who"} or part.devices:
+            return None
+        brand = self.base.brands[known[0]]
+        own = self.of(brand.id)
+        support = self.support(brand, brand.country)
+        said = []
+        citations: list[Citation] = []
+        if support is not None:
+            said.append(f"{brand.name} is a {adjective(brand.country or '')} brand.")
+            citations.append(support)
+        said += [self.sentence(p, brand.id) for p in own]
+        citations += [c for p in own for c in p.citations]
+        if not said:
+            return None
+        text = f"{self.dated(citations)}, {lower_first(' '.join(said))}"
+        return Said(
+            text, tuple(dict.fromkeys(citations)), entry_id=f"partners:{brand.id}", shaped=False
+        )
 
     def _compare(self, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
         if part.form is not Form.COMPARE or len(known) < 2:
@@ -341,6 +365,11 @@ class Reasoner:
             return self._country_choice(known[0], [c[0] for c in countries], left, right)
         if len(part.devices) == 2:
             return self._device_choice(part)
+        said = self._order_choice(part, known, left, right) or self._status_choice(
+            part, known, left, right
+        )
+        if said is not None:
+            return said
         said = self._summary_choice(part, known, left, right)
         if said is not None:
             return said
@@ -350,6 +379,89 @@ class Reasoner:
             if said is not None:
                 return said
         return self._brand_choice(part, known, left, right)
+
+    def _option_partnerships(
+        self, known: tuple[str, ...], left: tuple[str, ...], right: tuple[str, ...]
+    ) -> list[Partnership] | None:
+        """The partnership each option names: a pair, or a partner of the brand outside them.
+
+        "xiaomi-leica or oneplus-hasselblad"; "who had Leica first, Huawei or Xiaomi?".
+        """
+        named = [
+            [b for b in known if any(w in _brand_words(self.base.brands[b]) for w in option)]
+            for option in (left, right)
+        ]
+        outside = [b for b in known if not any(b in n for n in named)]
+        found = []
+        for brands in named:
+            pair = brands if len(brands) == 2 else [*outside, *brands] if len(brands) == 1 else []
+            partnership = self.pair(*pair) if len(pair) == 2 else None
+            if partnership is None:
+                return None
+            found.append(partnership)
+        return found if found[0] is not found[1] else None
+
+    def _order_choice(
+        self, part: Part, known: tuple[str, ...], left: tuple[str, ...], right: tuple[str, ...]
+    ) -> Said | None:
+        """Which partnership came first or is newer, as far as the records order them.
+
+        By `since` when both give one, else by status: an ended partnership came before a current
+        one, and one just announced is the newest.
+        """
+        if part.says({"longer", "shorter", "long", "length"}):
+            return None  # "which deal is longer?" compares lengths, not dates
+        # The order asked, from the words outside the options ("the old Huawei one" describes).
+        asked = [w for w in part.words if w not in {*left, *right}]
+        tokens = {canonical(w) for w in asked}
+        first = bool(tokens & {"1", "before"}) or bool({"earlier", "older", "oldest"} & set(asked))
+        newer = bool(tokens & {"latest"}) or bool({"newer", "later", "last"} & set(asked))
+        if first == newer:
+            return None
+        found = self._option_partnerships(known, left, right)
+        if found is None:
+            return None
+        rank = {
+            PartnershipStatus.ENDED: 0,
+            PartnershipStatus.ACTIVE: 1,
+            PartnershipStatus.ANNOUNCED: 2,
+        }
+        a, b = found
+        if a.since and b.since and a.since != b.since:
+            older, newest = (a, b) if a.since < b.since else (b, a)
+        elif rank[a.status] != rank[b.status]:
+            older, newest = (a, b) if rank[a.status] < rank[b.status] else (b, a)
+        else:
+            return None  # the records do not order them
+        chosen = older if first else newest
+        label = f"{self.name(chosen.phone_maker)}–{self.name(chosen.camera_maker)}"
+        citations = tuple(dict.fromkeys([*older.citations, *newest.citations]))
+        body = f"{lower_first(self.sentence(older))} {self.sentence(newest)}"
+        head = f"The {label} partnership {'came first' if first else 'is the newer one'}."
+        return Said(f"{head} {self.dated(citations)}, {body}", citations)
+
+    def _status_choice(
+        self, part: Part, known: tuple[str, ...], left: tuple[str, ...], right: tuple[str, ...]
+    ) -> Said | None:
+        """A partnership the brands announced is official ("Official or just a rumour?")."""
+        options = [set(option) for option in (left, right)]
+        official = [o & {"official", "confirmed", "announced", "real"} for o in options]
+        rumour = [
+            o & {"rumor", "rumour", "rumored", "rumoured", "speculation", "reported"}
+            for o in options
+        ]
+        if not ((official[0] and rumour[1]) or (official[1] and rumour[0])) or len(known) != 2:
+            return None
+        partnership = self.pair(*known)
+        if partnership is None or partnership.status is PartnershipStatus.ENDED:
+            return None
+        sentence = lower_first(self.sentence(partnership))
+        citations = partnership.citations
+        return Said(
+            f"Official. {self.dated(citations)}, {sentence}",
+            citations,
+            entry_id=_partnership_id(partnership),
+        )
 
     def _summary_choice(
         self, part: Part, known: tuple[str, ...], left: tuple[str, ...], right: tuple[str, ...]

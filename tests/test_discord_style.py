@@ -33,8 +33,8 @@ POLARITY = {
     "<neg>": re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b"),
 }
 _MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
-# Answered right today: 100 of 108. A change may trade one for another, not lose ground.
-ANSWERED_AT_LEAST = 98
+# Answered right today: 103 of 108. A change may trade one for another, not lose ground.
+ANSWERED_AT_LEAST = 100
 
 
 def _norm(text: str) -> str:
@@ -84,7 +84,7 @@ def test_the_second_set_answers_none_wrong_and_keeps_its_refusals(
     ]
     assert not wrong, "\n".join(wrong)
     right_count = sum(right(item, answers[item["id"]]) for item in SECOND if "terms" in item)
-    assert right_count >= 105  # 110 of 140 today (59 of 75 and 51 of 65)
+    assert right_count >= 115  # 119 of 140 today (62 of 75 and 57 of 65, with citations)
 
 
 def test_the_set_is_large_and_mixed() -> None:

@@ -124,6 +124,19 @@ ANSWERED = [
     ("is norra's vellum deal for budget cameras or flagship cameras", "Flagship", ["flagship"]),
     ("Who is Kestrel's old partner?", "As reported", ["Vellum"]),
     ("vellum and optiva - same country?", "No. As reported", ["Finnish", "Japanese"]),
+    # order, status and identity from the records
+    (
+        "who had vellum first, kestrel or norra?",
+        "The Kestrel–Vellum partnership came first.",
+        ["ended"],
+    ),
+    (
+        "which is newer, kestrel-optiva or norra-vellum?",
+        "The Norra–Vellum partnership is the newer one.",
+        [],
+    ),
+    ("is the norra vellum deal official or just a rumour", "Official.", ["announced"]),
+    ("what's optiva? never heard of it", "As reported", ["Japanese", "Kestrel"]),
     # informal
     ("yo does vellum still do kestrel cams or nah", "Not any more.", ["ended"]),
     ("bruh who's norra teaming up w/ rn", "As reported", ["Vellum"]),
@@ -142,6 +155,7 @@ REFUSED = [
     ("kestrel vellum start year", "don't say when Kestrel and Vellum started"),
     # found by review: each was answered wrongly once
     ("is vellum a phone maker?", ""),
+    ("which deal is longer, kestrel-optiva or the old kestrel-vellum one?", ""),
     ("where are vellum cameras made?", ""),
     ("is ada lind finnish?", ""),
     ("does the iphone have vellum?", "say nothing about Iphone"),
