@@ -339,7 +339,21 @@ class Engine:
                 # Ultra and the 12 Pro: a phone asked about must be named whole.
                 match = Match(Outcome.NONE, match.analysis, match.candidates)
                 best = None
+        speaker = self._other_speaker(part, best)
+        if speaker is not None and not speaker[1]:
+            return Answer(
+                text,
+                False,
+                None,
+                best.score if best else 0.0,
+                reply=speaker[0],
+                kind="refusal",
+                related=self.related(part.brands if part else ()),
+            )
         answer = self._refine(text, part, self.answer_match(text, match))
+        if speaker is not None and answer.answered:
+            # "What did Leica's CEO Lei Jun say?": say whose CEO he is, then what he said.
+            answer = replace(answer, answer=f"{speaker[0]} {answer.answer}")
         polar = (answer.answer or "").startswith(("Yes. ", "No. "))
         if answer.answered and polar and part is not None and part.form is not Form.YES_NO:
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
@@ -356,6 +370,37 @@ class Engine:
         if answer.answered and best is not None and part is not None and self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
         return answer
+
+    def _other_speaker(self, part: Part | None, best: Candidate | None) -> tuple[str, bool] | None:
+        """What to say when a fact quotes someone else than the brand asked about.
+
+        "What did Leica say about the Xiaomi deal?" is not answered by what Lei Jun, Xiaomi's
+        founder, said: the answer opens with a person of another brand than the one asked.
+        Returns what to say, and whether the question named the person (then it is a premise
+        to correct before the answer, else a refusal).
+        """
+        if part is None or best is None or "say" not in part.analysis.tokens:
+            return None
+        asked = None
+        for index, word in enumerate(part.words[:-1]):
+            if word in {"did", "does", "do", "has", "have", "will"}:
+                asked = self.reader.analyzer.brand_of(part.words[index + 1])
+                break
+        if asked is None:
+            return None
+        for brand in self.base.brands.values():
+            for person in brand.people:
+                if best.entry.answer.startswith(person.name) and brand.id != asked:
+                    other = self.base.brands[asked].name
+                    if any(name == person.name for _, name, _ in part.people):
+                        role = f"{brand.name}'s {person.role}"
+                        return f"{person.name} is {role}, not {other}'s.", True
+                    text = (
+                        f"The sources don't quote {other}. They quote {person.name}, "
+                        f"{brand.name}'s {person.role}."
+                    )
+                    return text, False
+        return None
 
     def _evades(self, part: Part, best: Candidate) -> bool:
         """Whether a listing answers a yes/no question without saying yes or no to it.

@@ -24,9 +24,8 @@ SECOND += [json.loads(line) for line in (DATA / "discord_style_3.jsonl").open(en
 # Where the two writers disagree: the first counts "which Vivo phones have Zeiss cameras?" as
 # answered by "its flagship smartphones" (what the source says); the second wants a refusal.
 DISAGREEMENTS = {"k082"}
-# Known wrong: "what did Leica say about the Xiaomi deal" gets Lei Jun's words (Xiaomi's CEO):
-# the matcher does not check who said what. Kept visible here rather than hidden.
-KNOWN_WRONG = {"m005"}
+# Known wrong answers, kept visible here rather than hidden: none today.
+KNOWN_WRONG: set[str] = set()
 SENTENCES = json.loads((DATA / "article_sentences.json").read_text(encoding="utf-8"))
 POLARITY = {
     "<yes>": re.compile(r"\byes\b"),
@@ -84,7 +83,7 @@ def test_the_second_set_answers_none_wrong_and_keeps_its_refusals(
     ]
     assert not wrong, "\n".join(wrong)
     right_count = sum(right(item, answers[item["id"]]) for item in SECOND if "terms" in item)
-    assert right_count >= 115  # 119 of 140 today (62 of 75 and 57 of 65, with citations)
+    assert right_count >= 115  # 118 of 140 today (62 of 75 and 56 of 65, with citations)
 
 
 def test_the_set_is_large_and_mixed() -> None:

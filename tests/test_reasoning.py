@@ -137,6 +137,7 @@ ANSWERED = [
     ),
     ("is the norra vellum deal official or just a rumour", "Official.", ["announced"]),
     ("what's optiva? never heard of it", "As reported", ["Japanese", "Kestrel"]),
+    ("what did vellum's boss ada lind say", "Ada Lind is Norra's chief executive, not", []),
     # informal
     ("yo does vellum still do kestrel cams or nah", "Not any more.", ["ended"]),
     ("bruh who's norra teaming up w/ rn", "As reported", ["Vellum"]),
@@ -155,6 +156,7 @@ REFUSED = [
     ("kestrel vellum start year", "don't say when Kestrel and Vellum started"),
     # found by review: each was answered wrongly once
     ("is vellum a phone maker?", ""),
+    ("what did vellum say about norra", "don't quote Vellum. They quote Ada Lind"),
     ("which deal is longer, kestrel-optiva or the old kestrel-vellum one?", ""),
     ("where are vellum cameras made?", ""),
     ("is ada lind finnish?", ""),
