@@ -81,6 +81,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("maker", "share"), "marketshare"),
     (("take", "on"), "say"),
     (("do", "together"), "cover"),
+    (("locked", "in"), "partner"),
 )
 QUESTION_TOKENS = frozenset(token for _, token in _PHRASES if token.startswith("?"))
 

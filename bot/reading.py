@@ -83,6 +83,7 @@ _SPELLINGS: Mapping[str, tuple[str, ...]] = {
     "fone": ("phone",),
     "fones": ("phones",),
 }
+_DROPS = {"dropping": "launching", "drops": "launches", "drop": "launch"}
 _MAKER_NOUNS = frozenset(
     "camera cameras company companies brand brands maker makers firm firms manufacturer".split()
 )
@@ -337,6 +338,9 @@ def normalised(raw: list[str]) -> list[str]:
         if (spelled[index], spelled[index + 1]) in _BIGRAMS:
             spelled[index : index + 2] = [_BIGRAMS[spelled[index], spelled[index + 1]], ""]
     spelled = [word for word in spelled if word]
+    # "the phone is dropping this summer" is launching; "Leica dropped Huawei" is ending.
+    if any(canonical(word) == "phon" for word in spelled):
+        spelled = [_DROPS.get(word, word) for word in spelled]
     # "an old camera company" is a legacy one; "Leica's old partner" is a former one.
     spelled = [
         "legacy"

@@ -138,6 +138,8 @@ ANSWERED = [
     ("is the norra vellum deal official or just a rumour", "Official.", ["announced"]),
     ("what's optiva? never heard of it", "As reported", ["Japanese", "Kestrel"]),
     ("what did vellum's boss ada lind say", "Ada Lind is Norra's chief executive, not", []),
+    ("is the norra vellum phone dropping this autumn?", "Yes.", ["October 2031"]),
+    ("why did vellum drop kestrel", "As reported", ["cut its phone range"]),
     # informal
     ("yo does vellum still do kestrel cams or nah", "Not any more.", ["ended"]),
     ("bruh who's norra teaming up w/ rn", "As reported", ["Vellum"]),
