@@ -332,13 +332,9 @@ class Engine:
         # of the same thing: moderators choose the wording.
         if said is not None and (best is None or best.entry.id not in self.base.facts):
             return self._from_said(text, said)
-        if best is not None and part is not None and part.devices:
-            named = " ".join(words(" ".join((best.entry.answer, *best.entry.questions))))
-            if any(" ".join(device[1:]) not in named for device in part.devices):
-                # "Is the Xiaomi 12 Ultra successful?" is not answered by a fact about the Mi 11
-                # Ultra and the 12 Pro: a phone asked about must be named whole.
-                match = Match(Outcome.NONE, match.analysis, match.candidates)
-                best = None
+        if best is not None and part is not None and not _names_phones(part, best):
+            match = Match(Outcome.NONE, match.analysis, match.candidates)
+            best = None
         speaker = self._other_speaker(part, best)
         if speaker is not None and not speaker[1]:
             return Answer(
@@ -354,20 +350,20 @@ class Engine:
         if speaker is not None and answer.answered:
             # "What did Leica's CEO Lei Jun say?": say whose CEO he is, then what he said.
             answer = replace(answer, answer=f"{speaker[0]} {answer.answer}")
+        if not answer.answered or best is None or part is None:
+            return answer
+        return self._polarised(text, part, best, answer)
+
+    def _polarised(self, text: str, part: Part, best: Candidate, answer: Answer) -> Answer:
+        """A matched fact's answer with the yes or no its question's form calls for."""
         polar = (answer.answer or "").startswith(("Yes. ", "No. "))
-        if answer.answered and polar and part is not None and part.form is not Form.YES_NO:
+        if polar and part.form is not Form.YES_NO:
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
             # but its "Yes." does not.
             return replace(answer, answer=(answer.answer or "").split(" ", 1)[1])
-        if (
-            answer.answered
-            and not polar
-            and best is not None
-            and part is not None
-            and self._affirms(part, best)
-        ):
+        if not polar and self._affirms(part, best):
             return replace(answer, answer=f"Yes. {answer.answer}")
-        if answer.answered and best is not None and part is not None and self._evades(part, best):
+        if self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
         return answer
 
@@ -750,6 +746,16 @@ class Engine:
     def sources(self) -> list[Any]:
         """Every source, newest first."""
         return sorted(self.base.sources.values(), key=lambda s: (s.date, s.id), reverse=True)
+
+
+def _names_phones(part: Part, best: Candidate) -> bool:
+    """Whether a matched entry names every phone the question names, whole.
+
+    "Is the Xiaomi 12 Ultra successful?" is not answered by a fact about the Mi 11 Ultra and
+    the 12 Pro, though it holds the words 12 and Ultra.
+    """
+    named = " ".join(words(" ".join((best.entry.answer, *best.entry.questions))))
+    return all(" ".join(device[1:]) in named for device in part.devices)
 
 
 def _brand_keys(brand: Brand) -> set[str]:
