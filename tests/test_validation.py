@@ -244,6 +244,18 @@ def test_duplicate_id_within_a_file(kdir: Path) -> None:
     assert_problem(problem, B, 9, "hasselblad-country", "duplicate id", f"{B}:1")
 
 
+def test_a_duplicate_id_is_reported_at_the_id_line(kdir: Path) -> None:
+    # The id is the record's second key here: the problem points at it, not at the record.
+    replace(
+        kdir,
+        B,
+        "- id: xiaomi-teaser\n  question: What did Xiaomi's announcement say?\n",
+        "- question: What did Xiaomi's announcement say?\n  id: hasselblad-country\n",
+    )
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 10, "hasselblad-country", "duplicate id", f"{B}:1")
+
+
 def test_a_malformed_id(kdir: Path) -> None:
     replace(kdir, A, "- id: leica-country", "- id: Leica Country")
     problem = only_problem(kdir)
@@ -416,6 +428,45 @@ def test_unknown_source_in_a_citation(kdir: Path) -> None:
     assert_problem(problem, B, 7, "hasselblad-country", "unknown source 'blog'")
 
 
+def test_a_person_without_citations_is_filed_under_the_brand(kdir: Path) -> None:
+    replace(
+        kdir,
+        "brands.yaml",
+        "    citations:\n    - source: article-2022-05-23\n"
+        "      quote: Lei Jun, Xiaomi’s founder and CEO said.\n",
+        "    citations: []\n",
+    )
+    problem = only_problem(kdir)
+    line = line_of(kdir, "brands.yaml", "citations: []")
+    assert_problem(problem, "brands.yaml", line, "xiaomi", "at least one citation is needed")
+
+
+@pytest.mark.parametrize("first_bad", ["unknown source", "quote not found"])
+def test_every_bad_citation_of_a_fact_is_reported(kdir: Path, first_bad: str) -> None:
+    # A bad citation does not stop the check of those after it.
+    unknown = (
+        "  - source: article-2022-05-23\n    quote: Leica, the",
+        "  - source: blog\n    quote: Leica, the",
+    )
+    missing = ("quote: German camera-maker Leica", "quote: German camera maker Leica")
+    if first_bad == "quote not found":
+        unknown = (
+            "  - source: article-2022-05-23\n    quote: German",
+            "  - source: blog\n    quote: German",
+        )
+        missing = (
+            "quote: Leica, the German camera manufacturer",
+            "quote: Leica, the German camera maker",
+        )
+    replace(kdir, A, *unknown)
+    replace(kdir, A, *missing)
+    messages = sorted(p.message for p in problems_of(kdir))
+    assert [m.split(" '")[0] for m in messages] == [
+        "citation names unknown source",
+        "quote not found word for word (whole words) in source",
+    ], messages
+
+
 # Quotes
 
 
@@ -424,6 +475,23 @@ def test_a_quote_not_in_its_source(kdir: Path) -> None:
     problem = only_problem(kdir)
     assert_problem(problem, A, 12, "leica-country", "quote not found word for word")
     assert "'German camera maker Leica'" in problem.message
+
+
+def test_a_long_quote_not_in_its_source_is_shown_by_its_first_80_characters(kdir: Path) -> None:
+    quote = "German camera maker Leica and the Chinese phone maker Xiaomi announced a partnership"
+    assert len(quote) > 81
+    replace(kdir, A, "quote: German camera-maker Leica", f"quote: {quote}")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 12, "leica-country", repr(quote[:80]))
+    assert quote[:81] not in problem.message
+
+
+def test_a_valid_fact_keeps_each_citation_with_its_source(kdir: Path) -> None:
+    fact = load_fact_base(kdir).facts["leica-country"]
+    assert [(c.source_id, c.quote) for c in fact.citations] == [
+        ("article-2022-05-23", "Leica, the German camera manufacturer"),
+        ("article-2022-05-23", "German camera-maker Leica"),
+    ]
 
 
 @pytest.mark.parametrize(
