@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.loader import load_fact_base
 from bot.store import NEW_FACTS_FILE, ChangeRejected, KnowledgeStore
+from bot.store.fields import MAX_INPUT_CHARS, MAX_INPUT_DEPTH, input_problem
 from tests.test_store_support import copy_knowledge, fact_fields, snapshot, tree
 
 
@@ -204,3 +205,34 @@ def test_text_that_is_not_unicode_is_named(store: KnowledgeStore) -> None:
     with pytest.raises(ChangeRejected) as refused:
         store.add_fact(fact_fields(answer="bad \ud800 text"), actor="mallory")
     assert refused.value.messages == ["a field holds characters that are not valid Unicode text"]
+
+
+def _answer_of_size(total: int) -> dict[str, str]:
+    """Fields that count `total` against the input budget: the mapping, its key, its text."""
+    return {"answer": "x" * (total - 1 - len("answer"))}
+
+
+def test_the_input_budget_is_exact() -> None:
+    assert input_problem(_answer_of_size(MAX_INPUT_CHARS)) is None
+    assert input_problem(_answer_of_size(MAX_INPUT_CHARS + 1)) == (
+        f"the fields are over {MAX_INPUT_CHARS} characters in all"
+    )
+    # A list counts its length, and each of its plain values one.
+    nones = (MAX_INPUT_CHARS - 2) // 2
+    assert input_problem({"a": [None] * nones}) is None
+    assert input_problem({"a": [None] * (nones + 1)}) is not None
+
+
+def _deep(levels: int) -> dict[str, object]:
+    """Fields whose deepest text is `levels` below the mapping."""
+    value: object = "leaf"
+    for _ in range(levels - 1):
+        value = [value]
+    return {"phrasings": value}
+
+
+def test_the_input_depth_limit_is_exact() -> None:
+    assert input_problem(_deep(MAX_INPUT_DEPTH)) is None
+    assert input_problem(_deep(MAX_INPUT_DEPTH + 1)) == (
+        f"the fields are nested more than {MAX_INPUT_DEPTH} levels deep"
+    )

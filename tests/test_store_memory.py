@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.store import NEW_FACTS_FILE, KnowledgeStore, record_version
+from bot.validation import Problem
 from tests.test_store_support import fact_fields
 
 
@@ -88,3 +90,38 @@ def test_a_version_does_not_depend_on_key_order() -> None:
     assert record_version(record) == record_version(reordered)
     assert record_version(record) != record_version({**record, "brands": ["b", "a"]})
     assert record_version(None) is None
+
+
+@pytest.mark.parametrize("layout", ["block", "flow"])
+def test_problems_after_a_write_name_the_lines_on_disk(kb: tuple[Path, Path], layout: str) -> None:
+    # The store's own writes move the second fact down and rewrite it; a hand-made duplicate of
+    # it then gets a problem that names its file and line, which must be those on disk.
+    root, state = kb
+    path = root / "facts" / "huawei-leica.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if layout == "flow":
+        path.write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    first, second = records[0]["id"], records[1]["id"]
+    phrasings = [*records[0]["phrasings"], "Did Huawei and Leica work together for long?"]
+    store.edit_fact(first, {"phrasings": phrasings}, base_version=None, actor="a")
+    store.edit_fact(
+        second, {"answer": "Leica worked with Huawei first."}, base_version=None, actor="a"
+    )
+    records[1] = store.fact_record(second)  # as written by the store, read back from it
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if f"id: {second}" in text)
+    assert line > 1
+    duplicate = yaml.safe_dump([records[1]], allow_unicode=True, sort_keys=False)
+    (root / "facts" / "a-hand-copy.yaml").write_text(duplicate, encoding="utf-8")
+    store.refresh()
+    on_disk = store.validate()  # a full read of the files as they are now
+
+    def places(problems: list[Problem]) -> set[str]:
+        """Every file:line the problems name (the store may order and word them otherwise)."""
+        return {m for p in problems for m in re.findall(r"facts/[\w.-]+:\d+", str(p))}
+
+    # A full read files some duplicates at the other copy: the written file's lines must agree.
+    written = {p for p in places(store.problems) if p.startswith("facts/huawei-leica.yaml:")}
+    assert f"facts/huawei-leica.yaml:{line}" in written
+    assert written <= places(on_disk)
