@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -10,7 +12,11 @@ import pytest
 
 from bot import atomic
 from bot.atomic import (
+    FileReplaced,
+    LockTimeout,
     atomic_write,
+    checked_replace,
+    file_lock,
     fsync_directory,
     is_temporary,
     remove_file,
@@ -132,3 +138,69 @@ def test_fsync_directory_refuses_a_file(tmp_path: Path) -> None:
     path.write_text("x")
     with pytest.raises(NotADirectoryError):
         fsync_directory(path)
+
+
+needs_exchange = pytest.mark.skipif(
+    atomic._renameat2 is None, reason="the system cannot swap two files atomically"
+)
+
+
+@needs_exchange
+def test_a_save_right_after_the_check_is_kept(tmp_path: Path) -> None:
+    # An editor saves in the instant between the version check and the replace: where files can
+    # be swapped atomically, its save is found after the swap and put back, never overwritten.
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"old")
+    seen: list[bytes | None] = []
+
+    def unchanged(found: bytes | None) -> bool:
+        seen.append(found)
+        if len(seen) == 1:
+            path.write_bytes(b"hand edit")  # after the check, before the swap
+        return found == b"old"
+
+    with pytest.raises(FileReplaced):
+        checked_replace(path, b"store's write", unchanged)
+    assert seen == [b"old", b"hand edit"]
+    assert path.read_bytes() == b"hand edit"
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+
+
+@needs_exchange
+def test_a_file_gone_before_the_swap_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"old")
+
+    def unchanged(found: bytes | None) -> bool:
+        path.unlink()  # after the check, before the swap
+        return True
+
+    with pytest.raises(OSError) as error:
+        checked_replace(path, b"new", unchanged)
+    assert (error.value.errno, error.value.filename) == (errno.ENOENT, str(path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lock_held_too_long_names_its_holder(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    with file_lock(path), pytest.raises(LockTimeout) as error, file_lock(path, timeout=0.01):
+        pass
+    holder = error.value.holder
+    assert re.fullmatch(rf"pid {os.getpid()} since \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC", holder)
+    assert (error.value.path, error.value.waited) == (path, 0.01)
+    assert str(error.value) == (
+        f"{path} is held by {holder}; waited 0 s for it (if that process is stopped, end or "
+        "resume it)"
+    )
+
+
+def test_a_lock_held_by_a_reader_names_no_one(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    with (
+        file_lock(path, exclusive=False),
+        pytest.raises(LockTimeout) as error,
+        file_lock(path, timeout=0.01),
+    ):
+        pass
+    assert error.value.holder == ""
+    assert str(error.value).startswith(f"{path} is held by another process; waited 0 s")
