@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -66,5 +67,36 @@ def test_short_writes_are_continued(
     monkeypatch.setattr(audit.os, "write", lambda fd, data: real_write(fd, data[:7]))
     log = AuditLog(tmp_path / "audit.jsonl")
     log.append(entry)
+    log.append(entry)
+    assert list(log.entries()) == [entry, entry]
+
+
+@pytest.mark.parametrize("truncate_fails", [False, True])
+def test_a_full_disk_leaves_no_half_entry_and_reports_itself(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, truncate_fails: bool
+) -> None:
+    store = KnowledgeStore(*kb)
+    entry = store.add_fact(fact_fields(), actor="a").entry
+    assert entry is not None
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.append(entry)
+    before = log.path.read_bytes()
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def broken(descriptor: int, size: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(audit.os, "fsync", full)
+    if truncate_fails:  # the disk's own error is the one reported, not the clean-up's
+        monkeypatch.setattr(audit.os, "ftruncate", broken)
+    with pytest.raises(OSError) as error:
+        log.append(entry)
+    assert error.value.errno == errno.ENOSPC
+    if truncate_fails:
+        return
+    assert log.path.read_bytes() == before
+    monkeypatch.undo()
     log.append(entry)
     assert list(log.entries()) == [entry, entry]
