@@ -377,7 +377,9 @@ def test_undo_refuses_when_the_record_changed_since(store: KnowledgeStore) -> No
     with pytest.raises(StaleEdit) as stale:
         store.undo(actor="a")
     assert str(stale.value).startswith(f"'{change.record_id}' was changed since (add of fact ")
-    assert "it cannot be undone" in str(stale.value)
+    assert str(stale.value).endswith(
+        "); it cannot be undone or redone automatically: edit it instead"
+    )
     assert stale.value.record_id == change.record_id
     assert change.entry is not None
     assert stale.value.expected == record_version(change.entry.after)

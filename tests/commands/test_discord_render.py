@@ -151,6 +151,9 @@ def test_unknown_brand_text_suggests_and_escapes(engine: Engine) -> None:
     hasselblad = engine.base.brands["hasselblad"]
     text = _render.unknown_brand_text(BrandLookup("L", None, suggestions=(leica, hasselblad)))
     assert text.endswith("Did you mean Leica or Hasselblad?")
+    zeiss = engine.base.brands["zeiss"]
+    three = BrandLookup("L", None, suggestions=(leica, hasselblad, zeiss))
+    assert _render.unknown_brand_text(three).endswith("Did you mean Leica, Hasselblad or Zeiss?")
     text = _render.unknown_brand_text(BrandLookup("@everyone *zzzz*", None))
     assert "@everyone" not in text
     assert "\\*zzzz\\*" in text
