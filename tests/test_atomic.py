@@ -204,3 +204,51 @@ def test_a_lock_held_by_a_reader_names_no_one(tmp_path: Path) -> None:
         pass
     assert error.value.holder == ""
     assert str(error.value).startswith(f"{path} is held by another process; waited 0 s")
+
+
+def test_deleting_removes_the_expected_version(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"old")
+    checked_replace(path, None, lambda found: found == b"old")
+    assert list(tmp_path.iterdir()) == []
+    checked_replace(path, None, lambda found: found is None)  # already gone, as expected
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_deleting_a_file_already_gone_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    with pytest.raises(FileReplaced) as error:
+        checked_replace(path, None, lambda found: found == b"old")
+    assert str(error.value) == str(path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_deleting_keeps_a_hand_edit(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"hand edit")
+    seen: list[bytes | None] = []
+
+    def unchanged(found: bytes | None) -> bool:
+        seen.append(found)
+        return found == b"old"
+
+    with pytest.raises(FileReplaced) as error:
+        checked_replace(path, None, unchanged)
+    assert str(error.value) == str(path)
+    assert seen == [b"hand edit"]
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+    assert path.read_bytes() == b"hand edit"
+
+
+def test_deleting_keeps_a_newer_save_that_came_in_meanwhile(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"hand edit")
+
+    def unchanged(found: bytes | None) -> bool:
+        path.write_bytes(b"newer save")  # while the file checked is set aside
+        return found == b"old"
+
+    with pytest.raises(FileReplaced):
+        checked_replace(path, None, unchanged)
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+    assert path.read_bytes() == b"newer save"
