@@ -252,3 +252,35 @@ def test_deleting_keeps_a_newer_save_that_came_in_meanwhile(tmp_path: Path) -> N
         checked_replace(path, None, unchanged)
     assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
     assert path.read_bytes() == b"newer save"
+
+
+def test_writing_over_a_hand_edit_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"hand edit")
+    with pytest.raises(FileReplaced) as error:
+        checked_replace(path, b"new", lambda found: found == b"old")
+    assert str(error.value) == str(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+    assert path.read_bytes() == b"hand edit"
+
+
+def test_writing_a_file_someone_removed_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    with pytest.raises(FileReplaced) as error:
+        checked_replace(path, b"new", lambda found: found == b"old")
+    assert str(error.value) == str(path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_file_someone_else_created_meanwhile_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+
+    def unchanged(found: bytes | None) -> bool:
+        path.write_bytes(b"theirs")  # created right after the check
+        return found is None
+
+    with pytest.raises(FileReplaced) as error:
+        checked_replace(path, b"ours", unchanged)
+    assert str(error.value) == str(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+    assert path.read_bytes() == b"theirs"
