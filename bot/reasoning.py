@@ -29,7 +29,6 @@ from bot.prose import (
     lower_first,
     lowered,
     partnership_clause,
-    partnership_details,
     partnership_sentence,
     series,
 )
@@ -160,10 +159,6 @@ class Reasoner:
     def clause(self, partnership: Partnership, subject: str | None = None) -> str:
         """What a partnership is, from one brand's side: "OnePlus works with Hasselblad"."""
         return partnership_clause(partnership, self.base, subject)
-
-    def details(self, partnership: Partnership) -> list[str]:
-        """Sentences on a partnership's phones: seen on, due, reported."""
-        return partnership_details(partnership)
 
     def sentence(self, partnership: Partnership, subject: str | None = None) -> str:
         """A partnership in a sentence or three, with its phones."""

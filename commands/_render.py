@@ -16,6 +16,7 @@ from discord.utils import escape_mentions
 
 from bot.answers import (
     BRAND_PREFIX,
+    DONT_KNOW,
     OVERVIEW_ID,
     Answer,
     BrandLookup,
@@ -52,7 +53,6 @@ ANSWER_COLOUR = Colour(0x2B6CB0)
 ENDED_COLOUR = Colour(0x718096)
 INFO_COLOUR = Colour(0x38A169)
 
-DONT_KNOW = "I don't know that: the sources don't say."
 DID_YOU_MEAN = "Did you mean this one?"
 DID_YOU_MEAN_SEVERAL = "Did you mean one of these?"
 DID_YOU_MEAN_ALSO = "Or did you mean another question below?"
