@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from bot.loader import RawKnowledge
 from bot.models import FactBase
 from bot.picklecache import code_hash, read_pickle, write_pickle
 
@@ -24,7 +23,7 @@ log = logging.getLogger(__name__)
 
 # The folder in STATE_DIR; bump CACHE_FORMAT when what is pickled changes shape.
 RECORDS_CACHE_DIR = "records-cache"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _PREFIX = "records-"
 _MODULES = ("loader", "models", "picklecache", "recordcache", "recordfile", "validation")
 
@@ -35,7 +34,7 @@ def _code_hash() -> str:
 
 
 class RecordCache:
-    """Parsed, valid knowledge (the fact base and its raw records) by content, in one folder."""
+    """Parsed, valid knowledge (the fact base and each fact's file) by content, in one folder."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -60,8 +59,8 @@ class RecordCache:
                 digest.update(b"\0unreadable")
         return digest.hexdigest()
 
-    def read(self, key: str, root: Path) -> tuple[FactBase, RawKnowledge] | None:
-        """The fact base and raw records cached under `key`, or None."""
+    def read(self, key: str) -> tuple[FactBase, dict[str, str]] | None:
+        """The fact base and each fact's file cached under `key`, or None."""
         value = read_pickle(self.folder / f"{_PREFIX}{key}.pickle")
         if value is None:
             return None
@@ -69,14 +68,12 @@ class RecordCache:
             not isinstance(value, tuple)
             or len(value) != 2
             or not isinstance(value[0], FactBase)
-            or not isinstance(value[1], RawKnowledge)
+            or not isinstance(value[1], dict)
         ):
             log.warning("ignoring the records cache under %s: it holds something else", key)
             return None
-        base, raw = value
-        raw.root = Path(root)  # where source texts are read from now
-        return base, raw
+        return value
 
-    def write(self, key: str, base: FactBase, raw: RawKnowledge) -> bool:
-        """Cache a valid fact base and its raw records under `key`, replacing older ones."""
-        return write_pickle(self.folder / f"{_PREFIX}{key}.pickle", (base, raw))
+    def write(self, key: str, base: FactBase, fact_files: dict[str, str]) -> bool:
+        """Cache a valid fact base and each fact's file under `key`, replacing older ones."""
+        return write_pickle(self.folder / f"{_PREFIX}{key}.pickle", (base, fact_files))

@@ -7,7 +7,7 @@ import re
 import reprlib
 import unicodedata
 import urllib.parse
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, MutableMapping, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -337,7 +337,9 @@ class _Checker:
             items.append(item)
         return items
 
-    def identifier(self, record: Mapping[str, Any], seen: dict[str, Mapping[str, Any]]) -> str:
+    def identifier(
+        self, record: Mapping[str, Any], seen: MutableMapping[str, Mapping[str, Any]]
+    ) -> str:
         """A well-formed id, unique among records of its kind ("" when absent or invalid)."""
         if "id" not in record:
             return ""
@@ -731,7 +733,7 @@ def build_fact(
     record: Mapping[str, Any],
     brands: Mapping[str, Brand],
     sources: Mapping[str, Source],
-    seen: dict[str, Mapping[str, Any]] | None = None,
+    seen: MutableMapping[str, Mapping[str, Any]] | None = None,
     asked: Mapping[str, str] | None = None,
 ) -> tuple[Fact | None, list[Problem]]:
     """Validate one fact record against known brands and sources.
@@ -788,7 +790,7 @@ def _build_fact(
     record: Mapping[str, Any],
     brands: _BrandIndex,
     sources: _SourceIndex,
-    seen: dict[str, Mapping[str, Any]],
+    seen: MutableMapping[str, Mapping[str, Any]],
     asked: Mapping[str, str],
 ) -> Fact | None:
     problems_before = len(check.problems)

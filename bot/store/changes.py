@@ -44,6 +44,7 @@ from bot.store.fields import (
     slugify,
     unique,
 )
+from bot.store.files import SeenFacts
 from bot.store.history import History
 from bot.store.loaded import LoadedKnowledge
 from bot.store.reading import digest, file_digest, stamp
@@ -148,11 +149,7 @@ class ChangeWriter:
             raise refuse("the fields cannot be stored as YAML exactly as typed")
         clear_lines(probe)
         probe.file = file
-        seen: dict[str, Mapping[str, Any]] = {
-            fact_id: item.record
-            for fact_id, (_, item) in self.loaded.facts_at.items()
-            if fact_id != replacing
-        }
+        seen = SeenFacts(self.loaded.facts_at, lambda fact_id: fact_id == replacing)
         cited = cited_sources(probe, base.sources)
         fact, problems = build_fact(probe, base.brands, cited, seen, self.loaded.asked_index())
         if problems or fact is None:

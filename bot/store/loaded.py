@@ -1,8 +1,9 @@
 """The store's view of the disk, kept up to date: re-read only what changed (the reload part).
 
-`LoadedKnowledge` holds the last good fact base, each fact file as a `RecordFile` (the exact text
-of every record, so a change rewrites only its own record), where each fact stands, and the
-content hash of every file as it was read or written. `refresh()` compares file stamps and
+`LoadedKnowledge` holds the last good fact base, the file each fact stands in, and the content
+hash of every file as it was read or written; the files a change rewrites are parsed when it
+needs them (`bot.store.files`: the exact text of every record, so that a change rewrites only its
+own record). `refresh()` compares file stamps and
 re-reads only the fact files that changed (re-checking only their new records); anything else
 changing means a full re-read. Broken files keep the last good base and their problems are
 reported once. Callers hold the store's lock.
@@ -11,18 +12,17 @@ reported once. Callers hold the store's lock.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from bot.loader import FACTS_DIR, SOURCES_FILE, Record
+from bot.loader import FACTS_DIR
 from bot.models import Fact, FactBase
 from bot.picklecache import collection_paused
 from bot.recordcache import RecordCache
-from bot.recordfile import Item, RecordFile, from_records, parse_record_file
+from bot.recordfile import Item, RecordFile, parse_record_file
 from bot.reload import ReloadResult, ReloadStatus
 from bot.store.errors import UnknownFact
 from bot.store.fields import cited_sources
+from bot.store.files import FactPlaces, OpenFiles, SeenFacts
 from bot.store.reading import Stamp, read_disk, read_text, scan
 from bot.validation import Problem, build_fact, question_key
 
@@ -38,9 +38,9 @@ class LoadedKnowledge:
         self.records = records
         self.stamps: dict[str, Stamp] | None = None
         self.base: FactBase | None = None
-        self.files: dict[str, RecordFile] = {}
         self.hashes: dict[str, str] = {}
-        self.facts_at: dict[str, tuple[str, Item]] = {}
+        self.files = OpenFiles(root, lambda: self.hashes, lambda: self.base, self.forget)
+        self.facts_at = FactPlaces(self.files)
         self.problems: list[Problem] = []
         self._unreported: list[Problem] = []
         self._pending_ids: set[str] = set()
@@ -79,25 +79,13 @@ class LoadedKnowledge:
         # No full collections over the new records while they arrive (bot.picklecache).
         with collection_paused():
             read = read_disk(self.root, stamps, self.records if self.base is None else None)
-        base, raw, texts = read.base, read.raw, read.texts
+        base = read.base
         if read.problems or base is None:
             self._broken(stamps, read.problems)
             return
-        files: dict[str, RecordFile] = {}
-        facts_at: dict[str, tuple[str, Item]] = {}
-        by_file: dict[str, list[Record]] = {}
-        for record in raw.facts:
-            by_file.setdefault(record.file, []).append(record)
-        for name, text in texts.items():
-            if name.startswith(f"{FACTS_DIR}/"):
-                files[name] = from_records(name, text, by_file.get(name, []))
-                for item in files[name].items:
-                    item.value = base.facts[item.record["id"]]
-                    facts_at[item.value.id] = (name, item)
-        files[SOURCES_FILE] = from_records(SOURCES_FILE, texts[SOURCES_FILE], raw.sources)
-        for item in files[SOURCES_FILE].items:
-            item.value = base.sources[item.record["id"]]
-        self.stamps, self.base, self.files, self.facts_at = stamps, base, files, facts_at
+        self.files.clear()
+        self.stamps, self.base = stamps, base
+        self.facts_at = FactPlaces(self.files, dict(read.fact_files))
         self.hashes = dict(read.hashes)
         self.problems, self._unreported = [], []
         self._pending_full, self._pending_ids = True, set()
@@ -106,34 +94,31 @@ class LoadedKnowledge:
         """Re-read only the fact files that changed, re-checking only their new records."""
         assert self.base is not None
         problems: list[Problem] = []
-        files = dict(self.files)
+        files: dict[str, RecordFile] = {}
         hashes = dict(self.hashes)
         for name in sorted(changed):
             if name not in stamps:
-                files.pop(name, None)
                 hashes.pop(name, None)
                 continue
             found = read_text(self.root, name, problems)
             if found is None:
                 continue
             text, hashes[name] = found
-            parsed, errors = parse_record_file(name, text, self.files.get(name))
+            # A file parsed before keeps its unchanged records (and their checked facts).
+            parsed, errors = parse_record_file(name, text, self.files.cached(name))
             problems.extend(errors)
             if parsed is not None:
                 files[name] = parsed
         if problems:
             self._broken(stamps, problems)
             return
-        seen: dict[str, Mapping[str, Any]] = {
-            fact_id: item.record
-            for fact_id, (name, item) in self.facts_at.items()
-            if name not in changed
-        }
+        places = self.facts_at.names
+        seen = SeenFacts(self.facts_at, lambda fact_id: places[fact_id] in changed)
         asked = {
             question_key(question): fact_id
-            for fact_id, (name, item) in self.facts_at.items()
+            for fact_id, name in places.items()
             if name not in changed
-            for question in item.value.questions
+            for question in self.base.facts[fact_id].questions
         }
         new_at: dict[str, tuple[str, Item]] = {}
         for name in sorted(changed & files.keys()):
@@ -168,7 +153,7 @@ class LoadedKnowledge:
             self._broken(stamps, problems)
             return
         facts = dict(self.base.facts)
-        for fact_id, (name, _) in self.facts_at.items():
+        for fact_id, name in places.items():
             if name in changed and fact_id not in new_at:
                 del facts[fact_id]
                 self._pending_ids.add(fact_id)
@@ -177,9 +162,14 @@ class LoadedKnowledge:
             if known is not item.value and known != item.value:
                 facts[fact_id] = item.value
                 self._pending_ids.add(fact_id)
-        facts_at = {k: v for k, v in self.facts_at.items() if v[0] not in changed}
-        facts_at.update(new_at)
-        self.stamps, self.files, self.facts_at, self.hashes = stamps, files, facts_at, hashes
+        names = {k: v for k, v in places.items() if v not in changed}
+        names.update((fact_id, at[0]) for fact_id, at in new_at.items())
+        self.stamps, self.hashes = stamps, hashes
+        for name in changed:
+            self.files.pop(name, None)
+        for name, parsed in files.items():
+            self.files[name] = parsed
+        self.facts_at = FactPlaces(self.files, names)
         self.base = dataclasses.replace(self.base, facts=facts)
         self.problems, self._unreported = [], []
 
@@ -209,9 +199,10 @@ class LoadedKnowledge:
 
     def located(self, fact_id: object) -> tuple[str, Item]:
         """The file and item of a fact; UnknownFact when there is none."""
-        if not isinstance(fact_id, str) or fact_id not in self.facts_at:
+        at = self.facts_at.get(fact_id) if isinstance(fact_id, str) else None
+        if at is None:
             raise UnknownFact(fact_id)
-        return self.facts_at[fact_id]
+        return at
 
     def asked_index(self) -> dict[str, str]:
         """Which fact asks each question (see `build_fact`), for the current base."""
@@ -237,7 +228,7 @@ class LoadedKnowledge:
         facts = dict(self.base.facts)
         if fact is None:
             facts.pop(fact_id, None)
-            self.facts_at.pop(fact_id, None)
+            self.facts_at.pop(fact_id)
         else:
             facts[fact_id] = fact
             assert at is not None

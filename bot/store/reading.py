@@ -114,6 +114,8 @@ class DiskRead:
     raw: RawKnowledge
     texts: dict[str, str] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
+    # The file each fact of `base` stands in (the store parses a file only to change it).
+    fact_files: dict[str, str] = field(default_factory=dict)
 
 
 def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None = None) -> DiskRead:
@@ -144,13 +146,17 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
     if records is not None and not raw.problems:
         source_texts = [n for n in stamps if n.startswith(f"{SOURCE_TEXTS_DIR}/")]
         key = records.key(root, read.texts, source_texts)
-        cached = records.read(key, root)
+        cached = records.read(key)
         if cached is not None:
-            read.base, read.raw = cached
+            read.base, read.fact_files = cached
             return read
     for name, text in read.texts.items():
         raw.add_file(name, *parse_yaml_records(text, name))
     read.base, read.problems = build_fact_base(raw)
-    if key is not None and records is not None and read.base is not None and not read.problems:
-        records.write(key, read.base, raw)
+    if read.base is not None and not read.problems:
+        read.fact_files = {
+            record["id"]: record.file for record in raw.facts if record.get("id") in read.base.facts
+        }
+        if key is not None and records is not None:
+            records.write(key, read.base, read.fact_files)
     return read
