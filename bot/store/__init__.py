@@ -54,7 +54,7 @@ from bot.gaps import Gap, GapLog
 from bot.loader import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
 from bot.models import FactBase
 from bot.recordcache import RECORDS_CACHE_DIR, RecordCache
-from bot.recordfile import dump_mapping, plain_data
+from bot.recordfile import Item, dump_mapping, plain_data
 from bot.reload import ReloadResult
 from bot.store.changes import MAX_NEW_FACTS_PER_FILE, ChangeWriter, new_facts_file
 from bot.store.errors import (
@@ -223,10 +223,7 @@ class KnowledgeStore:
     def fact_record(self, fact_id: str) -> dict[str, Any]:
         """The fact's record as stored (plain dicts and lists), e.g. to pre-fill an edit form."""
         with self._locked(exclusive=False):
-            self._loaded.refresh()
-            if self._loaded.base is None:
-                raise KnowledgeError(self._loaded.problems)
-            return plain_data(self._loaded.located(fact_id)[1].record)
+            return plain_data(self._located(fact_id)[1].record)
 
     def version(self, fact_id: str) -> str:
         """The fact's current version: pass it back as `base_version` when editing it."""
@@ -239,8 +236,21 @@ class KnowledgeStore:
     def file_of(self, fact_id: str) -> Path:
         """The file that holds a fact."""
         with self._locked(exclusive=False):
+            return self.root / self._located(fact_id)[0]
+
+    def _located(self, fact_id: str) -> tuple[str, Item]:
+        """Where a fact stands on disk now; its file is read (and parsed) if it was not yet."""
+        for attempt in range(1, CHANGE_ATTEMPTS + 1):
             self._loaded.refresh()
-            return self.root / self._loaded.located(fact_id)[0]
+            if self._loaded.base is None:
+                raise KnowledgeError(self._loaded.problems)
+            try:
+                return self._loaded.located(fact_id)
+            except FileChanged:
+                # Replaced since it was last read (a hand edit, a pull): read the disk again.
+                if attempt == CHANGE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
 
     def history(self, fact_id: str | None = None) -> list[AuditEntry]:
         """The audit entries of one fact (or of everything), oldest first."""
