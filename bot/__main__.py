@@ -11,7 +11,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from bot.answers import ENGINE_CACHE_DIR, Engine
+from bot import startup
+from bot.answers import Engine
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import run_console
 from bot.gaps import GapLog
@@ -39,7 +40,7 @@ def load_engine(knowledge_dir: Path, settings: Settings) -> Engine:
     It comes from the bot's engine cache (STATE_DIR/engine-cache) when the files are those it
     was built from, and a build is saved there for the next command and the bot.
     """
-    return Engine.load(knowledge_dir, settings.state_dir / ENGINE_CACHE_DIR)
+    return startup.load_engine(knowledge_dir, settings.state_dir)
 
 
 def _knowledge(args: argparse.Namespace, settings: Settings) -> Path:

@@ -36,8 +36,11 @@ BRAND_PREFIX = "partners:"
 PARTNERSHIP_PREFIX = "partnership:"
 
 # The engine cache: bump when what is pickled changes shape in a way the code hash misses.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_PREFIX = "engine-"
+# A cached engine of earlier files is brought up to date fact by fact when at most this many
+# facts changed (a moderator's edits, a pull); more, and a build is as quick.
+MAX_CATCH_UP = 5_000
 # The engine cache's folder in STATE_DIR, shared by the bot and the command line.
 ENGINE_CACHE_DIR = "engine-cache"
 # Modules whose code decides what an engine built from a knowledge directory holds.
@@ -196,6 +199,8 @@ class Engine:
             self._build(base)
 
     def _build(self, base: FactBase) -> None:
+        # Which code built it: a cache of other code is never caught up (`_caught_up`).
+        self.built_by = _code_hash()
         self.base = base
         self._derived = _derived_entries(base)
         entries = [fact_entry(fact) for fact in base.facts.values()]
@@ -226,7 +231,7 @@ class Engine:
         if cache_dir is None:
             return cls(_checked_base(root))
         key = cache_key(root)
-        engine = _read_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
+        engine = read_engine_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
         if engine is not None:
             return engine
         engine = cls(_checked_base(root))
@@ -242,12 +247,47 @@ class Engine:
         `key` must be the `cache_key` of the files `base` was read from; a built engine is saved
         under it, so the next start with the same files skips the build.
         """
-        engine = _read_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
+        engine = read_engine_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
         if engine is None:
-            engine = cls(base)
+            engine = cls._caught_up(base, cache_dir) or cls(base)
             engine.save(cache_dir, key)
         elif engine.base is not base:
             engine._adopt(base)
+        return engine
+
+    @classmethod
+    def _caught_up(cls, base: FactBase, cache_dir: Path) -> Engine | None:
+        """The engine cached for earlier files, brought up to `base` fact by fact, if it can be.
+
+        Only when the same code built it and only facts changed (sources, brands and
+        partnerships are equal): edits keep an engine equal to a fresh build of the edited base,
+        so the first start after a change costs the changed facts, not a build (~20 s at
+        100,000 facts).
+        """
+        previous = sorted(cache_dir.glob(f"{CACHE_PREFIX}*.pickle"))
+        engine = read_engine_cache(previous[-1]) if len(previous) == 1 else None
+        if engine is None or getattr(engine, "built_by", None) != _code_hash():
+            return None
+        old = engine.base
+        if (old.sources, old.brands, old.partnerships) != (
+            base.sources,
+            base.brands,
+            base.partnerships,
+        ):
+            return None
+        removed = [fact_id for fact_id in old.facts if fact_id not in base.facts]
+        changed = [fact for fact_id, fact in base.facts.items() if old.facts.get(fact_id) != fact]
+        if len(removed) + len(changed) > MAX_CATCH_UP:
+            return None
+        with collection_paused():
+            # Each step unindexes the fact the engine's base holds, so that base stays the old
+            # one until all are done; then the engine serves `base` itself.
+            for fact_id in removed:
+                engine.remove_fact(fact_id, old)
+            for fact in changed:
+                engine.upsert_fact(fact, old)
+            engine._adopt(base)
+        log.info("engine cache caught up: %d facts changed, %d removed", len(changed), len(removed))
         return engine
 
     def _adopt(self, base: FactBase) -> None:
@@ -808,7 +848,7 @@ def _code_hash() -> str:
     return code_hash(_ENGINE_MODULES, str(CACHE_FORMAT), "rapidfuzz", rapidfuzz.__version__)
 
 
-def _read_cache(path: Path) -> Engine | None:
+def read_engine_cache(path: Path) -> Engine | None:
     """A cached engine, or None when there is none or it cannot be read (it is then rebuilt)."""
     engine = read_pickle(path)
     if engine is not None and not isinstance(engine, Engine):

@@ -27,12 +27,13 @@ import discord
 from discord.ext.commands import AutoShardedBot, when_mentioned
 from discord.ext.tasks import Loop, loop
 
-from bot.answers import ENGINE_CACHE_DIR, Engine, cache_key
+from bot.answers import ENGINE_CACHE_DIR, Engine
 from bot.config import Settings
 from bot.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.gaps import GapLog
 from bot.limits import MESSAGE_CONTENT_MAX
 from bot.reload import KnowledgeWatcher, ReloadResult, apply_reload
+from bot.startup import engine_for
 from bot.store import Change, KnowledgeStore, apply_change
 from bot.validation import KnowledgeError, Problem
 from commands._cooldown import UserCooldown
@@ -471,9 +472,8 @@ def load_engine_or_report(store: KnowledgeStore, cache_dir: Path | None = None) 
     With `cache_dir`, the engine comes from the cache of built engines when the files are the
     ones it was built from (at 100,000 facts that spares about ten seconds of start-up).
     """
-    key = cache_key(store.root) if cache_dir is not None else None
     try:
-        base = store.load()
+        return engine_for(store, cache_dir)
     except KnowledgeError as error:
         log.error(
             "refusing to start: the knowledge files in %s are invalid:\n%s",
@@ -481,9 +481,6 @@ def load_engine_or_report(store: KnowledgeStore, cache_dir: Path | None = None) 
             error.report(),
         )
         return None
-    if cache_dir is None or cache_key(store.root) != key:
-        return Engine(base)  # no cache, or the files changed while the store read them
-    return Engine.cached_or_built(base, cache_dir, key)
 
 
 def run_bot(settings: Settings) -> int:

@@ -1,0 +1,45 @@
+"""The engine for a knowledge directory, from the caches the bot and the command line share.
+
+The engine cache (`STATE_DIR/engine-cache`, keyed by the files' content and the engine's code)
+answers a start whose files are unchanged in one unpickling; otherwise the store reads the
+files (its own records cache spares the parsing when they are unchanged) and the engine is
+built, or caught up from the cache of earlier files when only facts changed
+(`Engine.cached_or_built`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.answers import CACHE_PREFIX, ENGINE_CACHE_DIR, Engine, cache_key, read_engine_cache
+from bot.store import KnowledgeStore, StateDirError
+
+
+def cached_engine(root: Path, cache_dir: Path) -> Engine | None:
+    """The engine cached for the files as they are now, or None (nothing is read or built)."""
+    return read_engine_cache(cache_dir / f"{CACHE_PREFIX}{cache_key(root)}.pickle")
+
+
+def engine_for(store: KnowledgeStore, cache_dir: Path | None) -> Engine:
+    """The engine for the store's files; KnowledgeError when they are invalid.
+
+    The engine serves the store's own fact base (each fact held once).
+    """
+    key = cache_key(store.root) if cache_dir is not None else None
+    base = store.load()
+    if cache_dir is None or cache_key(store.root) != key:
+        return Engine(base)  # no cache, or the files changed while the store read them
+    return Engine.cached_or_built(base, cache_dir, key)
+
+
+def load_engine(root: Path, state_dir: Path) -> Engine:
+    """The engine for `root` on the command line; KnowledgeError when the files are invalid."""
+    cache_dir = state_dir / ENGINE_CACHE_DIR
+    engine = cached_engine(root, cache_dir)
+    if engine is not None:
+        return engine
+    try:
+        return engine_for(KnowledgeStore(root, state_dir), cache_dir)
+    except StateDirError:
+        # No usable state directory: no caches either (a warning says why), still an answer.
+        return Engine.load(root, cache_dir)
