@@ -3,9 +3,11 @@
 Parsing 100,000 facts' YAML with line numbers, then checking them, takes about half a minute;
 unpickling the result takes a few seconds. The key is a hash of every knowledge file the store
 reads (names and text) and every source text file (names and bytes), with the code that parses
-and checks them, so any change to a file or to that code is a miss: the files are then parsed
-again and the result cached for the next start. Only valid knowledge is cached. The files are
-read under the same rules as the engine cache (`bot.picklecache`).
+and checks them, so any change to a file or to that code is a miss. When only fact files changed
+(a moderator's edit, a pull), the facts of the unchanged ones come from the last read and only
+the changed files are parsed and checked; otherwise the files are parsed again. Either way the
+result is cached for the next start. Only valid knowledge is cached. The files are read under
+the same rules as the engine cache (`bot.picklecache`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # The folder in STATE_DIR; bump CACHE_FORMAT when what is pickled changes shape.
 RECORDS_CACHE_DIR = "records-cache"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _PREFIX = "records-"
 _MODULES = ("loader", "models", "picklecache", "recordcache", "recordfile", "validation")
 
@@ -33,18 +36,33 @@ def _code_hash() -> str:
     return code_hash(_MODULES, str(CACHE_FORMAT))
 
 
+@dataclass(frozen=True, slots=True)
+class CachedRecords:
+    """A valid read: the fact base, each fact's file, and what it was read from."""
+
+    base: FactBase
+    fact_files: dict[str, str]
+    # The content hash of each fact file, and the key of everything else (`frame_key`).
+    fact_hashes: dict[str, str]
+    frame: str
+
+
 class RecordCache:
-    """Parsed, valid knowledge (the fact base and each fact's file) by content, in one folder."""
+    """Parsed, valid knowledge (the fact base and each fact's file) by content, in one folder.
+
+    One read is kept: the last. Its key is that of every file; when only fact files changed
+    since, it still serves the facts of the unchanged ones (`latest`, `bot.store.reading`).
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
     @staticmethod
-    def key(root: Path, texts: Mapping[str, str], other_files: list[str]) -> str:
-        """The key of knowledge read as `texts` (name to text) plus `other_files` under `root`.
+    def frame_key(root: Path, texts: Mapping[str, str], other_files: list[str]) -> str:
+        """The key of everything but the fact files: `texts` (name to text), `other_files`.
 
         `other_files` (the source texts) are hashed as bytes; one that cannot be read makes the
-        key differ from any a valid read wrote.
+        key differ from any a valid read wrote. The parsing code is part of the key.
         """
         digest = hashlib.blake2b(digest_size=16)
         digest.update(_code_hash().encode())
@@ -59,21 +77,32 @@ class RecordCache:
                 digest.update(b"\0unreadable")
         return digest.hexdigest()
 
-    def read(self, key: str) -> tuple[FactBase, dict[str, str]] | None:
-        """The fact base and each fact's file cached under `key`, or None."""
-        value = read_pickle(self.folder / f"{_PREFIX}{key}.pickle")
+    @staticmethod
+    def key(frame: str, fact_hashes: Mapping[str, str]) -> str:
+        """The key of a whole read: its frame and every fact file's name and content hash."""
+        digest = hashlib.blake2b(frame.encode(), digest_size=16)
+        for name in sorted(fact_hashes):
+            digest.update(f"\0{name}\0{fact_hashes[name]}".encode())
+        return digest.hexdigest()
+
+    def read(self, key: str) -> CachedRecords | None:
+        """The read cached under `key`, or None."""
+        return self._read(self.folder / f"{_PREFIX}{key}.pickle")
+
+    def latest(self) -> CachedRecords | None:
+        """The read cached last, whatever its key (None when there is none or several)."""
+        found = list(self.folder.glob(f"{_PREFIX}*.pickle"))
+        return self._read(found[0]) if len(found) == 1 else None
+
+    def _read(self, path: Path) -> CachedRecords | None:
+        value = read_pickle(path)
         if value is None:
             return None
-        if (
-            not isinstance(value, tuple)
-            or len(value) != 2
-            or not isinstance(value[0], FactBase)
-            or not isinstance(value[1], dict)
-        ):
-            log.warning("ignoring the records cache under %s: it holds something else", key)
+        if not isinstance(value, CachedRecords) or not isinstance(value.base, FactBase):
+            log.warning("ignoring the records cache %s: it holds something else", path.name)
             return None
         return value
 
-    def write(self, key: str, base: FactBase, fact_files: dict[str, str]) -> bool:
-        """Cache a valid fact base and each fact's file under `key`, replacing older ones."""
-        return write_pickle(self.folder / f"{_PREFIX}{key}.pickle", (base, fact_files))
+    def write(self, key: str, records: CachedRecords) -> bool:
+        """Cache a valid read under `key`, replacing older ones."""
+        return write_pickle(self.folder / f"{_PREFIX}{key}.pickle", records)

@@ -10,6 +10,7 @@ from bot.answers import ENGINE_CACHE_DIR, Engine, cache_key
 from bot.recordcache import RECORDS_CACHE_DIR
 from bot.store import KnowledgeStore
 from bot.store import reading as store_reading
+from bot.validation import KnowledgeError
 from tests.test_store_support import copy_knowledge
 
 
@@ -122,3 +123,79 @@ def test_a_reload_parses_the_files_and_never_reads_the_cache(
     result = store.refresh(force=True)
     assert result.full
     assert result.base == store.base
+
+
+def _parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the store's reading parses from now on."""
+    parsed: list[str] = []
+    parse = store_reading.parse_yaml_records
+
+    def counting(text: str, name: str) -> object:
+        parsed.append(name)
+        return parse(text, name)
+
+    monkeypatch.setattr(store_reading, "parse_yaml_records", counting)
+    return parsed
+
+
+def _fresh(root: Path, tmp_path: Path) -> KnowledgeStore:
+    return KnowledgeStore(root, tmp_path / "fresh-state")
+
+
+def test_after_fact_files_change_only_they_are_parsed(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    leica = root / "facts" / "leica.yaml"
+    leica.write_text(
+        leica.read_text(encoding="utf-8").replace(
+            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
+        ),
+        encoding="utf-8",
+    )
+    (root / "facts" / "oneplus-vivo.yaml").unlink()
+    parsed = _parsed_files(monkeypatch)
+    base = KnowledgeStore(root, state).load()
+    assert parsed == ["facts/leica.yaml"]
+    fresh = _fresh(root, tmp_path)
+    assert base == fresh.base
+    assert list(base.facts) == list(fresh.base.facts)  # the order a whole read gives
+    assert any(f.answer == "Leica is from Germany." for f in base.facts.values())
+    store = KnowledgeStore(root, state)
+    for fact_id in base.facts:
+        assert store.file_of(fact_id) == fresh.file_of(fact_id)
+    parsed.clear()
+    assert KnowledgeStore(root, state).load() == base  # cached under the new key
+    assert parsed == []
+
+
+def test_a_changed_file_with_a_problem_gets_a_whole_read_and_its_exact_lines(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    copy = root / "facts" / "zz-copy.yaml"
+    copy.write_text((root / "facts" / "leica.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    parsed = _parsed_files(monkeypatch)
+    with pytest.raises(KnowledgeError) as raised:
+        KnowledgeStore(root, state).load()
+    assert "facts/huawei-leica.yaml" in parsed  # read whole
+    problems = raised.value.problems
+    assert problems == _fresh(root, tmp_path).validate()
+    assert any("duplicate id" in p.message and "facts/leica.yaml:" in p.message for p in problems)
+
+
+def test_a_changed_brand_file_gets_a_whole_read(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    brands = root / "brands.yaml"
+    brands.write_text(brands.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    parsed = _parsed_files(monkeypatch)
+    KnowledgeStore(root, state).load()
+    assert sorted(parsed) == sorted(
+        ["sources.yaml", "brands.yaml", "partnerships.yaml"]
+        + [f"facts/{p.name}" for p in (root / "facts").glob("*.yaml")]
+    )

@@ -6,10 +6,13 @@ to re-read. A cache of parsed records (keyed by content) belongs here.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.atomic import is_temporary
 from bot.loader import (
@@ -19,14 +22,16 @@ from bot.loader import (
     SOURCE_TEXTS_DIR,
     SOURCES_FILE,
     RawKnowledge,
+    Record,
     decode_text,
     layout_problems,
     linked,
     parse_yaml_records,
 )
-from bot.models import FactBase
-from bot.recordcache import RecordCache
-from bot.validation import Problem, build_fact_base
+from bot.models import Fact, FactBase
+from bot.recordcache import CachedRecords, RecordCache
+from bot.store.fields import cited_sources
+from bot.validation import Problem, build_fact, build_fact_base, question_key
 
 # (mtime, size, inode, ctime): a file whose stamp is unchanged is not read again.
 Stamp = tuple[int, int, int, int]
@@ -142,14 +147,24 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
             raw.add_missing(name, *unreadable)
             continue
         read.texts[name], read.hashes[name] = found
-    key = None
+    key = frame = None
+    fact_hashes = {n: h for n, h in read.hashes.items() if n.startswith(f"{FACTS_DIR}/")}
     if records is not None and not raw.problems:
         source_texts = [n for n in stamps if n.startswith(f"{SOURCE_TEXTS_DIR}/")]
-        key = records.key(root, read.texts, source_texts)
+        frame_texts = {n: t for n, t in read.texts.items() if n not in fact_hashes}
+        frame = records.frame_key(root, frame_texts, source_texts)
+        key = records.key(frame, fact_hashes)
         cached = records.read(key)
         if cached is not None:
-            read.base, read.fact_files = cached
+            read.base, read.fact_files = cached.base, cached.fact_files
             return read
+        latest = records.latest()
+        if latest is not None and latest.frame == frame:
+            reused = _with_changed_files(latest, read.texts, fact_hashes)
+            if reused is not None:
+                read.base, read.fact_files = reused
+                records.write(key, CachedRecords(*reused, fact_hashes, frame))
+                return read
     for name, text in read.texts.items():
         raw.add_file(name, *parse_yaml_records(text, name))
     read.base, read.problems = build_fact_base(raw)
@@ -157,6 +172,57 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
         read.fact_files = {
             record["id"]: record.file for record in raw.facts if record.get("id") in read.base.facts
         }
-        if key is not None and records is not None:
-            records.write(key, read.base, read.fact_files)
+        if key is not None and frame is not None and records is not None:
+            records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
     return read
+
+
+def _with_changed_files(
+    latest: CachedRecords, texts: Mapping[str, str], fact_hashes: Mapping[str, str]
+) -> tuple[FactBase, dict[str, str]] | None:
+    """The last read's facts for unchanged fact files, the changed files parsed and checked.
+
+    None when a changed file has any problem, or most files changed: a whole read then gives
+    the same result, and its problems their exact lines.
+    """
+    changed = [n for n in sorted(fact_hashes) if latest.fact_hashes.get(n) != fact_hashes[n]]
+    if len(changed) * 2 > len(fact_hashes):
+        return None
+    old = latest.base
+    kept: dict[str, list[str]] = {}
+    for fact_id, name in latest.fact_files.items():
+        if name in fact_hashes and name not in changed:
+            kept.setdefault(name, []).append(fact_id)
+    # Every kept fact counts as seen (a duplicate id) and asks its questions (`build_fact`).
+    placeholder = Record()
+    seen: dict[str, Mapping[str, Any]] = {
+        fact_id: placeholder for ids in kept.values() for fact_id in ids
+    }
+    asked = {
+        question_key(question): fact_id
+        for ids in kept.values()
+        for fact_id in ids
+        for question in old.facts[fact_id].questions
+    }
+    new: dict[str, list[Fact]] = {}
+    for name in changed:
+        records, problems = parse_yaml_records(texts[name], name)
+        if problems:
+            return None
+        built = new.setdefault(name, [])
+        for record in records:
+            cited = cited_sources(record, old.sources)
+            fact, problems = build_fact(record, old.brands, cited, seen, asked)
+            if problems or fact is None:
+                return None
+            for question in fact.questions:
+                asked.setdefault(question_key(question), fact.id)
+            built.append(fact)
+    # In the order a whole read gives: by file name, then as each file lists them.
+    facts: dict[str, Fact] = {}
+    fact_files: dict[str, str] = {}
+    for name in sorted(fact_hashes):
+        for fact in new[name] if name in new else (old.facts[i] for i in kept.get(name, ())):
+            facts[fact.id] = fact
+            fact_files[fact.id] = name
+    return dataclasses.replace(old, facts=facts), fact_files
