@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 RECORDS_CACHE_DIR = "records-cache"
 CACHE_FORMAT = 3
 _PREFIX = "records-"
+_ASKED_PREFIX = "asked-"
+# Questions per chunk of the asked-questions cache: ~2 ms to unpickle each.
+_ASKED_CHUNK = 5_000
 _MODULES = ("loader", "models", "picklecache", "recordcache", "recordfile", "validation")
 
 
@@ -106,3 +110,32 @@ class RecordCache:
     def write(self, key: str, records: CachedRecords) -> bool:
         """Cache a valid read under `key`, replacing older ones."""
         return write_pickle(self.folder / f"{_PREFIX}{key}.pickle", records)
+
+    def read_asked(self, key: str) -> dict[str, str] | None:
+        """Which fact asks each question (`question_key`) in the read under `key`, or None.
+
+        Cached apart from the read: only a change needs it (400,000 questions at 100,000
+        facts take seconds to fold, and memory the bot does not need to answer). It is kept
+        in small pickled chunks: the bot reads it in a worker thread, and one unpickling call
+        of the whole (~0.15 s) would hold the interpreter lock, and the event loop, as long.
+        """
+        value = read_pickle(self.folder / f"{_ASKED_PREFIX}{key}.pickle")
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(c, bytes) for c in value):
+            log.warning("ignoring the asked-questions cache under %s: it holds something else", key)
+            return None
+        asked: dict[str, str] = {}
+        for chunk in value:
+            # The chunks are bytes of the file `read_pickle` trusted.
+            asked.update(pickle.loads(chunk))  # noqa: S301
+        return asked
+
+    def write_asked(self, key: str, asked: dict[str, str]) -> bool:
+        """Cache which fact asks each question for the read under `key`."""
+        items = list(asked.items())
+        chunks = [
+            pickle.dumps(dict(items[at : at + _ASKED_CHUNK]), protocol=pickle.HIGHEST_PROTOCOL)
+            for at in range(0, len(items), _ASKED_CHUNK)
+        ]
+        return write_pickle(self.folder / f"{_ASKED_PREFIX}{key}.pickle", chunks)

@@ -817,8 +817,13 @@ def _build_fact(
     return Fact(fact_id, question, answer, citations, phrasings, brand_ids)
 
 
-def build_fact_base(raw: RawKnowledge) -> tuple[FactBase | None, list[Problem]]:
-    """Turn raw records into a FactBase; the base is None when there is any problem."""
+def build_fact_base(
+    raw: RawKnowledge, asked: dict[str, str] | None = None
+) -> tuple[FactBase | None, list[Problem]]:
+    """Turn raw records into a FactBase; the base is None when there is any problem.
+
+    `asked`, when given, is filled with which fact asks each question (`question_key`).
+    """
     check = _Checker()
     check.problems.extend(raw.problems)
     invalid_sources: set[str] = set()
@@ -830,7 +835,7 @@ def build_fact_base(raw: RawKnowledge) -> tuple[FactBase | None, list[Problem]]:
     )
     partnerships = _build_partnerships(check, raw, brands, index)
     seen: dict[str, Mapping[str, Any]] = {}
-    asked: dict[str, str] = {}
+    asked = {} if asked is None else asked
     facts = []
     for record in raw.facts:
         fact = _build_fact(check, record, brands, index, seen, asked)

@@ -11,7 +11,7 @@ from bot.recordcache import RECORDS_CACHE_DIR
 from bot.store import KnowledgeStore
 from bot.store import reading as store_reading
 from bot.validation import KnowledgeError
-from tests.test_store_support import copy_knowledge
+from tests.test_store_support import copy_knowledge, fact_fields
 
 
 def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,3 +199,54 @@ def test_a_changed_brand_file_gets_a_whole_read(
         ["sources.yaml", "brands.yaml", "partnerships.yaml"]
         + [f"facts/{p.name}" for p in (root / "facts").glob("*.yaml")]
     )
+
+
+def _asked(base: object) -> dict[str, str]:
+    from bot.validation import question_key
+
+    asked: dict[str, str] = {}
+    for fact in base.facts.values():  # type: ignore[attr-defined]
+        for question in fact.questions:
+            asked.setdefault(question_key(question), fact.id)
+    return asked
+
+
+def test_which_fact_asks_each_question_is_cached_with_each_read(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    store = KnowledgeStore(root, state)
+    records = store._loaded.records
+    base = store.load()
+    key = store._loaded._cached_key
+    assert key is not None
+    assert records.read_asked(key) == _asked(base)
+    leica = root / "facts" / "leica.yaml"
+    leica.write_text(
+        leica.read_text(encoding="utf-8").replace(
+            "- Is Leica a German company?", "- Is Leica a company from Germany?"
+        ),
+        encoding="utf-8",
+    )
+    store = KnowledgeStore(root, state)
+    base = store.load()  # only leica.yaml parsed: the cached questions less its old ones
+    assert store._loaded._cached_key != key
+    assert records.read_asked(store._loaded._cached_key) == _asked(base)
+
+
+def test_a_change_checks_questions_against_the_cached_index(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.store import ChangeRejected
+    from bot.store import loaded as store_loaded
+
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    store = KnowledgeStore(root, state)
+    store.load()
+    folded: list[str] = []
+    fold = store_loaded.question_key
+    monkeypatch.setattr(store_loaded, "question_key", lambda q: folded.append(q) or fold(q))
+    with pytest.raises(ChangeRejected) as refused:
+        store.add_fact(fact_fields("Where is Leica from?"), actor="t")
+    assert "already asked by fact 'leica-country'" in refused.value.problems[0].message
+    added = store.add_fact(fact_fields(), actor="t")
+    assert folded == list(added.after.questions)  # the index was read, not folded again

@@ -49,6 +49,9 @@ class LoadedKnowledge:
         # facts mapping it was built from (rebuilt after a reload, kept up by each change).
         self._asked: dict[str, str] = {}
         self._asked_for: object = None
+        # The base as the records cache holds it, and its key there (its `asked` is cached).
+        self._cached_base: FactBase | None = None
+        self._cached_key: str | None = None
 
     # Reloading
 
@@ -85,6 +88,7 @@ class LoadedKnowledge:
             return
         self.files.clear()
         self.stamps, self.base = stamps, base
+        self._cached_base, self._cached_key = (base, read.key) if read.key else (None, None)
         self.facts_at = FactPlaces(self.files, dict(read.fact_files))
         self.hashes = dict(read.hashes)
         self.problems, self._unreported = [], []
@@ -208,11 +212,15 @@ class LoadedKnowledge:
         """Which fact asks each question (see `build_fact`), for the current base."""
         assert self.base is not None
         if self._asked_for is not self.base.facts:
-            asked: dict[str, str] = {}
-            for fact in self.base.facts.values():
-                for question in fact.questions:
-                    asked.setdefault(question_key(question), fact.id)
-            self._asked, self._asked_for = asked, self.base.facts
+            cached = None
+            if self.records is not None and self._cached_key and self.base is self._cached_base:
+                cached = self.records.read_asked(self._cached_key)
+            if cached is None:
+                cached = {}
+                for fact in self.base.facts.values():
+                    for question in fact.questions:
+                        cached.setdefault(question_key(question), fact.id)
+            self._asked, self._asked_for = cached, self.base.facts
         return self._asked
 
     def set_fact(self, fact_id: str, fact: Fact | None, at: tuple[str, Item] | None) -> FactBase:

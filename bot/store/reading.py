@@ -121,6 +121,8 @@ class DiskRead:
     hashes: dict[str, str] = field(default_factory=dict)
     # The file each fact of `base` stands in (the store parses a file only to change it).
     fact_files: dict[str, str] = field(default_factory=dict)
+    # The key of the read in the records cache (None: not cached).
+    key: str | None = None
 
 
 def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None = None) -> DiskRead:
@@ -156,31 +158,43 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
         key = records.key(frame, fact_hashes)
         cached = records.read(key)
         if cached is not None:
-            read.base, read.fact_files = cached.base, cached.fact_files
+            read.base, read.fact_files, read.key = cached.base, cached.fact_files, key
             return read
         latest = records.latest()
         if latest is not None and latest.frame == frame:
-            reused = _with_changed_files(latest, read.texts, fact_hashes)
+            asked = records.read_asked(records.key(latest.frame, latest.fact_hashes))
+            reused = _with_changed_files(latest, read.texts, fact_hashes, asked)
             if reused is not None:
-                read.base, read.fact_files = reused
-                records.write(key, CachedRecords(*reused, fact_hashes, frame))
+                read.base, read.fact_files, asked = reused
+                records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
+                records.write_asked(key, asked)
+                read.key = key
                 return read
+    questions: dict[str, str] = {}
     for name, text in read.texts.items():
         raw.add_file(name, *parse_yaml_records(text, name))
-    read.base, read.problems = build_fact_base(raw)
+    read.base, read.problems = build_fact_base(raw, questions)
     if read.base is not None and not read.problems:
         read.fact_files = {
             record["id"]: record.file for record in raw.facts if record.get("id") in read.base.facts
         }
         if key is not None and frame is not None and records is not None:
             records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
+            records.write_asked(key, questions)
+            read.key = key
     return read
 
 
 def _with_changed_files(
-    latest: CachedRecords, texts: Mapping[str, str], fact_hashes: Mapping[str, str]
-) -> tuple[FactBase, dict[str, str]] | None:
+    latest: CachedRecords,
+    texts: Mapping[str, str],
+    fact_hashes: Mapping[str, str],
+    asked: dict[str, str] | None,
+) -> tuple[FactBase, dict[str, str], dict[str, str]] | None:
     """The last read's facts for unchanged fact files, the changed files parsed and checked.
+
+    With the files, which fact asks each question: `asked` (the last read's, when cached)
+    less the changed files' facts, plus theirs.
 
     None when a changed file has any problem, or most files changed: a whole read then gives
     the same result, and its problems their exact lines.
@@ -198,12 +212,15 @@ def _with_changed_files(
     seen: dict[str, Mapping[str, Any]] = {
         fact_id: placeholder for ids in kept.values() for fact_id in ids
     }
-    asked = {
-        question_key(question): fact_id
-        for ids in kept.values()
-        for fact_id in ids
-        for question in old.facts[fact_id].questions
-    }
+    if asked is None:
+        asked = {
+            question_key(question): fact_id
+            for ids in kept.values()
+            for fact_id in ids
+            for question in old.facts[fact_id].questions
+        }
+    else:
+        asked = {key: fact_id for key, fact_id in asked.items() if fact_id in seen}
     new: dict[str, list[Fact]] = {}
     for name in changed:
         records, problems = parse_yaml_records(texts[name], name)
@@ -225,4 +242,4 @@ def _with_changed_files(
         for fact in new[name] if name in new else (old.facts[i] for i in kept.get(name, ())):
             facts[fact.id] = fact
             fact_files[fact.id] = name
-    return dataclasses.replace(old, facts=facts), fact_files
+    return dataclasses.replace(old, facts=facts), fact_files, asked
