@@ -22,7 +22,6 @@ _TYPOGRAPHIC = str.maketrans(
         "\u00a0": " ",
     }
 )
-_SPACE = re.compile(r"\s+")
 # C0 and C1 control characters (Unicode category Cc) except tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -30,9 +29,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def plain(text: str) -> str:
     """NFKC text with plain quotes and dashes and single spaces."""
-    # Marks are mapped before NFKC too: NFKC turns a double prime into two single ones.
-    text = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHIC)).translate(_TYPOGRAPHIC)
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():  # ASCII is its own NFKC form, and no typographic mark is ASCII
+        # Marks are mapped before NFKC too: NFKC turns a double prime into two single ones.
+        text = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHIC)).translate(_TYPOGRAPHIC)
+    # str.split() splits where `\s` matches (str.isspace), and drops the ends.
+    return " ".join(text.split())
 
 
 def quote_key(text: str) -> str:
