@@ -179,17 +179,25 @@ def _too_deep(root: yaml.Node) -> yaml.Node | None:
     """The first node nested deeper than MAX_DEPTH; shared and recursive nodes end the walk."""
     deepest: dict[int, int] = {}
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    scalar = yaml.ScalarNode
     while stack:
         node, level = stack.pop()
-        if level > MAX_DEPTH:
-            return node
         if deepest.get(id(node), 0) >= level:
             continue
         deepest[id(node)] = level
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, level + 1) for child in node.value)
+            children: list[yaml.Node] = node.value
         elif isinstance(node, yaml.MappingNode):
-            stack.extend((child, level + 1) for pair in node.value for child in pair)
+            children = [child for pair in node.value for child in pair]
+        else:
+            continue
+        if not children:
+            continue
+        below = level + 1
+        if below > MAX_DEPTH:
+            return children[-1]  # the one a walk of every node would meet first
+        # Scalars end a branch: nothing to walk (most of a file's nodes are scalars).
+        stack.extend((child, below) for child in children if type(child) is not scalar)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import unicodedata
@@ -12,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot import limits
+from bot import limits, loader
 from bot.loader import check_knowledge, parse_yaml_records
 from bot.models import FactBase
 from bot.text import plain, words
@@ -279,3 +280,50 @@ def test_a_random_text_is_refused_unless_it_is_in_the_article(
     else:
         assert len(problems) == 1
         assert "quote not found" in problems[0].message
+
+
+def _reference_too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The depth check as first written: every node walked, scalars included."""
+    deepest: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > loader.MAX_DEPTH:
+            return node
+        if deepest.get(id(node), 0) >= level:
+            continue
+        deepest[id(node)] = level
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, level + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, level + 1) for pair in node.value for child in pair)
+    return None
+
+
+def _nest(depth: int, width: int, shared: bool) -> object:
+    leaf: object = "x"
+    for level in range(depth):
+        # Shared: aliases of one node. Else one copy goes deeper (width copies would grow as
+        # width ** depth), with scalars beside it.
+        unshared = [copy.deepcopy(leaf)] + [f"s{level}"] * (width - 1)
+        siblings = [leaf] * width if shared else unshared
+        leaf = {f"k{level}": siblings} if level % 2 else siblings
+    return leaf
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    depth=st.integers(min_value=0, max_value=40),
+    width=st.integers(min_value=1, max_value=3),
+    shared=st.booleans(),
+    extra=st.integers(min_value=0, max_value=3),
+)
+def test_the_depth_check_finds_what_a_walk_of_every_node_finds(
+    depth: int, width: int, shared: bool, extra: int
+) -> None:
+    document = [_nest(depth, width, shared), *(["y"] * extra), _nest(depth // 2, 1, False)]
+    root = yaml.compose(yaml.safe_dump(document))
+    found, expected = loader._too_deep(root), _reference_too_deep(root)
+    assert (found is None) == (expected is None)
+    if found is not None and expected is not None:
+        assert found is expected
