@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
 from bot.analysis import QUESTION_TOKENS
+from bot.digests import DigestMemo
 from bot.loader import check_knowledge, content_hash
 from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
 from bot.models import Brand, BrandKind, Citation, Fact, FactBase, Partnership, PartnershipStatus
@@ -835,10 +836,13 @@ def _checked_base(root: Path) -> FactBase:
     return base
 
 
-def cache_key(root: Path) -> str:
-    """The key of a knowledge directory's engine: its files' content and the engine's code."""
+def cache_key(root: Path, memo: DigestMemo | None = None) -> str:
+    """The key of a knowledge directory's engine: its files' content and the engine's code.
+
+    With `memo`, files unchanged since they were last hashed are not read (`bot.digests`).
+    """
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(content_hash(root).encode())
+    digest.update(content_hash(root, memo).encode())
     digest.update(_code_hash().encode())
     return digest.hexdigest()
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from bot.digests import DigestMemo, digest
 from bot.validation import KnowledgeError, Problem, build_fact_base
 
 log = logging.getLogger(__name__)
@@ -294,15 +295,20 @@ def knowledge_files(root: Path) -> list[Path]:
     return [path for path in files if path.is_file()]
 
 
-def content_hash(root: Path) -> str:
-    """A hash of every knowledge file's name and bytes: equal hashes, equal fact bases."""
-    digest = hashlib.blake2b(digest_size=16)
+def content_hash(root: Path, memo: DigestMemo | None = None) -> str:
+    """A hash of every knowledge file's name and bytes: equal hashes, equal fact bases.
+
+    With `memo`, a file whose stamp is unchanged since it was last hashed is not read again.
+    """
+    combined = hashlib.blake2b(digest_size=16)
     for path in knowledge_files(root):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+        name = path.relative_to(root).as_posix()
+        if memo is not None:
+            value = memo.file_digest(path, name) or "unreadable"
+        else:
+            value = digest(path.read_bytes())
+        combined.update(f"{name}\0{value}\0".encode())
+    return combined.hexdigest()
 
 
 def read_knowledge(root: Path) -> RawKnowledge:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.digests import DIGESTS_FILE, DigestMemo
 from bot.models import FactBase
 from bot.picklecache import code_hash, read_pickle, write_pickle
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # The folder in STATE_DIR; bump CACHE_FORMAT when what is pickled changes shape.
 RECORDS_CACHE_DIR = "records-cache"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _PREFIX = "records-"
 _ASKED_PREFIX = "asked-"
 # Questions per chunk of the asked-questions cache: ~2 ms to unpickle each.
@@ -60,25 +61,19 @@ class RecordCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        # Content hashes of the knowledge files by stamp: whether they changed, without reading.
+        self.memo = DigestMemo(self.folder / DIGESTS_FILE)
 
     @staticmethod
-    def frame_key(root: Path, texts: Mapping[str, str], other_files: list[str]) -> str:
-        """The key of everything but the fact files: `texts` (name to text), `other_files`.
+    def frame_key(hashes: Mapping[str, str]) -> str:
+        """The key of everything but the fact files, from each file's name and content hash.
 
-        `other_files` (the source texts) are hashed as bytes; one that cannot be read makes the
-        key differ from any a valid read wrote. The parsing code is part of the key.
+        The parsing code is part of the key.
         """
         digest = hashlib.blake2b(digest_size=16)
         digest.update(_code_hash().encode())
-        for name in sorted(texts):
-            digest.update(f"\0{name}\0".encode())
-            digest.update(texts[name].encode("utf-8", "surrogatepass"))
-        for name in sorted(other_files):
-            digest.update(f"\0{name}\0".encode())
-            try:
-                digest.update((root / name).read_bytes())
-            except OSError:
-                digest.update(b"\0unreadable")
+        for name in sorted(hashes):
+            digest.update(f"\0{name}\0{hashes[name]}".encode())
         return digest.hexdigest()
 
     @staticmethod

@@ -12,12 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.answers import CACHE_PREFIX, ENGINE_CACHE_DIR, Engine, cache_key, read_engine_cache
+from bot.digests import DIGESTS_FILE, DigestMemo
+from bot.recordcache import RECORDS_CACHE_DIR
 from bot.store import KnowledgeStore, StateDirError
 
 
-def cached_engine(root: Path, cache_dir: Path) -> Engine | None:
+def cached_engine(root: Path, cache_dir: Path, memo: DigestMemo | None = None) -> Engine | None:
     """The engine cached for the files as they are now, or None (nothing is read or built)."""
-    return read_engine_cache(cache_dir / f"{CACHE_PREFIX}{cache_key(root)}.pickle")
+    key = cache_key(root, memo)
+    if memo is not None:
+        memo.save()
+    return read_engine_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
 
 
 def engine_for(store: KnowledgeStore, cache_dir: Path | None) -> Engine:
@@ -25,17 +30,22 @@ def engine_for(store: KnowledgeStore, cache_dir: Path | None) -> Engine:
 
     The engine serves the store's own fact base (each fact held once).
     """
-    key = cache_key(store.root) if cache_dir is not None else None
+    memo = store.digest_memo
+    key = cache_key(store.root, memo) if cache_dir is not None else None
     base = store.load()
-    if cache_dir is None or cache_key(store.root) != key:
+    if cache_dir is None or cache_key(store.root, memo) != key:
         return Engine(base)  # no cache, or the files changed while the store read them
+    if memo is not None:
+        memo.save()
     return Engine.cached_or_built(base, cache_dir, key)
 
 
 def load_engine(root: Path, state_dir: Path) -> Engine:
     """The engine for `root` on the command line; KnowledgeError when the files are invalid."""
     cache_dir = state_dir / ENGINE_CACHE_DIR
-    engine = cached_engine(root, cache_dir)
+    engine = cached_engine(
+        root, cache_dir, DigestMemo(state_dir / RECORDS_CACHE_DIR / DIGESTS_FILE)
+    )
     if engine is not None:
         return engine
     try:

@@ -50,6 +50,7 @@ from bot.analysis import Analyzer
 from bot.answers import Engine
 from bot.atomic import LockTimeout, file_lock, remove_stale_temporaries, try_lock
 from bot.audit import Action, AuditEntry, Kind
+from bot.digests import DigestMemo
 from bot.gaps import Gap, GapLog
 from bot.loader import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
 from bot.models import FactBase
@@ -194,6 +195,12 @@ class KnowledgeStore:
                 raise KnowledgeError(self._loaded.problems)
             self._loaded.drain(with_problems=False)
             return self._loaded.base
+
+    @property
+    def digest_memo(self) -> DigestMemo | None:
+        """The knowledge files' content hashes by stamp, shared with the caches (`bot.digests`)."""
+        records = self._loaded.records
+        return records.memo if records is not None else None
 
     @property
     def base(self) -> FactBase:

@@ -7,7 +7,6 @@ to re-read. A cache of parsed records (keyed by content) belongs here.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.atomic import is_temporary
+from bot.digests import digest
 from bot.loader import (
     BRANDS_FILE,
     FACTS_DIR,
@@ -44,11 +44,6 @@ def stamp(path: Path) -> Stamp | None:
     except FileNotFoundError:
         return None
     return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
-
-
-def digest(data: bytes) -> str:
-    """The content hash of a file's bytes (what a change checks before replacing the file)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def file_digest(path: Path) -> str | None:
@@ -130,6 +125,8 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
 
     With `records`, valid knowledge whose files are unchanged comes from that cache (parsing and
     checking 100,000 facts takes ~25 s), and a read that parsed is cached for the next start.
+    Whether the files are unchanged is told by their content hashes, remembered by stamp
+    (`bot.digests`): a start from the cache reads no file it read before.
     """
     raw = RawKnowledge(root=root)
     read = DiskRead(None, [], raw)
@@ -139,7 +136,11 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
         return read
     raw.problems.extend(layout_problems(root))
     fact_names = sorted(n for n in stamps if n.startswith(f"{FACTS_DIR}/"))
-    for name in [SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE, *fact_names]:
+    names = [SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE, *fact_names]
+    source_texts = sorted(n for n in stamps if n.startswith(f"{SOURCE_TEXTS_DIR}/"))
+    if records is not None and not raw.problems and _from_cache(read, records, names, source_texts):
+        return read
+    for name in names:
         if name not in stamps:
             raw.add_missing(name, Problem(name, 0, None, "the file is missing"))
             continue
@@ -152,14 +153,13 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
     key = frame = None
     fact_hashes = {n: h for n, h in read.hashes.items() if n.startswith(f"{FACTS_DIR}/")}
     if records is not None and not raw.problems:
-        source_texts = [n for n in stamps if n.startswith(f"{SOURCE_TEXTS_DIR}/")]
-        frame_texts = {n: t for n, t in read.texts.items() if n not in fact_hashes}
-        frame = records.frame_key(root, frame_texts, source_texts)
+        for name, value in read.hashes.items():
+            records.memo.remember(name, list(stamps[name]), value)
+        frame_hashes = {n: h for n, h in read.hashes.items() if n not in fact_hashes}
+        for name in source_texts:
+            frame_hashes[name] = records.memo.file_digest(root / name, name) or "unreadable"
+        frame = records.frame_key(frame_hashes)
         key = records.key(frame, fact_hashes)
-        cached = records.read(key)
-        if cached is not None:
-            read.base, read.fact_files, read.key = cached.base, cached.fact_files, key
-            return read
         latest = records.latest()
         if latest is not None and latest.frame == frame:
             asked = records.read_asked(records.key(latest.frame, latest.fact_hashes))
@@ -168,6 +168,7 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
                 read.base, read.fact_files, asked = reused
                 records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
                 records.write_asked(key, asked)
+                records.memo.save()
                 read.key = key
                 return read
     questions: dict[str, str] = {}
@@ -181,8 +182,34 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
         if key is not None and frame is not None and records is not None:
             records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
             records.write_asked(key, questions)
+            records.memo.save()
             read.key = key
     return read
+
+
+def _from_cache(
+    read: DiskRead, records: RecordCache, names: list[str], source_texts: list[str]
+) -> bool:
+    """Fill `read` from the records cache when every file is unchanged since a cached read."""
+    root = read.raw.root
+    if any(linked(root, name) for name in names):
+        return False  # refused with its message by a whole read
+    hashes: dict[str, str] = {}
+    for name in [*names, *source_texts]:
+        value = records.memo.file_digest(root / name, name)
+        if value is None:
+            return False
+        hashes[name] = value
+    fact_hashes = {n: hashes[n] for n in names if n.startswith(f"{FACTS_DIR}/")}
+    frame = records.frame_key({n: h for n, h in hashes.items() if n not in fact_hashes})
+    key = records.key(frame, fact_hashes)
+    cached = records.read(key)
+    records.memo.save()
+    if cached is None:
+        return False
+    read.base, read.fact_files, read.key = cached.base, cached.fact_files, key
+    read.hashes = {name: hashes[name] for name in names}
+    return True
 
 
 def _with_changed_files(
