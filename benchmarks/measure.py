@@ -317,9 +317,11 @@ def measure_bot(root: Path, state: Path, inputs: dict[str, Any]) -> dict[str, An
     start = time.perf_counter()
     from bot.answers import ENGINE_CACHE_DIR
     from bot.app import load_engine_or_report
+    from bot.startup import share_the_interpreter
     from bot.store import KnowledgeStore
 
     imported = time.perf_counter()
+    share_the_interpreter()  # as run_bot does
     store = KnowledgeStore(root, state)
     engine = load_engine_or_report(store, state / ENGINE_CACHE_DIR)
     ready = time.perf_counter()
@@ -355,8 +357,10 @@ def measure_reload(root: Path, cache: Path, inputs: dict[str, Any]) -> dict[str,
 
     from bot.answers import ENGINE_CACHE_DIR
     from bot.app import load_engine_or_report
+    from bot.startup import share_the_interpreter
     from bot.store import KnowledgeStore
 
+    share_the_interpreter()  # as run_bot does
     state = Path(tempfile.mkdtemp(prefix="camerabot-reload-"))
     store = KnowledgeStore(root, state)
     engine = load_engine_or_report(store, state / ENGINE_CACHE_DIR)

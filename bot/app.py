@@ -33,7 +33,7 @@ from bot.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.gaps import GapLog
 from bot.limits import MESSAGE_CONTENT_MAX
 from bot.reload import KnowledgeWatcher, ReloadResult, apply_reload
-from bot.startup import engine_for
+from bot.startup import engine_for, share_the_interpreter
 from bot.store import Change, KnowledgeStore, apply_change
 from bot.validation import KnowledgeError, Problem
 from commands._cooldown import UserCooldown
@@ -485,6 +485,7 @@ def load_engine_or_report(store: KnowledgeStore, cache_dir: Path | None = None) 
 
 def run_bot(settings: Settings) -> int:
     """Run the bot until it is stopped (SIGTERM or Ctrl-C: a clean shutdown); the exit status."""
+    share_the_interpreter()
     store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
     engine = load_engine_or_report(store, settings.state_dir / ENGINE_CACHE_DIR)
     if engine is None:

@@ -9,12 +9,23 @@ built, or caught up from the cache of earlier files when only facts changed
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from bot.answers import CACHE_PREFIX, ENGINE_CACHE_DIR, Engine, cache_key, read_engine_cache
 from bot.digests import DIGESTS_FILE, DigestMemo
 from bot.recordcache import RECORDS_CACHE_DIR
 from bot.store import KnowledgeStore, StateDirError
+
+# How long a thread may hold the interpreter lock while another waits (Python's default: 5 ms).
+# A reload parses and indexes in a worker thread beside the event loop: every question waits up
+# to one interval per switch, so a shorter one bounds what a reload adds to any answer.
+SWITCH_INTERVAL = 0.001
+
+
+def share_the_interpreter() -> None:
+    """Let the event loop take the interpreter lock back sooner from a reloading worker."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def cached_engine(root: Path, cache_dir: Path, memo: DigestMemo | None = None) -> Engine | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import discord
 import pytest
@@ -194,6 +195,20 @@ def test_run_bot_refuses_an_invalid_fact_base(tmp_path, caplog) -> None:
         assert run_bot(settings) == 1
     assert "refusing to start" in caplog.text
     assert "sources.yaml" in caplog.text or "problem" in caplog.text.lower()
+
+
+def test_run_bot_lets_the_event_loop_take_the_interpreter_back_within_a_millisecond(
+    tmp_path,
+) -> None:
+    """A reload in a worker thread may delay a question by one switch interval at a time."""
+    before = sys.getswitchinterval()
+    try:
+        (tmp_path / "knowledge").mkdir()
+        settings = Settings(knowledge_dir=tmp_path / "knowledge", state_dir=tmp_path / "state")
+        run_bot(settings)  # refuses the empty fact base, after setting up the interpreter
+        assert sys.getswitchinterval() == pytest.approx(0.001)
+    finally:
+        sys.setswitchinterval(before)
 
 
 def test_sync_needs_a_token(monkeypatch, capsys) -> None:
