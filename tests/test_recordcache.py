@@ -250,3 +250,63 @@ def test_a_change_checks_questions_against_the_cached_index(
     assert "already asked by fact 'leica-country'" in refused.value.problems[0].message
     added = store.add_fact(fact_fields(), actor="t")
     assert folded == list(added.after.questions)  # the index was read, not folded again
+
+
+def _two_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Read in two processes whatever the size; the second processes' commands."""
+    started: list[list[str]] = []
+    popen = store_reading.subprocess.Popen
+
+    def recording(command: list[str], **kwargs: object) -> object:
+        started.append(command)
+        return popen(command, **kwargs)
+
+    monkeypatch.setattr(store_reading, "PARALLEL_MIN_TEXT", 0)
+    monkeypatch.setattr(store_reading.subprocess, "Popen", recording)
+    return started
+
+
+def test_a_first_read_in_two_processes_is_the_read_in_one(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    alone = KnowledgeStore(root, tmp_path / "alone")
+    started = _two_processes(monkeypatch)
+    store = KnowledgeStore(root, state)
+    base = store.load()
+    assert len(started) == 1
+    assert base == alone.base
+    assert list(base.facts) == list(alone.base.facts)
+    for fact_id in base.facts:
+        assert store.file_of(fact_id) == alone.file_of(fact_id)
+    assert store._loaded.records.read_asked(store._loaded._cached_key) == _asked(base)
+
+
+def test_a_problem_found_in_two_processes_is_reported_as_one_read_reports_it(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    (root / "facts" / "zz-copy.yaml").write_text(
+        (root / "facts" / "leica.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    expected = KnowledgeStore(root, tmp_path / "alone").validate()
+    assert expected
+    started = _two_processes(monkeypatch)
+    with pytest.raises(KnowledgeError) as raised:
+        KnowledgeStore(root, state).load()
+    assert started
+    assert raised.value.problems == expected
+
+
+def test_without_a_second_process_the_read_is_done_in_one(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    monkeypatch.setattr(store_reading, "PARALLEL_MIN_TEXT", 0)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(store_reading.subprocess, "Popen", refused)
+    base = KnowledgeStore(root, state).load()
+    assert "leica-country" in base.facts

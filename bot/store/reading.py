@@ -7,7 +7,12 @@ to re-read. A cache of parsed records (keyed by content) belongs here.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
+import pickle
+import subprocess
+import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +37,8 @@ from bot.models import Fact, FactBase
 from bot.recordcache import CachedRecords, RecordCache
 from bot.store.fields import cited_sources
 from bot.validation import Problem, build_fact, build_fact_base, question_key
+
+log = logging.getLogger(__name__)
 
 # (mtime, size, inode, ctime): a file whose stamp is unchanged is not read again.
 Stamp = tuple[int, int, int, int]
@@ -172,19 +179,107 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
                 read.key = key
                 return read
     questions: dict[str, str] = {}
-    for name, text in read.texts.items():
-        raw.add_file(name, *parse_yaml_records(text, name))
-    read.base, read.problems = build_fact_base(raw, questions)
-    if read.base is not None and not read.problems:
-        read.fact_files = {
-            record["id"]: record.file for record in raw.facts if record.get("id") in read.base.facts
-        }
-        if key is not None and frame is not None and records is not None:
-            records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
-            records.write_asked(key, questions)
-            records.memo.save()
-            read.key = key
+    checked = (
+        _checked_in_two(root, read.texts) if records is not None and not raw.problems else None
+    )
+    if checked is not None:
+        read.base, read.fact_files, questions = checked
+    else:
+        for name, text in read.texts.items():
+            raw.add_file(name, *parse_yaml_records(text, name))
+        read.base, read.problems = build_fact_base(raw, questions)
+        if read.base is not None and not read.problems:
+            read.fact_files = {
+                record["id"]: record.file
+                for record in raw.facts
+                if record.get("id") in read.base.facts
+            }
+    cacheable = read.base is not None and not read.problems and records is not None
+    if cacheable and key is not None and frame is not None:
+        records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
+        records.write_asked(key, questions)
+        records.memo.save()
+        read.key = key
     return read
+
+
+# A start that parses this much fact text (no cache) checks half of it in a second process:
+# at 100,000 facts (~47 MB) parsing and checking takes ~15 s on one core.
+PARALLEL_MIN_TEXT = 4_000_000
+
+
+def checked_part(
+    root: str, texts: dict[str, str]
+) -> tuple[FactBase, dict[str, str], dict[str, str]] | None:
+    """Parse and check some fact files with the other files they need; None on any problem.
+
+    The fact base, each fact's file and which fact asks each question. Runs in a worker
+    process (`_checked_in_two`), so it takes and returns only plain, picklable values.
+    """
+    raw = RawKnowledge(root=Path(root))
+    for name, text in texts.items():
+        raw.add_file(name, *parse_yaml_records(text, name))
+    asked: dict[str, str] = {}
+    base, problems = build_fact_base(raw, asked)
+    if base is None or problems:
+        return None
+    fact_files = {r["id"]: r.file for r in raw.facts if r.get("id") in base.facts}
+    return base, fact_files, asked
+
+
+def _checked_in_two(
+    root: Path, texts: dict[str, str]
+) -> tuple[FactBase, dict[str, str], dict[str, str]] | None:
+    """The whole read's result with the fact files split between this process and another.
+
+    None when there is little to read, a second process cannot start, or anything is wrong:
+    the read in one process then says exactly what (its problems in file and line order).
+    """
+    fact_names = [n for n in texts if n.startswith(f"{FACTS_DIR}/")]
+    total = sum(len(texts[n]) for n in fact_names)
+    if total < PARALLEL_MIN_TEXT:
+        return None
+    frame = {n: t for n, t in texts.items() if n not in fact_names}
+    first: dict[str, str] = dict(frame)
+    second: dict[str, str] = dict(frame)
+    size = 0
+    for name in fact_names:  # in read order: the first half's facts come first, as in one read
+        (first if size < total // 2 else second)[name] = texts[name]
+        size += len(texts[name])
+    # A fresh interpreter running this module (not multiprocessing, whose children import the
+    # parent's __main__ again): the second half goes in, its result comes out, both pickled.
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "bot.store.partcheck"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+    except OSError as error:
+        log.info("checking the fact files in one process: %s", error)
+        return None
+    answer: list[bytes] = []
+    request = pickle.dumps((str(root), second), protocol=pickle.HIGHEST_PROTOCOL)
+    talk = threading.Thread(target=lambda: answer.append(child.communicate(request)[0]))
+    talk.start()
+    try:
+        mine = checked_part(str(root), first)
+    finally:
+        talk.join()
+    if child.returncode != 0 or not answer or mine is None:
+        return None
+    # Our own child's answer: a pickle of `checked_part`'s result.
+    theirs = pickle.loads(answer[0])  # noqa: S301
+    if theirs is None:
+        return None
+    base, fact_files, asked = mine
+    other_base, other_files, other_asked = theirs
+    if fact_files.keys() & other_files.keys():
+        return None  # a duplicate id across the halves
+    for question, fact_id in other_asked.items():
+        if asked.setdefault(question, fact_id) != fact_id:
+            return None  # a question asked in both halves
+    facts = {**base.facts, **other_base.facts}
+    return dataclasses.replace(base, facts=facts), {**fact_files, **other_files}, asked
 
 
 def _from_cache(
