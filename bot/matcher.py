@@ -6,8 +6,7 @@ import bisect
 import heapq
 import math
 import re
-import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -67,6 +66,15 @@ _PLACE = re.compile(
 )
 
 
+# The pattern an answer of each kind holds.
+_KIND_PATTERNS = (
+    ("answers_time", _POINT_IN_TIME),
+    ("answers_duration", _DURATION),
+    ("answers_count", _COUNT),
+    ("answers_place", _PLACE),
+)
+
+
 class Outcome(StrEnum):
     """What the matcher decided."""
 
@@ -117,33 +125,30 @@ class Match:
         return [c for c in self.candidates if c.score >= SUGGESTION_FLOOR][:limit]
 
 
-# Answer kinds a question can ask for, and the _Prepared flag that says an answer gives one.
+# Answer kinds a question can ask for, and the bit of a record's flags that says an answer
+# gives one.
 _KIND_FLAGS = ("answers_time", "answers_duration", "answers_count", "answers_place")
-# Token collections up to this size are kept as tuples: a frozenset costs six times the memory.
-_SMALL_SET = 16
+_KIND_BITS = {flag: 1 << bit for bit, flag in enumerate(_KIND_FLAGS)}
+
+# An entry ready for scoring is a plain tuple, its record (100,000 small objects of a class of
+# their own cost more memory and unpickle slowly):
+# (entry, phrasings, answer, brands, flags, brevity).
+# Phrasings: each phrasing's sorted tokens joined by spaces, the phrasings joined by " | ", the
+# whole between spaces (" a b | c "); a token is held where " token " occurs. Answer: the
+# answer's sorted tokens the same way (" a b c "). Brands: those the entry is about. Flags: the
+# answer kinds it gives (_KIND_BITS). Brevity: the length of its shortest phrasing (tokens
+# joined): short phrasings score highest on vague questions, so a search on a budget scores
+# them first.
+_Record = tuple[Entry, str, str, frozenset[str], int, int]
+_ENTRY, _PHRASINGS, _ANSWER, _BRANDS, _FLAGS, _BREVITY = range(6)
 
 
-@fast_pickling
-@dataclass(slots=True)
-class _Prepared:
-    """An entry's phrasings as sorted token tuples, ready for scoring."""
-
-    entry: Entry
-    phrasings: tuple[tuple[str, ...], ...] = ()
-    answer_tokens: Collection[str] = ()
-    brands: frozenset[str] = frozenset()
-    answers_time: bool = False
-    answers_duration: bool = False
-    answers_count: bool = False
-    answers_place: bool = False
-    # The length of the shortest phrasing (its tokens joined): short phrasings score highest on
-    # vague questions, so a search on a budget scores them first.
-    brevity: int = 0
-
-    @property
-    def tokens(self) -> set[str]:
-        """Every token of the entry's phrasings and answer."""
-        return set(self.answer_tokens).union(*self.phrasings)
+def _record_tokens(record: _Record) -> set[str]:
+    """Every token of an entry's phrasings and answer."""
+    tokens = set(record[_PHRASINGS].split())
+    tokens.discard("|")
+    tokens.update(record[_ANSWER].split())
+    return tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +163,12 @@ class _Query:
     unknown: float
     text: str
     kind: str | None
+    # For each token, in question order: (" token ", weight, weight if asked else 0.0).
+    terms: tuple[tuple[str, float, float], ...]
+    # (" token ", weight) in token order, as a phrasing's tokens are sorted.
+    sorted_terms: tuple[tuple[str, float], ...]
+    # " device " for each device token the question names.
+    devices: tuple[str, ...]
 
 
 @lru_cache(maxsize=4096)
@@ -229,7 +240,7 @@ class Matcher:
 
     def __init__(self, entries: Iterable[Entry], brands: Iterable[Brand]) -> None:
         entries = list(entries)
-        self._prepared: dict[str, _Prepared] = {}
+        self._prepared: dict[str, _Record] = {}
         # Inverted index: token -> ids of the entries that use it; its size is the token's
         # document frequency, and its keys are the tokens the base knows.
         self._postings: dict[str, set[str]] = {}
@@ -253,10 +264,9 @@ class Matcher:
 
     # Building
 
-    def _prepare(self, entry: Entry) -> _Prepared:
+    def _prepare(self, entry: Entry) -> _Record:
         """Analyse an entry's texts, adding their words to the analyzer's vocabulary."""
         analyzer = self.analyzer
-        prepared = _Prepared(entry)
         brands = set(entry.brands)
         phrasings = []
         for question in entry.questions:
@@ -264,61 +274,64 @@ class Matcher:
             analyzer.add_words(question_words)
             analysis = analyzer.analyse_words(question_words, correct=False)
             brands |= analysis.brands
-            phrasings.append(tuple(sorted({sys.intern(token) for token in analysis.tokens})))
-        prepared.phrasings = tuple(phrasings)
-        prepared.brevity = min((len(" ".join(tokens)) for tokens in phrasings), default=0)
+            phrasings.append(" ".join(sorted(set(analysis.tokens))))
+        brevity = min(map(len, phrasings), default=0)
         answer_words = words(entry.answer)
         analyzer.add_words(answer_words)
         answer = analyzer.analyse_words(answer_words, correct=False)
         # An entry is about the brands it declares and those its questions name (not its
         # answer: a list of every partnership is not about each brand in it).
         brand_set = frozenset(brands)
-        prepared.brands = self._brand_sets.setdefault(brand_set, brand_set)
-        answer_tokens = {sys.intern(token) for token in answer.tokens}
-        small = len(answer_tokens) <= _SMALL_SET
-        prepared.answer_tokens = tuple(sorted(answer_tokens)) if small else frozenset(answer_tokens)
-        prepared.answers_time = bool(_POINT_IN_TIME.search(entry.answer))
-        prepared.answers_duration = bool(_DURATION.search(entry.answer))
-        prepared.answers_count = bool(_COUNT.search(entry.answer))
-        prepared.answers_place = bool(_PLACE.search(entry.answer))
-        return prepared
+        flags = 0
+        for flag, pattern in _KIND_PATTERNS:
+            if pattern.search(entry.answer):
+                flags |= _KIND_BITS[flag]
+        return (
+            entry,
+            f" {' | '.join(phrasings)} ",
+            f" {' '.join(sorted(set(answer.tokens)))} ",
+            self._brand_sets.setdefault(brand_set, brand_set),
+            flags,
+            brevity,
+        )
 
     def _add(self, entry: Entry) -> None:
-        prepared = self._prepare(entry)
+        record = self._prepare(entry)
         entry_id = entry.id
-        self._prepared[entry_id] = prepared
-        for token in prepared.tokens:
+        self._prepared[entry_id] = record
+        for token in _record_tokens(record):
             self._postings.setdefault(token, set()).add(entry_id)
             ranked = self._ranked.get(token)
             if ranked is not None:
                 bisect.insort(ranked, entry_id, key=self._brevity_key)
-        for brand in prepared.brands:
+        for brand in record[_BRANDS]:
             self._about.setdefault(brand, set()).add(entry_id)
         for flag in _KIND_FLAGS:
-            if getattr(prepared, flag):
+            if record[_FLAGS] & _KIND_BITS[flag]:
                 self._kinds[flag].add(entry_id)
         self._weights.clear()
 
     def _brevity_key(self, entry_id: str) -> tuple[int, str]:
-        return self._prepared[entry_id].brevity, entry_id
+        return self._prepared[entry_id][_BREVITY], entry_id
 
     def _remove(self, entry_id: str) -> None:
-        prepared = self._prepared.get(entry_id)
-        if prepared is None:
+        record = self._prepared.get(entry_id)
+        if record is None:
             return
-        for token in prepared.tokens:
+        brevity = record[_BREVITY]
+        for token in _record_tokens(record):
             postings = self._postings[token]
             postings.discard(entry_id)
             if not postings:
                 del self._postings[token]
             ranked = self._ranked.get(token)
             if ranked is not None:
-                at = bisect.bisect_left(ranked, (prepared.brevity, entry_id), key=self._brevity_key)
+                at = bisect.bisect_left(ranked, (brevity, entry_id), key=self._brevity_key)
                 del ranked[at]
                 if not ranked:
                     del self._ranked[token]
         del self._prepared[entry_id]  # after the ranked lists, whose key reads it
-        for brand in prepared.brands:
+        for brand in record[_BRANDS]:
             about = self._about[brand]
             about.discard(entry_id)
             if not about:
@@ -326,13 +339,14 @@ class Matcher:
         for flag in _KIND_FLAGS:
             self._kinds[flag].discard(entry_id)
         self._weights.clear()
-        self.analyzer.remove_texts((*prepared.entry.questions, prepared.entry.answer))
+        entry = record[_ENTRY]
+        self.analyzer.remove_texts((*entry.questions, entry.answer))
 
     def adopt(self, entries: Iterable[Entry]) -> None:
         """Hold these entries, each equal to the one of its id, instead of those (no re-index)."""
-        prepared_of = self._prepared
+        records = self._prepared
         for entry in entries:
-            prepared_of[entry.id].entry = entry
+            records[entry.id] = (entry, *records[entry.id][1:])
 
     def upsert(self, entry: Entry) -> None:
         """Add or replace one entry without rebuilding the rest."""
@@ -346,7 +360,7 @@ class Matcher:
     @property
     def entries(self) -> list[Entry]:
         """Every entry, in insertion order."""
-        return [prepared.entry for prepared in self._prepared.values()]
+        return [record[_ENTRY] for record in self._prepared.values()]
 
     # Scoring
 
@@ -384,42 +398,75 @@ class Matcher:
         unknown = sum(weights[token] for token in analysis.unknown)
         query_text = " ".join(sorted(query))
         kind = self._asked_kind(analysis)
-        return _Query(analysis, weights, total, asked, asked_total, unknown, query_text, kind)
+        asked_set = set(asked)
+        terms = tuple(
+            (f" {token} ", weight, weight if token in asked_set else 0.0)
+            for token, weight in weights.items()
+        )
+        sorted_terms = tuple((f" {token} ", weights[token]) for token in sorted(weights))
+        devices = tuple(f" {token} " for token in analysis.devices)
+        return _Query(
+            analysis,
+            weights,
+            total,
+            asked,
+            asked_total,
+            unknown,
+            query_text,
+            kind,
+            terms,
+            sorted_terms,
+            devices,
+        )
 
-    def _score(self, query: _Query, prepared: _Prepared) -> tuple[float, str]:
+    def _score(self, query: _Query, record: _Record) -> tuple[float, str]:
         """The score of one entry for a question, and the phrasing that earned it.
 
         `_bound` must stay an upper bound of this score: change both together
-        (tests/test_index.py checks it).
+        (tests/test_index.py checks it). Sums run in the order of the first version (question
+        tokens in question order, a phrasing's in sorted order), so scores stay bit for bit.
         """
-        weights = query.weights
+        entry, phrasings, answer = record[_ENTRY], record[_PHRASINGS], record[_ANSWER]
         total = query.total
-        asked = query.asked
         asked_total = query.asked_total
-        answer_tokens = prepared.answer_tokens
-        best, best_phrasing = 0.0, prepared.entry.questions[0]
-        for question, tokens in zip(prepared.entry.questions, prepared.phrasings, strict=True):
-            credit = {
-                token: 1.0 if token in tokens else ANSWER_CREDIT if token in answer_tokens else 0.0
-                for token in weights
-            }
-            covered = sum(weights[token] * credit[token] for token in weights)
-            phrasing_total = sum(self._weight(token) for token in tokens) or 1.0
-            phrasing_covered = sum(self._weight(token) for token in tokens if token in weights)
-            similarity = fuzz.ratio(query.text, " ".join(tokens)) / 100
+        terms = query.terms
+        sorted_terms = query.sorted_terms
+        text = query.text
+        cached = self._weights
+        # Each question token's credit when a phrasing does not hold it: its answer's, or none.
+        answered = [ANSWER_CREDIT if padded in answer else 0.0 for padded, _, _ in terms]
+        best, best_phrasing = 0.0, entry.questions[0]
+        for question, part in zip(entry.questions, phrasings.split("|"), strict=True):
+            covered = asked_covered = 0.0
+            for (padded, weight, asked_weight), credit in zip(terms, answered, strict=True):
+                if padded in part:
+                    covered += weight
+                    asked_covered += asked_weight
+                elif credit:
+                    covered += weight * credit
+                    asked_covered += asked_weight * credit
+            phrasing_covered = 0.0
+            for padded, weight in sorted_terms:
+                if padded in part:
+                    phrasing_covered += weight
+            tokens = part.split()
+            try:
+                phrasing_total = sum(map(cached.__getitem__, tokens)) or 1.0
+            except KeyError:  # weights not worked out since the last change
+                phrasing_total = sum(map(self._weight, tokens)) or 1.0
+            similarity = fuzz.ratio(text, part[1:-1]) / 100
             score = (
                 QUERY_COVERAGE_WEIGHT * covered / total
                 + PHRASING_COVERAGE_WEIGHT * phrasing_covered / phrasing_total
                 + FUZZY_WEIGHT * similarity
             )
             if asked_total:
-                asked_share = sum(weights[t] * credit[t] for t in asked) / asked_total
-                score *= ASK_FLOOR + (1 - ASK_FLOOR) * asked_share
+                score *= ASK_FLOOR + (1 - ASK_FLOOR) * (asked_covered / asked_total)
             if score > best:
                 best, best_phrasing = score, question
-        if query.analysis.brands - prepared.brands or not self._names_devices(query, prepared):
+        if query.analysis.brands - record[_BRANDS] or not self._names_devices(query, record):
             best *= FOREIGN_BRAND_FACTOR
-        if not self._answers_kind(query, prepared):
+        if not self._answers_kind(query, record):
             best *= WRONG_ANSWER_KIND_FACTOR
         if query.unknown:
             best *= (1 - query.unknown / total) ** UNKNOWN_WORD_POWER
@@ -448,20 +495,19 @@ class Matcher:
         return score
 
     @staticmethod
-    def _names_devices(query: _Query, prepared: _Prepared) -> bool:
+    def _names_devices(query: _Query, record: _Record) -> bool:
         """Whether the entry mentions every device the question names ("12 Pro" is not "12 Ultra").
 
         Like a brand the entry is not about, a device it never mentions is penalised; the
         penalty only lowers a score, so `_bound` stays an upper bound without it.
         """
         return all(
-            token in prepared.answer_tokens or any(token in p for p in prepared.phrasings)
-            for token in query.analysis.devices
+            padded in record[_ANSWER] or padded in record[_PHRASINGS] for padded in query.devices
         )
 
     @staticmethod
     def _asked_kind(analysis: Analysis) -> str | None:
-        """The _Prepared flag an answer must have for this question, if any."""
+        """The answer kind (_KIND_FLAGS) an answer must give for this question, if any."""
         kinds = analysis.question_types
         if "?howlong" in kinds:
             return "answers_duration"
@@ -474,8 +520,8 @@ class Matcher:
         return None
 
     @staticmethod
-    def _answers_kind(query: _Query, prepared: _Prepared) -> bool:
-        return query.kind is None or bool(getattr(prepared, query.kind))
+    def _answers_kind(query: _Query, record: _Record) -> bool:
+        return query.kind is None or bool(record[_FLAGS] & _KIND_BITS[query.kind])
 
     # Searching
 
@@ -592,14 +638,14 @@ class Matcher:
                 # A large share of a large posting list: walk its sorted copy, no sorting here.
                 return (entry_id for entry_id in self._ranked_postings(token) if entry_id in ids)
             left -= len(ids) / 2
-            return sorted(ids, key=lambda entry_id: (prepared_of[entry_id].brevity, entry_id))
+            return sorted(ids, key=lambda entry_id: (prepared_of[entry_id][_BREVITY], entry_id))
 
-        def consider(entry_id: str, prepared: _Prepared) -> None:
+        def consider(entry_id: str, record: _Record) -> None:
             """Score one entry, keeping the `keep` best scores and the threshold up to date."""
             nonlocal left, threshold
-            left -= phrasing_cost * len(prepared.phrasings)
+            left -= phrasing_cost * len(record[_ENTRY].questions)
             scored.add(entry_id)
-            score, phrasing = self._score(query, prepared)
+            score, phrasing = self._score(query, record)
             if score > 0:
                 found.append((score, entry_id, phrasing))
                 if len(top) < keep:
@@ -655,7 +701,7 @@ class Matcher:
                         exact = False
                         break
                     left -= _BOUND_COST
-                    prepared = prepared_of[entry_id]
+                    record = prepared_of[entry_id]
                     entry_held, entry_asked = held, asked_held
                     for j in range(after, count):
                         if entry_id in postings[order[j]]:
@@ -665,11 +711,11 @@ class Matcher:
                         query,
                         entry_held,
                         entry_asked,
-                        about=brands <= prepared.brands,
-                        kind=self._answers_kind(query, prepared),
+                        about=brands <= record[_BRANDS],
+                        kind=self._answers_kind(query, record),
                     )
                     if worth >= threshold and entry_id not in scored:
-                        consider(entry_id, prepared)
+                        consider(entry_id, record)
                 if not exact:
                     break
                 continue
@@ -693,9 +739,9 @@ class Matcher:
                         push(child, worth)
         if exact and bound(query, 0.0, 0.0, about=True, kind=True) >= threshold:
             # Constants changed so that entries sharing no token could matter: score them all.
-            for entry_id, prepared in self._prepared.items():
+            for entry_id, record in self._prepared.items():
                 if entry_id not in scored:
-                    score, phrasing = self._score(query, prepared)
+                    score, phrasing = self._score(query, record)
                     if score > 0:
                         found.append((score, entry_id, phrasing))
         return found, exact
@@ -707,7 +753,7 @@ class Matcher:
             prepared_of = self._prepared
             ranked = self._ranked[token] = sorted(
                 self._postings[token],
-                key=lambda entry_id: (prepared_of[entry_id].brevity, entry_id),
+                key=lambda entry_id: (prepared_of[entry_id][_BREVITY], entry_id),
             )
         return ranked
 
@@ -730,14 +776,14 @@ class Matcher:
         query = self._query(analysis)
         if exhaustive:
             scored = []
-            for entry_id, prepared in self._prepared.items():
-                score, phrasing = self._score(query, prepared)
+            for entry_id, record in self._prepared.items():
+                score, phrasing = self._score(query, record)
                 scored.append((score, entry_id, phrasing))
         else:
             scored, exact = self._search(query)
         prepared_of = self._prepared
         candidates = [
-            Candidate(prepared_of[entry_id].entry, round(score, 4), phrasing)
+            Candidate(prepared_of[entry_id][_ENTRY], round(score, 4), phrasing)
             for score, entry_id, phrasing in scored
             if score > 0
         ]
@@ -776,7 +822,7 @@ class Matcher:
                     heapq.heappush(heap, (-rest[i + 1], sequence, None, i + 2, root))
             if after == len(order):
                 first = heapq.nsmallest(limit - len(found), ids)
-                found += [(self._prepared[entry_id].entry, held) for entry_id in first]
+                found += [(self._prepared[entry_id][_ENTRY], held) for entry_id in first]
                 continue
             token = order[after]
             inside, outside = ids & postings[token], ids - postings[token]

@@ -12,6 +12,7 @@ from benchmarks import synth
 from bot.answers import Engine, fact_entry
 from bot.loader import load_fact_base
 from bot.matcher import (
+    _BRANDS,
     _PHRASING_COST,
     _SEEDS,
     SEARCH_BUDGET,
@@ -19,6 +20,7 @@ from bot.matcher import (
     Entry,
     Match,
     Matcher,
+    _record_tokens,
 )
 from tests.conftest import DATA
 
@@ -59,18 +61,18 @@ def roughened(questions: list[str], seed: int, count: int) -> list[str]:
 def entry_bound(matcher: Matcher, question: str, entry_id: str) -> tuple[float, float]:
     """An entry's score for a question and the bound the search would give it."""
     query = matcher._query(matcher.analyzer.analyse(question))
-    prepared = matcher._prepared[entry_id]
-    tokens = prepared.tokens
+    record = matcher._prepared[entry_id]
+    tokens = _record_tokens(record)
     held = sum(weight for token, weight in query.weights.items() if token in tokens)
     asked_held = sum(query.weights[token] for token in query.asked if token in tokens)
     bound = matcher._bound(
         query,
         held,
         asked_held,
-        about=query.analysis.brands <= prepared.brands,
-        kind=matcher._answers_kind(query, prepared),
+        about=query.analysis.brands <= record[_BRANDS],
+        kind=matcher._answers_kind(query, record),
     )
-    return matcher._score(query, prepared)[0], bound
+    return matcher._score(query, record)[0], bound
 
 
 def assert_same_decisions(matcher: Matcher, questions: list[str]) -> None:
@@ -203,9 +205,9 @@ def count_scoring(matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> list[int
     calls = [0]
     score = matcher._score
 
-    def counting(query, prepared):
+    def counting(query, record):
         calls[0] += 1
-        return score(query, prepared)
+        return score(query, record)
 
     monkeypatch.setattr(matcher, "_score", counting)
     return calls
