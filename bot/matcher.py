@@ -6,6 +6,8 @@ import bisect
 import heapq
 import math
 import re
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -219,6 +221,36 @@ _SET_ELEMENTS = 50
 _RANKED_MIN = 256
 # How many of the shortest entries holding each common question token a search scores first.
 _SEEDS = 4
+# A posting is a bitmap when more than one entry in this many holds its token (a bitmap costs
+# an eighth of a byte per entry of the base, a sorted array four bytes per entry holding it).
+_BITMAP_DENSITY = 256
+# Autocomplete takes the first entries of a group by id: from the group itself when it holds
+# at most one entry in this many, else walking every entry in id order.
+_BY_ID_SCAN = 64
+# Bytes that are not zero, and the bits set in each byte value: a bitmap's slots.
+_NONZERO = re.compile(rb"[^\x00]")
+_BITS_IN = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
+
+
+def _bitmap(slots: Sequence[int]) -> int:
+    """Sorted slots as a bitmap (bit s set for slot s)."""
+    if not slots:
+        return 0
+    buffer = bytearray((slots[-1] >> 3) + 1)
+    for slot in slots:
+        buffer[slot >> 3] |= 1 << (slot & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _members(bits: int) -> list[int]:
+    """The slots a bitmap holds, in order."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    members: list[int] = []
+    for match in _NONZERO.finditer(data):
+        at = match.start()
+        base = at << 3
+        members.extend([base + bit for bit in _BITS_IN[data[at]]])
+    return members
 
 
 class Matcher:
@@ -239,30 +271,81 @@ class Matcher:
     """
 
     def __init__(self, entries: Iterable[Entry], brands: Iterable[Brand]) -> None:
-        entries = list(entries)
-        self._prepared: dict[str, _Record] = {}
-        # Inverted index: token -> ids of the entries that use it; its size is the token's
-        # document frequency, and its keys are the tokens the base knows.
-        self._postings: dict[str, set[str]] = {}
-        # Ids of the entries about each brand, and of those whose answer gives each kind.
-        self._about: dict[str, set[str]] = {}
-        self._kinds: dict[str, set[str]] = {flag: set() for flag in _KIND_FLAGS}
+        # One entry per id, the last given.
+        entries = list({entry.id: entry for entry in entries}.values())
+        # Each entry has a slot, a small int: its record is _records[slot] (None once removed),
+        # and the index holds slots, not ids. A replaced entry keeps its slot.
+        self._records: list[_Record | None] = []
+        self._slots: dict[str, int] = {}
+        # Every slot in use, sorted by id (autocomplete lists equal weights in id order).
+        self._by_id = array("I")
+        # Inverted index: token -> the slots of the entries that use it, as a bitmap (an int,
+        # bit s for slot s) when the token is common, else as a sorted array: set operations
+        # on bitmaps run in C over a few kilobytes, and neither holds an object per entry. Its
+        # keys are the tokens the base knows.
+        self._postings: dict[str, int | array[int]] = {}
+        # The slots of the entries about each brand (sorted), and bitmaps of those whose
+        # answer gives each kind.
+        self._about: dict[str, array[int]] = {}
+        self._kinds: dict[str, int] = dict.fromkeys(_KIND_FLAGS, 0)
         # Token weights depend on the entry count and the token's frequency: cached until
         # the next change.
         self._weights: dict[str, float] = {}
         self._brand_sets: dict[frozenset[str], frozenset[str]] = {}
-        # Large postings as lists sorted by (brevity, id): made on first use, kept up to date.
-        self._ranked: dict[str, list[str]] = {}
+        # Large postings as slots sorted by (brevity, id): made on first use, kept up to date.
+        self._ranked: dict[str, array[int]] = {}
         # The search's work budget per question (None: unlimited, like exhaustive scoring).
         self.budget: int | None = SEARCH_BUDGET
         self.analyzer = Analyzer(brands, known_tokens=self._postings)
+        # Built in one pass: slots come in order, so each posting is born sorted.
+        postings: dict[str, array[int]] = {}
         for entry in entries:
-            self._add(entry)
-        for token, ids in self._postings.items():
-            if len(ids) > _RANKED_MIN:
+            slot = len(self._records)
+            record = self._prepare(entry)
+            self._records.append(record)
+            self._slots[entry.id] = slot
+            for token in _record_tokens(record):
+                postings.setdefault(token, array("I")).append(slot)
+            self._index_slot(slot, record)
+        for token, slots in postings.items():
+            self._postings[sys.intern(token)] = self._compact(slots)
+        self._by_id = array("I", sorted(self._slots.values(), key=self._id_of))
+        for token in self._postings:
+            if self._count(token) > _RANKED_MIN:
                 self._ranked_postings(token)
 
-    # Building
+    def _compact(self, slots: array[int]) -> int | array[int]:
+        """A posting's form: a bitmap when that is no larger than its sorted array."""
+        if len(slots) * _BITMAP_DENSITY > len(self._records):
+            return _bitmap(slots)
+        return slots
+
+    def _id_of(self, slot: int) -> str:
+        record = self._records[slot]
+        assert record is not None
+        return record[_ENTRY].id
+
+    def _count(self, token: str) -> int:
+        """How many entries hold a token (its document frequency)."""
+        posting = self._postings.get(token)
+        if posting is None:
+            return 0
+        return posting.bit_count() if isinstance(posting, int) else len(posting)
+
+    def _bits(self, token: str) -> int:
+        """The entries holding a token, as a bitmap."""
+        posting = self._postings.get(token, 0)
+        return posting if isinstance(posting, int) else _bitmap(posting)
+
+    def _index_slot(self, slot: int, record: _Record) -> None:
+        """File an entry under its brands and answer kinds."""
+        for brand in record[_BRANDS]:
+            about = self._about.setdefault(brand, array("I"))
+            about.insert(bisect.bisect_left(about, slot), slot)
+        for flag in _KIND_FLAGS:
+            if record[_FLAGS] & _KIND_BITS[flag]:
+                self._kinds[flag] |= 1 << slot
+        self._weights.clear()
 
     def _prepare(self, entry: Entry) -> _Record:
         """Analyse an entry's texts, adding their words to the analyzer's vocabulary."""
@@ -295,34 +378,51 @@ class Matcher:
             brevity,
         )
 
-    def _add(self, entry: Entry) -> None:
+    def _add(self, entry: Entry, slot: int | None = None) -> None:
         record = self._prepare(entry)
-        entry_id = entry.id
-        self._prepared[entry_id] = record
+        if slot is None:
+            slot = len(self._records)
+            self._records.append(record)
+        else:
+            self._records[slot] = record
+        self._slots[entry.id] = slot
+        self._by_id.insert(bisect.bisect_left(self._by_id, entry.id, key=self._id_of), slot)
         for token in _record_tokens(record):
-            self._postings.setdefault(token, set()).add(entry_id)
+            posting = self._postings.get(token)
+            if posting is None:
+                self._postings[sys.intern(token)] = array("I", (slot,))
+            elif isinstance(posting, int):
+                self._postings[token] = posting | 1 << slot
+            else:
+                posting.insert(bisect.bisect_left(posting, slot), slot)
+                if len(posting) > _RANKED_MIN:
+                    self._postings[token] = self._compact(posting)
             ranked = self._ranked.get(token)
             if ranked is not None:
-                bisect.insort(ranked, entry_id, key=self._brevity_key)
-        for brand in record[_BRANDS]:
-            self._about.setdefault(brand, set()).add(entry_id)
-        for flag in _KIND_FLAGS:
-            if record[_FLAGS] & _KIND_BITS[flag]:
-                self._kinds[flag].add(entry_id)
-        self._weights.clear()
+                bisect.insort(ranked, slot, key=self._brevity_key)
+        self._index_slot(slot, record)
 
-    def _brevity_key(self, entry_id: str) -> tuple[int, str]:
-        return self._prepared[entry_id][_BREVITY], entry_id
+    def _brevity_key(self, slot: int) -> tuple[int, str]:
+        record = self._records[slot]
+        assert record is not None
+        return record[_BREVITY], record[_ENTRY].id
 
-    def _remove(self, entry_id: str) -> None:
-        record = self._prepared.get(entry_id)
-        if record is None:
-            return
+    def _remove(self, entry_id: str) -> int | None:
+        """Forget an entry; its slot, now free."""
+        slot = self._slots.get(entry_id)
+        if slot is None:
+            return None
+        record = self._records[slot]
+        assert record is not None
         brevity = record[_BREVITY]
         for token in _record_tokens(record):
-            postings = self._postings[token]
-            postings.discard(entry_id)
-            if not postings:
+            posting = self._postings[token]
+            if isinstance(posting, int):
+                posting &= ~(1 << slot)
+                self._postings[token] = posting
+            else:
+                del posting[bisect.bisect_left(posting, slot)]
+            if not posting:
                 del self._postings[token]
             ranked = self._ranked.get(token)
             if ranked is not None:
@@ -330,28 +430,32 @@ class Matcher:
                 del ranked[at]
                 if not ranked:
                     del self._ranked[token]
-        del self._prepared[entry_id]  # after the ranked lists, whose key reads it
+        del self._by_id[bisect.bisect_left(self._by_id, entry_id, key=self._id_of)]
+        # After the ranked lists and the id order, whose keys read the record.
+        self._records[slot] = None
+        del self._slots[entry_id]
         for brand in record[_BRANDS]:
             about = self._about[brand]
-            about.discard(entry_id)
+            del about[bisect.bisect_left(about, slot)]
             if not about:
                 del self._about[brand]
         for flag in _KIND_FLAGS:
-            self._kinds[flag].discard(entry_id)
+            self._kinds[flag] &= ~(1 << slot)
         self._weights.clear()
         entry = record[_ENTRY]
         self.analyzer.remove_texts((*entry.questions, entry.answer))
+        return slot
 
     def adopt(self, entries: Iterable[Entry]) -> None:
         """Hold these entries, each equal to the one of its id, instead of those (no re-index)."""
-        records = self._prepared
+        records, slots = self._records, self._slots
         for entry in entries:
-            records[entry.id] = (entry, *records[entry.id][1:])
+            slot = slots[entry.id]
+            records[slot] = (entry, *records[slot][1:])  # type: ignore[index]
 
     def upsert(self, entry: Entry) -> None:
         """Add or replace one entry without rebuilding the rest."""
-        self._remove(entry.id)
-        self._add(entry)
+        self._add(entry, self._remove(entry.id))
 
     def remove(self, entry_id: str) -> None:
         """Forget one entry."""
@@ -359,8 +463,14 @@ class Matcher:
 
     @property
     def entries(self) -> list[Entry]:
-        """Every entry, in insertion order."""
-        return [record[_ENTRY] for record in self._prepared.values()]
+        """Every entry, in slot order (the order they were first added in)."""
+        return [record[_ENTRY] for record in self._records if record is not None]
+
+    def _record(self, entry_id: str) -> _Record:
+        """The record of an entry."""
+        record = self._records[self._slots[entry_id]]
+        assert record is not None
+        return record
 
     # Scoring
 
@@ -371,8 +481,8 @@ class Matcher:
         if token in QUESTION_TOKENS:
             weight = QUESTION_WORD_WEIGHT
         else:
-            count = len(self._prepared) or 1
-            frequency = len(self._postings.get(token, ()))
+            count = len(self._slots) or 1
+            frequency = self._count(token)
             weight = math.log((count + 1) / (frequency + 0.5)) + 0.5
             if not frequency:
                 return weight  # unknown words are not cached: users can type any number of them
@@ -560,26 +670,46 @@ class Matcher:
         for i in range(count - 1, -1, -1):
             rest[i] = rest[i + 1] + gain[i]
             asked_rest[i] = asked_rest[i + 1] + asked_gain[i]
+        # Each token's entries as a bitmap, and how many they are.
+        bits = [self._bits(t) for t in order]
+        sizes = [b.bit_count() for b in bits]
+        # The entries holding any of the tokens before i, made as gathering needs them.
+        before = [0]
+        for i in range(1, count):
+            before.append(before[-1] | bits[i - 1])
         brands = query.analysis.brands
-        about_all: set[str] = set()
+        about_all = 0
         if brands:
-            about_sets = sorted((self._about.get(b, set()) for b in brands), key=len)
-            about_all = about_sets[0].intersection(*about_sets[1:])
-        kind_set = self._kinds[query.kind] if query.kind else set()
+            about_all = -1
+            for brand in brands:
+                about_all &= _bitmap(self._about.get(brand, ()))
+        about_size = about_all.bit_count()
+        kind_set = self._kinds[query.kind] if query.kind else 0
+        kind_size = kind_set.bit_count()
+        # Bytes of a bitmap, for testing single slots (a shift of a large int costs its size).
+        width = (len(self._records) + 7) // 8
+        masks: dict[object, bytes] = {}
+
+        def mask(key: object, bitmap: int) -> bytes:
+            found = masks.get(key)
+            if found is None:
+                found = masks[key] = bitmap.to_bytes(width, "little")
+            return found
 
         found: list[tuple[float, str, str]] = []
         top: list[float] = []  # the `keep` best scores, a min-heap
         threshold = threshold_of(top)
         bound = self._bound
-        prepared_of = self._prepared
+        records = self._records
         # What is left of the work budget (units of about a microsecond, see SEARCH_BUDGET).
         left = math.inf if self.budget is None else float(self.budget)
         # Scoring a phrasing looks at every question token.
         phrasing_cost = _PHRASING_COST + len(weights)
-        # A group: [ids, next token, held, asked held, about, kind, root]. About (the entries
-        # are about every brand asked) and kind (they give the kind of answer asked) are True,
-        # False or None while undecided. Root i holds token i and none before it; its ids are
-        # None until gathered, and its bound is below root i-1's, so roots come one by one.
+        # A group: [slots, next token, held, asked held, about, kind, root], its slots a bitmap.
+        # About (the entries are about every brand asked) and kind (they give the kind of
+        # answer asked) are True, False or None while undecided. Root i holds token i and none
+        # before it; its slots are None until gathered, and its bound is below root i-1's, so
+        # roots come one by one.
         heap: list[tuple[float, int, list]] = []
         sequence = 0
 
@@ -605,65 +735,71 @@ class Matcher:
             kind = None if query.kind else True
             return [None, i + 1, gain[i], asked_gain[i], about, kind, i]
 
-        def gather(i: int, about: bool) -> set[str]:
+        def gather(i: int, about: bool) -> int:
             nonlocal left
-            own = postings[order[i]]
-            left -= len(own) * (i + 1) / _SET_ELEMENTS
+            own = bits[i]
+            left -= sizes[i] * (i + 1) / _SET_ELEMENTS
             if not brands:
-                return own.difference(*(postings[order[j]] for j in range(i)))
-            ids = own & about_all if about else own - about_all
-            ids.difference_update(*(postings[order[j]] for j in range(i)))
-            return ids
+                return own & ~before[i]
+            ids = own & about_all if about else own & ~about_all
+            return ids & ~before[i]
 
-        def walk_root(first: int, about: bool | None) -> Iterator[str]:
+        def walk_root(first: int, about: bool | None) -> Iterator[int]:
             """Root `first`'s entries, shortest first, without set operations over them."""
             nonlocal left, exact
-            before = [postings[order[j]] for j in range(first)]
-            for entry_id in self._ranked_postings(order[first]):
+            earlier = mask(("before", first), before[first])
+            about_mask = mask("about", about_all) if about is not None else b""
+            for slot in self._ranked_postings(order[first]):
                 if left <= 0:
                     exact = False  # entries are left that the budget had no time for
                     return
                 left -= _WALK_COST
-                if any(entry_id in other for other in before):
+                at, bit = slot >> 3, 1 << (slot & 7)
+                if earlier[at] & bit:
                     continue
-                if about is not None and (entry_id in about_all) is not about:
+                if about is not None and bool(about_mask[at] & bit) is not about:
                     continue
-                yield entry_id
+                yield slot
 
-        def shortest_first(ids: set[str], first: int) -> Iterable[str]:
+        def shortest_first(ids: int, size: int, first: int) -> Iterable[int]:
             """A leaf group's entries, shortest phrasing first (then by id)."""
             nonlocal left
             token = order[first]
-            if len(ids) > _RANKED_MIN and len(ids) * 8 >= len(postings[token]):
+            if size > _RANKED_MIN and size * 8 >= sizes[first]:
                 # A large share of a large posting list: walk its sorted copy, no sorting here.
-                return (entry_id for entry_id in self._ranked_postings(token) if entry_id in ids)
-            left -= len(ids) / 2
-            return sorted(ids, key=lambda entry_id: (prepared_of[entry_id][_BREVITY], entry_id))
+                held = ids.to_bytes(width, "little")
+                return (
+                    slot
+                    for slot in self._ranked_postings(token)
+                    if held[slot >> 3] & 1 << (slot & 7)
+                )
+            left -= size / 2
+            return sorted(_members(ids), key=self._brevity_key)
 
-        def consider(entry_id: str, record: _Record) -> None:
+        def consider(slot: int, record: _Record) -> None:
             """Score one entry, keeping the `keep` best scores and the threshold up to date."""
             nonlocal left, threshold
             left -= phrasing_cost * len(record[_ENTRY].questions)
-            scored.add(entry_id)
+            scored.add(slot)
             score, phrasing = self._score(query, record)
             if score > 0:
-                found.append((score, entry_id, phrasing))
+                found.append((score, record[_ENTRY].id, phrasing))
                 if len(top) < keep:
                     heapq.heappush(top, score)
                 elif score > top[0]:
                     heapq.heapreplace(top, score)
                 threshold = max(threshold, threshold_of(top))
 
-        scored: set[str] = set()
+        scored: set[int] = set()
         if self.budget is not None:
             # Seeds: the shortest entries holding each common token, whatever their group's
             # bound. Short phrasings score highest on vague questions, so the threshold rises
             # early; and the few that a budget leaves time for include every token's best.
-            for token in order:
-                if len(postings[token]) > _RANKED_MIN:
-                    for entry_id in self._ranked_postings(token)[:_SEEDS]:
-                        if entry_id not in scored:
-                            consider(entry_id, prepared_of[entry_id])
+            for i, token in enumerate(order):
+                if sizes[i] > _RANKED_MIN:
+                    for slot in self._ranked_postings(token)[:_SEEDS]:
+                        if slot not in scored:
+                            consider(slot, records[slot])  # type: ignore[arg-type]
         if count:
             push(root(0))
         exact = True
@@ -682,7 +818,7 @@ class Matcher:
                     continue
                 if not brands and first + 1 < count:
                     push(root(first + 1))
-                if len(postings[order[first]]) * (first + 1) / _SET_ELEMENTS < left:
+                if sizes[first] * (first + 1) / _SET_ELEMENTS < left:
                     ids = group[0] = gather(first, about)
                     if not ids:
                         continue
@@ -690,21 +826,27 @@ class Matcher:
                     # Gathering would cost more than the budget left (a common token at
                     # 100,000 facts): walk its entries shortest first instead, as a leaf.
                     ids = None
+            size = ids.bit_count() if ids is not None else 0
             if ids is None or (
-                len(ids) <= _GROUP_SPLIT_MIN
+                size <= _GROUP_SPLIT_MIN
                 or (after == count and about is not None and kind is not None)
             ):
                 # Bound each entry exactly (a leaf group shares one bound), then score it.
-                walk = shortest_first(ids, first) if ids is not None else walk_root(first, about)
-                for entry_id in walk:
+                walk = (
+                    shortest_first(ids, size, first) if ids is not None else walk_root(first, about)
+                )
+                held_masks = [mask(j, bits[j]) for j in range(after, count)]
+                for slot in walk:
                     if left <= 0:
                         exact = False
                         break
                     left -= _BOUND_COST
-                    record = prepared_of[entry_id]
+                    record = records[slot]
+                    assert record is not None
                     entry_held, entry_asked = held, asked_held
-                    for j in range(after, count):
-                        if entry_id in postings[order[j]]:
+                    at, bit = slot >> 3, 1 << (slot & 7)
+                    for j, held_mask in enumerate(held_masks, after):
+                        if held_mask[at] & bit:
                             entry_held += gain[j]
                             entry_asked += asked_gain[j]
                     worth = bound(
@@ -714,8 +856,8 @@ class Matcher:
                         about=brands <= record[_BRANDS],
                         kind=self._answers_kind(query, record),
                     )
-                    if worth >= threshold and entry_id not in scored:
-                        consider(entry_id, record)
+                    if worth >= threshold and slot not in scored:
+                        consider(slot, record)
                 if not exact:
                     break
                 continue
@@ -723,38 +865,36 @@ class Matcher:
             for inside in (True, False):
                 child = [None, after, held, asked_held, about, kind, first]
                 if about is None:
-                    split, child[4] = about_all, inside
+                    split, split_size, child[4] = about_all, about_size, inside
                 elif kind is None:
-                    split, child[5] = kind_set, inside
+                    split, split_size, child[5] = kind_set, kind_size, inside
                 else:
-                    split, child[1] = postings[order[after]], after + 1
+                    split, split_size, child[1] = bits[after], sizes[after], after + 1
                     if inside:
                         child[2] += gain[after]
                         child[3] += asked_gain[after]
                 worth = value(child)
                 if worth >= threshold:
-                    left -= (min(len(ids), len(split)) if inside else len(ids)) / _SET_ELEMENTS
-                    child[0] = ids & split if inside else ids - split
+                    left -= (min(size, split_size) if inside else size) / _SET_ELEMENTS
+                    child[0] = ids & split if inside else ids & ~split
                     if child[0]:
                         push(child, worth)
         if exact and bound(query, 0.0, 0.0, about=True, kind=True) >= threshold:
             # Constants changed so that entries sharing no token could matter: score them all.
-            for entry_id, record in self._prepared.items():
-                if entry_id not in scored:
+            for slot, record in enumerate(records):
+                if record is not None and slot not in scored:
                     score, phrasing = self._score(query, record)
                     if score > 0:
-                        found.append((score, entry_id, phrasing))
+                        found.append((score, record[_ENTRY].id, phrasing))
         return found, exact
 
-    def _ranked_postings(self, token: str) -> list[str]:
-        """The ids holding a token, shortest phrasing first: made once, then kept up to date."""
+    def _ranked_postings(self, token: str) -> array[int]:
+        """The slots holding a token, shortest phrasing first: made once, then kept up to date."""
         ranked = self._ranked.get(token)
         if ranked is None:
-            prepared_of = self._prepared
-            ranked = self._ranked[token] = sorted(
-                self._postings[token],
-                key=lambda entry_id: (prepared_of[entry_id][_BREVITY], entry_id),
-            )
+            posting = self._postings[token]
+            slots = _members(posting) if isinstance(posting, int) else posting
+            ranked = self._ranked[token] = array("I", sorted(slots, key=self._brevity_key))
         return ranked
 
     def rank(self, question: str, *, exhaustive: bool = False) -> tuple[Analysis, list[Candidate]]:
@@ -776,14 +916,14 @@ class Matcher:
         query = self._query(analysis)
         if exhaustive:
             scored = []
-            for entry_id, record in self._prepared.items():
-                score, phrasing = self._score(query, record)
-                scored.append((score, entry_id, phrasing))
+            for record in self._records:
+                if record is not None:
+                    score, phrasing = self._score(query, record)
+                    scored.append((score, record[_ENTRY].id, phrasing))
         else:
             scored, exact = self._search(query)
-        prepared_of = self._prepared
         candidates = [
-            Candidate(prepared_of[entry_id][_ENTRY], round(score, 4), phrasing)
+            Candidate(self._record(entry_id)[_ENTRY], round(score, 4), phrasing)
             for score, entry_id, phrasing in scored
             if score > 0
         ]
@@ -795,43 +935,61 @@ class Matcher:
 
         An entry's weight is that of the question's tokens it holds in a phrasing or its answer;
         entries holding none are left out, and equal weights come in id order. Cheap: only set
-        operations on the index, no scoring.
+        operations on the index (bitmaps), no scoring.
         """
         analysis = self.analyzer.analyse(question)
         postings = self._postings
         weights = {t: self._weight(t) for t in analysis.tokens if t in postings}
         order = sorted(weights, key=lambda t: (-weights[t], t))
+        bits = [self._bits(t) for t in order]
         rest = [0.0] * (len(order) + 1)
         for i in range(len(order) - 1, -1, -1):
             rest[i] = rest[i + 1] + weights[order[i]]
         # Groups as in _search, by the tokens held: (-(held + what the rest may add), sequence,
-        # ids or None for a root not yet made, next token, held).
-        heap: list[tuple[float, int, set[str] | None, int, float]] = []
+        # slots (a bitmap) or None for a root not yet made, next token, held).
+        heap: list[tuple[float, int, int | None, int, float]] = []
         if order:
             heap.append((-rest[0], 0, None, 1, weights[order[0]]))
         found: list[tuple[Entry, float]] = []
         sequence = 0
+        before = 0
         while heap and len(found) < limit:
             _, _, ids, after, held = heapq.heappop(heap)
             if ids is None:
                 i = after - 1
-                ids = postings[order[i]].difference(*(postings[order[j]] for j in range(i)))
+                ids = bits[i] & ~before
+                before |= bits[i]  # roots come in token order
                 if i + 1 < len(order):
                     sequence += 1
                     root = weights[order[i + 1]]
                     heapq.heappush(heap, (-rest[i + 1], sequence, None, i + 2, root))
             if after == len(order):
-                first = heapq.nsmallest(limit - len(found), ids)
-                found += [(self._prepared[entry_id][_ENTRY], held) for entry_id in first]
+                first = self._first_by_id(ids, limit - len(found))
+                found += [(self._record(entry_id)[_ENTRY], held) for entry_id in first]
                 continue
-            token = order[after]
-            inside, outside = ids & postings[token], ids - postings[token]
-            for part, part_held in ((inside, held + weights[token]), (outside, held)):
+            token_bits = bits[after]
+            inside, outside = ids & token_bits, ids & ~token_bits
+            for part, part_held in ((inside, held + weights[order[after]]), (outside, held)):
                 if part:
                     sequence += 1
                     value = part_held + rest[after + 1]
                     heapq.heappush(heap, (-value, sequence, part, after + 1, part_held))
         return found
+
+    def _first_by_id(self, ids: int, limit: int) -> list[str]:
+        """The ids of the first `limit` entries of a bitmap, in id order."""
+        size = ids.bit_count()
+        if size * _BY_ID_SCAN <= len(self._by_id):
+            return heapq.nsmallest(limit, map(self._id_of, _members(ids)))
+        # Many entries: walk every entry in id order, keeping those in the bitmap.
+        held = ids.to_bytes((len(self._records) + 7) // 8, "little")
+        first: list[str] = []
+        for slot in self._by_id:
+            if held[slot >> 3] & 1 << (slot & 7):
+                first.append(self._id_of(slot))
+                if len(first) == limit:
+                    break
+        return first
 
     def match(self, question: str, *, exhaustive: bool = False) -> Match:
         """Decide whether a question has an answer among the entries."""

@@ -120,7 +120,7 @@ class Reasoner:
         # only words searched for), by number: clause k of source i is number starts[i] + k.
         # Clauses are split again when quoted, so the index holds no text.
         self._clause_sources: tuple[str, ...] = ()
-        self._clause_starts = array("L")
+        self._clause_starts = array("I")
         self._clause_words: dict[str, array[int]] = {}
         self._index_clauses()  # now, not on a first question: ~1 s at 100,000 facts
         self._found: dict[tuple[str, ...], Citation | None] = {}
@@ -701,7 +701,7 @@ class Reasoner:
         found = self._clause_words.get(word)
         if found is None:
             # A brand the index was not built for: every clause is read once for its word.
-            found = self._clause_words[word] = array("L")
+            found = self._clause_words[word] = array("I")
             starts = self._clause_starts
             for source in range(len(self._clause_sources)):
                 for at, clause in enumerate(_clauses(self._source_text(source))):
@@ -717,8 +717,8 @@ class Reasoner:
                 first = fold(name).split(" ", 1)[0]
                 if first:
                     wanted.add(first)
-        index: dict[str, array[int]] = {word: array("L") for word in wanted}
-        starts = array("L")
+        index: dict[str, array[int]] = {word: array("I") for word in wanted}
+        starts = array("I")
         number = 0
         for source in self.base.sources.values():
             starts.append(number)
