@@ -221,12 +221,10 @@ _SET_ELEMENTS = 50
 _RANKED_MIN = 256
 # How many of the shortest entries holding each common question token a search scores first.
 _SEEDS = 4
-# A posting is a bitmap when more than one entry in this many holds its token (a bitmap costs
-# an eighth of a byte per entry of the base, a sorted array four bytes per entry holding it).
-_BITMAP_DENSITY = 256
-# Autocomplete takes the first entries of a group by id: from the group itself when it holds
-# at most one entry in this many, else walking every entry in id order.
-_BY_ID_SCAN = 64
+# A posting is a bitmap when more than one entry in this many holds its token: a search makes
+# bitmaps of the others it needs (a bitmap costs an eighth of a byte per entry of the base, a
+# sorted array four bytes per entry holding the token).
+_BITMAP_DENSITY = 1024
 # Bytes that are not zero, and the bits set in each byte value: a bitmap's slots.
 _NONZERO = re.compile(rb"[^\x00]")
 _BITS_IN = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
@@ -242,14 +240,16 @@ def _bitmap(slots: Sequence[int]) -> int:
     return int.from_bytes(buffer, "little")
 
 
-def _members(bits: int) -> list[int]:
-    """The slots a bitmap holds, in order."""
+def _members(bits: int, limit: int | None = None) -> list[int]:
+    """The slots a bitmap holds, in order (the first `limit` of them)."""
     data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
     members: list[int] = []
     for match in _NONZERO.finditer(data):
         at = match.start()
         base = at << 3
         members.extend([base + bit for bit in _BITS_IN[data[at]]])
+        if limit is not None and len(members) >= limit:
+            return members[:limit]
     return members
 
 
@@ -271,23 +271,27 @@ class Matcher:
     """
 
     def __init__(self, entries: Iterable[Entry], brands: Iterable[Brand]) -> None:
-        # One entry per id, the last given.
-        entries = list({entry.id: entry for entry in entries}.values())
+        # One entry per id, the last given, in id order.
+        entries = sorted({entry.id: entry for entry in entries}.values(), key=lambda e: e.id)
         # Each entry has a slot, a small int: its record is _records[slot] (None once removed),
         # and the index holds slots, not ids. A replaced entry keeps its slot.
         self._records: list[_Record | None] = []
         self._slots: dict[str, int] = {}
-        # Every slot in use, sorted by id (autocomplete lists equal weights in id order).
-        self._by_id = array("I")
+        # Slots below this were given in id order when the matcher was built; later ones, to
+        # entries of new ids, are not (autocomplete lists equal weights in id order).
+        self._in_id_order = 0
         # Inverted index: token -> the slots of the entries that use it, as a bitmap (an int,
         # bit s for slot s) when the token is common, else as a sorted array: set operations
         # on bitmaps run in C over a few kilobytes, and neither holds an object per entry. Its
         # keys are the tokens the base knows.
         self._postings: dict[str, int | array[int]] = {}
+        # How many entries each bitmap posting holds (counting bits costs a pass over them).
+        self._dense: dict[str, int] = {}
         # The slots of the entries about each brand (sorted), and bitmaps of those whose
         # answer gives each kind.
         self._about: dict[str, array[int]] = {}
         self._kinds: dict[str, int] = dict.fromkeys(_KIND_FLAGS, 0)
+        self._kind_sizes: dict[str, int] = dict.fromkeys(_KIND_FLAGS, 0)
         # Token weights depend on the entry count and the token's frequency: cached until
         # the next change.
         self._weights: dict[str, float] = {}
@@ -308,15 +312,16 @@ class Matcher:
                 postings.setdefault(token, array("I")).append(slot)
             self._index_slot(slot, record)
         for token, slots in postings.items():
-            self._postings[sys.intern(token)] = self._compact(slots)
-        self._by_id = array("I", sorted(self._slots.values(), key=self._id_of))
+            self._postings[sys.intern(token)] = self._compact(token, slots)
+        self._in_id_order = len(self._records)
         for token in self._postings:
             if self._count(token) > _RANKED_MIN:
                 self._ranked_postings(token)
 
-    def _compact(self, slots: array[int]) -> int | array[int]:
-        """A posting's form: a bitmap when that is no larger than its sorted array."""
+    def _compact(self, token: str, slots: array[int]) -> int | array[int]:
+        """A posting's form: a bitmap when its token is common, else its sorted array."""
         if len(slots) * _BITMAP_DENSITY > len(self._records):
+            self._dense[token] = len(slots)
             return _bitmap(slots)
         return slots
 
@@ -330,7 +335,7 @@ class Matcher:
         posting = self._postings.get(token)
         if posting is None:
             return 0
-        return posting.bit_count() if isinstance(posting, int) else len(posting)
+        return self._dense[token] if isinstance(posting, int) else len(posting)
 
     def _bits(self, token: str) -> int:
         """The entries holding a token, as a bitmap."""
@@ -345,6 +350,7 @@ class Matcher:
         for flag in _KIND_FLAGS:
             if record[_FLAGS] & _KIND_BITS[flag]:
                 self._kinds[flag] |= 1 << slot
+                self._kind_sizes[flag] += 1
         self._weights.clear()
 
     def _prepare(self, entry: Entry) -> _Record:
@@ -386,17 +392,16 @@ class Matcher:
         else:
             self._records[slot] = record
         self._slots[entry.id] = slot
-        self._by_id.insert(bisect.bisect_left(self._by_id, entry.id, key=self._id_of), slot)
         for token in _record_tokens(record):
             posting = self._postings.get(token)
             if posting is None:
                 self._postings[sys.intern(token)] = array("I", (slot,))
             elif isinstance(posting, int):
                 self._postings[token] = posting | 1 << slot
+                self._dense[token] += 1
             else:
                 posting.insert(bisect.bisect_left(posting, slot), slot)
-                if len(posting) > _RANKED_MIN:
-                    self._postings[token] = self._compact(posting)
+                self._postings[token] = self._compact(token, posting)
             ranked = self._ranked.get(token)
             if ranked is not None:
                 bisect.insort(ranked, slot, key=self._brevity_key)
@@ -420,6 +425,9 @@ class Matcher:
             if isinstance(posting, int):
                 posting &= ~(1 << slot)
                 self._postings[token] = posting
+                self._dense[token] -= 1
+                if not posting:
+                    del self._dense[token]
             else:
                 del posting[bisect.bisect_left(posting, slot)]
             if not posting:
@@ -430,8 +438,7 @@ class Matcher:
                 del ranked[at]
                 if not ranked:
                     del self._ranked[token]
-        del self._by_id[bisect.bisect_left(self._by_id, entry_id, key=self._id_of)]
-        # After the ranked lists and the id order, whose keys read the record.
+        # After the ranked lists, whose key reads the record.
         self._records[slot] = None
         del self._slots[entry_id]
         for brand in record[_BRANDS]:
@@ -440,7 +447,9 @@ class Matcher:
             if not about:
                 del self._about[brand]
         for flag in _KIND_FLAGS:
-            self._kinds[flag] &= ~(1 << slot)
+            if record[_FLAGS] & _KIND_BITS[flag]:
+                self._kinds[flag] &= ~(1 << slot)
+                self._kind_sizes[flag] -= 1
         self._weights.clear()
         entry = record[_ENTRY]
         self.analyzer.remove_texts((*entry.questions, entry.answer))
@@ -670,13 +679,24 @@ class Matcher:
         for i in range(count - 1, -1, -1):
             rest[i] = rest[i + 1] + gain[i]
             asked_rest[i] = asked_rest[i + 1] + asked_gain[i]
-        # Each token's entries as a bitmap, and how many they are.
-        bits = [self._bits(t) for t in order]
-        sizes = [b.bit_count() for b in bits]
-        # The entries holding any of the tokens before i, made as gathering needs them.
-        before = [0]
-        for i in range(1, count):
-            before.append(before[-1] | bits[i - 1])
+        # How many entries hold each token; their bitmaps, and those of the entries holding
+        # any token before i, are made when first needed.
+        sizes = [self._count(t) for t in order]
+        bitmaps: dict[int, int] = {}
+        befores: dict[int, int] = {0: 0}
+
+        def bits(i: int) -> int:
+            found = bitmaps.get(i)
+            if found is None:
+                found = bitmaps[i] = self._bits(order[i])
+            return found
+
+        def before(i: int) -> int:
+            found = befores.get(i)
+            if found is None:
+                found = befores[i] = before(i - 1) | bits(i - 1)
+            return found
+
         brands = query.analysis.brands
         about_all = 0
         if brands:
@@ -685,7 +705,7 @@ class Matcher:
                 about_all &= _bitmap(self._about.get(brand, ()))
         about_size = about_all.bit_count()
         kind_set = self._kinds[query.kind] if query.kind else 0
-        kind_size = kind_set.bit_count()
+        kind_size = self._kind_sizes[query.kind] if query.kind else 0
         # Bytes of a bitmap, for testing single slots (a shift of a large int costs its size).
         width = (len(self._records) + 7) // 8
         masks: dict[object, bytes] = {}
@@ -737,17 +757,17 @@ class Matcher:
 
         def gather(i: int, about: bool) -> int:
             nonlocal left
-            own = bits[i]
+            own = bits(i)
             left -= sizes[i] * (i + 1) / _SET_ELEMENTS
             if not brands:
-                return own & ~before[i]
+                return own & ~before(i)
             ids = own & about_all if about else own & ~about_all
-            return ids & ~before[i]
+            return ids & ~before(i)
 
         def walk_root(first: int, about: bool | None) -> Iterator[int]:
             """Root `first`'s entries, shortest first, without set operations over them."""
             nonlocal left, exact
-            earlier = mask(("before", first), before[first])
+            earlier = mask(("before", first), before(first))
             about_mask = mask("about", about_all) if about is not None else b""
             for slot in self._ranked_postings(order[first]):
                 if left <= 0:
@@ -835,7 +855,7 @@ class Matcher:
                 walk = (
                     shortest_first(ids, size, first) if ids is not None else walk_root(first, about)
                 )
-                held_masks = [mask(j, bits[j]) for j in range(after, count)]
+                held_masks = [mask(j, bits(j)) for j in range(after, count)]
                 for slot in walk:
                     if left <= 0:
                         exact = False
@@ -869,7 +889,7 @@ class Matcher:
                 elif kind is None:
                     split, split_size, child[5] = kind_set, kind_size, inside
                 else:
-                    split, split_size, child[1] = bits[after], sizes[after], after + 1
+                    split, split_size, child[1] = bits(after), sizes[after], after + 1
                     if inside:
                         child[2] += gain[after]
                         child[3] += asked_gain[after]
@@ -978,17 +998,13 @@ class Matcher:
 
     def _first_by_id(self, ids: int, limit: int) -> list[str]:
         """The ids of the first `limit` entries of a bitmap, in id order."""
-        size = ids.bit_count()
-        if size * _BY_ID_SCAN <= len(self._by_id):
-            return heapq.nsmallest(limit, map(self._id_of, _members(ids)))
-        # Many entries: walk every entry in id order, keeping those in the bitmap.
-        held = ids.to_bytes((len(self._records) + 7) // 8, "little")
-        first: list[str] = []
-        for slot in self._by_id:
-            if held[slot >> 3] & 1 << (slot & 7):
-                first.append(self._id_of(slot))
-                if len(first) == limit:
-                    break
+        ordered = self._in_id_order
+        # The lowest slots, in id order below `ordered`, and every later one.
+        first = [self._id_of(slot) for slot in _members(ids, limit) if slot < ordered]
+        late = ids >> ordered
+        if late:
+            first += [self._id_of(ordered + slot) for slot in _members(late)]
+            first = heapq.nsmallest(limit, first)
         return first
 
     def match(self, question: str, *, exhaustive: bool = False) -> Match:

@@ -110,6 +110,7 @@ def index_by_id(matcher: Matcher) -> dict[str, Any]:
         "ranked": {t: [matcher._id_of(s) for s in r] for t, r in matcher._ranked.items()},
         "about": {brand: ids(slots) for brand, slots in matcher._about.items()},
         "kinds": {flag: ids(bits) for flag, bits in matcher._kinds.items()},
-        "by_id": [matcher._id_of(s) for s in matcher._by_id],
+        "counts": {token: matcher._count(token) for token in matcher._postings},
+        "kind_sizes": matcher._kind_sizes,
         "slots": {entry_id: matcher._record(entry_id)[1:] for entry_id in matcher._slots},
     }
