@@ -564,6 +564,15 @@ class Matcher:
                 elif credit:
                     covered += weight * credit
                     asked_covered += asked_weight * credit
+            asked_factor = (
+                ASK_FLOOR + (1 - ASK_FLOOR) * (asked_covered / asked_total) if asked_total else 1.0
+            )
+            # With full phrasing coverage and similarity (their most), a phrasing that cannot
+            # beat the best so far needs no more work: float sums and products are monotonic,
+            # so its score is at most this ceiling.
+            ceiling = QUERY_COVERAGE_WEIGHT * covered / total + PHRASING_COVERAGE_WEIGHT
+            if (ceiling + FUZZY_WEIGHT) * asked_factor <= best:
+                continue
             phrasing_covered = 0.0
             for padded, weight in sorted_terms:
                 if padded in part:
@@ -580,7 +589,7 @@ class Matcher:
                 + FUZZY_WEIGHT * similarity
             )
             if asked_total:
-                score *= ASK_FLOOR + (1 - ASK_FLOOR) * (asked_covered / asked_total)
+                score *= asked_factor
             if score > best:
                 best, best_phrasing = score, question
         if query.analysis.brands - record[_BRANDS] or not self._names_devices(query, record):

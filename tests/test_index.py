@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from benchmarks import synth
 from bot.answers import Engine, fact_entry
@@ -16,8 +17,16 @@ from bot.matcher import (
     _BRANDS,
     _PHRASING_COST,
     _SEEDS,
+    ANSWER_CREDIT,
+    ASK_FLOOR,
+    FOREIGN_BRAND_FACTOR,
+    FUZZY_WEIGHT,
+    PHRASING_COVERAGE_WEIGHT,
+    QUERY_COVERAGE_WEIGHT,
     SEARCH_BUDGET,
     SUGGESTION_FLOOR,
+    UNKNOWN_WORD_POWER,
+    WRONG_ANSWER_KIND_FACTOR,
     Entry,
     Match,
     Matcher,
@@ -157,6 +166,65 @@ def test_bound_holds_on_a_synthetic_base(synthetic: tuple[synth.Base, Engine]) -
         for entry_id in rng.sample(entry_ids, 400):
             score, bound = entry_bound(matcher, question.text, entry_id)
             assert score <= bound + 1e-9, (question, entry_id, score, bound)
+
+
+def reference_score(matcher: Matcher, question: str, entry_id: str) -> tuple[float, str]:
+    """Scoring as first written, over token tuples: the fast `_score` must equal it exactly."""
+    query = matcher._query(matcher.analyzer.analyse(question))
+    entry, phrasings, answer, brands, *_ = matcher._record(entry_id)
+    weights, total = query.weights, query.total
+    answer_tokens = set(answer.split())
+    best, best_phrasing = 0.0, entry.questions[0]
+    for text, part in zip(entry.questions, phrasings.split("|"), strict=True):
+        tokens = tuple(part.split())
+        credit = {
+            t: 1.0 if t in tokens else ANSWER_CREDIT if t in answer_tokens else 0.0 for t in weights
+        }
+        covered = sum(weights[t] * credit[t] for t in weights)
+        phrasing_total = sum(matcher._weight(t) for t in tokens) or 1.0
+        phrasing_covered = sum(matcher._weight(t) for t in tokens if t in weights)
+        similarity = fuzz.ratio(query.text, " ".join(tokens)) / 100
+        score = (
+            QUERY_COVERAGE_WEIGHT * covered / total
+            + PHRASING_COVERAGE_WEIGHT * phrasing_covered / phrasing_total
+            + FUZZY_WEIGHT * similarity
+        )
+        if query.asked_total:
+            asked_share = sum(weights[t] * credit[t] for t in query.asked) / query.asked_total
+            score *= ASK_FLOOR + (1 - ASK_FLOOR) * asked_share
+        if score > best:
+            best, best_phrasing = score, text
+    held = answer_tokens.union(phrasings.split())
+    if query.analysis.brands - brands or not query.analysis.devices <= held:
+        best *= FOREIGN_BRAND_FACTOR
+    if not matcher._answers_kind(query, matcher._record(entry_id)):
+        best *= WRONG_ANSWER_KIND_FACTOR
+    if query.unknown:
+        best *= (1 - query.unknown / total) ** UNKNOWN_WORD_POWER
+    return best, best_phrasing
+
+
+def test_scores_equal_the_first_way_of_scoring(synthetic: tuple[synth.Base, Engine]) -> None:
+    """Bit for bit, phrasing included: the fast scoring skips no phrasing that could win."""
+    base, engine = synthetic
+    matcher = engine.matcher
+    rng = random.Random(12)
+    entry_ids = list(matcher._slots)
+    texts = [q.text for q in synth.questions(base, 25, seed=25)] + VAGUE[:8]
+    for question in texts:
+        analysis = matcher.analyzer.analyse(question)
+        if not analysis.content:
+            continue
+        query = matcher._query(analysis)
+        holding = [
+            e for e in entry_ids if query.weights.keys() & _record_tokens(matcher._record(e))
+        ]
+        for entry_id in rng.sample(holding, min(150, len(holding))) + rng.sample(entry_ids, 50):
+            expected = reference_score(matcher, question, entry_id)
+            assert matcher._score(query, matcher._record(entry_id)) == expected, (
+                question,
+                entry_id,
+            )
 
 
 def test_edits_leave_the_index_as_a_fresh_build(synthetic: tuple[synth.Base, Engine]) -> None:
