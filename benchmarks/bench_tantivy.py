@@ -38,9 +38,10 @@ def build_index(matcher: Matcher, folder: Path) -> tuple[Any, Any, float]:
     schema = builder.build()
     index = tantivy.Index(schema, path=str(folder))
     writer = index.writer(heap_size=200_000_000, num_threads=1)
-    for entry_id, prepared in matcher._prepared.items():
-        tokens = [token for phrasing in prepared.phrasings for token in phrasing]
-        tokens += list(prepared.answer_tokens)
+    for entry_id in matcher._slots:
+        _, phrasings, answer, *_ = matcher._record(entry_id)
+        # Every phrasing's tokens, then the answer's (the record holds them as text).
+        tokens = [token for token in phrasings.split() if token != "|"] + answer.split()
         writer.add_document(tantivy.Document(id=entry_id, text=" ".join(tokens)))
     writer.commit()
     writer.wait_merging_threads()
@@ -71,10 +72,10 @@ class TantivyCandidates:
         candidates = []
         for _, address in hits:
             entry_id = self.searcher.doc(address)["id"][0]
-            prepared = matcher._prepared[entry_id]
-            score, phrasing = matcher._score(query, prepared)
+            record = matcher._record(entry_id)
+            score, phrasing = matcher._score(query, record)
             if score > 0:
-                candidates.append(Candidate(prepared.entry, round(score, 4), phrasing))
+                candidates.append(Candidate(record[0], round(score, 4), phrasing))
         candidates.sort(key=lambda c: (-c.score, c.entry.id))
         return Match(decide(candidates), analysis, tuple(candidates[:10]), exact=False)
 

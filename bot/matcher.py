@@ -7,7 +7,8 @@ import heapq
 import math
 import re
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -67,6 +68,15 @@ _PLACE = re.compile(
 )
 
 
+# The pattern an answer of each kind holds.
+_KIND_PATTERNS = (
+    ("answers_time", _POINT_IN_TIME),
+    ("answers_duration", _DURATION),
+    ("answers_count", _COUNT),
+    ("answers_place", _PLACE),
+)
+
+
 class Outcome(StrEnum):
     """What the matcher decided."""
 
@@ -117,33 +127,30 @@ class Match:
         return [c for c in self.candidates if c.score >= SUGGESTION_FLOOR][:limit]
 
 
-# Answer kinds a question can ask for, and the _Prepared flag that says an answer gives one.
+# Answer kinds a question can ask for, and the bit of a record's flags that says an answer
+# gives one.
 _KIND_FLAGS = ("answers_time", "answers_duration", "answers_count", "answers_place")
-# Token collections up to this size are kept as tuples: a frozenset costs six times the memory.
-_SMALL_SET = 16
+_KIND_BITS = {flag: 1 << bit for bit, flag in enumerate(_KIND_FLAGS)}
+
+# An entry ready for scoring is a plain tuple, its record (100,000 small objects of a class of
+# their own cost more memory and unpickle slowly):
+# (entry, phrasings, answer, brands, flags, brevity).
+# Phrasings: each phrasing's sorted tokens joined by spaces, the phrasings joined by " | ", the
+# whole between spaces (" a b | c "); a token is held where " token " occurs. Answer: the
+# answer's sorted tokens the same way (" a b c "). Brands: those the entry is about. Flags: the
+# answer kinds it gives (_KIND_BITS). Brevity: the length of its shortest phrasing (tokens
+# joined): short phrasings score highest on vague questions, so a search on a budget scores
+# them first.
+_Record = tuple[Entry, str, str, frozenset[str], int, int]
+_ENTRY, _PHRASINGS, _ANSWER, _BRANDS, _FLAGS, _BREVITY = range(6)
 
 
-@fast_pickling
-@dataclass(slots=True)
-class _Prepared:
-    """An entry's phrasings as sorted token tuples, ready for scoring."""
-
-    entry: Entry
-    phrasings: tuple[tuple[str, ...], ...] = ()
-    answer_tokens: Collection[str] = ()
-    brands: frozenset[str] = frozenset()
-    answers_time: bool = False
-    answers_duration: bool = False
-    answers_count: bool = False
-    answers_place: bool = False
-    # The length of the shortest phrasing (its tokens joined): short phrasings score highest on
-    # vague questions, so a search on a budget scores them first.
-    brevity: int = 0
-
-    @property
-    def tokens(self) -> set[str]:
-        """Every token of the entry's phrasings and answer."""
-        return set(self.answer_tokens).union(*self.phrasings)
+def _record_tokens(record: _Record) -> set[str]:
+    """Every token of an entry's phrasings and answer."""
+    tokens = set(record[_PHRASINGS].split())
+    tokens.discard("|")
+    tokens.update(record[_ANSWER].split())
+    return tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +165,12 @@ class _Query:
     unknown: float
     text: str
     kind: str | None
+    # For each token, in question order: (" token ", weight, weight if asked else 0.0).
+    terms: tuple[tuple[str, float, float], ...]
+    # (" token ", weight) in token order, as a phrasing's tokens are sorted.
+    sorted_terms: tuple[tuple[str, float], ...]
+    # " device " for each device token the question names.
+    devices: tuple[str, ...]
 
 
 @lru_cache(maxsize=4096)
@@ -208,6 +221,36 @@ _SET_ELEMENTS = 50
 _RANKED_MIN = 256
 # How many of the shortest entries holding each common question token a search scores first.
 _SEEDS = 4
+# A posting is a bitmap when more than one entry in this many holds its token: a search makes
+# bitmaps of the others it needs (a bitmap costs an eighth of a byte per entry of the base, a
+# sorted array four bytes per entry holding the token).
+_BITMAP_DENSITY = 1024
+# Bytes that are not zero, and the bits set in each byte value: a bitmap's slots.
+_NONZERO = re.compile(rb"[^\x00]")
+_BITS_IN = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
+
+
+def _bitmap(slots: Sequence[int]) -> int:
+    """Sorted slots as a bitmap (bit s set for slot s)."""
+    if not slots:
+        return 0
+    buffer = bytearray((slots[-1] >> 3) + 1)
+    for slot in slots:
+        buffer[slot >> 3] |= 1 << (slot & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _members(bits: int, limit: int | None = None) -> list[int]:
+    """The slots a bitmap holds, in order (the first `limit` of them)."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    members: list[int] = []
+    for match in _NONZERO.finditer(data):
+        at = match.start()
+        base = at << 3
+        members.extend([base + bit for bit in _BITS_IN[data[at]]])
+        if limit is not None and len(members) >= limit:
+            return members[:limit]
+    return members
 
 
 class Matcher:
@@ -228,35 +271,91 @@ class Matcher:
     """
 
     def __init__(self, entries: Iterable[Entry], brands: Iterable[Brand]) -> None:
-        entries = list(entries)
-        self._prepared: dict[str, _Prepared] = {}
-        # Inverted index: token -> ids of the entries that use it; its size is the token's
-        # document frequency, and its keys are the tokens the base knows.
-        self._postings: dict[str, set[str]] = {}
-        # Ids of the entries about each brand, and of those whose answer gives each kind.
-        self._about: dict[str, set[str]] = {}
-        self._kinds: dict[str, set[str]] = {flag: set() for flag in _KIND_FLAGS}
+        # One entry per id, the last given, in id order.
+        entries = sorted({entry.id: entry for entry in entries}.values(), key=lambda e: e.id)
+        # Each entry has a slot, a small int: its record is _records[slot] (None once removed),
+        # and the index holds slots, not ids. A replaced entry keeps its slot.
+        self._records: list[_Record | None] = []
+        self._slots: dict[str, int] = {}
+        # Slots below this were given in id order when the matcher was built; later ones, to
+        # entries of new ids, are not (autocomplete lists equal weights in id order).
+        self._in_id_order = 0
+        # Inverted index: token -> the slots of the entries that use it, as a bitmap (an int,
+        # bit s for slot s) when the token is common, else as a sorted array: set operations
+        # on bitmaps run in C over a few kilobytes, and neither holds an object per entry. Its
+        # keys are the tokens the base knows.
+        self._postings: dict[str, int | array[int]] = {}
+        # How many entries each bitmap posting holds (counting bits costs a pass over them).
+        self._dense: dict[str, int] = {}
+        # The slots of the entries about each brand (sorted), and bitmaps of those whose
+        # answer gives each kind.
+        self._about: dict[str, array[int]] = {}
+        self._kinds: dict[str, int] = dict.fromkeys(_KIND_FLAGS, 0)
+        self._kind_sizes: dict[str, int] = dict.fromkeys(_KIND_FLAGS, 0)
         # Token weights depend on the entry count and the token's frequency: cached until
         # the next change.
         self._weights: dict[str, float] = {}
         self._brand_sets: dict[frozenset[str], frozenset[str]] = {}
-        # Large postings as lists sorted by (brevity, id): made on first use, kept up to date.
-        self._ranked: dict[str, list[str]] = {}
+        # Large postings as slots sorted by (brevity, id): made on first use, kept up to date.
+        self._ranked: dict[str, array[int]] = {}
         # The search's work budget per question (None: unlimited, like exhaustive scoring).
         self.budget: int | None = SEARCH_BUDGET
         self.analyzer = Analyzer(brands, known_tokens=self._postings)
+        # Built in one pass: slots come in order, so each posting is born sorted.
+        postings: dict[str, array[int]] = {}
         for entry in entries:
-            self._add(entry)
-        for token, ids in self._postings.items():
-            if len(ids) > _RANKED_MIN:
+            slot = len(self._records)
+            record = self._prepare(entry)
+            self._records.append(record)
+            self._slots[entry.id] = slot
+            for token in _record_tokens(record):
+                postings.setdefault(token, array("I")).append(slot)
+            self._index_slot(slot, record)
+        for token, slots in postings.items():
+            self._postings[sys.intern(token)] = self._compact(token, slots)
+        self._in_id_order = len(self._records)
+        for token in self._postings:
+            if self._count(token) > _RANKED_MIN:
                 self._ranked_postings(token)
 
-    # Building
+    def _compact(self, token: str, slots: array[int]) -> int | array[int]:
+        """A posting's form: a bitmap when its token is common, else its sorted array."""
+        if len(slots) * _BITMAP_DENSITY > len(self._records):
+            self._dense[token] = len(slots)
+            return _bitmap(slots)
+        return slots
 
-    def _prepare(self, entry: Entry) -> _Prepared:
+    def _id_of(self, slot: int) -> str:
+        record = self._records[slot]
+        assert record is not None
+        return record[_ENTRY].id
+
+    def _count(self, token: str) -> int:
+        """How many entries hold a token (its document frequency)."""
+        posting = self._postings.get(token)
+        if posting is None:
+            return 0
+        return self._dense[token] if isinstance(posting, int) else len(posting)
+
+    def _bits(self, token: str) -> int:
+        """The entries holding a token, as a bitmap."""
+        posting = self._postings.get(token, 0)
+        return posting if isinstance(posting, int) else _bitmap(posting)
+
+    def _index_slot(self, slot: int, record: _Record) -> None:
+        """File an entry under its brands and answer kinds."""
+        for brand in record[_BRANDS]:
+            about = self._about.setdefault(brand, array("I"))
+            about.insert(bisect.bisect_left(about, slot), slot)
+        for flag in _KIND_FLAGS:
+            if record[_FLAGS] & _KIND_BITS[flag]:
+                self._kinds[flag] |= 1 << slot
+                self._kind_sizes[flag] += 1
+        self._weights.clear()
+
+    def _prepare(self, entry: Entry) -> _Record:
         """Analyse an entry's texts, adding their words to the analyzer's vocabulary."""
         analyzer = self.analyzer
-        prepared = _Prepared(entry)
         brands = set(entry.brands)
         phrasings = []
         for question in entry.questions:
@@ -264,80 +363,108 @@ class Matcher:
             analyzer.add_words(question_words)
             analysis = analyzer.analyse_words(question_words, correct=False)
             brands |= analysis.brands
-            phrasings.append(tuple(sorted({sys.intern(token) for token in analysis.tokens})))
-        prepared.phrasings = tuple(phrasings)
-        prepared.brevity = min((len(" ".join(tokens)) for tokens in phrasings), default=0)
+            phrasings.append(" ".join(sorted(set(analysis.tokens))))
+        brevity = min(map(len, phrasings), default=0)
         answer_words = words(entry.answer)
         analyzer.add_words(answer_words)
         answer = analyzer.analyse_words(answer_words, correct=False)
         # An entry is about the brands it declares and those its questions name (not its
         # answer: a list of every partnership is not about each brand in it).
         brand_set = frozenset(brands)
-        prepared.brands = self._brand_sets.setdefault(brand_set, brand_set)
-        answer_tokens = {sys.intern(token) for token in answer.tokens}
-        small = len(answer_tokens) <= _SMALL_SET
-        prepared.answer_tokens = tuple(sorted(answer_tokens)) if small else frozenset(answer_tokens)
-        prepared.answers_time = bool(_POINT_IN_TIME.search(entry.answer))
-        prepared.answers_duration = bool(_DURATION.search(entry.answer))
-        prepared.answers_count = bool(_COUNT.search(entry.answer))
-        prepared.answers_place = bool(_PLACE.search(entry.answer))
-        return prepared
+        flags = 0
+        for flag, pattern in _KIND_PATTERNS:
+            if pattern.search(entry.answer):
+                flags |= _KIND_BITS[flag]
+        return (
+            entry,
+            f" {' | '.join(phrasings)} ",
+            f" {' '.join(sorted(set(answer.tokens)))} ",
+            self._brand_sets.setdefault(brand_set, brand_set),
+            flags,
+            brevity,
+        )
 
-    def _add(self, entry: Entry) -> None:
-        prepared = self._prepare(entry)
-        entry_id = entry.id
-        self._prepared[entry_id] = prepared
-        for token in prepared.tokens:
-            self._postings.setdefault(token, set()).add(entry_id)
+    def _add(self, entry: Entry, slot: int | None = None) -> None:
+        record = self._prepare(entry)
+        if slot is None:
+            slot = len(self._records)
+            self._records.append(record)
+        else:
+            self._records[slot] = record
+        self._slots[entry.id] = slot
+        for token in _record_tokens(record):
+            posting = self._postings.get(token)
+            if posting is None:
+                self._postings[sys.intern(token)] = array("I", (slot,))
+            elif isinstance(posting, int):
+                self._postings[token] = posting | 1 << slot
+                self._dense[token] += 1
+            else:
+                posting.insert(bisect.bisect_left(posting, slot), slot)
+                self._postings[token] = self._compact(token, posting)
             ranked = self._ranked.get(token)
             if ranked is not None:
-                bisect.insort(ranked, entry_id, key=self._brevity_key)
-        for brand in prepared.brands:
-            self._about.setdefault(brand, set()).add(entry_id)
-        for flag in _KIND_FLAGS:
-            if getattr(prepared, flag):
-                self._kinds[flag].add(entry_id)
-        self._weights.clear()
+                bisect.insort(ranked, slot, key=self._brevity_key)
+        self._index_slot(slot, record)
 
-    def _brevity_key(self, entry_id: str) -> tuple[int, str]:
-        return self._prepared[entry_id].brevity, entry_id
+    def _brevity_key(self, slot: int) -> tuple[int, str]:
+        record = self._records[slot]
+        assert record is not None
+        return record[_BREVITY], record[_ENTRY].id
 
-    def _remove(self, entry_id: str) -> None:
-        prepared = self._prepared.get(entry_id)
-        if prepared is None:
-            return
-        for token in prepared.tokens:
-            postings = self._postings[token]
-            postings.discard(entry_id)
-            if not postings:
+    def _remove(self, entry_id: str) -> int | None:
+        """Forget an entry; its slot, now free."""
+        slot = self._slots.get(entry_id)
+        if slot is None:
+            return None
+        record = self._records[slot]
+        assert record is not None
+        brevity = record[_BREVITY]
+        for token in _record_tokens(record):
+            posting = self._postings[token]
+            if isinstance(posting, int):
+                posting &= ~(1 << slot)
+                self._postings[token] = posting
+                self._dense[token] -= 1
+                if not posting:
+                    del self._dense[token]
+            else:
+                del posting[bisect.bisect_left(posting, slot)]
+            if not posting:
                 del self._postings[token]
             ranked = self._ranked.get(token)
             if ranked is not None:
-                at = bisect.bisect_left(ranked, (prepared.brevity, entry_id), key=self._brevity_key)
+                at = bisect.bisect_left(ranked, (brevity, entry_id), key=self._brevity_key)
                 del ranked[at]
                 if not ranked:
                     del self._ranked[token]
-        del self._prepared[entry_id]  # after the ranked lists, whose key reads it
-        for brand in prepared.brands:
+        # After the ranked lists, whose key reads the record.
+        self._records[slot] = None
+        del self._slots[entry_id]
+        for brand in record[_BRANDS]:
             about = self._about[brand]
-            about.discard(entry_id)
+            del about[bisect.bisect_left(about, slot)]
             if not about:
                 del self._about[brand]
         for flag in _KIND_FLAGS:
-            self._kinds[flag].discard(entry_id)
+            if record[_FLAGS] & _KIND_BITS[flag]:
+                self._kinds[flag] &= ~(1 << slot)
+                self._kind_sizes[flag] -= 1
         self._weights.clear()
-        self.analyzer.remove_texts((*prepared.entry.questions, prepared.entry.answer))
+        entry = record[_ENTRY]
+        self.analyzer.remove_texts((*entry.questions, entry.answer))
+        return slot
 
     def adopt(self, entries: Iterable[Entry]) -> None:
         """Hold these entries, each equal to the one of its id, instead of those (no re-index)."""
-        prepared_of = self._prepared
+        records, slots = self._records, self._slots
         for entry in entries:
-            prepared_of[entry.id].entry = entry
+            slot = slots[entry.id]
+            records[slot] = (entry, *records[slot][1:])  # type: ignore[index]
 
     def upsert(self, entry: Entry) -> None:
         """Add or replace one entry without rebuilding the rest."""
-        self._remove(entry.id)
-        self._add(entry)
+        self._add(entry, self._remove(entry.id))
 
     def remove(self, entry_id: str) -> None:
         """Forget one entry."""
@@ -345,8 +472,14 @@ class Matcher:
 
     @property
     def entries(self) -> list[Entry]:
-        """Every entry, in insertion order."""
-        return [prepared.entry for prepared in self._prepared.values()]
+        """Every entry, in slot order (the order they were first added in)."""
+        return [record[_ENTRY] for record in self._records if record is not None]
+
+    def _record(self, entry_id: str) -> _Record:
+        """The record of an entry."""
+        record = self._records[self._slots[entry_id]]
+        assert record is not None
+        return record
 
     # Scoring
 
@@ -357,8 +490,8 @@ class Matcher:
         if token in QUESTION_TOKENS:
             weight = QUESTION_WORD_WEIGHT
         else:
-            count = len(self._prepared) or 1
-            frequency = len(self._postings.get(token, ()))
+            count = len(self._slots) or 1
+            frequency = self._count(token)
             weight = math.log((count + 1) / (frequency + 0.5)) + 0.5
             if not frequency:
                 return weight  # unknown words are not cached: users can type any number of them
@@ -384,42 +517,84 @@ class Matcher:
         unknown = sum(weights[token] for token in analysis.unknown)
         query_text = " ".join(sorted(query))
         kind = self._asked_kind(analysis)
-        return _Query(analysis, weights, total, asked, asked_total, unknown, query_text, kind)
+        asked_set = set(asked)
+        terms = tuple(
+            (f" {token} ", weight, weight if token in asked_set else 0.0)
+            for token, weight in weights.items()
+        )
+        sorted_terms = tuple((f" {token} ", weights[token]) for token in sorted(weights))
+        devices = tuple(f" {token} " for token in analysis.devices)
+        return _Query(
+            analysis,
+            weights,
+            total,
+            asked,
+            asked_total,
+            unknown,
+            query_text,
+            kind,
+            terms,
+            sorted_terms,
+            devices,
+        )
 
-    def _score(self, query: _Query, prepared: _Prepared) -> tuple[float, str]:
+    def _score(self, query: _Query, record: _Record) -> tuple[float, str]:
         """The score of one entry for a question, and the phrasing that earned it.
 
         `_bound` must stay an upper bound of this score: change both together
-        (tests/test_index.py checks it).
+        (tests/test_index.py checks it). Sums run in the order of the first version (question
+        tokens in question order, a phrasing's in sorted order), so scores stay bit for bit.
         """
-        weights = query.weights
+        entry, phrasings, answer = record[_ENTRY], record[_PHRASINGS], record[_ANSWER]
         total = query.total
-        asked = query.asked
         asked_total = query.asked_total
-        answer_tokens = prepared.answer_tokens
-        best, best_phrasing = 0.0, prepared.entry.questions[0]
-        for question, tokens in zip(prepared.entry.questions, prepared.phrasings, strict=True):
-            credit = {
-                token: 1.0 if token in tokens else ANSWER_CREDIT if token in answer_tokens else 0.0
-                for token in weights
-            }
-            covered = sum(weights[token] * credit[token] for token in weights)
-            phrasing_total = sum(self._weight(token) for token in tokens) or 1.0
-            phrasing_covered = sum(self._weight(token) for token in tokens if token in weights)
-            similarity = fuzz.ratio(query.text, " ".join(tokens)) / 100
+        terms = query.terms
+        sorted_terms = query.sorted_terms
+        text = query.text
+        cached = self._weights
+        # Each question token's credit when a phrasing does not hold it: its answer's, or none.
+        answered = [ANSWER_CREDIT if padded in answer else 0.0 for padded, _, _ in terms]
+        best, best_phrasing = 0.0, entry.questions[0]
+        for question, part in zip(entry.questions, phrasings.split("|"), strict=True):
+            covered = asked_covered = 0.0
+            for (padded, weight, asked_weight), credit in zip(terms, answered, strict=True):
+                if padded in part:
+                    covered += weight
+                    asked_covered += asked_weight
+                elif credit:
+                    covered += weight * credit
+                    asked_covered += asked_weight * credit
+            asked_factor = (
+                ASK_FLOOR + (1 - ASK_FLOOR) * (asked_covered / asked_total) if asked_total else 1.0
+            )
+            # With full phrasing coverage and similarity (their most), a phrasing that cannot
+            # beat the best so far needs no more work: float sums and products are monotonic,
+            # so its score is at most this ceiling.
+            ceiling = QUERY_COVERAGE_WEIGHT * covered / total + PHRASING_COVERAGE_WEIGHT
+            if (ceiling + FUZZY_WEIGHT) * asked_factor <= best:
+                continue
+            phrasing_covered = 0.0
+            for padded, weight in sorted_terms:
+                if padded in part:
+                    phrasing_covered += weight
+            tokens = part.split()
+            try:
+                phrasing_total = sum(map(cached.__getitem__, tokens)) or 1.0
+            except KeyError:  # weights not worked out since the last change
+                phrasing_total = sum(map(self._weight, tokens)) or 1.0
+            similarity = fuzz.ratio(text, part[1:-1]) / 100
             score = (
                 QUERY_COVERAGE_WEIGHT * covered / total
                 + PHRASING_COVERAGE_WEIGHT * phrasing_covered / phrasing_total
                 + FUZZY_WEIGHT * similarity
             )
             if asked_total:
-                asked_share = sum(weights[t] * credit[t] for t in asked) / asked_total
-                score *= ASK_FLOOR + (1 - ASK_FLOOR) * asked_share
+                score *= asked_factor
             if score > best:
                 best, best_phrasing = score, question
-        if query.analysis.brands - prepared.brands or not self._names_devices(query, prepared):
+        if query.analysis.brands - record[_BRANDS] or not self._names_devices(query, record):
             best *= FOREIGN_BRAND_FACTOR
-        if not self._answers_kind(query, prepared):
+        if not self._answers_kind(query, record):
             best *= WRONG_ANSWER_KIND_FACTOR
         if query.unknown:
             best *= (1 - query.unknown / total) ** UNKNOWN_WORD_POWER
@@ -448,20 +623,19 @@ class Matcher:
         return score
 
     @staticmethod
-    def _names_devices(query: _Query, prepared: _Prepared) -> bool:
+    def _names_devices(query: _Query, record: _Record) -> bool:
         """Whether the entry mentions every device the question names ("12 Pro" is not "12 Ultra").
 
         Like a brand the entry is not about, a device it never mentions is penalised; the
         penalty only lowers a score, so `_bound` stays an upper bound without it.
         """
         return all(
-            token in prepared.answer_tokens or any(token in p for p in prepared.phrasings)
-            for token in query.analysis.devices
+            padded in record[_ANSWER] or padded in record[_PHRASINGS] for padded in query.devices
         )
 
     @staticmethod
     def _asked_kind(analysis: Analysis) -> str | None:
-        """The _Prepared flag an answer must have for this question, if any."""
+        """The answer kind (_KIND_FLAGS) an answer must give for this question, if any."""
         kinds = analysis.question_types
         if "?howlong" in kinds:
             return "answers_duration"
@@ -474,8 +648,8 @@ class Matcher:
         return None
 
     @staticmethod
-    def _answers_kind(query: _Query, prepared: _Prepared) -> bool:
-        return query.kind is None or bool(getattr(prepared, query.kind))
+    def _answers_kind(query: _Query, record: _Record) -> bool:
+        return query.kind is None or bool(record[_FLAGS] & _KIND_BITS[query.kind])
 
     # Searching
 
@@ -514,26 +688,57 @@ class Matcher:
         for i in range(count - 1, -1, -1):
             rest[i] = rest[i + 1] + gain[i]
             asked_rest[i] = asked_rest[i + 1] + asked_gain[i]
+        # How many entries hold each token; their bitmaps, and those of the entries holding
+        # any token before i, are made when first needed.
+        sizes = [self._count(t) for t in order]
+        bitmaps: dict[int, int] = {}
+        befores: dict[int, int] = {0: 0}
+
+        def bits(i: int) -> int:
+            found = bitmaps.get(i)
+            if found is None:
+                found = bitmaps[i] = self._bits(order[i])
+            return found
+
+        def before(i: int) -> int:
+            found = befores.get(i)
+            if found is None:
+                found = befores[i] = before(i - 1) | bits(i - 1)
+            return found
+
         brands = query.analysis.brands
-        about_all: set[str] = set()
+        about_all = 0
         if brands:
-            about_sets = sorted((self._about.get(b, set()) for b in brands), key=len)
-            about_all = about_sets[0].intersection(*about_sets[1:])
-        kind_set = self._kinds[query.kind] if query.kind else set()
+            about_all = -1
+            for brand in brands:
+                about_all &= _bitmap(self._about.get(brand, ()))
+        about_size = about_all.bit_count()
+        kind_set = self._kinds[query.kind] if query.kind else 0
+        kind_size = self._kind_sizes[query.kind] if query.kind else 0
+        # Bytes of a bitmap, for testing single slots (a shift of a large int costs its size).
+        width = (len(self._records) + 7) // 8
+        masks: dict[object, bytes] = {}
+
+        def mask(key: object, bitmap: int) -> bytes:
+            found = masks.get(key)
+            if found is None:
+                found = masks[key] = bitmap.to_bytes(width, "little")
+            return found
 
         found: list[tuple[float, str, str]] = []
         top: list[float] = []  # the `keep` best scores, a min-heap
         threshold = threshold_of(top)
         bound = self._bound
-        prepared_of = self._prepared
+        records = self._records
         # What is left of the work budget (units of about a microsecond, see SEARCH_BUDGET).
         left = math.inf if self.budget is None else float(self.budget)
         # Scoring a phrasing looks at every question token.
         phrasing_cost = _PHRASING_COST + len(weights)
-        # A group: [ids, next token, held, asked held, about, kind, root]. About (the entries
-        # are about every brand asked) and kind (they give the kind of answer asked) are True,
-        # False or None while undecided. Root i holds token i and none before it; its ids are
-        # None until gathered, and its bound is below root i-1's, so roots come one by one.
+        # A group: [slots, next token, held, asked held, about, kind, root], its slots a bitmap.
+        # About (the entries are about every brand asked) and kind (they give the kind of
+        # answer asked) are True, False or None while undecided. Root i holds token i and none
+        # before it; its slots are None until gathered, and its bound is below root i-1's, so
+        # roots come one by one.
         heap: list[tuple[float, int, list]] = []
         sequence = 0
 
@@ -559,65 +764,71 @@ class Matcher:
             kind = None if query.kind else True
             return [None, i + 1, gain[i], asked_gain[i], about, kind, i]
 
-        def gather(i: int, about: bool) -> set[str]:
+        def gather(i: int, about: bool) -> int:
             nonlocal left
-            own = postings[order[i]]
-            left -= len(own) * (i + 1) / _SET_ELEMENTS
+            own = bits(i)
+            left -= sizes[i] * (i + 1) / _SET_ELEMENTS
             if not brands:
-                return own.difference(*(postings[order[j]] for j in range(i)))
-            ids = own & about_all if about else own - about_all
-            ids.difference_update(*(postings[order[j]] for j in range(i)))
-            return ids
+                return own & ~before(i)
+            ids = own & about_all if about else own & ~about_all
+            return ids & ~before(i)
 
-        def walk_root(first: int, about: bool | None) -> Iterator[str]:
+        def walk_root(first: int, about: bool | None) -> Iterator[int]:
             """Root `first`'s entries, shortest first, without set operations over them."""
             nonlocal left, exact
-            before = [postings[order[j]] for j in range(first)]
-            for entry_id in self._ranked_postings(order[first]):
+            earlier = mask(("before", first), before(first))
+            about_mask = mask("about", about_all) if about is not None else b""
+            for slot in self._ranked_postings(order[first]):
                 if left <= 0:
                     exact = False  # entries are left that the budget had no time for
                     return
                 left -= _WALK_COST
-                if any(entry_id in other for other in before):
+                at, bit = slot >> 3, 1 << (slot & 7)
+                if earlier[at] & bit:
                     continue
-                if about is not None and (entry_id in about_all) is not about:
+                if about is not None and bool(about_mask[at] & bit) is not about:
                     continue
-                yield entry_id
+                yield slot
 
-        def shortest_first(ids: set[str], first: int) -> Iterable[str]:
+        def shortest_first(ids: int, size: int, first: int) -> Iterable[int]:
             """A leaf group's entries, shortest phrasing first (then by id)."""
             nonlocal left
             token = order[first]
-            if len(ids) > _RANKED_MIN and len(ids) * 8 >= len(postings[token]):
+            if size > _RANKED_MIN and size * 8 >= sizes[first]:
                 # A large share of a large posting list: walk its sorted copy, no sorting here.
-                return (entry_id for entry_id in self._ranked_postings(token) if entry_id in ids)
-            left -= len(ids) / 2
-            return sorted(ids, key=lambda entry_id: (prepared_of[entry_id].brevity, entry_id))
+                held = ids.to_bytes(width, "little")
+                return (
+                    slot
+                    for slot in self._ranked_postings(token)
+                    if held[slot >> 3] & 1 << (slot & 7)
+                )
+            left -= size / 2
+            return sorted(_members(ids), key=self._brevity_key)
 
-        def consider(entry_id: str, prepared: _Prepared) -> None:
+        def consider(slot: int, record: _Record) -> None:
             """Score one entry, keeping the `keep` best scores and the threshold up to date."""
             nonlocal left, threshold
-            left -= phrasing_cost * len(prepared.phrasings)
-            scored.add(entry_id)
-            score, phrasing = self._score(query, prepared)
+            left -= phrasing_cost * len(record[_ENTRY].questions)
+            scored.add(slot)
+            score, phrasing = self._score(query, record)
             if score > 0:
-                found.append((score, entry_id, phrasing))
+                found.append((score, record[_ENTRY].id, phrasing))
                 if len(top) < keep:
                     heapq.heappush(top, score)
                 elif score > top[0]:
                     heapq.heapreplace(top, score)
                 threshold = max(threshold, threshold_of(top))
 
-        scored: set[str] = set()
+        scored: set[int] = set()
         if self.budget is not None:
             # Seeds: the shortest entries holding each common token, whatever their group's
             # bound. Short phrasings score highest on vague questions, so the threshold rises
             # early; and the few that a budget leaves time for include every token's best.
-            for token in order:
-                if len(postings[token]) > _RANKED_MIN:
-                    for entry_id in self._ranked_postings(token)[:_SEEDS]:
-                        if entry_id not in scored:
-                            consider(entry_id, prepared_of[entry_id])
+            for i, token in enumerate(order):
+                if sizes[i] > _RANKED_MIN:
+                    for slot in self._ranked_postings(token)[:_SEEDS]:
+                        if slot not in scored:
+                            consider(slot, records[slot])  # type: ignore[arg-type]
         if count:
             push(root(0))
         exact = True
@@ -636,7 +847,7 @@ class Matcher:
                     continue
                 if not brands and first + 1 < count:
                     push(root(first + 1))
-                if len(postings[order[first]]) * (first + 1) / _SET_ELEMENTS < left:
+                if sizes[first] * (first + 1) / _SET_ELEMENTS < left:
                     ids = group[0] = gather(first, about)
                     if not ids:
                         continue
@@ -644,32 +855,38 @@ class Matcher:
                     # Gathering would cost more than the budget left (a common token at
                     # 100,000 facts): walk its entries shortest first instead, as a leaf.
                     ids = None
+            size = ids.bit_count() if ids is not None else 0
             if ids is None or (
-                len(ids) <= _GROUP_SPLIT_MIN
+                size <= _GROUP_SPLIT_MIN
                 or (after == count and about is not None and kind is not None)
             ):
                 # Bound each entry exactly (a leaf group shares one bound), then score it.
-                walk = shortest_first(ids, first) if ids is not None else walk_root(first, about)
-                for entry_id in walk:
+                walk = (
+                    shortest_first(ids, size, first) if ids is not None else walk_root(first, about)
+                )
+                held_masks = [mask(j, bits(j)) for j in range(after, count)]
+                for slot in walk:
                     if left <= 0:
                         exact = False
                         break
                     left -= _BOUND_COST
-                    prepared = prepared_of[entry_id]
+                    record = records[slot]
+                    assert record is not None
                     entry_held, entry_asked = held, asked_held
-                    for j in range(after, count):
-                        if entry_id in postings[order[j]]:
+                    at, bit = slot >> 3, 1 << (slot & 7)
+                    for j, held_mask in enumerate(held_masks, after):
+                        if held_mask[at] & bit:
                             entry_held += gain[j]
                             entry_asked += asked_gain[j]
                     worth = bound(
                         query,
                         entry_held,
                         entry_asked,
-                        about=brands <= prepared.brands,
-                        kind=self._answers_kind(query, prepared),
+                        about=brands <= record[_BRANDS],
+                        kind=self._answers_kind(query, record),
                     )
-                    if worth >= threshold and entry_id not in scored:
-                        consider(entry_id, prepared)
+                    if worth >= threshold and slot not in scored:
+                        consider(slot, record)
                 if not exact:
                     break
                 continue
@@ -677,38 +894,36 @@ class Matcher:
             for inside in (True, False):
                 child = [None, after, held, asked_held, about, kind, first]
                 if about is None:
-                    split, child[4] = about_all, inside
+                    split, split_size, child[4] = about_all, about_size, inside
                 elif kind is None:
-                    split, child[5] = kind_set, inside
+                    split, split_size, child[5] = kind_set, kind_size, inside
                 else:
-                    split, child[1] = postings[order[after]], after + 1
+                    split, split_size, child[1] = bits(after), sizes[after], after + 1
                     if inside:
                         child[2] += gain[after]
                         child[3] += asked_gain[after]
                 worth = value(child)
                 if worth >= threshold:
-                    left -= (min(len(ids), len(split)) if inside else len(ids)) / _SET_ELEMENTS
-                    child[0] = ids & split if inside else ids - split
+                    left -= (min(size, split_size) if inside else size) / _SET_ELEMENTS
+                    child[0] = ids & split if inside else ids & ~split
                     if child[0]:
                         push(child, worth)
         if exact and bound(query, 0.0, 0.0, about=True, kind=True) >= threshold:
             # Constants changed so that entries sharing no token could matter: score them all.
-            for entry_id, prepared in self._prepared.items():
-                if entry_id not in scored:
-                    score, phrasing = self._score(query, prepared)
+            for slot, record in enumerate(records):
+                if record is not None and slot not in scored:
+                    score, phrasing = self._score(query, record)
                     if score > 0:
-                        found.append((score, entry_id, phrasing))
+                        found.append((score, record[_ENTRY].id, phrasing))
         return found, exact
 
-    def _ranked_postings(self, token: str) -> list[str]:
-        """The ids holding a token, shortest phrasing first: made once, then kept up to date."""
+    def _ranked_postings(self, token: str) -> array[int]:
+        """The slots holding a token, shortest phrasing first: made once, then kept up to date."""
         ranked = self._ranked.get(token)
         if ranked is None:
-            prepared_of = self._prepared
-            ranked = self._ranked[token] = sorted(
-                self._postings[token],
-                key=lambda entry_id: (prepared_of[entry_id].brevity, entry_id),
-            )
+            posting = self._postings[token]
+            slots = _members(posting) if isinstance(posting, int) else posting
+            ranked = self._ranked[token] = array("I", sorted(slots, key=self._brevity_key))
         return ranked
 
     def rank(self, question: str, *, exhaustive: bool = False) -> tuple[Analysis, list[Candidate]]:
@@ -730,14 +945,14 @@ class Matcher:
         query = self._query(analysis)
         if exhaustive:
             scored = []
-            for entry_id, prepared in self._prepared.items():
-                score, phrasing = self._score(query, prepared)
-                scored.append((score, entry_id, phrasing))
+            for record in self._records:
+                if record is not None:
+                    score, phrasing = self._score(query, record)
+                    scored.append((score, record[_ENTRY].id, phrasing))
         else:
             scored, exact = self._search(query)
-        prepared_of = self._prepared
         candidates = [
-            Candidate(prepared_of[entry_id].entry, round(score, 4), phrasing)
+            Candidate(self._record(entry_id)[_ENTRY], round(score, 4), phrasing)
             for score, entry_id, phrasing in scored
             if score > 0
         ]
@@ -749,43 +964,57 @@ class Matcher:
 
         An entry's weight is that of the question's tokens it holds in a phrasing or its answer;
         entries holding none are left out, and equal weights come in id order. Cheap: only set
-        operations on the index, no scoring.
+        operations on the index (bitmaps), no scoring.
         """
         analysis = self.analyzer.analyse(question)
         postings = self._postings
         weights = {t: self._weight(t) for t in analysis.tokens if t in postings}
         order = sorted(weights, key=lambda t: (-weights[t], t))
+        bits = [self._bits(t) for t in order]
         rest = [0.0] * (len(order) + 1)
         for i in range(len(order) - 1, -1, -1):
             rest[i] = rest[i + 1] + weights[order[i]]
         # Groups as in _search, by the tokens held: (-(held + what the rest may add), sequence,
-        # ids or None for a root not yet made, next token, held).
-        heap: list[tuple[float, int, set[str] | None, int, float]] = []
+        # slots (a bitmap) or None for a root not yet made, next token, held).
+        heap: list[tuple[float, int, int | None, int, float]] = []
         if order:
             heap.append((-rest[0], 0, None, 1, weights[order[0]]))
         found: list[tuple[Entry, float]] = []
         sequence = 0
+        before = 0
         while heap and len(found) < limit:
             _, _, ids, after, held = heapq.heappop(heap)
             if ids is None:
                 i = after - 1
-                ids = postings[order[i]].difference(*(postings[order[j]] for j in range(i)))
+                ids = bits[i] & ~before
+                before |= bits[i]  # roots come in token order
                 if i + 1 < len(order):
                     sequence += 1
                     root = weights[order[i + 1]]
                     heapq.heappush(heap, (-rest[i + 1], sequence, None, i + 2, root))
             if after == len(order):
-                first = heapq.nsmallest(limit - len(found), ids)
-                found += [(self._prepared[entry_id].entry, held) for entry_id in first]
+                first = self._first_by_id(ids, limit - len(found))
+                found += [(self._record(entry_id)[_ENTRY], held) for entry_id in first]
                 continue
-            token = order[after]
-            inside, outside = ids & postings[token], ids - postings[token]
-            for part, part_held in ((inside, held + weights[token]), (outside, held)):
+            token_bits = bits[after]
+            inside, outside = ids & token_bits, ids & ~token_bits
+            for part, part_held in ((inside, held + weights[order[after]]), (outside, held)):
                 if part:
                     sequence += 1
                     value = part_held + rest[after + 1]
                     heapq.heappush(heap, (-value, sequence, part, after + 1, part_held))
         return found
+
+    def _first_by_id(self, ids: int, limit: int) -> list[str]:
+        """The ids of the first `limit` entries of a bitmap, in id order."""
+        ordered = self._in_id_order
+        # The lowest slots, in id order below `ordered`, and every later one.
+        first = [self._id_of(slot) for slot in _members(ids, limit) if slot < ordered]
+        late = ids >> ordered
+        if late:
+            first += [self._id_of(ordered + slot) for slot in _members(late)]
+            first = heapq.nsmallest(limit, first)
+        return first
 
     def match(self, question: str, *, exhaustive: bool = False) -> Match:
         """Decide whether a question has an answer among the entries."""

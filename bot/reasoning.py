@@ -7,8 +7,10 @@ wording. A rule answers only when every word the question asks with is one it un
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -114,9 +116,12 @@ class Reasoner:
         self._pairs = {
             frozenset((p.phone_maker, p.camera_maker)): p for p in base.partnerships.values()
         }
-        # Each source's quotable clauses, split once, and the quotes found for each search.
-        self._clauses: list[tuple[str, str, str]] | None = None
-        self._clause_words: dict[str, list[int]] | None = None
+        # The source clauses holding each word that starts a brand's or a device's name (the
+        # only words searched for), by number: clause k of source i is number starts[i] + k.
+        # Clauses are split again when quoted, so the index holds no text.
+        self._clause_sources: tuple[str, ...] = ()
+        self._clause_starts = array("I")
+        self._clause_words: dict[str, array[int]] = {}
         self._index_clauses()  # now, not on a first question: ~1 s at 100,000 facts
         self._found: dict[tuple[str, ...], Citation | None] = {}
         self._of: dict[str, list[Partnership]] = {}
@@ -665,36 +670,64 @@ class Reasoner:
         key = (*folded_names, "|", *needles)
         if key in self._found:
             return self._found[key]
-        if self._clauses is None:
-            self._index_clauses()
-        assert self._clauses is not None
-        assert self._clause_words is not None
         # Only clauses holding a name's first word can name it (at 100,000 facts, scanning and
         # folding every clause for each new brand took a second on the event loop).
-        candidates = sorted(
-            {i for n in folded_names if n for i in self._clause_words.get(n.split(" ", 1)[0], ())}
+        numbers = sorted(
+            {i for n in folded_names if n for i in self._clauses_with(n.split(" ", 1)[0])}
         )
         best: tuple[int, Citation] | None = None
-        for i in candidates:
-            source_id, clause, folded = self._clauses[i]
+        split: tuple[int, list[str]] = (-1, [])
+        starts = self._clause_starts
+        for number in numbers:
+            source = bisect.bisect_right(starts, number) - 1
+            if split[0] != source:  # numbers are sorted: each source is split once
+                split = (source, _clauses(self._source_text(source)))
+            clause = split[1][number - starts[source]]
+            if best is not None and len(clause) >= best[0]:
+                continue
+            folded = f" {fold(clause)} "
             named = any(f" {n} " in folded for n in folded_names)
             placed = not needles or any(f" {n} " in folded for n in needles)
-            if named and placed and (best is None or len(clause) < best[0]):
-                best = (len(clause), Citation(source_id, clause))
+            if named and placed:
+                best = (len(clause), Citation(self._clause_sources[source], clause))
         found = self._found[key] = best[1] if best else None
         return found
 
+    def _source_text(self, number: int) -> str:
+        return self.base.sources[self._clause_sources[number]].text
+
+    def _clauses_with(self, word: str) -> array[int]:
+        """The numbers of the clauses holding a word (indexed now if no name started with it)."""
+        found = self._clause_words.get(word)
+        if found is None:
+            # A brand the index was not built for: every clause is read once for its word.
+            found = self._clause_words[word] = array("I")
+            starts = self._clause_starts
+            for source in range(len(self._clause_sources)):
+                for at, clause in enumerate(_clauses(self._source_text(source))):
+                    if word in fold(clause).split():
+                        found.append(starts[source] + at)
+        return found
+
     def _index_clauses(self) -> None:
-        """Every source clause with its folded text, and the clauses each folded word is in."""
-        clauses: list[tuple[str, str, str]] = []
-        index: dict[str, list[int]] = {}
+        """Number every source clause, and index those holding a word that starts a name."""
+        wanted = set()
+        for brand in self.base.brands.values():
+            for name in (*brand.names, *(n for d in brand.devices for n in d.names)):
+                first = fold(name).split(" ", 1)[0]
+                if first:
+                    wanted.add(first)
+        index: dict[str, array[int]] = {word: array("I") for word in wanted}
+        starts = array("I")
+        number = 0
         for source in self.base.sources.values():
+            starts.append(number)
             for clause in _clauses(source.text):
-                folded = fold(clause)
-                for word in set(folded.split()):
-                    index.setdefault(word, []).append(len(clauses))
-                clauses.append((source.id, clause, f" {folded} "))
-        self._clauses, self._clause_words = clauses, index
+                for word in wanted.intersection(fold(clause).split()):
+                    index[word].append(number)
+                number += 1
+        self._clause_sources = tuple(self.base.sources)
+        self._clause_starts, self._clause_words = starts, index
 
     def _due_partnership(self, known: tuple[str, ...]) -> Partnership | None:
         if len(known) == 2:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.answers import Engine
 from bot.loader import load_fact_base
+from bot.matcher import Matcher, _members
 from bot.models import FactBase
 from bot.store import KnowledgeStore
 
@@ -93,3 +95,22 @@ def umask() -> Iterator[None]:
         yield
     finally:
         os.umask(previous)
+
+
+def index_by_id(matcher: Matcher) -> dict[str, Any]:
+    """A matcher's index with entry ids for slots: equal for equal entries, however added."""
+
+    def ids(slots: int | Iterable[int]) -> frozenset[str]:
+        return frozenset(
+            matcher._id_of(s) for s in (_members(slots) if isinstance(slots, int) else slots)
+        )
+
+    return {
+        "postings": {token: ids(slots) for token, slots in matcher._postings.items()},
+        "ranked": {t: [matcher._id_of(s) for s in r] for t, r in matcher._ranked.items()},
+        "about": {brand: ids(slots) for brand, slots in matcher._about.items()},
+        "kinds": {flag: ids(bits) for flag, bits in matcher._kinds.items()},
+        "counts": {token: matcher._count(token) for token in matcher._postings},
+        "kind_sizes": matcher._kind_sizes,
+        "slots": {entry_id: matcher._record(entry_id)[1:] for entry_id in matcher._slots},
+    }

@@ -4,23 +4,35 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from benchmarks import synth
 from bot.answers import Engine, fact_entry
 from bot.loader import load_fact_base
 from bot.matcher import (
+    _BRANDS,
     _PHRASING_COST,
     _SEEDS,
+    ANSWER_CREDIT,
+    ASK_FLOOR,
+    FOREIGN_BRAND_FACTOR,
+    FUZZY_WEIGHT,
+    PHRASING_COVERAGE_WEIGHT,
+    QUERY_COVERAGE_WEIGHT,
     SEARCH_BUDGET,
     SUGGESTION_FLOOR,
+    UNKNOWN_WORD_POWER,
+    WRONG_ANSWER_KIND_FACTOR,
     Entry,
     Match,
     Matcher,
+    _record_tokens,
 )
-from tests.conftest import DATA
+from tests.conftest import DATA, index_by_id
 
 GOLDEN = [
     json.loads(line)["q"] for line in (DATA / "golden.jsonl").read_text().splitlines() if line
@@ -59,18 +71,18 @@ def roughened(questions: list[str], seed: int, count: int) -> list[str]:
 def entry_bound(matcher: Matcher, question: str, entry_id: str) -> tuple[float, float]:
     """An entry's score for a question and the bound the search would give it."""
     query = matcher._query(matcher.analyzer.analyse(question))
-    prepared = matcher._prepared[entry_id]
-    tokens = prepared.tokens
+    record = matcher._record(entry_id)
+    tokens = _record_tokens(record)
     held = sum(weight for token, weight in query.weights.items() if token in tokens)
     asked_held = sum(query.weights[token] for token in query.asked if token in tokens)
     bound = matcher._bound(
         query,
         held,
         asked_held,
-        about=query.analysis.brands <= prepared.brands,
-        kind=matcher._answers_kind(query, prepared),
+        about=query.analysis.brands <= record[_BRANDS],
+        kind=matcher._answers_kind(query, record),
     )
-    return matcher._score(query, prepared)[0], bound
+    return matcher._score(query, record)[0], bound
 
 
 def assert_same_decisions(matcher: Matcher, questions: list[str]) -> None:
@@ -156,6 +168,65 @@ def test_bound_holds_on_a_synthetic_base(synthetic: tuple[synth.Base, Engine]) -
             assert score <= bound + 1e-9, (question, entry_id, score, bound)
 
 
+def reference_score(matcher: Matcher, question: str, entry_id: str) -> tuple[float, str]:
+    """Scoring as first written, over token tuples: the fast `_score` must equal it exactly."""
+    query = matcher._query(matcher.analyzer.analyse(question))
+    entry, phrasings, answer, brands, *_ = matcher._record(entry_id)
+    weights, total = query.weights, query.total
+    answer_tokens = set(answer.split())
+    best, best_phrasing = 0.0, entry.questions[0]
+    for text, part in zip(entry.questions, phrasings.split("|"), strict=True):
+        tokens = tuple(part.split())
+        credit = {
+            t: 1.0 if t in tokens else ANSWER_CREDIT if t in answer_tokens else 0.0 for t in weights
+        }
+        covered = sum(weights[t] * credit[t] for t in weights)
+        phrasing_total = sum(matcher._weight(t) for t in tokens) or 1.0
+        phrasing_covered = sum(matcher._weight(t) for t in tokens if t in weights)
+        similarity = fuzz.ratio(query.text, " ".join(tokens)) / 100
+        score = (
+            QUERY_COVERAGE_WEIGHT * covered / total
+            + PHRASING_COVERAGE_WEIGHT * phrasing_covered / phrasing_total
+            + FUZZY_WEIGHT * similarity
+        )
+        if query.asked_total:
+            asked_share = sum(weights[t] * credit[t] for t in query.asked) / query.asked_total
+            score *= ASK_FLOOR + (1 - ASK_FLOOR) * asked_share
+        if score > best:
+            best, best_phrasing = score, text
+    held = answer_tokens.union(phrasings.split())
+    if query.analysis.brands - brands or not query.analysis.devices <= held:
+        best *= FOREIGN_BRAND_FACTOR
+    if not matcher._answers_kind(query, matcher._record(entry_id)):
+        best *= WRONG_ANSWER_KIND_FACTOR
+    if query.unknown:
+        best *= (1 - query.unknown / total) ** UNKNOWN_WORD_POWER
+    return best, best_phrasing
+
+
+def test_scores_equal_the_first_way_of_scoring(synthetic: tuple[synth.Base, Engine]) -> None:
+    """Bit for bit, phrasing included: the fast scoring skips no phrasing that could win."""
+    base, engine = synthetic
+    matcher = engine.matcher
+    rng = random.Random(12)
+    entry_ids = list(matcher._slots)
+    texts = [q.text for q in synth.questions(base, 25, seed=25)] + VAGUE[:8]
+    for question in texts:
+        analysis = matcher.analyzer.analyse(question)
+        if not analysis.content:
+            continue
+        query = matcher._query(analysis)
+        holding = [
+            e for e in entry_ids if query.weights.keys() & _record_tokens(matcher._record(e))
+        ]
+        for entry_id in rng.sample(holding, min(150, len(holding))) + rng.sample(entry_ids, 50):
+            expected = reference_score(matcher, question, entry_id)
+            assert matcher._score(query, matcher._record(entry_id)) == expected, (
+                question,
+                entry_id,
+            )
+
+
 def test_edits_leave_the_index_as_a_fresh_build(synthetic: tuple[synth.Base, Engine]) -> None:
     base, engine = synthetic
     brands = list(engine.base.brands.values())
@@ -177,22 +248,30 @@ def test_edits_leave_the_index_as_a_fresh_build(synthetic: tuple[synth.Base, Eng
         )
         matcher.upsert(changed)
         entries[changed.id] = changed
+    for fact in rng.sample(facts, 10):  # new ids, first in id order: autocomplete ties
+        copy = replace(fact_entry(fact), id=f"0-copy-of-{fact.id}")
+        matcher.upsert(copy)
+        entries[copy.id] = copy
     fresh = Matcher(entries.values(), brands)
     assert matcher.analyzer.vocabulary == fresh.analyzer.vocabulary
     buckets = {n: words for n, words in matcher.analyzer._by_length.items() if words}
     assert buckets == fresh.analyzer._by_length
-    assert matcher._postings == fresh._postings
+    index, fresh_index = index_by_id(matcher), index_by_id(fresh)
     assert fresh._ranked
     for token, ranked in matcher._ranked.items():
-        key = matcher._brevity_key
-        assert ranked == sorted(matcher._postings[token], key=key), token
-    assert {t: matcher._ranked[t] for t in fresh._ranked} == fresh._ranked
-    assert matcher._about == fresh._about
-    assert matcher._kinds == fresh._kinds
+        assert list(ranked) == sorted(ranked, key=matcher._brevity_key), token
+        assert set(index["ranked"][token]) == index["postings"][token], token
+    assert {t: index["ranked"][t] for t in fresh_index["ranked"]} == fresh_index["ranked"]
+    del index["ranked"], fresh_index["ranked"]  # the edited one made more on its questions
+    assert index == fresh_index
     questions = [q.text for q in synth.questions(base, 80, seed=24)]
     questions += ["zorblat edition battery", "When will the zorblatt edition launch?"]
     for question in questions:
         assert decision(matcher.match(question)) == decision(fresh.match(question)), question
+        assert matcher.covering(question, 30) == fresh.covering(question, 30), question
+    for fact in rng.sample(facts, 10):
+        prefix = " ".join(fact.question.split()[:3])
+        assert matcher.covering(prefix, 30) == fresh.covering(prefix, 30), prefix
 
 
 VAGUE = [*synth.VAGUE_QUESTIONS, *synth.VAGUE_KEYWORDS, "camera price zoom battery"]
@@ -203,9 +282,9 @@ def count_scoring(matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> list[int
     calls = [0]
     score = matcher._score
 
-    def counting(query, prepared):
+    def counting(query, record):
         calls[0] += 1
-        return score(query, prepared)
+        return score(query, record)
 
     monkeypatch.setattr(matcher, "_score", counting)
     return calls

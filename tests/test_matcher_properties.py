@@ -8,6 +8,7 @@ from rapidfuzz import fuzz
 
 from bot.matcher import Entry, Matcher, Outcome
 from bot.models import Brand, BrandKind, Device
+from tests.conftest import index_by_id
 from tests.test_index import decision, entry_bound
 
 BRANDS = (
@@ -189,7 +190,7 @@ def test_upserts_give_what_a_fresh_build_gives(data: st.DataObject) -> None:
             current[entry.id] = entry
             assert step >= 0
     fresh = Matcher(list(current.values()), BRANDS)
-    assert matcher._postings == fresh._postings
+    assert index_by_id(matcher) == index_by_id(fresh)
     assert matcher.analyzer.vocabulary == fresh.analyzer.vocabulary
     remaining = list(current.values())
     for _ in range(6):
