@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import answers
+from bot import answers, picklecache
 from bot.answers import Engine
 from bot.app import load_engine_or_report
 from bot.store import KnowledgeStore
@@ -61,3 +61,49 @@ def test_invalid_knowledge_refuses_to_start(knowledge: Path, tmp_path: Path) -> 
     store = KnowledgeStore(knowledge, tmp_path / "state")
     assert load_engine_or_report(store, tmp_path / "cache") is None
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_bots_start_leaves_its_caches_to_a_child_and_the_next_start_reads_them(
+    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state"
+    cache = state / "engine-cache"
+    made: list[Path] = []
+    write = picklecache.write_pickle
+
+    def writing_here(path: Path, value: object) -> bool:
+        made.append(path)
+        return write(path, value)
+
+    with picklecache.writes_deferred() as pending:
+        picklecache.write_pickle(tmp_path / "nothing-yet.pickle", 1)
+    assert pending == [(tmp_path / "nothing-yet.pickle", 1)]
+    assert not (tmp_path / "nothing-yet.pickle").exists()
+    first = load_engine_or_report(KnowledgeStore(knowledge, state), cache, background_writes=True)
+    assert first is not None
+    picklecache.wait_for_background_writes()
+    assert list(cache.glob("engine-*.pickle"))
+    assert list((state / "records-cache").glob("records-*.pickle"))
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the engine was rebuilt although the files did not change")
+
+    monkeypatch.setattr(answers.Engine, "__init__", no_build)
+    monkeypatch.setattr(picklecache, "write_pickle", writing_here)
+    second = load_engine_or_report(KnowledgeStore(knowledge, state), cache, background_writes=True)
+    assert second is not None
+    assert second.base == first.base
+    assert made == []  # nothing to write: every cache was there
+
+
+def test_without_fork_the_caches_are_written_before_serving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(picklecache.os, "fork", no_fork)
+    target = tmp_path / "cache" / "thing-1.pickle"
+    assert picklecache.write_in_background([(target, {"a": 1})]) is None
+    assert picklecache.read_pickle(target) == {"a": 1}
+    assert picklecache.write_in_background([]) is None
