@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.store import NEW_FACTS_FILE, KnowledgeStore, record_version
+from bot.store import NEW_FACTS_FILE, KnowledgeStore, UnknownFact, record_version
 from bot.validation import Problem
 from tests.test_store_support import fact_fields
 
@@ -177,3 +177,41 @@ def test_an_undo_that_takes_a_comment_back_keeps_the_lines_right(kb: tuple[Path,
     name = "facts/xiaomi-leica.yaml"
     places = duplicate_places(store, root, store.fact_record(victim), name)
     assert places == {f"{name}:{line_of(path, victim)}"}
+
+
+@pytest.mark.parametrize("layout", ["block", "flow"])
+def test_each_change_names_the_fact_it_replaced(kb: tuple[Path, Path], layout: str) -> None:
+    # A change's `before` (an undo's reply says "restored" or "back" by it) is the fact served
+    # before it, also when the store wrote that fact itself, or rewrote its file whole.
+    root, state = kb
+    path = root / "facts" / "huawei-leica.yaml"
+    if layout == "flow":
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    [first, second, *_] = [f for f in store.base.facts if store.file_of(f) == path]
+    edits = [(first, "Leica is German."), (first, "Leica is a German maker."), (second, "Yes.")]
+    for fact_id, answer in edits:
+        served = store.base.facts[fact_id]
+        change = store.edit_fact(fact_id, {"answer": answer}, base_version=None, actor="a")
+        assert (change.before, change.after) == (served, store.base.facts[fact_id])
+    served = store.base.facts[second]
+    assert store.remove_fact(second, base_version=None, actor="a").before == served
+    undone = store.undo(actor="a")
+    assert (undone.before, undone.after) == (None, served)
+
+
+def test_a_source_added_to_a_file_rewritten_whole_is_not_a_fact(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    path = root / "sources.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    text = "Vivo and Zeiss extend their partnership.\n"
+    store.add_source("vivo-zeiss-2024", "Vivo and Zeiss", "2024-03-04", "", text, actor="a")
+    assert "vivo-zeiss-2024" in store.base.sources
+    with pytest.raises(UnknownFact):
+        store.show_fact("vivo-zeiss-2024")
+    with pytest.raises(UnknownFact):
+        store.show_fact(records[0]["id"])
+    assert_as_fresh(store, root, state)
