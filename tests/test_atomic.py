@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import re
@@ -159,8 +160,9 @@ def test_a_save_right_after_the_check_is_kept(tmp_path: Path) -> None:
             path.write_bytes(b"hand edit")  # after the check, before the swap
         return found == b"old"
 
-    with pytest.raises(FileReplaced):
+    with pytest.raises(FileReplaced) as error:
         checked_replace(path, b"store's write", unchanged)
+    assert str(error.value) == str(path)
     assert seen == [b"old", b"hand edit"]
     assert path.read_bytes() == b"hand edit"
     assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
@@ -178,7 +180,86 @@ def test_a_file_gone_before_the_swap_is_an_error_naming_it(tmp_path: Path) -> No
     with pytest.raises(OSError) as error:
         checked_replace(path, b"new", unchanged)
     assert (error.value.errno, error.value.filename) == (errno.ENOENT, str(path))
+    assert str(error.value) == f"[Errno {errno.ENOENT}] No such file or directory: '{path}'"
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_exchange
+def test_a_newer_save_during_the_swap_back_is_the_one_kept(tmp_path: Path) -> None:
+    # A hand edit lands after the check; while the store's file is swapped in and the edit
+    # looked at, yet another save comes in: the newest save stays, and nothing is left over.
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"old")
+    seen: list[bytes | None] = []
+
+    def unchanged(found: bytes | None) -> bool:
+        seen.append(found)
+        path.write_bytes(b"hand edit" if len(seen) == 1 else b"newest save")
+        return found == b"old"
+
+    with pytest.raises(FileReplaced) as error:
+        checked_replace(path, b"store's write", unchanged)
+    assert str(error.value) == str(path)
+    assert seen == [b"old", b"hand edit"]
+    assert path.read_bytes() == b"newest save"
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+
+
+def cannot_exchange(code: int) -> object:
+    """A renameat2 that fails with `code`, as on a file system that cannot swap files."""
+
+    def renameat2(*args: object) -> int:
+        ctypes.set_errno(code)
+        return -1
+
+    return renameat2
+
+
+@pytest.mark.parametrize(
+    "renameat2",
+    [None, cannot_exchange(errno.EINVAL), cannot_exchange(errno.EXDEV)],
+    ids=["no renameat2", "EINVAL", "EXDEV"],
+)
+def test_where_files_cannot_be_swapped_the_checked_file_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, renameat2: object
+) -> None:
+    monkeypatch.setattr(atomic, "_renameat2", renameat2)
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"old")
+    checked_replace(path, b"new", lambda found: found == b"old")
+    assert path.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+
+
+def test_a_swap_that_fails_otherwise_is_an_error_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(atomic, "_renameat2", cannot_exchange(errno.EIO))
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"old")
+    with pytest.raises(OSError) as error:
+        checked_replace(path, b"new", lambda found: found == b"old")
+    assert str(error.value) == f"[Errno {errno.EIO}] Input/output error: '{path}'"
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
+
+
+def test_a_failed_write_whose_temporary_is_gone_raises_its_own_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"old")
+
+    def fsync(descriptor: int) -> None:
+        for temporary in tmp_path.glob(".*.tmp"):
+            temporary.unlink()  # removing it again after the error fails, quietly
+        raise OSError(errno.ENOSPC, "disk full")
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]
 
 
 def test_a_lock_held_too_long_names_its_holder(tmp_path: Path) -> None:
@@ -204,6 +285,44 @@ def test_a_lock_held_by_a_reader_names_no_one(tmp_path: Path) -> None:
         pass
     assert error.value.holder == ""
     assert str(error.value).startswith(f"{path} is held by another process; waited 0 s")
+
+
+def test_an_undecodable_lock_file_names_no_one(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    path.write_bytes(b"\xff\xfe not the holder's line")
+    with (
+        file_lock(path, exclusive=False),
+        pytest.raises(LockTimeout) as error,
+        file_lock(path, timeout=0.01),
+    ):
+        pass
+    assert error.value.holder == ""
+
+
+def test_an_unreadable_lock_file_still_times_out_naming_no_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.lock"
+
+    def pread(descriptor: int, length: int, offset: int) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(atomic.os, "pread", pread)
+    with file_lock(path), pytest.raises(LockTimeout) as error, file_lock(path, timeout=0.01):
+        pass
+    assert error.value.holder == ""
+
+
+def test_a_runaway_lock_file_names_its_holder_in_200_characters_at_most(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    path.write_text("x" * 1000)
+    with (
+        file_lock(path, exclusive=False),
+        pytest.raises(LockTimeout) as error,
+        file_lock(path, timeout=0.01),
+    ):
+        pass
+    assert error.value.holder == "x" * 200
 
 
 def test_deleting_removes_the_expected_version(tmp_path: Path) -> None:

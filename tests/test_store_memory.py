@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.store import NEW_FACTS_FILE, KnowledgeStore, record_version
+from bot.store import NEW_FACTS_FILE, KnowledgeStore, UnknownFact, record_version
 from bot.validation import Problem
 from tests.test_store_support import fact_fields
 
@@ -125,3 +125,93 @@ def test_problems_after_a_write_name_the_lines_on_disk(kb: tuple[Path, Path], la
     written = {p for p in places(store.problems) if p.startswith("facts/huawei-leica.yaml:")}
     assert f"facts/huawei-leica.yaml:{line}" in written
     assert written <= places(on_disk)
+
+
+def duplicate_places(store: KnowledgeStore, root: Path, record: dict, name: str) -> set[str]:
+    """The places in `name` that a hand-made copy of `record` is said to duplicate."""
+    copy = yaml.safe_dump([record], allow_unicode=True, sort_keys=False)
+    (root / "facts" / "a-hand-copy.yaml").write_text(copy, encoding="utf-8")
+    store.refresh()
+    return {m for p in store.problems for m in re.findall(rf"{re.escape(name)}:\d+", str(p))}
+
+
+def line_of(path: Path, fact_id: str) -> int:
+    """The line of a fact's `- id:` in a block-style file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, text in enumerate(lines, start=1) if text == f"- id: {fact_id}")
+
+
+def test_a_removal_from_a_file_rewritten_whole_keeps_the_others_where_they_are(
+    kb: tuple[Path, Path],
+) -> None:
+    # The first change to a flow-style file is a removal: the file is rewritten whole, and a
+    # later problem names the kept record's file and line as they are on disk.
+    root, state = kb
+    path = root / "facts" / "huawei-leica.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    first, second = records[0]["id"], records[1]["id"]
+    store.remove_fact(second, base_version=store.version(second), actor="a")
+    assert second not in store.base.facts
+    assert_as_fresh(store, root, state)
+    name = "facts/huawei-leica.yaml"
+    places = duplicate_places(store, root, store.fact_record(first), name)
+    assert places == {f"{name}:{line_of(path, first)}"}
+
+
+def test_an_undo_that_takes_a_comment_back_keeps_the_lines_right(kb: tuple[Path, Path]) -> None:
+    # Removing a record moves the comment above the next one to the record before; the undo
+    # writes both back: a later problem names the restored record's line as it is on disk.
+    root, state = kb
+    path = root / "facts" / "xiaomi-leica.yaml"
+    text = path.read_text(encoding="utf-8")
+    starts = [n for n in range(len(text)) if text.startswith("- id: ", n)]
+    victim = text[starts[1] + 6 :].split("\n", 1)[0]
+    text = text[: starts[2]] + "# About the next record\n" + text[starts[2] :]
+    path.write_text(text, encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    store.remove_fact(victim, base_version=None, actor="a")
+    store.undo(actor="a")
+    assert path.read_text(encoding="utf-8") == text
+    name = "facts/xiaomi-leica.yaml"
+    places = duplicate_places(store, root, store.fact_record(victim), name)
+    assert places == {f"{name}:{line_of(path, victim)}"}
+
+
+@pytest.mark.parametrize("layout", ["block", "flow"])
+def test_each_change_names_the_fact_it_replaced(kb: tuple[Path, Path], layout: str) -> None:
+    # A change's `before` (an undo's reply says "restored" or "back" by it) is the fact served
+    # before it, also when the store wrote that fact itself, or rewrote its file whole.
+    root, state = kb
+    path = root / "facts" / "huawei-leica.yaml"
+    if layout == "flow":
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    [first, second, *_] = [f for f in store.base.facts if store.file_of(f) == path]
+    edits = [(first, "Leica is German."), (first, "Leica is a German maker."), (second, "Yes.")]
+    for fact_id, answer in edits:
+        served = store.base.facts[fact_id]
+        change = store.edit_fact(fact_id, {"answer": answer}, base_version=None, actor="a")
+        assert (change.before, change.after) == (served, store.base.facts[fact_id])
+    served = store.base.facts[second]
+    assert store.remove_fact(second, base_version=None, actor="a").before == served
+    undone = store.undo(actor="a")
+    assert (undone.before, undone.after) == (None, served)
+
+
+def test_a_source_added_to_a_file_rewritten_whole_is_not_a_fact(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    path = root / "sources.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    text = "Vivo and Zeiss extend their partnership.\n"
+    store.add_source("vivo-zeiss-2024", "Vivo and Zeiss", "2024-03-04", "", text, actor="a")
+    assert "vivo-zeiss-2024" in store.base.sources
+    with pytest.raises(UnknownFact):
+        store.show_fact("vivo-zeiss-2024")
+    with pytest.raises(UnknownFact):
+        store.show_fact(records[0]["id"])
+    assert_as_fresh(store, root, state)

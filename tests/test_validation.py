@@ -486,6 +486,29 @@ def test_a_long_quote_not_in_its_source_is_shown_by_its_first_80_characters(kdir
     assert quote[:81] not in problem.message
 
 
+def test_a_quote_too_short_is_reported_at_its_line_and_the_next_citation_still_checked(
+    kdir: Path,
+) -> None:
+    replace(kdir, A, "quote: Leica, the German camera manufacturer", "quote: Leica, the")
+    replace(kdir, A, "quote: German camera-maker Leica", "quote: German camera maker Leica")
+    short, missing = sorted(problems_of(kdir), key=lambda p: p.line)
+    assert_problem(short, A, 10, "leica-country", "'Leica, the' is too short to support a claim")
+    assert_problem(missing, A, 12, "leica-country", "quote not found word for word")
+
+
+def test_a_long_quote_too_short_in_words_is_shown_by_its_first_80_characters(kdir: Path) -> None:
+    quote = "Leica" + "-" * 90 + " camera"  # two words
+    replace(kdir, A, "quote: German camera-maker Leica", f"quote: {quote}")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 12, "leica-country", f"the quote {quote[:80]!r} is too short")
+
+
+def test_an_invisible_character_in_a_quote_is_reported_at_its_line(kdir: Path) -> None:
+    replace(kdir, A, "quote: German camera-maker Leica", "quote: German camera-maker\u200b Leica")
+    [problem] = [p for p in problems_of(kdir) if "invisible" in p.message]
+    assert_problem(problem, A, 12, "leica-country", "'quote' contains an invisible", "U+200B")
+
+
 def test_a_valid_fact_keeps_each_citation_with_its_source(kdir: Path) -> None:
     fact = load_fact_base(kdir).facts["leica-country"]
     assert [(c.source_id, c.quote) for c in fact.citations] == [
