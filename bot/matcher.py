@@ -461,6 +461,10 @@ class Matcher:
         for entry in entries:
             slot = slots[entry.id]
             records[slot] = (entry, *records[slot][1:])  # type: ignore[index]
+        # Keyed by the held entries' ids too: the old keys would be a second copy of each id.
+        self._slots = {
+            record[_ENTRY].id: slot for slot, record in enumerate(records) if record is not None
+        }
 
     def upsert(self, entry: Entry) -> None:
         """Add or replace one entry without rebuilding the rest."""
