@@ -705,7 +705,7 @@ class Reasoner:
             starts = self._clause_starts
             for source in range(len(self._clause_sources)):
                 for at, clause in enumerate(_clauses(self._source_text(source))):
-                    if word in fold(clause).split():
+                    if word in words(clause):
                         found.append(starts[source] + at)
         return found
 
@@ -723,7 +723,7 @@ class Reasoner:
         for source in self.base.sources.values():
             starts.append(number)
             for clause in _clauses(source.text):
-                for word in wanted.intersection(fold(clause).split()):
+                for word in wanted.intersection(words(clause)):
                     index[word].append(number)
                 number += 1
         self._clause_sources = tuple(self.base.sources)
