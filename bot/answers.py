@@ -758,22 +758,32 @@ class Engine:
         if not key:
             return [(fact_id, facts[fact_id].question) for fact_id in ids[:limit]]
         chosen: dict[str, str] = {}
-        for fact_id in ids[bisect.bisect_left(ids, key) :]:
-            if len(chosen) == limit or not fact_id.startswith(key):
+        start = bisect.bisect_left(ids, key)
+        # At most `limit` ids from there (a slice to the end copied 100,000 of them).
+        for fact_id in ids[start : start + limit]:
+            if not fact_id.startswith(key):
                 break
             chosen[fact_id] = facts[fact_id].question
         if len(chosen) < limit:
             # Facts holding the most of the text's (typo-corrected, canonical) words, then
             # the closest questions among equals. Derived answers are not facts: room for some.
             typed = default_process(text)
+            need = limit - len(chosen)
+            held_facts = [
+                (round(held, 6), fact)
+                for entry, held in self.matcher.covering(text, 3 * limit)
+                if (fact := facts.get(entry.id)) is not None and fact.id not in chosen
+            ]
+            if len(held_facts) > need:
+                # The closeness of a question only orders equal weights: a fact weighing less
+                # than `need` others cannot be shown, and its closeness is not worked out.
+                least = min(held for held, _ in held_facts[:need])
+                held_facts = [(held, fact) for held, fact in held_facts if held >= least]
             ranked = sorted(
-                (
-                    (-round(held, 6), -fuzz.WRatio(typed, default_process(fact.question)), fact.id)
-                    for entry, held in self.matcher.covering(text, 3 * limit)
-                    if (fact := facts.get(entry.id)) is not None and fact.id not in chosen
-                ),
+                (-held, -fuzz.WRatio(typed, default_process(fact.question)), fact.id)
+                for held, fact in held_facts
             )
-            for _, _, fact_id in ranked[: limit - len(chosen)]:
+            for _, _, fact_id in ranked[:need]:
                 chosen[fact_id] = facts[fact_id].question
         return list(chosen.items())
 

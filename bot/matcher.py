@@ -211,6 +211,9 @@ _GROUP_SPLIT_MIN = 16
 # 100,000 facts. Scoring one phrasing costs _PHRASING_COST plus one unit per question token,
 # bounding one entry _BOUND_COST, set operations one unit per _SET_ELEMENTS elements. When the
 # budget runs out the search stops and decides on what it scored (`Match.exact` is then False).
+# Set operations are on bitmaps now, far cheaper than on the sets these units were measured
+# on, but they are still counted by elements: the budget runs out where it did, so vague
+# questions get the same decisions, sooner.
 SEARCH_BUDGET = 2_000
 _PHRASING_COST = 3
 _BOUND_COST = 2
@@ -258,10 +261,10 @@ class Matcher:
 
     `match` and `rank` find the same decision as scoring every entry (`exhaustive=True`), but
     score only entries that could change it: entries are grouped by which question tokens they
-    hold (set operations on the inverted index), each group has an upper bound of its score
-    (`_bound`), and groups are opened best bound first until no bound can reach the decision's
-    threshold (`_decision_threshold`). Entries scoring under SUGGESTION_FLOOR, which never
-    change a decision or a suggestion, may be left out of the shortlist.
+    hold (set operations on the inverted index's bitmaps), each group has an upper bound of its
+    score (`_bound`), and groups are opened best bound first until no bound can reach the
+    decision's threshold (`_decision_threshold`). Entries scoring under SUGGESTION_FLOOR, which
+    never change a decision or a suggestion, may be left out of the shortlist.
 
     The work per question is bounded (`budget`, SEARCH_BUDGET): a vague question ("price?")
     holds thousands of near-tied entries at 100,000 facts. The shortest entries of each common
@@ -461,6 +464,10 @@ class Matcher:
         for entry in entries:
             slot = slots[entry.id]
             records[slot] = (entry, *records[slot][1:])  # type: ignore[index]
+        # Keyed by the held entries' ids too: the old keys would be a second copy of each id.
+        self._slots = {
+            record[_ENTRY].id: slot for slot, record in enumerate(records) if record is not None
+        }
 
     def upsert(self, entry: Entry) -> None:
         """Add or replace one entry without rebuilding the rest."""
@@ -472,7 +479,7 @@ class Matcher:
 
     @property
     def entries(self) -> list[Entry]:
-        """Every entry, in slot order (the order they were first added in)."""
+        """Every entry: those built with in id order, then those added since."""
         return [record[_ENTRY] for record in self._records if record is not None]
 
     def _record(self, entry_id: str) -> _Record:

@@ -670,15 +670,18 @@ class Reasoner:
         key = (*folded_names, "|", *needles)
         if key in self._found:
             return self._found[key]
-        # Only clauses holding a name's first word can name it (at 100,000 facts, scanning and
-        # folding every clause for each new brand took a second on the event loop).
-        numbers = sorted(
-            {i for n in folded_names if n for i in self._clauses_with(n.split(" ", 1)[0])}
-        )
+        # Only clauses holding every word of a name can name it (at 100,000 facts, scanning and
+        # folding every clause for each new brand took a second on the event loop): the index
+        # gives them, and only they are split and folded again.
+        numbers = {i for n in folded_names if n for i in self._holding(n) or ()}
+        if needles:
+            near = [self._holding(n, lazily=False) for n in needles if n]
+            if all(found is not None for found in near):
+                numbers &= set().union(*near)  # type: ignore[arg-type]
         best: tuple[int, Citation] | None = None
         split: tuple[int, list[str]] = (-1, [])
         starts = self._clause_starts
-        for number in numbers:
+        for number in sorted(numbers):
             source = bisect.bisect_right(starts, number) - 1
             if split[0] != source:  # numbers are sorted: each source is split once
                 split = (source, _clauses(self._source_text(source)))
@@ -693,6 +696,22 @@ class Reasoner:
         found = self._found[key] = best[1] if best else None
         return found
 
+    def _holding(self, name: str, *, lazily: bool = True) -> set[int] | None:
+        """The clauses holding every word of a folded name that the index knows.
+
+        Its first word is indexed now if it is not yet (`lazily`); else a name none of whose
+        words is indexed gives None: any clause may hold it.
+        """
+        parts = name.split()
+        postings = [self._clause_words[w] for w in dict.fromkeys(parts) if w in self._clause_words]
+        if not postings:
+            if not lazily:
+                return None
+            postings = [self._clauses_with(parts[0])]
+        postings.sort(key=len)
+        rest = postings[1:]
+        return {number for number in postings[0] if all(_holds(p, number) for p in rest)}
+
     def _source_text(self, number: int) -> str:
         return self.base.sources[self._clause_sources[number]].text
 
@@ -705,25 +724,25 @@ class Reasoner:
             starts = self._clause_starts
             for source in range(len(self._clause_sources)):
                 for at, clause in enumerate(_clauses(self._source_text(source))):
-                    if word in fold(clause).split():
+                    if word in words(clause):
                         found.append(starts[source] + at)
         return found
 
     def _index_clauses(self) -> None:
-        """Number every source clause, and index those holding a word that starts a name."""
+        """Number every source clause, and index those holding a word of a name or country."""
         wanted = set()
         for brand in self.base.brands.values():
             for name in (*brand.names, *(n for d in brand.devices for n in d.names)):
-                first = fold(name).split(" ", 1)[0]
-                if first:
-                    wanted.add(first)
+                wanted.update(words(name))
+            if brand.country:
+                wanted.update(words(f"{brand.country} {adjective(brand.country)}"))
         index: dict[str, array[int]] = {word: array("I") for word in wanted}
         starts = array("I")
         number = 0
         for source in self.base.sources.values():
             starts.append(number)
             for clause in _clauses(source.text):
-                for word in wanted.intersection(fold(clause).split()):
+                for word in wanted.intersection(words(clause)):
                     index[word].append(number)
                 number += 1
         self._clause_sources = tuple(self.base.sources)
@@ -1288,6 +1307,12 @@ def _clauses(text: str) -> list[str]:
         pieces.append(sentence)
         pieces += [p for p in re.split(r",\s+and\s+|;\s+", sentence) if p != sentence]
     return [p.strip() for p in pieces if len(p.split()) >= 3]
+
+
+def _holds(numbers: array[int], number: int) -> bool:
+    """Whether a sorted array holds a number."""
+    at = bisect.bisect_left(numbers, number)
+    return at < len(numbers) and numbers[at] == number
 
 
 def _before(date: dt.date, due: Month) -> bool:

@@ -471,3 +471,26 @@ def test_engine_cache_is_used_and_survives_corruption(
     assert [p.name for p in cache.glob("engine-*.pickle")] == [
         f"engine-{answers.cache_key(root)}.pickle"
     ]
+
+
+def test_adopted_entries_replace_the_held_ones_ids_included(
+    synthetic: tuple[synth.Base, Engine],
+) -> None:
+    """After `adopt`, the matcher holds the given entries and no other copy of their ids."""
+    base, engine = synthetic
+    matcher = Matcher(engine.matcher.entries, engine.base.brands.values())
+    # Equal entries in new strings, as the store's own facts are to a cached engine's.
+    copies = [
+        Entry("".join(e.id), tuple("".join(q) for q in e.questions), e.answer, e.brands, e.evidence)
+        for e in engine.matcher.entries
+    ]
+    questions = [q.text for q in synth.questions(base, 20, seed=26)]
+    before = [decision(matcher.match(question)) for question in questions]
+    matcher.adopt(copies)
+    held = {entry.id: entry for entry in matcher.entries}
+    assert all(held[copy.id] is copy for copy in copies)
+    assert all(
+        any(key is copy.id for key in (matcher._slots.keys() & {copy.id})) for copy in copies[:50]
+    )
+    assert all(key is held[key].id for key in matcher._slots)
+    assert [decision(matcher.match(question)) for question in questions] == before

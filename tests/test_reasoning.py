@@ -296,3 +296,8 @@ def test_quoted_names_are_the_shortest_clauses_naming_them(norra: Engine) -> Non
         expected = shortest_clause(norra, list(brand.names), also) if also else None
         assert reasoner.support(brand, brand.country) == expected, brand.id
     assert reasoner.support(norra.base.brands["optiva"], "Japan") is not None
+    # "Nordic" is no brand's country: not indexed, so only the names narrow the search.
+    for brand in brands:
+        expected = shortest_clause(norra, list(brand.names), ("Nordic",))
+        assert reasoner.support(brand, "Nordic") == expected, brand.id
+    assert reasoner.support(norra.base.brands["norra"], "Nordic") is not None
