@@ -20,7 +20,7 @@ from rapidfuzz.utils import default_process
 from bot.analysis import QUESTION_TOKENS
 from bot.digests import DigestMemo
 from bot.loader import check_knowledge, content_hash
-from bot.matcher import Candidate, Entry, Match, Matcher, Outcome
+from bot.matcher import Candidate, Entry, Match, Matcher, Outcome, sorted_gently
 from bot.models import Brand, BrandKind, Citation, Fact, FactBase, Partnership, PartnershipStatus
 from bot.picklecache import code_hash, collection_paused, read_pickle, write_pickle
 from bot.prose import partnership_sentence
@@ -217,7 +217,7 @@ class Engine:
             name: brand.id for brand in base.brands.values() for name in _brand_keys(brand)
         }
         self._brand_index: _BrandIndex | None = None
-        self._fact_ids = sorted(base.facts)
+        self._fact_ids = sorted_gently(base.facts)
 
     # Loading, with a cache of built engines
 

@@ -17,6 +17,7 @@ from bot.matcher import (
     _BRANDS,
     _PHRASING_COST,
     _SEEDS,
+    _SORT_PART,
     ANSWER_CREDIT,
     ASK_FLOOR,
     FOREIGN_BRAND_FACTOR,
@@ -31,6 +32,7 @@ from bot.matcher import (
     Match,
     Matcher,
     _record_tokens,
+    sorted_gently,
 )
 from tests.conftest import DATA, index_by_id
 
@@ -494,3 +496,11 @@ def test_adopted_entries_replace_the_held_ones_ids_included(
     )
     assert all(key is held[key].id for key in matcher._slots)
     assert [decision(matcher.match(question)) for question in questions] == before
+
+
+def test_sorting_gently_gives_what_sorted_gives() -> None:
+    rng = random.Random(13)
+    for size in (0, 5, _SORT_PART, _SORT_PART + 1, 3 * _SORT_PART + 17):
+        items = [(rng.randrange(40), rng.random()) for _ in range(size)]
+        assert sorted_gently(items) == sorted(items)
+        assert sorted_gently(items, lambda item: item[0]) == sorted(items, key=lambda i: i[0])
