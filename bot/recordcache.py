@@ -31,6 +31,7 @@ RECORDS_CACHE_DIR = "records-cache"
 CACHE_FORMAT = 4
 _PREFIX = "records-"
 _ASKED_PREFIX = "asked-"
+_PLACES_PREFIX = "places-"
 # Questions per chunk of the asked-questions cache: ~2 ms to unpickle each.
 _ASKED_CHUNK = 5_000
 _MODULES = ("loader", "models", "picklecache", "recordcache", "recordfile", "validation")
@@ -105,6 +106,22 @@ class RecordCache:
     def write(self, key: str, records: CachedRecords) -> bool:
         """Cache a valid read under `key`, replacing older ones."""
         return write_pickle(self.folder / f"{_PREFIX}{key}.pickle", records)
+
+    def read_places(self, key: str) -> dict[str, str] | None:
+        """Each fact's file in the read under `key` (without its facts), or None.
+
+        For a start whose engine cache holds the same files' fact base: the store serves that
+        base, so no second copy of every fact is unpickled.
+        """
+        value = read_pickle(self.folder / f"{_PLACES_PREFIX}{key}.pickle")
+        if value is not None and not isinstance(value, dict):
+            log.warning("ignoring the places cache under %s: it holds something else", key)
+            return None
+        return value
+
+    def write_places(self, key: str, fact_files: dict[str, str]) -> bool:
+        """Cache each fact's file for the read under `key`."""
+        return write_pickle(self.folder / f"{_PLACES_PREFIX}{key}.pickle", fact_files)
 
     def read_asked(self, key: str) -> dict[str, str] | None:
         """Which fact asks each question (`question_key`) in the read under `key`, or None.

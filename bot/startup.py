@@ -42,14 +42,22 @@ def engine_for(store: KnowledgeStore, cache_dir: Path | None) -> Engine:
 
     The engine serves the store's own fact base (each fact held once).
     """
+    if cache_dir is None:
+        return Engine(store.load())
     memo = store.digest_memo
-    key = cache_key(store.root, memo) if cache_dir is not None else None
-    base = store.load()
-    if cache_dir is None or cache_key(store.root, memo) != key:
-        return Engine(base)  # no cache, or the files changed while the store read them
+    key = cache_key(store.root, memo)
+    # The engine cache first: its fact base is then the store's too (no second copy read).
+    engine = read_engine_cache(cache_dir / f"{CACHE_PREFIX}{key}.pickle")
+    base = store.load(engine.base if engine is not None else None)
+    if cache_key(store.root, memo) != key:
+        return Engine(base)  # the files changed while they were read
     if memo is not None:
         memo.save()
-    return Engine.cached_or_built(base, cache_dir, key)
+    if engine is None:
+        return Engine.cached_or_built(base, cache_dir, key)
+    if engine.base is not base:  # the store read the files itself: serve its base
+        engine._adopt(base)
+    return engine
 
 
 def start_engine(store: KnowledgeStore, cache_dir: Path | None) -> Engine:

@@ -116,3 +116,32 @@ def test_too_many_changed_facts_mean_a_build(
     _change_facts(root, state, "Which German maker is Xiaomi's camera partner?")
     engine_for(KnowledgeStore(root, state), cache)
     assert built == [1]
+
+
+def test_a_start_from_the_caches_reads_the_facts_once(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine cache's fact base is the store's: the records cache's copy is not read."""
+    from bot.recordcache import RecordCache
+
+    root, state = kb
+    cache = state / ENGINE_CACHE_DIR
+    first = engine_for(KnowledgeStore(root, state), cache)
+
+    def no_copy(*args: object) -> None:
+        raise AssertionError("read a second copy of the facts")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(RecordCache, "read", no_copy)
+        store = KnowledgeStore(root, state)
+        engine = engine_for(store, cache)
+        assert engine.base is store.base
+        assert engine.base == first.base
+        assert store.file_of("leica-country").name == "leica.yaml"
+    # Without the places of its facts, the store reads its own copy and the engine adopts it.
+    for places in (state / "records-cache").glob("places-*.pickle"):
+        places.unlink()
+    store = KnowledgeStore(root, state)
+    engine = engine_for(store, cache)
+    assert engine.base is store.base
+    assert engine.ask("Where is Leica from?").answered

@@ -120,6 +120,9 @@ LOCK_FILE = "knowledge.lock"
 LOCK_TIMEOUT = 10.0
 # A change computed from a file that a hand edit replaced meanwhile is computed again this often.
 CHANGE_ATTEMPTS = 3
+# A fact's record is read again this often when its file keeps being replaced under the reader
+# (each attempt reads the file once; other processes may be saving it all the while).
+READ_ATTEMPTS = 10
 
 _T = TypeVar("_T")
 
@@ -183,14 +186,16 @@ class KnowledgeStore:
 
     # Reading
 
-    def load(self) -> FactBase:
+    def load(self, known: FactBase | None = None) -> FactBase:
         """The current fact base (build the Engine from it); KnowledgeError if none is valid.
 
         Changes found so far count as applied: the next `refresh()` reports only later ones.
+        `known`: the fact base of the files as they are now, read already (a cached engine's):
+        a first load serves it when the records cache says the files are those it came from.
         """
         self._settled()
         with self._locked(exclusive=False):
-            self._loaded.refresh()
+            self._loaded.refresh(known=known)
             if self._loaded.base is None:
                 raise KnowledgeError(self._loaded.problems)
             self._loaded.drain(with_problems=False)
@@ -247,7 +252,7 @@ class KnowledgeStore:
 
     def _located(self, fact_id: str) -> tuple[str, Item]:
         """Where a fact stands on disk now; its file is read (and parsed) if it was not yet."""
-        for attempt in range(1, CHANGE_ATTEMPTS + 1):
+        for attempt in range(1, READ_ATTEMPTS + 1):
             self._loaded.refresh()
             if self._loaded.base is None:
                 raise KnowledgeError(self._loaded.problems)
@@ -255,7 +260,7 @@ class KnowledgeStore:
                 return self._loaded.located(fact_id)
             except FileChanged:
                 # Replaced since it was last read (a hand edit, a pull): read the disk again.
-                if attempt == CHANGE_ATTEMPTS:
+                if attempt == READ_ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
 

@@ -55,8 +55,12 @@ class LoadedKnowledge:
 
     # Reloading
 
-    def refresh(self, *, force: bool = False) -> None:
-        """Bring the state up to the disk; broken files keep the last good base."""
+    def refresh(self, *, force: bool = False, known: FactBase | None = None) -> None:
+        """Bring the state up to the disk; broken files keep the last good base.
+
+        `known`: the fact base of the files as they are, read already (the engine cache's), for
+        the first read to serve instead of unpickling a copy (`read_disk`).
+        """
         stamps = scan(self.root)
         if not force and stamps == self.stamps:
             return
@@ -64,7 +68,7 @@ class LoadedKnowledge:
         changed = {n for n in stamps.keys() | previous.keys() if stamps.get(n) != previous.get(n)}
         facts_only = all(n.startswith(f"{FACTS_DIR}/") for n in changed)
         if force or self.base is None or self.problems or not facts_only:
-            self._full_reload(stamps)
+            self._full_reload(stamps, known)
         else:
             self._reload_fact_files(stamps, changed)
 
@@ -78,10 +82,13 @@ class LoadedKnowledge:
         self.problems = list(problems)
         self._unreported = list(problems)
 
-    def _full_reload(self, stamps: dict[str, Stamp]) -> None:
+    def _full_reload(self, stamps: dict[str, Stamp], known: FactBase | None = None) -> None:
         # No full collections over the new records while they arrive (bot.picklecache).
         with collection_paused():
-            read = read_disk(self.root, stamps, self.records if self.base is None else None)
+            first = self.base is None
+            read = read_disk(
+                self.root, stamps, self.records if first else None, known if first else None
+            )
         base = read.base
         if read.problems or base is None:
             self._broken(stamps, read.problems)

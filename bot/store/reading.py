@@ -127,13 +127,19 @@ class DiskRead:
     key: str | None = None
 
 
-def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None = None) -> DiskRead:
+def read_disk(
+    root: Path,
+    stamps: dict[str, Stamp],
+    records: RecordCache | None = None,
+    known: FactBase | None = None,
+) -> DiskRead:
     """Read and validate everything, like the loader does, keeping each YAML file's text.
 
     With `records`, valid knowledge whose files are unchanged comes from that cache (parsing and
     checking 100,000 facts takes ~25 s), and a read that parsed is cached for the next start.
     Whether the files are unchanged is told by their content hashes, remembered by stamp
-    (`bot.digests`): a start from the cache reads no file it read before.
+    (`bot.digests`): a start from the cache reads no file it read before. `known`: the fact
+    base of these very files, read already (see `_from_cache`).
     """
     raw = RawKnowledge(root=root)
     read = DiskRead(None, [], raw)
@@ -145,7 +151,11 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
     fact_names = sorted(n for n in stamps if n.startswith(f"{FACTS_DIR}/"))
     names = [SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE, *fact_names]
     source_texts = sorted(n for n in stamps if n.startswith(f"{SOURCE_TEXTS_DIR}/"))
-    if records is not None and not raw.problems and _from_cache(read, records, names, source_texts):
+    if (
+        records is not None
+        and not raw.problems
+        and _from_cache(read, records, names, source_texts, known)
+    ):
         return read
     for name in names:
         if name not in stamps:
@@ -174,6 +184,7 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
             if reused is not None:
                 read.base, read.fact_files, asked = reused
                 records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
+                records.write_places(key, read.fact_files)
                 records.write_asked(key, asked)
                 records.memo.save()
                 read.key = key
@@ -197,6 +208,7 @@ def read_disk(root: Path, stamps: dict[str, Stamp], records: RecordCache | None 
     cacheable = read.base is not None and not read.problems and records is not None
     if cacheable and key is not None and frame is not None:
         records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
+        records.write_places(key, read.fact_files)
         records.write_asked(key, questions)
         records.memo.save()
         read.key = key
@@ -283,9 +295,17 @@ def _checked_in_two(
 
 
 def _from_cache(
-    read: DiskRead, records: RecordCache, names: list[str], source_texts: list[str]
+    read: DiskRead,
+    records: RecordCache,
+    names: list[str],
+    source_texts: list[str],
+    known: FactBase | None = None,
 ) -> bool:
-    """Fill `read` from the records cache when every file is unchanged since a cached read."""
+    """Fill `read` from the records cache when every file is unchanged since a cached read.
+
+    `known` is the same files' fact base read already (the engine cache's): then only where
+    each fact stands is read from the cache, not a second copy of every fact.
+    """
     root = read.raw.root
     if any(linked(root, name) for name in names):
         return False  # refused with its message by a whole read
@@ -298,11 +318,17 @@ def _from_cache(
     fact_hashes = {n: hashes[n] for n in names if n.startswith(f"{FACTS_DIR}/")}
     frame = records.frame_key({n: h for n, h in hashes.items() if n not in fact_hashes})
     key = records.key(frame, fact_hashes)
-    cached = records.read(key)
+    places = records.read_places(key) if known is not None else None
+    if known is not None and places is not None:
+        read.base, read.fact_files = known, places
+    else:
+        cached = records.read(key)
+        if cached is None:
+            records.memo.save()
+            return False
+        read.base, read.fact_files = cached.base, cached.fact_files
     records.memo.save()
-    if cached is None:
-        return False
-    read.base, read.fact_files, read.key = cached.base, cached.fact_files, key
+    read.key = key
     read.hashes = {name: hashes[name] for name in names}
     return True
 
