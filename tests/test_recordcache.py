@@ -310,3 +310,17 @@ def test_without_a_second_process_the_read_is_done_in_one(
     monkeypatch.setattr(store_reading.subprocess, "Popen", refused)
     base = KnowledgeStore(root, state).load()
     assert "leica-country" in base.facts
+
+
+def test_a_second_process_answering_garbage_means_a_read_in_one(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    monkeypatch.setattr(store_reading, "PARALLEL_MIN_TEXT", 0)
+    popen = store_reading.subprocess.Popen
+
+    def chatty(command: list[str], **kwargs: object) -> object:
+        return popen([command[0], "-c", "print('hello')"], **kwargs)
+
+    monkeypatch.setattr(store_reading.subprocess, "Popen", chatty)
+    assert KnowledgeStore(root, state).load() == KnowledgeStore(root, tmp_path / "alone").base

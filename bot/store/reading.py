@@ -279,8 +279,12 @@ def _checked_in_two(
         talk.join()
     if child.returncode != 0 or not answer or mine is None:
         return None
-    # Our own child's answer: a pickle of `checked_part`'s result.
-    theirs = pickle.loads(answer[0])  # noqa: S301
+    try:
+        # Our own child's answer: a pickle of `checked_part`'s result.
+        theirs = pickle.loads(answer[0])  # noqa: S301
+    except Exception as error:  # e.g. something else printed on its output: read in one process
+        log.warning("the second process's answer could not be read: %r", error)
+        return None
     if theirs is None:
         return None
     base, fact_files, asked = mine
