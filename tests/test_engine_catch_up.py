@@ -48,10 +48,7 @@ def _change_facts(
 def test_changed_facts_catch_the_cached_engine_up_to_a_fresh_build(
     kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root, state = kb
-    cache = state / ENGINE_CACHE_DIR
-    engine_for(KnowledgeStore(root, state), cache)
-    _change_facts(root, state)
+    root, state, cache = _cached_then_changed(kb)
     built = _builds(monkeypatch)
     store = KnowledgeStore(root, state)
     caught_up = engine_for(store, cache)
@@ -88,13 +85,19 @@ def test_a_changed_brand_file_means_a_build(
     assert built == [1]
 
 
-def test_an_engine_cached_by_other_code_is_not_caught_up(
-    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _cached_then_changed(kb: tuple[Path, Path]) -> tuple[Path, Path, Path]:
+    """An engine cached for the files, then three facts changed: the root, state and cache."""
     root, state = kb
     cache = state / ENGINE_CACHE_DIR
     engine_for(KnowledgeStore(root, state), cache)
-    _change_facts(root, state)
+    _change_facts(root, state)  # three facts: one edited, one removed, one added
+    return root, state, cache
+
+
+def test_an_engine_cached_by_other_code_is_not_caught_up(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state, cache = _cached_then_changed(kb)
     monkeypatch.setattr(answers, "_code_hash", lambda: "other code")
     built = _builds(monkeypatch)
     engine_for(KnowledgeStore(root, state), cache)
@@ -104,10 +107,7 @@ def test_an_engine_cached_by_other_code_is_not_caught_up(
 def test_too_many_changed_facts_mean_a_build(
     kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root, state = kb
-    cache = state / ENGINE_CACHE_DIR
-    engine_for(KnowledgeStore(root, state), cache)
-    _change_facts(root, state)  # three facts: one edited, one removed, one added
+    root, state, cache = _cached_then_changed(kb)
     monkeypatch.setattr(answers, "MAX_CATCH_UP", 2)
     built = _builds(monkeypatch)
     engine_for(KnowledgeStore(root, state), cache)

@@ -183,11 +183,13 @@ def read_disk(
             reused = _with_changed_files(latest, read.texts, fact_hashes, asked)
             if reused is not None:
                 read.base, read.fact_files, asked = reused
-                records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
-                records.write_places(key, read.fact_files)
-                records.write_asked(key, asked)
-                records.memo.save()
-                read.key = key
+                _cache(
+                    records,
+                    read,
+                    CachedRecords(read.base, read.fact_files, fact_hashes, frame),
+                    key,
+                    asked,
+                )
                 return read
     questions: dict[str, str] = {}
     checked = (
@@ -205,14 +207,23 @@ def read_disk(
                 for record in raw.facts
                 if record.get("id") in read.base.facts
             }
-    cacheable = read.base is not None and not read.problems and records is not None
-    if cacheable and key is not None and frame is not None:
-        records.write(key, CachedRecords(read.base, read.fact_files, fact_hashes, frame))
-        records.write_places(key, read.fact_files)
-        records.write_asked(key, questions)
-        records.memo.save()
-        read.key = key
+    base = read.base
+    if base is not None and not read.problems and records is not None and key and frame:
+        _cache(
+            records, read, CachedRecords(base, read.fact_files, fact_hashes, frame), key, questions
+        )
     return read
+
+
+def _cache(
+    records: RecordCache, read: DiskRead, cached: CachedRecords, key: str, asked: dict[str, str]
+) -> None:
+    """Cache a valid read under `key`: it, where each fact stands, which fact asks what."""
+    records.write(key, cached)
+    records.write_places(key, cached.fact_files)
+    records.write_asked(key, asked)
+    records.memo.save()
+    read.key = key
 
 
 # A start that parses this much fact text (no cache) checks half of it in a second process:
