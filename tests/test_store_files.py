@@ -96,3 +96,27 @@ def test_open_files_keep_the_last_used(tmp_path: Path) -> None:
     files["facts/c.yaml"]
     assert list(files) == ["facts/a.yaml", "facts/c.yaml"]
     assert files.cached("facts/b.yaml") is None
+
+
+def test_after_a_reload_changes_check_questions_against_the_files_as_read(
+    kb: tuple[Path, Path],
+) -> None:
+    """The questions a reload brought in are taken; those it took away are free again."""
+    from bot.store import ChangeRejected
+
+    root, state = kb
+    store = KnowledgeStore(root, state)
+    store.add_fact(fact_fields(), actor="t")  # the index of asked questions is in use
+    leica = root / "facts" / "leica.yaml"
+    text = leica.read_text(encoding="utf-8")
+    leica.write_text(
+        text.replace("question: Where is Leica from?", "question: Where does Leica come from?"),
+        encoding="utf-8",
+    )
+    store.refresh()
+    assert store.problems == []
+    with pytest.raises(ChangeRejected) as refused:
+        store.add_fact(fact_fields("Where does Leica come from?"), actor="t")
+    assert "already asked by fact 'leica-country'" in refused.value.problems[0].message
+    added = store.add_fact(fact_fields("Where is Leica from?"), actor="t")
+    assert added.after.question == "Where is Leica from?"

@@ -125,11 +125,12 @@ class LoadedKnowledge:
             return
         places = self.facts_at.names
         seen = SeenFacts(self.facts_at, lambda fact_id: places[fact_id] in changed)
+        # Which fact asks each question, less the changed files' facts: from the index changes
+        # keep (read from the records cache, or folded once), not 400,000 questions per reload.
         asked = {
-            question_key(question): fact_id
-            for fact_id, name in places.items()
-            if name not in changed
-            for question in self.base.facts[fact_id].questions
+            key: fact_id
+            for key, fact_id in self.asked_index().items()
+            if places[fact_id] not in changed
         }
         new_at: dict[str, tuple[str, Item]] = {}
         for name in sorted(changed & files.keys()):
@@ -182,6 +183,7 @@ class LoadedKnowledge:
             self.files[name] = parsed
         self.facts_at = FactPlaces(self.files, names)
         self.base = dataclasses.replace(self.base, facts=facts)
+        self._asked, self._asked_for = asked, facts  # now with the changed files' questions
         self.problems, self._unreported = [], []
 
     def drain(self, *, with_problems: bool) -> ReloadResult:
