@@ -22,11 +22,11 @@ from typing import Any
 import simcord
 from discord.webhook.async_ import AsyncWebhookAdapter
 
-from bot.answers import Engine
-from bot.app import CamerabotBot, create_bot
-from bot.config import DEFAULT_KNOWLEDGE_DIR, Settings
-from bot.loader import load_fact_base
-from bot.text import fold
+from bot.engine.engine import Engine
+from bot.facts.text import fold
+from bot.facts.yaml_loading import load_fact_base
+from bot.runtime.config import DEFAULT_KNOWLEDGE_DIR, Settings
+from commands.app import CamerabotBot, create_bot
 
 ROUNDS = 300
 WARM_UP = 20

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from bot.answers import Engine
-from bot.loader import load_fact_base
-from bot.reload import KnowledgeWatcher, apply_reload
+from bot.engine.engine import Engine
+from bot.facts.yaml_loading import load_fact_base
+from bot.runtime.watcher import KnowledgeWatcher, apply_reload
 from bot.store import MAX_NEW_FACTS_PER_FILE, KnowledgeStore, apply_change, new_facts_file
 
 ROOT = Path(__file__).resolve().parent.parent

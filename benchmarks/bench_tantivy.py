@@ -23,8 +23,8 @@ from typing import Any
 
 from benchmarks.__main__ import INPUTS_FILE, RESULTS, ensure_base
 from benchmarks.measure import decision, latency, peak_rss_mb, rss_mb
-from bot.answers import Engine
-from bot.matcher import Candidate, Match, Matcher, decide
+from bot.engine.engine import Engine
+from bot.engine.matcher.matcher import Candidate, Match, Matcher, decide
 
 
 def build_index(matcher: Matcher, folder: Path) -> tuple[Any, Any, float]:

@@ -19,10 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.answers import Engine, cache_key
-from bot.loader import check_knowledge
-from bot.matcher import Match
-from bot.models import Citation, Fact
+from bot.engine.engine import Engine, cache_key
+from bot.engine.matcher.matcher import Match
+from bot.facts.models import Citation, Fact
+from bot.facts.yaml_loading import check_knowledge
 
 
 def say(message: str) -> None:
@@ -315,11 +315,11 @@ def measure_bot(root: Path, state: Path, inputs: dict[str, Any]) -> dict[str, An
     previous start left, the store's records and the engine come from their caches.
     """
     start = time.perf_counter()
-    from bot.answers import ENGINE_CACHE_DIR
-    from bot.app import load_engine_or_report
-    from bot.picklecache import wait_for_background_writes
-    from bot.startup import share_the_interpreter
+    from bot.caches.pickles import wait_for_background_writes
+    from bot.engine.engine import ENGINE_CACHE_DIR
+    from bot.runtime.startup import share_the_interpreter
     from bot.store import KnowledgeStore
+    from commands.app import load_engine_or_report
 
     imported = time.perf_counter()
     share_the_interpreter()  # as run_bot does
@@ -357,10 +357,10 @@ def measure_reload(root: Path, cache: Path, inputs: dict[str, Any]) -> dict[str,
     import tempfile
     import threading
 
-    from bot.answers import ENGINE_CACHE_DIR
-    from bot.app import load_engine_or_report
-    from bot.startup import share_the_interpreter
+    from bot.engine.engine import ENGINE_CACHE_DIR
+    from bot.runtime.startup import share_the_interpreter
     from bot.store import KnowledgeStore
+    from commands.app import load_engine_or_report
 
     share_the_interpreter()  # as run_bot does
     state = Path(tempfile.mkdtemp(prefix="camerabot-reload-"))

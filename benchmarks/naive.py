@@ -5,8 +5,8 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from bot.models import FactBase
-from bot.text import words
+from bot.facts.models import FactBase
+from bot.facts.text import words
 
 # The naive matcher answers when its best phrasing scores at least this (WRatio, 0-100).
 ANSWER_CUTOFF = 90

@@ -1,7 +1,8 @@
 """Synthetic fact bases: realistic brand and device names, several phrasings per fact.
 
-`write_base(root, facts, seed)` writes a knowledge directory that `bot.loader.check_knowledge`
-accepts (every quote is in its source text), and `questions(...)` draws questions from it:
+`write_base(root, facts, seed)` writes a knowledge directory that
+`bot.facts.yaml_loading.check_knowledge` accepts (every quote is in its source text), and
+`questions(...)` draws questions from it:
 phrasings with typos, dropped words and other people's wording, with the fact each one should
 find, and questions the base cannot answer.
 """
@@ -147,7 +148,7 @@ class Base:
 
 
 def _invented_names(rng: random.Random, count: int, taken: set[str]) -> list[str]:
-    from bot.analysis import STOPWORDS, canonical
+    from bot.engine.words import STOPWORDS, canonical
 
     names: list[str] = []
     attempts = 0

@@ -176,7 +176,7 @@ def mutated_lines(name: str, source: Path) -> tuple[tuple[str, ...], tuple[str, 
 
 
 def function_of(name: str) -> str:
-    """`bot.atomic.x_atomic_write` of `bot.atomic.x_atomic_write__mutmut_12`."""
+    """`bot.state.atomic.x_write` of `bot.state.atomic.x_write__mutmut_12`."""
     return name.rpartition("__mutmut_")[0]
 
 

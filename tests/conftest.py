@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.answers import Engine
-from bot.loader import load_fact_base
-from bot.matcher import Matcher, _members
-from bot.models import FactBase
+from bot.engine.engine import Engine
+from bot.engine.matcher.matcher import Matcher, _members
+from bot.facts.models import FactBase
+from bot.facts.yaml_loading import load_fact_base
 from bot.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,8 +72,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def kb(tmp_path: Path) -> tuple[Path, Path]:
     """A private copy of the shipped knowledge/ and an empty state directory."""
-    # Imported here: tests.test_store_support imports this module.
-    from tests.test_store_support import copy_knowledge
+    # Imported here: tests.helpers.store imports this module.
+    from tests.helpers.store import copy_knowledge
 
     return copy_knowledge(tmp_path)
 

@@ -46,18 +46,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.analysis import Analyzer
-from bot.answers import Engine
-from bot.atomic import LockTimeout, file_lock, remove_stale_temporaries, try_lock
-from bot.audit import Action, AuditEntry, Kind
-from bot.digests import DigestMemo
-from bot.gaps import Gap, GapLog
-from bot.loader import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
-from bot.models import FactBase
-from bot.recordcache import RECORDS_CACHE_DIR, RecordCache
-from bot.recordfile import Item, dump_mapping, plain_data
-from bot.reload import ReloadResult
+from bot.caches.digests import DigestMemo
+from bot.caches.records import RECORDS_CACHE_DIR, RecordCache
+from bot.engine.engine import Engine
+from bot.engine.words import Analyzer
+from bot.facts.models import FactBase
+from bot.facts.record_files import Item, dump_mapping, plain_data
+from bot.facts.text import has_control_characters
+from bot.facts.validation import ID_PATTERN, KnowledgeError, Problem
+from bot.facts.yaml_loading import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
+from bot.runtime.watcher import ReloadResult
+from bot.state.atomic import LockTimeout, file_lock, remove_stale_temporaries, try_lock
+from bot.state.audit import Action, AuditEntry, Kind
+from bot.state.gaps import Gap, GapLog
 from bot.store.changes import MAX_NEW_FACTS_PER_FILE, ChangeWriter, new_facts_file
+from bot.store.disk import read_disk, scan
 from bot.store.errors import (
     Change,
     ChangeRejected,
@@ -83,10 +86,7 @@ from bot.store.fields import (
     unique,
 )
 from bot.store.history import AUDIT_FILE, JOURNAL_FILE, History
-from bot.store.loaded import LoadedKnowledge
-from bot.store.reading import read_disk, scan
-from bot.text import has_control_characters
-from bot.validation import ID_PATTERN, KnowledgeError, Problem
+from bot.store.served import LoadedKnowledge
 
 __all__ = [
     "AUDIT_FILE",
@@ -203,7 +203,7 @@ class KnowledgeStore:
 
     @property
     def digest_memo(self) -> DigestMemo | None:
-        """The knowledge files' content hashes by stamp, shared with the caches (`bot.digests`)."""
+        """The knowledge files' content hashes by stamp, shared with the caches (`DigestMemo`)."""
         records = self._loaded.records
         return records.memo if records is not None else None
 

@@ -19,11 +19,8 @@ from typing import Any
 
 import yaml
 
-from bot.atomic import FileReplaced, atomic_write, checked_replace, remove_file
-from bot.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
-from bot.loader import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE, RawKnowledge, parse_yaml_records
-from bot.models import Fact, Source
-from bot.recordfile import (
+from bot.facts.models import Fact, Source
+from bot.facts.record_files import (
     Item,
     RecordFile,
     clear_lines,
@@ -34,6 +31,17 @@ from bot.recordfile import (
     trailing_comments,
     uses_crlf,
 )
+from bot.facts.validation import ID_PATTERN, Problem, build_fact, build_fact_base
+from bot.facts.yaml_loading import (
+    FACTS_DIR,
+    SOURCE_TEXTS_DIR,
+    SOURCES_FILE,
+    RawKnowledge,
+    parse_yaml_records,
+)
+from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove_file
+from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
+from bot.store.disk import digest, file_digest, stamp
 from bot.store.errors import Change, ChangeRejected, FileChanged, NothingToUndo, StaleEdit
 from bot.store.fields import (
     NEW_FACTS_FILE,
@@ -44,11 +52,9 @@ from bot.store.fields import (
     slugify,
     unique,
 )
-from bot.store.files import SeenFacts
 from bot.store.history import History
-from bot.store.loaded import LoadedKnowledge
-from bot.store.reading import digest, file_digest, stamp
-from bot.validation import ID_PATTERN, Problem, build_fact, build_fact_base
+from bot.store.open_files import SeenFacts
+from bot.store.served import LoadedKnowledge
 
 # New facts fill moderated.yaml, then moderated-2.yaml, -3, …: the first with fewer records.
 MAX_NEW_FACTS_PER_FILE = 500

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.answers import Engine
-from bot.audit import AuditEntry, Kind
-from bot.models import Fact, FactBase, Source
-from bot.reload import ReloadResult, apply_reload
-from bot.validation import Problem
+from bot.engine.engine import Engine
+from bot.facts.models import Fact, FactBase, Source
+from bot.facts.validation import Problem
+from bot.runtime.watcher import ReloadResult, apply_reload
+from bot.state.audit import AuditEntry, Kind
 
 
 class StoreError(Exception):

@@ -10,11 +10,11 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.loader import FACTS_DIR
-from bot.models import Source
-from bot.recordfile import parse_item, plain_data, split_items
-from bot.text import words
-from bot.validation import ID_PATTERN, Problem
+from bot.facts.models import Source
+from bot.facts.record_files import parse_item, plain_data, split_items
+from bot.facts.text import words
+from bot.facts.validation import ID_PATTERN, Problem
+from bot.facts.yaml_loading import FACTS_DIR
 
 NEW_FACTS_FILE = f"{FACTS_DIR}/moderated.yaml"
 FACT_KEYS = ("id", "question", "phrasings", "answer", "brands", "citations")

@@ -1,7 +1,7 @@
 """The second process of a start's first read: check the fact files it is sent (`_checked_in_two`).
 
-`python -m bot.store.partcheck` reads a pickled (root, {name: text}) on standard input and writes
-the pickled result of `checked_part` on standard output. Only `bot.store.reading` starts it.
+`python -m bot.store.partcheck` reads a pickled (root, {name: text}) on standard input and
+writes the pickled result of `checked_part` on standard output. Only `bot.store.disk` starts it.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pickle
 import sys
 
-from bot.store.reading import checked_part
+from bot.store.disk import checked_part
 
 
 def main() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Engine
-from bot.app import CamerabotBot, create_bot
-from bot.config import Settings
+from bot.engine.engine import Engine
+from bot.runtime.config import Settings
+from commands.app import CamerabotBot, create_bot
 
 SHIPPED_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 # The test server's id, pinned so that settings can name it (MOD_GUILD_IDS) before it exists.
@@ -102,7 +102,7 @@ async def mod_roles(simcord_env, guild, bot):
     Members without Manage Server see the moderators' commands only where a server admin allowed
     their role; both roles are allowed here, so the run-time check is what refuses Helpers.
     """
-    from discord_checks import use_settings
+    from tests.helpers.discord_checks import use_settings
 
     mods = guild.create_role("Mods")
     helpers = guild.create_role("Helpers")
@@ -139,7 +139,7 @@ def manager(simcord_env, guild):
 @pytest.fixture
 def mod_log(guild, bot):
     """The moderators' channel (MOD_LOG_CHANNEL_ID)."""
-    from discord_checks import use_settings
+    from tests.helpers.discord_checks import use_settings
 
     channel = guild.create_text_channel("mod-log")
     use_settings(bot, mod_log_channel_id=channel.id)

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from commands._checks import is_moderator
+from commands.checks import is_moderator
 
 
 def interaction(user: Any, guild: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands._cooldown import UserCooldown
+from commands.cooldown import UserCooldown
 
 # Discord timestamps: seconds since 1970 (never 0, which the bucket reads as "now").
 T = 1_700_000_000.0

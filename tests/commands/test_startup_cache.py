@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import answers, picklecache
-from bot.answers import Engine
-from bot.app import load_engine_or_report
+from bot.caches import pickles as picklecache
+from bot.engine import engine as answers
+from bot.engine.engine import Engine
 from bot.store import KnowledgeStore
+from commands.app import load_engine_or_report
+from tests.bot.engine.test_golden import GOLDEN
 from tests.conftest import KNOWLEDGE
-from tests.test_golden import GOLDEN
 
 
 @pytest.fixture

@@ -1,0 +1,486 @@
+"""`camerabot fact …` and `camerabot kb …`: the moderators' operations on the command line.
+
+They go through the same KnowledgeStore as the Discord commands (same validation, lock, audit
+log and undo); the actor is the OS user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from bot.engine.engine import Engine
+from bot.facts.validation import KnowledgeError
+from bot.state.audit import AuditEntry
+from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
+from bot.store import (
+    Change,
+    ChangeRejected,
+    KnowledgeStore,
+    NothingToUndo,
+    StaleEdit,
+    StateDirError,
+    StoreError,
+    StoreLocked,
+    UnknownFact,
+    record_version,
+)
+
+if TYPE_CHECKING:
+    from bot.runtime.config import Settings
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def cli_actor() -> str:
+    """The OS user running the command."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _store(args: argparse.Namespace, settings: Settings) -> KnowledgeStore:
+    knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
+    state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
+    return KnowledgeStore(knowledge, state, lock_timeout=getattr(args, "wait", None) or 10.0)
+
+
+def _read_fields_file(path: str) -> dict[str, Any]:
+    """A fact record from a YAML file (a mapping, or a list of one), read with safe_load."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as error:
+        raise StoreError(f"cannot read {path}: {error}") from None
+    except yaml.YAMLError as error:
+        raise StoreError(f"{path} is not plain YAML: {error}") from None
+    except RecursionError:
+        raise StoreError(f"{path}: the data is nested too deeply") from None
+    except ValueError as error:  # e.g. an impossible unquoted date, 2022-02-30
+        raise StoreError(f"{path}: {error}") from None
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    if not isinstance(data, dict):
+        raise StoreError(f"{path} must hold one fact record (a mapping of fields)")
+    return data
+
+
+def _listed(values: list[str] | None) -> list[str] | None:
+    """A repeated option's values; `--phrasing ""` alone gives [], which clears the list."""
+    if values is None:
+        return None
+    return [value for value in values if value.strip()]
+
+
+def _fields(args: argparse.Namespace) -> dict[str, Any]:
+    fields: dict[str, Any] = _read_fields_file(args.from_file) if args.from_file else {}
+    for name, value in (
+        ("id", getattr(args, "fact_id_option", None)),
+        ("question", args.question),
+        ("answer", args.answer),
+        ("phrasings", _listed(args.phrasing)),
+        ("brands", _listed(args.brand)),
+        ("source", args.source),
+        ("quote", args.quote),
+    ):
+        if value is not None:
+            fields[name] = value
+    return fields
+
+
+def _citation_fields(
+    args: argparse.Namespace, fields: dict[str, Any], current: dict[str, Any]
+) -> dict[str, Any]:
+    """`--add-citation`, `--remove-citation`; `--source/--quote` may not drop other citations."""
+    citations = list(current.get("citations") or [])
+    adding = getattr(args, "add_citation", None) or []
+    removing = getattr(args, "remove_citation", None) or []
+    if ("source" in fields or "quote" in fields) and len(citations) > 1 and not args.replace:
+        raise StoreError(
+            f"the fact has {len(citations)} citations and --source/--quote would replace them "
+            "all: use --add-citation SOURCE QUOTE and --remove-citation N, or add --replace"
+        )
+    if not adding and not removing:
+        return fields
+    if "source" in fields or "quote" in fields or "citations" in fields:
+        raise StoreError("give --add-citation/--remove-citation or --source/--quote, not both")
+    for number in sorted(set(removing), reverse=True):
+        if not 1 <= number <= len(citations):
+            raise StoreError(
+                f"--remove-citation {number}: the fact has citations 1 to {len(citations)}"
+            )
+        del citations[number - 1]
+    citations += [{"source": source, "quote": quote} for source, quote in adding]
+    return {**fields, "citations": citations}
+
+
+def _rejected(error: ChangeRejected) -> int:
+    _err(f"camerabot: {error.report()}")
+    return 1
+
+
+def _run(action: Any) -> int:
+    try:
+        return int(action())
+    except ChangeRejected as error:
+        return _rejected(error)
+    except StateDirError as error:
+        _err(f"camerabot: {error}; nothing was changed")
+        return 2
+    except KnowledgeError as error:
+        _err(
+            f"camerabot: the knowledge files have problems (camerabot validate):\n{error.report()}"
+        )
+        return 1
+    except (StaleEdit, UnknownFact, NothingToUndo, StoreLocked) as error:
+        _err(f"camerabot: {error}")
+        return 1
+    except StoreError as error:
+        _err(f"camerabot: {error}")
+        return 1
+    except OSError as error:
+        _err(f"camerabot: {error.filename or 'a file'}: {error.strerror or error}")
+        return 2
+
+
+def cmd_fact_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Add a fact."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        change = store.add_fact(_fields(args), actor=cli_actor())
+        _out(f"added fact {change.record_id} to {change.file} (version {change.version})")
+        return 0
+
+    return _run(action)
+
+
+def cmd_fact_edit(args: argparse.Namespace, settings: Settings) -> int:
+    """Edit some fields of a fact."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        fields = _fields(args)
+        if not fields and not args.add_citation and not args.remove_citation:
+            _err("camerabot: nothing to change: give --question, --answer, … or --from-file")
+            return 2
+        current = store.fact_record(args.fact_id)
+        fields = _citation_fields(args, fields, current)
+        # The version read here guards the fields computed from it (citations) as well.
+        base_version = args.base_version or record_version(current)
+        change = store.edit_fact(args.fact_id, fields, base_version=base_version, actor=cli_actor())
+        if change.noop:
+            _out(f"fact {change.record_id} already says that; nothing changed")
+        else:
+            _out(f"edited fact {change.record_id} in {change.file} (version {change.version})")
+        return 0
+
+    return _run(action)
+
+
+def cmd_fact_remove(args: argparse.Namespace, settings: Settings) -> int:
+    """Remove a fact."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        change = store.remove_fact(args.fact_id, base_version=args.base_version, actor=cli_actor())
+        _out(f"removed fact {change.record_id} from {change.file} (kb undo puts it back)")
+        return 0
+
+    return _run(action)
+
+
+def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
+    """Show a fact's record as YAML, with its file and version."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        if not store.root.is_dir():
+            _err(f"camerabot: the knowledge directory {store.root} does not exist")
+            return 1
+        text = store.show_fact(args.fact_id)
+        path = store.file_of(args.fact_id).relative_to(store.root)
+        _out(f"# {path}, version {store.version(args.fact_id)}")
+        sys.stdout.write(text)
+        return 0
+
+    return _run(action)
+
+
+def _describe(entry: AuditEntry) -> str:
+    return f"{entry.at}  {entry.actor}  {entry.description}  [{entry.id}]"
+
+
+def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
+    """A fact's changes, oldest first."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        entries = store.history(args.fact_id)
+        if not entries:
+            store.fact_record(args.fact_id)  # UnknownFact: "there is no fact …"
+        if args.json:
+            for entry in entries:
+                _out(json.dumps(entry.to_json(), ensure_ascii=False))
+            return 0
+        if not entries:
+            _out(f"no recorded changes to {args.fact_id}")
+            return 0
+        _history(entries)
+        return 0
+
+    return _run(action)
+
+
+def _history(entries: list[AuditEntry]) -> None:
+    for entry in entries:
+        _out(_describe(entry))
+        changed = sorted(
+            key
+            for key in {*(entry.before or {}), *(entry.after or {})}
+            if (entry.before or {}).get(key) != (entry.after or {}).get(key)
+        )
+        if entry.before is not None and entry.after is not None:
+            _out(f"    changed: {', '.join(changed) or 'nothing'}")
+
+
+def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    """Unanswered questions, most asked first, without those the base now answers."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        engine = Engine(store.load())
+        gaps = store.gaps(engine, limit=args.limit)
+        if not gaps:
+            _out("no unanswered questions")
+            return 0
+        for gap in gaps:
+            place = ", in the console" if gap.where == {"console"} else ""
+            _out(f"{gap.count:5d}  {gap.question}  (last asked {gap.last_asked}{place})")
+        return 0
+
+    return _run(action)
+
+
+def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Answers readers reported wrong or outdated on Discord, most reported first."""
+    if args.limit < 1:
+        _err("--limit must be at least 1")
+        return 2
+    state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
+    reports = FeedbackLog(state / FEEDBACK_FILE).summary(limit=args.limit)
+    if args.json:
+        for report in reports:
+            _out(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        return 0
+    if not reports:
+        _out("no answer has been reported wrong or outdated")
+        return 0
+    for report in reports:
+        counts = f"{report.helpful} helpful, last {report.last_at}"
+        _out(f"{report.wrong:5d}  {report.fact_id}  ({counts})")
+        for reason in report.reasons:
+            _out(f"         - {reason}")
+        if report.questions:
+            _out(f"         asked as: {report.questions[0]}")
+    _out("(camerabot fact edit FACT_ID … corrects one)")
+    return 0
+
+
+def _now(change: Change) -> str:
+    """What the record is after an undo or redo, in words."""
+    what = f"{change.kind} {change.record_id}"
+    if change.after is None:
+        return f"{what} is removed"
+    if change.before is None:
+        return f"{what} is back (version {change.version})"
+    return f"{what} is restored to its version {change.version}"
+
+
+def _step(args: argparse.Namespace, settings: Settings, *, redo: bool) -> int:
+    store = _store(args, settings)
+    verb = "redo" if redo else "undo"
+
+    def action() -> int:
+        entry = store.next_redo() if redo else store.last_change()
+        if entry is None:
+            raise NothingToUndo(f"there is no change to {verb}")
+        _out(f"{verb}: {_describe(entry)}")
+        if args.dry_run:
+            return 0
+        expected = args.expect or entry.id
+        if redo:
+            change = store.redo(actor=cli_actor(), expected=expected)
+        else:
+            change = store.undo(actor=cli_actor(), expected=expected)
+        done = "redid" if redo else "undid"
+        reverted = change.entry.reverted_action if change.entry else None
+        _out(f"{done} the {reverted or 'change'}: {_now(change)}")
+        return 0
+
+    return _run(action)
+
+
+def cmd_kb_undo(args: argparse.Namespace, settings: Settings) -> int:
+    """Revert the newest change not yet undone (shown first)."""
+    return _step(args, settings, redo=False)
+
+
+def cmd_kb_redo(args: argparse.Namespace, settings: Settings) -> int:
+    """Make the newest undone change again (shown first)."""
+    return _step(args, settings, redo=True)
+
+
+def cmd_kb_last(args: argparse.Namespace, settings: Settings) -> int:
+    """The change `kb undo` would revert, and the one `kb redo` would make again."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        undo, redo = store.last_change(), store.next_redo()
+        _out(f"kb undo would revert: {_describe(undo) if undo else 'nothing'}")
+        if redo is not None:
+            _out(f"kb redo would make again: {_describe(redo)}")
+        return 0
+
+    return _run(action)
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a number of seconds above 0."""
+    try:
+        value = float(text) if text.isascii() else -1.0
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 10**6:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return value
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.isascii() or not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def cmd_kb_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """Check every knowledge file, as loading does."""
+    if args.directory:
+        args.knowledge = args.directory
+    store = _store(args, settings)
+    problems = store.validate()
+    for problem in problems:
+        _out(str(problem))
+    if problems:
+        _err(f"{len(problems)} problem(s) in {store.root}")
+        return 1
+    base = store.load()
+    _out(
+        f"{store.root}: valid — {len(base.sources)} sources, {len(base.brands)} brands, "
+        f"{len(base.partnerships)} partnerships, {len(base.facts)} facts"
+    )
+    return 0
+
+
+def _fact_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
+    if adding:
+        parser.add_argument("--id", dest="fact_id_option", help="the id (default: from question)")
+    parser.add_argument("--question", help="the canonical question (≤ 100 characters)")
+    parser.add_argument(
+        "--phrasing",
+        action="append",
+        help='another way to ask (repeat; replaces all on edit; --phrasing "" clears them)',
+    )
+    parser.add_argument("--answer", help="the answer (≤ 3500 characters)")
+    parser.add_argument("--source", help="the id of the cited source")
+    parser.add_argument("--quote", help="the quote, word for word from the source")
+    parser.add_argument(
+        "--brand",
+        action="append",
+        help='a brand id the fact is about (repeat; replaces on edit; --brand "" clears them)',
+    )
+    parser.add_argument("--from-file", metavar="FILE", help="a YAML file holding the record")
+
+
+def add_moderation_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `fact` and `kb` to the `camerabot` subcommands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
+    common.add_argument(
+        "--wait", type=_seconds, metavar="SECONDS", default=10.0,
+        help="how long a change waits for another one to finish (default 10)",
+    )  # fmt: skip
+
+    fact = sub.add_parser("fact", help="add, edit, remove or show a fact, or list its history")
+    actions = fact.add_subparsers(dest="fact_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", parents=[common], help="add a fact")
+    _fact_options(add, adding=True)
+    add.set_defaults(handler=cmd_fact_add)
+    edit = actions.add_parser("edit", parents=[common], help="change some fields of a fact")
+    edit.add_argument("fact_id")
+    _fact_options(edit, adding=False)
+    edit.add_argument("--base-version", help="refuse if the fact is no longer this version")
+    edit.add_argument(
+        "--add-citation", nargs=2, action="append", metavar=("SOURCE", "QUOTE"),
+        help="add a citation (repeat)",
+    )  # fmt: skip
+    edit.add_argument(
+        "--remove-citation", type=_positive, action="append", metavar="N",
+        help="remove the Nth citation, as `fact show` lists them (repeat)",
+    )  # fmt: skip
+    edit.add_argument(
+        "--replace", action="store_true", help="let --source/--quote replace several citations"
+    )
+    edit.set_defaults(handler=cmd_fact_edit)
+    remove = actions.add_parser("remove", parents=[common], help="remove a fact")
+    remove.add_argument("fact_id")
+    remove.add_argument("--base-version", help="refuse if the fact is no longer this version")
+    remove.set_defaults(handler=cmd_fact_remove)
+    show = actions.add_parser("show", parents=[common], help="a fact's record as YAML")
+    show.add_argument("fact_id")
+    show.set_defaults(handler=cmd_fact_show)
+    history = actions.add_parser("history", parents=[common], help="who changed a fact, when")
+    history.add_argument("fact_id")
+    history.add_argument("--json", action="store_true", help="the full audit entries")
+    history.set_defaults(handler=cmd_fact_history)
+
+    kb = sub.add_parser("kb", help="the knowledge base: unanswered questions, undo, validate")
+    kb_actions = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    gaps = kb_actions.add_parser("gaps", parents=[common], help="unanswered questions")
+    gaps.add_argument("--limit", type=_positive, default=25, help="how many (default 25)")
+    gaps.set_defaults(handler=cmd_kb_gaps)
+    for name, handler, text in (
+        ("undo", cmd_kb_undo, "revert the newest change not yet undone (shown first)"),
+        ("redo", cmd_kb_redo, "make the newest undone change again (shown first)"),
+    ):
+        step = kb_actions.add_parser(name, parents=[common], help=text)
+        step.add_argument(
+            "--expect", metavar="ENTRY", help=f"refuse unless this is the change {name} would take"
+        )
+        step.add_argument("--dry-run", action="store_true", help="only show that change")
+        step.set_defaults(handler=handler)
+    last = kb_actions.add_parser("last", parents=[common], help="the change kb undo would revert")
+    last.set_defaults(handler=cmd_kb_last)
+    feedback = kb_actions.add_parser(
+        "feedback", parents=[common], help="answers readers reported wrong or outdated"
+    )
+    feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
+    feedback.add_argument("--json", action="store_true", help="one JSON object a line")
+    feedback.set_defaults(handler=cmd_kb_feedback)
+    validate = kb_actions.add_parser("validate", parents=[common], help="check the files")
+    validate.add_argument("directory", nargs="?", help="knowledge directory to check")
+    validate.set_defaults(handler=cmd_kb_validate)

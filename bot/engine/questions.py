@@ -1,0 +1,939 @@
+"""Reading a question into parts: which brands, what form, what it presumes. Pure rules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.engine.words import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
+from bot.facts.models import Brand, BrandKind, Partnership, PartnershipStatus
+from bot.facts.text import fold, plain, words
+
+# Chat that is not a question: greetings, thanks, praise, acknowledgements, laughter.
+GREETINGS = frozenset("hi hello hey heya hiya yo sup howdy greetings morning evening gm".split())
+THANKS = frozenset("thanks thank thx ty tysm tyvm cheers appreciate appreciated".split())
+PRAISE = frozenset(
+    """great good nice cool awesome amazing perfect neat sweet brilliant excellent wonderful
+    fantastic helpful interesting wow love lovely superb impressive dope sick based legend
+    goat""".split()
+)
+ACKNOWLEDGEMENTS = frozenset(
+    """ok okay k kk sure yes yeah yep yup no nope nah alright fine gotcha understood right
+    noted bye goodbye cya later gn night lol lmao rofl haha hahaha hehe xd lmfao oh ah hmm
+    ugh meh""".split()
+)
+_CHAT_CORE = GREETINGS | THANKS | PRAISE | ACKNOWLEDGEMENTS
+# Words that may stand beside chat without making it a question ("thanks bot, that's great").
+_CHAT_FILLER = frozenset(
+    """bot camerabot you u ya man mate dude bro guys all very so much that thats it its is was
+    this really a the for and again lot lots ton info answer work job buddy friend pal there
+    too as always one""".split()
+)
+HELP_WORDS = frozenset("help commands command usage".split())
+# The most questions one message is read as (each costs a search); the rest are named unread.
+MAX_PARTS = 4
+
+# Words people put before a question ("yo does…", "hey bot, is…") that do not change it.
+_LEAD_FILLERS = frozenset(
+    """yo hey hi hello so ok okay um uh umm pls please plz bot camerabot quick question q btw
+    also and but well lol guys hmm wait oh ah dear sorry excuse me folks tell""".split()
+)
+# Chat words dropped anywhere in a question: they carry tone, not content.
+CHATTER = frozenset(
+    """lmk ngl tbh bruh fr kinda sorta idk imo imho lol lmao pls plz please yo bro dude fam yall
+    sooo soo ok okay um uh umm hmm btw tho fyi hey guys bot camerabot anyone somebody xd""".split()
+)
+# Chat spellings and contractions, read as the words they stand for ("who's" is split as whos).
+_SPELLINGS: Mapping[str, tuple[str, ...]] = {
+    "whos": ("who", "is"),
+    "whats": ("what", "is"),
+    "wheres": ("where", "is"),
+    "hows": ("how", "is"),
+    "whens": ("when", "is"),
+    "whys": ("why", "is"),
+    "w": ("with",),
+    "n": ("and",),
+    "abt": ("about",),
+    "u": ("you",),
+    "ur": ("your",),
+    "r": ("are",),
+    "smth": ("something",),
+    "sth": ("something",),
+    "rn": ("now",),
+    "atm": ("now",),
+    "b4": ("before",),
+    "wat": ("what",),
+    "wut": ("what",),
+    "lensmaker": ("lens", "maker"),
+    "lensmakers": ("lens", "makers"),
+    "phonemaker": ("phone", "maker"),
+    "phonemakers": ("phone", "makers"),
+    "cameramaker": ("camera", "maker"),
+    "cameramakers": ("camera", "makers"),
+    "gonna": ("going", "to"),
+    "wanna": ("want", "to"),
+    "gotta": ("got", "to"),
+    "yrs": ("years",),
+    "yr": ("year",),
+    "fone": ("phone",),
+    "fones": ("phones",),
+}
+_DROPS = {"dropping": "launching", "drops": "launches", "drop": "launch"}
+_MAKER_NOUNS = frozenset(
+    "camera cameras company companies brand brands maker makers firm firms manufacturer".split()
+)
+# Two words that mean one ("old-school" is split as old school, and is not "old" as in ended).
+_BIGRAMS: Mapping[tuple[str, str], str] = {
+    ("old", "school"): "legacy",
+    ("co", "developed"): "developed",
+}
+# Words people often mistype by a swapped or dropped letter ("wiht", "whcih"): read by
+# transposition-aware distance before the vocabulary's own correction.
+_COMMON_WORDS = tuple(
+    """which what when where with does have were there their about phone phones partner first
+    partners partnered camera cameras brand brands company name""".split()
+)
+_AUXILIARIES = frozenset(
+    """is are was were do does did has have had will would can could should isnt arent wasnt
+    werent dont doesnt didnt hasnt havent hadnt wont wouldnt cant couldnt shall""".split()
+)
+_WH = frozenset("who whom whose what which when where why how".split())
+# Tags that turn a statement into a yes/no question.
+TAGS = frozenset("right correct true yeah innit isnt".split())
+# Joining words before a second question ("…and why did they split", "…, also who…").
+_JOINS = frozenset("and also plus but then".split())
+# Tails that make a yes/no question sound casual, not an either/or ("…or nah", "…or not").
+_CASUAL_OR = frozenset("nah not no nope what smth something anything sth".split())
+
+# Time and status words that matter to partnerships but are fillers to the matcher.
+CURRENT = frozenset("still now currently current today presently anymore longer yet".split())
+PAST = frozenset(
+    """before previous previously earlier former formerly past prior used old ex once ever
+    originally""".split()
+)
+LATEST = frozenset("latest new newest recent recently".split())
+# Asking whether the first phone is out yet.
+ALREADY = frozenset("already yet out launched released available".split())
+
+LIST_WORDS = frozenset("list name names every all each mentioned named enumerate".split())
+_KIND_TOKENS = frozenset({"maker", "phon", "partner"})
+_LISTING = frozenset("mentioned named listed article source sources there exist covered".split())
+COMPARE_WORDS = frozenset(
+    "differ different difference differences compare compared comparison vs versus common".split()
+)
+
+# Countries: each key with its adjective and the words that name it ("German", "Germany").
+COUNTRIES: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "germany": ("German", ("german", "germany")),
+    "sweden": ("Swedish", ("swedish", "sweden", "swede")),
+    "china": ("Chinese", ("chinese", "china")),
+    "japan": ("Japanese", ("japanese", "japan")),
+    "south korea": ("South Korean", ("korean", "korea")),
+    "united states": ("American", ("american", "usa", "us", "america")),
+    "finland": ("Finnish", ("finnish", "finland")),
+    "france": ("French", ("french", "france")),
+    "united kingdom": ("British", ("british", "uk", "britain")),
+    "switzerland": ("Swiss", ("swiss", "switzerland")),
+    "india": ("Indian", ("indian", "india")),
+    "taiwan": ("Taiwanese", ("taiwanese", "taiwan")),
+    "netherlands": ("Dutch", ("dutch", "netherlands")),
+    "italy": ("Italian", ("italian", "italy")),
+}
+# A nationality or country word, and the country key it names.
+NATIONALITIES: Mapping[str, str] = {
+    word: key for key, (_, names) in COUNTRIES.items() for word in names
+}
+# A country as brands.yaml may write it, folded, to its key ("Germany", "USA", "Korea").
+COUNTRY_KEYS: Mapping[str, str] = {
+    **{key: key for key in COUNTRIES},
+    **NATIONALITIES,
+    "united states of america": "united states",
+}
+MONTHS: Mapping[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march",),
+            ("april", "apr"),
+            ("may",),
+            ("june",),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# Seasons as months (the northern hemisphere's, as the sources' markets write them).
+SEASONS: Mapping[str, tuple[int, ...]] = {
+    "spring": (3, 4, 5),
+    "summer": (6, 7, 8),
+    "autumn": (9, 10, 11),
+    "fall": (9, 10, 11),
+    "winter": (12, 1, 2),
+}
+# Canonical tokens that name a kind of maker.
+CAMERA_TOKENS = frozenset({"camera", "cam"})
+PHONE_TOKENS = frozenset({"phon"})
+MAKER_TOKENS = frozenset({"maker"})
+
+# Phone and camera makers people ask about that a fact base may not know. A name here that the
+# base does know is read as that brand; one it does not know makes the question about a brand
+# the sources never mention (refused, never answered with another brand's facts).
+OTHER_MAKERS = frozenset(
+    """samsung apple iphone google pixel oppo realme motorola moto nokia sony xperia honor asus
+    rog lenovo lg htc tecno infinix meizu zte nubia redmi poco iqoo fairphone blackberry
+    canon nikon fujifilm fuji olympus pentax panasonic lumix ricoh sigma tamron kodak polaroid
+    schneider gopro dji leitz""".split()
+)
+
+
+class Form(StrEnum):
+    """The shape of one question."""
+
+    YES_NO = "yes-no"
+    EITHER_OR = "either-or"
+    WH = "wh"
+    LIST = "list"
+    COMPARE = "compare"
+    PLAIN = "plain"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One question of a message, read."""
+
+    words: tuple[str, ...]
+    analysis: Analysis
+    brands: tuple[str, ...]
+    form: Form
+    wh: str | None = None
+    described: frozenset[str] = frozenset()
+    unknown_brands: tuple[str, ...] = ()
+    options: tuple[tuple[str, ...], ...] = ()
+    inherited: bool = False
+    # The question's content tokens that are neither brands, devices nor question words.
+    residual: frozenset[str] = frozenset()
+    countries: tuple[str, ...] = ()
+    months: tuple[int, ...] = ()
+    # An elliptic part ("…, and OnePlus?"): the previous words, other brands.
+    repeated: bool = False
+    # Brands the question sets aside: "before Xiaomi", "besides Leica", "other than Zeiss".
+    excluded: tuple[str, ...] = ()
+    # Phones the question names, each as its brand id and model words ("huawei", "p30", "pro").
+    devices: tuple[tuple[str, ...], ...] = ()
+    # People it names, or finds by their role ("Xiaomi's CEO"): (brand id, name, by role).
+    people: tuple[tuple[str, str, bool], ...] = ()
+    # Positions of the words that describe a brand ("German", "camera", "maker").
+    description: frozenset[int] = frozenset()
+    # A description no recorded brand fits: "a Chinese phone maker" (the sources name none).
+    unresolved: str = ""
+    # "Does Vivo not work with Zeiss?": a yes or a no would read the wrong way round.
+    negated: bool = False
+    # A count compared, not stated: "more than three years" (">"), "under ten" ("<").
+    comparison: str = ""
+    # A part that only names a brand by description ("the brand that left Huawei, who's it
+    # with now?"): the topic of the next part, not a question of its own.
+    topic: bool = False
+    # Phones it names that the base does not know ("Xiaomi 13").
+    unknown_devices: tuple[str, ...] = ()
+    # Lengths in years it names ("four years", "10 yrs") and calendar years ("in 2022").
+    durations: tuple[int, ...] = ()
+    years: tuple[int, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The part's words, as read."""
+        return " ".join(self.words)
+
+    def says(self, vocabulary: Iterable[str]) -> bool:
+        """Whether any of these words is in the part."""
+        return not frozenset(vocabulary).isdisjoint(self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message read: small talk, a call for help, or one or more questions."""
+
+    parts: tuple[Part, ...] = ()
+    chat: str | None = None  # "greeting", "thanks", "praise", "ack" or "help" for small talk
+    # Questions past MAX_PARTS in one message, left unanswered (and said so).
+    unread: int = 0
+
+
+def chat_kind(raw: list[str]) -> str | None:
+    """The kind of small talk a message is, or None when it may be a question."""
+    if not raw:
+        return None
+    core = [word for word in raw if word in _CHAT_CORE or word in HELP_WORDS]
+    if not core or any(
+        word not in _CHAT_CORE and word not in _CHAT_FILLER and word not in HELP_WORDS
+        for word in raw
+    ):
+        if raw[-1:] == ["help"] or raw in (
+            ["what", "can", "you", "do"],
+            ["how", "does", "it", "work"],
+        ):
+            return "help"
+        return None
+    if any(word in HELP_WORDS for word in raw):
+        return "help"
+    for kind, vocabulary in (("thanks", THANKS), ("greeting", GREETINGS), ("praise", PRAISE)):
+        if any(word in vocabulary for word in raw):
+            return kind
+    return "ack"
+
+
+NUMBER_WORDS: Mapping[str, int] = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+YEAR = re.compile(r"(19|20)[0-9]{2}")
+_YEAR_UNITS = frozenset({"year", "years", "yr", "yrs"})
+
+
+def number_of(word: str) -> int | None:
+    """A small count written in digits or words ("4", "four"), else None."""
+    if word.isascii() and word.isdigit() and len(word) <= 2:
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def durations(raw: list[str] | tuple[str, ...]) -> tuple[int, ...]:
+    """The lengths in years a text names: "four years", "10 yrs", "a four-year deal"."""
+    found = []
+    for index, word in enumerate(raw[:-1]):
+        number = number_of(word)
+        if number is not None and raw[index + 1] in _YEAR_UNITS:
+            found.append(number)
+    return tuple(dict.fromkeys(found))
+
+
+def _common(word: str) -> str:
+    """A common word one swap or slip away ("wiht" is "with"), else the word itself."""
+    if len(word) < 4 or not word.isalpha() or word in _COMMON_WORDS:
+        return word
+    found = process.extractOne(word, _COMMON_WORDS, scorer=OSA.distance, score_cutoff=1)
+    return found[0] if found else word
+
+
+def normalised(raw: list[str]) -> list[str]:
+    """Words with chat spellings spelled out and chatter dropped ("…or nah" keeps its "nah")."""
+    spelled = [word for raw_word in raw for word in _SPELLINGS.get(raw_word, (raw_word,))]
+    for index in range(len(spelled) - 1):
+        if (spelled[index], spelled[index + 1]) in _BIGRAMS:
+            spelled[index : index + 2] = [_BIGRAMS[spelled[index], spelled[index + 1]], ""]
+    spelled = [word for word in spelled if word]
+    # "the phone is dropping this summer" is launching; "Leica dropped Huawei" is ending.
+    if any(canonical(word) == "phon" for word in spelled):
+        spelled = [_DROPS.get(word, word) for word in spelled]
+    # "an old camera company" is a legacy one; "Leica's old partner" is a former one.
+    spelled = [
+        "legacy"
+        if word == "old" and index + 1 < len(spelled) and _MAKER_NOUNS & {spelled[index + 1]}
+        else word
+        for index, word in enumerate(spelled)
+    ]
+    while spelled[:2] in (["can", "you"], ["could", "you"], ["would", "you"], ["will", "you"]):
+        # "can you list…" asks for the list, not whether the bot can.
+        spelled = spelled[2:]
+    kept = [
+        word
+        for index, word in enumerate(spelled)
+        if word not in CHATTER or (index and spelled[index - 1] == "or")
+    ]
+    return kept or spelled
+
+
+def _contentless(piece: list[str]) -> bool:
+    """Whether a piece asks nothing of its own ("wat was it", "why?"): it belongs to the last."""
+    return len(piece) <= 3 and all(
+        w in STOPWORDS or w in _WH or w in CHATTER or w in _SPELLINGS for w in piece
+    )
+
+
+def _pieces(question: str) -> list[tuple[list[str], bool]]:
+    """The questions a message holds, as word lists, each with whether a "?" ended it."""
+    pieces: list[tuple[list[str], bool]] = []
+    split = re.split(r"([?;!\n]+|\.\s)", _symbols(plain(question)))
+    for sentence, end in zip(split[::2], [*split[1::2], ""], strict=True):
+        asked = "?" in end
+        # A comma or joining word before a question word or auxiliary starts a new question.
+        marked = re.sub(r",", " , ", sentence)
+        current: list[str] = []
+        tokens = marked.split()
+        for index, token in enumerate(tokens):
+            following = normalised(words(tokens[index + 1])) if index + 1 < len(tokens) else []
+            joined = words(token)
+            starts_question = bool(following) and (
+                following[0] in _WH or following[0] in _AUXILIARIES
+            )
+            if token == "," and starts_question and current:  # noqa: S105 (not a secret)
+                pieces.append((current, asked))
+                current = []
+                continue
+            if joined and joined[0] in _JOINS and starts_question and len(current) >= 2:
+                pieces.append((current, asked))
+                current = []
+                continue
+            current += joined
+        if current:
+            pieces.append((current, asked))
+    merged: list[tuple[list[str], bool]] = []
+    for piece, asked in pieces:
+        if merged and _contentless(piece):
+            merged[-1] = (merged[-1][0] + piece, merged[-1][1] or asked)
+        elif piece and all(piece != seen for seen, _ in merged):
+            # The same question twice ("…? …?") is asked once.
+            merged.append((piece, asked))
+    return merged
+
+
+def _symbols(text: str) -> str:
+    """Symbols that carry a word: "5%" asks a percentage, "$" a price."""
+    for symbol, word in (("%", " percent "), ("$", " price "), ("€", " price "), ("£", " price ")):
+        text = text.replace(symbol, word)
+    return text
+
+
+class Reader:
+    """Reads questions against a fact base's brands and vocabulary."""
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        brands: Mapping[str, Brand],
+        partnerships: Iterable[Partnership] = (),
+    ) -> None:
+        self.analyzer = analyzer
+        self.brands = brands
+        # Each brand's partners, ended or current: "the phone maker Leica left" is Huawei.
+        self._partners: dict[tuple[str, bool], list[str]] = {}
+        for partnership in partnerships:
+            ended = partnership.status is PartnershipStatus.ENDED
+            for brand in (partnership.phone_maker, partnership.camera_maker):
+                other = partnership.other(brand)
+                self._partners.setdefault((brand, ended), []).append(other)
+        self._names = {compact for brand in brands.values() for compact in _keys(brand)}
+        # Each person's name as words, with their brand, and the tokens of their role.
+        self._people = [
+            (tuple(words(person.name)), brand.id, person.name, _role_tokens(person.role))
+            for brand in brands.values()
+            for person in brand.people
+        ]
+
+    def read(self, question: str) -> Reading:
+        """The parts of a question, or the small talk it is."""
+        raw = words(question)
+        kind = chat_kind(raw)
+        if kind is not None:
+            return Reading(chat=kind)
+        parts: list[Part] = []
+        pieces = _pieces(question)
+        # Each question costs a search: past MAX_PARTS, the rest are named, not answered.
+        unread = max(0, len(pieces) - MAX_PARTS)
+        for piece, asked in pieces[:MAX_PARTS]:
+            part = self._part(piece, parts[-1] if parts else None, asked=asked)
+            if part is not None:
+                parts.append(part)
+        # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
+        asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
+        return Reading(asked_parts or tuple(parts), unread=unread)
+
+    def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:
+        vocabulary = self.analyzer.vocabulary
+        raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
+        while len(raw) > 1 and raw[0] in _LEAD_FILLERS:
+            raw = raw[1:]
+        corrected = self.analyzer.corrected(raw)
+        # Names the base does not know are kept as typed: correction would make them known ones.
+        for index, word in enumerate(raw):
+            if word in OTHER_MAKERS and word not in self._names:
+                corrected[index] = word
+        brands: list[str] = []
+        excluded: list[str] = []
+        devices: list[tuple[str, ...]] = []
+        unknown_devices: list[str] = []
+        for start, width, tokens in self.analyzer.mentions(corrected):
+            brand = self.analyzer.brand_of(tokens[0])
+            if brand and len(tokens) > 1:
+                devices.append(tokens)
+            following = corrected[start + width : start + width + 2]
+            if brand and len(tokens) == 1 and following and _model_like(*following):
+                # "Xiaomi 13": a phone the base does not know, not the brand in general.
+                unknown_devices.append(f"{self.brands[brand].name} {following[0].upper()}")
+            if brand and brand not in brands:
+                brands.append(brand)
+                if _excludes(corrected[max(0, start - 2) : start]):
+                    excluded.append(brand)
+        # A maker the base's texts mention (a moderator's fact about it) is not unknown.
+        known_tokens = self.analyzer.known_tokens
+        unknown = tuple(
+            dict.fromkeys(
+                w
+                for w in corrected
+                if w in OTHER_MAKERS and w not in self._names and canonical(w) not in known_tokens
+            )
+        )
+        people = self._people_in(corrected, brands)
+        described, spans, unresolved = self._described(corrected, brands)
+        related, related_spans, used = self._related(corrected)
+        for brand in related:
+            if brand not in described:
+                described.append(brand)
+        spans |= related_spans
+        # A brand inside a description ("…that left Huawei") is not what "who…?" asks about;
+        # "why…?" still asks about both ("Why did the phone maker Leica left end it?").
+        if _wh(corrected) in {"who", "which", "what", None}:
+            brands = [b for b in brands if b not in used or b in related]
+        for brand in described:
+            if brand not in brands:
+                brands.append(brand)
+        analysis = self.analyzer.analyse_words(corrected, correct=False)
+        inherited = False
+        if previous is not None and not brands and not unknown:
+            brands, inherited = list(previous.brands), True
+        if previous is not None and _elliptic(corrected, analysis):
+            # "…, and OnePlus?": the previous question again, about other brands.
+            return _replace(previous, tuple(brands), unknown)
+        form, wh, options = _form(corrected)
+        if form is Form.PLAIN and _declarative(corrected, asked=asked):
+            # "so huawei still uses leica cameras?" asks yes or no without an auxiliary first.
+            form = Form.YES_NO
+        if form in (Form.PLAIN, Form.YES_NO) and not options:
+            choice = _options(corrected)
+            two_phones = len(devices) == 2
+            if choice and (two_phones or all(self._names_brand(option) for option in choice)):
+                # "vivo: zeiss or hasselblad?" chooses between brands.
+                form, options = Form.EITHER_OR, choice
+        if not people and previous is not None and previous.people and _PRONOUNS & set(corrected):
+            # "…and what did he say?": the person of the question before.
+            people = tuple((b, n, True) for b, n, _ in previous.people)
+        residual = frozenset(
+            token
+            for token in analysis.tokens
+            if token not in QUESTION_TOKENS
+            and token not in analysis.brands
+            and token not in analysis.devices
+            and self.analyzer.brand_of(token) is None
+        )
+        only_brands = (
+            bool(brands)
+            and not (set(analysis.tokens) - set(analysis.brands))
+            and not any(w in _WH for w in corrected)
+        )
+        described_only = bool(spans) and all(
+            w in STOPWORDS or w in {"that", "which", "who"} or i in spans
+            for i, w in enumerate(corrected)
+            if self.analyzer.brand_of(w) is None
+        )
+        topic = only_brands or described_only
+        return Part(
+            unresolved=unresolved,
+            negated=bool(
+                {"not", "dont", "doesnt", "didnt", "isnt", "arent", "never"} & set(raw[1:])
+            ),
+            comparison=_comparison(corrected),
+            topic=topic,
+            words=tuple(corrected),
+            analysis=analysis,
+            brands=tuple(brands),
+            form=form,
+            wh=wh,
+            described=frozenset(described),
+            unknown_brands=unknown,
+            options=options,
+            inherited=inherited,
+            excluded=tuple(excluded),
+            devices=tuple(devices),
+            unknown_devices=tuple(unknown_devices),
+            durations=durations(corrected),
+            years=tuple(dict.fromkeys(int(w) for w in corrected if YEAR.fullmatch(w))),
+            residual=residual - _description_tokens(corrected),
+            # Countries said of something; "the Swedish brand" names a brand instead.
+            countries=tuple(
+                dict.fromkeys(
+                    NATIONALITIES[w]
+                    for i, w in enumerate(corrected)
+                    if w in NATIONALITIES and i not in spans
+                )
+            ),
+            description=frozenset(spans),
+            people=people,
+            months=tuple(
+                dict.fromkeys(
+                    month
+                    for w in corrected
+                    for month in (
+                        (MONTHS[w],) if w in MONTHS and w != "may" else SEASONS.get(w, ())
+                    )
+                )
+            ),
+        )
+
+    def _related(self, raw: list[str]) -> tuple[list[str], set[int], set[str]]:
+        """Brands named by a partner, with the describing words' positions and the brands in them.
+
+        "the phone maker Leica left", "the brand that left Huawei", "the camera maker OnePlus works
+        with", "Leica's former partner".
+        """
+        found: list[str] = []
+        spans: set[int] = set()
+        used: set[str] = set()
+        mentions = {
+            start: (start + width, brand)
+            for start, width, tokens in self.analyzer.mentions(raw)
+            if (brand := self.analyzer.brand_of(tokens[0])) and len(tokens) == 1
+        }
+        for index, word in enumerate(raw):
+            match = None
+            if word == "the":
+                match = self._relative_after(raw, index + 1, mentions)
+            elif index in mentions:
+                match = self._possessive_partner(raw, index, mentions)
+            if match is None:
+                continue
+            brand, end, source = match
+            found.append(brand)
+            spans |= set(range(index, end))
+            used.add(source)
+        return found, spans, used
+
+    def _relative_after(
+        self, raw: list[str], at: int, mentions: Mapping[int, tuple[int, str]]
+    ) -> tuple[str, int, str] | None:
+        """A relative description after "the", resolved: "brand that left Huawei"."""
+        kind, at = _kind_words(raw, at)
+        if at is None:
+            return None
+        if at < len(raw) and raw[at] in {"that", "which", "who"}:
+            verbs = []
+            for position in range(at + 1, min(at + 4, len(raw))):
+                if position in mentions:
+                    end, source = mentions[position]
+                    return self._partner_by(source, verbs, kind, end)
+                verbs.append(raw[position])
+            return None
+        if at in mentions:
+            end, source = mentions[at]
+            verbs = raw[end : end + 2]
+            if not _relation_of(verbs):
+                return None
+            return self._partner_by(source, verbs, kind, end + len(verbs))
+        return None
+
+    def _possessive_partner(
+        self, raw: list[str], at: int, mentions: Mapping[int, tuple[int, str]]
+    ) -> tuple[str, int, str] | None:
+        """A possessive description, resolved: "Leica's former partner"."""
+        end, source = mentions[at]
+        words_after = raw[end : end + 3]
+        if not words_after or words_after[0] not in _PARTNER_ADJECTIVES:
+            return None
+        # "former partner", "new camera partner": the noun "partner" itself, not "team up".
+        nouns = words_after[1:]
+        if "partner" in nouns[:1]:
+            stop = end + 2
+        elif nouns[1:2] == ["partner"] and canonical(nouns[0]) in CAMERA_TOKENS | PHONE_TOKENS:
+            stop = end + 3
+        else:
+            return None
+        return self._partner_by(source, words_after[:1], None, stop)
+
+    def _partner_by(
+        self, source: str, verbs: list[str], kind: BrandKind | None, end: int
+    ) -> tuple[str, int, str] | None:
+        """The one partner of `source` that the verbs describe (left: ended; else current)."""
+        relation = _relation_of(verbs)
+        if relation is None:
+            return None
+        ended = relation in {"end", "ended"}
+        partners = [
+            brand
+            for brand in self._partners.get((source, ended), [])
+            if kind is None or self.brands[brand].kind is kind
+        ]
+        if len(partners) != 1:
+            return None
+        return partners[0], end, source
+
+    def _names_brand(self, option: tuple[str, ...]) -> bool:
+        """Whether an either/or option names a brand the base knows."""
+        return any("".join(words(w)) in self._names for w in option)
+
+    def _people_in(self, raw: list[str], brands: list[str]) -> tuple[tuple[str, str, bool], ...]:
+        """People named ("Lei Jun"), or found by a role beside their brand ("Xiaomi's boss")."""
+        found: list[tuple[str, str, bool]] = []
+        tokens = [canonical(word) for word in raw]
+        for name_words, brand, name, role in self._people:
+            width = len(name_words)
+            if any(tuple(raw[i : i + width]) == name_words for i in range(len(raw))):
+                found.append((brand, name, False))
+            elif brand in brands and role & set(filter(None, tokens)):
+                found.append((brand, name, True))
+        return tuple(dict.fromkeys(found))
+
+    def _described(self, raw: list[str], named: list[str]) -> tuple[list[str], set[int], str]:
+        """Brands named by description, and the positions of the words that describe them.
+
+        "the German camera maker", "the Swedish brand", "which brand is Swedish".
+        """
+        found: list[str] = []
+        spans: set[int] = set()
+        unresolved = ""
+        for index, word in enumerate(raw):
+            country = NATIONALITIES.get(word)
+            if country is None:
+                continue
+            # "which brand is Swedish": the brand asked for is the one the country describes.
+            predicate = (
+                index >= 2
+                and raw[index - 1] in {"is", "are", "was"}
+                and raw[0] in {"which", "what", "who"}
+                and any(
+                    canonical(w) in MAKER_TOKENS | CAMERA_TOKENS | PHONE_TOKENS
+                    for w in raw[1:index]
+                )
+            )
+            # Only "the German camera maker" names a brand; "a German company" or "is it
+            # German?" says something about one.
+            article = index and raw[index - 1] in {"the", "that", "this", "those"}
+            if not predicate and not article:
+                continue
+            following = [canonical(w) for w in raw[index + 1 : index + 4]]
+            kind = None
+            nouns = 0
+            for token in following:
+                if token in CAMERA_TOKENS:
+                    kind, nouns = BrandKind.CAMERA_MAKER, nouns + 1
+                elif token in PHONE_TOKENS:
+                    kind, nouns = BrandKind.PHONE_MAKER, nouns + 1
+                elif token in MAKER_TOKENS or token in {"on", "one"}:
+                    nouns += 1
+                else:
+                    break
+            if not nouns and not predicate and raw[index + 1 : index + 2] not in (["one"], []):
+                continue
+            matches = [
+                brand.id
+                for brand in self.brands.values()
+                if brand.country
+                and COUNTRY_KEYS.get(fold(brand.country)) == country
+                and (kind is None or brand.kind is kind)
+                and brand.id not in named
+            ]
+            if len(matches) == 1:
+                found.append(matches[0])
+                spans |= set(range(index, index + 1 + nouns))
+            elif not matches and article and nouns:
+                # "the Chinese phone maker" when no brand is recorded as Chinese.
+                noun = {
+                    BrandKind.CAMERA_MAKER: "camera maker",
+                    BrandKind.PHONE_MAKER: "phone maker",
+                }
+                unresolved = f"a {COUNTRIES[country][0]} {noun.get(kind, 'brand')}"
+        return found, spans, unresolved
+
+
+# Words before a brand that set it aside: "before Xiaomi", "other than Zeiss", "apart from…".
+_EXCLUDING = frozenset("before after besides except excluding beside".split())
+_EXCLUDING_PAIRS = frozenset({("other", "than"), ("apart", "from"), ("aside", "from")})
+
+
+def _excludes(before: list[str]) -> bool:
+    """Whether the words before a brand name set it aside."""
+    return bool(before) and (before[-1] in _EXCLUDING or tuple(before[-2:]) in _EXCLUDING_PAIRS)
+
+
+def _role_tokens(role: str) -> frozenset[str]:
+    """The tokens a role is asked by ("founder and CEO": founder, ceo — and boss, chief…)."""
+    return frozenset(filter(None, (canonical(word) for word in words(role))))
+
+
+def _model_like(word: str, after: str = "") -> bool:
+    """Whether a word after a brand names a model: "13", "p60", "x90" (not "2022", "4 years")."""
+    if after in _YEAR_UNITS or after in {"month", "months"}:
+        return False
+    return any(c.isdigit() for c in word) and not YEAR.fullmatch(word) and len(word) <= 5
+
+
+# Adjectives before "partner" that say which one: "Leica's former partner", "its new partner".
+_PARTNER_ADJECTIVES = frozenset("former previous old ex earlier new current latest newest".split())
+
+
+def _comparison(raw: list[str]) -> str:
+    """The comparison a count is asked with: > (more than, over), < (less than, under) or none."""
+    said = set(raw)
+    if said & {"more", "over", "longer", "above", "beyond", "least"}:
+        return ">"
+    if said & {"less", "under", "shorter", "fewer", "below", "most"}:
+        return "<"
+    return ""
+
+
+def _kind_words(raw: list[str], at: int) -> tuple[BrandKind | None, int | None]:
+    """The kind a run of maker words names ("phone maker", "brand"), and where it ends."""
+    kind = None
+    start = at
+    while at < len(raw) and at - start < 3:
+        token = canonical(raw[at])
+        if token in CAMERA_TOKENS:
+            kind = BrandKind.CAMERA_MAKER
+        elif token in PHONE_TOKENS:
+            kind = BrandKind.PHONE_MAKER
+        elif token not in MAKER_TOKENS:
+            break
+        at += 1
+    return kind, (at if at > start else None)
+
+
+def _relation_of(verbs: Iterable[str]) -> str | None:
+    """What a few words say of a partnership: "end" (left, split), "partner", or nothing."""
+    tokens = {canonical(w) for w in verbs} | set(verbs)
+    if "end" in tokens:
+        return "end"
+    if tokens & ({"partner", "work"} | PAST | LATEST | {"current"}):
+        return "ended" if tokens & PAST else "partner"
+    return None
+
+
+# Words that say a statement is meant as a question when a "?" or "or not" follows it.
+_VERBS = frozenset(
+    """is are was were uses use used works work worked partnered partners has have had gave
+    give makes made did does will still officially confirmed dumped left split ended
+    going""".split()
+)
+_PRONOUNS = frozenset("he she him her his hers".split())
+
+
+def _declarative(raw: list[str], *, asked: bool) -> bool:
+    """Whether a statement asks yes or no: "so huawei still uses leica cameras?"."""
+    casual = len(raw) > 2 and raw[-2] == "or" and raw[-1] in _CASUAL_OR
+    return (asked or casual) and len(raw) >= 3 and bool(_VERBS & set(raw[1:]))
+
+
+def _keys(brand: Brand) -> set[str]:
+    return {"".join(words(name)) for name in brand.names} | {
+        word for name in brand.names for word in words(name)
+    }
+
+
+def _description_tokens(raw: list[str]) -> frozenset[str]:
+    """Tokens a description used ("german", "camera", "maker"), not part of what is asked."""
+    tokens: set[str] = set()
+    for index, word in enumerate(raw):
+        if word in NATIONALITIES:
+            tokens.add(canonical(word) or word)
+            for following in raw[index + 1 : index + 4]:
+                token = canonical(following)
+                if token not in CAMERA_TOKENS | PHONE_TOKENS | MAKER_TOKENS:
+                    break
+                tokens.add(token)
+    return frozenset(tokens)
+
+
+def _form(raw: list[str]) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]]:
+    """The form of a question: yes/no, either/or, a wh-question, a list or a comparison."""
+    if not raw:
+        return Form.PLAIN, None, ()
+    wh = _wh(raw)
+    if any(word in COMPARE_WORDS for word in raw):
+        return Form.COMPARE, wh, ()
+    if raw[0] in _AUXILIARIES or (len(raw) > 3 and raw[-1] in TAGS and not wh):
+        # "…lasted 4 years, right?" asks yes or no as much as "Did it last 4 years?" does.
+        options = _options(raw)
+        if options:
+            return Form.EITHER_OR, wh, options
+        return Form.YES_NO, wh, ()
+    if raw[0] in LIST_WORDS or (wh in {"which", "what", "who"} and "all" in raw):
+        return Form.LIST, wh, ()
+    kinds = {canonical(word) for word in raw} & _KIND_TOKENS
+    if wh in {"which", "what", None} and kinds and _LISTING & set(raw):
+        # "which phone brands are in the article", "what xiaomi models are mentioned"
+        return Form.LIST, wh, ()
+    if wh:
+        options = _options(raw) if wh in {"which", "what", "who"} else ()
+        if options:
+            return Form.EITHER_OR, wh, options
+        return Form.WH, wh, ()
+    options = _options(raw)
+    if options and all(_comparable(option) for option in options):
+        # "huawei & leica: 4 years or 8 years" chooses as a question would.
+        return Form.EITHER_OR, None, options
+    return Form.PLAIN, None, ()
+
+
+def _comparable(option: tuple[str, ...]) -> bool:
+    """Whether an option names a value a record can be checked against."""
+    return any(
+        w in NATIONALITIES or w in MONTHS or number_of(w) is not None or YEAR.fullmatch(w)
+        for w in option
+    )
+
+
+def _wh(raw: list[str]) -> str | None:
+    for index, word in enumerate(raw):
+        if word == "how" and index + 1 < len(raw):
+            following = raw[index + 1]
+            if following in {"long", "many", "much"}:
+                return f"how{following}"
+            return "how"
+        if word in _WH:
+            return word
+    return None
+
+
+def _options(raw: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The alternatives of an either/or question ("German or Swedish"), if it is one."""
+    if "or" not in raw:
+        return ()
+    at = raw.index("or")
+    after = raw[at + 1 :]
+    if not after or after[0] in _CASUAL_OR:
+        return ()
+    before = raw[:at]
+    # The option before "or" is as long as the one after it (at most 3 words), fillers dropped.
+    right = tuple(w for w in after if w not in STOPWORDS or w in MONTHS)[:3]
+    left = tuple(w for w in before if w not in STOPWORDS or w in MONTHS)[-max(1, len(right)) :]
+    if not left or not right:
+        return ()
+    return (left, right)
+
+
+def _elliptic(raw: list[str], analysis: Analysis) -> bool:
+    """Whether a part only names brands ("and OnePlus?"), so it repeats the question before."""
+    content = [t for t in analysis.tokens if t not in analysis.brands]
+    # "…and what about Vivo?" asks the question before again, about Vivo.
+    about = raw[:2] in (["what", "about"], ["how", "about"])
+    return bool(analysis.brands) and not content and (about or not any(w in _WH for w in raw))
+
+
+def _replace(previous: Part, brands: tuple[str, ...], unknown: tuple[str, ...]) -> Part:
+    """The previous part asked again about other brands."""
+    return Part(
+        words=previous.words,
+        analysis=previous.analysis,
+        brands=brands,
+        form=previous.form,
+        wh=previous.wh,
+        unknown_brands=unknown,
+        options=previous.options,
+        residual=previous.residual,
+        countries=previous.countries,
+        months=previous.months,
+        repeated=True,
+    )

@@ -1,0 +1,367 @@
+"""Reading `knowledge/`: YAML files into raw records that remember their file and line."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.caches.digests import DigestMemo, digest
+from bot.facts.validation import KnowledgeError, Problem, build_fact_base
+
+log = logging.getLogger(__name__)
+
+SOURCES_FILE = "sources.yaml"
+BRANDS_FILE = "brands.yaml"
+PARTNERSHIPS_FILE = "partnerships.yaml"
+FACTS_DIR = "facts"
+SOURCE_TEXTS_DIR = "sources"
+# Records are at most a few levels deep; deeper data is a mistake or an attack on the parser.
+MAX_DEPTH = 32
+
+# The C parser is several times faster on large bases; the pure one is the fallback.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Record(dict[str, Any]):
+    """A YAML mapping that remembers where it stood: file, line, and each key's line."""
+
+    file: str = ""
+    line: int = 0
+    key_lines: dict[str, int]
+    duplicate_keys: list[str]
+
+    def line_of(self, key: str) -> int:
+        """The line of `key`, or of the record when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, recording the line of every mapping and of its keys."""
+
+
+def _construct_record(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Record:
+    record = Record(loader.construct_mapping(node, deep=True))
+    record.line = node.start_mark.line + 1
+    record.key_lines = {}
+    record.duplicate_keys = []
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in record.key_lines:
+                record.duplicate_keys.append(key_node.value)
+            record.key_lines[key_node.value] = key_node.start_mark.line + 1
+    return record
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date or time, or its text when it is no real one (2022-02-30): validation says so."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_record)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+@dataclass
+class RawKnowledge:
+    """The records of a knowledge directory, before validation."""
+
+    root: Path
+    sources: list[Record] = field(default_factory=list)
+    brands: list[Record] = field(default_factory=list)
+    partnerships: list[Record] = field(default_factory=list)
+    facts: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Files not read in full (missing, unreadable, not UTF-8 or YAML, not a list, or an item that
+    # is not a mapping): their problem is reported, and references to the records they may hold
+    # are not checked, so one broken brands.yaml is one problem, not one per fact naming a brand.
+    unread: set[str] = field(default_factory=set)
+
+    @property
+    def brands_unread(self) -> bool:
+        """Whether brands.yaml was not read in full: no brand id is known to be unknown."""
+        return BRANDS_FILE in self.unread
+
+    @property
+    def sources_unread(self) -> bool:
+        """Whether sources.yaml was not read in full: no source id is known to be unknown."""
+        return SOURCES_FILE in self.unread
+
+    def add_file(self, name: str, records: list[Record], problems: list[Problem]) -> None:
+        """One file's records and problems, as `parse_yaml_records` or `read_records` gave them."""
+        if name in (SOURCES_FILE, BRANDS_FILE) and not records and not problems:
+            # Everything cites a source or names a brand: say so once, not at each reference.
+            what = "source" if name == SOURCES_FILE else "brand"
+            message = f"the file holds no records: list at least one {what} (- id: …)"
+            problems = [Problem(name, 0, None, message)]
+        bucket = {SOURCES_FILE: self.sources, BRANDS_FILE: self.brands}.get(name)
+        if bucket is None:
+            bucket = self.partnerships if name == PARTNERSHIPS_FILE else self.facts
+        bucket.extend(records)
+        self.problems.extend(problems)
+        if problems:  # parse problems are whole-file or unreadable items: never record-level
+            self.unread.add(name)
+
+    def add_missing(self, name: str, *problems: Problem) -> None:
+        """A file that could not be read at all (missing, unreadable, not UTF-8)."""
+        self.problems.extend(problems)
+        self.unread.add(name)
+
+    def read_source_text(self, relative: str) -> str | None:
+        """The text of a source file inside `sources/`, or None when it is missing or outside."""
+        return self.source_text(relative)[0]
+
+    def source_text(self, relative: str) -> tuple[str | None, str]:
+        """The text of a source file inside `sources/`, or None and the reason it cannot be read."""
+        try:
+            texts = (self.root / SOURCE_TEXTS_DIR).resolve()
+            path = (self.root / relative).resolve()
+            if not path.is_relative_to(texts):
+                return None, f"source text '{relative}' is not inside {SOURCE_TEXTS_DIR}/"
+            if linked(self.root, relative):
+                return None, f"source text '{relative}' is reached through a symbolic link"
+            if not path.is_file():
+                return None, f"source text '{relative}' is missing"
+            data = path.read_bytes()
+        except (OSError, ValueError) as error:
+            return None, f"source text '{relative}' cannot be read: {error}"
+        text, problem = decode_text(data, relative)
+        if problem is not None:
+            reason = problem.message.removeprefix("the file ")
+            return None, f"source text '{relative}' (line {problem.line}) {reason}"
+        return text, ""
+
+
+def linked(root: Path, relative: str) -> bool:
+    """Whether `root/relative`, or a folder on the way to it, is a symbolic link."""
+    path = root
+    for part in Path(relative).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
+
+
+def link_problems(root: Path) -> list[Problem]:
+    """A problem for every symbolic link under `root`: a link can lead anywhere (/etc)."""
+    problems = []
+    for folder, directories, files in os.walk(root):
+        for name in sorted(directories + files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                relative = str(path.relative_to(root))
+                message = (
+                    "is a symbolic link: links are refused anywhere under the knowledge "
+                    "directory (copy the file in instead)"
+                )
+                problems.append(Problem(relative, 0, None, message))
+    return problems
+
+
+def decode_text(data: bytes, file: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 bytes (a leading byte-order mark allowed) as text, or a Problem naming the line."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start]
+        return None, Problem(file, line, None, f"the file is not UTF-8 text (byte 0x{byte:02x})")
+
+
+def _too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first node nested deeper than MAX_DEPTH; shared and recursive nodes end the walk."""
+    deepest: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    scalar = yaml.ScalarNode
+    while stack:
+        node, level = stack.pop()
+        if deepest.get(id(node), 0) >= level:
+            continue
+        deepest[id(node)] = level
+        if isinstance(node, yaml.SequenceNode):
+            children: list[yaml.Node] = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            continue
+        if not children:
+            continue
+        below = level + 1
+        if below > MAX_DEPTH:
+            return children[-1]  # the one a walk of every node would meet first
+        # Scalars end a branch: nothing to walk (most of a file's nodes are scalars).
+        stack.extend((child, below) for child in children if type(child) is not scalar)
+    return None
+
+
+def _compose(text: str, file: str) -> tuple[Any, yaml.Node | None, Problem | None]:
+    """The data of one YAML document and its node tree, or the Problem that stopped it."""
+    loader = _LineLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None, None
+        node = _too_deep(root)
+        if node is not None:
+            line = node.start_mark.line + 1
+            message = f"the data is nested more than {MAX_DEPTH} levels deep (or refers to itself)"
+            return None, None, Problem(file, line, None, message)
+        return loader.construct_document(root), root, None
+    finally:
+        loader.dispose()
+
+
+def _reader_line(text: str, position: int) -> int:
+    """The line of a reader error: the C parser counts UTF-8 bytes, the pure one characters."""
+    if _BaseLoader is yaml.SafeLoader:
+        return text.count("\n", 0, position) + 1
+    return text.encode("utf-8", "surrogatepass").count(b"\n", 0, position) + 1
+
+
+def parse_yaml_records(text: str, file: str) -> tuple[list[Record], list[Problem]]:
+    """Parse one file's text: a YAML list of mappings. Never raises: problems are returned."""
+    try:
+        data, root, problem = _compose(text, file)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        reason = error.problem or error.context or "invalid YAML"
+        if isinstance(error, yaml.constructor.ConstructorError):
+            message = f"YAML error: {reason} (only plain YAML: tags like !!python/… are refused)"
+        else:
+            message = f"YAML syntax error: {reason}"
+        return [], [Problem(file, line, None, message)]
+    except yaml.reader.ReaderError as error:
+        code = error.character
+        character = f"U+{code:04X}" if isinstance(code, int) else "a character"
+        message = f"{character} is not allowed in YAML ({error.reason})"
+        return [], [Problem(file, _reader_line(text, error.position), None, message)]
+    except yaml.YAMLError as error:
+        return [], [Problem(file, 0, None, f"YAML error: {error}")]
+    except UnicodeError:
+        return [], [Problem(file, 0, None, "the text holds characters that are not valid Unicode")]
+    except RecursionError:
+        return [], [Problem(file, 0, None, "the data is nested too deeply")]
+    except (ValueError, OverflowError) as error:  # a value no constructor could make
+        return [], [Problem(file, 0, None, f"YAML error: {str(error)[:200]}")]
+    if problem is not None:
+        return [], [problem]
+    if data is None:
+        return [], []
+    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
+        line = root.start_mark.line + 1 if root is not None else 1
+        return [], [Problem(file, line, None, "the file must be a YAML list of records (- id: …)")]
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for position, (item, node) in enumerate(zip(data, root.value, strict=True), start=1):
+        if not isinstance(item, Record):
+            message = f"item {position} is not a mapping of fields"
+            problems.append(Problem(file, node.start_mark.line + 1, None, message))
+            continue
+        item.file = file
+        records.append(item)
+    return records, problems
+
+
+def read_records(path: Path, file: str) -> tuple[list[Record], list[Problem]]:
+    """Read and parse one YAML file; unreadable or undecodable files are problems too."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [], [Problem(file, 0, None, f"the file cannot be read: {error.strerror or error}")]
+    text, problem = decode_text(data, file)
+    if text is None:
+        return [], [problem] if problem else []
+    return parse_yaml_records(text, file)
+
+
+def fact_files(root: Path) -> list[Path]:
+    """The fact files of a knowledge directory, in a stable order."""
+    return sorted((root / FACTS_DIR).glob("*.yaml"))
+
+
+def knowledge_files(root: Path) -> list[Path]:
+    """Every file whose content defines the fact base (YAML and source texts)."""
+    files = [root / SOURCES_FILE, root / BRANDS_FILE, root / PARTNERSHIPS_FILE, *fact_files(root)]
+    files += sorted((root / SOURCE_TEXTS_DIR).glob("*"))
+    return [path for path in files if path.is_file()]
+
+
+def content_hash(root: Path, memo: DigestMemo | None = None) -> str:
+    """A hash of every knowledge file's name and bytes: equal hashes, equal fact bases.
+
+    With `memo`, a file whose stamp is unchanged since it was last hashed is not read again.
+    """
+    combined = hashlib.blake2b(digest_size=16)
+    for path in knowledge_files(root):
+        name = path.relative_to(root).as_posix()
+        if memo is not None:
+            value = memo.file_digest(path, name) or "unreadable"
+        else:
+            value = digest(path.read_bytes())
+        combined.update(f"{name}\0{value}\0".encode())
+    return combined.hexdigest()
+
+
+def read_knowledge(root: Path) -> RawKnowledge:
+    """Read every YAML file of a knowledge directory into raw records."""
+    raw = RawKnowledge(root=root)
+    if not root.is_dir():
+        raw.problems.append(Problem(str(root), 0, None, "the knowledge directory does not exist"))
+        return raw
+    raw.problems.extend(layout_problems(root))
+    for name in (SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE):
+        path = root / name
+        if not path.is_file():
+            raw.add_missing(name, Problem(name, 0, None, "the file is missing"))
+            continue
+        raw.add_file(name, *read_records(path, name))
+    for path in fact_files(root):
+        name = str(path.relative_to(root))
+        raw.add_file(name, *read_records(path, name))
+    return raw
+
+
+def layout_problems(root: Path) -> list[Problem]:
+    """Files that would be skipped without a word, and symbolic links anywhere under `root`."""
+    problems = link_problems(root)
+    facts = root / FACTS_DIR
+    for path in sorted(facts.glob("*.yml")):
+        name = str(path.relative_to(root))
+        problems.append(Problem(name, 0, None, "fact files end in .yaml: this one is not read"))
+    for path in sorted(facts.glob("*/**/*.y*ml")):
+        if path.suffix in (".yaml", ".yml") and not path.is_symlink():
+            name = str(path.relative_to(root))
+            message = f"fact files in subfolders of {FACTS_DIR}/ are not read: move it up"
+            problems.append(Problem(name, 0, None, message))
+    return problems
+
+
+def check_knowledge(root: Path) -> tuple[Any, list[Problem]]:
+    """Load and validate a knowledge directory: the fact base (or None) and every problem."""
+    raw = read_knowledge(root)
+    base, problems = build_fact_base(raw)
+    return base, problems
+
+
+def load_fact_base(root: Path) -> Any:
+    """Load a valid fact base, or raise KnowledgeError listing every problem."""
+    base, problems = check_knowledge(root)
+    if problems or base is None:
+        raise KnowledgeError(problems)
+    log.info(
+        "loaded %d facts, %d brands, %d partnerships from %s",
+        len(base.facts),
+        len(base.brands),
+        len(base.partnerships),
+        root,
+    )
+    return base

@@ -1,0 +1,174 @@
+"""Readers' votes on answers (👍 or "wrong or outdated"), kept for moderators in STATE_DIR.
+
+An append-only JSON-lines log under an exclusive lock, like the gaps log: several shard processes
+may vote at once. One vote per person per answer (a Discord message): a later vote replaces the
+earlier one, so people can change their mind; `summary` reads each voter's last vote only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from bot.state import jsonl
+
+log = logging.getLogger(__name__)
+
+REASON_MAX = 200
+QUESTION_MAX = 300
+REASONS_KEPT = 5
+FEEDBACK_FILE = "feedback.jsonl"
+
+
+class Vote(StrEnum):
+    """What a reader said about an answer."""
+
+    HELPFUL = "helpful"
+    WRONG = "wrong"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRecord:
+    """One vote as stored."""
+
+    answer_id: str  # the Discord message (or other place) the answer was given in
+    voter_id: int
+    vote: Vote
+    fact_id: str
+    question: str
+    guild_id: int | None = None
+    reason: str = ""
+    at: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON line."""
+        return {
+            "answer_id": self.answer_id,
+            "voter_id": self.voter_id,
+            "vote": self.vote.value,
+            "fact_id": self.fact_id,
+            "question": self.question,
+            "guild_id": self.guild_id,
+            "reason": self.reason,
+            "at": self.at,
+        }
+
+
+@dataclass(slots=True)
+class FactFeedback:
+    """What readers said about one fact: counts, and the newest reasons and questions."""
+
+    fact_id: str
+    wrong: int = 0
+    helpful: int = 0
+    reasons: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    last_at: str = ""
+
+
+def _clean(text: str, limit: int) -> str:
+    """One line, unprintable characters as spaces, trimmed to `limit`."""
+    flat = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(flat.split())[:limit]
+
+
+class FeedbackLog:
+    """Records votes; several processes may append to the same file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def record(
+        self,
+        *,
+        answer_id: str,
+        voter_id: int,
+        vote: Vote,
+        fact_id: str,
+        question: str,
+        guild_id: int | None = None,
+        reason: str = "",
+    ) -> bool:
+        """Store a vote; False when this voter's last vote on this answer was the same already."""
+        record = VoteRecord(
+            answer_id=str(answer_id),
+            voter_id=voter_id,
+            vote=vote,
+            fact_id=fact_id,
+            question=_clean(question, QUESTION_MAX),
+            guild_id=guild_id,
+            reason=_clean(reason, REASON_MAX),
+            at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        # Read and append under one exclusive lock: two presses at once cannot both count.
+        with jsonl.locked(self.path, "a+") as handle:
+            handle.seek(0)
+            previous = None
+            for raw in handle:
+                item = _parse(raw)
+                if item and item.answer_id == record.answer_id and item.voter_id == voter_id:
+                    previous = item
+            if previous and previous.vote == vote and previous.reason == record.reason:
+                return False
+            handle.seek(0, 2)
+            jsonl.append(handle, record.to_json())
+            handle.flush()
+        return True
+
+    def votes(self) -> list[VoteRecord]:
+        """Each voter's last vote on each answer, oldest first."""
+        if not self.path.is_file():
+            return []
+        latest: dict[tuple[str, int], VoteRecord] = {}
+        with jsonl.locked(self.path, "r") as handle:
+            for item in jsonl.good_lines(handle, self.path, _parse, log):
+                key = (item.answer_id, item.voter_id)
+                latest.pop(key, None)
+                latest[key] = item
+        return list(latest.values())
+
+    def summary(self, limit: int = 25) -> list[FactFeedback]:
+        """Facts reported wrong, most reported first (then most recent), with their reasons."""
+        facts: dict[str, FactFeedback] = {}
+        for item in self.votes():
+            entry = facts.setdefault(item.fact_id, FactFeedback(item.fact_id))
+            if item.vote is Vote.HELPFUL:
+                entry.helpful += 1
+                continue
+            entry.wrong += 1
+            entry.last_at = max(entry.last_at, item.at)
+            if item.reason and item.reason not in entry.reasons:
+                entry.reasons.insert(0, item.reason)
+            if item.question and item.question not in entry.questions:
+                entry.questions.insert(0, item.question)
+        reported = [f for f in facts.values() if f.wrong]
+        for entry in reported:
+            del entry.reasons[REASONS_KEPT:]
+            del entry.questions[REASONS_KEPT:]
+        reported.sort(key=lambda f: f.last_at, reverse=True)
+        reported.sort(key=lambda f: f.wrong, reverse=True)
+        return reported[:limit]
+
+
+def _parse(raw: str) -> VoteRecord | None:
+    """A stored vote, or None when the line is damaged."""
+    item = jsonl.json_object(raw)
+    if item is None:
+        return None
+    try:
+        guild = item.get("guild_id")
+        return VoteRecord(
+            answer_id=str(item["answer_id"]),
+            voter_id=int(item["voter_id"]),
+            vote=Vote(item["vote"]),
+            fact_id=str(item["fact_id"]),
+            question=str(item.get("question", "")),
+            guild_id=int(guild) if guild is not None else None,
+            reason=str(item.get("reason", "")),
+            at=str(item.get("at", "")),
+        )
+    except (KeyError, ValueError, TypeError):
+        return None

@@ -1,0 +1,84 @@
+"""Unanswered questions, recorded for moderators: an append-only JSON-lines log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.facts.text import fold, plain
+from bot.state import jsonl
+
+log = logging.getLogger(__name__)
+
+QUESTION_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A question the bot could not answer, how often it was asked, and when last."""
+
+    question: str
+    count: int
+    last_asked: str
+    key: str
+    # Where it was asked: "slash", "mention", "channel", "dm", "context menu", "console".
+    where: frozenset[str] = frozenset()
+
+
+class GapLog:
+    """Records unanswered questions; several processes may append to the same file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def record(self, question: str, *, user_id: int | None = None, where: str = "") -> None:
+        """Append one unanswered question (trimmed; unprintable characters become spaces)."""
+        # Line breaks and other unprintable characters part words: they become spaces.
+        text = plain("".join(ch if ch.isprintable() else " " for ch in question))[:QUESTION_MAX]
+        if not fold(text):
+            return
+        line = {
+            "question": text,
+            "key": fold(text),
+            "user_id": user_id,
+            "where": where,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        with jsonl.locked(self.path, "a") as handle:
+            jsonl.append(handle, line)
+
+    def top(self, limit: int = 25, *, exclude: set[str] | None = None) -> list[Gap]:
+        """The most asked unanswered questions, most asked first; `exclude` drops keys."""
+        if not self.path.is_file():
+            return []
+        counts: dict[str, list] = {}
+        with jsonl.locked(self.path, "r") as handle:
+            for key, question, at, where in jsonl.good_lines(handle, self.path, _parse_line, log):
+                entry = counts.setdefault(key, [question, 0, at, set()])
+                entry[1] += 1
+                entry[2] = max(entry[2], at)
+                if where:
+                    entry[3].add(where)
+        gaps = [
+            Gap(question, count, last, key, frozenset(places))
+            for key, (question, count, last, places) in counts.items()
+            if not exclude or key not in exclude
+        ]
+        # Most asked first; among equals, the most recently asked first.
+        gaps.sort(key=lambda gap: gap.last_asked, reverse=True)
+        gaps.sort(key=lambda gap: gap.count, reverse=True)
+        return gaps[:limit]
+
+
+def _parse_line(raw: str) -> tuple[str, str, str, str] | None:
+    """A line's key, question, time and place, or None when the line is damaged."""
+    item = jsonl.json_object(raw)
+    if item is None:
+        return None
+    fields = (item.get("key"), item.get("question"), item.get("at"))
+    if not all(isinstance(value, str) and value for value in fields):
+        return None
+    where = item.get("where")
+    return (*fields, where if isinstance(where, str) else "")  # type: ignore[return-value]

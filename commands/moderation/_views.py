@@ -1,0 +1,468 @@
+"""The moderators' forms and buttons: the fact form, its preview, confirmations, the gaps list.
+
+Only the moderator who opened one may use it, and only while still a moderator; every error goes
+through the command tree's handler. What the buttons do lives in the cog
+(`commands.moderation._cog`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import ButtonStyle, TextStyle, ui
+
+from bot.state.audit import AuditEntry
+from bot.state.feedback import FactFeedback
+from bot.state.gaps import Gap
+from commands.checks import is_moderator
+from commands.errors import report_error
+from commands.moderation import _render as render
+from commands.moderation._forms import FIELD_MAX, EditTarget, FactDraft
+from commands.ui.persistent import SessionView
+from commands.ui.render import NO_PERMISSION, clip
+
+if TYPE_CHECKING:
+    from commands.moderation._cog import Moderation
+log = logging.getLogger(__name__)
+
+MODAL_TITLE_MAX = 45
+# A form left open this long is dropped (its submission would then fail).
+MODAL_TIMEOUT = 3600.0
+# Interaction tokens last 15 minutes: a preview's buttons go a little before, so the message can
+# still be edited to say so.
+PREVIEW_TIMEOUT = 840.0
+CONFIRM_TIMEOUT = 120.0
+GAPS_PER_PAGE = 20
+# How many unanswered questions /kb gaps reads (five pages).
+GAPS_MAX = 100
+BUTTONS_PER_ROW = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FactFlow:
+    """One moderator's way through the fact form: what they typed, and which fact they edit."""
+
+    owner_id: int
+    draft: FactDraft
+    target: EditTarget | None = None
+    brands: tuple[str, ...] = field(default=())
+
+    @property
+    def editing(self) -> bool:
+        """Whether this edits an existing fact (else it adds one)."""
+        return self.target is not None
+
+
+async def _owner_check(interaction: discord.Interaction[Any], owner_id: int) -> bool:
+    """Only the moderator who opened it, and only while still a moderator."""
+    if interaction.user.id != owner_id:
+        await interaction.response.send_message(render.NOT_YOURS, ephemeral=True)
+        return False
+    if not is_moderator(interaction, interaction.client.settings):
+        log.warning("refused a moderation button for user %s: no longer a moderator", owner_id)
+        await interaction.response.send_message(NO_PERMISSION, ephemeral=True)
+        return False
+    return True
+
+
+class OwnedView(SessionView):
+    """Buttons for the moderator who opened them, pressed only while still a moderator.
+
+    When they expire, the message they sit under (`origin`'s original response) is edited with
+    `expired_update()`.
+    """
+
+    # Whether the buttons stop when `origin`'s token expires (pressing one does not renew it):
+    # for buttons that never edit their message, whose only token is the command's.
+    fixed_deadline = False
+
+    def __init__(self, owner_id: int, *, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.lifetime = timeout
+        # The interaction whose original response is the message the buttons sit under.
+        self.origin: discord.Interaction[Any] | None = None
+
+    def expired_update(self) -> dict[str, Any]:
+        """The message's new fields once the buttons expire: by default, no buttons."""
+        return {"view": None}
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who opened it, and only while still a moderator."""
+        if self.fixed_deadline and self.origin is not None:
+            # discord.py renews the timeout at each press; keep it at the origin's deadline.
+            age = (discord.utils.utcnow() - self.origin.created_at).total_seconds()
+            self.timeout = max(0.001, self.lifetime - age)
+        return await _owner_check(interaction, self.owner_id)
+
+    async def on_timeout(self) -> None:
+        """Edit the message as `expired_update` says (it may be gone by now)."""
+        if self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(**self.expired_update())
+        except discord.HTTPException:
+            log.debug("could not mark an expired %s", type(self).__name__, exc_info=True)
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: ui.Item[Any]
+    ) -> None:
+        """Button errors go through the same handler as command errors."""
+        await report_error(interaction, error)
+
+
+class FactModal(ui.Modal):
+    """The fact form: question, other phrasings, answer, source and quote."""
+
+    def __init__(self, cog: Moderation, flow: FactFlow, *, replace: bool) -> None:
+        title = f"Edit fact {flow.target.fact_id}" if flow.target else "Add a fact"
+        super().__init__(title=clip(title, MODAL_TITLE_MAX), timeout=MODAL_TIMEOUT)
+        self.cog = cog
+        self.flow = flow
+        self.replace = replace
+        draft = flow.draft
+        self.question = self._input(
+            "question",
+            "Question",
+            "The question people ask (at most 100 characters)",
+            draft.question,
+        )
+        self.phrasings = self._input(
+            "phrasings",
+            "Other phrasings, one a line",
+            "Optional: other ways people ask it (each at most 200 characters)",
+            draft.phrasings,
+            paragraph=True,
+            required=False,
+        )
+        self.answer = self._input(
+            "answer",
+            "Answer",
+            "The answer, from the source (at most 3500 characters)",
+            draft.answer,
+            paragraph=True,
+        )
+        self.source = self._input(
+            "source",
+            "Source id",
+            "The article quoted; empty means the newest. /sources lists them",
+            draft.source,
+            required=False,
+        )
+        self.quote = self._input(
+            "quote",
+            "Quote, word for word from the source",
+            "Copied exactly from the article (at most 900 characters)",
+            draft.quote,
+            paragraph=True,
+        )
+
+    def _input(
+        self,
+        custom_id: str,
+        label: str,
+        description: str,
+        value: str,
+        *,
+        paragraph: bool = False,
+        required: bool = True,
+    ) -> ui.TextInput[FactModal]:
+        text_input: ui.TextInput[FactModal] = ui.TextInput(
+            custom_id=custom_id,
+            style=TextStyle.paragraph if paragraph else TextStyle.short,
+            default=value[: FIELD_MAX[custom_id]] or None,
+            required=required,
+            max_length=FIELD_MAX[custom_id],
+        )
+        self.add_item(ui.Label(text=label, description=description, component=text_input))
+        return text_input
+
+    def typed(self) -> FactDraft:
+        """What was submitted."""
+        return FactDraft(
+            question=self.question.value,
+            phrasings=self.phrasings.value,
+            answer=self.answer.value,
+            source=self.source.value,
+            quote=self.quote.value,
+        )
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who opened the form."""
+        return await _owner_check(interaction, self.flow.owner_id)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Show the preview of what was typed."""
+        flow = FactFlow(self.flow.owner_id, self.typed(), self.flow.target)
+        await self.cog.show_preview(interaction, flow, replace=self.replace)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        """Errors go through the same handler as command errors."""
+        await report_error(interaction, error)
+
+
+class DraftState(StrEnum):
+    """Which buttons a fact form's message offers."""
+
+    PREVIEW = "preview"  # Save, Edit, Cancel
+    REFUSED = "refused"  # Edit again, Cancel
+    STALE = "stale"  # Edit the new version, Cancel
+
+
+class _Button(ui.Button["DraftView"]):
+    def __init__(
+        self,
+        label: str,
+        style: ButtonStyle,
+        action: Callable[[discord.Interaction[Any]], Awaitable[None]],
+    ) -> None:
+        super().__init__(label=label, style=style)
+        self.action = action
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is not None:
+            # The latest press's message is the one to mark when the buttons expire.
+            view.origin = interaction
+        await self.action(interaction)
+
+
+class DraftView(OwnedView):
+    """The buttons under a fact form's preview, or under its refusal."""
+
+    def __init__(
+        self,
+        cog: Moderation,
+        flow: FactFlow,
+        state: DraftState,
+        *,
+        timeout: float = PREVIEW_TIMEOUT,
+    ) -> None:
+        super().__init__(flow.owner_id, timeout=timeout)
+        self.cog = cog
+        self.flow = flow
+        self.state = state
+        if state is DraftState.PREVIEW:
+            self.add_item(_Button("Save", ButtonStyle.success, self.save))
+            self.add_item(_Button("Edit", ButtonStyle.secondary, self.edit))
+        elif state is DraftState.REFUSED:
+            self.add_item(_Button("Edit again", ButtonStyle.primary, self.edit))
+        else:
+            self.add_item(_Button("Edit the new version", ButtonStyle.primary, self.edit_current))
+        self.add_item(_Button("Cancel", ButtonStyle.secondary, self.cancel))
+
+    async def save(self, interaction: discord.Interaction[Any]) -> None:
+        """Write the fact through the store."""
+        self.stop()
+        await self.cog.save_draft(interaction, self.flow)
+
+    async def edit(self, interaction: discord.Interaction[Any]) -> None:
+        """Reopen the form, pre-filled with what was typed."""
+        self.stop()
+        await interaction.response.send_modal(FactModal(self.cog, self.flow, replace=True))
+
+    async def edit_current(self, interaction: discord.Interaction[Any]) -> None:
+        """Reopen the form on the fact's current version."""
+        self.stop()
+        await self.cog.reopen_current(interaction, self.flow)
+
+    async def cancel(self, interaction: discord.Interaction[Any]) -> None:
+        """Drop the form."""
+        self.stop()
+        await interaction.response.edit_message(content=render.CANCELLED, embeds=[], view=None)
+
+    def expired_update(self) -> dict[str, Any]:
+        """Say that the preview expired; the typed text stays visible."""
+        return {"content": render.EXPIRED_PREVIEW, "view": None}
+
+
+class ConfirmView(OwnedView):
+    """Confirm or cancel a destructive change; only the moderator who asked may press."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        label: str,
+        on_confirm: Callable[[discord.Interaction[Any]], Awaitable[None]],
+        *,
+        timeout: float = CONFIRM_TIMEOUT,
+    ) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self.on_confirm = on_confirm
+        confirm: ui.Button[ConfirmView] = ui.Button(label=label, style=ButtonStyle.danger)
+        confirm.callback = self._confirm  # type: ignore[method-assign]
+        cancel: ui.Button[ConfirmView] = ui.Button(label="Cancel", style=ButtonStyle.secondary)
+        cancel.callback = self._cancel  # type: ignore[method-assign]
+        self.add_item(confirm)
+        self.add_item(cancel)
+
+    async def _confirm(self, interaction: discord.Interaction[Any]) -> None:
+        self.stop()
+        await self.on_confirm(interaction)
+
+    async def _cancel(self, interaction: discord.Interaction[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=render.CANCELLED, embeds=[], view=None)
+
+    def expired_update(self) -> dict[str, Any]:
+        """Nothing happens when nobody confirms; say so."""
+        return {"content": render.EXPIRED_CONFIRM, "embeds": [], "view": None}
+
+
+class _PageButton(ui.Button["PagedView"]):
+    def __init__(self, label: str, step: int, *, disabled: bool, row: int) -> None:
+        super().__init__(label=label, style=ButtonStyle.secondary, disabled=disabled, row=row)
+        self.step = step
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is not None:
+            await view.turn(interaction, view.page + self.step)
+
+
+class PagedView(OwnedView):
+    """A moderator's private list, a page at a time, with Previous and Next.
+
+    Its buttons edit the message through each press's own interaction, yet go when the command's
+    token does (the message can only be marked expired through that token).
+    """
+
+    fixed_deadline = True
+
+    def __init__(self, owner_id: int, pages: int, *, timeout: float = PREVIEW_TIMEOUT) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self.pages = max(1, pages)
+        self.page = 0
+
+    def page_embed(self) -> discord.Embed:
+        """The embed of the current page."""
+        raise NotImplementedError
+
+    def page_items(self) -> list[ui.Item[Any]]:
+        """The buttons of the current page besides Previous and Next."""
+        return []
+
+    def render(self) -> discord.Embed:
+        """Lay out the current page's buttons; its embed."""
+        self.clear_items()
+        for item in self.page_items():
+            self.add_item(item)
+        if self.pages > 1:
+            last_row = BUTTONS_PER_ROW - 1
+            self.add_item(_PageButton("◀ Previous", -1, disabled=self.page <= 0, row=last_row))
+            self.add_item(
+                _PageButton("Next ▶", 1, disabled=self.page >= self.pages - 1, row=last_row)
+            )
+        return self.page_embed()
+
+    async def turn(self, interaction: discord.Interaction[Any], page: int) -> None:
+        """Show another page in place."""
+        self.page = min(max(page, 0), self.pages - 1)
+        embed = self.render()
+        await interaction.response.edit_message(embed=embed, view=self)
+
+
+class HistoryView(PagedView):
+    """A fact's history, newest first, a page at a time."""
+
+    def __init__(self, owner_id: int, fact_id: str, entries: Sequence[AuditEntry]) -> None:
+        per_page = render.HISTORY_PER_PAGE
+        super().__init__(owner_id, -(-len(entries) // per_page))
+        self.fact_id = fact_id
+        self.entries = list(entries)
+
+    def page_embed(self) -> discord.Embed:
+        """The page's changes."""
+        return render.history_embed(self.fact_id, self.entries, page=self.page)
+
+
+class GapButton(ui.Button["GapsView"]):
+    """One listed question: pressing it opens the fact form with that question."""
+
+    def __init__(self, index: int, gap: Gap, *, row: int = 0) -> None:
+        # The gap is kept by index in the view: no user text goes into the custom_id.
+        super().__init__(
+            label=render.gap_label(index + 1, gap), style=ButtonStyle.secondary, row=row
+        )
+        self.index = index
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is None:
+            return
+        gap = view.gaps[self.index]
+        await view.cog.open_add_form(interaction, question=gap.question)
+
+
+class GapsView(PagedView):
+    """Unanswered questions a page at a time, a button for each (20 a page, five a row).
+
+    The buttons go when the /kb gaps interaction's token does, however often they are pressed.
+    """
+
+    def __init__(
+        self,
+        cog: Moderation,
+        owner_id: int,
+        gaps: Sequence[Gap],
+        *,
+        timeout: float = PREVIEW_TIMEOUT,
+    ) -> None:
+        self.gaps = list(gaps[:GAPS_MAX])
+        super().__init__(owner_id, -(-len(self.gaps) // GAPS_PER_PAGE), timeout=timeout)
+        self.cog = cog
+        self.render()
+
+    def page_items(self) -> list[ui.Item[Any]]:
+        """A button for each question on the page."""
+        first = self.page * GAPS_PER_PAGE
+        shown = self.gaps[first : first + GAPS_PER_PAGE]
+        return [GapButton(first + n, gap, row=n // BUTTONS_PER_ROW) for n, gap in enumerate(shown)]
+
+    def page_embed(self) -> discord.Embed:
+        """The page's questions."""
+        return render.gaps_embed(self.gaps, page=self.page, per_page=GAPS_PER_PAGE)
+
+
+class FeedbackView(PagedView):
+    """Facts reported wrong, a page at a time, each with a button that opens its edit form."""
+
+    def __init__(self, cog: Moderation, owner_id: int, reports: Sequence[FactFeedback]) -> None:
+        self.reports = list(reports)
+        super().__init__(owner_id, -(-len(self.reports) // render.FEEDBACK_PER_PAGE))
+        self.cog = cog
+        self.render()
+
+    def page_items(self) -> list[ui.Item[Any]]:
+        """An "Edit" button for each fact on the page that still exists."""
+        first = self.page * render.FEEDBACK_PER_PAGE
+        shown = self.reports[first : first + render.FEEDBACK_PER_PAGE]
+        items: list[ui.Item[Any]] = []
+        for n, report in enumerate(shown):
+            button = _EditFactButton(first + n + 1, report.fact_id, row=n // BUTTONS_PER_ROW)
+            if report.fact_id not in self.cog.bot.engine.base.facts:
+                button.disabled = True  # removed since, or an answer built from partnerships
+            items.append(button)
+        return items
+
+    def page_embed(self) -> discord.Embed:
+        """The page's reports."""
+        return render.feedback_embed(self.reports, page=self.page)
+
+
+class _EditFactButton(ui.Button["FeedbackView"]):
+    def __init__(self, number: int, fact_id: str, *, row: int) -> None:
+        super().__init__(
+            label=clip(f"{number}. Edit {fact_id}", 80), style=ButtonStyle.primary, row=row
+        )
+        self.fact_id = fact_id
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is not None:
+            await view.cog.open_edit_form(interaction, self.fact_id)

@@ -1,0 +1,326 @@
+"""The store's parsed records come from a cache keyed by content; the engine shares its facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.caches.records import RECORDS_CACHE_DIR
+from bot.engine.engine import ENGINE_CACHE_DIR, Engine, cache_key
+from bot.facts.validation import KnowledgeError
+from bot.store import KnowledgeStore
+from bot.store import disk as store_reading
+from tests.helpers.store import copy_knowledge, fact_fields
+
+
+def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_parse(*args: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(store_reading, "parse_yaml_records", no_parse)
+
+
+def _cached(state: Path) -> list[Path]:
+    return sorted((state / RECORDS_CACHE_DIR).glob("records-*.pickle"))
+
+
+def test_a_second_store_reads_the_cache_instead_of_parsing(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    first = KnowledgeStore(root, state).load()
+    assert len(_cached(state)) == 1
+    _forbid_parsing(monkeypatch)
+    store = KnowledgeStore(root, state)
+    assert store.load() == first
+    # What the store does with its records works from the cache as from the files.
+    fact_id = next(iter(first.facts))
+    assert f"id: {fact_id}" in store.show_fact(fact_id)
+    assert store.file_of(fact_id).is_file()
+
+
+def test_a_changed_file_is_parsed_again_and_cached_under_a_new_key(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    [before] = _cached(state)
+    facts = root / "facts" / "leica.yaml"
+    facts.write_text(
+        facts.read_text().replace(
+            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
+        ),
+        encoding="utf-8",
+    )
+    base = KnowledgeStore(root, state).load()
+    assert any(f.answer == "Leica is from Germany." for f in base.facts.values())
+    [after] = _cached(state)
+    assert after != before
+
+
+def test_a_changed_source_text_is_a_new_key(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    [before] = _cached(state)
+    text = next(p for p in sorted((root / "sources").iterdir()) if p.is_file())
+    text.write_text(text.read_text(encoding="utf-8") + "\nA line more.\n", encoding="utf-8")
+    KnowledgeStore(root, state).load()
+    [after] = _cached(state)
+    assert after != before
+
+
+def test_a_cache_others_can_write_is_ignored(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    [cached] = _cached(state)
+    cached.chmod(0o666)
+    _forbid_parsing(monkeypatch)
+    with pytest.raises(AssertionError, match="parsed"):
+        KnowledgeStore(root, state).load()
+
+
+def test_invalid_knowledge_is_not_cached(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    (root / "brands.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    store = KnowledgeStore(root, state)
+    assert store.validate()
+    assert _cached(state) == []
+
+
+def test_the_engine_from_its_cache_holds_the_stores_facts_not_a_copy(
+    tmp_path: Path,
+) -> None:
+    root, state = copy_knowledge(tmp_path)
+    cache = state / ENGINE_CACHE_DIR
+    Engine.cached_or_built(KnowledgeStore(root, state).load(), cache, cache_key(root))
+    base = KnowledgeStore(root, state).load()
+    engine = Engine.cached_or_built(base, cache, cache_key(root))
+    assert engine.base is base
+    assert engine.reasoner.base is base
+    assert engine.reader.brands is base.brands
+    for entry in engine.matcher.entries:
+        fact = base.facts.get(entry.id)
+        if fact is not None:
+            assert all(a is b for a, b in zip(entry.questions, fact.questions, strict=True))
+            assert entry.answer is fact.answer
+    assert engine.ask("Where is Leica from?").answered
+
+
+def test_a_reload_parses_the_files_and_never_reads_the_cache(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unpickling holds the interpreter lock for seconds at scale: reloads run in Python."""
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    store = KnowledgeStore(root, state)
+    store.load()
+
+    def no_read(*args: object) -> None:
+        raise AssertionError("read the cache")
+
+    monkeypatch.setattr(store._loaded.records, "read", no_read)
+    result = store.refresh(force=True)
+    assert result.full
+    assert result.base == store.base
+
+
+def _parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the store's reading parses from now on."""
+    parsed: list[str] = []
+    parse = store_reading.parse_yaml_records
+
+    def counting(text: str, name: str) -> object:
+        parsed.append(name)
+        return parse(text, name)
+
+    monkeypatch.setattr(store_reading, "parse_yaml_records", counting)
+    return parsed
+
+
+def _fresh(root: Path, tmp_path: Path) -> KnowledgeStore:
+    return KnowledgeStore(root, tmp_path / "fresh-state")
+
+
+def test_after_fact_files_change_only_they_are_parsed(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    leica = root / "facts" / "leica.yaml"
+    leica.write_text(
+        leica.read_text(encoding="utf-8").replace(
+            "answer: Leica is a German camera maker.", "answer: Leica is from Germany."
+        ),
+        encoding="utf-8",
+    )
+    (root / "facts" / "oneplus-vivo.yaml").unlink()
+    parsed = _parsed_files(monkeypatch)
+    base = KnowledgeStore(root, state).load()
+    assert parsed == ["facts/leica.yaml"]
+    fresh = _fresh(root, tmp_path)
+    assert base == fresh.base
+    assert list(base.facts) == list(fresh.base.facts)  # the order a whole read gives
+    assert any(f.answer == "Leica is from Germany." for f in base.facts.values())
+    store = KnowledgeStore(root, state)
+    for fact_id in base.facts:
+        assert store.file_of(fact_id) == fresh.file_of(fact_id)
+    parsed.clear()
+    assert KnowledgeStore(root, state).load() == base  # cached under the new key
+    assert parsed == []
+
+
+def test_a_changed_file_with_a_problem_gets_a_whole_read_and_its_exact_lines(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    copy = root / "facts" / "zz-copy.yaml"
+    copy.write_text((root / "facts" / "leica.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    parsed = _parsed_files(monkeypatch)
+    with pytest.raises(KnowledgeError) as raised:
+        KnowledgeStore(root, state).load()
+    assert "facts/huawei-leica.yaml" in parsed  # read whole
+    problems = raised.value.problems
+    assert problems == _fresh(root, tmp_path).validate()
+    assert any("duplicate id" in p.message and "facts/leica.yaml:" in p.message for p in problems)
+
+
+def test_a_changed_brand_file_gets_a_whole_read(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    brands = root / "brands.yaml"
+    brands.write_text(brands.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    parsed = _parsed_files(monkeypatch)
+    KnowledgeStore(root, state).load()
+    assert sorted(parsed) == sorted(
+        ["sources.yaml", "brands.yaml", "partnerships.yaml"]
+        + [f"facts/{p.name}" for p in (root / "facts").glob("*.yaml")]
+    )
+
+
+def _asked(base: object) -> dict[str, str]:
+    from bot.facts.validation import question_key
+
+    asked: dict[str, str] = {}
+    for fact in base.facts.values():  # type: ignore[attr-defined]
+        for question in fact.questions:
+            asked.setdefault(question_key(question), fact.id)
+    return asked
+
+
+def test_which_fact_asks_each_question_is_cached_with_each_read(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    store = KnowledgeStore(root, state)
+    records = store._loaded.records
+    base = store.load()
+    key = store._loaded._cached_key
+    assert key is not None
+    assert records.read_asked(key) == _asked(base)
+    leica = root / "facts" / "leica.yaml"
+    leica.write_text(
+        leica.read_text(encoding="utf-8").replace(
+            "- Is Leica a German company?", "- Is Leica a company from Germany?"
+        ),
+        encoding="utf-8",
+    )
+    store = KnowledgeStore(root, state)
+    base = store.load()  # only leica.yaml parsed: the cached questions less its old ones
+    assert store._loaded._cached_key != key
+    assert records.read_asked(store._loaded._cached_key) == _asked(base)
+
+
+def test_a_change_checks_questions_against_the_cached_index(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.store import ChangeRejected
+    from bot.store import served as store_loaded
+
+    root, state = kb
+    KnowledgeStore(root, state).load()
+    store = KnowledgeStore(root, state)
+    store.load()
+    folded: list[str] = []
+    fold = store_loaded.question_key
+    monkeypatch.setattr(store_loaded, "question_key", lambda q: folded.append(q) or fold(q))
+    with pytest.raises(ChangeRejected) as refused:
+        store.add_fact(fact_fields("Where is Leica from?"), actor="t")
+    assert "already asked by fact 'leica-country'" in refused.value.problems[0].message
+    added = store.add_fact(fact_fields(), actor="t")
+    assert folded == list(added.after.questions)  # the index was read, not folded again
+
+
+def _two_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Read in two processes whatever the size; the second processes' commands."""
+    started: list[list[str]] = []
+    popen = store_reading.subprocess.Popen
+
+    def recording(command: list[str], **kwargs: object) -> object:
+        started.append(command)
+        return popen(command, **kwargs)
+
+    monkeypatch.setattr(store_reading, "PARALLEL_MIN_TEXT", 0)
+    monkeypatch.setattr(store_reading.subprocess, "Popen", recording)
+    return started
+
+
+def test_a_first_read_in_two_processes_is_the_read_in_one(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    alone = KnowledgeStore(root, tmp_path / "alone")
+    started = _two_processes(monkeypatch)
+    store = KnowledgeStore(root, state)
+    base = store.load()
+    assert len(started) == 1
+    assert base == alone.base
+    assert list(base.facts) == list(alone.base.facts)
+    for fact_id in base.facts:
+        assert store.file_of(fact_id) == alone.file_of(fact_id)
+    assert store._loaded.records.read_asked(store._loaded._cached_key) == _asked(base)
+
+
+def test_a_problem_found_in_two_processes_is_reported_as_one_read_reports_it(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    (root / "facts" / "zz-copy.yaml").write_text(
+        (root / "facts" / "leica.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    expected = KnowledgeStore(root, tmp_path / "alone").validate()
+    assert expected
+    started = _two_processes(monkeypatch)
+    with pytest.raises(KnowledgeError) as raised:
+        KnowledgeStore(root, state).load()
+    assert started
+    assert raised.value.problems == expected
+
+
+def test_without_a_second_process_the_read_is_done_in_one(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    monkeypatch.setattr(store_reading, "PARALLEL_MIN_TEXT", 0)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(store_reading.subprocess, "Popen", refused)
+    base = KnowledgeStore(root, state).load()
+    assert "leica-country" in base.facts
+
+
+def test_a_second_process_answering_garbage_means_a_read_in_one(
+    kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = kb
+    monkeypatch.setattr(store_reading, "PARALLEL_MIN_TEXT", 0)
+    popen = store_reading.subprocess.Popen
+
+    def chatty(command: list[str], **kwargs: object) -> object:
+        return popen([command[0], "-c", "print('hello')"], **kwargs)
+
+    monkeypatch.setattr(store_reading.subprocess, "Popen", chatty)
+    assert KnowledgeStore(root, state).load() == KnowledgeStore(root, tmp_path / "alone").base

@@ -1,0 +1,168 @@
+"""`camerabot fact …` and `camerabot kb …`: the same store operations on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli.main import main
+from bot.facts.yaml_loading import load_fact_base
+from bot.state.gaps import GapLog
+from tests.helpers.store import QUOTE, SOURCE, copy_knowledge, snapshot
+
+QUESTION = "Which German company is Xiaomi's partner?"
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("KNOWLEDGE_DIR", "STATE_DIR", "DISCORD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("getpass.getuser", lambda: "alice")
+    return copy_knowledge(tmp_path)
+
+
+def run(kb: tuple[Path, Path], *args: str) -> int:
+    root, state = kb
+    command, action, *rest = args
+    return main(["--knowledge", str(root), command, action, "--state", str(state), *rest])
+
+
+def add_args() -> list[str]:
+    return [
+        "--question", QUESTION,
+        "--phrasing", "Who does Xiaomi work with?",
+        "--phrasing", "Xiaomi's camera partner",
+        "--answer", "Xiaomi's partner is Leica, the German camera maker.",
+        "--source", SOURCE,
+        "--quote", QUOTE,
+        "--brand", "xiaomi",
+        "--brand", "leica",
+    ]  # fmt: skip
+
+
+def test_fact_add_show_edit_history_remove_and_undo(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(kb, "fact", "add", *add_args()) == 0
+    out = capsys.readouterr().out
+    assert "added fact which-german-company-is-xiaomi-partner to facts/moderated.yaml" in out
+    fact_id = "which-german-company-is-xiaomi-partner"
+    fact = load_fact_base(kb[0]).facts[fact_id]
+    assert fact.phrasings == ("Who does Xiaomi work with?", "Xiaomi's camera partner")
+    assert fact.brands == ("xiaomi", "leica")
+
+    assert run(kb, "fact", "show", fact_id) == 0
+    shown = capsys.readouterr().out
+    header, _, body = shown.partition("\n")
+    assert header.startswith("# facts/moderated.yaml, version ")
+    version = header.rsplit(" ", 1)[1]
+    assert yaml.safe_load(body)["answer"] == fact.answer
+
+    assert run(kb, "fact", "edit", fact_id, "--answer", "Leica.", "--base-version", version) == 0
+    assert "edited fact" in capsys.readouterr().out
+    assert run(kb, "fact", "edit", fact_id, "--answer", "Stale.", "--base-version", version) == 1
+    assert "changed by someone else" in capsys.readouterr().err
+    assert load_fact_base(kb[0]).facts[fact_id].answer == "Leica."
+
+    assert run(kb, "fact", "history", fact_id) == 0
+    history = capsys.readouterr().out
+    assert "alice  add of fact" in history
+    assert "alice  edit of fact" in history
+    assert "changed: answer" in history
+    assert run(kb, "fact", "history", fact_id, "--json") == 0
+    entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [e["action"] for e in entries] == ["add", "edit"]
+    assert entries[1]["after"]["answer"] == "Leica."
+    assert entries[0]["fact_id"] == fact_id
+
+    assert run(kb, "fact", "remove", fact_id) == 0
+    assert fact_id not in load_fact_base(kb[0]).facts
+    assert run(kb, "kb", "undo") == 0
+    assert "undid the remove: fact which-german-company-is-xiaomi-partner is back" in (
+        capsys.readouterr().out
+    )
+    assert load_fact_base(kb[0]).facts[fact_id].answer == "Leica."
+
+
+def test_fact_add_from_a_file_with_options_on_top(
+    kb: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = tmp_path / "record.yaml"
+    record.write_text(
+        f"question: {QUESTION}\nanswer: From the file.\nbrands: [xiaomi]\n"
+        f"citations:\n- source: {SOURCE}\n  quote: {QUOTE}\n",
+        encoding="utf-8",
+    )
+    assert run(kb, "fact", "add", "--from-file", str(record), "--id", "from-file") == 0
+    assert load_fact_base(kb[0]).facts["from-file"].answer == "From the file."
+    record.write_text("- id: from-file\n  answer: Edited from the file.\n", encoding="utf-8")
+    assert run(kb, "fact", "edit", "from-file", "--from-file", str(record)) == 0
+    assert load_fact_base(kb[0]).facts["from-file"].answer == "Edited from the file."
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "!!python/object/apply:os.system ['touch pwned']\n",
+        "question: !!python/object/apply:os.system ['touch pwned']\n",
+        "a: &x [*x]\n",
+        "[" * 5000,
+        "just text\n",
+        "- a: 1\n- b: 2\n",
+    ],
+)
+def test_hostile_record_files_are_refused(
+    kb: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    record = tmp_path / "record.yaml"
+    record.write_text(content, encoding="utf-8")
+    before = snapshot(kb[0])
+    assert run(kb, "fact", "add", "--from-file", str(record)) == 1
+    assert capsys.readouterr().err.startswith("camerabot: ")
+    assert snapshot(kb[0]) == before
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_an_invalid_fact_lists_its_problems(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--question", "Q?", "--answer", "A.", "--source", SOURCE, "--quote", "not there at all"]
+    assert run(kb, "fact", "add", *args, "--brand", "nokia") == 1
+    err = capsys.readouterr().err
+    assert "the change is invalid:" in err
+    assert "unknown brand 'nokia'" in err
+    assert "quote not found" in err
+    assert run(kb, "fact", "edit", "leica-country") == 2
+    assert run(kb, "fact", "show", "no-such-fact") == 1
+    assert "there is no fact 'no-such-fact'" in capsys.readouterr().err
+    assert run(kb, "kb", "undo") == 1
+    assert "no change to undo" in capsys.readouterr().err
+
+
+def test_kb_validate(kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(kb, "kb", "validate") == 0
+    assert "valid — 1 sources" in capsys.readouterr().out
+    (kb[0] / "facts" / "leica.yaml").write_text("- id: [\n", encoding="utf-8")
+    assert run(kb, "kb", "validate") == 1
+    assert "facts/leica.yaml:" in capsys.readouterr().out
+
+
+def test_kb_gaps_most_asked_first_without_answered_ones(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = GapLog(kb[1] / "gaps.jsonl")
+    for question in ["Does Sony make phones?"] * 2 + ["Does Nokia make cameras?"] * 3:
+        log.record(question)
+    log.record("Where is Leica from?")
+    assert run(kb, "kb", "gaps") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  (")[0].strip() for line in lines] == [
+        "3  Does Nokia make cameras?",
+        "2  Does Sony make phones?",
+    ]
+    assert run(kb, "kb", "gaps", "--limit", "1") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1

@@ -1,0 +1,243 @@
+"""Hostile knowledge files (issue #10): refused with file, line and record, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.facts.validation import invisible_character, quote_in, url_problem
+from bot.facts.yaml_loading import check_knowledge, read_knowledge
+from bot.store import KnowledgeStore
+from tests.bot.facts.test_validation import (
+    A,
+    B,
+    assert_problem,
+    kdir,
+    line_of,
+    only_problem,
+    replace,
+)
+from tests.conftest import KNOWLEDGE
+
+__all__ = ["kdir"]  # the fixture, imported to be used here
+
+
+# 1. An unquoted impossible date is a problem like any other, not a ValueError.
+
+
+@pytest.mark.parametrize("date", ["2022-02-30", "2022-13-01", "0000-01-01"])
+def test_an_unquoted_impossible_date_is_one_problem(kdir, date: str) -> None:
+    replace(kdir, "sources.yaml", 'date: "2022-05-23"', f"date: {date}")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "sources.yaml", "date:")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", "not a real date")
+
+
+def test_an_impossible_date_in_a_fact_file_does_not_crash_the_store(kdir, tmp_path) -> None:
+    # Not a date, so it is the text as written, like any other answer.
+    replace(kdir, A, "answer: Leica is a German camera maker.", "answer: 2022-02-30")
+    assert check_knowledge(kdir)[1] == []
+    store = KnowledgeStore(kdir, tmp_path / "state")
+    assert store.load().facts["leica-country"].answer == "2022-02-30"
+
+
+# 5. A quote is whole words of its source, and long enough to carry a claim.
+
+
+@pytest.mark.parametrize(
+    ("quote", "fragment"),
+    [
+        ("a", "too short"),
+        (".", "too short"),
+        ("Leica, the", "too short"),
+        ("eica, the Germ", "whole words"),
+        ("'the German camera manufacture'", "whole words"),
+        ("'eica, the German camera manufacturer'", "whole words"),
+    ],
+)
+def test_a_quote_must_be_whole_words_and_long_enough(kdir, quote: str, fragment: str) -> None:
+    replace(kdir, A, "quote: Leica, the German camera manufacturer", f"quote: {quote}")
+    problem = only_problem(kdir)
+    assert_problem(problem, A, 10, "leica-country", fragment)
+
+
+@pytest.mark.parametrize(
+    "quote", ["Swedish brand Hassleblad", "the German camera manufacturer", "Leica, the German"]
+)
+def test_whole_word_quotes_of_three_words_are_accepted(kdir, quote: str) -> None:
+    replace(kdir, A, "quote: Leica, the German camera manufacturer", f"quote: {quote!r}")
+    assert check_knowledge(kdir)[1] == []
+
+
+def test_every_shipped_fact_and_quote_validates_under_the_rules() -> None:
+    assert check_knowledge(KNOWLEDGE)[1] == []
+
+
+def test_quote_in_needs_word_boundaries_at_both_ends() -> None:
+    assert quote_in("brand Hassleblad", "Swedish brand Hassleblad.")
+    assert not quote_in("rand Hassleblad", "Swedish brand Hassleblad.")
+    assert not quote_in("brand Hassle", "Swedish brand Hassleblad.")
+    assert quote_in("brand Hassleblad", "brand Hasslebladx brand Hassleblad")  # a later one
+    assert not quote_in("", "anything")
+
+
+# 7. A source URL is parsed, not checked for its prefix.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example/a) — [Verify your Discord account](https://evil.example/login",
+        "https://news.example/a b",
+        "https://news.example/<script>",
+        "javascript:alert(1)",
+        "ftp://news.example/a",
+        "https://",
+        "https:///path",
+        "https://user:pw@news.example/",
+        "https://news.example:port/",
+        "https://news.example/\u202eevil",
+        "http://news.example/a]b",
+        "https://news.example/`code`",
+    ],
+)
+def test_a_source_url_that_could_break_a_link_is_refused(kdir, url: str) -> None:
+    replace(kdir, "sources.yaml", 'url: ""', f"url: {url!r}")
+    problem = only_problem(kdir)
+    line = line_of(kdir, "sources.yaml", "url:")
+    assert_problem(problem, "sources.yaml", line, "article-2022-05-23", "'url'")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://news.example/a", "http://news.example:8080/a?b=c&d=%20e#f", "https://a.b/"]
+)
+def test_a_plain_source_url_is_accepted(url: str) -> None:
+    assert url_problem(url) is None
+
+
+# 8. Invisible and direction-reversing characters.
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u200d", "\ufeff", "\u2066", "\u00ad"])
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("question: Where is Leica from?", "question: Where is Leica{} from?", "'question'"),
+        ("answer: Leica is a German", "answer: Leica{} is a German", "'answer'"),
+        ("- Is Leica a German company?", "- Is Leica a German{} company?", "'phrasings' item 1"),
+    ],
+)
+def test_invisible_characters_are_refused_by_name(kdir, char, old, new, field) -> None:
+    replace(kdir, A, old, new.format(char))
+    problem = only_problem(kdir)
+    assert problem.record == "leica-country"
+    assert field in problem.message
+    assert f"U+{ord(char):04X}" in problem.message
+
+
+def test_invisible_character_names_the_character() -> None:
+    assert invisible_character("a\u202eb") == "U+202E RIGHT-TO-LEFT OVERRIDE"
+    assert invisible_character("plain text, “quoted” – dashed") is None
+
+
+# 9. A fact that can never be answered.
+
+
+@pytest.mark.parametrize(
+    ("question", "owner"),
+    [
+        ("Where is Leica from?", "leica-country"),
+        ("where is LEICA from", "leica-country"),
+        ("Is Leica a German company?", "leica-country"),
+    ],
+)
+def test_a_question_another_fact_asks_is_refused_naming_it(kdir, question, owner) -> None:
+    replace(kdir, B, "question: Where is Hasselblad from?", f"question: {question!r}")
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 2, "hasselblad-country", f"already asked by fact '{owner}'")
+
+
+def test_a_phrasing_another_fact_asks_is_refused(kdir) -> None:
+    replace(
+        kdir,
+        B,
+        "question: Where is Hasselblad from?",
+        "question: Where is Hasselblad from?\n  phrasings:\n  - Where is Leica from",
+    )
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 3, "hasselblad-country", "already asked by fact 'leica-country'")
+
+
+@pytest.mark.parametrize("question", ["?", "📷📱?", "...", "¿¡"])
+def test_a_question_with_no_words_is_refused(kdir, question: str) -> None:
+    replace(kdir, B, "question: Where is Hasselblad from?", f"question: {question!r}")
+    problem = only_problem(kdir)
+    assert_problem(problem, B, 2, "hasselblad-country", "has no words")
+
+
+# 10. Links anywhere under knowledge/.
+
+
+def test_a_symlinked_sources_directory_is_refused(kdir, tmp_path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (kdir / "sources").rename(elsewhere)
+    (kdir / "sources").symlink_to(elsewhere, target_is_directory=True)
+    problems = check_knowledge(kdir)[1]
+    assert any(p.file == "sources" and "symbolic link" in p.message for p in problems)
+    store = KnowledgeStore(kdir, tmp_path / "state")
+    assert any(p.file == "sources" for p in store.validate())
+
+
+def test_a_symlinked_fact_file_is_refused_by_the_loader_and_the_store(kdir, tmp_path) -> None:
+    outside = tmp_path / "outside.yaml"
+    (kdir / B).rename(outside)
+    (kdir / B).symlink_to(outside)
+    problems = check_knowledge(kdir)[1]
+    assert [(p.file, "symbolic link" in p.message) for p in problems] == [(B, True)]
+    store = KnowledgeStore(kdir, tmp_path / "state")
+    assert any(p.file == B and "symbolic link" in p.message for p in store.validate())
+
+
+def test_a_fact_file_linked_in_after_start_is_refused_on_refresh(kdir, tmp_path) -> None:
+    store = KnowledgeStore(kdir, tmp_path / "state")
+    store.load()
+    outside = tmp_path / "c.yaml"
+    outside.write_text((kdir / B).read_text().replace("id: ", "id: c-"), encoding="utf-8")
+    (kdir / "facts" / "c.yaml").symlink_to(outside)
+    result = store.refresh()
+    assert any("symbolic link" in p.message for p in result.problems)
+
+
+# 15 (part). Fact files in subfolders are reported, not silently skipped.
+
+
+def test_a_fact_file_in_a_subfolder_is_reported(kdir) -> None:
+    (kdir / "facts" / "more").mkdir()
+    (kdir / "facts" / "more" / "c.yaml").write_text("[]\n", encoding="utf-8")
+    problems = read_knowledge(kdir).problems
+    assert [(p.file, "subfolders" in p.message) for p in problems] == [("facts/more/c.yaml", True)]
+
+
+@pytest.mark.parametrize("name", ["brands.yaml", "sources.yaml"])
+def test_an_empty_brands_or_sources_file_is_one_problem_by_name(kdir, name: str) -> None:
+    (kdir / name).write_text("# nothing yet\n", encoding="utf-8")
+    problem = only_problem(kdir)
+    assert (problem.file, problem.line) == (name, 0)
+    assert "holds no records" in problem.message
+
+
+def test_a_source_text_that_is_not_utf8_is_named(kdir) -> None:
+    path = kdir / "sources" / "article-2022-05-23.txt"
+    path.write_bytes(path.read_bytes() + b"\nabc \xff def\n")
+    problem = only_problem(kdir)
+    assert problem.file == "sources.yaml"
+    assert "source text 'sources/article-2022-05-23.txt' (line" in problem.message
+    assert "not UTF-8 text (byte 0xff)" in problem.message
+
+
+def test_problems_are_sorted_by_file_and_line(kdir) -> None:
+    replace(kdir, B, "  - hasselblad\n", "  - nikon\n")
+    replace(kdir, A, "  - leica\n", "  - canon\n")
+    replace(kdir, "sources.yaml", 'url: ""', "url: ftp://x.example/")
+    problems = check_knowledge(kdir)[1]
+    assert [(p.file, p.line) for p in problems] == sorted((p.file, p.line) for p in problems)
+    assert [p.file for p in problems] == [A, B, "sources.yaml"]

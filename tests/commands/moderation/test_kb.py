@@ -1,0 +1,359 @@
+"""/kb undo, reload, validate, export and gaps, and /source add, end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from commands.moderation import _render as render
+from commands.moderation._cog import FILES_PER_MESSAGE, SOURCE_BYTES_MAX
+from tests.helpers.discord_checks import fact_of, only_embed
+from tests.helpers.moderation import (
+    NEW_FACT_ID,
+    QUESTION,
+    SOURCE,
+    add_fact,
+    audit_lines,
+    embeds_of,
+    fact_form,
+    knowledge_files,
+    labels,
+    prefilled,
+    reply,
+    stored,
+)
+
+
+@pytest.fixture
+def simcord_bot(mod_bot):
+    return mod_bot
+
+
+def footer_id(result) -> str | None:
+    return fact_of(result.response)
+
+
+# /kb undo
+
+
+async def test_undo_shows_the_last_change_then_restores_it(
+    simcord_env, channel, moderator, mod_log, mod_kb
+):
+    shown = await moderator.slash(channel, "fact edit", fact="leica-country")
+    edited = {**prefilled(shown.modal), "answer": "Leica makes cameras in Wetzlar."}
+    preview = await moderator.submit_modal(shown, edited)
+    await moderator.click(preview.response, label="Save")
+    asked = await moderator.slash(channel, "ask", question="Where is Leica from?")
+    assert only_embed(asked.response).description.endswith("in Wetzlar.")
+
+    confirm = await moderator.slash(channel, "kb undo")
+
+    embed = only_embed(confirm.response)
+    assert embed.title == "Undo the edit of fact leica-country?"
+    assert "**answer**: Leica is a German camera maker. → Leica makes cameras" in embed.description
+    assert labels(confirm.response) == ["Undo", "Cancel"]
+    undone = await moderator.click(confirm.response, label="Undo")
+
+    assert undone.acknowledged
+    assert stored(simcord_env, confirm).content.startswith(
+        "Undone: the edit of fact `leica-country`."
+    )
+    asked = await moderator.slash(channel, "ask", question="Where is Leica from?")
+    assert only_embed(asked.response).description.endswith("Leica is a German camera maker.")
+    entries = [json.loads(line) for line in audit_lines(mod_kb[1])]
+    assert [e["action"] for e in entries] == ["edit", "undo"]
+    assert entries[1]["reverts"] == entries[0]["id"]
+    assert [m.content for m in mod_log.history()][-1] == (
+        f"<@{moderator.id}> undid the edit of fact `leica-country`"
+    )
+
+
+async def test_undo_refuses_when_a_newer_change_came_since_it_was_shown(
+    simcord_env, channel, moderator, mod_store, mod_kb
+):
+    await add_fact(moderator, channel, simcord_env)
+    confirm = await moderator.slash(channel, "kb undo")
+    assert only_embed(confirm.response).title == f"Undo the add of fact {NEW_FACT_ID}?"
+    mod_store.edit_fact("leica-country", {"answer": "Newer."}, base_version=None, actor="other")
+
+    await moderator.click(confirm.response, label="Undo")
+
+    assert stored(simcord_env, confirm).content.startswith("Not undone: another change was made")
+    assert NEW_FACT_ID in mod_store.base.facts
+    assert mod_store.fact_record("leica-country")["answer"] == "Newer."
+    assert len(audit_lines(mod_kb[1])) == 2
+
+
+async def test_undo_with_nothing_to_undo_and_cancel(simcord_env, channel, moderator, mod_kb):
+    nothing = await moderator.slash(channel, "kb undo")
+    assert nothing.response.content == render.NOTHING_TO_UNDO
+    await add_fact(moderator, channel, simcord_env)
+    confirm = await moderator.slash(channel, "kb undo")
+    await moderator.click(confirm.response, label="Cancel")
+    assert stored(simcord_env, confirm).content == render.CANCELLED
+    assert len(audit_lines(mod_kb[1])) == 1
+
+
+# /kb reload and /kb validate
+
+
+async def test_reload_serves_a_change_made_on_disk(simcord_env, channel, moderator, mod_kb, bot):
+    bot.watch_loop.cancel()  # only /kb reload may pick it up here
+    path = mod_kb[0] / "facts" / "leica.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "answer: Leica is a German camera maker.", "answer: Leica is from Wetzlar."
+        ),
+        encoding="utf-8",
+    )
+    before = await moderator.slash(channel, "ask", question="Where is Leica from?")
+    assert only_embed(before.response).description.endswith("Leica is a German camera maker.")
+
+    result = await moderator.slash(channel, "kb reload")
+
+    embed = only_embed(reply(result))
+    assert result.ephemeral
+    assert embed.title == "Reloaded"
+    assert embed.description == "Serving 1 sources, 7 brands, 4 partnerships, 23 facts."
+    after = await moderator.slash(channel, "ask", question="Where is Leica from?")
+    assert only_embed(after.response).description.endswith("Leica is from Wetzlar.")
+
+
+async def test_validate_lists_every_problem_of_a_broken_base(
+    simcord_env, channel, moderator, mod_kb
+):
+    facts = mod_kb[0] / "facts"
+    (facts / "broken.yaml").write_text("- id: broken\n  question: [unclosed\n", encoding="utf-8")
+    leica = facts / "leica.yaml"
+    leica.write_text(
+        leica.read_text(encoding="utf-8").replace("German camera-maker Leica", "Leica *makes* all"),
+        encoding="utf-8",
+    )
+
+    result = await moderator.slash(channel, "kb validate")
+
+    embed = only_embed(reply(result))
+    assert embed.title == "knowledge/ has 2 problems"
+    lines = embed.description.splitlines()
+    assert lines[0].startswith("- facts/broken.yaml:3: YAML syntax error")
+    assert lines[1].startswith("- facts/leica.yaml:14: quote not found word for word")
+    assert "Leica \\*makes\\* all" in lines[1]
+
+
+async def test_reload_of_a_broken_base_keeps_the_last_good_one(
+    simcord_env, channel, moderator, mod_kb, bot
+):
+    bot.watch_loop.cancel()
+    (mod_kb[0] / "brands.yaml").write_text("- id: [\n", encoding="utf-8")
+    result = await moderator.slash(channel, "kb reload")
+    embed = only_embed(reply(result))
+    assert embed.title == "Not reloaded: knowledge/ has problems"
+    assert embed.description.startswith("- brands.yaml:2: YAML syntax error")
+    asked = await moderator.slash(channel, "ask", question="Where is Leica from?")
+    assert footer_id(asked) == "leica-country"
+
+
+# /kb export
+
+
+async def test_export_attaches_the_yaml_files(simcord_env, channel, moderator, mod_kb):
+    result = await moderator.slash(channel, "kb export")
+
+    message = reply(result)
+    files = {a.filename: a for a in message.attachments}
+    assert sorted(files) == [
+        "brands.yaml",
+        "facts-huawei-leica.yaml",
+        "facts-leica.yaml",
+        "facts-oneplus-vivo.yaml",
+        "facts-xiaomi-leica.yaml",
+        "partnerships.yaml",
+        "sources.yaml",
+    ]
+    assert await files["facts-leica.yaml"].read() == (mod_kb[0] / "facts/leica.yaml").read_bytes()
+    assert message.content == "The fact base's 7 YAML files."
+
+
+async def test_export_splits_more_than_ten_files(simcord_env, channel, moderator, mod_kb):
+    leica = (mod_kb[0] / "facts" / "leica.yaml").read_text(encoding="utf-8")
+    for number in range(8):
+        text = leica.replace("leica-country", f"leica-country-{number}")
+        text = text.replace("Where is Leica from?", f"Where is Leica from, take {number}?")
+        (mod_kb[0] / "facts" / f"more-{number}.yaml").write_text(text, encoding="utf-8")
+
+    result = await moderator.slash(channel, "kb export")
+
+    messages = [result.response, *result.followups]
+    counts = [len(m.attachments) for m in messages]
+    assert counts == [FILES_PER_MESSAGE, 5]
+    assert messages[0].content == "The fact base's 15 YAML files, part 1 of 2."
+    assert all(m.ephemeral for m in messages)
+
+
+# /kb gaps
+
+
+async def test_gaps_lists_unanswered_questions_and_a_button_turns_one_into_a_fact(
+    simcord_env, channel, moderator, alice, bob, mod_kb
+):
+    asked = {
+        "What sensor does the Leitz Phone 3 use?": 3,
+        "Does Sony make phone cameras for Xiaomi?": 1,
+        QUESTION: 2,  # answered once the fact below is added
+    }
+    for question, times in asked.items():
+        for number in range(times):
+            await (alice if number % 2 else bob).slash(channel, "ask", question=question)
+
+    listed = await moderator.slash(channel, "kb gaps")
+
+    embed = only_embed(listed.response)
+    lines = embed.description.splitlines()
+    assert lines[0].startswith("**1.** What sensor does the Leitz Phone 3 use? — asked 3×")
+    assert lines[1].startswith(f"**2.** {QUESTION} — asked 2×")
+    assert lines[2].startswith("**3.** Does Sony make phone cameras for Xiaomi? — asked 1×")
+    assert labels(listed.response) == [
+        "1. What sensor does the Leitz Phone 3 use?",
+        f"2. {QUESTION}",
+        "3. Does Sony make phone cameras for Xiaomi?",
+    ]
+
+    opened = await moderator.click(listed.response, label=f"2. {QUESTION}")
+
+    assert prefilled(opened.modal) == {
+        "question": QUESTION,
+        "phrasings": "",
+        "answer": "",
+        "source": SOURCE,
+        "quote": "",
+    }
+    preview = await moderator.submit_modal(opened, fact_form())
+    assert preview.response.id != listed.response.id, "the list stays; the preview is new"
+    await moderator.click(preview.response, label="Save")
+
+    again = await moderator.slash(channel, "kb gaps")
+    assert [
+        line.split(" — ")[0] for line in only_embed(again.response).description.splitlines()
+    ] == [
+        "**1.** What sensor does the Leitz Phone 3 use?",
+        "**2.** Does Sony make phone cameras for Xiaomi?",
+    ]
+
+
+async def test_no_gaps(simcord_env, channel, moderator):
+    result = await moderator.slash(channel, "kb gaps")
+    assert result.response.content == render.NO_GAPS
+    assert result.ephemeral
+
+
+# /source add
+
+ARTICLE = (
+    "Oppo has partnered with Hasselblad for the cameras of its Find X6 phones, the company "
+    "announced today. The Find X6 Pro carries the Hasselblad name on its camera module.\n"
+)
+
+
+async def test_add_a_source_then_a_fact_citing_it(simcord_env, channel, moderator, mod_log, mod_kb):
+    result = await moderator.slash(
+        channel,
+        "source add",
+        title="Oppo teams up with Hasselblad",
+        date="2023-03-21",
+        text=("oppo.txt", ARTICLE.encode("utf-8")),
+        url="https://example.com/oppo-hasselblad",
+    )
+
+    assert reply(result).content.startswith("Added source `oppo-teams-up-with-hasselblad`")
+    assert (mod_kb[0] / "sources" / "oppo-teams-up-with-hasselblad.txt").read_text() == ARTICLE
+    assert mod_log.history()[-1].content == (
+        f"<@{moderator.id}> added source `oppo-teams-up-with-hasselblad`"
+    )
+
+    shown = await moderator.slash(channel, "fact add")
+    assert prefilled(shown.modal)["source"] == "oppo-teams-up-with-hasselblad", "now the newest"
+    question = "Who makes the cameras of the Oppo Find X6?"
+    preview = await moderator.submit_modal(
+        shown,
+        fact_form(
+            question=question,
+            answer="Oppo partnered with Hasselblad for the Find X6 cameras.",
+            source="oppo-teams-up-with-hasselblad",
+            quote="Oppo has partnered with Hasselblad for the cameras of its Find X6 phones",
+        ),
+    )
+    fields = {f.name: f.value for f in only_embed(preview.response).fields}
+    assert "*Oppo teams up with Hasselblad*" in fields["Quote"]
+    assert fields["Brands (recognised in the text)"] == "`hasselblad`"
+    await moderator.click(preview.response, label="Save")
+
+    answer = await moderator.slash(channel, "ask", question=question)
+    embed = only_embed(answer.response)
+    assert fact_of(answer.response) == "who-makes-the-cameras-of-the-oppo-find-x6"
+    assert "Oppo teams up with Hasselblad" in embed.fields[0].value
+    assert "21 March 2023" in embed.fields[0].value
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"date": "21/03/2023"}, "Not added: the date must be a real date written YYYY-MM-DD"),
+        ({"date": "2023-02-30"}, "Not added: the date must be a real date written YYYY-MM-DD"),
+        ({"date": "2023-3-21"}, "Not added: the date must be a real date written YYYY-MM-DD"),
+        ({"text": ("a.txt", "é".encode("latin-1"))}, "Not added: the text file must be UTF-8"),
+        (
+            {"text": ("a.txt", b"x" * (SOURCE_BYTES_MAX + 1))},
+            "Not added: the text file is 1,000,001 bytes",
+        ),
+    ],
+)
+async def test_a_bad_source_is_refused_with_the_reason(
+    simcord_env, channel, moderator, mod_kb, options, expected
+):
+    before = knowledge_files(mod_kb[0])
+    values = {"title": "A title", "date": "2023-03-21", "text": ("a.txt", ARTICLE.encode())}
+    result = await moderator.slash(channel, "source add", **{**values, **options})
+    assert result.ephemeral
+    assert reply(result).content.startswith(expected)
+    assert knowledge_files(mod_kb[0]) == before
+
+
+async def test_a_source_the_store_refuses_lists_its_problems(
+    simcord_env, channel, moderator, mod_kb
+):
+    result = await moderator.slash(
+        channel,
+        "source add",
+        title="Again",
+        date="2023-03-21",
+        text=("a.txt", ARTICLE.encode()),
+        id=SOURCE,
+    )
+    embed = embeds_of(simcord_env.backend.get_message(channel.id, reply(result).id))[0]
+    assert embed.title == "Not saved: 2 problems"
+    assert f"duplicate id '{SOURCE}'" in embed.description
+    assert audit_lines(mod_kb[1]) == []
+
+
+async def test_undo_steps_back_twice_and_redo_steps_forward(
+    simcord_env, channel, moderator, mod_log, mod_store
+):
+    nothing = await moderator.slash(channel, "kb redo")
+    assert nothing.response.content == render.NOTHING_TO_REDO
+    original = mod_store.fact_record("leica-country")["answer"]
+    mod_store.edit_fact("leica-country", {"answer": "One."}, base_version=None, actor="a")
+    mod_store.edit_fact("leica-country", {"answer": "Two."}, base_version=None, actor="b")
+    for expected in ("One.", original):
+        confirm = await moderator.slash(channel, "kb undo")
+        await moderator.click(confirm.response, label="Undo")
+        assert mod_store.fact_record("leica-country")["answer"] == expected
+    confirm = await moderator.slash(channel, "kb redo")
+    assert only_embed(confirm.response).title == "Redo the edit of fact leica-country?"
+    assert labels(confirm.response) == ["Redo", "Cancel"]
+    await moderator.click(confirm.response, label="Redo")
+    assert stored(simcord_env, confirm).content.startswith("Redone: the edit of fact")
+    assert mod_store.fact_record("leica-country")["answer"] == "One."
+    assert [m.content for m in mod_log.history()][-1] == (
+        f"<@{moderator.id}> redid the edit of fact `leica-country`"
+    )
