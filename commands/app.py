@@ -28,6 +28,7 @@ from discord.ext.commands import AutoShardedBot, when_mentioned
 from discord.ext.tasks import Loop, loop
 
 from bot.engine.engine import ENGINE_CACHE_DIR, Engine
+from bot.errors import CamerabotError
 from bot.facts.limits import MESSAGE_CONTENT_MAX
 from bot.facts.validation import KnowledgeError, Problem
 from bot.runtime.config import Settings
@@ -563,7 +564,7 @@ async def serve(bot: CamerabotBot, token: str) -> None:
 SHUTDOWN_SECONDS = 10.0
 
 
-class SyncError(RuntimeError):
+class SyncError(CamerabotError, RuntimeError):
     """`camerabot sync` could not sync; the message says why (never with the token)."""
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, MutableMapping, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.errors import CamerabotError
 from bot.facts import limits
 from bot.facts.models import (
     Brand,
@@ -97,7 +98,7 @@ class Problem:
         return f"{where}{record}: {self.message}"
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(CamerabotError):
     """The knowledge files are invalid; `problems` says every way in which."""
 
     def __init__(self, problems: list[Problem]) -> None:

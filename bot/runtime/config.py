@@ -10,13 +10,15 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.errors import CamerabotError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 DEFAULT_STATE_DIR = PROJECT_ROOT / "state"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class SettingsError(ValueError):
+class SettingsError(CamerabotError, ValueError):
     """A setting has a bad value; the message names the variable."""
 
 

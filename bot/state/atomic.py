@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from bot.errors import CamerabotError
+
 # Temporary files start with a dot and end with this suffix, so no loader glob picks them up.
 TEMP_SUFFIX = ".tmp"
 
@@ -30,7 +32,7 @@ def fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-class FileReplaced(Exception):  # noqa: N818 - it names what happened, not an error kind
+class FileReplaced(CamerabotError):  # noqa: N818 - it names what happened, not an error kind
     """The file was no longer the version a checked replace was computed from: it was kept."""
 
 
@@ -195,7 +197,7 @@ def remove_stale_temporaries(directory: Path) -> list[Path]:
     return removed
 
 
-class LockTimeout(Exception):  # noqa: N818 - it names what happened
+class LockTimeout(CamerabotError):  # noqa: N818 - it names what happened
     """Another process held the lock longer than we would wait; `holder` says who, if known."""
 
     def __init__(self, path: Path, waited: float, holder: str) -> None:

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine.engine import Engine
+from bot.errors import CamerabotError
 from bot.facts.models import Fact, FactBase, Source
 from bot.facts.validation import Problem
 from bot.runtime.watcher import ReloadResult, apply_reload
 from bot.state.audit import AuditEntry, Kind
 
 
-class StoreError(Exception):
+class StoreError(CamerabotError):
     """A change the store refused; the message is fit to show a moderator."""
 
 
