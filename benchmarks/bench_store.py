@@ -20,8 +20,9 @@ import yaml
 
 from bot.engine.engine import Engine
 from bot.facts.yaml_loading import load_fact_base
-from bot.runtime.watcher import KnowledgeWatcher, apply_reload
-from bot.store import MAX_NEW_FACTS_PER_FILE, KnowledgeStore, apply_change, new_facts_file
+from bot.runtime.sync import apply_change, apply_reload
+from bot.runtime.watcher import KnowledgeWatcher
+from bot.store import MAX_NEW_FACTS_PER_FILE, KnowledgeStore, new_facts_file
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

@@ -33,10 +33,11 @@ from bot.facts.limits import MESSAGE_CONTENT_MAX
 from bot.facts.validation import KnowledgeError, Problem
 from bot.runtime.config import Settings
 from bot.runtime.startup import engine_for, share_the_interpreter, start_engine
-from bot.runtime.watcher import KnowledgeWatcher, ReloadResult, apply_reload
+from bot.runtime.sync import apply_change, apply_reload
+from bot.runtime.watcher import KnowledgeWatcher
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.state.gaps import GapLog
-from bot.store import Change, KnowledgeStore, apply_change
+from bot.store import Change, KnowledgeStore, ReloadResult
 from commands.cooldown import UserCooldown
 from commands.errors import CamerabotTree
 from commands.ui.persistent import PERSISTENT_ITEMS

@@ -12,12 +12,13 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from bot.engine.engine import Engine
 from bot.facts.validation import KnowledgeError
+from bot.runtime.config import Settings
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.store import (
@@ -32,9 +33,6 @@ from bot.store import (
     UnknownFact,
     record_version,
 )
-
-if TYPE_CHECKING:
-    from bot.runtime.config import Settings
 
 
 def _out(text: str = "") -> None:

@@ -42,7 +42,8 @@ from bot.facts.yaml_loading import (
 from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove_file
 from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
 from bot.store.disk import digest, file_digest, stamp
-from bot.store.errors import Change, ChangeRejected, FileChanged, NothingToUndo, StaleEdit
+from bot.store.errors import ChangeRejected, FileChanged, NothingToUndo, StaleEdit
+from bot.store.events import Change
 from bot.store.fields import (
     NEW_FACTS_FILE,
     cited_sources,

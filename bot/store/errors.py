@@ -1,18 +1,13 @@
-"""What the store refuses (errors a moderator can read) and what it returns (`Change`)."""
+"""What the store refuses: errors a moderator can read."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.engine.engine import Engine
 from bot.errors import CamerabotError
-from bot.facts.models import Fact, FactBase, Source
 from bot.facts.validation import Problem
-from bot.runtime.watcher import ReloadResult, apply_reload
-from bot.state.audit import AuditEntry, Kind
 
 
 class StoreError(CamerabotError):
@@ -99,48 +94,3 @@ class FileChanged(StoreError):  # noqa: N818 - the names the API documents
             f"{name} was changed on disk by someone else while your change was being saved; "
             "nothing was written: try again"
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A change that was made: apply `base` (and the fact) to the Engine with `apply_change`.
-
-    `before`/`after` are the models (Fact or Source; None when added or removed). `reload`
-    carries changes by other processes that the store picked up while making this one.
-    """
-
-    action: str
-    kind: str
-    record_id: str
-    before: Fact | Source | None
-    after: Fact | Source | None
-    base: FactBase
-    file: str
-    version: str | None
-    entry: AuditEntry | None
-    reload: ReloadResult | None = None
-
-    @property
-    def fact(self) -> Fact | None:
-        """The fact as it is now (None when removed, or for a source change)."""
-        return self.after if isinstance(self.after, Fact) else None
-
-    @property
-    def noop(self) -> bool:
-        """Whether nothing changed (an edit to the same values): nothing was written."""
-        return self.entry is None and self.before == self.after
-
-
-def apply_change(engine: Engine, change: Change) -> Engine:
-    """Make a change answerable at once; returns the engine to serve (new after a full reload)."""
-    if change.reload is not None:
-        engine = apply_reload(engine, change.reload)
-    if change.kind == Kind.FACT:
-        if change.after is None:
-            engine.remove_fact(change.record_id, change.base)
-        elif isinstance(change.after, Fact):
-            engine.upsert_fact(change.after, change.base)
-    else:
-        # A source changes no matcher entry; citations are looked up in the base.
-        engine.base = change.base
-    return engine

@@ -20,9 +20,9 @@ from bot.facts.models import Fact, FactBase
 from bot.facts.record_files import Item, RecordFile, parse_record_file
 from bot.facts.validation import Problem, build_fact, question_key
 from bot.facts.yaml_loading import FACTS_DIR
-from bot.runtime.watcher import ReloadResult, ReloadStatus
 from bot.store.disk import Stamp, read_disk, read_text, scan
 from bot.store.errors import UnknownFact
+from bot.store.events import ReloadResult, ReloadStatus
 from bot.store.fields import cited_sources
 from bot.store.open_files import FactPlaces, OpenFiles, SeenFacts
 

@@ -19,11 +19,10 @@ from bot.facts.limits import (
 )
 from bot.facts.models import FactBase
 from bot.facts.validation import Problem
-from bot.runtime.watcher import ReloadResult
 from bot.state.audit import Action, AuditEntry
 from bot.state.feedback import FactFeedback
 from bot.state.gaps import Gap
-from bot.store import FACT_KEYS, Change, ChangeRejected
+from bot.store import FACT_KEYS, Change, ChangeRejected, ReloadResult
 from commands.moderation._forms import FactDraft
 from commands.ui.render import (
     INFO_COLOUR,

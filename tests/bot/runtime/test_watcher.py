@@ -10,8 +10,9 @@ import pytest
 
 from bot.engine.engine import Engine
 from bot.facts.yaml_loading import check_knowledge
-from bot.runtime.watcher import KnowledgeWatcher, ReloadResult, ReloadStatus, apply_reload
-from bot.store import KnowledgeStore
+from bot.runtime.sync import apply_reload
+from bot.runtime.watcher import KnowledgeWatcher
+from bot.store import KnowledgeStore, ReloadResult, ReloadStatus
 from tests.helpers.store import QUOTE, SOURCE, fact_fields
 
 HAND_WRITTEN = f"""\

@@ -11,6 +11,7 @@ import bot.store.changes
 from bot.engine.engine import Engine
 from bot.facts.models import Fact
 from bot.facts.yaml_loading import check_knowledge, load_fact_base
+from bot.runtime.sync import apply_change
 from bot.state.audit import Action
 from bot.store import (
     NEW_FACTS_FILE,
@@ -19,7 +20,6 @@ from bot.store import (
     NothingToUndo,
     StaleEdit,
     UnknownFact,
-    apply_change,
     new_facts_file,
     record_version,
     slugify,
