@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.cli.console import run_console
 from bot.cli.moderation import add_moderation_commands
@@ -97,7 +98,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _with_iso_dates(data: dict, engine: Engine) -> dict:
+def _with_iso_dates(data: dict[str, Any], engine: Engine) -> dict[str, Any]:
     """`ask --json` output with each citation's `date_iso` (YYYY-MM-DD) beside its `date`."""
     for citation in data.get("citations", []):
         source = engine.base.sources.get(citation.get("source_id"))

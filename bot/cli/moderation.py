@@ -414,7 +414,7 @@ def _fact_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--from-file", metavar="FILE", help="a YAML file holding the record")
 
 
-def add_moderation_commands(sub: argparse._SubParsersAction) -> None:
+def add_moderation_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `fact` and `kb` to the `camerabot` subcommands."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")

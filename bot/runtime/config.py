@@ -35,7 +35,8 @@ class Secret(str):
 class Settings:
     """Every setting of the bot; see .env.example for what each one does."""
 
-    discord_token: Secret = field(default_factory=lambda: Secret(""))
+    # Stored as a Secret whatever str it is given (see __post_init__).
+    discord_token: str = field(default_factory=lambda: Secret(""))
     guild_id: int | None = None
     moderator_role_ids: frozenset[int] = frozenset()
     # The servers whose moderators keep the shared fact base; none: no moderation from Discord.

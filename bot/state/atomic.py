@@ -186,7 +186,7 @@ def remove_file(path: Path) -> None:
 
 def remove_stale_temporaries(directory: Path) -> list[Path]:
     """Delete temporary files left by killed writers; call it while holding the write lock."""
-    removed = []
+    removed: list[Path] = []
     if not directory.is_dir():
         return removed
     for entry in os.scandir(directory):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.facts.text import fold, plain
@@ -25,6 +25,16 @@ class Gap:
     key: str
     # Where it was asked: "slash", "mention", "channel", "dm", "context menu", "console".
     where: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class _Tally:
+    """One question's lines so far: the first wording, times asked, last time, places."""
+
+    question: str
+    count: int
+    last_asked: str
+    where: set[str] = field(default_factory=set)
 
 
 class GapLog:
@@ -53,17 +63,17 @@ class GapLog:
         """The most asked unanswered questions, most asked first; `exclude` drops keys."""
         if not self.path.is_file():
             return []
-        counts: dict[str, list] = {}
+        counts: dict[str, _Tally] = {}
         with jsonl.locked(self.path, "r") as handle:
             for key, question, at, where in jsonl.good_lines(handle, self.path, _parse_line, log):
-                entry = counts.setdefault(key, [question, 0, at, set()])
-                entry[1] += 1
-                entry[2] = max(entry[2], at)
+                tally = counts.setdefault(key, _Tally(question, 0, at))
+                tally.count += 1
+                tally.last_asked = max(tally.last_asked, at)
                 if where:
-                    entry[3].add(where)
+                    tally.where.add(where)
         gaps = [
-            Gap(question, count, last, key, frozenset(places))
-            for key, (question, count, last, places) in counts.items()
+            Gap(tally.question, tally.count, tally.last_asked, key, frozenset(tally.where))
+            for key, tally in counts.items()
             if not exclude or key not in exclude
         ]
         # Most asked first; among equals, the most recently asked first.

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from bot.caches.digests import digest
 from bot.facts.models import Fact, Source
 from bot.facts.record_files import (
     Item,
@@ -41,7 +42,7 @@ from bot.facts.yaml_loading import (
 )
 from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove_file
 from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
-from bot.store.disk import digest, file_digest, stamp
+from bot.store.disk import file_digest, stamp
 from bot.store.errors import ChangeRejected, FileChanged, NothingToUndo, StaleEdit
 from bot.store.events import Change
 from bot.store.fields import (

@@ -119,7 +119,7 @@ def _lines(value: str) -> list[str]:
 
 
 def normalise_fact_fields(
-    fields: Mapping[str, Any], current: Mapping[str, Any] | None = None, *, file: str = ""
+    fields: object, current: Mapping[str, Any] | None = None, *, file: str = ""
 ) -> tuple[dict[str, Any], list[Problem]]:
     """A fact record from a moderator's fields, merged over `current` for an edit.
 

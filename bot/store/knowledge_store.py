@@ -229,7 +229,8 @@ class KnowledgeStore:
     def fact_record(self, fact_id: str) -> dict[str, Any]:
         """The fact's record as stored (plain dicts and lists), e.g. to pre-fill an edit form."""
         with self._locked(exclusive=False):
-            return plain_data(self._located(fact_id)[1].record)
+            record: dict[str, Any] = plain_data(self._located(fact_id)[1].record)
+            return record
 
     def version(self, fact_id: str) -> str:
         """The fact's current version: pass it back as `base_version` when editing it."""
@@ -291,7 +292,7 @@ class KnowledgeStore:
             names += sorted(n for n in scan(self.root) if n.startswith(f"{FACTS_DIR}/"))
         return [self.root / name for name in names if (self.root / name).is_file()]
 
-    def recognise_brands(self, text: str, engine: AnsweringEngine | None = None) -> list[str]:
+    def recognise_brands(self, text: object, engine: AnsweringEngine | None = None) -> list[str]:
         """The ids of the brands (and devices' brands) a text names, typos tolerated, in order.
 
         Uses the engine's analyzer when one is given (it knows the whole vocabulary), otherwise
@@ -395,7 +396,7 @@ class KnowledgeStore:
         title: str,
         date: str | dt.date,
         url: str,
-        text: str,
+        text: object,
         *,
         actor: str,
     ) -> Change:
@@ -434,6 +435,7 @@ class KnowledgeStore:
             )
         if problems:
             raise ChangeRejected(problems, typed)
+        assert isinstance(text, str)  # else a problem above
         body = text.replace("\r\n", "\n").replace("\r", "\n")
         if not body.endswith("\n"):
             body += "\n"

@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from bot.caches.digests import digest
 from bot.facts.models import FactBase
 from bot.facts.record_files import Item, RecordFile, parse_record_file
 from bot.facts.yaml_loading import SOURCES_FILE, Record, decode_text
-from bot.store.disk import digest
 from bot.store.errors import FileChanged
 
 # Files kept parsed after a change: a moderator's session edits a few files, over and over.
@@ -75,7 +75,7 @@ class OpenFiles(MutableMapping[str, RecordFile]):
     def __len__(self) -> int:
         return len(self._open)
 
-    def setdefault(self, name: str, file: RecordFile) -> RecordFile:  # type: ignore[override]
+    def setdefault(self, name: str, file: RecordFile) -> RecordFile:
         """The parsed file under `name`, else `file` stored there (never reads the disk)."""
         found = self._open.get(name)
         if found is None:
@@ -113,7 +113,9 @@ class OpenFiles(MutableMapping[str, RecordFile]):
         if base is not None:
             values = base.sources if name == SOURCES_FILE else base.facts
         for item in parsed.items:
-            item.value = values.get(item.record.get("id"))
+            record_id = item.record.get("id")
+            # A valid file's ids are strings; nothing else is a key of `values`.
+            item.value = values.get(record_id) if isinstance(record_id, str) else None
         return parsed
 
 

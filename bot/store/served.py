@@ -154,11 +154,14 @@ class LoadedKnowledge:
                             problems.append(Problem(name, item.record.line, item.value.id, message))
                 else:
                     cited = cited_sources(item.record, self.base.sources)
-                    fact, found = build_fact(item.record, self.base.brands, cited, seen, asked)
-                    problems.extend(found)
+                    fact, fact_problems = build_fact(
+                        item.record, self.base.brands, cited, seen, asked
+                    )
+                    problems.extend(fact_problems)
                     item.value = fact
-                    for question in fact.questions if fact is not None else ():
-                        asked.setdefault(question_key(question), fact.id)
+                    if fact is not None:
+                        for question in fact.questions:
+                            asked.setdefault(question_key(question), fact.id)
                 if isinstance(item.value, Fact):
                     new_at[item.value.id] = (name, item)
         if problems:
