@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
-from bot.facts.validation import Problem
-from bot.facts.yaml_loading import Record, parse_yaml_records
+from bot.facts.problems import Problem
+from bot.facts.raw import Record
+from bot.facts.yaml_loading import parse_yaml_records
 
 DUMP_OPTIONS: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "width": 100}
 

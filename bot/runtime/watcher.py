@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine.engine import Engine
 from bot.facts.models import Fact, FactBase
-from bot.facts.validation import Problem
+from bot.facts.problems import Problem
 
 if TYPE_CHECKING:
     from bot.store import KnowledgeStore

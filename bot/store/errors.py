@@ -10,7 +10,7 @@ from typing import Any
 from bot.engine.engine import Engine
 from bot.errors import CamerabotError
 from bot.facts.models import Fact, FactBase, Source
-from bot.facts.validation import Problem
+from bot.facts.problems import Problem
 from bot.runtime.watcher import ReloadResult, apply_reload
 from bot.state.audit import AuditEntry, Kind
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.facts.models import FactBase
+from bot.facts.raw import SOURCES_FILE, Record, decode_text
 from bot.facts.record_files import Item, RecordFile, parse_record_file
-from bot.facts.yaml_loading import SOURCES_FILE, Record, decode_text
 from bot.store.disk import digest
 from bot.store.errors import FileChanged
 
