@@ -152,7 +152,8 @@ def _type_name(value: object) -> str:
         return "nothing"
     if isinstance(value, int | float):
         return f"a number ({_show(value)})"
-    return {list: "a list", dict: "a mapping"}.get(
+    names: dict[type, str] = {list: "a list", dict: "a mapping"}
+    return names.get(
         type(value), "a mapping" if isinstance(value, Mapping) else type(value).__name__
     )
 
@@ -669,7 +670,8 @@ def _month(
         for citation in citations
         if month_name is None or month_name in citation.quote.lower()
     ]
-    if citations and not said:
+    # With no month named every quote counts, so `said` is empty only when one is named.
+    if citations and not said and month_name is not None:
         check.add(
             record, key, f"'{key}': no quote of this partnership mentions {month_name.title()}"
         )
