@@ -442,7 +442,8 @@ def test_fact_choices_follow_edits(tmp_path: Path) -> None:
 def test_engine_cache_is_used_and_survives_corruption(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.engine import fingerprint as answers
+    from bot.engine import loading as answers
+    from bot.engine.fingerprint import cache_key
     from bot.runtime.startup import open_engine
 
     root = tmp_path / "knowledge"
@@ -451,7 +452,7 @@ def test_engine_cache_is_used_and_survives_corruption(
     first = open_engine(root, cache)
     files = list(cache.glob("engine-*.pickle"))
     assert len(files) == 1
-    assert files[0].name == f"engine-{answers.cache_key(root)}.pickle"
+    assert files[0].name == f"engine-{cache_key(root)}.pickle"
 
     def no_rebuild(_root: Path) -> None:
         raise AssertionError("the cache was not used")
@@ -471,9 +472,7 @@ def test_engine_cache_is_used_and_survives_corruption(
 
     (root / "facts" / "extra.yaml").write_text("[]\n")  # the files changed: a new key
     open_engine(root, cache)
-    assert [p.name for p in cache.glob("engine-*.pickle")] == [
-        f"engine-{answers.cache_key(root)}.pickle"
-    ]
+    assert [p.name for p in cache.glob("engine-*.pickle")] == [f"engine-{cache_key(root)}.pickle"]
 
 
 def test_adopted_entries_replace_the_held_ones_ids_included(
