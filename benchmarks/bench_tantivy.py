@@ -23,8 +23,8 @@ from typing import Any
 
 from benchmarks.__main__ import INPUTS_FILE, RESULTS, ensure_base
 from benchmarks.measure import decision, latency, peak_rss_mb, rss_mb
-from bot.engine.engine import Engine
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, decide
+from bot.runtime.startup import open_engine
 
 
 def build_index(matcher: Matcher, folder: Path) -> tuple[Any, Any, float]:
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     folder = ensure_base(args.size, args.seed)
     inputs = json.loads((folder / INPUTS_FILE).read_text())["ask"]
-    engine = Engine.load(folder / "knowledge", folder / "engine-cache")
+    engine = open_engine(folder / "knowledge", folder / "engine-cache")
     matcher = engine.matcher
     rss_before = rss_mb()
     work = Path(tempfile.mkdtemp(prefix="camerabot-tantivy-"))

@@ -19,10 +19,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.engine.engine import Engine, cache_key
+from bot.engine.engine import Engine
+from bot.engine.fingerprint import cache_key
+from bot.engine.loading import save_engine
 from bot.engine.matcher.matcher import Match
 from bot.facts.models import Citation, Fact
 from bot.facts.yaml_loading import check_knowledge
+from bot.runtime.startup import open_engine
 
 
 def say(message: str) -> None:
@@ -114,7 +117,7 @@ def measure_cold(root: Path, cache: Path) -> dict[str, Any]:
     say(f"cold: indexing {len(base.facts):,} facts")
     engine = Engine(base)
     indexed = time.perf_counter()
-    engine.save(cache, cache_key(root))
+    save_engine(engine, cache, cache_key(root))
     saved = time.perf_counter()
     return {
         "parse_validate_s": parsed - start,
@@ -131,7 +134,7 @@ def measure_ours(root: Path, cache: Path, inputs: dict[str, Any], sizes: dict) -
     cached = (cache / f"engine-{cache_key(root)}.pickle").exists()
     say("ours: loading the engine" + (" from its cache" if cached else " (no cache: building)"))
     start = time.perf_counter()
-    engine = Engine.load(root, cache)
+    engine = open_engine(root, cache)
     out["load_s"] = time.perf_counter() - start
     out["load_from_cache"] = cached
     out["rss_after_load_mb"] = rss_mb()
@@ -316,7 +319,7 @@ def measure_bot(root: Path, state: Path, inputs: dict[str, Any]) -> dict[str, An
     """
     start = time.perf_counter()
     from bot.caches.pickles import wait_for_background_writes
-    from bot.engine.engine import ENGINE_CACHE_DIR
+    from bot.engine.loading import ENGINE_CACHE_DIR
     from bot.runtime.startup import share_the_interpreter
     from bot.store import KnowledgeStore
     from commands.app import load_engine_or_report
@@ -357,7 +360,7 @@ def measure_reload(root: Path, cache: Path, inputs: dict[str, Any]) -> dict[str,
     import tempfile
     import threading
 
-    from bot.engine.engine import ENGINE_CACHE_DIR
+    from bot.engine.loading import ENGINE_CACHE_DIR
     from bot.runtime.startup import share_the_interpreter
     from bot.store import KnowledgeStore
     from commands.app import load_engine_or_report

@@ -27,12 +27,13 @@ import discord
 from discord.ext.commands import AutoShardedBot, when_mentioned
 from discord.ext.tasks import Loop, loop
 
-from bot.engine.engine import ENGINE_CACHE_DIR, Engine
+from bot.engine.engine import Engine
+from bot.engine.loading import ENGINE_CACHE_DIR
 from bot.errors import CamerabotError
 from bot.facts.limits import MESSAGE_CONTENT_MAX
-from bot.facts.validation import KnowledgeError, Problem
+from bot.facts.problems import KnowledgeError, Problem
 from bot.runtime.config import Settings
-from bot.runtime.startup import engine_for, share_the_interpreter, start_engine
+from bot.runtime.startup import open_engine, share_the_interpreter
 from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
@@ -483,7 +484,7 @@ def load_engine_or_report(
     `background_writes` (the bot's start), caches to write are written by a forked child.
     """
     try:
-        return start_engine(store, cache_dir) if background_writes else engine_for(store, cache_dir)
+        return open_engine(store, cache_dir, background_writes=background_writes)
     except KnowledgeError as error:
         log.error(
             "refusing to start: the knowledge files in %s are invalid:\n%s",

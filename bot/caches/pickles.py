@@ -81,7 +81,7 @@ def fast_pickling(cls: type[_T]) -> type[_T]:
     def __setstate__(self: object, state: tuple[Any, ...]) -> None:  # noqa: N807
         deque(map(put, repeat(self), names, state), maxlen=0)
 
-    cls.__getstate__ = __getstate__  # type: ignore[assignment]
+    cls.__getstate__ = __getstate__  # type: ignore[method-assign]
     cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
     return cls
 

@@ -16,10 +16,10 @@ from bot.cli.console import run_console
 from bot.cli.moderation import add_moderation_commands
 from bot.cli.text_views import format_answer, format_brand, format_partnerships, format_sources
 from bot.engine.engine import Engine
-from bot.facts.validation import KnowledgeError
+from bot.facts.problems import KnowledgeError
 from bot.facts.yaml_loading import check_knowledge
-from bot.runtime import startup
 from bot.runtime.config import Settings, SettingsError, load_settings
+from bot.runtime.startup import open_engine
 from bot.state.gaps import GapLog
 from bot.store import GAPS_FILE
 
@@ -33,15 +33,6 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-
-
-def load_engine(knowledge_dir: Path, settings: Settings) -> Engine:
-    """The answer engine for a knowledge directory; invalid knowledge raises KnowledgeError.
-
-    It comes from the bot's engine cache (STATE_DIR/engine-cache) when the files are those it
-    was built from, and a build is saved there for the next command and the bot.
-    """
-    return startup.load_engine(knowledge_dir, settings.state_dir)
 
 
 def _knowledge(args: argparse.Namespace, settings: Settings) -> Path:
@@ -69,7 +60,7 @@ def _reason(error: BaseException) -> str:
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     """The interactive console."""
-    engine = load_engine(_knowledge(args, settings), settings)
+    engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
     # Questions it cannot answer go to /kb gaps (not those of `camerabot ask`: scripts, evals).
     gap_log = GapLog(settings.state_dir / GAPS_FILE)
     run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=gap_log)
@@ -78,7 +69,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or one per line of standard input."""
-    engine = load_engine(_knowledge(args, settings), settings)
+    engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
     if args.question:
         questions: Iterable[str] = [" ".join(args.question)]
     else:
@@ -108,7 +99,7 @@ def _with_iso_dates(data: dict[str, Any], engine: Engine) -> dict[str, Any]:
 
 def cmd_partner(args: argparse.Namespace, settings: Settings) -> int:
     """A brand's partnerships."""
-    engine = load_engine(_knowledge(args, settings), settings)
+    engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
     lookup = engine.find_brand(" ".join(args.brand))
     print(format_brand(lookup, engine, partners="`camerabot partners`"))
     return 0 if lookup.brand else 1
@@ -116,13 +107,15 @@ def cmd_partner(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_partners(args: argparse.Namespace, settings: Settings) -> int:
     """Every partnership."""
-    print(format_partnerships(load_engine(_knowledge(args, settings), settings)))
+    print(
+        format_partnerships(open_engine(_knowledge(args, settings), state_dir=settings.state_dir))
+    )
     return 0
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     """Every source."""
-    print(format_sources(load_engine(_knowledge(args, settings), settings)))
+    print(format_sources(open_engine(_knowledge(args, settings), state_dir=settings.state_dir)))
     return 0
 
 
@@ -149,7 +142,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from commands.app import SyncError, sync_once
 
-    engine = load_engine(_knowledge(args, settings), settings)
+    engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
     try:
         count = sync_once(settings, engine, args.guild)
     except SyncError as error:

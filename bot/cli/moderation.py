@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from bot.engine.engine import Engine
-from bot.facts.validation import KnowledgeError
+from bot.facts.problems import KnowledgeError
 from bot.runtime.config import Settings
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog

@@ -617,11 +617,12 @@ class Reader:
         self, raw: list[str], at: int, mentions: Mapping[int, tuple[int, str]]
     ) -> tuple[str, int, str] | None:
         """A relative description after "the", resolved: "brand that left Huawei"."""
-        kind, at = _kind_words(raw, at)
-        if at is None:
+        kind, after = _kind_words(raw, at)
+        if after is None:
             return None
+        at = after
         if at < len(raw) and raw[at] in {"that", "which", "who"}:
-            verbs = []
+            verbs: list[str] = []
             for position in range(at + 1, min(at + 4, len(raw))):
                 if position in mentions:
                     end, source = mentions[position]
@@ -741,7 +742,7 @@ class Reader:
                 spans |= set(range(index, index + 1 + nouns))
             elif not matches and article and nouns:
                 # "the Chinese phone maker" when no brand is recorded as Chinese.
-                noun = {
+                noun: dict[BrandKind | None, str] = {
                     BrandKind.CAMERA_MAKER: "camera maker",
                     BrandKind.PHONE_MAKER: "phone maker",
                 }

@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
-from bot.facts.validation import Problem
-from bot.facts.yaml_loading import Record, parse_yaml_records
+from bot.facts.problems import Problem
+from bot.facts.raw import Record
+from bot.facts.yaml_loading import parse_yaml_records
 
 DUMP_OPTIONS: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "width": 100}
 
@@ -52,12 +53,14 @@ def plain_data(value: Any) -> Any:
 
 def dump_record(record: Mapping[str, Any]) -> str:
     """The canonical text of one record as a list item (starting "- id: …")."""
-    return yaml.dump([plain_data(record)], Dumper=_Dumper, **DUMP_OPTIONS)
+    text: str = yaml.dump([plain_data(record)], Dumper=_Dumper, **DUMP_OPTIONS)
+    return text
 
 
 def dump_mapping(record: Mapping[str, Any]) -> str:
     """The canonical text of one record on its own (for showing it)."""
-    return yaml.dump(plain_data(record), Dumper=_Dumper, **DUMP_OPTIONS)
+    text: str = yaml.dump(plain_data(record), Dumper=_Dumper, **DUMP_OPTIONS)
+    return text
 
 
 def shift_lines(value: Any, delta: int) -> None:
@@ -131,12 +134,12 @@ def split_items(text: str) -> tuple[str, list[tuple[int, str]]] | None:
     # else at the margin ("---", "...", a stray key) means the file is not a plain list.
     if positions and _MARGIN_TEXT.search(text, positions[0]):
         return None
-    segments = []
-    line = header.count("\n") + 1
+    segments: list[tuple[int, str]] = []
+    start_line = header.count("\n") + 1
     for number, start in enumerate(positions):
         end = positions[number + 1] if number + 1 < len(positions) else len(text)
-        segments.append((line, text[start:end]))
-        line += text.count("\n", start, end)
+        segments.append((start_line, text[start:end]))
+        start_line += text.count("\n", start, end)
     return header, segments
 
 

@@ -9,9 +9,8 @@ import unicodedata
 import urllib.parse
 from collections.abc import Mapping, MutableMapping, Set
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from bot.errors import CamerabotError
 from bot.facts import limits
 from bot.facts.models import (
     Brand,
@@ -26,10 +25,10 @@ from bot.facts.models import (
     Person,
     Source,
 )
+from bot.facts.problems import Problem
+from bot.facts.raw import RawKnowledge
 from bot.facts.text import compact, fold, has_control_characters, quote_key, words
 
-if TYPE_CHECKING:
-    from bot.facts.yaml_loading import RawKnowledge
 _E = TypeVar("_E", BrandKind, PartnershipStatus)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -81,33 +80,6 @@ def url_problem(url: str) -> str | None:
     if not parts.hostname or parts.username is not None or parts.password is not None:
         return "'url' must name a host (https://example.com/…), without a user name"
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with the knowledge files, and where."""
-
-    file: str
-    line: int
-    record: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        record = f" [{self.record}]" if self.record else ""
-        return f"{where}{record}: {self.message}"
-
-
-class KnowledgeError(CamerabotError):
-    """The knowledge files are invalid; `problems` says every way in which."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the knowledge files")
-
-    def report(self) -> str:
-        """Every problem, one a line."""
-        return "\n".join(str(problem) for problem in self.problems)
 
 
 # Field specifications: name -> (type description, required).
@@ -180,7 +152,8 @@ def _type_name(value: object) -> str:
         return "nothing"
     if isinstance(value, int | float):
         return f"a number ({_show(value)})"
-    return {list: "a list", dict: "a mapping"}.get(
+    names: dict[type, str] = {list: "a list", dict: "a mapping"}
+    return names.get(
         type(value), "a mapping" if isinstance(value, Mapping) else type(value).__name__
     )
 
@@ -697,7 +670,8 @@ def _month(
         for citation in citations
         if month_name is None or month_name in citation.quote.lower()
     ]
-    if citations and not said:
+    # With no month named every quote counts, so `said` is empty only when one is named.
+    if citations and not said and month_name is not None:
         check.add(
             record, key, f"'{key}': no quote of this partnership mentions {month_name.title()}"
         )

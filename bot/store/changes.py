@@ -21,6 +21,8 @@ import yaml
 
 from bot.caches.digests import digest
 from bot.facts.models import Fact, Source
+from bot.facts.problems import Problem
+from bot.facts.raw import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE, RawKnowledge
 from bot.facts.record_files import (
     Item,
     RecordFile,
@@ -32,14 +34,8 @@ from bot.facts.record_files import (
     trailing_comments,
     uses_crlf,
 )
-from bot.facts.validation import ID_PATTERN, Problem, build_fact, build_fact_base
-from bot.facts.yaml_loading import (
-    FACTS_DIR,
-    SOURCE_TEXTS_DIR,
-    SOURCES_FILE,
-    RawKnowledge,
-    parse_yaml_records,
-)
+from bot.facts.validation import ID_PATTERN, build_fact, build_fact_base
+from bot.facts.yaml_loading import parse_yaml_records
 from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove_file
 from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
 from bot.store.disk import file_digest, stamp

@@ -21,8 +21,8 @@ from typing import Any
 from bot.caches.digests import digest
 from bot.caches.records import CachedRecords, RecordCache
 from bot.facts.models import Fact, FactBase
-from bot.facts.validation import Problem, build_fact, build_fact_base, question_key
-from bot.facts.yaml_loading import (
+from bot.facts.problems import Problem
+from bot.facts.raw import (
     BRANDS_FILE,
     FACTS_DIR,
     PARTNERSHIPS_FILE,
@@ -31,10 +31,10 @@ from bot.facts.yaml_loading import (
     RawKnowledge,
     Record,
     decode_text,
-    layout_problems,
     linked,
-    parse_yaml_records,
 )
+from bot.facts.validation import build_fact, build_fact_base, question_key
+from bot.facts.yaml_loading import layout_problems, parse_yaml_records
 from bot.state.atomic import is_temporary
 from bot.store.fields import cited_sources
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import CamerabotError
-from bot.facts.validation import Problem
+from bot.facts.problems import Problem
 
 
 class StoreError(CamerabotError):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.facts.models import Fact, FactBase, Source
-from bot.facts.validation import Problem
+from bot.facts.problems import Problem
 from bot.state.audit import AuditEntry
 
 

@@ -11,10 +11,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.facts.models import Source
+from bot.facts.problems import Problem
+from bot.facts.raw import FACTS_DIR
 from bot.facts.record_files import parse_item, plain_data, split_items
 from bot.facts.text import words
-from bot.facts.validation import ID_PATTERN, Problem
-from bot.facts.yaml_loading import FACTS_DIR
+from bot.facts.validation import ID_PATTERN
 
 NEW_FACTS_FILE = f"{FACTS_DIR}/moderated.yaml"
 FACT_KEYS = ("id", "question", "phrasings", "answer", "brands", "citations")

@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.facts.raw import SOURCE_TEXTS_DIR
 from bot.facts.record_files import plain_data
-from bot.facts.yaml_loading import SOURCE_TEXTS_DIR, parse_yaml_records
+from bot.facts.yaml_loading import parse_yaml_records
 from bot.state.atomic import atomic_write, remove_file
 from bot.state.audit import Action, AuditEntry, AuditLog, Kind
 from bot.store.errors import StateDirError, StoreError

@@ -51,10 +51,11 @@ from bot.caches.digests import DigestMemo
 from bot.caches.records import RECORDS_CACHE_DIR, RecordCache
 from bot.engine.words import Analyzer
 from bot.facts.models import FactBase
+from bot.facts.problems import KnowledgeError, Problem
+from bot.facts.raw import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
 from bot.facts.record_files import Item, dump_mapping, plain_data
 from bot.facts.text import has_control_characters
-from bot.facts.validation import ID_PATTERN, KnowledgeError, Problem
-from bot.facts.yaml_loading import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
+from bot.facts.validation import ID_PATTERN
 from bot.state.atomic import LockTimeout, file_lock, remove_stale_temporaries, try_lock
 from bot.state.audit import Action, AuditEntry, Kind
 from bot.state.gaps import Gap, GapLog

@@ -17,8 +17,8 @@ from typing import Any
 
 from bot.caches.digests import digest
 from bot.facts.models import FactBase
+from bot.facts.raw import SOURCES_FILE, Record, decode_text
 from bot.facts.record_files import Item, RecordFile, parse_record_file
-from bot.facts.yaml_loading import SOURCES_FILE, Record, decode_text
 from bot.store.errors import FileChanged
 
 # Files kept parsed after a change: a moderator's session edits a few files, over and over.

@@ -17,9 +17,10 @@ from pathlib import Path
 from bot.caches.pickles import collection_paused
 from bot.caches.records import RecordCache
 from bot.facts.models import Fact, FactBase
+from bot.facts.problems import Problem
+from bot.facts.raw import FACTS_DIR
 from bot.facts.record_files import Item, RecordFile, parse_record_file
-from bot.facts.validation import Problem, build_fact, question_key
-from bot.facts.yaml_loading import FACTS_DIR
+from bot.facts.validation import build_fact, question_key
 from bot.store.disk import Stamp, read_disk, read_text, scan
 from bot.store.errors import UnknownFact
 from bot.store.events import ReloadResult, ReloadStatus

@@ -18,7 +18,7 @@ from bot.facts.limits import (
     MESSAGE_CONTENT_MAX,
 )
 from bot.facts.models import FactBase
-from bot.facts.validation import Problem
+from bot.facts.problems import Problem
 from bot.state.audit import Action, AuditEntry
 from bot.state.feedback import FactFeedback
 from bot.state.gaps import Gap

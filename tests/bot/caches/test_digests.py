@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.caches.digests import DigestMemo
-from bot.engine.engine import cache_key
+from bot.engine.fingerprint import cache_key
 from bot.facts.yaml_loading import content_hash
 from bot.store import KnowledgeStore
 from bot.store import disk as store_reading

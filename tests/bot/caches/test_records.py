@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.caches.records import RECORDS_CACHE_DIR
-from bot.engine.engine import ENGINE_CACHE_DIR, Engine, cache_key
-from bot.facts.validation import KnowledgeError
+from bot.engine.fingerprint import cache_key
+from bot.engine.loading import ENGINE_CACHE_DIR, cached_or_built
+from bot.facts.problems import KnowledgeError
 from bot.store import KnowledgeStore
 from bot.store import disk as store_reading
 from tests.helpers.store import copy_knowledge, fact_fields
@@ -93,9 +94,9 @@ def test_the_engine_from_its_cache_holds_the_stores_facts_not_a_copy(
 ) -> None:
     root, state = copy_knowledge(tmp_path)
     cache = state / ENGINE_CACHE_DIR
-    Engine.cached_or_built(KnowledgeStore(root, state).load(), cache, cache_key(root))
+    cached_or_built(KnowledgeStore(root, state).load(), cache, cache_key(root))
     base = KnowledgeStore(root, state).load()
-    engine = Engine.cached_or_built(base, cache, cache_key(root))
+    engine = cached_or_built(base, cache, cache_key(root))
     assert engine.base is base
     assert engine.reasoner.base is base
     assert engine.reader.brands is base.brands

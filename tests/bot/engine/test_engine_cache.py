@@ -11,6 +11,7 @@ import pytest
 from bot.caches import pickles as picklecache
 from bot.engine import engine as answers
 from bot.engine.engine import Engine
+from bot.runtime.startup import open_engine
 from tests.conftest import KNOWLEDGE
 
 
@@ -35,12 +36,12 @@ def test_a_private_cache_is_read(
     """Others may read the cache (it holds only the public fact base), not write it."""
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
-    Engine.load(knowledge, cache)
+    open_engine(knowledge, cache)
     [pickled] = cache.glob("engine-*.pickle")
     pickled.chmod(file_mode)
     cache.chmod(folder_mode)
     _forbid_builds(monkeypatch)
-    assert Engine.load(knowledge, cache).ask("Where is Leica from?").answered
+    assert open_engine(knowledge, cache).ask("Where is Leica from?").answered
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,7 @@ def test_a_cache_others_can_write_is_ignored(
 ) -> None:
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
-    Engine.load(knowledge, cache)
+    open_engine(knowledge, cache)
     [pickled] = cache.glob("engine-*.pickle")
     (pickled if target == "file" else cache).chmod(mode)
     _forbid_builds(monkeypatch)
@@ -72,7 +73,7 @@ def test_a_cache_others_can_write_is_ignored(
         caplog.at_level(logging.WARNING, logger=picklecache.log.name),
         pytest.raises(AssertionError, match="rebuilt"),
     ):
-        Engine.load(knowledge, cache)
+        open_engine(knowledge, cache)
     assert [r.getMessage() for r in caplog.records] == [
         f"ignoring the cache {pickled}: it or its folder is writable by other users"
     ]
@@ -83,7 +84,7 @@ def test_a_cache_whose_status_cannot_be_read_is_ignored(
 ) -> None:
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)
-    Engine.load(knowledge, cache)
+    open_engine(knowledge, cache)
     [pickled] = cache.glob("engine-*.pickle")
     real_stat = Path.stat
 
@@ -98,7 +99,7 @@ def test_a_cache_whose_status_cannot_be_read_is_ignored(
         caplog.at_level(logging.WARNING, logger=picklecache.log.name),
         pytest.raises(AssertionError, match="rebuilt"),
     ):
-        Engine.load(knowledge, cache)
+        open_engine(knowledge, cache)
     assert [r.getMessage() for r in caplog.records] == [f"ignoring the cache {pickled}: no access"]
 
 
@@ -117,7 +118,7 @@ def test_loading_pauses_collection_and_freezes_the_engine(
     monkeypatch.setattr(Engine, "_build", watched)
     gc.unfreeze()
     assert gc.isenabled()
-    engine = Engine.load(knowledge)
+    engine = open_engine(knowledge)
     assert seen == [False]  # no collection while the engine's objects arrive
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0  # what was alive, the engine with it, is frozen

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import engine as answers
-from bot.engine.engine import ENGINE_CACHE_DIR, Engine
-from bot.runtime.startup import engine_for, load_engine
+from bot.engine import loading as answers
+from bot.engine.engine import Engine
+from bot.engine.loading import ENGINE_CACHE_DIR
+from bot.runtime.startup import open_engine
 from bot.store import KnowledgeStore
 from tests.helpers.store import fact_fields
 
@@ -51,7 +52,7 @@ def test_changed_facts_catch_the_cached_engine_up_to_a_fresh_build(
     root, state, cache = _cached_then_changed(kb)
     built = _builds(monkeypatch)
     store = KnowledgeStore(root, state)
-    caught_up = engine_for(store, cache)
+    caught_up = open_engine(store, cache)
     assert built == []
     assert caught_up.base is store.base  # it serves the store's facts, held once
     fresh = Engine(store.base)
@@ -62,7 +63,7 @@ def test_changed_facts_catch_the_cached_engine_up_to_a_fresh_build(
         assert caught_up.ask(question).to_json() == fresh.ask(question).to_json(), question
     # The caught-up engine is saved under the new files' key: the next start just reads it.
     assert len(list(cache.glob("engine-*.pickle"))) == 1
-    assert load_engine(root, state).base == store.base
+    assert open_engine(root, state_dir=state).base == store.base
     assert len(built) == 1  # the fresh engine above, no other
 
 
@@ -71,7 +72,7 @@ def test_a_changed_brand_file_means_a_build(
 ) -> None:
     root, state = kb
     cache = state / ENGINE_CACHE_DIR
-    engine_for(KnowledgeStore(root, state), cache)
+    open_engine(KnowledgeStore(root, state), cache)
     brands = root / "brands.yaml"
     brands.write_text(brands.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     before = KnowledgeStore(root, state).base
@@ -81,7 +82,7 @@ def test_a_changed_brand_file_means_a_build(
     built = _builds(monkeypatch)
     store = KnowledgeStore(root, state)
     assert store.base.brands != before.brands
-    engine_for(store, cache)
+    open_engine(store, cache)
     assert built == [1]
 
 
@@ -89,7 +90,7 @@ def _cached_then_changed(kb: tuple[Path, Path]) -> tuple[Path, Path, Path]:
     """An engine cached for the files, then three facts changed: the root, state and cache."""
     root, state = kb
     cache = state / ENGINE_CACHE_DIR
-    engine_for(KnowledgeStore(root, state), cache)
+    open_engine(KnowledgeStore(root, state), cache)
     _change_facts(root, state)  # three facts: one edited, one removed, one added
     return root, state, cache
 
@@ -98,9 +99,9 @@ def test_an_engine_cached_by_other_code_is_not_caught_up(
     kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, state, cache = _cached_then_changed(kb)
-    monkeypatch.setattr(answers, "_code_hash", lambda: "other code")
+    monkeypatch.setattr(answers, "engine_code_hash", lambda: "other code")
     built = _builds(monkeypatch)
-    engine_for(KnowledgeStore(root, state), cache)
+    open_engine(KnowledgeStore(root, state), cache)
     assert built == [1]
 
 
@@ -110,11 +111,11 @@ def test_too_many_changed_facts_mean_a_build(
     root, state, cache = _cached_then_changed(kb)
     monkeypatch.setattr(answers, "MAX_CATCH_UP", 2)
     built = _builds(monkeypatch)
-    engine_for(KnowledgeStore(root, state), cache)
+    open_engine(KnowledgeStore(root, state), cache)
     assert built == [1]
     monkeypatch.setattr(answers, "MAX_CATCH_UP", 3)
     _change_facts(root, state, "Which German maker is Xiaomi's camera partner?")
-    engine_for(KnowledgeStore(root, state), cache)
+    open_engine(KnowledgeStore(root, state), cache)
     assert built == [1]
 
 
@@ -126,7 +127,7 @@ def test_a_start_from_the_caches_reads_the_facts_once(
 
     root, state = kb
     cache = state / ENGINE_CACHE_DIR
-    first = engine_for(KnowledgeStore(root, state), cache)
+    first = open_engine(KnowledgeStore(root, state), cache)
 
     def no_copy(*args: object) -> None:
         raise AssertionError("read a second copy of the facts")
@@ -134,7 +135,7 @@ def test_a_start_from_the_caches_reads_the_facts_once(
     with monkeypatch.context() as patched:
         patched.setattr(RecordCache, "read", no_copy)
         store = KnowledgeStore(root, state)
-        engine = engine_for(store, cache)
+        engine = open_engine(store, cache)
         assert engine.base is store.base
         assert engine.base == first.base
         assert store.file_of("leica-country").name == "leica.yaml"
@@ -142,6 +143,6 @@ def test_a_start_from_the_caches_reads_the_facts_once(
     for places in (state / "records-cache").glob("places-*.pickle"):
         places.unlink()
     store = KnowledgeStore(root, state)
-    engine = engine_for(store, cache)
+    engine = open_engine(store, cache)
     assert engine.base is store.base
     assert engine.ask("Where is Leica from?").answered

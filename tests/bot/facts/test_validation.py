@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.facts import limits
-from bot.facts.validation import KnowledgeError, Problem
+from bot.facts.problems import KnowledgeError, Problem
 from bot.facts.yaml_loading import check_knowledge, load_fact_base
 from tests.conftest import KNOWLEDGE
 

@@ -16,14 +16,9 @@ from hypothesis import strategies as st
 from bot.facts import limits
 from bot.facts import yaml_loading as loader
 from bot.facts.models import FactBase
+from bot.facts.problems import Problem
 from bot.facts.text import plain, words
-from bot.facts.validation import (
-    QUOTE_MIN_WORDS,
-    Problem,
-    build_fact,
-    invisible_character,
-    quote_in,
-)
+from bot.facts.validation import QUOTE_MIN_WORDS, build_fact, invisible_character, quote_in
 from bot.facts.yaml_loading import check_knowledge, parse_yaml_records
 from tests.conftest import KNOWLEDGE
 

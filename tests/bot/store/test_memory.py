@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.facts.validation import Problem
+from bot.facts.problems import Problem
 from bot.store import NEW_FACTS_FILE, KnowledgeStore, UnknownFact, record_version
 from tests.helpers.store import fact_fields
 

@@ -363,7 +363,7 @@ def plain_brand_choices(engine: Engine, text: str, limit: int = 25) -> list[str]
     """brand_choices as a plain scan of every brand name (the reference)."""
     from rapidfuzz import fuzz
 
-    from bot.engine.engine import _brand_keys
+    from bot.engine.entries import brand_keys as _brand_keys
     from bot.facts.text import compact
 
     brands = sorted(engine.base.brands.values(), key=lambda b: b.name.lower())
@@ -442,37 +442,37 @@ def test_fact_choices_follow_edits(tmp_path: Path) -> None:
 def test_engine_cache_is_used_and_survives_corruption(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.engine import engine as answers
+    from bot.engine import loading as answers
+    from bot.engine.fingerprint import cache_key
+    from bot.runtime.startup import open_engine
 
     root = tmp_path / "knowledge"
     synth.write_base(root, 200, seed=6)
     cache = tmp_path / "cache"
-    first = Engine.load(root, cache)
+    first = open_engine(root, cache)
     files = list(cache.glob("engine-*.pickle"))
     assert len(files) == 1
-    assert files[0].name == f"engine-{answers.cache_key(root)}.pickle"
+    assert files[0].name == f"engine-{cache_key(root)}.pickle"
 
     def no_rebuild(_root: Path) -> None:
         raise AssertionError("the cache was not used")
 
     with monkeypatch.context() as patch:
         patch.setattr(answers, "check_knowledge", no_rebuild)
-        cached = Engine.load(root, cache)
+        cached = open_engine(root, cache)
     question = next(iter(first.base.facts.values())).question
     assert cached.ask(question) == first.ask(question)
 
     files[0].write_bytes(files[0].read_bytes()[:1000])  # truncated
-    rebuilt = Engine.load(root, cache)
+    rebuilt = open_engine(root, cache)
     assert rebuilt.ask(question) == first.ask(question)
     files[0].write_bytes(b"not a pickle at all")
-    assert Engine.load(root, cache).ask(question) == first.ask(question)
-    assert Engine.load(root, cache).ask(question) == first.ask(question)  # rewritten
+    assert open_engine(root, cache).ask(question) == first.ask(question)
+    assert open_engine(root, cache).ask(question) == first.ask(question)  # rewritten
 
     (root / "facts" / "extra.yaml").write_text("[]\n")  # the files changed: a new key
-    Engine.load(root, cache)
-    assert [p.name for p in cache.glob("engine-*.pickle")] == [
-        f"engine-{answers.cache_key(root)}.pickle"
-    ]
+    open_engine(root, cache)
+    assert [p.name for p in cache.glob("engine-*.pickle")] == [f"engine-{cache_key(root)}.pickle"]
 
 
 def test_adopted_entries_replace_the_held_ones_ids_included(
