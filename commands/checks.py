@@ -17,7 +17,7 @@ from discord import app_commands
 
 if TYPE_CHECKING:
     from bot.runtime.config import Settings
-    from commands.app import CamerabotBot
+    from commands.client import CamerabotBot
 T = TypeVar("T")
 
 
