@@ -84,7 +84,8 @@ class CamerabotBot(AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=CamerabotTree,
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+            # The stub says list[int]; None (the default) lets the library pick the shards.
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,  # type: ignore[arg-type]
         )
         self.settings = settings
         # Read on every use, never captured: a reload may swap it while the bot runs.

@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import discord
 from discord import app_commands
@@ -72,7 +72,15 @@ DID_YOU_MEAN_MAX = 3
 # How many reported facts /kb feedback reads (ten pages).
 FEEDBACK_MAX = 100
 
-MODERATORS_ONLY = {
+
+class GroupAccess(TypedDict):
+    """The keyword arguments that hide a command group from non-moderators."""
+
+    guild_only: bool
+    default_permissions: discord.Permissions
+
+
+MODERATORS_ONLY: GroupAccess = {
     "guild_only": True,
     "default_permissions": discord.Permissions(manage_guild=True),
 }
