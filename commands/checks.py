@@ -17,7 +17,7 @@ from discord import app_commands
 
 if TYPE_CHECKING:
     from bot.runtime.config import Settings
-    from commands.app import CamerabotBot
+    from commands.client import CamerabotBot
 T = TypeVar("T")
 
 
@@ -63,5 +63,5 @@ async def _cooldown_predicate(interaction: discord.Interaction[CamerabotBot]) ->
 
 def question_cooldown() -> Callable[[T], T]:
     """Count the command against the user's shared question cooldown."""
-    check: Any = app_commands.check(_cooldown_predicate)
+    check: Callable[[T], T] = app_commands.check(_cooldown_predicate)
     return check

@@ -14,10 +14,10 @@ from discord.ext.commands import Cog
 from bot.engine.engine import Answer
 from commands.checks import question_cooldown
 from commands.ui import render as _render
-from commands.ui.persistent import answer_reply, refusal_reply
+from commands.ui.persistent import ANSWER_ITEMS, SESSION_ITEMS, answer_reply, refusal_reply
 
 if TYPE_CHECKING:
-    from commands.app import CamerabotBot
+    from commands.client import CamerabotBot
 log = logging.getLogger(__name__)
 
 QUESTION_MAX = 300
@@ -237,5 +237,6 @@ def me_mention(bot: CamerabotBot) -> str:
 
 
 async def setup(bot: CamerabotBot) -> None:
-    """Load the cog."""
+    """Load the cog and serve the buttons of its answers, earlier ones too."""
+    bot.add_dynamic_items(*ANSWER_ITEMS, *SESSION_ITEMS)
     await bot.add_cog(Ask(bot))

@@ -12,7 +12,7 @@ from discord.ext.commands import Cog
 from commands.ui import render as _render
 
 if TYPE_CHECKING:
-    from commands.app import CamerabotBot
+    from commands.client import CamerabotBot
 log = logging.getLogger(__name__)
 
 

@@ -1,8 +1,9 @@
 """The moderators' forms and buttons: the fact form, its preview, confirmations, the gaps list.
 
 Only the moderator who opened one may use it, and only while still a moderator; every error goes
-through the command tree's handler. What the buttons do lives in the cog
-(`commands.moderation._cog`).
+through the command tree's handler. What the buttons do is the
+cogs' (`commands.moderation._base.ModerationCog`), reached through the `FactForms` protocol:
+the views never import a cog.
 """
 
 from __future__ import annotations
@@ -11,23 +12,22 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 from discord import ButtonStyle, TextStyle, ui
 
+import commands.moderation._render as render
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FactFeedback
 from bot.state.gaps import Gap
 from commands.checks import is_moderator
+from commands.client import CamerabotBot
 from commands.errors import report_error
-from commands.moderation import _render as render
 from commands.moderation._forms import FIELD_MAX, EditTarget, FactDraft
 from commands.ui.persistent import SessionView
 from commands.ui.render import NO_PERMISSION, clip
 
-if TYPE_CHECKING:
-    from commands.moderation._cog import Moderation
 log = logging.getLogger(__name__)
 
 MODAL_TITLE_MAX = 45
@@ -56,6 +56,36 @@ class FactFlow:
     def editing(self) -> bool:
         """Whether this edits an existing fact (else it adds one)."""
         return self.target is not None
+
+
+class FactForms(Protocol):
+    """What the moderators' views call back: the fact form's steps (a moderators' cog)."""
+
+    bot: CamerabotBot
+
+    async def open_add_form(
+        self, interaction: discord.Interaction[Any], *, question: str = ""
+    ) -> None:
+        """Open an empty fact form (or one with a question)."""
+        ...
+
+    async def open_edit_form(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
+        """Open the edit form of a fact."""
+        ...
+
+    async def show_preview(
+        self, interaction: discord.Interaction[Any], flow: FactFlow, *, replace: bool
+    ) -> None:
+        """Show what Save would write."""
+        ...
+
+    async def save_draft(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
+        """Save the previewed fact."""
+        ...
+
+    async def reopen_current(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
+        """Reopen the form on the fact as stored now."""
+        ...
 
 
 async def _owner_check(interaction: discord.Interaction[Any], owner_id: int) -> bool:
@@ -119,7 +149,7 @@ class OwnedView(SessionView):
 class FactModal(ui.Modal):
     """The fact form: question, other phrasings, answer, source and quote."""
 
-    def __init__(self, cog: Moderation, flow: FactFlow, *, replace: bool) -> None:
+    def __init__(self, cog: FactForms, flow: FactFlow, *, replace: bool) -> None:
         title = f"Edit fact {flow.target.fact_id}" if flow.target else "Add a fact"
         super().__init__(title=clip(title, MODAL_TITLE_MAX), timeout=MODAL_TIMEOUT)
         self.cog = cog
@@ -237,7 +267,7 @@ class DraftView(OwnedView):
 
     def __init__(
         self,
-        cog: Moderation,
+        cog: FactForms,
         flow: FactFlow,
         state: DraftState,
         *,
@@ -407,7 +437,7 @@ class GapsView(PagedView):
 
     def __init__(
         self,
-        cog: Moderation,
+        cog: FactForms,
         owner_id: int,
         gaps: Sequence[Gap],
         *,
@@ -432,7 +462,7 @@ class GapsView(PagedView):
 class FeedbackView(PagedView):
     """Facts reported wrong, a page at a time, each with a button that opens its edit form."""
 
-    def __init__(self, cog: Moderation, owner_id: int, reports: Sequence[FactFeedback]) -> None:
+    def __init__(self, cog: FactForms, owner_id: int, reports: Sequence[FactFeedback]) -> None:
         self.reports = list(reports)
         super().__init__(owner_id, -(-len(self.reports) // render.FEEDBACK_PER_PAGE))
         self.cog = cog

@@ -12,10 +12,16 @@ from discord.ext.commands import Cog
 from bot.facts.limits import CHOICES_PER_AUTOCOMPLETE
 from commands.checks import question_cooldown
 from commands.ui import render as _render
-from commands.ui.persistent import brand_view, list_reply
+from commands.ui.persistent import (
+    ANSWER_ITEMS,
+    LIST_ITEMS,
+    SESSION_ITEMS,
+    brand_view,
+    list_reply,
+)
 
 if TYPE_CHECKING:
-    from commands.app import CamerabotBot
+    from commands.client import CamerabotBot
 log = logging.getLogger(__name__)
 
 BRAND_MAX = 100
@@ -90,5 +96,6 @@ class Partner(Cog):
 
 
 async def setup(bot: CamerabotBot) -> None:
-    """Load the cog."""
+    """Load the cog and serve the buttons of its lists, earlier ones too."""
+    bot.add_dynamic_items(*LIST_ITEMS, *ANSWER_ITEMS, *SESSION_ITEMS)
     await bot.add_cog(Partner(bot))

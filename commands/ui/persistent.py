@@ -35,7 +35,7 @@ from commands.errors import report_error
 from commands.ui import render as _render
 
 if TYPE_CHECKING:
-    from commands.app import CamerabotBot
+    from commands.client import CamerabotBot
 log = logging.getLogger(__name__)
 
 CUSTOM_ID_MAX = 100
@@ -510,12 +510,10 @@ class PageButton(_Persistent, template=r"cb:pg:(?P<kind>pa|so):(?P<page>-?\d+):(
         await interaction.response.send_message(ephemeral=True, **reply)
 
 
-PERSISTENT_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
-    SuggestionButton,
-    BrandButton,
-    FeedbackButton,
-    InfoButton,
-    PageButton,
-    Expired,
-    Legacy,
-)
+# Registered by the extensions whose messages carry them (each in its own `setup()`), so a button
+# of an earlier message, from before a restart too, is served by its custom_id. Registering a
+# template twice is harmless: the bot keeps one handler per template.
+ANSWER_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (SuggestionButton, FeedbackButton, InfoButton)
+LIST_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (BrandButton, PageButton)
+# Any extension with buttons: presses of expired session buttons and of retired ids get a reply.
+SESSION_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (Expired, Legacy)

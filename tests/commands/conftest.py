@@ -10,7 +10,7 @@ import pytest
 
 from bot.engine.engine import Engine
 from bot.runtime.config import Settings
-from commands.app import CamerabotBot, create_bot
+from commands.client import CamerabotBot, create_bot
 
 SHIPPED_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 # The test server's id, pinned so that settings can name it (MOD_GUILD_IDS) before it exists.
@@ -203,15 +203,15 @@ def held_knowledge_lock(simcord_env, bot, monkeypatch) -> HeldKnowledgeLock:
 @pytest.fixture
 def held_store_lock(simcord_env, bot, monkeypatch) -> HeldGate:
     """The store's lock as the moderators' commands meet it: after `hold()`, every store read
-    they make (`Moderation.read_store`) waits until `release()` (a reload, or another process,
+    they make (`ModerationCog.read_store`) waits until `release()` (a reload, or another process,
     holding the lock)."""
     gate = HeldGate(simcord_env, "a reload holds the store's lock")
-    cog = bot.get_cog("Moderation")
-    original = cog.read_store
+    for name in ("Facts", "KnowledgeBase"):
+        cog = bot.get_cog(name)
 
-    async def read_store(operation):
-        await gate.wait()
-        return await original(operation)
+        async def read_store(operation, original=cog.read_store):
+            await gate.wait()
+            return await original(operation)
 
-    monkeypatch.setattr(cog, "read_store", read_store)
+        monkeypatch.setattr(cog, "read_store", read_store)
     return gate

@@ -11,15 +11,9 @@ import pytest
 
 from bot.cli import main as cli
 from bot.runtime.config import Settings
-from commands.app import (
-    EXTENSIONS,
-    SYNC_STATE_FILE,
-    command_payload,
-    create_bot,
-    payload_hash,
-    run_bot,
-    sync_commands,
-)
+from commands.app import run_bot
+from commands.client import EXTENSIONS, create_bot
+from commands.sync import SYNC_STATE_FILE, command_payload, payload_hash, sync_commands
 from tests.helpers.discord_checks import command_problems
 
 
@@ -82,7 +76,7 @@ async def test_a_broken_extension_does_not_take_the_bot_down_nor_its_commands(
         alice = guild.add_member(env.create_user("alice"))
         puts = len(command_puts(env))
         # The ask extension fails to load after an upgrade: its commands must not be unsynced.
-        broken = ("commands.no_such_cog", *(e for e in EXTENSIONS if e != "commands.ask._cog"))
+        broken = ("commands.no_such_cog", *(e for e in EXTENSIONS if e != "commands.ask"))
         bot = create_bot(broken_settings, engine, extensions=broken)
         await env.restart_bot(bot)
         assert len(command_puts(env)) == puts, "no sync without the failed extension's commands"

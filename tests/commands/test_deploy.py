@@ -10,7 +10,7 @@ import pytest
 import simcord
 
 from bot.runtime.config import Settings
-from commands.app import create_bot
+from commands.client import create_bot
 from commands.moderation._forms import FIELD_MAX, FactDraft
 from commands.moderation._views import FactFlow, FactModal
 from commands.ui import render as _render
@@ -175,7 +175,7 @@ async def test_ask_private_answers_only_the_asker(simcord_env, channel, alice):
 
 
 async def test_the_fact_form_carries_the_real_limits(simcord_env, bot):
-    cog = bot.get_cog("Moderation")
+    cog = bot.get_cog("Facts")
     modal = FactModal(cog, FactFlow(1, FactDraft(question="q" * 300)), replace=False)
     inputs = {item.custom_id: item for item in modal.walk_children() if hasattr(item, "max_length")}
     assert inputs["question"].max_length == 100

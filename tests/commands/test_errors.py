@@ -11,8 +11,8 @@ from discord import app_commands
 
 from bot.engine.engine import Answer, CitedQuote, Suggestion
 from bot.runtime.config import Settings
-from commands.app import create_bot
 from commands.checks import moderator_only
+from commands.client import create_bot
 from commands.ui import render as _render
 from tests.helpers.discord_checks import ScriptedEngine, callbacks_since, use_settings
 

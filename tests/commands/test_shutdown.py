@@ -19,13 +19,13 @@ SCRIPT = textwrap.dedent(
     """
     import asyncio, logging, sys
     from pathlib import Path
-    from commands import app
+    from commands import app, client
     from bot.runtime.config import Settings
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     original_close = app.CamerabotBot.close
 
     async def start(self, token, *, reconnect=True):
-        self.watch_loop = app.loop(seconds=60)(self.watch_knowledge)
+        self.watch_loop = client.loop(seconds=60)(self.watch_knowledge)
         self.watch_loop.start()
         print("READY", flush=True)
         while not self.is_closed():  # like the gateway loop, which ends once closed

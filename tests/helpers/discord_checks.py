@@ -10,7 +10,7 @@ import discord
 
 if TYPE_CHECKING:
     from bot.runtime.config import Settings
-    from commands.app import CamerabotBot
+    from commands.client import CamerabotBot
 NAME = re.compile(r"^[-_'\w]{1,32}$")
 
 

@@ -8,7 +8,7 @@ import pytest
 import simcord
 
 from bot.engine.engine import Answer, Engine, Suggestion
-from commands.app import create_bot
+from commands.client import create_bot
 from commands.ui import render as _render
 from tests.helpers.discord_checks import (
     ScriptedEngine,

@@ -9,7 +9,7 @@ from simcord.builders import ChannelHandle
 
 from bot.engine.engine import Answer
 from bot.runtime.config import Settings
-from commands.app import bot_intents
+from commands.client import bot_intents
 from tests.helpers.discord_checks import ScriptedEngine, gap_lines, use_settings
 
 QUESTION = "Which Huawei phones used Leica cameras?"

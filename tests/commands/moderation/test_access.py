@@ -43,7 +43,7 @@ REFUSED = [
 async def test_a_member_who_is_not_a_moderator_is_refused_and_nothing_changes(
     simcord_env, channel, helper, mod_kb, caplog, command, options
 ):
-    caplog.set_level(logging.INFO, logger="commands.moderation._cog")
+    caplog.set_level(logging.INFO, logger="commands.moderation._base")
     before = knowledge_files(mod_kb[0])
     mark = len(simcord_env.http_requests)
 
@@ -56,7 +56,7 @@ async def test_a_member_who_is_not_a_moderator_is_refused_and_nothing_changes(
     assert len(callbacks_since(simcord_env, mark)) == 1
     assert knowledge_files(mod_kb[0]) == before
     assert audit_lines(mod_kb[1]) == []
-    [record] = [r for r in caplog.records if r.name == "commands.moderation._cog"]
+    [record] = [r for r in caplog.records if r.name == "commands.moderation._base"]
     assert record.levelno == logging.WARNING
     assert str(helper.id) in record.getMessage()
     assert f"/{command}" in record.getMessage()
@@ -72,7 +72,7 @@ async def test_the_commands_are_hidden_from_plain_members(simcord_env, channel, 
 async def test_manage_server_and_a_moderator_role_both_pass_and_are_logged(
     simcord_env, channel, manager, moderator, caplog
 ):
-    caplog.set_level(logging.INFO, logger="commands.moderation._cog")
+    caplog.set_level(logging.INFO, logger="commands.moderation._base")
     for member in (manager, moderator):
         caplog.clear()
 
@@ -82,7 +82,7 @@ async def test_manage_server_and_a_moderator_role_both_pass_and_are_logged(
         assert shown.modal is not None
         assert shown.modal["title"] == "Add a fact"
         assert reply(shown_kb).embeds[0].title == "knowledge/ is valid"
-        records = [r for r in caplog.records if r.name == "commands.moderation._cog"]
+        records = [r for r in caplog.records if r.name == "commands.moderation._base"]
         assert [r.levelno for r in records] == [logging.INFO, logging.INFO]
         assert f"moderation: /fact add by user {member.id} " in records[0].getMessage()
         assert f"moderation: /kb validate by user {member.id} " in records[1].getMessage()
@@ -179,7 +179,7 @@ def _modal_problems(modal: FactModal) -> list[str]:
 
 
 async def test_the_fact_form_fits_discords_limits(simcord_env, bot):
-    cog = bot.get_cog("Moderation")
+    cog = bot.get_cog("Facts")
     long_id = "a-fact-id-" + "x" * 53
     huge = FactDraft(*(["y" * (INPUT_MAX + 500)] * 5))
     forms = [
@@ -195,7 +195,7 @@ async def test_the_fact_form_fits_discords_limits(simcord_env, bot):
 
 
 async def test_the_gaps_buttons_fit_discords_limits(simcord_env, bot):
-    cog = bot.get_cog("Moderation")
+    cog = bot.get_cog("Facts")
     gaps = [Gap(f"{n} " + "why " * 100 + "?", 30 - n, "2024-01-01", f"k{n}") for n in range(30)]
     view = GapsView(cog, 1, gaps)
     rows = view.to_components()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.facts.models import Citation, Fact
-from commands.moderation._cog import FILE_BYTES_PER_MESSAGE, FILES_PER_MESSAGE, batches
+from commands.moderation._base import FILE_BYTES_PER_MESSAGE, FILES_PER_MESSAGE, batches
 from commands.moderation._forms import (
     EditTarget,
     FactDraft,

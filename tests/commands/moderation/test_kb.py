@@ -7,7 +7,7 @@ import json
 import pytest
 
 from commands.moderation import _render as render
-from commands.moderation._cog import FILES_PER_MESSAGE, SOURCE_BYTES_MAX
+from commands.moderation._base import FILES_PER_MESSAGE, SOURCE_BYTES_MAX
 from tests.helpers.discord_checks import fact_of, only_embed
 from tests.helpers.moderation import (
     NEW_FACT_ID,

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from commands.app import FIXED_KNOWLEDGE_TEXT, create_bot
+from commands.client import create_bot
+from commands.modlog import FIXED_KNOWLEDGE_TEXT
 from tests.helpers.discord_checks import fact_of, only_embed
 from tests.helpers.moderation import QUESTION, QUOTE, SOURCE, prefilled
 
@@ -106,7 +107,7 @@ async def test_broken_files_keep_the_last_good_base_and_are_reported_once_then_f
 async def test_a_broken_state_is_reported_once_not_once_per_process(
     simcord_env, bot, mod_kb, mod_log, mod_settings, monkeypatch
 ):
-    from commands.app import create_bot
+    from commands.client import create_bot
 
     seen = []
     original = bot.report_reload

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.state.feedback import FEEDBACK_FILE
-from commands.app import create_bot
+from commands.client import create_bot
 from commands.moderation import _render as render
 from commands.ui import render as _render
 from tests.helpers.discord_checks import custom_ids, fact_of

@@ -1,0 +1,269 @@
+"""The Discord bot: settings and fact base in, a bot with its extensions out.
+
+The bot owns the fact base's life while it runs: moderators' changes go through
+`change_knowledge` (the store's write, then the engine updated at once), and a background loop
+(`watch=True`) picks up changes made on disk — git, a text editor, another process — swapping
+the engine, or keeping the last good one and telling MOD_LOG_CHANNEL_ID what is broken.
+
+This module imports no cog, view or check: they import it (for the bot's type), never the reverse.
+Each extension registers its own persistent buttons in its `setup()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import discord
+from discord.ext.commands import AutoShardedBot, when_mentioned
+from discord.ext.tasks import Loop, loop
+
+from bot.engine.engine import Engine
+from bot.facts.limits import MESSAGE_CONTENT_MAX
+from bot.facts.problems import Problem
+from bot.runtime.config import Settings
+from bot.runtime.sync import apply_change, apply_reload
+from bot.runtime.watcher import KnowledgeWatcher
+from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
+from bot.state.gaps import GapLog
+from bot.store import Change, KnowledgeStore, ReloadResult
+from commands.cooldown import UserCooldown
+from commands.errors import CamerabotTree
+from commands.modlog import (
+    FIXED_KNOWLEDGE_TEXT,
+    REPORTED_FILE,
+    ReportedProblems,
+    broken_knowledge_text,
+    clip_text,
+    problems_digest,
+)
+from commands.sync import sync_if_changed
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Loaded in this order; one that fails to load is logged and skipped.
+EXTENSIONS = (
+    "commands.ask",
+    "commands.partner",
+    "commands.help",
+    "commands.moderation",
+)
+
+
+def bot_intents(settings: Settings) -> discord.Intents:
+    """The gateway intents: none privileged, unless auto-answer channels need message content."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    # Mentions carry their content without it; plain questions in answer channels do not.
+    intents.message_content = bool(settings.answer_channel_ids)
+    return intents
+
+
+class CamerabotBot(AutoShardedBot):
+    """The Discord bot: slash commands and mention replies over a swappable answer engine."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        gap_log: GapLog,
+        store: KnowledgeStore,
+        watch: bool = False,
+        auto_sync: bool = True,
+        extensions: tuple[str, ...] = EXTENSIONS,
+    ) -> None:
+        super().__init__(
+            command_prefix=when_mentioned,
+            help_command=None,
+            intents=bot_intents(settings),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=CamerabotTree,
+            shard_count=settings.shard_count,
+            # The stub says list[int]; None (the default) lets the library pick the shards.
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,  # type: ignore[arg-type]
+        )
+        self.settings = settings
+        # Read on every use, never captured: a reload may swap it while the bot runs.
+        self.engine = engine
+        self.gap_log = gap_log
+        self.feedback = FeedbackLog(settings.state_dir / FEEDBACK_FILE)
+        self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        self.auto_sync = auto_sync
+        self.extension_names = extensions
+        self.failed_extensions: list[str] = []
+        # Moderators' edits and reloads: the store's write and the engine update happen together,
+        # one at a time, so a reload never swaps out an engine that holds a newer edit.
+        self.store = store
+        self.watcher = KnowledgeWatcher(store, interval=settings.reload_seconds)
+        self.watch = watch
+        self.watch_loop: Loop[Any] | None = None
+        self.knowledge_lock = asyncio.Lock()
+        self.reported_problems: tuple[Problem, ...] = ()
+        self.reported = ReportedProblems(settings.state_dir / REPORTED_FILE)
+        # Command mentions (</ask:ID>) for /help, read from Discord once.
+        self.command_mentions: dict[str, str] | None = None
+
+    async def setup_hook(self) -> None:
+        """Load the extensions, sync the commands if they changed, start watching knowledge/."""
+        for name in self.extension_names:
+            try:
+                await self.load_extension(name)
+            except Exception:
+                log.exception("could not load extension %s; the bot runs without it", name)
+                self.failed_extensions.append(name)
+        if self.auto_sync and self.failed_extensions:
+            # Syncing now would delete the failed extension's commands from every server.
+            log.error(
+                "not syncing the commands: %s failed to load; the commands registered before "
+                "stay as they were (fix it and restart)",
+                ", ".join(self.failed_extensions),
+            )
+        elif self.auto_sync:
+            try:
+                await sync_if_changed(self)
+            except discord.HTTPException:
+                log.exception("could not sync the commands; run `camerabot sync` later")
+        if self.watch:
+            self.watch_loop = loop(seconds=self.settings.reload_seconds)(self.watch_knowledge)
+            self.watch_loop.start()
+
+    async def close(self) -> None:
+        """Stop watching knowledge/, then disconnect."""
+        if self.watch_loop is not None:
+            self.watch_loop.cancel()
+            self.watch_loop = None
+        await super().close()
+
+    # The fact base: moderators' changes and reloads
+
+    async def change_knowledge(self, operation: Callable[[], Change]) -> Change:
+        """Run a store operation (in a worker thread) and serve its result at once.
+
+        The operation's errors (ChangeRejected, StaleEdit, …) propagate; nothing is applied then.
+        """
+        async with self.knowledge_lock:
+            change = await asyncio.to_thread(operation)
+            if change.reload is not None and change.reload.full:
+                # Brands or sources changed on disk meanwhile: the rebuild takes a while.
+                self.engine = await asyncio.to_thread(apply_change, self.engine, change)
+            else:
+                self.engine = apply_change(self.engine, change)
+        if change.reload is not None:
+            await self.report_reload(change.reload)
+        return change
+
+    async def read_knowledge(self, operation: Callable[[], Any]) -> Any:
+        """Run a blocking read of the store or the engine in a worker thread, between changes."""
+        async with self.knowledge_lock:
+            return await asyncio.to_thread(operation)
+
+    async def reload_knowledge(self, *, force: bool = False) -> ReloadResult:
+        """Look for changes on disk now and serve them (or keep the last good base)."""
+        async with self.knowledge_lock:
+            result = await asyncio.to_thread(self.watcher.check, force=force)
+            if result.full:
+                self.engine = await asyncio.to_thread(apply_reload, self.engine, result)
+            else:
+                self.engine = apply_reload(self.engine, result)
+        await self.report_reload(result)
+        return result
+
+    async def watch_knowledge(self) -> None:
+        """One turn of the background watch (every RELOAD_SECONDS); never raises."""
+        try:
+            await self.reload_knowledge()
+        except Exception:
+            log.exception("watching %s failed; will retry", self.store.root)
+
+    async def report_reload(self, result: ReloadResult) -> None:
+        """Tell the moderators' channel that knowledge/ broke, or was fixed: once, not per process.
+
+        Every process serving the same knowledge/ sees the same files; the first to see a state
+        (recorded in STATE_DIR) posts it, the others stay quiet.
+        """
+        if result.problems:
+            if result.problems == self.reported_problems:
+                return
+            self.reported_problems = result.problems
+            if await asyncio.to_thread(self.reported.claim, problems_digest(result.problems)):
+                await self.post_mod_log(broken_knowledge_text(result))
+        elif result.changed and self.reported_problems:
+            self.reported_problems = ()
+            if await asyncio.to_thread(self.reported.claim, ""):
+                await self.post_mod_log(FIXED_KNOWLEDGE_TEXT)
+
+    async def mentions_of_commands(self) -> dict[str, str]:
+        """Each top-level command's clickable mention (</ask:ID>), read from Discord once."""
+        if self.command_mentions is None:
+            guild = discord.Object(self.settings.guild_id) if self.settings.guild_id else None
+            try:
+                commands = await self.tree.fetch_commands(guild=guild)
+            except discord.HTTPException:
+                log.warning("could not read the command ids; /help shows plain names")
+                return {}
+            self.command_mentions = {command.name: command.mention for command in commands}
+        return self.command_mentions
+
+    async def post_mod_log(self, text: str) -> bool:
+        """Post a line to MOD_LOG_CHANNEL_ID when it is set; whether it was posted."""
+        channel_id = self.settings.mod_log_channel_id
+        if channel_id is None:
+            return False
+        try:
+            channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                log.warning("MOD_LOG_CHANNEL_ID %s is not a text channel", channel_id)
+                return False
+            await channel.send(
+                clip_text(text, MESSAGE_CONTENT_MAX),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException:
+            log.warning("could not post to the moderators' channel %s", channel_id, exc_info=True)
+            return False
+        return True
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: messages are handled by the cogs' listeners only."""
+
+    async def on_ready(self) -> None:
+        """Log where the bot is connected."""
+        shards = sorted(self.shards)
+        log.info("connected as %s: %d guild(s), shards %s", self.user, len(self.guilds), shards)
+
+
+def create_bot(
+    settings: Settings,
+    engine: Engine,
+    *,
+    store: KnowledgeStore | None = None,
+    watch: bool = False,
+    gap_log: GapLog | None = None,
+    auto_sync: bool = True,
+    extensions: tuple[str, ...] = EXTENSIONS,
+) -> CamerabotBot:
+    """The bot with its dependencies.
+
+    `store` is the KnowledgeStore moderators' commands change (default: one for KNOWLEDGE_DIR and
+    STATE_DIR); `engine` must answer from its base. `watch` starts the hot reload of knowledge/
+    every RELOAD_SECONDS. Unanswered questions go to the store's STATE_DIR/gaps.jsonl by default.
+    """
+    if store is None:
+        store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
+    if gap_log is None:
+        gap_log = store.gap_log
+    return CamerabotBot(
+        settings,
+        engine,
+        gap_log=gap_log,
+        store=store,
+        watch=watch,
+        auto_sync=auto_sync,
+        extensions=extensions,
+    )
