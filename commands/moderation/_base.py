@@ -139,7 +139,9 @@ class ModerationCog(Cog):
         """The bot's KnowledgeStore."""
         return self.bot.store
 
-    async def interaction_check(self, interaction: discord.Interaction[CamerabotBot]) -> bool:
+    async def interaction_check(  # type: ignore[override]  # this bot's interactions are CamerabotBot's
+        self, interaction: discord.Interaction[CamerabotBot]
+    ) -> bool:
         """Log every attempt with the member's id; `moderator_only` decides."""
         allowed = is_moderator(interaction, self.bot.settings)
         command = interaction.command.qualified_name if interaction.command else "-"

@@ -231,7 +231,9 @@ class FactModal(ui.Modal):
         flow = FactFlow(self.flow.owner_id, self.typed(), self.flow.target)
         await self.cog.show_preview(interaction, flow, replace=self.replace)
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+    async def on_error(  # type: ignore[override]  # Modal.on_error takes no item
+        self, interaction: discord.Interaction[Any], error: Exception
+    ) -> None:
         """Errors go through the same handler as command errors."""
         await report_error(interaction, error)
 

@@ -53,11 +53,11 @@ class Partner(Cog):
             view = brand_view(
                 interaction.user.id, [b.id for b in suggested], [b.name for b in suggested]
             )
-            await interaction.response.send_message(
-                _render.unknown_brand_text(lookup),
-                ephemeral=True,
-                **({"view": view} if view else {}),
-            )
+            text = _render.unknown_brand_text(lookup)
+            if view is None:
+                await interaction.response.send_message(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True, view=view)
             return
         await interaction.response.send_message(embed=_render.brand_embed(lookup, engine))
 

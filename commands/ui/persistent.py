@@ -53,6 +53,13 @@ def session_id() -> str:
     return f"cb:x:{BOOT}:{os.urandom(6).hex()}"
 
 
+def _button(item: ui.Item[Any]) -> ui.Button[Any]:
+    """The button a persistent item was registered with (discord.py hands it back as an Item)."""
+    if not isinstance(item, ui.Button):
+        raise TypeError(f"a persistent item of camerabot is a button, not {type(item).__name__}")
+    return item
+
+
 class SessionView(ui.View):
     """A view whose buttons say "expired" when pressed after the process that made them ended."""
 
@@ -113,11 +120,11 @@ class Expired(ui.DynamicItem[ui.Button[Any]], template=r"cb:x:(?P<boot>[0-9a-f]+
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> Expired:
         """Whether a live view serves it is decided now, before that view's callback runs."""
-        view = _LIVE.get(item.custom_id or "")
-        return cls(item.custom_id or "", live=view is not None and not view.is_finished())
+        view = _LIVE.get(_button(item).custom_id or "")
+        return cls(_button(item).custom_id or "", live=view is not None and not view.is_finished())
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Say it expired, unless a live view answers it."""
@@ -133,10 +140,10 @@ class Legacy(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> Legacy:
         """Any such id."""
-        return cls(ui.Button(label="…", custom_id=item.custom_id))
+        return cls(ui.Button(label="…", custom_id=_button(item).custom_id))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Say it expired."""
@@ -155,7 +162,7 @@ def answer_view(answer: Answer) -> ui.View | None:
     if not answer.answered:
         return None
     entry = answer.fact_id or REASONED
-    items: list[ui.Item[Any]] = [
+    items: list[ui.DynamicItem[Any]] = [
         FeedbackButton(Vote.HELPFUL, entry),
         FeedbackButton(Vote.WRONG, entry),
     ]
@@ -163,7 +170,7 @@ def answer_view(answer: Answer) -> ui.View | None:
         items.append(InfoButton(answer.fact_id))
     view = ui.View(timeout=None)
     for item in items:
-        if item.custom_id and len(item.custom_id) <= CUSTOM_ID_MAX:
+        if len(item.custom_id) <= CUSTOM_ID_MAX:
             view.add_item(item)
     return view if view.children else None
 
@@ -233,10 +240,15 @@ class SuggestionButton(_Persistent, template=r"cb:sg:(?P<owner>\d+):(?P<entry>\S
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> SuggestionButton:
         """Rebuilt from its id, after a restart too."""
-        return cls(int(match["owner"]), match["entry"], item.label or "…", style=item.style)
+        return cls(
+            int(match["owner"]),
+            match["entry"],
+            _button(item).label or "…",
+            style=_button(item).style,
+        )
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Only the person who asked may press; others get a private refusal."""
@@ -284,10 +296,10 @@ class BrandButton(_Persistent, template=r"cb:br:(?P<owner>\d+):(?P<brand>[a-z0-9
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> BrandButton:
         """Rebuilt from its id."""
-        return cls(int(match["owner"]), match["brand"], item.label or "…")
+        return cls(int(match["owner"]), match["brand"], _button(item).label or "…")
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Only the person who asked."""
@@ -323,7 +335,7 @@ class FeedbackButton(_Persistent, template=r"cb:fb:(?P<vote>up|wr):(?P<entry>\S+
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> FeedbackButton:
         """Rebuilt from its id."""
         return cls(Vote.HELPFUL if match["vote"] == "up" else Vote.WRONG, match["entry"])
@@ -399,11 +411,15 @@ class WrongModal(ui.Modal):
         )
         self.add_item(self.reason)
 
-    async def on_submit(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+    async def on_submit(  # type: ignore[override]  # this bot's interactions are CamerabotBot's
+        self, interaction: discord.Interaction[CamerabotBot]
+    ) -> None:
         """Record the vote with its reason."""
         await record_vote(interaction, self.entry_id, self.question, Vote.WRONG, self.reason.value)
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+    async def on_error(  # type: ignore[override]  # Modal.on_error takes no item
+        self, interaction: discord.Interaction[Any], error: Exception
+    ) -> None:
         """Errors go through the same handler as command errors."""
         await report_error(interaction, error)
 
@@ -419,7 +435,7 @@ class InfoButton(_Persistent, template=r"cb:in:(?P<entry>\S+)"):
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> InfoButton:
         """Rebuilt from its id."""
         return cls(match["entry"])
@@ -494,10 +510,12 @@ class PageButton(_Persistent, template=r"cb:pg:(?P<kind>pa|so):(?P<page>-?\d+):(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> PageButton:
         """Rebuilt from its id."""
-        return cls(match["kind"], int(match["page"]), int(match["owner"]), item.label or "…")
+        return cls(
+            match["kind"], int(match["page"]), int(match["owner"]), _button(item).label or "…"
+        )
 
     async def run(self, interaction: discord.Interaction[CamerabotBot]) -> None:
         """Show the page (the list is read now, so it is current)."""
