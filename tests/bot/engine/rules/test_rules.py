@@ -13,7 +13,7 @@ import pytest
 
 from bot.engine.engine import Answer, Engine
 from bot.engine.prose import adjective
-from bot.engine.rules.reasoner import _clauses
+from bot.engine.rules.quotes import clauses
 from bot.facts.models import Citation
 from bot.facts.text import fold, plain
 from bot.facts.yaml_loading import load_fact_base
@@ -274,7 +274,7 @@ def shortest_clause(
     needles = [f" {fold(n)} " for n in also]
     best: Citation | None = None
     for source in engine.base.sources.values():
-        for clause in _clauses(source.text):
+        for clause in clauses(source.text):
             text = f" {fold(clause)} "
             named = any(n in text for n in folded)
             placed = not needles or any(n in text for n in needles)
