@@ -6,18 +6,22 @@ pair's yes/no), so a new rule goes where its questions must be caught, not at th
 
 from __future__ import annotations
 
-from bot.engine.rules import brands, choices, devices, lists, pairs
+from bot.engine.rules.brands import person, what_is, where_from
+from bot.engine.rules.choices import either_or
+from bot.engine.rules.devices import device, first_phone
+from bot.engine.rules.lists import compare, listing, partners
+from bot.engine.rules.pairs import pair
 from bot.engine.rules.said import Rule
 
 RULES: tuple[Rule, ...] = (
-    brands.person,
-    brands.what_is,
-    lists.compare,
-    lists.listing,
-    choices.either_or,
-    brands.where_from,
-    devices.device,
-    devices.first_phone,
-    pairs.pair,
-    lists.partners,
+    person,
+    what_is,
+    compare,
+    listing,
+    either_or,
+    where_from,
+    device,
+    first_phone,
+    pair,
+    partners,
 )
