@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from bot.engine.prose import (
-    adjective,
-    lower_first,
-    series,
-)
-from bot.engine.questions import (
-    COUNTRY_KEYS,
-    NATIONALITIES,
-    Form,
-    Part,
-)
-from bot.engine.rules.context import (
-    COUNTRY_WORDS,
-    MADE,
-    PERSON_WORDS,
-    Context,
-)
+from bot.engine.prose import adjective, lower_first, series
+from bot.engine.questions import COUNTRY_KEYS, NATIONALITIES, Form, Part
+from bot.engine.rules.context import COUNTRY_WORDS, MADE, PERSON_WORDS, Context
 from bot.engine.rules.said import Said
 from bot.engine.words import canonical
 from bot.facts.models import Citation
@@ -35,29 +21,29 @@ def person(
         return None  # "Is Lei Jun German?": the sources say nothing of the sort
     brand_id, name, _ = part.people[0]
     brand = ctx.base.brands[brand_id]
-    person = next((p for p in brand.people if p.name == name), None)
-    if person is None:
+    record = next((p for p in brand.people if p.name == name), None)
+    if record is None:
         return None
-    roles = set(filter(None, (canonical(w) for w in words(person.role))))
+    roles = set(filter(None, (canonical(w) for w in words(record.role))))
     names = set(filter(None, (canonical(w) for w in words(name))))
     asked = residual - roles - names
     if asked - PERSON_WORDS:
         return None  # "What did Xiaomi's CEO say?" is for the facts about what they said
-    said = f"{ctx.dated(person.citations)}, {name} is {brand.name}'s {person.role}."
+    said = f"{ctx.dated(record.citations)}, {name} is {brand.name}'s {record.role}."
     others = [b for b in known if b != brand_id]
     if part.form is Form.YES_NO:
         if others:
             other = ctx.name(others[0])
-            role = f"{brand.name}'s {person.role}"
+            role = f"{brand.name}'s {record.role}"
             head = f"No: the sources describe {name} as {role}, not {other}'s."
         elif roles & set(part.analysis.tokens) or not asked:
             head = "Yes."
         else:
             return None
-        return Said(f"{head} {said}", person.citations, entry_id=f"partners:{brand_id}")
+        return Said(f"{head} {said}", record.citations, entry_id=f"partners:{brand_id}")
     if others or part.wh not in {"who", "what", None}:
         return None
-    return Said(said, person.citations, entry_id=f"partners:{brand_id}", shaped=False)
+    return Said(said, record.citations, entry_id=f"partners:{brand_id}", shaped=False)
 
 
 def what_is(

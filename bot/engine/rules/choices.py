@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.prose import (
-    adjective,
-    lower_first,
-    series,
-)
-from bot.engine.questions import (
-    COUNTRY_KEYS,
-    MONTHS,
-    NATIONALITIES,
-    PAST,
-    Form,
-    Part,
-)
+from bot.engine.prose import adjective, lower_first, series
+from bot.engine.questions import COUNTRY_KEYS, MONTHS, NATIONALITIES, PAST, Form, Part
 from bot.engine.rules.context import (
     END,
     ENDED,

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.prose import (
-    lower_first,
-    lowered,
-    series,
-)
-from bot.engine.questions import (
-    ALREADY,
-    MONTHS,
-    SEASONS,
-    Form,
-    Part,
-)
+from bot.engine.prose import lower_first, lowered, series
+from bot.engine.questions import ALREADY, MONTHS, SEASONS, Form, Part
 from bot.engine.rules.context import (
     CONFIRM,
     LAUNCH,

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.prose import (
-    lower_first,
-    series,
-)
-from bot.engine.questions import (
-    CAMERA_TOKENS,
-    CURRENT,
-    LATEST,
-    PAST,
-    PHONE_TOKENS,
-    Form,
-    Part,
-)
+from bot.engine.prose import lower_first, series
+from bot.engine.questions import CAMERA_TOKENS, CURRENT, LATEST, PAST, PHONE_TOKENS, Form, Part
 from bot.engine.rules.context import (
     COMPARE_TOKENS,
     END,

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.prose import (
-    count_words,
-    lower_first,
-    lowered,
-    series,
-)
-from bot.engine.questions import (
-    CURRENT,
-    PAST,
-    Form,
-    Part,
-)
+from bot.engine.prose import count_words, lower_first, lowered, series
+from bot.engine.questions import CURRENT, PAST, Form, Part
 from bot.engine.rules.context import (
     END,
     NEGATION,

@@ -52,8 +52,9 @@ class QuoteIndex:
         numbers = {i for n in folded_names if n for i in self._holding(n) or ()}
         if needles:
             near = [self._holding(n, lazily=False) for n in needles if n]
-            if all(found is not None for found in near):
-                numbers &= set().union(*near)  # type: ignore[arg-type]
+            held = [found for found in near if found is not None]
+            if len(held) == len(near):  # a needle no index knows narrows nothing
+                numbers &= set[int]().union(*held)
         best: tuple[int, Citation] | None = None
         split: tuple[int, list[str]] = (-1, [])
         starts = self._clause_starts
