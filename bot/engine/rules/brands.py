@@ -1,0 +1,145 @@
+"""Rules about one brand: who it is, where it is from, who its people are."""
+
+from __future__ import annotations
+
+from bot.engine.prose import adjective, lower_first, series
+from bot.engine.questions import COUNTRY_KEYS, NATIONALITIES, Form, Part
+from bot.engine.rules.context import COUNTRY_WORDS, MADE, PERSON_WORDS, Context
+from bot.engine.rules.said import Said
+from bot.engine.words import canonical
+from bot.facts.models import Citation
+from bot.facts.text import fold, words
+
+
+def person(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Who someone is, by name or by role: "Who is Xiaomi's CEO?", "Is Lei Jun Leica's CEO?"."""
+    if len(part.people) != 1:
+        return None
+    if part.countries or part.months or part.durations or part.devices:
+        return None  # "Is Lei Jun German?": the sources say nothing of the sort
+    brand_id, name, _ = part.people[0]
+    brand = ctx.base.brands[brand_id]
+    record = next((p for p in brand.people if p.name == name), None)
+    if record is None:
+        return None
+    roles = set(filter(None, (canonical(w) for w in words(record.role))))
+    names = set(filter(None, (canonical(w) for w in words(name))))
+    asked = residual - roles - names
+    if asked - PERSON_WORDS:
+        return None  # "What did Xiaomi's CEO say?" is for the facts about what they said
+    said = f"{ctx.dated(record.citations)}, {name} is {brand.name}'s {record.role}."
+    others = [b for b in known if b != brand_id]
+    if part.form is Form.YES_NO:
+        if others:
+            other = ctx.name(others[0])
+            role = f"{brand.name}'s {record.role}"
+            head = f"No: the sources describe {name} as {role}, not {other}'s."
+        elif roles & set(part.analysis.tokens) or not asked:
+            head = "Yes."
+        else:
+            return None
+        return Said(f"{head} {said}", record.citations, entry_id=f"partners:{brand_id}")
+    if others or part.wh not in {"who", "what", None}:
+        return None
+    return Said(said, record.citations, entry_id=f"partners:{brand_id}", shaped=False)
+
+
+def what_is(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """What the sources say a brand is and who it works with ("What's Hasselblad?")."""
+    if part.wh not in {"what", "who"} or len(known) != 1 or residual or part.people:
+        return None
+    if part.analysis.question_types - {"?who"} or part.devices:
+        return None
+    brand = ctx.base.brands[known[0]]
+    own = ctx.of(brand.id)
+    support = ctx.support(brand, brand.country)
+    said = []
+    citations: list[Citation] = []
+    if support is not None:
+        said.append(f"{brand.name} is a {adjective(brand.country or '')} brand.")
+        citations.append(support)
+    said += [ctx.sentence(p, brand.id) for p in own]
+    citations += [c for p in own for c in p.citations]
+    if not said:
+        return None
+    text = f"{ctx.dated(citations)}, {lower_first(' '.join(said))}"
+    return Said(
+        text, tuple(dict.fromkeys(citations)), entry_id=f"partners:{brand.id}", shaped=False
+    )
+
+
+def where_from(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Where a brand is from, whether it is from a country, or which brand a description names."""
+    if len(known) == 1 and known[0] in part.described:
+        return _identity(ctx, part, known[0], residual)
+    if len(known) == 2 and part.says({"same", "both"}) and "?where" in part.analysis.tokens:
+        return _same_country(ctx, known)
+    if len(known) != 1:
+        return None
+    asked_where = part.wh == "where" or "?where" in part.analysis.tokens
+    if not part.countries and not asked_where:
+        return None
+    if part.says(MADE):
+        return None  # "Where are Hasselblad phones made?" asks a factory, not a brand's country
+    if part.form not in (Form.YES_NO, Form.WH) or (part.form is Form.WH and part.countries):
+        return None
+    country_words = {canonical(w) for w in part.words if w in NATIONALITIES}
+    if not residual - country_words <= COUNTRY_WORDS:
+        return None
+    brand = ctx.base.brands[known[0]]
+    if brand.country is None:
+        return Said(
+            f"The sources don't say where {brand.name} is from.", answered=False, about=known
+        )
+    support = ctx.support(brand, brand.country)
+    if support is None:
+        return None
+    nationality = adjective(brand.country)
+    country = COUNTRY_KEYS.get(fold(brand.country))
+    said = f"{ctx.dated([support])}, {brand.name} is a {nationality} brand."
+    shaped = part.form is Form.YES_NO
+    if part.form is Form.YES_NO:
+        if country in part.countries:
+            said = f"Yes. {said}"
+        else:
+            asked = adjective(part.countries[0])
+            described = f"the sources describe {brand.name} as {nationality}"
+            said = f"No: {described}, not {asked}. {said}"
+    return Said(said, (support,), entry_id=f"partners:{brand.id}", shaped=shaped)
+
+
+def _same_country(ctx: Context, known: tuple[str, ...]) -> Said:
+    """Whether two brands are from the same country, as the sources describe them."""
+    brands = [ctx.base.brands[b] for b in known]
+    supports = [ctx.support(brand, brand.country) for brand in brands]
+    unknown = [brand.name for brand, s in zip(brands, supports, strict=True) if s is None]
+    if unknown:
+        verb = "is" if len(unknown) == 1 else "are"
+        return Said(
+            f"The sources don't say where {series(unknown)} {verb} from.",
+            answered=False,
+            about=known,
+        )
+    keys = [COUNTRY_KEYS.get(fold(brand.country or "")) for brand in brands]
+    first, second = (f"{b.name} is a {adjective(b.country or '')} brand" for b in brands)
+    head = "Yes" if keys[0] == keys[1] else "No"
+    citations = tuple(s for s in supports if s is not None)
+    return Said(f"{head}. {ctx.dated(citations)}, {first} and {second}.", citations)
+
+
+def _identity(ctx: Context, part: Part, brand_id: str, residual: frozenset[str]) -> Said | None:
+    """Which brand a description names: "Which brand is Swedish?" -> Hasselblad."""
+    if part.wh not in {"which", "what", "who"} or residual - COUNTRY_WORDS:
+        return None
+    brand = ctx.base.brands[brand_id]
+    support = ctx.support(brand, brand.country)
+    if support is None:
+        return None
+    text = f"{ctx.dated([support])}, {brand.name} is a {adjective(brand.country or '')} brand."
+    return Said(text, (support,), entry_id=f"partners:{brand.id}")

@@ -1,0 +1,244 @@
+"""Rules about phones: which came of a partnership, and when the first was due."""
+
+from __future__ import annotations
+
+from bot.engine.prose import lower_first, lowered, series
+from bot.engine.questions import ALREADY, MONTHS, SEASONS, Form, Part
+from bot.engine.rules.context import (
+    CONFIRM,
+    LAUNCH,
+    RELATION,
+    Context,
+    before,
+    numbers,
+    partnership_id,
+)
+from bot.engine.rules.said import Said
+from bot.engine.words import canonical
+from bot.facts.models import BrandKind, Citation, Partnership
+from bot.facts.text import words
+
+
+def device(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a phone came of a partnership: seen on it, or only named by reports."""
+    if not part.devices:
+        return None
+    if "1" in part.analysis.tokens and part.form is Form.YES_NO and len(part.devices) == 1:
+        return _first_named(ctx, part, known)
+    if part.says({"last", "latest", "newest"}):
+        return None  # the sources do not order the phones they name
+    corrected = _device_premise(ctx, part, known)
+    if corrected is not None or part.form is not Form.YES_NO:
+        return corrected
+    if not residual <= RELATION | LAUNCH | CONFIRM | {"launch", "expect", "?when"}:
+        return None
+    said: list[str] = []
+    citations: list[Citation] = []
+    for device in part.devices:
+        brand, model = device[0], set(device[1:])
+        others = [b for b in known if b != brand]
+        if any(ctx.base.brands[b].kind is BrandKind.PHONE_MAKER for b in others):
+            # "Will the Norra phone be the Kestrel K9?" asks about Norra's phone.
+            said, citations = _not_the_reported(ctx, part, known)
+            break
+        for partnership in ctx.of(brand):
+            if others and partnership.other(brand) not in others:
+                continue
+            pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
+            if any(model <= set(words(name)) for name in partnership.devices):
+                said.append(
+                    f"Yes. {ctx.dated(partnership.citations)}, the {pair} partnership was "
+                    f"seen on the {series(partnership.devices)}."
+                )
+            elif any(model <= set(words(name)) for name in partnership.reported_devices):
+                said.append(
+                    f"Not confirmed: {lowered(ctx.dated(partnership.citations))}, "
+                    f"reports suggested the first phone of the {pair} partnership would be the "
+                    f"{series(partnership.reported_devices)}."
+                )
+            else:
+                continue
+            citations += partnership.citations
+    if not said:
+        said, citations = _not_the_reported(ctx, part, known)
+    if len(said) != 1:
+        # A phone no partnership names is for the fact matcher (or a refusal).
+        return None
+    entry = f"partners:{part.devices[0][0]}"
+    return Said(said[0], tuple(citations), entry_id=entry)
+
+
+def _first_named(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | None:
+    """The first phone asked about: only the phones reports named ("Was the P30 the first?")."""
+    said, citations = _not_the_reported(ctx, part, known)
+    if said:
+        return Said(said[0], tuple(citations))
+    return None
+
+
+def _not_the_reported(
+    ctx: Context, part: Part, known: tuple[str, ...]
+) -> tuple[list[str], list[Citation]]:
+    """A phone that is not the one reports named: "Will the Leica phone be the Mi 11 Ultra?"."""
+    asks_first = "1" in part.analysis.tokens or part.says({"will", "going", "gonna"})
+    if len(part.devices) != 1 or "phon" not in part.analysis.tokens or not asks_first:
+        return [], []
+    # The partnership asked about: of the brands named other than the phone's own maker.
+    asked = [b for b in known if b != part.devices[0][0]]
+    pairs = (
+        {ctx.pair(*asked)} if len(asked) == 2 else {ctx.pair(*known)} if len(known) == 2 else set()
+    )
+    partnership = pairs.pop() if len(pairs) == 1 else None
+    if partnership is None or not partnership.reported_devices:
+        return [], []
+    model = set(part.devices[0][1:])
+    if any(model <= set(words(name)) for name in partnership.reported_devices):
+        return [], []
+    pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
+    text = (
+        f"Not as far as reports say: {lowered(ctx.dated(partnership.citations))}, reports "
+        f"suggested the first phone of the {pair} partnership would be the "
+        f"{series(partnership.reported_devices)}."
+    )
+    return [text], list(partnership.citations)
+
+
+def _device_premise(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | None:
+    """A phone asked about with a camera maker its partnership was not with: say whose."""
+    if len(part.devices) != 1:
+        return None
+    brand = part.devices[0][0]
+    model = set(part.devices[0][1:])
+    cameras = [b for b in known if b != brand]
+    own = [p for p in ctx.of(brand) if any(model <= set(words(d)) for d in p.devices)]
+    if len(own) != 1 or len(cameras) != 1 or own[0].other(brand) == cameras[0]:
+        return None
+    partnership = own[0]
+    device = next(d for d in partnership.devices if model <= set(words(d)))
+    pair = f"{ctx.name(brand)}–{ctx.name(cameras[0])}"
+    head = "No: t" if part.form is Form.YES_NO else "T"
+    text = (
+        f"{head}he sources report no {pair} partnership; the {device} came of "
+        f"{ctx.name(brand)}'s partnership with {ctx.name(partnership.other(brand))}. "
+        f"{ctx.dated(partnership.citations)}, the partnership was seen on the "
+        f"{series(partnership.devices)}."
+    )
+    return Said(text, partnership.citations, entry_id=partnership_id(partnership))
+
+
+def first_phone(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """When the first phone of a partnership was due, and whether it had launched."""
+    if part.devices:
+        return None
+    tokens = set(part.analysis.tokens)
+    asks_date = bool(part.months or part.years) and bool(tokens & {"1", "phon"})
+    asks_first = (
+        part.wh in {"which", "what"}
+        and "phon" in tokens
+        and bool(tokens & {"1", "report", "launch", "say", "announce"})
+    )
+    if (
+        not tokens & {"launch", "expect"}
+        and not part.says(ALREADY - {"yet"})
+        and not asks_date
+        and not asks_first
+    ):
+        return None
+    months = {canonical(name) for name in [*MONTHS, *SEASONS]} | numbers(part)
+    if not residual - {"launch", "expect"} - months <= LAUNCH | CONFIRM:
+        return None
+    partnership = due_partnership(ctx, known)
+    if partnership is None or partnership.first_phone_due is None:
+        return None
+    if asks_first and not part.months:
+        # "Which phone is the first Xiaomi Leica one?": the phones reports named.
+        return phones_of(ctx, partnership)
+    due = partnership.first_phone_due
+    citations = partnership.citations
+    reported = ctx.base.source_date(citations)
+    pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
+    fact = f"the first phone of the {pair} partnership was due in {due.label}"
+    if part.years and not part.months and part.form in (Form.YES_NO, Form.PLAIN, Form.WH):
+        if due.year in part.years:
+            text = f"Yes. {ctx.dated(citations)}, {fact}."
+        else:
+            asked = series([str(y) for y in part.years], "or")
+            text = f"Not as far as the sources say: {ctx.as_of(citations)}, {fact}, not {asked}."
+        return Said(text, citations, entry_id=partnership_id(partnership))
+    if part.months and part.form in (Form.YES_NO, Form.PLAIN, Form.WH):
+        if due.month in part.months:
+            text = f"Yes. {ctx.dated(citations)}, {fact}."
+        else:
+            names = [n for n, m in MONTHS.items() if m in part.months and len(n) > 3]
+            asked = names[0].title() if names else "then"
+            text = f"Not as far as the sources say: {ctx.as_of(citations)}, {fact}, not {asked}."
+        return Said(text, citations, entry_id=partnership_id(partnership))
+    if part.form is Form.YES_NO and (part.says(ALREADY) or "launch" in tokens):
+        if reported is not None and before(reported, due):
+            text = f"Not {ctx.as_of(citations)}: {fact}."
+        else:
+            text = f"The sources don't say whether it has launched: {ctx.as_of(citations)}, {fact}."
+        return Said(text, citations, entry_id=partnership_id(partnership))
+    if part.wh == "when":
+        return Said(
+            f"{ctx.dated(citations)}, {fact}.",
+            citations,
+            entry_id=partnership_id(partnership),
+        )
+    return None
+
+
+def phones_of(ctx: Context, partnership: Partnership, *, kind: bool = False) -> Said:
+    """Which phones came of a partnership: those seen, those reports named, or none said."""
+    pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
+    citations = partnership.citations
+    entry = partnership_id(partnership)
+    if partnership.devices:
+        text = (
+            f"{ctx.dated(citations)}, the {pair} partnership was seen on the "
+            f"{series(partnership.devices)}."
+        )
+        return Said(text, citations, entry_id=entry, shaped=False)
+    if partnership.summary and "phon" in ctx.tokens(partnership.summary) and kind:
+        # "What kind of Vivo phones…?": "its flagship smartphones" is the kind.
+        text = f"{ctx.dated(citations)}, {lower_first(partnership.summary)}"
+        return Said(text, citations, entry_id=entry, shaped=False)
+    if partnership.summary and "phon" in ctx.tokens(partnership.summary):
+        # "Its flagship smartphones" is a kind of phone, not a name: refused, with it said.
+        return Said(
+            f"The sources don't name the phones of the {pair} partnership: "
+            f"{lower_first(partnership.summary)}",
+            answered=False,
+            about=(partnership.phone_maker, partnership.camera_maker),
+        )
+    if partnership.reported_devices:
+        # "Not out yet" only where the record says so: a due date after the source's date.
+        reported = ctx.base.source_date(citations)
+        due = partnership.first_phone_due
+        not_yet = due is not None and reported is not None and before(reported, due)
+        head = "No phone had come of it yet: " if not_yet else ""
+        dated = lowered(ctx.dated(citations)) if not_yet else ctx.dated(citations)
+        text = (
+            f"{head}{dated}, reports suggested the first phone of the {pair} partnership "
+            f"would be the {series(partnership.reported_devices)}."
+        )
+        return Said(text, citations, entry_id=entry)
+    return Said(
+        f"The sources don't say which phones came of the {pair} partnership.",
+        answered=False,
+        about=(partnership.phone_maker, partnership.camera_maker),
+    )
+
+
+def due_partnership(ctx: Context, known: tuple[str, ...]) -> Partnership | None:
+    """The one partnership of the brands named that has a first phone due or reported."""
+    if len(known) == 2:
+        return ctx.pair(*known)
+    if len(known) == 1:
+        due = [p for p in ctx.of(known[0]) if p.first_phone_due or p.reported_devices]
+        return due[0] if len(due) == 1 else None
+    return None

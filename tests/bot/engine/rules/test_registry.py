@@ -1,0 +1,21 @@
+"""The registry: the rules are tried in the order that decides answers."""
+
+from __future__ import annotations
+
+from bot.engine.rules.registry import RULES
+
+
+def test_rules_are_tried_in_their_dispatch_order() -> None:
+    names = [rule.__name__ for rule in RULES]
+    assert names == [
+        "person",
+        "what_is",
+        "compare",
+        "listing",
+        "either_or",
+        "where_from",
+        "device",
+        "first_phone",
+        "pair",
+        "partners",
+    ]
