@@ -45,7 +45,7 @@ BRAND_PREFIX = "partners:"
 PARTNERSHIP_PREFIX = "partnership:"
 
 # The engine cache: bump when what is pickled changes shape in a way the code hash misses.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_PREFIX = "engine-"
 # A cached engine of earlier files is brought up to date fact by fact when at most this many
 # facts changed (a moderator's edits, a pull); more, and a build is as quick.
