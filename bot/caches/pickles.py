@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import importlib.util
 import logging
 import operator
 import os
@@ -86,6 +87,21 @@ def fast_pickling(cls: type[_T]) -> type[_T]:
     return cls
 
 
+def code_files(packages: Iterable[str]) -> list[Path]:
+    """Every module of these packages, found where Python imports them from (sorted, no repeats).
+
+    A package that cannot be found is an error: a key over no code would never change.
+    """
+    files: set[Path] = set()
+    for package in packages:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError(f"no package {package!r} to hash", name=package)
+        for folder in spec.submodule_search_locations:
+            files.update(Path(folder).resolve().rglob("*.py"))
+    return sorted(files)
+
+
 def code_hash(packages: Iterable[str], *extra: str) -> str:
     """A hash of every module of some of camerabot's packages (and `extra`): other code, other keys.
 
@@ -94,12 +110,9 @@ def code_hash(packages: Iterable[str], *extra: str) -> str:
     """
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{sys.version} {' '.join(extra)}".encode())
-    root = Path(__file__).resolve().parents[3]
-    for package in packages:
-        folder = root.joinpath(*package.split("."))
-        for module in sorted(folder.rglob("*.py")):
-            digest.update(module.relative_to(root).as_posix().encode())
-            digest.update(module.read_bytes())
+    for module in code_files(packages):
+        digest.update(f"\0{module.parent.name}/{module.name}\0".encode())
+        digest.update(module.read_bytes())
     return digest.hexdigest()
 
 

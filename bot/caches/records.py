@@ -34,12 +34,14 @@ _ASKED_PREFIX = "asked-"
 _PLACES_PREFIX = "places-"
 # Questions per chunk of the asked-questions cache: ~2 ms to unpickle each.
 _ASKED_CHUNK = 5_000
-_PACKAGES = ("bot.facts", "bot.caches")
+# The code the records depend on: all of camerabot's core (the readers, the checks, the limits and
+# text rules they apply), so no module the records come to depend on can be missed.
+RECORDS_CODE = ("bot",)
 
 
 @lru_cache(maxsize=1)
 def _code_hash() -> str:
-    return code_hash(_PACKAGES, str(CACHE_FORMAT))
+    return code_hash(RECORDS_CODE, str(CACHE_FORMAT))
 
 
 @dataclass(frozen=True, slots=True)

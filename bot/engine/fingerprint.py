@@ -17,8 +17,9 @@ from bot.facts.yaml_loading import content_hash
 
 # Bump when what is pickled changes shape in a way the code hash misses.
 CACHE_FORMAT = 3
-# Packages whose code decides what an engine built from a knowledge directory holds.
-_ENGINE_PACKAGES = ("bot.engine", "bot.facts", "bot.caches")
+# The code that decides what an engine built from a knowledge directory holds: all of camerabot's
+# core (the engine, the readers, the checks, the limits), so no module it depends on is missed.
+ENGINE_CODE = ("bot",)
 
 
 def cache_key(root: Path, memo: DigestMemo | None = None) -> str:
@@ -36,4 +37,4 @@ def cache_key(root: Path, memo: DigestMemo | None = None) -> str:
 @lru_cache(maxsize=1)
 def engine_code_hash() -> str:
     """The hash of the code that builds engines (and of the rapidfuzz it uses)."""
-    return code_hash(_ENGINE_PACKAGES, str(CACHE_FORMAT), "rapidfuzz", rapidfuzz.__version__)
+    return code_hash(ENGINE_CODE, str(CACHE_FORMAT), "rapidfuzz", rapidfuzz.__version__)

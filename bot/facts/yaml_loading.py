@@ -195,7 +195,8 @@ def fact_files(root: Path) -> list[Path]:
 def knowledge_files(root: Path) -> list[Path]:
     """Every file whose content defines the fact base (YAML and source texts)."""
     files = [root / SOURCES_FILE, root / BRANDS_FILE, root / PARTNERSHIPS_FILE, *fact_files(root)]
-    files += sorted((root / SOURCE_TEXTS_DIR).glob("*"))
+    # Source texts may sit in subfolders of sources/: every one is part of the base.
+    files += sorted((root / SOURCE_TEXTS_DIR).rglob("*"))
     return [path for path in files if path.is_file()]
 
 

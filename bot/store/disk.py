@@ -62,13 +62,19 @@ def file_digest(path: Path) -> str | None:
 
 
 def scan(root: Path) -> dict[str, Stamp]:
-    """A stamp of every file that defines the fact base (symbolic links included, to refuse)."""
+    """A stamp of every file that defines the fact base (symbolic links included, to refuse).
+
+    The fact files are facts/*.yaml; the source texts are every file under sources/, in
+    subfolders too (a source's `file` may name one there).
+    """
     stamps: dict[str, Stamp] = {}
     for name in (SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE):
         found = stamp(root / name)
         if found is not None:
             stamps[name] = found
-    for folder, yaml_only in ((FACTS_DIR, True), (SOURCE_TEXTS_DIR, False)):
+    folders = [(FACTS_DIR, True), (SOURCE_TEXTS_DIR, False)]
+    while folders:
+        folder, yaml_only = folders.pop()
         try:
             entries = list(os.scandir(root / folder))
         except (FileNotFoundError, NotADirectoryError):
@@ -77,6 +83,9 @@ def scan(root: Path) -> dict[str, Stamp]:
             if is_temporary(entry.name) or (yaml_only and not entry.name.endswith(".yaml")):
                 continue
             try:
+                if not yaml_only and entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{folder}/{entry.name}", False))
+                    continue
                 if not entry.is_file():
                     continue
                 info = entry.stat()

@@ -516,3 +516,24 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
     assert process.returncode == 141
     assert b"Traceback" not in err
     assert b"BrokenPipeError" not in err
+
+
+def test_a_source_text_in_a_subfolder_is_in_the_cache_key(
+    capsys: pytest.CaptureFixture[str], kdir: Path, private_state: Path
+) -> None:
+    # Issue 20 item 2: a changed sentence in sources/sub/ must not be served from the cache.
+    (kdir / "sources" / "sub").mkdir()
+    (kdir / "sources" / "article-2022-05-23.txt").rename(
+        kdir / "sources" / "sub" / "article-2022-05-23.txt"
+    )
+    sources = kdir / "sources.yaml"
+    sources.write_text(
+        sources.read_text().replace("sources/article-", "sources/sub/article-"), encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "--knowledge", str(kdir), "ask", "Where is Leica from?")
+    assert code == 0, out
+    moved = kdir / "sources" / "sub" / "article-2022-05-23.txt"
+    moved.write_text(moved.read_text().replace("German", "Austrian"), encoding="utf-8")
+    code, out, err = run(capsys, "--knowledge", str(kdir), "ask", "Where is Leica from?")
+    assert code == 1
+    assert "invalid" in err

@@ -242,3 +242,20 @@ def test_problems_found_incrementally_name_the_same_lines_as_a_full_load(
     assert result.status is ReloadStatus.REJECTED
     assert list(result.problems) == check_knowledge(store.root)[1]
     assert all(p.line > 0 for p in result.problems)
+
+
+def test_a_source_text_in_a_subfolder_is_watched(watcher: KnowledgeWatcher) -> None:
+    # Issue 20 item 2: every file the fact base depends on is watched, subfolders included.
+    root = watcher.store.root
+    (root / "sources" / "sub").mkdir()
+    (root / "sources" / "article-2022-05-23.txt").rename(
+        root / "sources" / "sub" / "article-2022-05-23.txt"
+    )
+    sources = root / "sources.yaml"
+    sources.write_text(
+        sources.read_text().replace("sources/article-", "sources/sub/article-"), encoding="utf-8"
+    )
+    assert not watcher.check().problems
+    moved = root / "sources" / "sub" / "article-2022-05-23.txt"
+    moved.write_text(moved.read_text().replace("German", "Austrian"), encoding="utf-8")
+    assert watcher.check().problems
