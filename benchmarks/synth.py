@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Bump when the output changes, so that cached bases are regenerated.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 REAL_PHONE_MAKERS = (
     "Xiaomi", "Oppo", "Vivo", "Realme", "OnePlus", "Huawei", "Honor", "Samsung", "Motorola",
@@ -476,7 +476,7 @@ def write_base(
         by_group.setdefault(fact.group, []).append(fact)
     partnership_quotes = {
         p["id"]: f"{base.makers[p['phone_maker']].name} has a partnership with "
-        f"{base.makers[p['camera_maker']].name} for its cameras."
+        f"{base.makers[p['camera_maker']].name} for its cameras since {p['month']} {p['year']}."
         for p in base.partnerships
     }
     source_lines: list[str] = []

@@ -691,16 +691,23 @@ def _month(
 def _period(
     check: _Checker, record: Mapping[str, Any], period: str, citations: tuple[Citation, ...]
 ) -> None:
-    """A period's count of years ("four-year") must be one a quote of the record says."""
-    for word in re.findall(r"\b([a-z]+|[0-9]{1,2})[\s-]+years?\b", period.lower()):
-        number = _COUNTS.get(word) if not word.isdigit() else int(word)
-        if number is None:
-            continue
-        spelled = {str(number), *(w for w, n in _COUNTS.items() if n == number)}
-        quoted = " ".join(c.quote.lower() for c in citations)
-        if citations and not any(re.search(rf"\b{w}\b", quoted) for w in spelled):
-            check.add(record, "period", f"'period': no quote of this partnership says {word}")
+    """Every word of a period must be one a quote of the record says ("multi-year", "four-year").
+
+    A count may be spelled either way ("4-year" for "four years") and a word may be said in
+    the singular or the plural; any other word ("twenty", "decade", "100") is a claim no quote
+    makes. With no citations the missing citations are the problem reported.
+    """
+    if not citations:
         return
+    quoted = set(re.findall(r"[a-z0-9]+", " ".join(c.quote.lower() for c in citations)))
+    for word in re.findall(r"[a-z0-9]+", period.lower()):
+        number = int(word) if word.isdigit() else _COUNTS.get(word)
+        forms = {word, f"{word}s", word.removesuffix("s")}
+        if number is not None:
+            forms |= {str(number), *(w for w, n in _COUNTS.items() if n == number)}
+        if not forms & quoted:
+            check.add(record, "period", f"'period': no quote of this partnership says {word}")
+            return
 
 
 def build_fact(

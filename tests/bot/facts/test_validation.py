@@ -880,6 +880,44 @@ def test_a_period_no_quote_says(kdir: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("period", "unsaid"),
+    [
+        ("twenty-year", "twenty"),
+        ("100-year", "100"),
+        ("decade-long", "decade"),
+        ("multi-decade", "decade"),
+        ("lifelong", "lifelong"),
+        ("five-year", "five"),
+        ("multi-year exclusive", "exclusive"),
+    ],
+)
+def test_every_word_of_a_period_must_be_said_by_a_quote(
+    kdir: Path, period: str, unsaid: str
+) -> None:
+    # Issue 20 item 1: "twenty-year" passed, quoting "multi-year".
+    replace(kdir, P, "period: multi-year", f"period: {period}")
+    line = line_of(kdir, P, f"period: {period}")
+    assert_problem(
+        only_problem(kdir),
+        P,
+        line,
+        "oneplus-hasselblad",
+        f"no quote of this partnership says {unsaid}",
+    )
+
+
+@pytest.mark.parametrize("period", ["multi-year", "Multi-Year", "multi year", "multi-years"])
+def test_a_period_in_the_quotes_own_words_is_valid(kdir: Path, period: str) -> None:
+    replace(kdir, P, "period: multi-year", f"period: {period}")
+    assert load_fact_base(kdir).partnerships["oneplus-hasselblad"].period == period
+
+
+def test_a_count_of_years_may_be_spelled_otherwise_than_the_quote(kdir: Path) -> None:
+    replace(kdir, P, "period: four-year", "period: 4-year")
+    assert load_fact_base(kdir).partnerships["huawei-leica"].period == "4-year"
+
+
 def test_a_source_is_read_whole(kdir: Path) -> None:
     source = load_fact_base(kdir).sources["article-2022-05-23"]
     assert source.id == "article-2022-05-23"
