@@ -7,6 +7,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -210,11 +211,62 @@ class LockTimeout(CamerabotError):  # noqa: N818 - it names what happened
         )
 
 
+def _writers(descriptor: int) -> list[int] | None:
+    """The processes holding an exclusive flock on this open file (None: the system cannot say).
+
+    Linux lists every lock in /proc/locks, with the holder's pid and the file's device and inode.
+    """
+    try:
+        info = os.fstat(descriptor)
+        lines = Path("/proc/locks").read_text(encoding="ascii").splitlines()
+    except (OSError, ValueError):
+        return None
+    where = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    pids = []
+    for line in lines:
+        fields = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 615 fe:00:2273818 0 EOF" (a waiter's line has a "->").
+        if (
+            len(fields) >= 6
+            and fields[1:4] == ["FLOCK", "ADVISORY", "WRITE"]
+            and fields[5] == where
+            and fields[4].isdigit()
+        ):
+            pids.append(int(fields[4]))
+    return pids
+
+
 def _holder(descriptor: int) -> str:
-    """Who holds a lock, as its holder wrote it in the file ("pid 12 since 2026-…")."""
+    """Who holds a lock: its holder's line ("pid 12 since 2026-…") when that process holds it.
+
+    A line left by a holder that was killed names no one (the kernel freed its lock): the
+    process the system says holds the lock is named instead, or no one.
+    """
+    line = ""
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        return os.pread(descriptor, 200, 0).decode("utf-8").strip()
-    return ""
+        line = os.pread(descriptor, 200, 0).decode("utf-8").strip()
+    written = re.match(r"pid ([0-9]{1,9}) ", line)
+    writers = _writers(descriptor)
+    if written and (_alive(int(written[1])) if writers is None else int(written[1]) in writers):
+        return line
+    for pid in writers or ():
+        try:
+            name = Path(f"/proc/{pid}/comm").read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            continue
+        return f"pid {pid} ({name})"
+    # A stale holder's line names no one; anything else in the file is shown as found.
+    return "" if written else line
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
 
 
 @contextlib.contextmanager
@@ -254,6 +306,9 @@ def file_lock(
                     os.pwrite(descriptor, f"pid {os.getpid()} since {since}\n".encode(), 0)
             yield
         finally:
+            if exclusive:  # the holder's line goes with the lock: a stale one misleads
+                with contextlib.suppress(OSError):
+                    os.ftruncate(descriptor, 0)
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)

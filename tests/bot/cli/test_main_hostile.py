@@ -149,16 +149,18 @@ def test_a_stuck_lock_holder_is_named_and_reads_do_not_wait(kb, capsys) -> None:
     lock = state / "knowledge.lock"
     descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        os.write(descriptor, b"pid 4242 since 2026-11-26 14:00:00 UTC\n")
+        # This process stands for the stopped `fact edit`: its line names a live holder.
+        os.write(descriptor, f"pid {os.getpid()} since 2026-11-26 14:00:00 UTC\n".encode())
         fcntl.flock(descriptor, fcntl.LOCK_EX)  # as a stopped `fact edit` would hold it
         edit = ["fact", "edit", "leica-country", "--answer", "Waits.", "--wait", "0.2"]
         assert run(kb, *edit) == 1
         err = capsys.readouterr().err
-        assert "held by pid 4242 since 2026-11-26 14:00:00 UTC" in err
+        assert f"held by pid {os.getpid()} since 2026-11-26 14:00:00 UTC" in err
         assert run(kb, "fact", "show", "leica-country") == 0
         assert run(kb, "fact", "history", "leica-country") == 0
         assert run(kb, "kb", "validate") == 0
     finally:
         os.close(descriptor)
     assert run(kb, "fact", "edit", "leica-country", "--answer", "Now.") == 0
-    assert (state / "knowledge.lock").read_text().startswith(f"pid {os.getpid()} since ")
+    # A released lock keeps no holder line, so none can name a process long gone.
+    assert (state / "knowledge.lock").read_text() == ""

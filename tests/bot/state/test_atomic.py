@@ -7,6 +7,8 @@ import errno
 import os
 import re
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -299,7 +301,7 @@ def test_an_undecodable_lock_file_names_no_one(tmp_path: Path) -> None:
     assert error.value.holder == ""
 
 
-def test_an_unreadable_lock_file_still_times_out_naming_no_one(
+def test_an_unreadable_lock_file_still_times_out_naming_the_holder_the_system_knows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "store.lock"
@@ -310,7 +312,10 @@ def test_an_unreadable_lock_file_still_times_out_naming_no_one(
     monkeypatch.setattr(atomic.os, "pread", pread)
     with file_lock(path), pytest.raises(LockTimeout) as error, file_lock(path, timeout=0.01):
         pass
-    assert error.value.holder == ""
+    known = Path("/proc/locks").exists()
+    assert (
+        error.value.holder.startswith(f"pid {os.getpid()} (") if known else not error.value.holder
+    )
 
 
 def test_a_runaway_lock_file_names_its_holder_in_200_characters_at_most(tmp_path: Path) -> None:
@@ -403,3 +408,40 @@ def test_a_new_file_someone_else_created_meanwhile_is_kept(tmp_path: Path) -> No
     assert str(error.value) == str(path)
     assert [p.name for p in tmp_path.iterdir()] == ["facts.yaml"]
     assert path.read_bytes() == b"theirs"
+
+
+def test_a_stale_holder_line_is_not_named_but_the_live_holder_is(tmp_path: Path) -> None:
+    # Issue 20 item 15: the lock held by flock(1) named the long-dead writer of the line.
+    path = tmp_path / "store.lock"
+    path.write_text("pid 999999999 since 2020-01-01 00:00:00 UTC\n")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(LockTimeout) as error, file_lock(path, timeout=0.01):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "999999999" not in str(error.value)
+    if Path("/proc/locks").exists():
+        assert error.value.holder.startswith(f"pid {holder.pid} (")
+
+
+def test_a_released_lock_leaves_no_holder_line(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    with file_lock(path):
+        assert path.read_text().startswith(f"pid {os.getpid()} ")
+    assert path.read_text() == ""
+
+
+# Takes the lock as flock(1) would, without writing a holder line, and says so.
+HOLD = """
+import fcntl, os, sys, time
+descriptor = os.open(sys.argv[1], os.O_RDWR)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(60)
+"""
