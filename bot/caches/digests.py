@@ -10,15 +10,13 @@ and hashed again. It lives in STATE_DIR beside the caches and is trusted like th
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 
-from bot.caches.pickles import trusted
+from bot.caches.pickles import trusted, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +78,8 @@ class DigestMemo:
         if self.path is None or not self._changed:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".digests-")
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(self._known, file)
-            Path(temporary).replace(self.path)
+            known = json.dumps(self._known).encode()
+            write_atomically(self.path, lambda file: file.write(known))
             self._changed = False
         except OSError as error:
             log.warning("could not save the file hashes %s: %s", self.path, error)
-            with contextlib.suppress(NameError, OSError):
-                Path(temporary).unlink(missing_ok=True)

@@ -22,12 +22,13 @@ import stat
 import sys
 import tempfile
 import threading
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -219,19 +220,73 @@ def write_pickle(path: Path, value: Any) -> bool:
     folder = path.parent
     prefix = path.name.rsplit("-", 1)[0]
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{prefix}-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, lambda file: pickle.dump(value, file, pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
         log.warning("could not write the cache %s: %s", path, error)
         return False
     for old in folder.glob(f"{prefix}-*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
+    return True
+
+
+# A temporary whose name has no writer's pid (an older release's) is removed this old.
+_STALE_SECONDS = 3600
+
+
+def write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write a cache file through a temporary named after this process, then swap it in.
+
+    The temporary is removed on any error; those of writers that were killed (a killed `ask`
+    left a 5.9 MB one) are removed by the next write to the folder (`remove_dead_temporaries`).
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    kind = path.name.rsplit("-", 1)[0].rsplit(".", 1)[0]
+    handle, temporary = tempfile.mkstemp(
+        dir=folder, prefix=f".{kind}-{os.getpid()}-", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    remove_dead_temporaries(folder)
+
+
+def remove_dead_temporaries(folder: Path) -> list[str]:
+    """Remove the cache temporaries in `folder` whose writer is dead (or, unnamed, an hour old)."""
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            continue
+        parts = entry.name.split("-")
+        pid = parts[1] if len(parts) >= 3 and parts[1].isdigit() else None
+        try:
+            if pid is not None:
+                stale = not _alive(int(pid))
+            else:
+                stale = entry.stat(follow_symlinks=False).st_mtime < time.time() - _STALE_SECONDS
+            if stale:
+                Path(entry.path).unlink()
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
     return True

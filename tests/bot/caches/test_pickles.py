@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from bot.caches.pickles import code_files, code_hash
+from bot.caches.digests import DIGESTS_FILE, DigestMemo
+from bot.caches.pickles import code_files, code_hash, write_pickle
 from bot.caches.records import RECORDS_CODE
 from bot.engine.fingerprint import ENGINE_CODE
 
@@ -38,3 +43,33 @@ def test_a_changed_module_changes_the_hash(tmp_path: Path, monkeypatch: pytest.M
 def test_a_package_that_is_not_there_is_an_error_not_an_empty_key() -> None:
     with pytest.raises(ModuleNotFoundError):
         code_hash(("bot.no_such_package",))
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_temporaries_of_killed_cache_writers_are_removed(tmp_path: Path) -> None:
+    # Issue 20 item 14: a killed `ask` left a 5.9 MB .records-*.tmp; .digests-* piled up.
+    folder = tmp_path / "records-cache"
+    folder.mkdir(mode=0o700)
+    dead = _dead_pid()
+    left = [
+        folder / f".records-{dead}-k1l2.tmp",
+        folder / f".digests-{dead}-x9.tmp",
+        folder / ".records-oldname.tmp",  # an older release's name: no pid, removed when old
+    ]
+    live = folder / f".records-{os.getpid()}-busy.tmp"  # a writer at work right now
+    for path in [*left, live]:
+        path.write_bytes(b"half")
+    os.utime(left[2], (time.time() - 7200, time.time() - 7200))
+    assert write_pickle(folder / "records-k.pickle", {"a": 1})
+    assert sorted(p.name for p in folder.iterdir()) == sorted([live.name, "records-k.pickle"])
+    memo = DigestMemo(folder / DIGESTS_FILE)
+    memo.remember("x", [1, 2, 3, 4], "h")
+    (folder / f".digests-{dead}-y.tmp").write_bytes(b"half")
+    memo.save()
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted([live.name, "records-k.pickle", DIGESTS_FILE])
