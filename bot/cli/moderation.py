@@ -131,9 +131,18 @@ def _rejected(error: ChangeRejected) -> int:
     return 1
 
 
-def _run(action: Any) -> int:
+def _run(action: Any, store: KnowledgeStore | None = None) -> int:
     try:
-        return int(action())
+        code = int(action())
+        postponed = store.history_log.postponed if store is not None else None
+        if postponed is not None:
+            # The change is made; only its history waits (in the journal): a state error.
+            _err(
+                f"camerabot: {postponed}; the change was made, but its history waits in the "
+                "journal until the next change or start"
+            )
+            return 2
+        return code
     except ChangeRejected as error:
         return _rejected(error)
     except StateDirError as error:
@@ -164,7 +173,7 @@ def cmd_fact_add(args: argparse.Namespace, settings: Settings) -> int:
         _out(f"added fact {change.record_id} to {change.file} (version {change.version})")
         return 0
 
-    return _run(action)
+    return _run(action, store)
 
 
 def cmd_fact_edit(args: argparse.Namespace, settings: Settings) -> int:
@@ -187,7 +196,7 @@ def cmd_fact_edit(args: argparse.Namespace, settings: Settings) -> int:
             _out(f"edited fact {change.record_id} in {change.file} (version {change.version})")
         return 0
 
-    return _run(action)
+    return _run(action, store)
 
 
 def cmd_fact_remove(args: argparse.Namespace, settings: Settings) -> int:
@@ -199,7 +208,7 @@ def cmd_fact_remove(args: argparse.Namespace, settings: Settings) -> int:
         _out(f"removed fact {change.record_id} from {change.file} (kb undo puts it back)")
         return 0
 
-    return _run(action)
+    return _run(action, store)
 
 
 def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
@@ -216,7 +225,7 @@ def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(text)
         return 0
 
-    return _run(action)
+    return _run(action, store)
 
 
 def _describe(entry: AuditEntry) -> str:
@@ -241,7 +250,7 @@ def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
         _history(entries)
         return 0
 
-    return _run(action)
+    return _run(action, store)
 
 
 def _history(entries: list[AuditEntry]) -> None:
@@ -271,7 +280,7 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
             _out(f"{gap.count:5d}  {gap.question}  (last asked {gap.last_asked}{place})")
         return 0
 
-    return _run(action)
+    return _run(action, store)
 
 
 def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
@@ -330,7 +339,7 @@ def _step(args: argparse.Namespace, settings: Settings, *, redo: bool) -> int:
         _out(f"{done} the {reverted or 'change'}: {_now(change)}")
         return 0
 
-    return _run(action)
+    return _run(action, store)
 
 
 def cmd_kb_undo(args: argparse.Namespace, settings: Settings) -> int:
@@ -354,7 +363,7 @@ def cmd_kb_last(args: argparse.Namespace, settings: Settings) -> int:
             _out(f"kb redo would make again: {_describe(redo)}")
         return 0
 
-    return _run(action)
+    return _run(action, store)
 
 
 def _seconds(text: str) -> float:

@@ -109,31 +109,54 @@ class AuditEntry:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> AuditEntry:
-        """An entry from a log line; KeyError/TypeError/ValueError when it is damaged."""
-        kind = str(data["kind"])
+    def from_json(cls, data: object) -> AuditEntry:
+        """An entry from a log line; KeyError/TypeError/ValueError when it is damaged.
+
+        Every field must have its own type: a damaged line is skipped whole rather than
+        half-believed (a number for a record's text would break an undo later).
+        """
+        if not isinstance(data, dict):
+            raise TypeError("an entry is a JSON object")
+        kind = _text(data, "kind")
         before, after = data.get("before"), data.get("after")
         if before is not None and not isinstance(before, dict):
             raise TypeError("before must be a record")
         if after is not None and not isinstance(after, dict):
             raise TypeError("after must be a record")
+        position = data["position"]
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            raise TypeError("position must be a count")
         return cls(
-            id=str(data["id"]),
-            at=str(data["at"]),
-            actor=str(data["actor"]),
-            action=str(data["action"]),
+            id=_text(data, "id"),
+            at=_text(data, "at"),
+            actor=_text(data, "actor"),
+            action=_text(data, "action"),
             kind=kind,
-            record_id=str(data[f"{kind}_id"]),
-            file=str(data["file"]),
-            position=int(data["position"]),
+            record_id=_text(data, f"{kind}_id"),
+            file=_text(data, "file"),
+            position=position,
             before=before,
             after=after,
-            before_text=data.get("before_text"),
-            after_text=data.get("after_text"),
-            reverts=data.get("reverts"),
-            reverted_action=data.get("reverted_action"),
-            source_text=data.get("source_text"),
+            before_text=_optional_text(data, "before_text"),
+            after_text=_optional_text(data, "after_text"),
+            reverts=_optional_text(data, "reverts"),
+            reverted_action=_optional_text(data, "reverted_action"),
+            source_text=_optional_text(data, "source_text"),
         )
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be text")
+    return value
+
+
+def _optional_text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{key} must be text")
+    return value
 
 
 def new_entry_id() -> str:
@@ -150,7 +173,8 @@ def now_iso() -> str:
 def _parse(raw: bytes, path: Path) -> AuditEntry | None:
     try:
         return AuditEntry.from_json(json.loads(raw))
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    # 1e999 overflows an int, and deep nesting the JSON parser's recursion.
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
         log.warning("skipping a damaged line of %s", path)
         return None
 

@@ -170,5 +170,5 @@ def _parse(raw: str) -> VoteRecord | None:
             reason=str(item.get("reason", "")),
             at=str(item.get("at", "")),
         )
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, OverflowError):  # 1e999 as an id
         return None

@@ -35,7 +35,7 @@ def json_object(raw: str) -> dict[str, Any] | None:
     """A line's JSON object, or None when the line is not one."""
     try:
         item = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting exhausts the parser's recursion
         return None
     return item if isinstance(item, dict) else None
 

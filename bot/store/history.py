@@ -18,7 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.facts.raw import SOURCE_TEXTS_DIR
+from bot.facts.raw import (
+    BRANDS_FILE,
+    FACTS_DIR,
+    PARTNERSHIPS_FILE,
+    SOURCE_TEXTS_DIR,
+    SOURCES_FILE,
+)
 from bot.facts.record_files import plain_data
 from bot.facts.yaml_loading import parse_yaml_records
 from bot.state.atomic import atomic_write, remove_file
@@ -51,12 +57,22 @@ def record_on_disk(root: Path, file: str, record_id: str) -> Any:
     return None
 
 
+def _knowledge_file(name: str) -> bool:
+    """Whether a journal's file is one a change writes (never a path out of the directory)."""
+    if name in (SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE):
+        return True
+    folder, _, base = name.partition("/")
+    return folder == FACTS_DIR and base.endswith(".yaml") and "/" not in base and base[0] != "."
+
+
 class History:
     """The audit log and its journal, in the state directory shared by every process."""
 
     def __init__(self, state_dir: Path) -> None:
         self.audit = AuditLog(state_dir / AUDIT_FILE)
         self.journal_path = state_dir / JOURNAL_FILE
+        # Why the last change's history waits in the journal (None: it was written).
+        self.postponed: StateDirError | None = None
 
     # One change, journal first
 
@@ -76,31 +92,50 @@ class History:
             log.exception("cannot remove %s; the next change settles it", self.journal_path)
 
     def complete(self, entry: AuditEntry) -> bool:
-        """Append the entry of a change now on disk, and drop its journal; False if postponed."""
+        """Append the entry of a change now on disk, and drop its journal; False if postponed.
+
+        When postponed, `postponed` says why until the next change: the caller reports it.
+        """
+        self.postponed = None
         try:
             self.audit.append(entry)
             remove_file(self.journal_path)
-        except OSError:
-            log.exception(
-                "the change %s is on disk but its history could not be written yet; the "
+        except OSError as error:
+            self.postponed = StateDirError(self.journal_path.parent, error)
+            log.warning(
+                "the change %s is on disk but its history could not be written yet (%s); the "
                 "journal %s keeps it until the next change or start",
                 entry.id,
+                error.strerror or error,
                 self.journal_path,
             )
             return False
         return True
 
     def pending(self) -> AuditEntry | None:
-        """The journaled change whose outcome is not settled yet, if any."""
+        """The journaled change whose outcome is not settled yet, if any.
+
+        A damaged journal (not an entry, or naming no knowledge file) is removed with a
+        warning: it could settle nothing. StateDirError when it cannot be read or removed.
+        """
         try:
             data = json.loads(self.journal_path.read_bytes())
-            return AuditEntry.from_json(data)
+            entry = AuditEntry.from_json(data)
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            log.warning("removing the damaged journal %s", self.journal_path)
+        except OSError as error:  # a directory, no right to read it
+            raise StateDirError(self.journal_path.parent, error) from None
+        # 1e999 overflows an int, and deep nesting the JSON parser's recursion.
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
+            entry = None
+        if entry is not None and _knowledge_file(entry.file):
+            return entry
+        log.warning("removing the damaged journal %s", self.journal_path)
+        try:
             remove_file(self.journal_path)
-            return None
+        except OSError as error:
+            raise StateDirError(self.journal_path.parent, error) from None
+        return None
 
     def reconcile(self, root: Path) -> AuditEntry | None:
         """Settle a journaled change (see the module docstring); the entry appended, if any.

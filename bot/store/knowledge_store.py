@@ -67,6 +67,7 @@ from bot.store.errors import (
     NothingToUndo,
     StaleEdit,
     StateDirError,
+    StoreError,
     StoreLocked,
 )
 from bot.store.events import Change, ReloadResult
@@ -176,8 +177,14 @@ class KnowledgeStore:
             raise StateDirError(self.state_dir, error)
         if self.history_log.journal_path.exists():
             with self._mutex, try_lock(self.lock_path) as locked:
-                if locked:
+                if not locked:
+                    return
+                try:
                     self.history_log.reconcile(self.root)
+                except StoreError as error:
+                    # Reading never depends on the journal: the files are whole either way,
+                    # and the next change settles it (or refuses, saying why).
+                    log.warning("an interrupted change is not settled yet: %s", error)
 
     # Reading
 
