@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.facts.text import fold, plain
 from bot.state import jsonl
+from bot.state.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
 QUESTION_MAX = 300
+# The log is compacted when an append takes it past this size: one line a question, with its
+# count, for the GAPS_KEPT most asked (then most recently asked) questions; the rest go.
+# 500,000 lines of the same few questions took 530 MB to read; now the file stays ~8 MB.
+GAPS_MAX_BYTES = 8 * 1024 * 1024
+GAPS_KEPT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,37 +65,88 @@ class GapLog:
         }
         with jsonl.locked(self.path, "a") as handle:
             jsonl.append(handle, line)
+            handle.flush()
+            if handle.tell() > GAPS_MAX_BYTES:
+                self._compact()
+
+    def _compact(self) -> None:
+        """Rewrite the log as one line a kept question (call it holding the exclusive lock)."""
+        tallies = self._tallies()
+        kept = _ranked(tallies)[:GAPS_KEPT]
+        lines = [
+            {
+                "question": tally.question,
+                "key": key,
+                "count": tally.count,
+                "at": tally.last_asked,
+                "where": sorted(tally.where),
+            }
+            for key, tally in kept
+        ]
+        data = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in lines)
+        try:
+            atomic_write(self.path, data.encode("utf-8"))
+        except OSError as error:  # the log only grows until the next try
+            log.warning("could not compact %s: %s", self.path, error)
+        else:
+            log.info("compacted %s to %d questions", self.path, len(lines))
+
+    def _tallies(self) -> dict[str, _Tally]:
+        """Each question's count, first wording, last time and places, from the whole log."""
+        counts: dict[str, _Tally] = {}
+        with self.path.open(encoding="utf-8", errors="replace") as handle:
+            for key, question, at, where, count in jsonl.good_lines(
+                handle, self.path, _parse_line, log
+            ):
+                tally = counts.setdefault(key, _Tally(question, 0, at))
+                tally.count += count
+                tally.last_asked = max(tally.last_asked, at)
+                tally.where.update(where)
+        return counts
 
     def top(self, limit: int = 25, *, exclude: set[str] | None = None) -> list[Gap]:
         """The most asked unanswered questions, most asked first; `exclude` drops keys."""
         if not self.path.is_file():
             return []
-        counts: dict[str, _Tally] = {}
-        with jsonl.locked(self.path, "r") as handle:
-            for key, question, at, where in jsonl.good_lines(handle, self.path, _parse_line, log):
-                tally = counts.setdefault(key, _Tally(question, 0, at))
-                tally.count += 1
-                tally.last_asked = max(tally.last_asked, at)
-                if where:
-                    tally.where.add(where)
+        with jsonl.locked(self.path, "r"):
+            tallies = self._tallies()
         gaps = [
             Gap(tally.question, tally.count, tally.last_asked, key, frozenset(tally.where))
-            for key, tally in counts.items()
+            for key, tally in _ranked(tallies)
             if not exclude or key not in exclude
         ]
-        # Most asked first; among equals, the most recently asked first.
-        gaps.sort(key=lambda gap: gap.last_asked, reverse=True)
-        gaps.sort(key=lambda gap: gap.count, reverse=True)
         return gaps[:limit]
 
 
-def _parse_line(raw: str) -> tuple[str, str, str, str] | None:
-    """A line's key, question, time and place, or None when the line is damaged."""
+def _ranked(tallies: dict[str, _Tally]) -> list[tuple[str, _Tally]]:
+    """Most asked first; among equals, the most recently asked first."""
+    ranked = sorted(tallies.items(), key=lambda item: item[1].last_asked, reverse=True)
+    ranked.sort(key=lambda item: item[1].count, reverse=True)
+    return ranked
+
+
+def _parse_line(raw: str) -> tuple[str, str, str, tuple[str, ...], int] | None:
+    """A line's key, question, time, places and count, or None when the line is damaged.
+
+    An appended line is one question asked once in one place; a compacted line carries its
+    count and the list of places.
+    """
     item = jsonl.json_object(raw)
     if item is None:
         return None
-    fields = (item.get("key"), item.get("question"), item.get("at"))
-    if not all(isinstance(value, str) and value for value in fields):
+    key, question, at = item.get("key"), item.get("question"), item.get("at")
+    if not (isinstance(key, str) and isinstance(question, str) and isinstance(at, str)):
+        return None
+    if not (key and question and at):
+        return None
+    count = item.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         return None
     where = item.get("where")
-    return (*fields, where if isinstance(where, str) else "")  # type: ignore[return-value]
+    if isinstance(where, str):
+        places: tuple[str, ...] = (where,) if where else ()
+    elif isinstance(where, list):
+        places = tuple(place for place in where if isinstance(place, str) and place)
+    else:
+        places = ()
+    return key, question, at, places, count

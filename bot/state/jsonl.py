@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,15 +16,35 @@ T = TypeVar("T")
 
 @contextmanager
 def locked(path: Path, mode: str) -> Iterator[IO[str]]:
-    """`path` opened in `mode`, shared-locked to read ("r"), exclusively locked otherwise."""
+    """`path` opened in `mode`, shared-locked to read ("r"), exclusively locked otherwise.
+
+    A log may be replaced whole while one waits for its lock (compacted: `replace_locked`):
+    the lock is then taken again on the file now at `path`, so no line goes to the old one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A damaged byte must cost one line, not the whole log: read it replaced.
-    with path.open(mode, encoding="utf-8", errors="replace") as handle:
-        fcntl.flock(handle, fcntl.LOCK_SH if mode == "r" else fcntl.LOCK_EX)
+    while True:
+        # A damaged byte must cost one line, not the whole log: read it replaced.
+        handle = path.open(mode, encoding="utf-8", errors="replace")
         try:
-            yield handle
+            fcntl.flock(handle, fcntl.LOCK_SH if mode == "r" else fcntl.LOCK_EX)
+            try:
+                if _same_file(handle, path):
+                    yield handle
+                    return
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+
+def _same_file(handle: IO[str], path: Path) -> bool:
+    """Whether the open file is still the one at `path` (not replaced while it was locked)."""
+    try:
+        on_disk = path.stat()
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(handle.fileno())
+    return (opened.st_dev, opened.st_ino) == (on_disk.st_dev, on_disk.st_ino)
 
 
 def append(handle: IO[str], item: dict[str, Any]) -> None:
