@@ -38,6 +38,7 @@ from bot.facts.validation import ID_PATTERN, build_fact, build_fact_base
 from bot.facts.yaml_loading import parse_yaml_records
 from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove_file
 from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
+from bot.state.writers import being_written, wait_until_written
 from bot.store.disk import file_digest, stamp
 from bot.store.errors import ChangeRejected, FileChanged, NothingToUndo, StaleEdit
 from bot.store.events import Change
@@ -179,8 +180,13 @@ class ChangeWriter:
     # Writing, journal first
 
     def _unchanged_on_disk(self, name: str) -> None:
-        """FileChanged when `name` is no longer the bytes this change was computed from."""
-        if file_digest(self.root / name) != self.loaded.hashes.get(name):
+        """FileChanged when `name` is no longer the bytes this change was computed from.
+
+        A file some program is still writing in place (an editor's save in two writes) is
+        waited for: the read this change was computed from may hold only its first part.
+        """
+        path = self.root / name
+        if not wait_until_written(path) or file_digest(path) != self.loaded.hashes.get(name):
             self.loaded.forget(name)
             raise FileChanged(name)
 
@@ -248,6 +254,9 @@ class ChangeWriter:
         expected = loaded.hashes.get(file.name)
 
         def unchanged(old: bytes | None) -> bool:
+            # Checked again at the swap: a writer that started since must finish first.
+            if old is not None and being_written(path):
+                return False
             return (None if old is None else digest(old)) == expected
 
         # An emptied fact file is deleted: undoing the add that made it leaves no trace.

@@ -6,6 +6,7 @@ import dataclasses
 import errno
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,39 @@ def test_a_removal_keeps_the_next_records_comment_and_undo_restores_the_bytes(
     assert load_fact_base(store.root).facts == store.base.facts
     for fact_id in store.base.facts:
         assert store.fact_record(fact_id)["id"] == fact_id
+
+
+def test_a_save_in_place_in_two_writes_is_never_made_permanent_half_written(
+    store: KnowledgeStore,
+) -> None:
+    """Issue 20 item 4: an editor truncates, writes half, pauses, writes the rest."""
+    path = store.root / "facts" / "huawei-leica.yaml"
+    whole = path.read_bytes()
+    ids = [line.split()[-1] for line in whole.decode().splitlines() if line.startswith("- id:")]
+    assert len(ids) == 4
+    third = whole.index(f"- id: {ids[2]}".encode())
+    half_written = threading.Event()
+
+    def editor() -> None:
+        with path.open("r+b") as handle:
+            handle.truncate(0)
+            handle.write(whole[:third])
+            handle.flush()
+            half_written.set()
+            time.sleep(0.6)
+            handle.write(whole[third:])
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    half_written.wait()
+    other = KnowledgeStore(store.root, store.state_dir)  # the `fact edit` of another process
+    try:
+        change = other.edit_fact(
+            ids[0], {"answer": "Edited beside the editor."}, base_version=None, actor="a"
+        )
+    finally:
+        thread.join()
+    facts = load_fact_base(store.root).facts
+    assert set(ids) <= facts.keys(), "the editor's whole save survived"
+    assert facts[ids[0]].answer == "Edited beside the editor."
+    assert [e.id for e in other.history()] == [change.entry.id]  # type: ignore[union-attr]
