@@ -40,7 +40,13 @@ from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove
 from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
 from bot.state.writers import being_written, wait_until_written
 from bot.store.disk import file_digest, stamp
-from bot.store.errors import ChangeRejected, FileChanged, NothingToUndo, StaleEdit
+from bot.store.errors import (
+    ChangeRejected,
+    FileChanged,
+    NothingToUndo,
+    StaleEdit,
+    UnkeptFileStyle,
+)
 from bot.store.events import Change
 from bot.store.fields import (
     NEW_FACTS_FILE,
@@ -64,6 +70,28 @@ _FACT_FILE = re.compile(r"^facts/[A-Za-z0-9][A-Za-z0-9_-]{0,100}\.yaml$")
 def new_facts_file(number: int) -> str:
     """The `number`th file new facts go to (1: moderated.yaml, 2: moderated-2.yaml, and so on)."""
     return NEW_FACTS_FILE if number == 1 else f"{FACTS_DIR}/moderated-{number}.yaml"
+
+
+# A line that is a YAML document marker: "---" or "..." alone or before a space.
+_DOCUMENT_MARKER = re.compile(rb"(?m)^(?:---|\.\.\.)(?:[ \t\r]|$)")
+
+
+def unkept_style(data: bytes) -> str | None:
+    """The style of a file that a change could not keep byte for byte, or None when it can.
+
+    Changes splice records' texts with one kind of line end (LF or CRLF) into files without a
+    byte order mark or document markers; anything else would come back otherwise from an undo.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "a byte order mark"
+    crlf, cr, lf = data.count(b"\r\n"), data.count(b"\r"), data.count(b"\n")
+    if cr != crlf:
+        return "carriage returns without line feeds (old Mac line ends)"
+    if crlf and crlf != lf:
+        return "mixed line ends (LF and CRLF)"
+    if _DOCUMENT_MARKER.search(data):
+        return "document markers (--- or ...)"
+    return None
 
 
 @dataclass(slots=True)
@@ -190,6 +218,16 @@ class ChangeWriter:
             self.loaded.forget(name)
             raise FileChanged(name)
 
+    def _kept_style(self, name: str) -> None:
+        """UnkeptFileStyle when the file on disk is in a style an undo could not put back."""
+        try:
+            data = (self.root / name).read_bytes()
+        except FileNotFoundError:
+            return  # a new file is written in the plain style
+        style = unkept_style(data)
+        if style is not None:
+            raise UnkeptFileStyle(name, style)
+
     def _commit(
         self,
         entry: AuditEntry,
@@ -217,6 +255,7 @@ class ChangeWriter:
         if file.splittable:
             splice = _keep_comments(file, splice)
         self._unchanged_on_disk(file.name)
+        self._kept_style(file.name)
         self.history.begin(entry)
         try:
             if source_text is not None and source_text[1] is not None:
