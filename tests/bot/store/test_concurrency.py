@@ -34,12 +34,18 @@ def _adds_and_edits(
         )
 
 
-def _read_modify_write(root: str, state: str, worker: int, barrier: Any, stale: Any) -> None:
+def _read_modify_write(
+    root: str, state: str, worker: int, barrier: Any, stale: Any, first_refused: Any
+) -> None:
     store = KnowledgeStore(Path(root), Path(state))
     barrier.wait(timeout=60)
     for number in range(ROUNDS):
+        barrier.wait(timeout=60)  # the last round's edits are all made...
+        first = True
         while True:
             record = store.fact_record("leica-country")
+            if first:  # ...so every worker reads the same version, before anyone writes
+                barrier.wait(timeout=60)
             phrasings = [*record["phrasings"], f"Asked by worker {worker}, time {number}?"]
             try:
                 store.edit_fact(
@@ -49,9 +55,19 @@ def _read_modify_write(root: str, state: str, worker: int, barrier: Any, stale: 
                     actor=f"worker-{worker}",
                 )
                 break
-            except StaleEdit:
+            except StaleEdit as refusal:
+                # The refusal names the fact, the version read and the newer one on disk.
+                if not (
+                    refusal.record_id == "leica-country"
+                    and refusal.expected == record_version(record) != refusal.current
+                ):
+                    raise AssertionError(f"a refusal of something else: {refusal!r}") from None
                 with stale.get_lock():
                     stale.value += 1
+                if first:
+                    with first_refused.get_lock():
+                        first_refused.value += 1
+            first = False
 
 
 def _run(target: Any, *args: Any) -> None:
@@ -117,8 +133,12 @@ def test_read_modify_write_races_are_refused_then_retried_without_a_lost_update(
 ) -> None:
     root, state = copy_knowledge(tmp_path)
     before = KnowledgeStore(root, state).fact_record("leica-country")["phrasings"]
-    stale = multiprocessing.get_context("spawn").Value("i", 0)
-    _run(_read_modify_write, str(root), str(state), stale)
+    context = multiprocessing.get_context("spawn")
+    stale, first_refused = context.Value("i", 0), context.Value("i", 0)
+    _run(_read_modify_write, str(root), str(state), stale, first_refused)
+    # Each round all workers read one version: one edit of it is made, the others refused.
+    assert first_refused.value == (WORKERS - 1) * ROUNDS
+    assert stale.value >= first_refused.value
     base, problems = check_knowledge(root)
     assert problems == []
     assert base is not None
@@ -126,6 +146,7 @@ def test_read_modify_write_races_are_refused_then_retried_without_a_lost_update(
     expected = {f"Asked by worker {w}, time {n}?" for w in range(WORKERS) for n in range(ROUNDS)}
     assert set(phrasings) == set(before) | expected
     assert len(phrasings) == len(before) + WORKERS * ROUNDS
+    # A refused edit wrote nothing, not even history: one entry a made edit.
     assert len(KnowledgeStore(root, state).history("leica-country")) == WORKERS * ROUNDS
 
 
