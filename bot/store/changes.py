@@ -76,6 +76,17 @@ def new_facts_file(number: int) -> str:
 _DOCUMENT_MARKER = re.compile(rb"(?m)^(?:---|\.\.\.)(?:[ \t\r]|$)")
 
 
+def refuse_unkept_style(root: Path, name: str) -> None:
+    """UnkeptFileStyle when the file on disk is in a style an undo could not put back."""
+    try:
+        data = (root / name).read_bytes()
+    except FileNotFoundError:
+        return  # a new file is written in the plain style
+    style = unkept_style(data)
+    if style is not None:
+        raise UnkeptFileStyle(name, style)
+
+
 def unkept_style(data: bytes) -> str | None:
     """The style of a file that a change could not keep byte for byte, or None when it can.
 
@@ -154,6 +165,8 @@ class ChangeWriter:
         self.loaded = loaded
         self.history = history
         self.root = loaded.root
+        # The entry id of the last change whose history waits in the journal, and why.
+        self._postponed: tuple[str, str] | None = None
 
     # Checking
 
@@ -218,16 +231,6 @@ class ChangeWriter:
             self.loaded.forget(name)
             raise FileChanged(name)
 
-    def _kept_style(self, name: str) -> None:
-        """UnkeptFileStyle when the file on disk is in a style an undo could not put back."""
-        try:
-            data = (self.root / name).read_bytes()
-        except FileNotFoundError:
-            return  # a new file is written in the plain style
-        style = unkept_style(data)
-        if style is not None:
-            raise UnkeptFileStyle(name, style)
-
     def _commit(
         self,
         entry: AuditEntry,
@@ -255,7 +258,7 @@ class ChangeWriter:
         if file.splittable:
             splice = _keep_comments(file, splice)
         self._unchanged_on_disk(file.name)
-        self._kept_style(file.name)
+        refuse_unkept_style(self.root, file.name)
         self.history.begin(entry)
         try:
             if source_text is not None and source_text[1] is not None:
@@ -281,7 +284,8 @@ class ChangeWriter:
             else:
                 stamps[key] = found
             self.loaded.stamps = stamps
-        self.history.complete(entry)
+        written = self.history.complete(entry)
+        self._postponed = None if written else (entry.id, str(self.history.postponed))
         return item, entry
 
     def _write(self, file: RecordFile, splice: _Splice) -> Item | None:
@@ -407,6 +411,11 @@ class ChangeWriter:
             version=version,
             entry=entry,
             reload=reload if reload.changed else None,
+            history_postponed=(
+                self._postponed[1]
+                if entry is not None and self._postponed and self._postponed[0] == entry.id
+                else None
+            ),
         )
 
     # Facts

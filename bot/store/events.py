@@ -73,6 +73,8 @@ class Change:
     version: str | None
     entry: AuditEntry | None
     reload: ReloadResult | None = None
+    # Why the change's history waits in the journal (a full disk), or None: it was written.
+    history_postponed: str | None = None
 
     @property
     def fact(self) -> Fact | None:

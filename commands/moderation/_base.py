@@ -170,6 +170,8 @@ class ModerationCog(Cog):
             change.record_id,
             interaction.user.id,
         )
+        if change.history_postponed:
+            log.warning("the history of that change waits: %s", change.history_postponed)
         await self.bot.post_mod_log(render.change_line(change, interaction.user.mention))
 
     # Fact lookups

@@ -219,7 +219,14 @@ def change_line(change: Change, moderator: str) -> str:
         reverted = change.entry.reverted_action if change.entry else None
         did = "redid" if change.action == Action.REDO else "undid"
         verb = f"{did} the {reverted or 'last change'} of"
-    return clip(f"{moderator} {verb} {kind} {fact_ref(change.record_id)}", MESSAGE_CONTENT_MAX)
+    line = f"{moderator} {verb} {kind} {fact_ref(change.record_id)}"
+    if change.history_postponed:
+        # The reason names the bot's own folders: the server's log has it, not the channel.
+        line += (
+            " — its history could not be written (the state folder is full or read-only); "
+            "it waits to be written with the next change"
+        )
+    return clip(line, MESSAGE_CONTENT_MAX)
 
 
 # Looking at facts

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
 
 import pytest
 import simcord
 
+from bot.state.audit import AuditLog
 from bot.store import record_version
 from commands.moderation import _render as render
 from tests.helpers.discord_checks import callbacks_since, fact_of, only_embed
@@ -208,6 +210,29 @@ async def test_edit_is_prefilled_and_saved_edits_are_answerable(
     assert [m.content for m in mod_log.history()] == [
         f"<@{moderator.id}> edited fact `leica-country`"
     ]
+
+
+async def test_a_saved_edit_whose_history_waits_says_so_in_the_moderators_channel(
+    simcord_env, channel, moderator, mod_log, mod_kb, monkeypatch
+):
+    # Issue 20 item 13: a full disk at the audit append; the change is made, its history waits.
+    def full(log: AuditLog, entry: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    shown = await moderator.slash(channel, "fact edit", fact="leica-country")
+    values = prefilled(shown.modal)
+    values["answer"] = "Leica is a German camera maker, from Wetzlar."
+    preview = await moderator.submit_modal(shown, values)
+    monkeypatch.setattr(AuditLog, "append", full)
+    await moderator.click(preview.response, label="Save")
+    monkeypatch.undo()
+
+    assert stored(simcord_env, preview).content.startswith("Saved fact `leica-country`")
+    [line] = [m.content for m in mod_log.history()]
+    assert line.startswith(f"<@{moderator.id}> edited fact `leica-country` — its history could")
+    assert "waits to be written with the next change" in line
+    assert "/" not in line.split("—")[1], "no path of the server's in the channel"
+    assert audit_lines(mod_kb[1]) == []
 
 
 async def test_an_edit_that_changes_nothing_writes_nothing(
