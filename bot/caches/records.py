@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.caches.digests import DIGESTS_FILE, DigestMemo
-from bot.caches.pickles import code_hash, read_pickle, write_pickle
+from bot.caches.pickles import code_hash, read_pickle, remove_dead_temporaries, write_pickle
 from bot.facts.models import FactBase
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ class RecordCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        # A killed writer's temporary goes at the next start, even one that writes no cache.
+        remove_dead_temporaries(self.folder)
         # Content hashes of the knowledge files by stamp: whether they changed, without reading.
         self.memo = DigestMemo(self.folder / DIGESTS_FILE)
 

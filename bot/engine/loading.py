@@ -11,7 +11,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from bot.caches.pickles import collection_paused, read_pickle, write_pickle
+from bot.caches.pickles import (
+    collection_paused,
+    read_pickle,
+    remove_dead_temporaries,
+    write_pickle,
+)
 from bot.engine.engine import Engine
 from bot.engine.fingerprint import cache_key, engine_code_hash
 from bot.facts.models import FactBase
@@ -65,6 +70,7 @@ def cached_or_built(base: FactBase, cache_dir: Path, key: str) -> Engine:
     `key` must be the `cache_key` of the files `base` was read from; a built engine is saved
     under it, so the next start with the same files skips the build.
     """
+    remove_dead_temporaries(cache_dir)  # a killed writer's, even when nothing is written now
     engine = read_engine_cache(cache_file(cache_dir, key))
     if engine is None:
         engine = caught_up(base, cache_dir) or Engine(base)

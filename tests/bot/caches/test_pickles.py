@@ -12,8 +12,10 @@ import pytest
 
 from bot.caches.digests import DIGESTS_FILE, DigestMemo
 from bot.caches.pickles import code_files, code_hash, write_pickle
-from bot.caches.records import RECORDS_CODE
+from bot.caches.records import RECORDS_CACHE_DIR, RECORDS_CODE
 from bot.engine.fingerprint import ENGINE_CODE
+from bot.store import KnowledgeStore
+from tests.helpers.store import copy_knowledge
 
 
 def _names(packages: tuple[str, ...]) -> set[str]:
@@ -73,3 +75,14 @@ def test_temporaries_of_killed_cache_writers_are_removed(tmp_path: Path) -> None
     memo.save()
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([live.name, "records-k.pickle", DIGESTS_FILE])
+
+
+def test_a_start_from_warm_caches_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    # A killed `ask` left its temporary; the next starts write no cache, yet it goes.
+    root, state = copy_knowledge(tmp_path)
+    KnowledgeStore(root, state).load()
+    folder = state / RECORDS_CACHE_DIR
+    left = folder / f".records-{_dead_pid()}-k1l2.tmp"
+    left.write_bytes(b"half a pickle")
+    KnowledgeStore(root, state).load()
+    assert not left.exists()
