@@ -229,6 +229,11 @@ def _cache(
 # A start that parses this much fact text (no cache) checks half of it in a second process:
 # at 100,000 facts (~47 MB) parsing and checking takes ~15 s on one core.
 PARALLEL_MIN_TEXT = 4_000_000
+# The folder holding this `bot` package, put first on the second process's import path.
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+_PARTCHECK_START = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from bot.store.partcheck import main; main()"
+)
 
 
 def checked_part(
@@ -271,9 +276,11 @@ def _checked_in_two(
         size += len(texts[name])
     # A fresh interpreter running this module (not multiprocessing, whose children import the
     # parent's __main__ again): the second half goes in, its result comes out, both pickled.
+    # Isolated (-I): neither the working directory nor PYTHONPATH comes before this package's
+    # own folder, so a planted `bot/store/partcheck.py` is never what runs.
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "bot.store.partcheck"],
+            [sys.executable, "-I", "-c", _PARTCHECK_START, _PACKAGE_PARENT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
