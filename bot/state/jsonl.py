@@ -5,21 +5,39 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from bot.state.atomic import open_state, wait_for_lock
+
 T = TypeVar("T")
 
 
+# The open flags of each mode a log is opened in.
+_FLAGS = {
+    "r": os.O_RDONLY,
+    "a": os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+    "a+": os.O_RDWR | os.O_APPEND | os.O_CREAT,
+}
+# How long a log's lock is waited for: a stopped holder costs a reader this, never a hang.
+LOG_WAIT = 5.0
+
+
 @contextmanager
-def locked(path: Path, mode: str) -> Iterator[IO[str]]:
-    """`path` opened in `mode`, shared-locked to read ("r"), exclusively locked otherwise."""
+def locked(path: Path, mode: str, *, timeout: float = LOG_WAIT) -> Iterator[IO[str]]:
+    """`path` opened in `mode`, shared-locked to read ("r"), exclusively locked otherwise.
+
+    Opened never through a link, only as a regular file (`open_state`); LockTimeout when the
+    lock is not had within `timeout` seconds (0: only if free now).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = open_state(path, _FLAGS[mode])
     # A damaged byte must cost one line, not the whole log: read it replaced.
-    with path.open(mode, encoding="utf-8", errors="replace") as handle:
-        fcntl.flock(handle, fcntl.LOCK_SH if mode == "r" else fcntl.LOCK_EX)
+    with os.fdopen(descriptor, mode, encoding="utf-8", errors="replace") as handle:
+        wait_for_lock(descriptor, path, exclusive=mode != "r", timeout=timeout)
         try:
             yield handle
         finally:

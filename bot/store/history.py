@@ -21,7 +21,7 @@ from typing import Any
 from bot.facts.raw import SOURCE_TEXTS_DIR
 from bot.facts.record_files import plain_data
 from bot.facts.yaml_loading import parse_yaml_records
-from bot.state.atomic import atomic_write, remove_file
+from bot.state.atomic import NOT_REGULAR, atomic_write, read_state, remove_file
 from bot.state.audit import Action, AuditEntry, AuditLog, Kind
 from bot.store.errors import StateDirError, StoreError
 
@@ -93,9 +93,17 @@ class History:
     def pending(self) -> AuditEntry | None:
         """The journaled change whose outcome is not settled yet, if any."""
         try:
-            data = json.loads(self.journal_path.read_bytes())
+            data = json.loads(read_state(self.journal_path))
             return AuditEntry.from_json(data)
         except FileNotFoundError:
+            return None
+        except OSError as error:
+            if error.errno not in NOT_REGULAR:
+                raise
+            # A link or a FIFO in its place is no journal either: the name is freed (a link
+            # removed, never what it points at).
+            log.warning("removing %s: %s", self.journal_path, error.strerror)
+            remove_file(self.journal_path)
             return None
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             log.warning("removing the damaged journal %s", self.journal_path)
