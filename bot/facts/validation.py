@@ -41,9 +41,40 @@ _COUNTS = {
 _MONTH_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?")
 # Characters that show nothing or reverse the text around them: a question or an answer holding
 # one reads differently from what it says (and can hide text from a moderator reviewing it).
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+# Refused by category (every format character, private use, unassigned, surrogates) and by
+# name where the category is a visible one's: the Hangul fillers (letters), the blank braille
+# pattern (a symbol), the combining grapheme joiner and the variation selectors (marks).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Co", "Cn", "Cs"})
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180b\u180c\u180d\u180f")
+_ZERO_WIDTH_JOINER = "\u200d"
+_EMOJI_STYLE = "\ufe0f"
+_SKIN_TONES = range(0x1F3FB, 0x1F400)
+
+
+def _is_selector(code: int) -> bool:
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def _is_emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So" or ord(char) in _SKIN_TONES
+
+
+def _in_emoji(text: str, index: int) -> bool:
+    """Whether the joiner or selector at `index` is part of an emoji, the one place it is needed.
+
+    An emoji selector (U+FE0F) follows an emoji; a zero-width joiner stands between two emoji
+    (the first possibly with its selector), as in a family or a profession.
+    """
+    char = text[index]
+    before = text[index - 1] if index > 0 else ""
+    if char == _EMOJI_STYLE:
+        return bool(before) and _is_emoji(before)
+    if before == _EMOJI_STYLE and index > 1:
+        before = text[index - 2]
+    after = text[index + 1] if index + 1 < len(text) else ""
+    return bool(before) and bool(after) and _is_emoji(before) and _is_emoji(after)
+
+
 # A quote must carry a claim: at least this many words of its source, whole words only.
 QUOTE_MIN_WORDS = 3
 URL_MAX = 512
@@ -53,11 +84,19 @@ _URL_FORBIDDEN = re.compile(r"[\s()\[\]<>\"'`\\{}|^]")
 
 def invisible_character(text: str) -> str | None:
     """The first invisible or direction-changing character of `text`, named ("U+202E …")."""
-    found = _INVISIBLE.search(text)
-    if found is None:
+    if text.isascii():  # no ASCII character is one (control characters are refused apart)
         return None
-    char = found.group()
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}"
+    for index, char in enumerate(text):
+        code = ord(char)
+        if char in (_ZERO_WIDTH_JOINER, _EMOJI_STYLE) and _in_emoji(text, index):
+            continue
+        category = unicodedata.category(char)
+        if category in _INVISIBLE_CATEGORIES or char in _BLANK or _is_selector(code):
+            fallback = {"Co": "PRIVATE USE CHARACTER", "Cn": "UNASSIGNED CHARACTER"}
+            return (
+                f"U+{code:04X} {unicodedata.name(char, fallback.get(category, 'FORMAT CHARACTER'))}"
+            )
+    return None
 
 
 def url_problem(url: str) -> str | None:

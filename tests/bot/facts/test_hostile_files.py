@@ -117,7 +117,34 @@ def test_a_plain_source_url_is_accepted(url: str) -> None:
 # 8. Invisible and direction-reversing characters.
 
 
-@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u200d", "\ufeff", "\u2066", "\u00ad"])
+# Every format character (Cf), the Hangul fillers, variation selectors, the blank braille pattern,
+# the combining grapheme joiner: each shows nothing where it stands.
+INVISIBLE = [
+    "\u202e",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u2066",
+    "\u00ad",
+    "\U000e0041",  # a tag character
+    "\U000e0100",  # a variation selector (supplement)
+    "\ufe0f",  # a variation selector, alone
+    "\u3164",  # HANGUL FILLER
+    "\u115f",
+    "\u1160",
+    "\uffa0",
+    "\ufff9",  # INTERLINEAR ANNOTATION ANCHOR
+    "\u034f",  # COMBINING GRAPHEME JOINER
+    "\u2800",  # BRAILLE PATTERN BLANK
+    "\U0001d173",  # MUSICAL SYMBOL BEGIN BEAM
+    "\U0001d17a",
+    "\u180e",
+    "\u2064",
+    "\U000f0000",  # private use
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [
@@ -136,7 +163,35 @@ def test_invisible_characters_are_refused_by_name(kdir, char, old, new, field) -
 
 def test_invisible_character_names_the_character() -> None:
     assert invisible_character("a\u202eb") == "U+202E RIGHT-TO-LEFT OVERRIDE"
+    assert invisible_character("a\u3164b") == "U+3164 HANGUL FILLER"
     assert invisible_character("plain text, “quoted” – dashed") is None
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_every_invisible_character_is_found_alone_and_between_words(char: str) -> None:
+    assert invisible_character(char) is not None
+    assert invisible_character(f"Leica{char} camera") is not None
+    assert invisible_character(f"\U0001f4f7{char}") is not None or char in "\u200d\ufe0f"
+
+
+@pytest.mark.parametrize(
+    "emoji",
+    [
+        "\U0001f4f7",
+        "\u2764\ufe0f",
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+        "\U0001f44d\U0001f3fd",
+    ],
+)
+def test_emoji_are_kept_with_their_joiners_and_selectors(emoji: str) -> None:
+    assert invisible_character(f"Great shots {emoji} with Leica") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["a\u200d", "\u200da", "a\u200d\U0001f4f7", "\U0001f4f7\u200d", "a\ufe0f", "\ufe0f"]
+)
+def test_a_joiner_or_selector_outside_an_emoji_is_refused(text: str) -> None:
+    assert invisible_character(text) is not None
 
 
 # 9. A fact that can never be answered.

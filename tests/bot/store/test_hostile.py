@@ -66,6 +66,22 @@ REFUSED = [
     ("dunder key", {"__class__": "x"}, "unknown key '__class__'"),
     ("a date for text", {"answer": dt.date(2022, 5, 23)}, "must be text, not a date"),
     ("citations not a list", {"citations": "x", "source": None, "quote": None}, "either"),
+    *(
+        (f"invisible U+{ord(char):04X}", {field: f"Who is Leica{char}'s partner?"}, "invisible")
+        for char in (
+            "\U000e0041",
+            "\U000e0100",
+            "\u3164",
+            "\u115f",
+            "\ufff9",
+            "\u034f",
+            "\ufe0f",
+            "\u2800",
+            "\U0001d173",
+        )
+        for field in ("question", "answer")
+    ),
+    ("invisible in a phrasing", {"phrasings": ["Leica\u3164 partner"]}, "invisible"),
 ]
 
 
