@@ -34,7 +34,12 @@ from bot.facts.raw import (
     linked,
 )
 from bot.facts.validation import build_fact, build_fact_base, question_key
-from bot.facts.yaml_loading import layout_problems, parse_yaml_records
+from bot.facts.yaml_loading import (
+    is_utf8_name,
+    layout_problems,
+    parse_yaml_records,
+    root_problem,
+)
 from bot.state.atomic import is_temporary
 from bot.store.fields import cited_sources
 
@@ -48,7 +53,7 @@ def stamp(path: Path) -> Stamp | None:
     """The stamp of a file, or None when it is missing."""
     try:
         info = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
@@ -76,6 +81,8 @@ def scan(root: Path) -> dict[str, Stamp]:
         for entry in entries:
             if is_temporary(entry.name) or (yaml_only and not entry.name.endswith(".yaml")):
                 continue
+            if not is_utf8_name(entry.name):
+                continue  # never read: a layout problem names it
             try:
                 if not entry.is_file():
                     continue
@@ -143,8 +150,7 @@ def read_disk(
     """
     raw = RawKnowledge(root=root)
     read = DiskRead(None, [], raw)
-    if not root.is_dir():
-        problem = Problem(str(root), 0, None, "the knowledge directory does not exist")
+    if (problem := root_problem(root)) is not None:
         read.problems = [problem]
         return read
     raw.problems.extend(layout_problems(root))
