@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # Records are at most a few levels deep; deeper data is a mistake or an attack on the parser.
 MAX_DEPTH = 32
+# What a file's data may grow by through aliases beyond twice its own text (see expanded_limit).
+EXPANDED_SLACK = 65_536
 
 # The C parser is several times faster on large bases; the pure one is the fallback.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -136,6 +138,39 @@ def _too_deep(root: yaml.Node) -> yaml.Node | None:
     return None
 
 
+def _expanded_size(root: yaml.Node) -> int:
+    """The size of the data once every alias is expanded (characters plus one a node).
+
+    Each node is measured once and shared nodes add their size again at each use, so this takes
+    time linear in the nodes written, whatever their expansion (a billion laughs included).
+    The tree holds no cycle: `_too_deep` refused those.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = len(node.value) + 1
+            continue
+        if isinstance(node, yaml.SequenceNode):
+            children: list[yaml.Node] = node.value
+        else:
+            children = [child for pair in node.value for child in pair]
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def expanded_limit(text: str) -> int:
+    """How large a file's data may grow through aliases: twice its text, and a little more."""
+    return 2 * len(text) + EXPANDED_SLACK
+
+
 def _compose(text: str, file: str) -> tuple[Any, yaml.Node | None, Problem | None]:
     """The data of one YAML document and its node tree, or the Problem that stopped it."""
     loader = _LineLoader(text)
@@ -148,6 +183,15 @@ def _compose(text: str, file: str) -> tuple[Any, yaml.Node | None, Problem | Non
             line = node.start_mark.line + 1
             message = f"the data is nested more than {MAX_DEPTH} levels deep (or refers to itself)"
             return None, None, Problem(file, line, None, message)
+        # Aliases repeat data without writing it again: a megabyte aliased ten thousand times
+        # is ten gigabytes to construct and check. Refused before anything is constructed.
+        size, limit = _expanded_size(root), expanded_limit(text)
+        if size > limit:
+            message = (
+                f"the data is {size:,} characters once its aliases (*name) are expanded, over "
+                f"the {limit:,} allowed for this file: write the values out, or alias less"
+            )
+            return None, None, Problem(file, root.start_mark.line + 1, None, message)
         return loader.construct_document(root), root, None
     finally:
         loader.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.facts.validation import invisible_character, quote_in, url_problem
-from bot.facts.yaml_loading import check_knowledge, read_knowledge
+from bot.facts.yaml_loading import check_knowledge, parse_yaml_records, read_knowledge
 from bot.store import KnowledgeStore
 from tests.bot.facts.test_validation import (
     A,
@@ -296,3 +296,32 @@ def test_problems_are_sorted_by_file_and_line(kdir) -> None:
     problems = check_knowledge(kdir)[1]
     assert [(p.file, p.line) for p in problems] == sorted((p.file, p.line) for p in problems)
     assert [p.file for p in problems] == [A, B, "sources.yaml"]
+
+
+# Issue #20 item 10: aliases expanded beyond a file's own size are refused, in linear time.
+
+
+def test_an_alias_bomb_is_refused_naming_the_file() -> None:
+    text = "- &big " + "x" * 100_000 + "\n" + "- *big\n" * 1_000
+    records, problems = parse_yaml_records(text, "facts/bomb.yaml")
+    assert records == []
+    [problem] = problems
+    assert problem.file == "facts/bomb.yaml"
+    assert "aliases" in problem.message
+    assert "100,101,002 characters" in problem.message  # the size the aliases would make
+
+
+def test_nested_aliases_are_counted_without_being_expanded() -> None:
+    # The billion laughs: nine levels of ten aliases each, 10**9 copies of one short string.
+    lines = ['- &a0 "lol"']
+    lines += [f"- &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    records, problems = parse_yaml_records("\n".join(lines) + "\n", "facts/laughs.yaml")
+    assert records == []
+    assert "aliases" in problems[0].message
+
+
+def test_a_few_aliases_within_the_file_size_are_kept() -> None:
+    text = "- &leica {id: leica-a, answer: German}\n- *leica\n"
+    records, problems = parse_yaml_records(text, "facts/few.yaml")
+    assert problems == []
+    assert [record["answer"] for record in records] == ["German", "German"]
