@@ -52,6 +52,11 @@ def test_an_impossible_date_in_a_fact_file_does_not_crash_the_store(kdir, tmp_pa
         ("eica, the Germ", "whole words"),
         ("'the German camera manufacture'", "whole words"),
         ("'eica, the German camera manufacturer'", "whole words"),
+        # Issue #20 item 16: a hyphenated or apostrophed word is one word too.
+        ("'-maker Leica, and the first smartphone'", "whole words"),
+        ("announced its partnership with German camera-", "whole words"),
+        ("'maker Leica, and the first smartphone'", "whole words"),
+        ("announced its partnership with German camera", "whole words"),
     ],
 )
 def test_a_quote_must_be_whole_words_and_long_enough(kdir, quote: str, fragment: str) -> None:
@@ -70,6 +75,19 @@ def test_whole_word_quotes_of_three_words_are_accepted(kdir, quote: str) -> None
 
 def test_every_shipped_fact_and_quote_validates_under_the_rules() -> None:
     assert check_knowledge(KNOWLEDGE)[1] == []
+
+
+def test_quote_in_keeps_hyphenated_and_apostrophed_words_whole() -> None:
+    source = "with German camera-maker Leica's first phone - a 'good' one"
+    assert quote_in("German camera-maker Leica's first", source)
+    assert not quote_in("-maker Leica's first", source)
+    assert not quote_in("with German camera-", source)
+    assert not quote_in("maker Leica's first", source)
+    assert not quote_in("with German camera", source)
+    assert not quote_in("camera-maker Leica", source)  # Leica's is one word
+    assert quote_in("first phone - a", source)  # a dash between spaces parts words
+    assert quote_in("a 'good' one", source)
+    assert quote_in("good' one", source)  # a closing quote mark is no joiner
 
 
 def test_quote_in_needs_word_boundaries_at_both_ends() -> None:
