@@ -6,13 +6,14 @@ STATE_DIR, under an exclusive lock) makes exactly one of them post each state.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 from pathlib import Path
 
 from bot.facts.limits import MESSAGE_CONTENT_MAX
 from bot.facts.problems import Problem
+from bot.state import jsonl
+from bot.state.atomic import LockTimeout
 from bot.store import ReloadResult
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,8 @@ class ReportedProblems:
         """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a+", encoding="utf-8") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
+            # Never through a link, and never a wait without end (`jsonl.locked`).
+            with jsonl.locked(self.path, "a+") as handle:
                 handle.seek(0)
                 if handle.read().strip() == digest:
                     return False
@@ -56,7 +57,7 @@ class ReportedProblems:
                 handle.write(digest)
                 handle.flush()
                 return True
-        except OSError:
+        except (OSError, LockTimeout):
             log.warning("could not record the reported problems in %s", self.path, exc_info=True)
             return True
 

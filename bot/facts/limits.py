@@ -18,3 +18,9 @@ ANSWER_MAX = 3500
 QUOTE_MAX = 900
 PHRASING_MAX = 200
 SUMMARY_MAX = 1000
+
+# How many items a fact's lists may hold: one limit for validation and moderators' edits (a fact
+# that validates can always be edited).
+PHRASINGS_MAX = 50
+BRANDS_MAX = 20
+CITATIONS_MAX = 20

@@ -41,9 +41,40 @@ _COUNTS = {
 _MONTH_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?")
 # Characters that show nothing or reverse the text around them: a question or an answer holding
 # one reads differently from what it says (and can hide text from a moderator reviewing it).
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+# Refused by category (every format character, private use, unassigned, surrogates) and by
+# name where the category is a visible one's: the Hangul fillers (letters), the blank braille
+# pattern (a symbol), the combining grapheme joiner and the variation selectors (marks).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Co", "Cn", "Cs"})
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180b\u180c\u180d\u180f")
+_ZERO_WIDTH_JOINER = "\u200d"
+_EMOJI_STYLE = "\ufe0f"
+_SKIN_TONES = range(0x1F3FB, 0x1F400)
+
+
+def _is_selector(code: int) -> bool:
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def _is_emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So" or ord(char) in _SKIN_TONES
+
+
+def _in_emoji(text: str, index: int) -> bool:
+    """Whether the joiner or selector at `index` is part of an emoji, the one place it is needed.
+
+    An emoji selector (U+FE0F) follows an emoji; a zero-width joiner stands between two emoji
+    (the first possibly with its selector), as in a family or a profession.
+    """
+    char = text[index]
+    before = text[index - 1] if index > 0 else ""
+    if char == _EMOJI_STYLE:
+        return bool(before) and _is_emoji(before)
+    if before == _EMOJI_STYLE and index > 1:
+        before = text[index - 2]
+    after = text[index + 1] if index + 1 < len(text) else ""
+    return bool(before) and bool(after) and _is_emoji(before) and _is_emoji(after)
+
+
 # A quote must carry a claim: at least this many words of its source, whole words only.
 QUOTE_MIN_WORDS = 3
 URL_MAX = 512
@@ -53,11 +84,19 @@ _URL_FORBIDDEN = re.compile(r"[\s()\[\]<>\"'`\\{}|^]")
 
 def invisible_character(text: str) -> str | None:
     """The first invisible or direction-changing character of `text`, named ("U+202E …")."""
-    found = _INVISIBLE.search(text)
-    if found is None:
+    if text.isascii():  # no ASCII character is one (control characters are refused apart)
         return None
-    char = found.group()
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}"
+    for index, char in enumerate(text):
+        code = ord(char)
+        if char in (_ZERO_WIDTH_JOINER, _EMOJI_STYLE) and _in_emoji(text, index):
+            continue
+        category = unicodedata.category(char)
+        if category in _INVISIBLE_CATEGORIES or char in _BLANK or _is_selector(code):
+            fallback = {"Co": "PRIVATE USE CHARACTER", "Cn": "UNASSIGNED CHARACTER"}
+            return (
+                f"U+{code:04X} {unicodedata.name(char, fallback.get(category, 'FORMAT CHARACTER'))}"
+            )
+    return None
 
 
 def url_problem(url: str) -> str | None:
@@ -261,15 +300,19 @@ class _Checker:
         key: str,
         *,
         max_length: int,
+        max_items: int | None = None,
         parent: Mapping[str, Any] | None = None,
     ) -> tuple[str, ...]:
-        """A list of non-empty strings."""
+        """A list of non-empty strings (at most `max_items` of them)."""
         value = record.get(key)
         if value is None:
             return ()
         if not isinstance(value, list):
             self.add(record, key, _wrong_type(f"'{key}'", value, "a list of texts"), parent=parent)
             return ()
+        if max_items is not None and len(value) > max_items:
+            message = f"'{key}' has {len(value)} items; at most {max_items} are accepted"
+            self.add(record, key, message, parent=parent)
         items: list[str] = []
         for position, item in enumerate(value, start=1):
             if not isinstance(item, str):
@@ -368,16 +411,30 @@ class _SourceIndex:
         return quote_in(quote_key(quote), self._keys.get(source_id, ""))
 
 
+# Marks that join letters into one word ("camera-maker", "Leica's"): a quote may not begin or
+# end at one when letters stand on both its sides.
+_WORD_JOINERS = "-'"
+
+
+def _splits_word(source: str, at: int) -> bool:
+    """Whether a quote beginning or ending at `at` would cut a word of `source` in two."""
+    if at <= 0 or at >= len(source):
+        return False
+    before, after = source[at - 1], source[at]
+    if before.isalnum():
+        if after.isalnum():
+            return True
+        return after in _WORD_JOINERS and at + 1 < len(source) and source[at + 1].isalnum()
+    return before in _WORD_JOINERS and after.isalnum() and at >= 2 and source[at - 2].isalnum()
+
+
 def quote_in(key: str, source: str) -> bool:
-    """Whether `key` occurs in `source` starting and ending on word boundaries."""
+    """Whether `key` occurs in `source` as whole words (a hyphenated word is one word)."""
     if not key:
         return False
     start = source.find(key)
     while start >= 0:
-        end = start + len(key)
-        starts_clean = start == 0 or not (key[0].isalnum() and source[start - 1].isalnum())
-        ends_clean = end == len(source) or not (key[-1].isalnum() and source[end].isalnum())
-        if starts_clean and ends_clean:
+        if not _splits_word(source, start) and not _splits_word(source, start + len(key)):
             return True
         start = source.find(key, start + 1)
     return False
@@ -523,6 +580,33 @@ def _people(
     return tuple(people)
 
 
+# Scripts whose letters are drawn alike: a name mixing them is a look-alike ("Lеica", a Cyrillic е).
+_LOOK_ALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+# Cyrillic and Greek letters drawn as Latin ones: a name written in them alone looks like the
+# Latin name they spell ("ΧΙΑΟΜΙ" in Greek capitals is "XIAOMI").
+_AS_LATIN = str.maketrans(
+    "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ",
+    "aeopcyxijsdqwhlABEKMHOPCTXIJSABEZHIKMNOPTYXoikvptux",
+)
+
+
+def _scripts(label: str) -> list[str]:
+    """The look-alike scripts whose letters `label` holds, in `_LOOK_ALIKE_SCRIPTS` order."""
+    found = {unicodedata.name(char, "").split(" ")[0] for char in label if char.isalpha()}
+    return [script for script in _LOOK_ALIKE_SCRIPTS if script in found]
+
+
+def name_problem(label: str) -> str | None:
+    """Why a brand or device name cannot be told apart from others (no letters, look-alikes)."""
+    if not any(char.isalnum() for char in label):
+        return f"name '{label}' has no letters or digits"
+    scripts = _scripts(label)
+    if len(scripts) > 1:
+        mixed = " and ".join(script.title() for script in scripts)
+        return f"name '{label}' mixes {mixed} letters, which look alike: write it in one"
+    return None
+
+
 def _build_brands(
     check: _Checker, raw: RawKnowledge, invalid: set[str], sources: _SourceIndex
 ) -> dict[str, Brand]:
@@ -530,6 +614,9 @@ def _build_brands(
     brands: dict[str, Brand] = {}
     # Names are looked up without case or separators ("One Plus" is "oneplus"): so are clashes.
     name_owner: dict[str, str] = {}
+    device_owner: dict[str, str] = {}
+    # Names in Cyrillic or Greek letters alone, checked against every Latin name at the end.
+    spelled: list[tuple[Mapping[str, Any], str, str, str]] = []
     for record in raw.brands:
         check.keys(record, BRAND_FIELDS, "brand")
         brand_id = check.identifier(record, seen)
@@ -541,17 +628,47 @@ def _build_brands(
         people = _people(check, record, sources)
         labels = [("name", name)] + [("aliases", alias) for alias in aliases]
         for key, label in labels:
+            if label and (problem := name_problem(label)) is not None:
+                check.add(record, key, problem)
+                continue
+            if label and "LATIN" not in _scripts(label) and _scripts(label):
+                spelled.append((record, key, label, brand_id))
             folded = compact(label)
             if not folded:
                 continue
             owner = name_owner.setdefault(folded, brand_id)
             if owner != brand_id:
                 check.add(record, key, f"name or alias '{label}' is also used by brand '{owner}'")
+        _device_owners(check, record, brand_id, devices, device_owner)
         if brand_id and name and kind:
             brands[brand_id] = Brand(brand_id, name, kind, country, aliases, devices, people)
         else:
             _refused(record, invalid)
+    for spelled_in, key, label, spelled_by in spelled:
+        owner = name_owner.get(compact(label.translate(_AS_LATIN)), spelled_by)
+        if owner != spelled_by:
+            check.add(spelled_in, key, f"name or alias '{label}' looks like brand '{owner}'")
     return brands
+
+
+def _device_owners(
+    check: _Checker,
+    record: Mapping[str, Any],
+    brand_id: str,
+    devices: tuple[Device, ...],
+    device_owner: dict[str, str],
+) -> None:
+    """A problem for each device name or alias another brand lists already (or unreadable)."""
+    for device in devices:
+        for label in (device.name, *device.aliases):
+            if (problem := name_problem(label)) is not None:
+                check.add(record, "devices", f"device {problem}")
+                continue
+            owner = device_owner.setdefault(compact(label), brand_id)
+            if owner != brand_id:
+                check.add(
+                    record, "devices", f"device '{label}' is also listed under brand '{owner}'"
+                )
 
 
 def _refused(record: Mapping[str, Any], invalid: set[str]) -> None:
@@ -778,12 +895,14 @@ def _build_fact(
     complete = check.keys(record, FACT_FIELDS, "fact")
     fact_id = check.identifier(record, seen)
     question = check.text(record, "question", max_length=limits.CHOICE_MAX)
-    phrasings = check.text_list(record, "phrasings", max_length=limits.PHRASING_MAX)
+    phrasings = check.text_list(
+        record, "phrasings", max_length=limits.PHRASING_MAX, max_items=limits.PHRASINGS_MAX
+    )
     questions = [("question", question)] if question else []
     questions += [("phrasings", phrasing) for phrasing in phrasings]
     _questions(check, record, fact_id, questions, asked)
     answer = check.text(record, "answer", max_length=limits.ANSWER_MAX)
-    brand_ids = check.text_list(record, "brands", max_length=63)
+    brand_ids = check.text_list(record, "brands", max_length=63, max_items=limits.BRANDS_MAX)
     known = True
     for brand_id in brand_ids:
         if brand_id not in brands.brands:
@@ -791,6 +910,11 @@ def _build_fact(
             if brands.unknown(brand_id):
                 check.add(record, "brands", f"'brands' names unknown brand {_show(brand_id)}")
     citations = _citations(check, record, sources)
+    if len(citations) > limits.CITATIONS_MAX:
+        message = (
+            f"'citations' has {len(citations)} items; at most {limits.CITATIONS_MAX} are accepted"
+        )
+        check.add(record, "citations", message)
     if not (complete and known and fact_id and question and answer and citations):
         return None
     if len(check.problems) > problems_before:

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # Records are at most a few levels deep; deeper data is a mistake or an attack on the parser.
 MAX_DEPTH = 32
+# What a file's data may grow by through aliases beyond twice its own text (see expanded_limit).
+EXPANDED_SLACK = 65_536
 
 # The C parser is several times faster on large bases; the pure one is the fallback.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -64,20 +66,50 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_record)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+def is_utf8_name(name: str) -> bool:
+    """Whether a file name read from the disk is UTF-8 text (else it holds escaped bytes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(name: str) -> str:
+    r"""A file name as it can always be printed: bytes that are not UTF-8 as \xNN."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def link_problems(root: Path) -> list[Problem]:
-    """A problem for every symbolic link under `root`: a link can lead anywhere (/etc)."""
+    """A problem for every symbolic link and every name not UTF-8 under `root`.
+
+    A link can lead anywhere (/etc); a name that is not UTF-8 can be neither printed in a
+    message nor held in a cache key.
+    """
     problems = []
     for folder, directories, files in os.walk(root):
         for name in sorted(directories + files):
             path = Path(folder) / name
+            relative = shown_name(str(path.relative_to(root)))
             if path.is_symlink():
-                relative = str(path.relative_to(root))
                 message = (
                     "is a symbolic link: links are refused anywhere under the knowledge "
                     "directory (copy the file in instead)"
                 )
                 problems.append(Problem(relative, 0, None, message))
+            elif not is_utf8_name(name):
+                message = "the file name is not UTF-8 text: rename it (the file is not read)"
+                problems.append(Problem(relative, 0, None, message))
     return problems
+
+
+def root_problem(root: Path) -> Problem | None:
+    """Why `root` cannot be a knowledge directory (missing, or not a directory), if it cannot."""
+    if root.is_dir():
+        return None
+    if root.exists():
+        return Problem(str(root), 0, None, "is not a directory: name the knowledge directory")
+    return Problem(str(root), 0, None, "the knowledge directory does not exist")
 
 
 def _too_deep(root: yaml.Node) -> yaml.Node | None:
@@ -106,6 +138,39 @@ def _too_deep(root: yaml.Node) -> yaml.Node | None:
     return None
 
 
+def _expanded_size(root: yaml.Node) -> int:
+    """The size of the data once every alias is expanded (characters plus one a node).
+
+    Each node is measured once and shared nodes add their size again at each use, so this takes
+    time linear in the nodes written, whatever their expansion (a billion laughs included).
+    The tree holds no cycle: `_too_deep` refused those.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = len(node.value) + 1
+            continue
+        if isinstance(node, yaml.SequenceNode):
+            children: list[yaml.Node] = node.value
+        else:
+            children = [child for pair in node.value for child in pair]
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def expanded_limit(text: str) -> int:
+    """How large a file's data may grow through aliases: twice its text, and a little more."""
+    return 2 * len(text) + EXPANDED_SLACK
+
+
 def _compose(text: str, file: str) -> tuple[Any, yaml.Node | None, Problem | None]:
     """The data of one YAML document and its node tree, or the Problem that stopped it."""
     loader = _LineLoader(text)
@@ -118,6 +183,15 @@ def _compose(text: str, file: str) -> tuple[Any, yaml.Node | None, Problem | Non
             line = node.start_mark.line + 1
             message = f"the data is nested more than {MAX_DEPTH} levels deep (or refers to itself)"
             return None, None, Problem(file, line, None, message)
+        # Aliases repeat data without writing it again: a megabyte aliased ten thousand times
+        # is ten gigabytes to construct and check. Refused before anything is constructed.
+        size, limit = _expanded_size(root), expanded_limit(text)
+        if size > limit:
+            message = (
+                f"the data is {size:,} characters once its aliases (*name) are expanded, over "
+                f"the {limit:,} allowed for this file: write the values out, or alias less"
+            )
+            return None, None, Problem(file, root.start_mark.line + 1, None, message)
         return loader.construct_document(root), root, None
     finally:
         loader.dispose()
@@ -188,39 +262,68 @@ def read_records(path: Path, file: str) -> tuple[list[Record], list[Problem]]:
 
 
 def fact_files(root: Path) -> list[Path]:
-    """The fact files of a knowledge directory, in a stable order."""
-    return sorted((root / FACTS_DIR).glob("*.yaml"))
+    """The fact files of a knowledge directory, in a stable order.
+
+    Only regular files with UTF-8 names: anything else named like one is a layout problem.
+    """
+    return sorted(
+        path
+        for path in (root / FACTS_DIR).glob("*.yaml")
+        if is_utf8_name(path.name) and path.is_file() and not path.is_symlink()
+    )
 
 
 def knowledge_files(root: Path) -> list[Path]:
     """Every file whose content defines the fact base (YAML and source texts)."""
-    files = [root / SOURCES_FILE, root / BRANDS_FILE, root / PARTNERSHIPS_FILE, *fact_files(root)]
-    # Source texts may sit in subfolders of sources/: every one is part of the base.
-    files += sorted((root / SOURCE_TEXTS_DIR).rglob("*"))
-    return [path for path in files if path.is_file()]
+    return _knowledge_entries(root)[0]
+
+
+def _knowledge_entries(root: Path) -> tuple[list[Path], list[str]]:
+    """The files that define the fact base, and the names of what cannot be read in their place.
+
+    Such an entry (a folder named like a fact file, a name not UTF-8) makes the base invalid.
+    Source texts may sit in subfolders of sources/: every one is part of the base.
+    """
+    named = [root / SOURCES_FILE, root / BRANDS_FILE, root / PARTNERSHIPS_FILE]
+    named += sorted((root / FACTS_DIR).glob("*.yaml"))
+    texts = sorted((root / SOURCE_TEXTS_DIR).rglob("*"))
+    named += [path for path in texts if not path.is_dir() or path.is_symlink()]
+    files: list[Path] = []
+    odd: list[str] = []
+    for path in named:
+        if path.is_file() and is_utf8_name(path.name):
+            files.append(path)
+        elif path.exists() or path.is_symlink():
+            odd.append(shown_name(path.relative_to(root).as_posix()))
+    return files, odd
 
 
 def content_hash(root: Path, memo: DigestMemo | None = None) -> str:
     """A hash of every knowledge file's name and bytes: equal hashes, equal fact bases.
 
     With `memo`, a file whose stamp is unchanged since it was last hashed is not read again.
+    What stands in a file's place but is no file counts too: a cache keyed by this hash never
+    serves a base that validation refuses for it.
     """
     combined = hashlib.blake2b(digest_size=16)
-    for path in knowledge_files(root):
+    files, odd = _knowledge_entries(root)
+    for path in files:
         name = path.relative_to(root).as_posix()
         if memo is not None:
             value = memo.file_digest(path, name) or "unreadable"
         else:
             value = digest(path.read_bytes())
         combined.update(f"{name}\0{value}\0".encode())
+    for name in odd:
+        combined.update(f"{name}\0not a file\0".encode())
     return combined.hexdigest()
 
 
 def read_knowledge(root: Path) -> RawKnowledge:
     """Read every YAML file of a knowledge directory into raw records."""
     raw = RawKnowledge(root=root)
-    if not root.is_dir():
-        raw.problems.append(Problem(str(root), 0, None, "the knowledge directory does not exist"))
+    if (problem := root_problem(root)) is not None:
+        raw.problems.append(problem)
         return raw
     raw.problems.extend(layout_problems(root))
     for name in (SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE):
@@ -242,6 +345,11 @@ def layout_problems(root: Path) -> list[Problem]:
     for path in sorted(facts.glob("*.yml")):
         name = str(path.relative_to(root))
         problems.append(Problem(name, 0, None, "fact files end in .yaml: this one is not read"))
+    for path in sorted(facts.glob("*.yaml")):
+        if not path.is_symlink() and not path.is_file() and is_utf8_name(path.name):
+            name = str(path.relative_to(root))
+            message = "is not a file (a folder or a device named like a fact file): rename it"
+            problems.append(Problem(name, 0, None, message))
     for path in sorted(facts.glob("*/**/*.y*ml")):
         if path.suffix in (".yaml", ".yml") and not path.is_symlink():
             name = str(path.relative_to(root))

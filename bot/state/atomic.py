@@ -24,6 +24,46 @@ def is_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
+# The errors `open_state` raises for what is not a regular file of one name.
+NOT_REGULAR = frozenset({errno.ELOOP, errno.EINVAL, errno.EMLINK})
+
+
+def open_state(path: Path, flags: int, mode: int = 0o644) -> int:
+    """A descriptor on the state file `path`, never through a link; OSError unless a regular file.
+
+    STATE_DIR may be writable by others than the bot: a link there must not make a lock or a
+    log write land on a file elsewhere, and a FIFO must not hang the open (O_NONBLOCK until
+    the file is known to be a regular one). A file with several names is refused too, as a
+    write through it would change the other names' file.
+    """
+    try:
+        descriptor = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, mode)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            reason = "a symbolic link, which state files never follow"
+            raise OSError(errno.ELOOP, reason, str(path)) from None
+        if error.errno == errno.ENXIO:  # a FIFO with no reader, opened to write
+            raise OSError(errno.EINVAL, "not a regular file", str(path)) from None
+        raise
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if status.st_nlink > 1 and flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(errno.EMLINK, "a file with other names (hard links)", str(path))
+        os.set_blocking(descriptor, True)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def read_state(path: Path) -> bytes:
+    """The bytes of the state file `path`, read without following a link (see `open_state`)."""
+    with os.fdopen(open_state(path, os.O_RDONLY), "rb") as handle:
+        return handle.read()
+
+
 def fsync_directory(directory: Path) -> None:
     """Make a rename or a new file in `directory` durable."""
     descriptor = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -141,7 +181,10 @@ def _temporary_with(path: Path, data: bytes) -> Path:
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        status = path.lstat()  # a link's target's mode is not this file's
+        if not stat.S_ISREG(status.st_mode):
+            raise FileNotFoundError(str(path))
+        mode = stat.S_IMODE(status.st_mode)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
@@ -269,35 +312,44 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def wait_for_lock(descriptor: int, path: Path, *, exclusive: bool, timeout: float) -> None:
+    """Take an flock on `descriptor` within `timeout` seconds (0: only if free now).
+
+    LockTimeout after that, naming the holder when an exclusive holder wrote itself in.
+    """
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockTimeout(path, timeout, _holder(descriptor)) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
+# How long a lock is waited for when the caller names no time: a stopped holder must not
+# park a thread for ever.
+LOCK_WAIT = 60.0
+
+
 @contextlib.contextmanager
-def file_lock(
-    path: Path, *, exclusive: bool = True, timeout: float | None = None
-) -> Iterator[None]:
+def file_lock(path: Path, *, exclusive: bool = True, timeout: float = LOCK_WAIT) -> Iterator[None]:
     """Hold an flock on `path` (created if missing): exclusive for writers, shared for readers.
 
     flock locks belong to the open file, so threads and processes exclude one another alike;
     the kernel releases the lock when its holder dies, so a killed writer never blocks others.
-    A stopped one would: with `timeout`, LockTimeout after that many seconds, naming the
-    holder, which an exclusive holder writes into the file (its pid and since when).
+    A stopped one would: LockTimeout after `timeout` seconds, naming the holder, which an
+    exclusive holder writes into the file (its pid and since when). The file is opened as
+    `open_state` opens state files: never through a link.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    descriptor = open_state(path, os.O_RDWR | os.O_CREAT)
     try:
-        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        if timeout is None:
-            fcntl.flock(descriptor, mode)
-        else:
-            deadline = time.monotonic() + timeout
-            pause = 0.001
-            while True:
-                try:
-                    fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise LockTimeout(path, timeout, _holder(descriptor)) from None
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.05)
+        wait_for_lock(descriptor, path, exclusive=exclusive, timeout=timeout)
         try:
             if exclusive:
                 since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
@@ -318,7 +370,7 @@ def file_lock(
 def try_lock(path: Path) -> Iterator[bool]:
     """Hold the exclusive lock if it is free now (True), or do nothing (False): never waits."""
     try:
-        descriptor = os.open(path, os.O_RDWR)
+        descriptor = open_state(path, os.O_RDWR)
     except OSError:
         yield False
         return

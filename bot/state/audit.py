@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.state.atomic import open_state
+
 log = logging.getLogger(__name__)
 
 ACTOR_MAX = 200
@@ -189,7 +191,7 @@ class AuditLog:
         """Append one entry durably (write, flush, fsync)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
-        descriptor = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        descriptor = open_state(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
         try:
             size = os.fstat(descriptor).st_size
             # A writer killed mid-line leaves no newline: start afresh so the entry stays whole.
@@ -212,7 +214,7 @@ class AuditLog:
         """Every entry, oldest first; damaged lines are skipped with a warning."""
         if not self.path.is_file():
             return
-        with self.path.open("rb") as handle:
+        with os.fdopen(open_state(self.path, os.O_RDONLY), "rb") as handle:
             for raw in handle:
                 if raw.strip():
                     entry = _parse(raw, self.path)
@@ -230,7 +232,7 @@ class AuditLog:
     def _lines_backwards(self) -> Iterator[bytes]:
         if not self.path.is_file():
             return
-        with self.path.open("rb") as handle:
+        with os.fdopen(open_state(self.path, os.O_RDONLY), "rb") as handle:
             position = handle.seek(0, os.SEEK_END)
             tail = b""
             while position > 0:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.facts.text import fold, plain
 from bot.state import jsonl
-from bot.state.atomic import atomic_write
+from bot.state.atomic import LockTimeout, atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +46,26 @@ class _Tally:
     where: set[str] = field(default_factory=set)
 
 
+# Questions kept in memory while the log is busy or unusable; the oldest go first beyond it.
+PENDING_MAX = 1_000
+
+
 class GapLog:
     """Records unanswered questions; several processes may append to the same file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Lines not written yet because the log was locked: written with the next question.
+        self._pending: list[dict[str, Any]] = []
+        self._mutex = threading.Lock()
 
     def record(self, question: str, *, user_id: int | None = None, where: str = "") -> None:
-        """Append one unanswered question (trimmed; unprintable characters become spaces)."""
+        """Append one unanswered question (trimmed; unprintable characters become spaces).
+
+        Never waits and never raises for the log: an answer must not wait for it. While
+        another process holds the log (or it cannot be opened) the line is kept and written
+        with a later question, with a warning.
+        """
         # Line breaks and other unprintable characters part words: they become spaces.
         text = plain("".join(ch if ch.isprintable() else " " for ch in question))[:QUESTION_MAX]
         if not fold(text):
@@ -63,11 +77,25 @@ class GapLog:
             "where": where,
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        with jsonl.locked(self.path, "a") as handle:
-            jsonl.append(handle, line)
-            handle.flush()
-            if handle.tell() > GAPS_MAX_BYTES:
-                self._compact()
+        with self._mutex:
+            self._pending.append(line)
+            del self._pending[:-PENDING_MAX]
+            try:
+                with jsonl.locked(self.path, "a", timeout=0) as handle:
+                    for item in self._pending:
+                        jsonl.append(handle, item)
+                    handle.flush()
+                    if handle.tell() > GAPS_MAX_BYTES:
+                        self._compact()
+            except (LockTimeout, OSError) as error:
+                log.warning(
+                    "%d unanswered question(s) kept to log later, as %s cannot be written now: %s",
+                    len(self._pending),
+                    self.path,
+                    error,
+                )
+                return
+            self._pending.clear()
 
     def _compact(self) -> None:
         """Rewrite the log as one line a kept question (call it holding the exclusive lock)."""

@@ -11,30 +11,42 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from bot.state.atomic import open_state, wait_for_lock
+
 T = TypeVar("T")
 
 
+# The open flags of each mode a log is opened in.
+_FLAGS = {
+    "r": os.O_RDONLY,
+    "a": os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+    "a+": os.O_RDWR | os.O_APPEND | os.O_CREAT,
+}
+# How long a log's lock is waited for: a stopped holder costs a reader this, never a hang.
+LOG_WAIT = 5.0
+
+
 @contextmanager
-def locked(path: Path, mode: str) -> Iterator[IO[str]]:
+def locked(path: Path, mode: str, *, timeout: float = LOG_WAIT) -> Iterator[IO[str]]:
     """`path` opened in `mode`, shared-locked to read ("r"), exclusively locked otherwise.
 
-    A log may be replaced whole while one waits for its lock (compacted: `replace_locked`):
-    the lock is then taken again on the file now at `path`, so no line goes to the old one.
+    Opened never through a link, only as a regular file (`open_state`); LockTimeout when the
+    lock is not had within `timeout` seconds (0: only if free now). A log may be replaced whole
+    while one waits for its lock (compacted: `replace_locked`): the lock is then taken again on
+    the file now at `path`, so no line goes to the old one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
+        descriptor = open_state(path, _FLAGS[mode])
         # A damaged byte must cost one line, not the whole log: read it replaced.
-        handle = path.open(mode, encoding="utf-8", errors="replace")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH if mode == "r" else fcntl.LOCK_EX)
+        with os.fdopen(descriptor, mode, encoding="utf-8", errors="replace") as handle:
+            wait_for_lock(descriptor, path, exclusive=mode != "r", timeout=timeout)
             try:
                 if _same_file(handle, path):
                     yield handle
                     return
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-        finally:
-            handle.close()
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 def _same_file(handle: IO[str], path: Path) -> bool:

@@ -34,7 +34,12 @@ from bot.facts.raw import (
     linked,
 )
 from bot.facts.validation import build_fact, build_fact_base, question_key
-from bot.facts.yaml_loading import layout_problems, parse_yaml_records
+from bot.facts.yaml_loading import (
+    is_utf8_name,
+    layout_problems,
+    parse_yaml_records,
+    root_problem,
+)
 from bot.state.atomic import is_temporary
 from bot.store.fields import cited_sources
 
@@ -48,7 +53,7 @@ def stamp(path: Path) -> Stamp | None:
     """The stamp of a file, or None when it is missing."""
     try:
         info = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
@@ -82,6 +87,8 @@ def scan(root: Path) -> dict[str, Stamp]:
         for entry in entries:
             if is_temporary(entry.name) or (yaml_only and not entry.name.endswith(".yaml")):
                 continue
+            if not is_utf8_name(entry.name):
+                continue  # never read: a layout problem names it
             try:
                 if not yaml_only and entry.is_dir(follow_symlinks=False):
                     folders.append((f"{folder}/{entry.name}", False))
@@ -152,8 +159,7 @@ def read_disk(
     """
     raw = RawKnowledge(root=root)
     read = DiskRead(None, [], raw)
-    if not root.is_dir():
-        problem = Problem(str(root), 0, None, "the knowledge directory does not exist")
+    if (problem := root_problem(root)) is not None:
         read.problems = [problem]
         return read
     raw.problems.extend(layout_problems(root))
@@ -238,6 +244,11 @@ def _cache(
 # A start that parses this much fact text (no cache) checks half of it in a second process:
 # at 100,000 facts (~47 MB) parsing and checking takes ~15 s on one core.
 PARALLEL_MIN_TEXT = 4_000_000
+# The folder holding this `bot` package, put first on the second process's import path.
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+_PARTCHECK_START = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from bot.store.partcheck import main; main()"
+)
 
 
 def checked_part(
@@ -280,9 +291,11 @@ def _checked_in_two(
         size += len(texts[name])
     # A fresh interpreter running this module (not multiprocessing, whose children import the
     # parent's __main__ again): the second half goes in, its result comes out, both pickled.
+    # Isolated (-I): neither the working directory nor PYTHONPATH comes before this package's
+    # own folder, so a planted `bot/store/partcheck.py` is never what runs.
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "bot.store.partcheck"],
+            [sys.executable, "-I", "-c", _PARTCHECK_START, _PACKAGE_PARENT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bot.facts import limits
 from bot.facts.models import Source
 from bot.facts.problems import Problem
 from bot.facts.raw import FACTS_DIR
@@ -25,9 +26,6 @@ _OPTIONAL_LISTS = ("phrasings", "brands")
 # Input limits, before validation proper: what a moderator can reasonably type.
 MAX_INPUT_CHARS = 64 * 1024
 MAX_INPUT_DEPTH = 6
-MAX_PHRASINGS = 50
-MAX_BRANDS = 20
-MAX_CITATIONS = 20
 MAX_SOURCE_TEXT = 1_000_000
 SLUG_MAX = 48
 
@@ -164,9 +162,9 @@ def normalise_fact_fields(
             continue
         record[key] = value
     for key, most in (
-        ("phrasings", MAX_PHRASINGS),
-        ("brands", MAX_BRANDS),
-        ("citations", MAX_CITATIONS),
+        ("phrasings", limits.PHRASINGS_MAX),
+        ("brands", limits.BRANDS_MAX),
+        ("citations", limits.CITATIONS_MAX),
     ):
         value = record.get(key)
         if isinstance(value, list) and len(value) > most:

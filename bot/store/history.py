@@ -27,7 +27,7 @@ from bot.facts.raw import (
 )
 from bot.facts.record_files import plain_data
 from bot.facts.yaml_loading import parse_yaml_records
-from bot.state.atomic import atomic_write, remove_file
+from bot.state.atomic import NOT_REGULAR, atomic_write, read_state, remove_file
 from bot.state.audit import Action, AuditEntry, AuditLog, Kind
 from bot.store.errors import StateDirError, StoreError
 
@@ -119,12 +119,17 @@ class History:
         warning: it could settle nothing. StateDirError when it cannot be read or removed.
         """
         try:
-            data = json.loads(self.journal_path.read_bytes())
+            data = json.loads(read_state(self.journal_path))
             entry = AuditEntry.from_json(data)
         except FileNotFoundError:
             return None
-        except OSError as error:  # a directory, no right to read it
-            raise StateDirError(self.journal_path.parent, error) from None
+        except OSError as error:
+            if error.errno not in NOT_REGULAR:  # a directory, no right to read it
+                raise StateDirError(self.journal_path.parent, error) from None
+            # A link or a FIFO in its place is no journal either: the name is freed (a link
+            # removed, never what it points at).
+            log.warning("removing %s: %s", self.journal_path, error.strerror)
+            entry = None
         # 1e999 overflows an int, and deep nesting the JSON parser's recursion.
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
             entry = None

@@ -1,7 +1,8 @@
 """The second process of a start's first read: check the fact files it is sent (`_checked_in_two`).
 
-`python -m bot.store.partcheck` reads a pickled (root, {name: text}) on standard input and
-writes the pickled result of `checked_part` on standard output. Only `bot.store.disk` starts it.
+Started isolated (`python -I`, this package first on the path), it reads a pickled
+(root, {name: text}) on standard input and writes the pickled result of `checked_part` on
+standard output. Only `bot.store.disk` starts it.
 """
 
 from __future__ import annotations

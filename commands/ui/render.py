@@ -102,14 +102,24 @@ def clip(text: str, limit: int) -> str:
 # (<…>), and escapes themselves. discord.py's escape_markdown leaves links alone, so a second
 # masked link on a line stays live; with every square bracket escaped no masked link can start.
 _MARKDOWN = re.compile(r"([\\*_~|`>#<\[\]])")
+# A bare URL's scheme ("https:" before "//"): Discord makes it a link wherever it stands, so
+# its colon is escaped (shown as written, no longer a link).
+_SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):(?=//)")
+# A list item at a line's start ("- ", "+ ", "1. "): its mark is escaped so it shows as typed.
+_BULLET = re.compile(r"^([ \t]*)([-+])(?=[ \t]|$)", re.MULTILINE)
+_NUMBERED = re.compile(r"^([ \t]*[0-9]+)\.(?=[ \t]|$)", re.MULTILINE)
 
 
 def escaped(text: str) -> str:
-    """Text shown as written on Discord: every markdown character escaped, no link left live."""
-    return escape_mentions(_MARKDOWN.sub(r"\\\1", text))
+    """Text shown as written on Discord: markdown escaped, no link live, no list started."""
+    text = _MARKDOWN.sub(r"\\\1", text)
+    text = _SCHEME.sub(r"\1\\:", text)
+    text = _NUMBERED.sub(r"\1\\.", _BULLET.sub(r"\1\\\2", text))
+    return escape_mentions(text)
 
 
-_ESCAPE = re.compile(r"\\([\\*_~|`>#<\[\]])")
+# Every escape `escaped` writes, taken back (a backslash pairs with the character after it).
+_ESCAPE = re.compile(r"\\([\\*_~|`>#<\[\]:.+-])")
 
 
 def unescaped(text: str) -> str:

@@ -19,6 +19,10 @@ from tests.helpers.discord_checks import only_embed
 # angle-bracket autolink whose "<" is not escaped.
 _MASKED = re.compile(r"(?<!\\)\[(?:[^\[\]\\]|\\.)*\]\(\s*<?\s*https?://", re.IGNORECASE)
 _ANGLE = re.compile(r"(?<!\\)<https?://", re.IGNORECASE)
+# A bare URL, which Discord makes a link by itself: a scheme and "//" with nothing between.
+_BARE = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://")
+# What Discord would render as a list: "- ", "* ", "+ " or "1. " at a line's start, unescaped.
+_LIST = re.compile(r"^[ \t]*(?:[-*+]|[0-9]+\.)(?:[ \t]|$)", re.MULTILINE)
 # Links a renderer may add itself (a source's own URL), as [title](url) with an encoded url.
 _OWN_LINK = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]\(https?://[^\s()<>\[\]]*\)")
 
@@ -29,20 +33,46 @@ HOSTILE = (
     "text](https://evil.example) [ok](https://evil.example",
     "\\[escaped?](https://evil.example) \\\\[double](https://evil.example)",
     "**bold** __under__ ~~strike~~ ||spoiler|| `code` > quote # heading -# sub",
+    "log in at https://evil.example/login or HTTP://EVIL.example or steam://run/1",
+    "a_https://evil.example and (https://evil.example) and 'http://evil.example'",
 )
+LISTS = (
+    "- first\n- second",
+    "1. first\n2. second",
+    "  + indented\n10. tenth",
+    "-\n1.",
+    "text\n- after a line\n 3. numbered",
+)
+
+
+def lists(text: str) -> list[str]:
+    """Every line Discord would render as a list item in `text`."""
+    return _LIST.findall(text)
 
 
 def live_links(text: str, *, own: str = "") -> list[str]:
     """Every link Discord would render in `text`, besides the renderer's own link `own`."""
     rest = text.replace(own, "", 1) if own else text
-    return _MASKED.findall(rest) + _ANGLE.findall(rest)
+    return _MASKED.findall(rest) + _ANGLE.findall(rest) + _BARE.findall(rest)
 
 
 def test_the_detector_finds_what_discord_would_render() -> None:
     assert live_links("see [verify](https://evil.example)") != []
     assert live_links("[a](https://a.example) [b](https://b.example)") != []
     assert live_links("<https://evil.example>") != []
-    assert live_links("\\[a\\](https://a.example)") == []
+    assert live_links("\\[a\\](https\\://a.example)") == []
+    assert live_links("go to https://evil.example now") != []
+    assert live_links("go to https\\://evil.example now") == []
+    assert lists("- a") != []
+    assert lists("1. a") != []
+    assert lists("\\- a\n1\\. b") == []
+
+
+@pytest.mark.parametrize("text", LISTS)
+def test_no_line_of_shown_text_renders_as_a_list(text: str) -> None:
+    assert lists(_render.shown(text)) == []
+    assert lists(_render.echo(text, 500)) == []
+    assert _render.unescaped(_render.shown(text)) == text
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -52,9 +82,10 @@ def test_echo_and_shown_leave_no_live_link(text: str) -> None:
         assert _render.unescaped(shown) == " ".join(text.split()) or shown == _render.shown(text)
 
 
-@given(st.text(alphabet=st.sampled_from("[]()<>\\ ahttps:/.e*_`|~#-"), max_size=80))
+@given(st.text(alphabet=st.sampled_from("[]()<>\\ ahttps:/.e*_`|~#-+1\n"), max_size=80))
 def test_no_text_ever_renders_a_link(text: str) -> None:
     assert live_links(_render.shown(text)) == []
+    assert lists(_render.shown(text)) == []
     assert _render.unescaped(_render.shown(text)) == text
 
 

@@ -325,3 +325,28 @@ def test_a_second_process_answering_garbage_means_a_read_in_one(
 
     monkeypatch.setattr(store_reading.subprocess, "Popen", chatty)
     assert KnowledgeStore(root, state).load() == KnowledgeStore(root, tmp_path / "alone").base
+
+
+def test_the_second_process_never_runs_code_from_the_working_directory(
+    caplog: pytest.LogCaptureFixture,
+    kb: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root, state = kb
+    planted = tmp_path / "cwd"
+    marker = tmp_path / "ran"
+    (planted / "bot" / "store").mkdir(parents=True)
+    (planted / "bot" / "__init__.py").write_text("", encoding="utf-8")
+    (planted / "bot" / "store" / "__init__.py").write_text("", encoding="utf-8")
+    (planted / "bot" / "store" / "partcheck.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(planted)
+    monkeypatch.setenv("PYTHONPATH", str(planted))
+    started = _two_processes(monkeypatch)
+    base = KnowledgeStore(root, state).load()
+    assert started
+    assert not marker.exists()
+    assert "could not be read" not in caplog.text
+    assert base == KnowledgeStore(root, tmp_path / "alone").base

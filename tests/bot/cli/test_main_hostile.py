@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.main import main
 from bot.facts.yaml_loading import load_fact_base
 from tests.bot.cli.test_moderation import kb, run
 from tests.helpers.store import SOURCE, snapshot
@@ -164,3 +165,55 @@ def test_a_stuck_lock_holder_is_named_and_reads_do_not_wait(kb, capsys) -> None:
     assert run(kb, "fact", "edit", "leica-country", "--answer", "Now.") == 0
     # A released lock keeps no holder line, so none can name a process long gone.
     assert (state / "knowledge.lock").read_text() == ""
+
+
+# Issue #20 item 9: no traceback for a knowledge path that is a file or a file name not UTF-8.
+
+
+def test_a_knowledge_path_that_is_a_file_is_named(kb, capsys, monkeypatch) -> None:
+    root, state = kb
+    monkeypatch.setenv("STATE_DIR", str(state))
+    for command in (["ask", "hi"], ["validate"], ["partners"]):
+        assert main(["--knowledge", str(root / "sources.yaml"), *command]) == 1
+        captured = capsys.readouterr()
+        assert "sources.yaml" in captured.err
+        assert "is not a directory" in captured.out + captured.err
+
+
+def test_a_fact_file_name_that_is_not_utf8_is_a_problem_everywhere(kb, capsys, monkeypatch) -> None:
+    root, state = kb
+    monkeypatch.setenv("STATE_DIR", str(state))
+    (root / "facts" / os.fsdecode(b"caf\xe9.yaml")).write_bytes(b"")
+    knowledge = ["--knowledge", str(root)]
+    assert main([*knowledge, "validate"]) == 1
+    captured = capsys.readouterr()
+    assert "facts/caf\\xe9.yaml" in captured.out
+    assert "file name is not UTF-8" in captured.out
+    assert main([*knowledge, "ask", "Where is Leica from?"]) == 1
+    assert "file name is not UTF-8" in capsys.readouterr().err
+    assert run(kb, "fact", "show", "leica-country") != 0
+    assert "file name is not UTF-8" in capsys.readouterr().err
+    before = snapshot(root)
+    assert run(kb, "fact", "edit", "leica-country", "--answer", "Leica is German.") != 0
+    assert "file name is not UTF-8" in capsys.readouterr().err
+    assert snapshot(root) == before
+
+
+# Issue #20 item 19: what validate refuses, the bot refuses too.
+
+
+def test_a_folder_named_like_a_fact_file_is_refused_by_validate_and_the_bot(
+    kb, capsys, monkeypatch
+) -> None:
+    root, state = kb
+    monkeypatch.setenv("STATE_DIR", str(state))
+    knowledge = ["--knowledge", str(root)]
+    assert main([*knowledge, "ask", "Where is Leica from?"]) == 0  # caches made
+    (root / "facts" / "d.yaml").mkdir()
+    capsys.readouterr()
+    assert main([*knowledge, "validate"]) == 1
+    out = capsys.readouterr().out
+    assert "facts/d.yaml" in out
+    assert "is not a file" in out
+    assert main([*knowledge, "ask", "Where is Leica from?"]) == 1
+    assert "facts/d.yaml" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.facts.validation import invisible_character, quote_in, url_problem
-from bot.facts.yaml_loading import check_knowledge, read_knowledge
+from bot.facts.yaml_loading import check_knowledge, parse_yaml_records, read_knowledge
 from bot.store import KnowledgeStore
 from tests.bot.facts.test_validation import (
     A,
@@ -52,6 +52,11 @@ def test_an_impossible_date_in_a_fact_file_does_not_crash_the_store(kdir, tmp_pa
         ("eica, the Germ", "whole words"),
         ("'the German camera manufacture'", "whole words"),
         ("'eica, the German camera manufacturer'", "whole words"),
+        # Issue #20 item 16: a hyphenated or apostrophed word is one word too.
+        ("'-maker Leica, and the first smartphone'", "whole words"),
+        ("announced its partnership with German camera-", "whole words"),
+        ("'maker Leica, and the first smartphone'", "whole words"),
+        ("announced its partnership with German camera", "whole words"),
     ],
 )
 def test_a_quote_must_be_whole_words_and_long_enough(kdir, quote: str, fragment: str) -> None:
@@ -70,6 +75,19 @@ def test_whole_word_quotes_of_three_words_are_accepted(kdir, quote: str) -> None
 
 def test_every_shipped_fact_and_quote_validates_under_the_rules() -> None:
     assert check_knowledge(KNOWLEDGE)[1] == []
+
+
+def test_quote_in_keeps_hyphenated_and_apostrophed_words_whole() -> None:
+    source = "with German camera-maker Leica's first phone - a 'good' one"
+    assert quote_in("German camera-maker Leica's first", source)
+    assert not quote_in("-maker Leica's first", source)
+    assert not quote_in("with German camera-", source)
+    assert not quote_in("maker Leica's first", source)
+    assert not quote_in("with German camera", source)
+    assert not quote_in("camera-maker Leica", source)  # Leica's is one word
+    assert quote_in("first phone - a", source)  # a dash between spaces parts words
+    assert quote_in("a 'good' one", source)
+    assert quote_in("good' one", source)  # a closing quote mark is no joiner
 
 
 def test_quote_in_needs_word_boundaries_at_both_ends() -> None:
@@ -117,7 +135,34 @@ def test_a_plain_source_url_is_accepted(url: str) -> None:
 # 8. Invisible and direction-reversing characters.
 
 
-@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u200d", "\ufeff", "\u2066", "\u00ad"])
+# Every format character (Cf), the Hangul fillers, variation selectors, the blank braille pattern,
+# the combining grapheme joiner: each shows nothing where it stands.
+INVISIBLE = [
+    "\u202e",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u2066",
+    "\u00ad",
+    "\U000e0041",  # a tag character
+    "\U000e0100",  # a variation selector (supplement)
+    "\ufe0f",  # a variation selector, alone
+    "\u3164",  # HANGUL FILLER
+    "\u115f",
+    "\u1160",
+    "\uffa0",
+    "\ufff9",  # INTERLINEAR ANNOTATION ANCHOR
+    "\u034f",  # COMBINING GRAPHEME JOINER
+    "\u2800",  # BRAILLE PATTERN BLANK
+    "\U0001d173",  # MUSICAL SYMBOL BEGIN BEAM
+    "\U0001d17a",
+    "\u180e",
+    "\u2064",
+    "\U000f0000",  # private use
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [
@@ -136,7 +181,35 @@ def test_invisible_characters_are_refused_by_name(kdir, char, old, new, field) -
 
 def test_invisible_character_names_the_character() -> None:
     assert invisible_character("a\u202eb") == "U+202E RIGHT-TO-LEFT OVERRIDE"
+    assert invisible_character("a\u3164b") == "U+3164 HANGUL FILLER"
     assert invisible_character("plain text, “quoted” – dashed") is None
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_every_invisible_character_is_found_alone_and_between_words(char: str) -> None:
+    assert invisible_character(char) is not None
+    assert invisible_character(f"Leica{char} camera") is not None
+    assert invisible_character(f"\U0001f4f7{char}") is not None or char in "\u200d\ufe0f"
+
+
+@pytest.mark.parametrize(
+    "emoji",
+    [
+        "\U0001f4f7",
+        "\u2764\ufe0f",
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+        "\U0001f44d\U0001f3fd",
+    ],
+)
+def test_emoji_are_kept_with_their_joiners_and_selectors(emoji: str) -> None:
+    assert invisible_character(f"Great shots {emoji} with Leica") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["a\u200d", "\u200da", "a\u200d\U0001f4f7", "\U0001f4f7\u200d", "a\ufe0f", "\ufe0f"]
+)
+def test_a_joiner_or_selector_outside_an_emoji_is_refused(text: str) -> None:
+    assert invisible_character(text) is not None
 
 
 # 9. A fact that can never be answered.
@@ -241,3 +314,32 @@ def test_problems_are_sorted_by_file_and_line(kdir) -> None:
     problems = check_knowledge(kdir)[1]
     assert [(p.file, p.line) for p in problems] == sorted((p.file, p.line) for p in problems)
     assert [p.file for p in problems] == [A, B, "sources.yaml"]
+
+
+# Issue #20 item 10: aliases expanded beyond a file's own size are refused, in linear time.
+
+
+def test_an_alias_bomb_is_refused_naming_the_file() -> None:
+    text = "- &big " + "x" * 100_000 + "\n" + "- *big\n" * 1_000
+    records, problems = parse_yaml_records(text, "facts/bomb.yaml")
+    assert records == []
+    [problem] = problems
+    assert problem.file == "facts/bomb.yaml"
+    assert "aliases" in problem.message
+    assert "100,101,002 characters" in problem.message  # the size the aliases would make
+
+
+def test_nested_aliases_are_counted_without_being_expanded() -> None:
+    # The billion laughs: nine levels of ten aliases each, 10**9 copies of one short string.
+    lines = ['- &a0 "lol"']
+    lines += [f"- &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    records, problems = parse_yaml_records("\n".join(lines) + "\n", "facts/laughs.yaml")
+    assert records == []
+    assert "aliases" in problems[0].message
+
+
+def test_a_few_aliases_within_the_file_size_are_kept() -> None:
+    text = "- &leica {id: leica-a, answer: German}\n- *leica\n"
+    records, problems = parse_yaml_records(text, "facts/few.yaml")
+    assert problems == []
+    assert [record["answer"] for record in records] == ["German", "German"]

@@ -12,6 +12,7 @@ import pytest
 from bot.facts import limits
 from bot.facts.problems import KnowledgeError, Problem
 from bot.facts.yaml_loading import check_knowledge, load_fact_base
+from bot.store import KnowledgeStore
 from tests.conftest import KNOWLEDGE
 
 # Two small fact files replace the shipped ones, so line numbers here do not move when the
@@ -1051,3 +1052,91 @@ def test_an_unknown_source_is_reported_at_its_line(kdir: Path) -> None:
     )
     problem = only_problem(kdir)
     assert_problem(problem, B, 8, "hasselblad-country", "unknown source 'blog'")
+
+
+# Issue #20 item 18: one limit on a fact's lists, for validate and for edits alike.
+
+
+def test_over_fifty_phrasings_is_a_problem_for_validate_as_for_an_edit(kdir: Path) -> None:
+    extra = "".join(f"  - Is Leica a German company number {n}?\n" for n in range(50))
+    replace(kdir, A, "  - Is Leica a German company?\n", "  - Is Leica a German company?\n" + extra)
+    problem = only_problem(kdir)
+    assert problem.record == "leica-country"
+    assert "'phrasings' has 51 items; at most 50 are accepted" in problem.message
+
+
+def test_fifty_phrasings_validate_and_the_answer_can_be_edited(kdir: Path, tmp_path: Path) -> None:
+    extra = "".join(f"  - Is Leica a German company number {n}?\n" for n in range(49))
+    replace(kdir, A, "  - Is Leica a German company?\n", "  - Is Leica a German company?\n" + extra)
+    assert problems_of(kdir) == []
+    store = KnowledgeStore(kdir, tmp_path / "state")
+    store.load()
+    store.edit_fact("leica-country", {"answer": "Leica is German."}, base_version=None, actor="t")
+    assert len(store.load().facts["leica-country"].phrasings) == 50
+
+
+# Issue #20 item 19: a device under two brands, look-alike letters, names without letters.
+
+BRANDS = "brands.yaml"
+
+
+def test_the_same_device_under_two_brands_is_a_problem(kdir: Path) -> None:
+    replace(
+        kdir,
+        BRANDS,
+        "- id: vivo\n  name: Vivo\n  kind: phone_maker\n",
+        "- id: vivo\n  name: Vivo\n  kind: phone_maker\n  devices:\n  - name: P40\n",
+    )
+    problem = only_problem(kdir)  # on the second brand to list it (Huawei, after Vivo)
+    assert problem.record == "huawei"
+    assert "device 'P40' is also listed under brand 'vivo'" in problem.message
+
+
+def test_a_device_alias_under_another_brand_is_a_problem(kdir: Path) -> None:
+    replace(
+        kdir,
+        BRANDS,
+        "- id: vivo\n  name: Vivo\n  kind: phone_maker\n",
+        "- id: vivo\n  name: Vivo\n  kind: phone_maker\n  devices:\n"
+        "  - name: Vivo X80\n    aliases:\n    - huawei p-40\n",
+    )
+    problem = only_problem(kdir)
+    assert problem.record == "huawei"
+    assert "device 'Huawei P40' is also listed under brand 'vivo'" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("L\u0435ica", "mixes Latin and Cyrillic letters"),  # a Cyrillic е
+        ("\u0412ivo", "mixes Latin and Cyrillic letters"),  # a Cyrillic В
+        ("Zei\u03c3s", "mixes Latin and Greek letters"),
+        ("...", "has no letters or digits"),
+        ("-- !", "has no letters or digits"),
+    ],
+)
+def test_a_brand_name_with_look_alike_letters_or_no_letters_is_refused(
+    kdir: Path, name: str, fragment: str
+) -> None:
+    replace(kdir, BRANDS, "  name: Vivo\n", f"  name: {name!r}\n")
+    problem = only_problem(kdir)
+    assert problem.record == "vivo"
+    assert fragment in problem.message
+
+
+def test_a_whole_name_in_look_alike_letters_of_another_brand_is_refused(kdir: Path) -> None:
+    replace(
+        kdir,
+        BRANDS,
+        "  name: Vivo\n",
+        "  name: Vivo\n  aliases:\n  - '\u03a7\u0399\u0391\u039f\u039c\u0399'\n",
+    )
+    problem = only_problem(kdir)
+    assert problem.record == "vivo"
+    assert "looks like brand 'xiaomi'" in problem.message
+
+
+@pytest.mark.parametrize("name", ["维沃 Vivo", "Ĺeica Ü", "ライカ", "Vivo 2", "Ελληνικά"])
+def test_names_in_one_script_or_with_cjk_beside_latin_are_kept(kdir: Path, name: str) -> None:
+    replace(kdir, BRANDS, "  name: Vivo\n", f"  name: {name!r}\n")
+    assert problems_of(kdir) == []

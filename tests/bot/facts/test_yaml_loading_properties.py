@@ -208,9 +208,15 @@ def article(fact_base: FactBase) -> str:
     return fact_base.sources[SOURCE].text
 
 
+# A word, hyphens and apostrophes inside it included ("camera-maker", "Leica's"), in any of the
+# marks the source may type them with.
+_WHOLE_WORD = re.compile(r"\w+(?:[-'\u2018\u2019\u2013\u2014\u2212]\w+)*")
+
+
 def boundaries(text: str) -> list[int]:
-    """Positions between a word character and anything else, where a quote may start or end."""
-    return [m.start() for m in re.finditer(r"\b", text)]
+    """Where a whole word starts or ends: where a quote may start or end."""
+    found = re.finditer(_WHOLE_WORD, text)
+    return sorted({edge for m in found for edge in (m.start(), m.end())})
 
 
 @st.composite

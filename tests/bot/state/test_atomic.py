@@ -445,3 +445,27 @@ fcntl.flock(descriptor, fcntl.LOCK_EX)
 print("held", flush=True)
 time.sleep(60)
 """
+
+
+# Issue #20 item 6: state files are opened only as regular files of one name, never through a link.
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hard link", "folder", "fifo"])
+def test_a_lock_file_that_is_not_a_plain_file_is_refused_and_left_alone(
+    tmp_path: Path, kind: str
+) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep\n")
+    lock = tmp_path / "state.lock"
+    if kind == "symlink":
+        lock.symlink_to(victim)
+    elif kind == "hard link":
+        os.link(victim, lock)
+    elif kind == "folder":
+        lock.mkdir()
+    else:
+        os.mkfifo(lock)
+    with pytest.raises(OSError) as refused, file_lock(lock, timeout=1):
+        pass
+    assert refused.value.errno in atomic.NOT_REGULAR | {errno.EISDIR}
+    assert victim.read_bytes() == b"keep\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.facts.yaml_loading import load_fact_base
-from bot.store import NEW_FACTS_FILE, ChangeRejected, KnowledgeStore
+from bot.store import NEW_FACTS_FILE, ChangeRejected, KnowledgeStore, StateDirError
 from bot.store.fields import MAX_INPUT_CHARS, MAX_INPUT_DEPTH, input_problem
 from tests.helpers.store import copy_knowledge, fact_fields, snapshot, tree
 
@@ -64,6 +66,22 @@ REFUSED = [
     ("dunder key", {"__class__": "x"}, "unknown key '__class__'"),
     ("a date for text", {"answer": dt.date(2022, 5, 23)}, "must be text, not a date"),
     ("citations not a list", {"citations": "x", "source": None, "quote": None}, "either"),
+    *(
+        (f"invisible U+{ord(char):04X}", {field: f"Who is Leica{char}'s partner?"}, "invisible")
+        for char in (
+            "\U000e0041",
+            "\U000e0100",
+            "\u3164",
+            "\u115f",
+            "\ufff9",
+            "\u034f",
+            "\ufe0f",
+            "\u2800",
+            "\U0001d173",
+        )
+        for field in ("question", "answer")
+    ),
+    ("invisible in a phrasing", {"phrasings": ["Leica\u3164 partner"]}, "invisible"),
 ]
 
 
@@ -236,3 +254,61 @@ def test_the_input_depth_limit_is_exact() -> None:
     assert input_problem(_deep(MAX_INPUT_DEPTH + 1)) == (
         f"the fields are nested more than {MAX_INPUT_DEPTH} levels deep"
     )
+
+
+VICTIM_TEXT = b"a file outside STATE_DIR that no change may touch\n"
+
+
+@pytest.mark.parametrize("name", ["knowledge.lock", "audit.jsonl", "journal.json", "gaps.jsonl"])
+def test_a_link_in_the_state_folder_is_never_followed(tmp_path: Path, name: str) -> None:
+    root, state = copy_knowledge(tmp_path)
+    victim = tmp_path / "victim"
+    victim.write_bytes(VICTIM_TEXT)
+    state.mkdir(parents=True, exist_ok=True)
+    (state / name).symlink_to(victim)
+    store = KnowledgeStore(root, state)
+    refused: list[str] = []
+    for attempt in (
+        store.load,
+        lambda: store.add_fact(fact_fields(), actor="t"),
+        lambda: store.gap_log.record("what is a gap question here?"),
+        store.gap_log.top,
+    ):
+        try:
+            attempt()
+        except (StateDirError, OSError) as error:
+            refused.append(str(error))
+    assert all(str(state) in message for message in refused)
+    assert victim.read_bytes() == VICTIM_TEXT
+
+
+def test_the_change_lock_refuses_a_link_with_a_message(tmp_path: Path) -> None:
+    root, state = copy_knowledge(tmp_path)
+    victim = tmp_path / "victim"
+    victim.write_bytes(VICTIM_TEXT)
+    state.mkdir(parents=True, exist_ok=True)
+    (state / "knowledge.lock").symlink_to(victim)
+    store = KnowledgeStore(root, state)
+    store.load()
+    with pytest.raises(StateDirError, match="symbolic link"):
+        store.add_fact(fact_fields(), actor="t")
+    assert victim.read_bytes() == VICTIM_TEXT
+    assert snapshot(root) == snapshot(copy_knowledge(tmp_path / "fresh")[0])
+
+
+@pytest.mark.parametrize("name", ["knowledge.lock", "audit.jsonl"])
+def test_a_fifo_or_a_folder_in_the_state_folder_is_refused_without_hanging(
+    tmp_path: Path, name: str
+) -> None:
+    root, state = copy_knowledge(tmp_path)
+    state.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(state / name)
+    store = KnowledgeStore(root, state)
+    store.load()
+    refused: list[str] = []
+    try:
+        store.add_fact(fact_fields(), actor="t")
+    except StateDirError as error:
+        refused.append(str(error))
+    assert all("not a regular file" in message for message in refused)
+    assert stat.S_ISFIFO((state / name).lstat().st_mode)

@@ -186,3 +186,14 @@ async def test_the_watch_stops_with_the_bot_and_is_off_by_default(
     assert bot.watch_loop is None
     assert not running.is_running()
     assert create_bot(mod_settings, engine).watch is False
+
+
+def test_the_reported_problems_file_is_never_written_through_a_link(tmp_path) -> None:
+    from commands.modlog import ReportedProblems
+
+    victim = tmp_path / "victim"
+    victim.write_text("keep", encoding="utf-8")
+    path = tmp_path / "reported-problems.json"
+    path.symlink_to(victim)
+    assert ReportedProblems(path).claim("abc") is True  # refused to write: posted anyway
+    assert victim.read_text(encoding="utf-8") == "keep"
