@@ -63,7 +63,10 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
     # Questions it cannot answer go to /kb gaps (not those of `camerabot ask`: scripts, evals).
     gap_log = GapLog(settings.state_dir / GAPS_FILE)
-    run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=gap_log)
+    try:
+        run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=gap_log)
+    finally:
+        gap_log.flush()  # lines kept while the log was busy are written before the process ends
     return 0
 
 

@@ -80,22 +80,34 @@ class GapLog:
         with self._mutex:
             self._pending.append(line)
             del self._pending[:-PENDING_MAX]
-            try:
-                with jsonl.locked(self.path, "a", timeout=0) as handle:
-                    for item in self._pending:
-                        jsonl.append(handle, item)
-                    handle.flush()
-                    if handle.tell() > GAPS_MAX_BYTES:
-                        self._compact()
-            except (LockTimeout, OSError) as error:
-                log.warning(
-                    "%d unanswered question(s) kept to log later, as %s cannot be written now: %s",
-                    len(self._pending),
-                    self.path,
-                    error,
-                )
-                return
-            self._pending.clear()
+            self._write_pending(timeout=0)
+
+    def flush(self, timeout: float = jsonl.LOG_WAIT) -> bool:
+        """Write the lines kept while the log was busy, waiting for it at most `timeout` s."""
+        with self._mutex:
+            return self._write_pending(timeout=timeout)
+
+    def _write_pending(self, *, timeout: float) -> bool:
+        """Write every kept line (call it holding `_mutex`); whether they are all written."""
+        if not self._pending:
+            return True
+        try:
+            with jsonl.locked(self.path, "a", timeout=timeout) as handle:
+                for item in self._pending:
+                    jsonl.append(handle, item)
+                handle.flush()
+                if handle.tell() > GAPS_MAX_BYTES:
+                    self._compact()
+        except (LockTimeout, OSError) as error:
+            log.warning(
+                "%d unanswered question(s) kept to log later, as %s cannot be written now: %s",
+                len(self._pending),
+                self.path,
+                error,
+            )
+            return False
+        self._pending.clear()
+        return True
 
     def _compact(self) -> None:
         """Rewrite the log as one line a kept question (call it holding the exclusive lock)."""
