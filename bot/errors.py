@@ -10,7 +10,9 @@
     │   ├── NothingToUndo   no change of this moderator's left to undo or redo
     │   ├── StoreLocked     another process holds the change lock too long
     │   ├── StateDirError   STATE_DIR cannot be read or written
-    │   └── FileChanged     a knowledge file changed while a change was being written
+    │   ├── FileChanged     a knowledge file changed while a change was being written
+    │   │   └── RemoteMoved another host pushed to KNOWLEDGE_REMOTE first (the change is redone)
+    │   └── RemoteUnavailable  KNOWLEDGE_REMOTE cannot be reached: changes are refused
     ├── FileReplaced        a file was replaced under an atomic write (another writer won)
     ├── LockTimeout         a file lock was not had within its time limit
     └── SyncError           (also a RuntimeError) Discord refused the slash commands' sync

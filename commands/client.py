@@ -24,6 +24,7 @@ from bot.engine.engine import Engine
 from bot.facts.limits import MESSAGE_CONTENT_MAX
 from bot.facts.problems import Problem
 from bot.runtime.config import Settings
+from bot.runtime.git_remote import open_store
 from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
@@ -255,7 +256,7 @@ def create_bot(
     every RELOAD_SECONDS. Unanswered questions go to the store's STATE_DIR/gaps.jsonl by default.
     """
     if store is None:
-        store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
+        store = open_store(settings)
     if gap_log is None:
         gap_log = store.gap_log
     return CamerabotBot(

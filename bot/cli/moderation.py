@@ -19,6 +19,7 @@ import yaml
 from bot.engine.engine import Engine
 from bot.facts.problems import KnowledgeError
 from bot.runtime.config import Settings
+from bot.runtime.git_remote import open_store
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.store import (
@@ -54,7 +55,7 @@ def cli_actor() -> str:
 def _store(args: argparse.Namespace, settings: Settings) -> KnowledgeStore:
     knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
-    return KnowledgeStore(knowledge, state, lock_timeout=getattr(args, "wait", None) or 10.0)
+    return open_store(settings, knowledge, state, lock_timeout=getattr(args, "wait", None) or 10.0)
 
 
 def _read_fields_file(path: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,13 @@ from bot.facts.yaml_loading import parse_yaml_records
 from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove_file
 from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
 from bot.store.disk import file_digest, stamp
-from bot.store.errors import ChangeRejected, FileChanged, NothingToUndo, StaleEdit
+from bot.store.errors import (
+    ChangeRejected,
+    FileChanged,
+    NothingToUndo,
+    StaleEdit,
+    StoreError,
+)
 from bot.store.events import Change
 from bot.store.fields import (
     NEW_FACTS_FILE,
@@ -121,10 +127,17 @@ class _PendingSourceRaw(RawKnowledge):
 class ChangeWriter:
     """Makes one change at a time to the files of a `LoadedKnowledge`, with its history."""
 
-    def __init__(self, loaded: LoadedKnowledge, history: History) -> None:
+    def __init__(
+        self,
+        loaded: LoadedKnowledge,
+        history: History,
+        publish: Callable[[AuditEntry], None] | None = None,
+    ) -> None:
         self.loaded = loaded
         self.history = history
         self.root = loaded.root
+        # With KNOWLEDGE_REMOTE: commits and pushes the files a change wrote, before its history.
+        self.publish = publish
 
     # Checking
 
@@ -236,6 +249,17 @@ class ChangeWriter:
             else:
                 stamps[key] = found
             self.loaded.stamps = stamps
+        if self.publish is not None:
+            try:
+                self.publish(entry)
+            except StoreError:
+                # The publisher put the files back as the remote has them: nothing of this
+                # change is left, so neither is its journal (RemoteMoved: the store redoes it).
+                # The view in memory holds the change half applied: read the disk again whole
+                # (rare: only a race between hosts or a remote lost mid-change costs this).
+                self.loaded.stamps = None
+                self.history.discard()
+                raise
         self.history.complete(entry)
         return item, entry
 
