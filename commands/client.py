@@ -43,6 +43,9 @@ from commands.modlog import (
 from commands.sync import sync_if_changed
 
 log = logging.getLogger(__name__)
+
+# How many more look-ups (/partner, /partners, /sources) than questions a user may make.
+LOOKUP_RATE_FACTOR = 3
 T = TypeVar("T")
 
 # Loaded in this order; one that fails to load is logged and skipped.
@@ -95,6 +98,11 @@ class CamerabotBot(AutoShardedBot):
         self.gap_log = gap_log
         self.feedback = FeedbackLog(settings.state_dir / FEEDBACK_FILE)
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        # The look-ups read a few records and never run the engine: a budget of their own,
+        # so browsing /partners does not use up a user's questions (and the other way round).
+        self.lookup_cooldown = UserCooldown(
+            settings.cooldown_rate * LOOKUP_RATE_FACTOR, settings.cooldown_seconds
+        )
         self.auto_sync = auto_sync
         self.extension_names = extensions
         self.failed_extensions: list[str] = []

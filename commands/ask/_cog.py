@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUESTION_MAX = 300
+# How long a notice meant for one person stays in a channel when their DMs are closed.
+PRIVATE_NOTICE_SECONDS = 15.0
 _MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
@@ -202,10 +204,16 @@ class Ask(Cog):
         if retry_after is not None:
             now = message.created_at.timestamp()
             if self.bot.cooldown.first_warning(message.author.id, now, retry_after):
-                await message.reply(_render.cooldown_text(retry_after), mention_author=False)
+                await self.tell_privately(message, _render.cooldown_text(retry_after))
             return
         if not question:
             await message.reply(_render.EMPTY_MENTION, mention_author=False)
+            return
+        if len(question) > QUESTION_MAX:
+            # Never answer the first 300 characters of a longer message: say why not.
+            await message.reply(
+                _render.too_long_text(len(question), QUESTION_MAX), mention_author=False
+            )
             return
         if is_help(question):
             embed = _render.help_embed(me_mention(self.bot), await self.bot.mentions_of_commands())
@@ -219,9 +227,21 @@ class Ask(Cog):
         if answer.is_gap:
             await self.record_gap(question, message.author.id, where)
 
+    async def tell_privately(self, message: discord.Message, text: str) -> None:
+        """A notice for the author alone: by DM, else a reply that deletes itself soon."""
+        if message.guild is None:
+            await message.reply(text, mention_author=False)
+            return
+        try:
+            await message.author.send(text)
+        except discord.HTTPException:  # DMs closed: a short-lived reply, not a lasting one
+            await message.reply(text, mention_author=False, delete_after=PRIVATE_NOTICE_SECONDS)
+
     async def answer_in_channel(self, message: discord.Message) -> None:
         """In an auto-answer channel: answer only when confident, otherwise say nothing."""
         question = " ".join(message.content.split())
+        if len(question) > QUESTION_MAX:
+            return  # chat, not a question: never answered from a cut-off part
         answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if not answer.answered:
             if answer.is_gap and looks_like_question(question):

@@ -518,6 +518,14 @@ def help_embed(bot_mention: str = "@camerabot", commands: Mapping[str, str] | No
     return build_embed(title="camerabot", description="\n".join(lines), colour=INFO_COLOUR)
 
 
+def too_long_text(length: int, limit: int) -> str:
+    """The refusal of a mention too long to read (never answered from a cut-off part)."""
+    return (
+        f"Your message is {length} characters; I read questions of up to {limit}. "
+        "Please ask it shorter, one question at a time."
+    )
+
+
 def cooldown_text(retry_after: float) -> str:
     """The friendly cooldown message."""
     seconds = max(1, round(retry_after))
