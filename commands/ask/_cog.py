@@ -90,6 +90,8 @@ class Ask(Cog):
 
     def __init__(self, bot: CamerabotBot) -> None:
         self.bot = bot
+        # Channels where posting was refused, so the warning is logged once per channel.
+        self.silenced_channels: set[int] = set()
         self.context_menu = app_commands.ContextMenu(
             name="Ask camerabot", callback=self.ask_about_message
         )
@@ -183,6 +185,8 @@ class Ask(Cog):
                 await self.answer_mention(message, question)
             elif in_answer_channel(message.channel, self.bot.settings.answer_channel_ids):
                 await self.answer_in_channel(message)
+        except discord.Forbidden:
+            await self.cannot_send(message)
         except Exception:
             log.exception(
                 "error answering message %s in channel %s", message.id, message.channel.id
@@ -226,6 +230,22 @@ class Ask(Cog):
         await message.reply(mention_author=False, **refusal_reply(message.author.id, answer))
         if answer.is_gap:
             await self.record_gap(question, message.author.id, where)
+
+    async def cannot_send(self, message: discord.Message) -> None:
+        """No right to post here: log it once per channel, and tell the asker by DM if we may."""
+        channel_id = message.channel.id
+        if channel_id not in self.silenced_channels:
+            self.silenced_channels.add(channel_id)
+            log.warning(
+                "missing permission to reply in channel %s (guild %s); give the bot Send "
+                "Messages and Embed Links there",
+                channel_id,
+                message.guild.id if message.guild is not None else None,
+            )
+        try:
+            await message.author.send(_render.cannot_send_text(message.channel.id))
+        except discord.HTTPException:
+            log.debug("could not tell %s by DM either", message.author.id)
 
     async def tell_privately(self, message: discord.Message, text: str) -> None:
         """A notice for the author alone: by DM, else a reply that deletes itself soon."""

@@ -518,6 +518,14 @@ def help_embed(bot_mention: str = "@camerabot", commands: Mapping[str, str] | No
     return build_embed(title="camerabot", description="\n".join(lines), colour=INFO_COLOUR)
 
 
+def cannot_send_text(channel_id: int) -> str:
+    """The DM to an asker in a channel where the bot may not post."""
+    return (
+        f"I can't post in <#{channel_id}> (the server has not given me the right to send "
+        "messages there). Ask me here, or with /ask, or in another channel."
+    )
+
+
 def too_long_text(length: int, limit: int) -> str:
     """The refusal of a mention too long to read (never answered from a cut-off part)."""
     return (

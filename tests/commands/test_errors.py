@@ -292,3 +292,20 @@ async def test_lookups_have_a_budget_of_their_own(simcord_env, channel, alice, b
     assert over.response.content == _render.cooldown_text(30)
     assert over.response.ephemeral
     assert [type(e) for e in simcord_env.errors] == [app_commands.CommandOnCooldown] * 2
+
+
+async def test_no_right_to_post_is_logged_once_and_the_asker_told_by_dm(
+    simcord_env, guild, alice, bot, caplog
+):
+    mute = guild.create_text_channel(
+        "read-only", overwrites={bot.user: discord.PermissionOverwrite(send_messages=False)}
+    )
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            await alice.send(mute, f"{bot.user.mention} Where is Leica from?")
+    warnings = [r for r in caplog.records if "missing permission to reply" in r.message]
+    assert len(warnings) == 1
+    assert warnings[0].exc_info is None, "no traceback for a setting of the server"
+    dms = [m.content for m in alice.user.dm_channel.history() if m.author.id == bot.user.id]
+    assert dms == [_render.cannot_send_text(mute.id)] * 2
+    assert not [m for m in mute.history() if m.author.id == bot.user.id]
