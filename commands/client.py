@@ -29,6 +29,7 @@ from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.state.gaps import GapLog
+from bot.state.usage import USAGE_FILE, UsageLog
 from bot.store import Change, KnowledgeStore, ReloadResult
 from commands.cooldown import UserCooldown
 from commands.errors import CamerabotTree
@@ -97,6 +98,7 @@ class CamerabotBot(AutoShardedBot):
         self.engine = engine
         self.gap_log = gap_log
         self.feedback = FeedbackLog(settings.state_dir / FEEDBACK_FILE)
+        self.usage = UsageLog(settings.state_dir / USAGE_FILE)
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
         # The look-ups read a few records and never run the engine: a budget of their own,
         # so browsing /partners does not use up a user's questions (and the other way round).

@@ -22,6 +22,7 @@ from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
+from bot.state.usage import USAGE_FILE, UsageLog, usage_lines
 from bot.store import (
     Change,
     ChangeRejected,
@@ -275,6 +276,19 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
     return _run(action)
 
 
+def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Questions asked on Discord and the share answered, in all and per server."""
+    state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
+    total, servers = UsageLog(state / USAGE_FILE).figures()
+    if args.json:
+        for usage in [total, *servers]:
+            _out(json.dumps({**dataclasses.asdict(usage), "answered_share": usage.answered_share}))
+        return 0
+    for line in usage_lines(total, servers):
+        _out(line)
+    return 0
+
+
 def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
     """Answers readers reported wrong or outdated on Discord, most reported first."""
     if args.limit < 1:
@@ -480,6 +494,11 @@ def add_moderation_commands(sub: argparse._SubParsersAction[argparse.ArgumentPar
     feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
     feedback.add_argument("--json", action="store_true", help="one JSON object a line")
     feedback.set_defaults(handler=cmd_kb_feedback)
+    stats = kb_actions.add_parser(
+        "stats", parents=[common], help="questions asked and the share answered, per server"
+    )
+    stats.add_argument("--json", action="store_true", help="one JSON object a line")
+    stats.set_defaults(handler=cmd_kb_stats)
     validate = kb_actions.add_parser("validate", parents=[common], help="check the files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_kb_validate)

@@ -114,6 +114,14 @@ class Ask(Cog):
         except OSError:
             log.warning("could not record an unanswered question", exc_info=True)
 
+    async def count(self, guild: discord.Guild | None, answered: bool) -> None:
+        """Count one question for the usage figures (`/kb stats`), after the reply, in a thread."""
+        server = guild.id if guild is not None else None
+        try:
+            await asyncio.to_thread(self.bot.usage.record, server=server, answered=answered)
+        except OSError:
+            log.warning("could not count a question for the usage figures", exc_info=True)
+
     @app_commands.command(name="ask")
     @question_cooldown()
     async def ask(
@@ -133,7 +141,9 @@ class Ask(Cog):
         if answer.answered:
             reply = answer_reply(answer, self.bot.engine.base)
             await interaction.response.send_message(ephemeral=private, **reply)
+            await self.count(interaction.guild, True)
             return
+        await self.count(interaction.guild, False)
         await interaction.response.send_message(
             ephemeral=True, **refusal_reply(interaction.user.id, answer)
         )
@@ -161,7 +171,9 @@ class Ask(Cog):
         if answer.answered:
             reply = answer_reply(answer, self.bot.engine.base)
             await interaction.response.send_message(jump_line(message), **reply)
+            await self.count(interaction.guild, True)
             return
+        await self.count(interaction.guild, False)
         reply = refusal_reply(interaction.user.id, answer)
         reply["content"] = f"{jump_line(message)}\n{reply['content']}"
         await interaction.response.send_message(ephemeral=True, **reply)
@@ -226,8 +238,10 @@ class Ask(Cog):
         answer: Answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if answer.answered:
             await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
+            await self.count(message.guild, True)
             return
         await message.reply(mention_author=False, **refusal_reply(message.author.id, answer))
+        await self.count(message.guild, False)
         if answer.is_gap:
             await self.record_gap(question, message.author.id, where)
 
@@ -269,6 +283,7 @@ class Ask(Cog):
             return
         if self._over_cooldown(message) is None:
             await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
+            await self.count(message.guild, True)
 
 
 def me_mention(bot: CamerabotBot) -> str:
