@@ -139,7 +139,8 @@ class Ask(Cog):
         """
         answer = self.bot.engine.ask(question)
         if answer.answered:
-            reply = answer_reply(answer, self.bot.engine.base)
+            owner = None if private else interaction.user.id
+            reply = answer_reply(answer, self.bot.engine.base, owner_id=owner)
             await interaction.response.send_message(ephemeral=private, **reply)
             await self.count(interaction.guild, True)
             return
@@ -169,7 +170,7 @@ class Ask(Cog):
             return
         answer = self.bot.engine.ask(question)
         if answer.answered:
-            reply = answer_reply(answer, self.bot.engine.base)
+            reply = answer_reply(answer, self.bot.engine.base, owner_id=interaction.user.id)
             await interaction.response.send_message(jump_line(message), **reply)
             await self.count(interaction.guild, True)
             return
@@ -237,7 +238,8 @@ class Ask(Cog):
             return
         answer: Answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if answer.answered:
-            await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
+            reply = answer_reply(answer, self.bot.engine.base, owner_id=message.author.id)
+            await message.reply(mention_author=False, **reply)
             await self.count(message.guild, True)
             return
         await message.reply(mention_author=False, **refusal_reply(message.author.id, answer))
@@ -282,7 +284,8 @@ class Ask(Cog):
                 await self.record_gap(question, message.author.id, "channel")
             return
         if self._over_cooldown(message) is None:
-            await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
+            reply = answer_reply(answer, self.bot.engine.base, owner_id=message.author.id)
+            await message.reply(mention_author=False, **reply)
             await self.count(message.guild, True)
 
 
