@@ -11,6 +11,8 @@
     │   ├── StoreLocked     another process holds the change lock too long
     │   ├── StateDirError   STATE_DIR cannot be read or written
     │   ├── FileChanged     a knowledge file changed while a change was being written
+    │   │   └── RemoteMoved another host pushed to KNOWLEDGE_REMOTE first (the change is redone)
+    │   ├── RemoteUnavailable  KNOWLEDGE_REMOTE cannot be reached: changes are refused
     │   └── UnkeptFileStyle a file's style (line ends, BOM, ---) that an undo could not restore
     ├── FileReplaced        a file was replaced under an atomic write (another writer won)
     ├── LockTimeout         a file lock was not had within its time limit

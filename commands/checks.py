@@ -18,6 +18,7 @@ from discord import app_commands
 if TYPE_CHECKING:
     from bot.runtime.config import Settings
     from commands.client import CamerabotBot
+    from commands.cooldown import UserCooldown
 T = TypeVar("T")
 
 
@@ -53,7 +54,15 @@ def moderator_only() -> Callable[[T], T]:
 
 
 async def _cooldown_predicate(interaction: discord.Interaction[CamerabotBot]) -> bool:
-    cooldown = interaction.client.cooldown
+    return _counted(interaction, interaction.client.cooldown)
+
+
+async def _lookup_cooldown_predicate(interaction: discord.Interaction[CamerabotBot]) -> bool:
+    return _counted(interaction, interaction.client.lookup_cooldown)
+
+
+def _counted(interaction: discord.Interaction[CamerabotBot], cooldown: UserCooldown) -> bool:
+    """Count one use against `cooldown`; CommandOnCooldown (a private reply) when over it."""
     now = interaction.created_at.timestamp()
     retry_after = cooldown.hit(interaction.user.id, now)
     if retry_after is not None:
@@ -64,4 +73,10 @@ async def _cooldown_predicate(interaction: discord.Interaction[CamerabotBot]) ->
 def question_cooldown() -> Callable[[T], T]:
     """Count the command against the user's shared question cooldown."""
     check: Callable[[T], T] = app_commands.check(_cooldown_predicate)
+    return check
+
+
+def lookup_cooldown() -> Callable[[T], T]:
+    """Count a cheap look-up (/partner, /partners, /sources) against its own, larger budget."""
+    check: Callable[[T], T] = app_commands.check(_lookup_cooldown_predicate)
     return check

@@ -24,10 +24,12 @@ from bot.engine.engine import Engine
 from bot.facts.limits import MESSAGE_CONTENT_MAX
 from bot.facts.problems import Problem
 from bot.runtime.config import Settings
+from bot.runtime.git_remote import open_store
 from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.state.gaps import GapLog
+from bot.state.usage import USAGE_FILE, UsageLog
 from bot.store import Change, KnowledgeStore, ReloadResult
 from commands.cooldown import UserCooldown
 from commands.errors import CamerabotTree
@@ -42,6 +44,9 @@ from commands.modlog import (
 from commands.sync import sync_if_changed
 
 log = logging.getLogger(__name__)
+
+# How many more look-ups (/partner, /partners, /sources) than questions a user may make.
+LOOKUP_RATE_FACTOR = 3
 T = TypeVar("T")
 
 # Loaded in this order; one that fails to load is logged and skipped.
@@ -93,7 +98,13 @@ class CamerabotBot(AutoShardedBot):
         self.engine = engine
         self.gap_log = gap_log
         self.feedback = FeedbackLog(settings.state_dir / FEEDBACK_FILE)
+        self.usage = UsageLog(settings.state_dir / USAGE_FILE)
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        # The look-ups read a few records and never run the engine: a budget of their own,
+        # so browsing /partners does not use up a user's questions (and the other way round).
+        self.lookup_cooldown = UserCooldown(
+            settings.cooldown_rate * LOOKUP_RATE_FACTOR, settings.cooldown_seconds
+        )
         self.auto_sync = auto_sync
         self.extension_names = extensions
         self.failed_extensions: list[str] = []
@@ -255,7 +266,7 @@ def create_bot(
     every RELOAD_SECONDS. Unanswered questions go to the store's STATE_DIR/gaps.jsonl by default.
     """
     if store is None:
-        store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
+        store = open_store(settings)
     if gap_log is None:
         gap_log = store.gap_log
     return CamerabotBot(

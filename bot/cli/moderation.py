@@ -19,8 +19,10 @@ import yaml
 from bot.engine.engine import Engine
 from bot.facts.problems import KnowledgeError
 from bot.runtime.config import Settings
+from bot.runtime.git_remote import open_store
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
+from bot.state.usage import USAGE_FILE, UsageLog, usage_lines
 from bot.store import (
     Change,
     ChangeRejected,
@@ -54,7 +56,7 @@ def cli_actor() -> str:
 def _store(args: argparse.Namespace, settings: Settings) -> KnowledgeStore:
     knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
-    return KnowledgeStore(knowledge, state, lock_timeout=getattr(args, "wait", None) or 10.0)
+    return open_store(settings, knowledge, state, lock_timeout=getattr(args, "wait", None) or 10.0)
 
 
 def _read_fields_file(path: str) -> dict[str, Any]:
@@ -283,6 +285,19 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
     return _run(action, store)
 
 
+def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Questions asked on Discord and the share answered, in all and per server."""
+    state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
+    total, servers = UsageLog(state / USAGE_FILE).figures()
+    if args.json:
+        for usage in [total, *servers]:
+            _out(json.dumps({**dataclasses.asdict(usage), "answered_share": usage.answered_share}))
+        return 0
+    for line in usage_lines(total, servers):
+        _out(line)
+    return 0
+
+
 def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
     """Answers readers reported wrong or outdated on Discord, most reported first."""
     if args.limit < 1:
@@ -488,6 +503,11 @@ def add_moderation_commands(sub: argparse._SubParsersAction[argparse.ArgumentPar
     feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
     feedback.add_argument("--json", action="store_true", help="one JSON object a line")
     feedback.set_defaults(handler=cmd_kb_feedback)
+    stats = kb_actions.add_parser(
+        "stats", parents=[common], help="questions asked and the share answered, per server"
+    )
+    stats.add_argument("--json", action="store_true", help="one JSON object a line")
+    stats.set_defaults(handler=cmd_kb_stats)
     validate = kb_actions.add_parser("validate", parents=[common], help="check the files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_kb_validate)

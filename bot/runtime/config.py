@@ -51,11 +51,16 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     reload_seconds: float = 2.0
+    # A git url knowledge/ is a checkout of (empty: knowledge/ is only this host's folder); kept
+    # a Secret since a url may carry a password.
+    knowledge_remote: str = field(default_factory=lambda: Secret(""))
     env_file: Path | None = None  # the .env that was read, if any
 
     def __post_init__(self) -> None:
         if not isinstance(self.discord_token, Secret):
             object.__setattr__(self, "discord_token", Secret(self.discord_token))
+        if not isinstance(self.knowledge_remote, Secret):
+            object.__setattr__(self, "knowledge_remote", Secret(self.knowledge_remote))
 
     @property
     def has_token(self) -> bool:
@@ -150,6 +155,9 @@ def load_settings(
     if shard_ids is not None and shard_count is not None and max(shard_ids) >= shard_count:
         raise SettingsError(f"SHARD_IDS must be below SHARD_COUNT ({shard_count})")
     knowledge_dir = _path(env, "KNOWLEDGE_DIR", DEFAULT_KNOWLEDGE_DIR)
+    remote = env.get("KNOWLEDGE_REMOTE", "").strip()
+    if remote.startswith("-") or any(not ch.isprintable() for ch in remote):
+        raise SettingsError("KNOWLEDGE_REMOTE must be a git url (or a path), not an option")
     return Settings(
         discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
         guild_id=_int(env, "DISCORD_GUILD_ID", minimum=1),
@@ -165,6 +173,7 @@ def load_settings(
         shard_count=shard_count,
         shard_ids=shard_ids,
         reload_seconds=_float(env, "RELOAD_SECONDS", 2.0, minimum=0.1),
+        knowledge_remote=Secret(remote),
         env_file=read_file,
     )
 

@@ -7,6 +7,8 @@ from bot.store.errors import (
     ChangeRejected,
     FileChanged,
     NothingToUndo,
+    RemoteMoved,
+    RemoteUnavailable,
     StaleEdit,
     StateDirError,
     StoreError,
@@ -24,6 +26,7 @@ from bot.store.fields import (
 )
 from bot.store.history import AUDIT_FILE, JOURNAL_FILE
 from bot.store.knowledge_store import GAPS_FILE, AnsweringEngine, KnowledgeStore
+from bot.store.remote import KnowledgeRemote
 
 __all__ = [
     "AUDIT_FILE",
@@ -37,10 +40,13 @@ __all__ = [
     "Change",
     "ChangeRejected",
     "FileChanged",
+    "KnowledgeRemote",
     "KnowledgeStore",
     "NothingToUndo",
     "ReloadResult",
     "ReloadStatus",
+    "RemoteMoved",
+    "RemoteUnavailable",
     "StaleEdit",
     "StateDirError",
     "StoreError",

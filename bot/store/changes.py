@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from bot.store.errors import (
     FileChanged,
     NothingToUndo,
     StaleEdit,
+    StoreError,
     UnkeptFileStyle,
 )
 from bot.store.events import Change
@@ -161,12 +162,19 @@ class _PendingSourceRaw(RawKnowledge):
 class ChangeWriter:
     """Makes one change at a time to the files of a `LoadedKnowledge`, with its history."""
 
-    def __init__(self, loaded: LoadedKnowledge, history: History) -> None:
+    def __init__(
+        self,
+        loaded: LoadedKnowledge,
+        history: History,
+        publish: Callable[[AuditEntry], None] | None = None,
+    ) -> None:
         self.loaded = loaded
         self.history = history
         self.root = loaded.root
         # The entry id of the last change whose history waits in the journal, and why.
         self._postponed: tuple[str, str] | None = None
+        # With KNOWLEDGE_REMOTE: commits and pushes the files a change wrote, before its history.
+        self.publish = publish
 
     # Checking
 
@@ -284,6 +292,17 @@ class ChangeWriter:
             else:
                 stamps[key] = found
             self.loaded.stamps = stamps
+        if self.publish is not None:
+            try:
+                self.publish(entry)
+            except StoreError:
+                # The publisher put the files back as the remote has them: nothing of this
+                # change is left, so neither is its journal (RemoteMoved: the store redoes it).
+                # The view in memory holds the change half applied: read the disk again whole
+                # (rare: only a race between hosts or a remote lost mid-change costs this).
+                self.loaded.stamps = None
+                self.history.discard()
+                raise
         written = self.history.complete(entry)
         self._postponed = None if written else (entry.id, str(self.history.postponed))
         return item, entry

@@ -107,3 +107,18 @@ class UnkeptFileStyle(StoreError):  # noqa: N818 - it names what is refused
             "written: save it with one kind of line end (LF or CRLF), no byte order mark and "
             "no document markers (--- or ...), then try again"
         )
+
+
+class RemoteMoved(FileChanged):
+    """Another host pushed to KNOWLEDGE_REMOTE first: the checkout was reset to it, recompute."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.args = (
+            "another host changed the fact base at the same moment and its change reached the "
+            "git remote first; nothing of yours was saved: look again and redo your change",
+        )
+
+
+class RemoteUnavailable(StoreError):  # noqa: N818 - the names the API documents
+    """KNOWLEDGE_REMOTE cannot be reached (or refused us): the change was not made."""

@@ -38,6 +38,7 @@ from asyncio, call them through `asyncio.to_thread`. They are thread-safe.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import logging
@@ -82,6 +83,7 @@ from bot.store.fields import (
     unique,
 )
 from bot.store.history import History
+from bot.store.remote import KnowledgeRemote, RemoteLink
 from bot.store.served import LoadedKnowledge
 
 log = logging.getLogger(__name__)
@@ -127,7 +129,12 @@ class KnowledgeStore:
     """Reads, checks and changes one knowledge directory; see the module docstring."""
 
     def __init__(
-        self, knowledge_dir: Path, state_dir: Path, *, lock_timeout: float = LOCK_TIMEOUT
+        self,
+        knowledge_dir: Path,
+        state_dir: Path,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        remote: KnowledgeRemote | None = None,
     ) -> None:
         self.root = Path(knowledge_dir)
         self.lock_timeout = lock_timeout
@@ -138,7 +145,10 @@ class KnowledgeStore:
         self.lock_path = self.state_dir / LOCK_FILE
         self._mutex = threading.RLock()
         self._loaded = LoadedKnowledge(self.root, RecordCache(self.state_dir / RECORDS_CACHE_DIR))
-        self._writer = ChangeWriter(self._loaded, self.history_log)
+        # KNOWLEDGE_REMOTE: pulled before every change and reload, each change pushed to it.
+        self.remote = RemoteLink(remote) if remote is not None else None
+        publish = remote.publish if remote is not None else None
+        self._writer = ChangeWriter(self._loaded, self.history_log, publish)
         self._analyzer: tuple[object, Analyzer] | None = None
 
     # Locking, and settling a change a crash interrupted
@@ -229,6 +239,14 @@ class KnowledgeStore:
         The result lists what changed in the served base since the last refresh, including
         other processes' changes that this store's own operations picked up on the way.
         """
+        if self.remote is not None:
+            # A busy lock means a change is under way: it pulls itself, this poll need not.
+            with (
+                self._mutex,
+                contextlib.suppress(LockTimeout, OSError),
+                file_lock(self.lock_path, exclusive=True, timeout=0.0),
+            ):
+                self.remote.pull_quietly()
         self._settled()
         with self._locked(exclusive=False):
             self._loaded.refresh(force=force)
@@ -339,6 +357,8 @@ class KnowledgeStore:
         """
         with self._locked(exclusive=True):
             for attempt in range(1, CHANGE_ATTEMPTS + 1):
+                if self.remote is not None:
+                    self.remote.pull()  # unreachable: RemoteUnavailable, nothing changed
                 self._ready(typed)
                 try:
                     return change()

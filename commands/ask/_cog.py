@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUESTION_MAX = 300
+# How long a notice meant for one person stays in a channel when their DMs are closed.
+PRIVATE_NOTICE_SECONDS = 15.0
 _MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
@@ -88,6 +90,8 @@ class Ask(Cog):
 
     def __init__(self, bot: CamerabotBot) -> None:
         self.bot = bot
+        # Channels where posting was refused, so the warning is logged once per channel.
+        self.silenced_channels: set[int] = set()
         self.context_menu = app_commands.ContextMenu(
             name="Ask camerabot", callback=self.ask_about_message
         )
@@ -110,6 +114,14 @@ class Ask(Cog):
         except OSError:
             log.warning("could not record an unanswered question", exc_info=True)
 
+    async def count(self, guild: discord.Guild | None, answered: bool) -> None:
+        """Count one question for the usage figures (`/kb stats`), after the reply, in a thread."""
+        server = guild.id if guild is not None else None
+        try:
+            await asyncio.to_thread(self.bot.usage.record, server=server, answered=answered)
+        except OSError:
+            log.warning("could not count a question for the usage figures", exc_info=True)
+
     @app_commands.command(name="ask")
     @question_cooldown()
     async def ask(
@@ -127,9 +139,12 @@ class Ask(Cog):
         """
         answer = self.bot.engine.ask(question)
         if answer.answered:
-            reply = answer_reply(answer, self.bot.engine.base)
+            owner = None if private else interaction.user.id
+            reply = answer_reply(answer, self.bot.engine.base, owner_id=owner)
             await interaction.response.send_message(ephemeral=private, **reply)
+            await self.count(interaction.guild, True)
             return
+        await self.count(interaction.guild, False)
         await interaction.response.send_message(
             ephemeral=True, **refusal_reply(interaction.user.id, answer)
         )
@@ -155,9 +170,11 @@ class Ask(Cog):
             return
         answer = self.bot.engine.ask(question)
         if answer.answered:
-            reply = answer_reply(answer, self.bot.engine.base)
+            reply = answer_reply(answer, self.bot.engine.base, owner_id=interaction.user.id)
             await interaction.response.send_message(jump_line(message), **reply)
+            await self.count(interaction.guild, True)
             return
+        await self.count(interaction.guild, False)
         reply = refusal_reply(interaction.user.id, answer)
         reply["content"] = f"{jump_line(message)}\n{reply['content']}"
         await interaction.response.send_message(ephemeral=True, **reply)
@@ -181,6 +198,8 @@ class Ask(Cog):
                 await self.answer_mention(message, question)
             elif in_answer_channel(message.channel, self.bot.settings.answer_channel_ids):
                 await self.answer_in_channel(message)
+        except discord.Forbidden:
+            await self.cannot_send(message)
         except Exception:
             log.exception(
                 "error answering message %s in channel %s", message.id, message.channel.id
@@ -202,10 +221,16 @@ class Ask(Cog):
         if retry_after is not None:
             now = message.created_at.timestamp()
             if self.bot.cooldown.first_warning(message.author.id, now, retry_after):
-                await message.reply(_render.cooldown_text(retry_after), mention_author=False)
+                await self.tell_privately(message, _render.cooldown_text(retry_after))
             return
         if not question:
             await message.reply(_render.EMPTY_MENTION, mention_author=False)
+            return
+        if len(question) > QUESTION_MAX:
+            # Never answer the first 300 characters of a longer message: say why not.
+            await message.reply(
+                _render.too_long_text(len(question), QUESTION_MAX), mention_author=False
+            )
             return
         if is_help(question):
             embed = _render.help_embed(me_mention(self.bot), await self.bot.mentions_of_commands())
@@ -213,22 +238,55 @@ class Ask(Cog):
             return
         answer: Answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if answer.answered:
-            await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
+            reply = answer_reply(answer, self.bot.engine.base, owner_id=message.author.id)
+            await message.reply(mention_author=False, **reply)
+            await self.count(message.guild, True)
             return
         await message.reply(mention_author=False, **refusal_reply(message.author.id, answer))
+        await self.count(message.guild, False)
         if answer.is_gap:
             await self.record_gap(question, message.author.id, where)
+
+    async def cannot_send(self, message: discord.Message) -> None:
+        """No right to post here: log it once per channel, and tell the asker by DM if we may."""
+        channel_id = message.channel.id
+        if channel_id not in self.silenced_channels:
+            self.silenced_channels.add(channel_id)
+            log.warning(
+                "missing permission to reply in channel %s (guild %s); give the bot Send "
+                "Messages and Embed Links there",
+                channel_id,
+                message.guild.id if message.guild is not None else None,
+            )
+        try:
+            await message.author.send(_render.cannot_send_text(message.channel.id))
+        except discord.HTTPException:
+            log.debug("could not tell %s by DM either", message.author.id)
+
+    async def tell_privately(self, message: discord.Message, text: str) -> None:
+        """A notice for the author alone: by DM, else a reply that deletes itself soon."""
+        if message.guild is None:
+            await message.reply(text, mention_author=False)
+            return
+        try:
+            await message.author.send(text)
+        except discord.HTTPException:  # DMs closed: a short-lived reply, not a lasting one
+            await message.reply(text, mention_author=False, delete_after=PRIVATE_NOTICE_SECONDS)
 
     async def answer_in_channel(self, message: discord.Message) -> None:
         """In an auto-answer channel: answer only when confident, otherwise say nothing."""
         question = " ".join(message.content.split())
+        if len(question) > QUESTION_MAX:
+            return  # chat, not a question: never answered from a cut-off part
         answer = self.bot.engine.ask(question[:QUESTION_MAX])
         if not answer.answered:
             if answer.is_gap and looks_like_question(question):
                 await self.record_gap(question, message.author.id, "channel")
             return
         if self._over_cooldown(message) is None:
-            await message.reply(mention_author=False, **answer_reply(answer, self.bot.engine.base))
+            reply = answer_reply(answer, self.bot.engine.base, owner_id=message.author.id)
+            await message.reply(mention_author=False, **reply)
+            await self.count(message.guild, True)
 
 
 def me_mention(bot: CamerabotBot) -> str:

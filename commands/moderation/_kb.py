@@ -12,6 +12,7 @@ from discord import app_commands
 
 import commands.moderation._render as render
 from bot.facts.validation import parse_date
+from bot.state.usage import usage_lines
 from bot.store import (
     ChangeRejected,
     StoreError,
@@ -183,6 +184,23 @@ class KnowledgeBaseCommands(ModerationCog, name="KnowledgeBase"):
         view = GapsView(self, interaction.user.id, gaps)
         view.origin = interaction
         await interaction.followup.send(embed=view.page_embed(), view=view, ephemeral=True)
+
+    @kb.command(name="stats")
+    @moderator_only()
+    async def kb_stats(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Questions asked and the share answered, in all and per server.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        total, servers = await asyncio.to_thread(self.bot.usage.figures)
+        names = {str(guild.id): guild.name for guild in self.bot.guilds}
+        text = "\n".join(usage_lines(total, servers, names))
+        await interaction.followup.send(
+            discord.utils.escape_mentions(discord.utils.escape_markdown(text))[:1900],
+            ephemeral=True,
+        )
 
     @kb.command(name="feedback")
     @moderator_only()

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext.commands import Cog
 
 from bot.facts.limits import CHOICES_PER_AUTOCOMPLETE
-from commands.checks import question_cooldown
+from commands.checks import lookup_cooldown
 from commands.ui import render as _render
 from commands.ui.persistent import (
     ANSWER_ITEMS,
@@ -34,7 +34,7 @@ class Partner(Cog):
         self.bot = bot
 
     @app_commands.command(name="partner")
-    @question_cooldown()
+    @lookup_cooldown()
     async def partner(
         self,
         interaction: discord.Interaction[CamerabotBot],
@@ -73,7 +73,7 @@ class Partner(Cog):
         ]
 
     @app_commands.command(name="partners")
-    @question_cooldown()
+    @lookup_cooldown()
     async def partners(self, interaction: discord.Interaction[CamerabotBot]) -> None:
         """Every phone maker and camera maker partnership on record, current and ended.
 
@@ -84,7 +84,7 @@ class Partner(Cog):
         await interaction.response.send_message(**reply)
 
     @app_commands.command(name="sources")
-    @question_cooldown()
+    @lookup_cooldown()
     async def sources(self, interaction: discord.Interaction[CamerabotBot]) -> None:
         """The articles the answers quote, with their dates.
 

@@ -134,7 +134,7 @@ class Expired(ui.DynamicItem[ui.Button[Any]], template=r"cb:x:(?P<boot>[0-9a-f]+
 
 
 class Legacy(
-    ui.DynamicItem[ui.Button[Any]], template=r"[0-9a-f]{32}|cb:(?!(?:sg|br|fb|in|pg|x):).*"
+    ui.DynamicItem[ui.Button[Any]], template=r"[0-9a-f]{32}|cb:(?!(?:sg|br|fb|in|pg|x|dl):).*"
 ):
     """A button of an earlier version (random ids, or a kind of button no longer made)."""
 
@@ -153,7 +153,42 @@ class Legacy(
 # Answers and their buttons
 
 
-def answer_view(answer: Answer) -> ui.View | None:
+class DeleteButton(_Persistent, template=r"cb:dl:(?P<owner>\d+)"):
+    """🗑 under a public answer: the asker (or whoever may manage messages here) deletes it."""
+
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(
+            ui.Button(emoji="🗑", style=ButtonStyle.secondary, custom_id=f"cb:dl:{owner_id}")
+        )
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> DeleteButton:
+        """Rebuilt from its id."""
+        return cls(int(match["owner"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """The asker, a moderator of the fact base, or anyone who may manage messages here."""
+        settings = interaction.client.settings
+        if (
+            interaction.user.id == self.owner_id
+            or interaction.permissions.manage_messages
+            or is_moderator(interaction, settings)
+        ):
+            return True
+        await interaction.response.send_message(_render.NOT_YOUR_ANSWER, ephemeral=True)
+        return False
+
+    async def run(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Delete the answer; say so privately."""
+        await interaction.response.send_message(_render.ANSWER_DELETED, ephemeral=True)
+        if interaction.message is not None:
+            await interaction.message.delete()
+
+
+def answer_view(answer: Answer, owner_id: int | None = None) -> ui.View | None:
     """The buttons under an answer: 👍, "Wrong or outdated" and ⓘ (persistent).
 
     An answer reasoned from several records (no single fact) gets the feedback buttons, its
@@ -168,6 +203,8 @@ def answer_view(answer: Answer) -> ui.View | None:
     ]
     if answer.fact_id:
         items.append(InfoButton(answer.fact_id))
+    if owner_id is not None:
+        items.append(DeleteButton(owner_id))
     view = ui.View(timeout=None)
     for item in items:
         if len(item.custom_id) <= CUSTOM_ID_MAX:
@@ -175,10 +212,15 @@ def answer_view(answer: Answer) -> ui.View | None:
     return view if view.children else None
 
 
-def answer_reply(answer: Answer, base: FactBase | None = None) -> dict[str, Any]:
-    """The keyword arguments of a message holding an answer: its embed and buttons."""
+def answer_reply(
+    answer: Answer, base: FactBase | None = None, *, owner_id: int | None = None
+) -> dict[str, Any]:
+    """The keyword arguments of a message holding an answer: its embed and buttons.
+
+    `owner_id`: who asked, for a public answer they may delete (🗑).
+    """
     kwargs: dict[str, Any] = {"embed": _render.answer_embed(answer, base)}
-    view = answer_view(answer)
+    view = answer_view(answer, owner_id)
     if view is not None:
         kwargs["view"] = view
     return kwargs
@@ -531,7 +573,12 @@ class PageButton(_Persistent, template=r"cb:pg:(?P<kind>pa|so):(?P<page>-?\d+):(
 # Registered by the extensions whose messages carry them (each in its own `setup()`), so a button
 # of an earlier message, from before a restart too, is served by its custom_id. Registering a
 # template twice is harmless: the bot keeps one handler per template.
-ANSWER_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (SuggestionButton, FeedbackButton, InfoButton)
+ANSWER_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
+    SuggestionButton,
+    FeedbackButton,
+    InfoButton,
+    DeleteButton,
+)
 LIST_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (BrandButton, PageButton)
 # Any extension with buttons: presses of expired session buttons and of retired ids get a reply.
 SESSION_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (Expired, Legacy)

@@ -58,6 +58,8 @@ DID_YOU_MEAN_SEVERAL = "Did you mean one of these?"
 DID_YOU_MEAN_ALSO = "Or did you mean another question below?"
 RELATED_HEAD = "Here is what they do say:"
 NO_SUGGESTION = "Try /partners for what I know, or ask another way."
+NOT_YOUR_ANSWER = "Only the person who asked (or a moderator) can delete this answer."
+ANSWER_DELETED = "Deleted."
 NOT_YOURS = "These suggestions are for the person who asked. Use /ask to ask your own question."
 ANSWER_GONE = "That answer is no longer in the fact base."
 EMPTY_MENTION = 'Ask me a question after the mention, e.g. "which phones had Leica cameras?"'
@@ -526,6 +528,22 @@ def help_embed(bot_mention: str = "@camerabot", commands: Mapping[str, str] | No
         "When I'm not sure, I say so instead of guessing.",
     )
     return build_embed(title="camerabot", description="\n".join(lines), colour=INFO_COLOUR)
+
+
+def cannot_send_text(channel_id: int) -> str:
+    """The DM to an asker in a channel where the bot may not post."""
+    return (
+        f"I can't post in <#{channel_id}> (the server has not given me the right to send "
+        "messages there). Ask me here, or with /ask, or in another channel."
+    )
+
+
+def too_long_text(length: int, limit: int) -> str:
+    """The refusal of a mention too long to read (never answered from a cut-off part)."""
+    return (
+        f"Your message is {length} characters; I read questions of up to {limit}. "
+        "Please ask it shorter, one question at a time."
+    )
 
 
 def cooldown_text(retry_after: float) -> str:

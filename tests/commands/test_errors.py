@@ -98,7 +98,7 @@ async def test_a_failed_check_gets_a_short_private_message(simcord_env, channel,
 
 async def test_the_cooldown_is_per_user_shared_and_lifts(simcord_env, channel, alice, bob):
     first = await alice.slash(channel, "ask", question="Where is Leica from?")
-    second = await alice.slash(channel, "partner", brand="Leica")
+    second = await alice.slash(channel, "ask", question="Is Leica German?")
     third = await alice.slash(channel, "ask", question="Where is Leica from?")
     assert not first.ephemeral
     assert not second.ephemeral
@@ -142,7 +142,9 @@ async def test_mentions_share_the_cooldown_and_warn_once(simcord_env, channel, a
     await alice.send(channel, f"{bot.user.mention} Where is Leica from?")
     await alice.send(channel, f"{bot.user.mention} Where is Leica from?")
     replies = [m for m in channel.history()[before:] if m.author.id == bot.user.id]
-    assert [m.content for m in replies] == [_render.cooldown_text(30)]
+    assert replies == [], "the cooldown notice is not for the channel"
+    dms = [m.content for m in alice.user.dm_channel.history() if m.author.id == bot.user.id]
+    assert dms == [_render.cooldown_text(30)]
     await simcord_env.advance_time(31)
     await alice.send(channel, f"{bot.user.mention} Where is Leica from?")
     assert channel.last_message.embeds
@@ -153,8 +155,18 @@ async def test_bare_mentions_cannot_flood_a_channel(simcord_env, channel, alice,
     for _ in range(6):
         await alice.send(channel, bot.user.mention)
     replies = [m.content for m in channel.history()[before:] if m.author.id == bot.user.id]
-    # Two allowed (the rate is 2), one warning, then silence.
-    assert replies == [_render.EMPTY_MENTION, _render.EMPTY_MENTION, _render.cooldown_text(30)]
+    # Two allowed (the rate is 2), one warning (privately), then silence.
+    assert replies == [_render.EMPTY_MENTION, _render.EMPTY_MENTION]
+    dms = [m.content for m in alice.user.dm_channel.history() if m.author.id == bot.user.id]
+    assert dms == [_render.cooldown_text(30)]
+
+
+async def test_a_mention_too_long_to_read_is_refused_not_cut(simcord_env, channel, alice, bot):
+    question = "Where is Leica from? " + "Never mind the rest. " * 20 + "Who does Vivo work with?"
+    sent = await alice.send(channel, f"{bot.user.mention} {question}")
+    [reply] = [m for m in channel.history() if m.reference and m.reference.message_id == sent.id]
+    assert reply.content == _render.too_long_text(len(question), 300)
+    assert not reply.embeds, "nothing answered from the first 300 characters"
 
 
 async def test_moderator_commands_are_hidden_and_enforced(simcord_env, guild, channel, alice, bot):
@@ -267,3 +279,33 @@ async def test_a_failing_mention_is_logged_and_answered(
     assert reply.reference.message_id == asked.id
     assert reply.content == _render.SOMETHING_WENT_WRONG
     assert "broken ask" in caplog.text
+
+
+async def test_lookups_have_a_budget_of_their_own(simcord_env, channel, alice, bot):
+    for _ in range(2):  # the question budget (rate 2) used up
+        await alice.slash(channel, "ask", question="Where is Leica from?")
+    asked = await alice.slash(channel, "ask", question="Where is Leica from?")
+    assert asked.response.content == _render.cooldown_text(30)
+    looked_up = [await alice.slash(channel, "partners") for _ in range(6)]
+    assert all(r.response.content != _render.cooldown_text(30) for r in looked_up)
+    over = await alice.slash(channel, "sources")  # 3 x 2 look-ups allowed, the 7th waits
+    assert over.response.content == _render.cooldown_text(30)
+    assert over.response.ephemeral
+    assert [type(e) for e in simcord_env.errors] == [app_commands.CommandOnCooldown] * 2
+
+
+async def test_no_right_to_post_is_logged_once_and_the_asker_told_by_dm(
+    simcord_env, guild, alice, bot, caplog
+):
+    mute = guild.create_text_channel(
+        "read-only", overwrites={bot.user: discord.PermissionOverwrite(send_messages=False)}
+    )
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            await alice.send(mute, f"{bot.user.mention} Where is Leica from?")
+    warnings = [r for r in caplog.records if "missing permission to reply" in r.message]
+    assert len(warnings) == 1
+    assert warnings[0].exc_info is None, "no traceback for a setting of the server"
+    dms = [m.content for m in alice.user.dm_channel.history() if m.author.id == bot.user.id]
+    assert dms == [_render.cannot_send_text(mute.id)] * 2
+    assert not [m for m in mute.history() if m.author.id == bot.user.id]

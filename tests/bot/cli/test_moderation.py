@@ -11,6 +11,7 @@ import yaml
 from bot.cli.main import main
 from bot.facts.yaml_loading import load_fact_base
 from bot.state.gaps import GapLog
+from bot.state.usage import USAGE_FILE, UsageLog
 from tests.helpers.store import QUOTE, SOURCE, copy_knowledge, snapshot
 
 QUESTION = "Which German company is Xiaomi's partner?"
@@ -166,3 +167,23 @@ def test_kb_gaps_most_asked_first_without_answered_ones(
     ]
     assert run(kb, "kb", "gaps", "--limit", "1") == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_kb_stats_prints_the_usage_figures_per_server(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(kb, "kb", "stats") == 0
+    assert capsys.readouterr().out.splitlines() == ["no questions counted yet"]
+    usage = UsageLog(kb[1] / USAGE_FILE)
+    for server, answered in [(7, True), (7, False), (9, True), (None, True)]:
+        usage.record(server=server, answered=answered)
+    assert run(kb, "kb", "stats") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "All servers: 4 asked, 3 answered (75%)",
+        "7: 2 asked, 1 answered (50%)",
+        "9: 1 asked, 1 answered (100%)",
+        "direct messages: 1 asked, 1 answered (100%)",
+    ]
+    assert run(kb, "kb", "stats", "--json") == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert first == {"where": "all", "asked": 4, "answered": 3, "answered_share": 0.75}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import discord
 import pytest
 import simcord
 
@@ -64,6 +65,7 @@ async def test_ask_answers_with_an_embed_and_its_citation(simcord_env, channel, 
         f"cb:fb:up:{expected.fact_id}",
         f"cb:fb:wr:{expected.fact_id}",
         f"cb:in:{expected.fact_id}",
+        f"cb:dl:{alice.id}",  # 🗑 for the asker
     ]
     assert gap_lines(simcord_env.bot.settings) == []
 
@@ -244,3 +246,36 @@ async def test_small_talk_gets_its_reply_without_buttons_and_is_no_gap(
     assert reply.content == "You're welcome!"
     assert reply.components == []
     assert gap_lines(settings) == []
+
+
+# 🗑: the asker deletes a public answer
+
+
+async def test_only_the_asker_or_a_moderator_deletes_a_public_answer(
+    simcord_env, guild, channel, alice, bob, bot
+):
+    def answers(title: str) -> int:
+        return sum(1 for m in channel.history() if m.embeds and m.embeds[0].title == title)
+
+    shown = await alice.slash(channel, "ask", question="Where is Leica from?")
+    delete = f"cb:dl:{alice.id}"
+    refused = await bob.click(shown.response, custom_id=delete)
+    assert refused.response.ephemeral
+    assert refused.response.content == _render.NOT_YOUR_ANSWER
+    assert answers("Where is Leica from?") == 1
+    pressed = await alice.click(shown.response, custom_id=delete)
+    assert pressed.response.content == _render.ANSWER_DELETED
+    assert answers("Where is Leica from?") == 0
+
+    sent = await alice.send(channel, f"{bot.user.mention} Who does Vivo work with?")
+    [reply] = [m for m in channel.history() if m.reference and m.reference.message_id == sent.id]
+    keeper = guild.create_role("Keeper", permissions=discord.Permissions(manage_messages=True))
+    carol = guild.add_member(simcord_env.create_user("carol"), roles=[keeper])
+    await carol.click(reply, custom_id=delete)
+    assert [m for m in channel.history() if m.reference and m.reference.message_id == sent.id] == []
+
+
+async def test_a_private_answer_has_no_delete_button(simcord_env, channel, alice):
+    shown = await alice.slash(channel, "ask", question="Where is Leica from?", private=True)
+    with pytest.raises(simcord.SetupError):
+        await alice.click(shown.response, custom_id=f"cb:dl:{alice.id}")

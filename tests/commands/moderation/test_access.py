@@ -35,6 +35,7 @@ REFUSED = [
     ("kb redo", {}),
     ("kb validate", {}),
     ("kb gaps", {}),
+    ("kb stats", {}),
     ("source add", {"title": "T", "date": "2022-05-23", "text": ("a.txt", b"Some text.")}),
 ]
 

@@ -357,3 +357,25 @@ async def test_undo_steps_back_twice_and_redo_steps_forward(
     assert [m.content for m in mod_log.history()][-1] == (
         f"<@{moderator.id}> redid the edit of fact `leica-country`"
     )
+
+
+# /kb stats
+
+
+async def test_stats_count_questions_and_the_answered_share_per_server(
+    simcord_env, guild, channel, moderator, alice, bob, bot
+):
+    await alice.slash(channel, "ask", question="Where is Leica from?")
+    await bob.slash(channel, "ask", question="What sensor does the Leitz Phone 3 use?")
+    await alice.send(channel, f"{bot.user.mention} Who does Vivo work with?")
+    await alice.send_dm("Where is Leica from?")
+    await alice.slash(channel, "partners")  # a look-up, not a question
+
+    result = await moderator.slash(channel, "kb stats")
+
+    assert result.response.ephemeral
+    assert result.response.content.splitlines() == [
+        "All servers: 4 asked, 3 answered (75%)",
+        f"{guild.name}: 3 asked, 2 answered (67%)",
+        "direct messages: 1 asked, 1 answered (100%)",
+    ]

@@ -141,7 +141,7 @@ async def test_info_shows_the_matched_question_and_only_moderators_the_fact_id(
     simcord_env, channel, alice, moderator
 ):
     asked = await alice.slash(channel, "ask", question="leica nationality?")
-    assert custom_ids(asked.response)[-1] == "cb:in:leica-country"
+    assert custom_ids(asked.response)[-2:] == ["cb:in:leica-country", f"cb:dl:{alice.id}"]
 
     for_alice = await alice.click(asked.response, label="ⓘ")
     for_moderator = await moderator.click(asked.response, label="ⓘ")
@@ -163,7 +163,11 @@ async def test_an_answer_reasoned_from_several_records_takes_feedback_too(
     reasoned = Answer(question, True, "Yes. As reported on 23 May 2022, …", 1.0, fact_id=None)
     bot.engine = ScriptedEngine(bot.engine, {question: reasoned})
     asked = await alice.slash(channel, "ask", question=question)
-    assert custom_ids(asked.response) == ["cb:fb:up:reasoned", "cb:fb:wr:reasoned"], "no ⓘ"
+    assert custom_ids(asked.response) == [
+        "cb:fb:up:reasoned",
+        "cb:fb:wr:reasoned",
+        f"cb:dl:{alice.id}",
+    ], "no ⓘ"
 
     form = await alice.click(asked.response, label="Wrong or outdated")
     await alice.submit_modal(form, {"reason": "the P30 Pro is not listed"})
