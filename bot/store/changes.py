@@ -376,34 +376,6 @@ class ChangeWriter:
         loaded.stamps = stamps
         return new_item
 
-    def _entry(
-        self,
-        actor: str,
-        action: str,
-        kind: str,
-        record_id: str,
-        file: str,
-        position: int,
-        before: Item | dict[str, Any] | None,
-        after: Mapping[str, Any] | None,
-        **extra: Any,
-    ) -> AuditEntry:
-        before_record = before.record if isinstance(before, Item) else before
-        return AuditEntry(
-            id=new_entry_id(),
-            at=now_iso(),
-            actor=clean_actor(actor),
-            action=action,
-            kind=kind,
-            record_id=record_id,
-            file=file,
-            position=position,
-            before=plain_data(before_record) if before_record is not None else None,
-            after=plain_data(after) if after is not None else None,
-            before_text=before.text if isinstance(before, Item) else extra.pop("before_text", None),
-            **extra,
-        )
-
     def change(
         self,
         action: str,
@@ -451,7 +423,7 @@ class ChangeWriter:
         file = loaded.files.get(name) or RecordFile(name)
         loaded.files.setdefault(name, file)
         position = len(file.items)
-        entry = self._entry(actor, Action.ADD, Kind.FACT, fact.id, name, position, None, record)
+        entry = audit_entry(actor, Action.ADD, Kind.FACT, fact.id, name, position, None, record)
         item, entry = self._commit(entry, file, position, 0, [text], fact)
         assert item is not None
         loaded.set_fact(fact.id, fact, (name, item))
@@ -481,7 +453,7 @@ class ChangeWriter:
         fact, text = self.checked_fact(record, name, typed, replacing=fact_id)
         file = self.loaded.files[name]
         position = file.index_of(item)
-        entry = self._entry(actor, Action.EDIT, Kind.FACT, fact_id, name, position, item, record)
+        entry = audit_entry(actor, Action.EDIT, Kind.FACT, fact_id, name, position, item, record)
         new_item, entry = self._commit(entry, file, position, 1, [text], fact)
         assert new_item is not None
         self.loaded.set_fact(fact_id, fact, (name, new_item))
@@ -493,7 +465,7 @@ class ChangeWriter:
         self.check_version(fact_id, item, base_version)
         file = self.loaded.files[name]
         position = file.index_of(item)
-        entry = self._entry(actor, Action.REMOVE, Kind.FACT, fact_id, name, position, item, None)
+        entry = audit_entry(actor, Action.REMOVE, Kind.FACT, fact_id, name, position, item, None)
         _, entry = self._commit(entry, file, position, 1, [])
         self.loaded.set_fact(fact_id, None, None)
         return self.change(Action.REMOVE, Kind.FACT, fact_id, item.value, None, name, None, entry)
@@ -548,7 +520,7 @@ class ChangeWriter:
             text = str(item_text)
         file = self.loaded.files[SOURCES_FILE]
         index = len(file.items) if position is None else max(0, min(position, len(file.items)))
-        entry = self._entry(
+        entry = audit_entry(
             actor, action, Kind.SOURCE, source_id, SOURCES_FILE, index, None, record,
             source_text=body, **extra,
         )  # fmt: skip
@@ -594,7 +566,7 @@ class ChangeWriter:
             name, item = located
             file = loaded.files[name]
             position = file.index_of(item)
-            new = self._entry(
+            new = audit_entry(
                 actor, action, Kind.FACT, fact_id, name, position, item, None, **extra
             )
             _, new = self._commit(new, file, position, 1, [])
@@ -613,7 +585,7 @@ class ChangeWriter:
         fact, text = self.checked_fact(dict(target), name, typed, replacing=fact_id)
         if item_text_fits(target_text, target, name) and (old is None or old.text == now_text):
             text = str(target_text)
-        new = self._entry(actor, action, Kind.FACT, fact_id, name, position, old, target, **extra)
+        new = audit_entry(actor, action, Kind.FACT, fact_id, name, position, old, target, **extra)
         new_item, new = self._commit(new, file, position, remove, [text], fact)
         assert new_item is not None
         loaded.set_fact(fact_id, fact, (name, new_item))
@@ -661,7 +633,7 @@ class ChangeWriter:
         )
         if owned and body is None and path.is_file():
             body = path.read_text(encoding="utf-8")
-        new = self._entry(
+        new = audit_entry(
             actor, action, Kind.SOURCE, source_id, SOURCES_FILE, position, item, None,
             source_text=body, **extra,
         )  # fmt: skip
@@ -673,3 +645,32 @@ class ChangeWriter:
         return self.change(
             action, Kind.SOURCE, source_id, item.value, None, SOURCES_FILE, None, new
         )
+
+
+def audit_entry(
+    actor: str,
+    action: str,
+    kind: str,
+    record_id: str,
+    file: str,
+    position: int,
+    before: Item | dict[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    **extra: Any,
+) -> AuditEntry:
+    """The history entry of a change: who, what, where, and the record before and after."""
+    before_record = before.record if isinstance(before, Item) else before
+    return AuditEntry(
+        id=new_entry_id(),
+        at=now_iso(),
+        actor=clean_actor(actor),
+        action=action,
+        kind=kind,
+        record_id=record_id,
+        file=file,
+        position=position,
+        before=plain_data(before_record) if before_record is not None else None,
+        after=plain_data(after) if after is not None else None,
+        before_text=before.text if isinstance(before, Item) else extra.pop("before_text", None),
+        **extra,
+    )
