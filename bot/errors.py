@@ -13,6 +13,8 @@
     │   └── FileChanged     a knowledge file changed while a change was being written
     ├── FileReplaced        a file was replaced under an atomic write (another writer won)
     ├── LockTimeout         a file lock was not had within its time limit
+    ├── LockBusy            the PostgreSQL change lock was not had within its time limit
+    ├── StateUnavailable    the state database (DATABASE_URL) cannot be reached now
     └── SyncError           (also a RuntimeError) Discord refused the slash commands' sync
 
 Each message is meant for the person who caused it (a moderator, an operator): the command line

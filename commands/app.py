@@ -19,6 +19,7 @@ from bot.errors import CamerabotError
 from bot.facts.problems import KnowledgeError
 from bot.runtime.config import Settings
 from bot.runtime.startup import open_engine, share_the_interpreter
+from bot.runtime.state import open_state
 from bot.store import KnowledgeStore
 from commands.client import CamerabotBot, create_bot
 from commands.sync import sync_commands
@@ -49,7 +50,12 @@ def load_engine_or_report(
 def run_bot(settings: Settings) -> int:
     """Run the bot until it is stopped (SIGTERM or Ctrl-C: a clean shutdown); the exit status."""
     share_the_interpreter()
-    store = KnowledgeStore(settings.knowledge_dir, settings.state_dir)
+    try:
+        backend = open_state(settings)
+    except CamerabotError as error:
+        log.error("cannot start: %s", error)
+        return 1
+    store = KnowledgeStore(settings.knowledge_dir, settings.state_dir, backend=backend)
     engine = load_engine_or_report(
         store, settings.state_dir / ENGINE_CACHE_DIR, background_writes=True
     )

@@ -26,8 +26,7 @@ from bot.facts.problems import Problem
 from bot.runtime.config import Settings
 from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
-from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
-from bot.state.gaps import GapLog
+from bot.state.backend import GapStore
 from bot.store import Change, KnowledgeStore, ReloadResult
 from commands.cooldown import UserCooldown
 from commands.errors import CamerabotTree
@@ -72,7 +71,7 @@ class CamerabotBot(AutoShardedBot):
         settings: Settings,
         engine: Engine,
         *,
-        gap_log: GapLog,
+        gap_log: GapStore,
         store: KnowledgeStore,
         watch: bool = False,
         auto_sync: bool = True,
@@ -92,7 +91,9 @@ class CamerabotBot(AutoShardedBot):
         # Read on every use, never captured: a reload may swap it while the bot runs.
         self.engine = engine
         self.gap_log = gap_log
-        self.feedback = FeedbackLog(settings.state_dir / FEEDBACK_FILE)
+        # Votes and per-server settings live in the store's state backend (files or PostgreSQL).
+        self.feedback = store.backend.feedback
+        self.state = store.backend
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
         self.auto_sync = auto_sync
         self.extension_names = extensions
@@ -244,7 +245,7 @@ def create_bot(
     *,
     store: KnowledgeStore | None = None,
     watch: bool = False,
-    gap_log: GapLog | None = None,
+    gap_log: GapStore | None = None,
     auto_sync: bool = True,
     extensions: tuple[str, ...] = EXTENSIONS,
 ) -> CamerabotBot:

@@ -20,8 +20,7 @@ from bot.facts.problems import KnowledgeError
 from bot.facts.yaml_loading import check_knowledge
 from bot.runtime.config import Settings, SettingsError, load_settings
 from bot.runtime.startup import open_engine
-from bot.state.gaps import GapLog
-from bot.store import GAPS_FILE
+from bot.runtime.state import open_state
 
 log = logging.getLogger("bot")
 
@@ -62,8 +61,13 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     """The interactive console."""
     engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
     # Questions it cannot answer go to /kb gaps (not those of `camerabot ask`: scripts, evals).
-    gap_log = GapLog(settings.state_dir / GAPS_FILE)
-    run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=gap_log)
+    state = open_state(settings, knowledge_dir=_knowledge(args, settings))
+    try:
+        run_console(
+            engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=state.gaps
+        )
+    finally:
+        state.close()
     return 0
 
 

@@ -19,8 +19,8 @@ import yaml
 from bot.engine.engine import Engine
 from bot.facts.problems import KnowledgeError
 from bot.runtime.config import Settings
+from bot.runtime.state import open_state
 from bot.state.audit import AuditEntry
-from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
 from bot.store import (
     Change,
     ChangeRejected,
@@ -54,7 +54,10 @@ def cli_actor() -> str:
 def _store(args: argparse.Namespace, settings: Settings) -> KnowledgeStore:
     knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
-    return KnowledgeStore(knowledge, state, lock_timeout=getattr(args, "wait", None) or 10.0)
+    backend = open_state(settings, state_dir=state, knowledge_dir=knowledge)
+    return KnowledgeStore(
+        knowledge, state, lock_timeout=getattr(args, "wait", None) or 10.0, backend=backend
+    )
 
 
 def _read_fields_file(path: str) -> dict[str, Any]:
@@ -280,7 +283,11 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
         _err("--limit must be at least 1")
         return 2
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
-    reports = FeedbackLog(state / FEEDBACK_FILE).summary(limit=args.limit)
+    backend = open_state(settings, state_dir=state)
+    try:
+        reports = backend.feedback.summary(limit=args.limit)
+    finally:
+        backend.close()
     if args.json:
         for report in reports:
             _out(json.dumps(dataclasses.asdict(report), ensure_ascii=False))

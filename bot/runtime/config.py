@@ -52,10 +52,15 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     reload_seconds: float = 2.0
     env_file: Path | None = None  # the .env that was read, if any
+    # postgresql://… puts run-time state in PostgreSQL; empty: the files in state_dir. It may
+    # hold a password, so it is a Secret too.
+    database_url: str = field(default_factory=lambda: Secret(""))
 
     def __post_init__(self) -> None:
         if not isinstance(self.discord_token, Secret):
             object.__setattr__(self, "discord_token", Secret(self.discord_token))
+        if not isinstance(self.database_url, Secret):
+            object.__setattr__(self, "database_url", Secret(self.database_url))
 
     @property
     def has_token(self) -> bool:
@@ -150,6 +155,10 @@ def load_settings(
     if shard_ids is not None and shard_count is not None and max(shard_ids) >= shard_count:
         raise SettingsError(f"SHARD_IDS must be below SHARD_COUNT ({shard_count})")
     knowledge_dir = _path(env, "KNOWLEDGE_DIR", DEFAULT_KNOWLEDGE_DIR)
+    database_url = env.get("DATABASE_URL", "").strip()
+    if database_url and not database_url.startswith(("postgresql://", "postgres://")):
+        # The value may hold a password: it is not repeated in the message.
+        raise SettingsError("DATABASE_URL must be a postgresql://… URL, or empty for the files")
     return Settings(
         discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
         guild_id=_int(env, "DISCORD_GUILD_ID", minimum=1),
@@ -166,6 +175,7 @@ def load_settings(
         shard_ids=shard_ids,
         reload_seconds=_float(env, "RELOAD_SECONDS", 2.0, minimum=0.1),
         env_file=read_file,
+        database_url=Secret(database_url),
     )
 
 

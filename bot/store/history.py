@@ -12,7 +12,6 @@ its entry exist, or neither does.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,14 +20,20 @@ from typing import Any
 from bot.facts.raw import SOURCE_TEXTS_DIR
 from bot.facts.record_files import plain_data
 from bot.facts.yaml_loading import parse_yaml_records
-from bot.state.atomic import atomic_write, remove_file
-from bot.state.audit import Action, AuditEntry, AuditLog, Kind
+from bot.state.atomic import remove_file
+from bot.state.audit import Action, AuditEntry, Kind
+from bot.state.backend import (
+    AUDIT_FILE,
+    JOURNAL_FILE,
+    FileBackend,
+    StateBackend,
+    StateUnavailable,
+)
 from bot.store.errors import StateDirError, StoreError
 
 log = logging.getLogger(__name__)
 
-AUDIT_FILE = "audit.jsonl"
-JOURNAL_FILE = "journal.json"
+__all__ = ["AUDIT_FILE", "JOURNAL_FILE", "History"]
 
 _UNKNOWN = object()
 
@@ -52,35 +57,37 @@ def record_on_disk(root: Path, file: str, record_id: str) -> Any:
 
 
 class History:
-    """The audit log and its journal, in the state directory shared by every process."""
+    """The audit log and its journal, in the state backend shared by every process."""
 
-    def __init__(self, state_dir: Path) -> None:
-        self.audit = AuditLog(state_dir / AUDIT_FILE)
-        self.journal_path = state_dir / JOURNAL_FILE
+    def __init__(self, state: Path | StateBackend) -> None:
+        backend = FileBackend(state) if isinstance(state, Path) else state
+        self.audit = backend.audit
+        self.journal = backend.journal
+        # Where errors say the state is: STATE_DIR for files, else the backend's name.
+        self.journal_path = getattr(backend, "state_dir", Path(backend.name)) / JOURNAL_FILE
 
     # One change, journal first
 
     def begin(self, entry: AuditEntry) -> None:
         """Journal a change before any knowledge file is written; StoreError if it cannot be."""
-        data = json.dumps(entry.to_json(), ensure_ascii=False).encode("utf-8")
         try:
-            atomic_write(self.journal_path, data)
+            self.journal.write(entry)
         except OSError as error:  # nothing was changed
             raise StateDirError(self.journal_path.parent, error) from None
 
     def discard(self) -> None:
         """Drop the journal of a change that wrote nothing (it was refused before any write)."""
         try:
-            remove_file(self.journal_path)
-        except OSError:
+            self.journal.remove()
+        except (OSError, StateUnavailable):
             log.exception("cannot remove %s; the next change settles it", self.journal_path)
 
     def complete(self, entry: AuditEntry) -> bool:
         """Append the entry of a change now on disk, and drop its journal; False if postponed."""
         try:
             self.audit.append(entry)
-            remove_file(self.journal_path)
-        except OSError:
+            self.journal.remove()
+        except (OSError, StateUnavailable):
             log.exception(
                 "the change %s is on disk but its history could not be written yet; the "
                 "journal %s keeps it until the next change or start",
@@ -92,15 +99,7 @@ class History:
 
     def pending(self) -> AuditEntry | None:
         """The journaled change whose outcome is not settled yet, if any."""
-        try:
-            data = json.loads(self.journal_path.read_bytes())
-            return AuditEntry.from_json(data)
-        except FileNotFoundError:
-            return None
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            log.warning("removing the damaged journal %s", self.journal_path)
-            remove_file(self.journal_path)
-            return None
+        return self.journal.read()
 
     def reconcile(self, root: Path) -> AuditEntry | None:
         """Settle a journaled change (see the module docstring); the entry appended, if any.
@@ -132,7 +131,7 @@ class History:
             text = root / SOURCE_TEXTS_DIR / f"{entry.record_id}.txt"
             if current is None and text.is_file():
                 remove_file(text)
-        remove_file(self.journal_path)
+        self.journal.remove()
         return entry if done else None
 
     # Reading history

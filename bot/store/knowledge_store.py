@@ -56,9 +56,16 @@ from bot.facts.raw import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
 from bot.facts.record_files import Item, dump_mapping, plain_data
 from bot.facts.text import has_control_characters
 from bot.facts.validation import ID_PATTERN
-from bot.state.atomic import LockTimeout, file_lock, remove_stale_temporaries, try_lock
+from bot.state.atomic import LockTimeout, remove_stale_temporaries
 from bot.state.audit import Action, AuditEntry, Kind
-from bot.state.gaps import Gap, GapLog
+from bot.state.backend import (
+    LOCK_FILE,
+    FileBackend,
+    LockBusy,
+    StateBackend,
+    StateUnavailable,
+)
+from bot.state.gaps import GAPS_FILE, Gap
 from bot.store.changes import ChangeWriter
 from bot.store.disk import read_disk, scan
 from bot.store.errors import (
@@ -85,8 +92,7 @@ from bot.store.served import LoadedKnowledge
 
 log = logging.getLogger(__name__)
 
-GAPS_FILE = "gaps.jsonl"
-LOCK_FILE = "knowledge.lock"
+__all__ = ["GAPS_FILE", "LOCK_FILE", "KnowledgeStore"]
 # How long a change waits for another process's change before saying who holds the lock.
 LOCK_TIMEOUT = 10.0
 # A change computed from a file that a hand edit replaced meanwhile is computed again this often.
@@ -126,14 +132,21 @@ class KnowledgeStore:
     """Reads, checks and changes one knowledge directory; see the module docstring."""
 
     def __init__(
-        self, knowledge_dir: Path, state_dir: Path, *, lock_timeout: float = LOCK_TIMEOUT
+        self,
+        knowledge_dir: Path,
+        state_dir: Path,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        backend: StateBackend | None = None,
     ) -> None:
         self.root = Path(knowledge_dir)
         self.lock_timeout = lock_timeout
         self.state_dir = Path(state_dir)
-        self.history_log = History(self.state_dir)
+        # The files in STATE_DIR unless another backend (PostgreSQL) is given.
+        self.backend: StateBackend = backend or FileBackend(self.state_dir)
+        self.history_log = History(self.backend)
         self.audit = self.history_log.audit
-        self.gap_log = GapLog(self.state_dir / GAPS_FILE)
+        self.gap_log = self.backend.gaps
         self.lock_path = self.state_dir / LOCK_FILE
         self._mutex = threading.RLock()
         self._loaded = LoadedKnowledge(self.root, RecordCache(self.state_dir / RECORDS_CACHE_DIR))
@@ -154,9 +167,9 @@ class KnowledgeStore:
                 yield
                 return
             try:
-                lock = file_lock(self.lock_path, exclusive=True, timeout=self.lock_timeout)
+                lock = self.backend.change_lock(self.lock_timeout)
                 lock.__enter__()
-            except LockTimeout as error:
+            except (LockTimeout, LockBusy) as error:
                 raise StoreLocked(str(error)) from None
             except OSError as error:
                 raise StateDirError(self.state_dir, error) from None
@@ -174,10 +187,15 @@ class KnowledgeStore:
         if self.state_dir.exists() and not self.state_dir.is_dir():
             error = NotADirectoryError(errno.ENOTDIR, "not a directory", str(self.state_dir))
             raise StateDirError(self.state_dir, error)
-        if self.history_log.journal_path.exists():
-            with self._mutex, try_lock(self.lock_path) as locked:
+        try:
+            if not self.backend.journal.exists():
+                return
+            with self._mutex, self.backend.try_change_lock() as locked:
                 if locked:
                     self.history_log.reconcile(self.root)
+        except StateUnavailable as error:
+            # Reading goes on from the files; the next change settles it once the state is back.
+            log.warning("cannot settle an interrupted change now: %s", error)
 
     # Reading
 
