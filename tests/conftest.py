@@ -79,6 +79,23 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real PostgreSQL server (pgserver) for the session, in a temporary directory."""
+    from tests.helpers.postgres import LocalPostgres  # only sessions that need it start one
+
+    server = LocalPostgres(tmp_path_factory.mktemp("postgres"))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def database_url(postgres_server: Any) -> str:
+    """The URL of a fresh, empty database on the session's server."""
+    url: str = postgres_server.new_database()
+    return url
+
+
 @pytest.fixture
 def kb(tmp_path: Path) -> tuple[Path, Path]:
     """A private copy of the shipped knowledge/ and an empty state directory."""

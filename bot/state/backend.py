@@ -102,6 +102,10 @@ class GapStore(Protocol):
         """Append recorded questions as they were stored."""
         ...
 
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every question recorded so far is stored; False on timeout."""
+        ...
+
 
 class FeedbackStore(Protocol):
     """Readers' votes on answers."""
@@ -308,4 +312,3 @@ class FileBackend:
 
     def close(self) -> None:
         """Nothing to release."""
-

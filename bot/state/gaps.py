@@ -132,6 +132,10 @@ class GapLog:
             for line in lines:
                 jsonl.append(handle, line.to_json())
 
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Nothing waits: every record is written before `record` returns."""
+        return True
+
     def lines(self) -> list[GapLine]:
         """Every stored question, oldest first; damaged lines are skipped."""
         if not self.path.is_file():
