@@ -80,13 +80,12 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def postgres_server() -> Iterator[Any]:
     """A real PostgreSQL server (pgserver) for the session, in a temporary directory."""
-    from tests.helpers.postgres import LocalPostgres  # only sessions that need it start one
+    from tests.helpers.postgres import temporary_postgres  # only sessions that need it start one
 
-    server = LocalPostgres(tmp_path_factory.mktemp("postgres"))
-    yield server
-    server.close()
+    with temporary_postgres() as server:
+        yield server
 
 
 @pytest.fixture

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pgserver
@@ -42,3 +46,20 @@ class LocalPostgres:
     def close(self) -> None:
         """Stop the server for good."""
         self.server.cleanup()
+
+
+@contextlib.contextmanager
+def temporary_postgres() -> Iterator[LocalPostgres]:
+    """A server in a new directory under the system's temporary folder, removed afterwards.
+
+    Not under pytest's tmp_path: run as root, pgserver runs PostgreSQL as its own user, who
+    cannot enter pytest's private (0700) folders.
+    """
+    directory = Path(tempfile.mkdtemp(prefix="camerabot-pg-"))
+    directory.chmod(0o755)
+    server = LocalPostgres(directory / "data")
+    try:
+        yield server
+    finally:
+        server.close()
+        shutil.rmtree(directory, ignore_errors=True)
