@@ -55,6 +55,10 @@ class AuditStore(Protocol):
         """The newest entry."""
         ...
 
+    def latest(self, kind: str, record_id: str) -> AuditEntry | None:
+        """The newest entry about one record."""
+        ...
+
 
 class JournalStore(Protocol):
     """The one change under way for a knowledge checkout, written before its files."""

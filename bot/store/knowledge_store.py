@@ -75,6 +75,7 @@ from bot.store.errors import (
     StaleEdit,
     StateDirError,
     StoreLocked,
+    UnknownFact,
 )
 from bot.store.events import Change, ReloadResult
 from bot.store.fields import (
@@ -399,14 +400,48 @@ class KnowledgeStore:
         (scripts only). Raises UnknownFact, StaleEdit or ChangeRejected.
         """
         typed = typed_copy(fields)
-        return self._changing(
-            typed, lambda: self._writer.edit_fact(fact_id, fields, typed, base_version, actor)
-        )
+
+        def change() -> Change:
+            self._not_behind_shared_history(fact_id, base_version)
+            return self._writer.edit_fact(fact_id, fields, typed, base_version, actor)
+
+        return self._changing(typed, change)
 
     def remove_fact(self, fact_id: str, *, base_version: str | None, actor: str) -> Change:
         """Remove a fact from its file. Raises UnknownFact or StaleEdit."""
-        return self._changing(
-            {"id": fact_id}, lambda: self._writer.remove_fact(fact_id, base_version, actor)
+
+        def change() -> Change:
+            self._not_behind_shared_history(fact_id, base_version)
+            return self._writer.remove_fact(fact_id, base_version, actor)
+
+        return self._changing({"id": fact_id}, change)
+
+    def _not_behind_shared_history(self, fact_id: str, base_version: str | None) -> None:
+        """StaleEdit when another host changed the fact and this checkout lacks that change.
+
+        Only with a shared backend (PostgreSQL): hosts with checkouts of their own share the
+        history, so the newest entry about the fact says what it is now. With the files, every
+        process shares one knowledge/ and the version check on disk says it all.
+        """
+        if base_version is None or self.backend.name == "files":
+            return
+        latest = self.backend.audit.latest(Kind.FACT, fact_id)
+        if latest is None:
+            return
+        try:
+            here: dict[str, Any] | None = plain_data(self._loaded.located(fact_id)[1].record)
+        except UnknownFact:
+            here = None
+        if here == latest.after or record_version(latest.after) == base_version:
+            return
+        raise StaleEdit(
+            fact_id,
+            base_version,
+            record_version(latest.after),
+            latest.after,
+            f"'{fact_id}' was changed first on another host ({latest.description} by "
+            f"{latest.actor} at {latest.at}) and that change has not reached this host's "
+            "knowledge files yet; look at it again once it has, and redo your change",
         )
 
     def add_source(

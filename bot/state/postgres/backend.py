@@ -115,6 +115,15 @@ class PostgresAudit:
         for (data,) in self.db.rows("SELECT entry FROM audit ORDER BY seq"):
             yield AuditEntry.from_json(data)
 
+    def latest(self, kind: str, record_id: str) -> AuditEntry | None:
+        """The newest entry about one record."""
+        rows = self.db.rows(
+            "SELECT entry FROM audit WHERE record_id = %s AND entry->>'kind' = %s"
+            " ORDER BY seq DESC LIMIT 1",
+            (record_id, kind),
+        )
+        return AuditEntry.from_json(rows[0][0]) if rows else None
+
     def last(self) -> AuditEntry | None:
         """The newest entry."""
         rows = self.db.rows("SELECT entry FROM audit ORDER BY seq DESC LIMIT 1")
