@@ -1,4 +1,4 @@
-"""PostgreSQL as the state backend: migrations, copying state, the lock across processes, outages."""
+"""PostgreSQL as the state backend: migrations, copying state, the lock, outages."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def test_database_down_answers_go_on_changes_refused_then_resume(tmp_path: Path)
         server.stop()
         assert engine.ask("Does OnePlus work with Hasselblad?").answered
         backend.gaps.record("Who makes the Pixel?", where="slash", guild_id=1)  # never waits
-        with pytest.raises(StateUnavailable, match="cannot be reached.*answers go on"):
+        with pytest.raises(StateUnavailable, match=r"cannot be reached.*answers go on"):
             store.edit_fact(first.record_id, {"answer": "Leica."}, base_version=None, actor="bo")
         store.refresh()  # reading the files goes on
         assert store.fact_record(first.record_id)["answer"] == fact_fields()["answer"]

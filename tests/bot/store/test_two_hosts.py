@@ -33,7 +33,8 @@ from pathlib import Path
 from bot.state.postgres import PostgresBackend
 from bot.store import KnowledgeStore, StaleEdit
 url, root, state, go, answer = sys.argv[1:]
-store = KnowledgeStore(Path(root), Path(state), backend=PostgresBackend(url, knowledge_dir=Path(root)))
+backend = PostgresBackend(url, knowledge_dir=Path(root))
+store = KnowledgeStore(Path(root), Path(state), backend=backend)
 store.load()
 version = store.version("leica-country")
 print("ready", flush=True)
@@ -43,7 +44,8 @@ try:
     store.edit_fact("leica-country", {"answer": answer}, base_version=version, actor=answer)
     print(json.dumps({"result": "saved"}), flush=True)
 except StaleEdit as error:
-    print(json.dumps({"result": "refused", "message": str(error), "record": error.record}), flush=True)
+    refused = {"result": "refused", "message": str(error), "record": error.record}
+    print(json.dumps(refused), flush=True)
 """
 
 
@@ -95,7 +97,8 @@ def test_the_same_fact_edited_on_two_hosts_at_once(database_url: str, tmp_path: 
     store.edit_fact(FACT, {"answer": answers[loser]}, base_version=version, actor="redo")
     history = store.history(FACT)
     assert [entry.actor for entry in history] == [answers[winner], "redo"]
-    assert history[0].after is not None and history[1].before == history[0].after
+    assert history[0].after is not None
+    assert history[1].before == history[0].after
     backend.close()
 
 
@@ -105,7 +108,8 @@ from pathlib import Path
 from bot.state.postgres import PostgresBackend
 from bot.store import KnowledgeStore
 url, root, state, marker, crash_at = sys.argv[1:]
-store = KnowledgeStore(Path(root), Path(state), backend=PostgresBackend(url, knowledge_dir=Path(root)))
+backend = PostgresBackend(url, knowledge_dir=Path(root))
+store = KnowledgeStore(Path(root), Path(state), backend=backend)
 store.load()
 calls = 0
 real_fsync = os.fsync
@@ -130,8 +134,16 @@ def test_a_host_killed_mid_change_is_settled_from_the_journal_in_postgres(
     root, state = copy_knowledge(tmp_path)
     marker = tmp_path / "marker"
     child = subprocess.Popen(
-        [sys.executable, "-c", KILLED, database_url, str(root), str(state), str(marker)]
-        + [str(crash_at)],
+        [
+            sys.executable,
+            "-c",
+            KILLED,
+            database_url,
+            str(root),
+            str(state),
+            str(marker),
+            str(crash_at),
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
