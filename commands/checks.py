@@ -53,7 +53,7 @@ def moderator_only() -> Callable[[T], T]:
 
 
 async def _cooldown_predicate(interaction: discord.Interaction[CamerabotBot]) -> bool:
-    cooldown = interaction.client.cooldown
+    cooldown = interaction.client.cooldown_for(interaction.guild_id)
     now = interaction.created_at.timestamp()
     retry_after = cooldown.hit(interaction.user.id, now)
     if retry_after is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import discord
@@ -21,12 +22,14 @@ from discord.ext.commands import AutoShardedBot, when_mentioned
 from discord.ext.tasks import Loop, loop
 
 from bot.engine.engine import Engine
+from bot.errors import CamerabotError
 from bot.facts.limits import MESSAGE_CONTENT_MAX
 from bot.facts.problems import Problem
 from bot.runtime.config import Settings
 from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
 from bot.state.backend import GapStore
+from bot.state.settings import REPORTERS_EVERYONE, ServerSettings
 from bot.store import Change, KnowledgeStore, ReloadResult
 from commands.cooldown import UserCooldown
 from commands.errors import CamerabotTree
@@ -43,11 +46,23 @@ from commands.sync import sync_if_changed
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+
 # Loaded in this order; one that fails to load is logged and skipped.
+@dataclass(frozen=True, slots=True)
+class EffectiveSettings:
+    """A server's settings in effect: its own, else the .env defaults."""
+
+    answer_channel_ids: frozenset[int]
+    cooldown_rate: int
+    cooldown_seconds: float
+    reporters: str
+
+
 EXTENSIONS = (
     "commands.ask",
     "commands.partner",
     "commands.help",
+    "commands.config",
     "commands.moderation",
 )
 
@@ -95,6 +110,9 @@ class CamerabotBot(AutoShardedBot):
         self.feedback = store.backend.feedback
         self.state = store.backend
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        # Each server's /config, read at start-up and kept in memory: answers never wait on it.
+        self.server_settings: dict[int, ServerSettings] = {}
+        self._cooldowns: dict[tuple[int, float], UserCooldown] = {}
         self.auto_sync = auto_sync
         self.extension_names = extensions
         self.failed_extensions: list[str] = []
@@ -110,8 +128,42 @@ class CamerabotBot(AutoShardedBot):
         # Command mentions (</ask:ID>) for /help, read from Discord once.
         self.command_mentions: dict[str, str] | None = None
 
+    def effective_settings(self, guild_id: int | None) -> EffectiveSettings:
+        """A server's settings in effect: its /config, else the .env defaults (DMs: defaults)."""
+        own = self.server_settings.get(guild_id or 0, ServerSettings())
+        defaults = self.settings
+        return EffectiveSettings(
+            answer_channel_ids=(
+                own.answer_channel_ids
+                if own.answer_channel_ids is not None
+                else defaults.answer_channel_ids
+            ),
+            cooldown_rate=own.cooldown_rate or defaults.cooldown_rate,
+            cooldown_seconds=own.cooldown_seconds or defaults.cooldown_seconds,
+            reporters=own.reporters or REPORTERS_EVERYONE,
+        )
+
+    def cooldown_for(self, guild_id: int | None) -> UserCooldown:
+        """The question cooldown in a server: the shared one unless /config chose another."""
+        chosen = self.effective_settings(guild_id)
+        key = (chosen.cooldown_rate, chosen.cooldown_seconds)
+        if key == (self.settings.cooldown_rate, self.settings.cooldown_seconds):
+            return self.cooldown
+        cooldown = self._cooldowns.get(key)
+        if cooldown is None:
+            cooldown = self._cooldowns[key] = UserCooldown(*key)
+        return cooldown
+
+    async def load_server_settings(self) -> None:
+        """Read every server's /config from the state backend (kept on failure, with a warning)."""
+        try:
+            self.server_settings = await asyncio.to_thread(self.state.settings.all)
+        except (CamerabotError, OSError) as error:
+            log.warning("servers' settings not read (the defaults apply for now): %s", error)
+
     async def setup_hook(self) -> None:
         """Load the extensions, sync the commands if they changed, start watching knowledge/."""
+        await self.load_server_settings()
         for name in self.extension_names:
             try:
                 await self.load_extension(name)

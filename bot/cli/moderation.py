@@ -21,6 +21,7 @@ from bot.facts.problems import KnowledgeError
 from bot.runtime.config import Settings
 from bot.runtime.state import open_state
 from bot.state.audit import AuditEntry
+from bot.state.settings import servers_text
 from bot.store import (
     Change,
     ChangeRejected,
@@ -271,6 +272,8 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         for gap in gaps:
             place = ", in the console" if gap.where == {"console"} else ""
+            if gap.guilds:
+                place += f", from {servers_text(gap.guilds)}"
             _out(f"{gap.count:5d}  {gap.question}  (last asked {gap.last_asked}{place})")
         return 0
 
@@ -290,7 +293,9 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
         backend.close()
     if args.json:
         for report in reports:
-            _out(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+            # Servers as ids, 0 for a direct message.
+            data = {**dataclasses.asdict(report), "guilds": sorted(report.guilds)}
+            _out(json.dumps(data, ensure_ascii=False))
         return 0
     if not reports:
         _out("no answer has been reported wrong or outdated")
@@ -302,6 +307,8 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
             _out(f"         - {reason}")
         if report.questions:
             _out(f"         asked as: {report.questions[0]}")
+        if report.guilds:
+            _out(f"         from: {servers_text(report.guilds)}")
     _out("(camerabot fact edit FACT_ID … corrects one)")
     return 0
 

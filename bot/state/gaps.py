@@ -15,8 +15,6 @@ log = logging.getLogger(__name__)
 
 QUESTION_MAX = 300
 GAPS_FILE = "gaps.jsonl"
-# How a question asked in a direct message is labelled where moderators read the server.
-DM_LABEL = "DM"
 
 
 @dataclass(frozen=True, slots=True)

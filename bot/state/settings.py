@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,3 +90,18 @@ class SettingsFile:
             stored[guild_id] = settings
             data = {str(k): v.to_json() for k, v in sorted(stored.items())}
             atomic_write(self.path, json.dumps(data, indent=2).encode("utf-8"))
+
+
+# How a direct message is named where moderators read which server a report came from.
+DM_LABEL = "DM"
+
+
+def servers_text(guilds: Iterable[int], names: Mapping[int, str] | None = None) -> str:
+    """The servers a question or report came from, for moderators: "Camera Fans, DM".
+
+    A server's name when known (else "server <id>"); 0 stands for a direct message.
+    """
+    named = sorted((names or {}).get(guild) or f"server {guild}" for guild in set(guilds) if guild)
+    if 0 in set(guilds):
+        named.append(DM_LABEL)
+    return ", ".join(named)
