@@ -41,6 +41,7 @@ from commands.modlog import (
     clip_text,
     problems_digest,
 )
+from commands.origin import ServerTaggedGaps, asked_in
 from commands.sync import sync_if_changed
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ class CamerabotBot(AutoShardedBot):
         self.settings = settings
         # Read on every use, never captured: a reload may swap it while the bot runs.
         self.engine = engine
-        self.gap_log = gap_log
+        # Unanswered questions are filed under the server they were asked in (commands.origin).
+        self.gap_log: GapStore = ServerTaggedGaps(gap_log)
         # Votes and per-server settings live in the store's state backend (files or PostgreSQL).
         self.feedback = store.backend.feedback
         self.state = store.backend
@@ -281,6 +283,17 @@ class CamerabotBot(AutoShardedBot):
             log.warning("could not post to the moderators' channel %s", channel_id, exc_info=True)
             return False
         return True
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Hand an event to the listeners, a message's server noted for what they record."""
+        if event_name != "message" or not args or not isinstance(args[0], discord.Message):
+            super().dispatch(event_name, *args, **kwargs)
+            return
+        token = asked_in.set(args[0].guild.id if args[0].guild is not None else None)
+        try:
+            super().dispatch(event_name, *args, **kwargs)  # the listeners' tasks inherit it
+        finally:
+            asked_in.reset(token)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: messages are handled by the cogs' listeners only."""
