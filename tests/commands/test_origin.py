@@ -21,6 +21,4 @@ async def test_unanswered_questions_carry_their_server(simcord_env, channel, gui
     assert gap.count == 3
     assert gap.guilds == {guild.id, other.id}
     names = {g.id: g.name for g in bot.guilds}
-    assert gaps_embed([gap], server_names=names).description.endswith(
-        " · from Elsewhere, Phones"
-    )
+    assert gaps_embed([gap], server_names=names).description.endswith(" · from Elsewhere, Phones")
