@@ -44,6 +44,9 @@ CHANGE_LOCK = 0x63616D6B
 VOTE_LOCK = 0x63616D76
 CONNECT_TIMEOUT = 3
 POOL_TIMEOUT = 3.0
+# After a failed write, unanswered questions are dropped unread for this long (seconds), so a
+# queue filled during an outage empties at once instead of waiting on each connection attempt.
+GAPS_RETRY_AFTER = 5.0
 
 
 @contextlib.contextmanager
@@ -172,6 +175,8 @@ class PostgresGaps:
         self.db = db
         self._queue: queue.SimpleQueue[GapLine | None] = queue.SimpleQueue()
         self._pending = 0
+        self._dropped = 0
+        self._down_until = 0.0
         self._idle = threading.Condition()
         self._writer = threading.Thread(target=self._drain, name="camerabot-gaps", daemon=True)
         self._writer.start()
@@ -202,15 +207,30 @@ class PostgresGaps:
             if line is None:
                 return
             try:
-                self.import_lines([line])
-            except StateUnavailable as error:
-                log.warning("an unanswered question was not recorded: %s", error)
+                self._write(line)
             except Exception:
                 log.exception("an unanswered question was not recorded")
             finally:
                 with self._idle:
                     self._pending -= 1
                     self._idle.notify_all()
+
+    def _write(self, line: GapLine) -> None:
+        """Store one question, or drop it while the database is down (logged once an outage)."""
+        if time.monotonic() < self._down_until:
+            self._dropped += 1
+            return
+        try:
+            self.import_lines([line])
+        except StateUnavailable as error:
+            if not self._dropped:
+                log.warning("unanswered questions are not recorded for now: %s", error)
+            self._dropped += 1
+            self._down_until = time.monotonic() + GAPS_RETRY_AFTER
+            return
+        if self._dropped:
+            log.warning("recording unanswered questions again; %d were dropped", self._dropped)
+            self._dropped = 0
 
     def import_lines(self, lines: list[GapLine]) -> None:
         """Append stored questions as they are."""
