@@ -60,6 +60,7 @@ def run_bot(settings: Settings) -> int:
         store, settings.state_dir / ENGINE_CACHE_DIR, background_writes=True
     )
     if engine is None:
+        backend.close()
         return 1
     bot = create_bot(settings, engine, store=store, watch=True)
     try:
@@ -74,6 +75,8 @@ def run_bot(settings: Settings) -> int:
         )
         return 1
     finally:
+        # Queued state is written and the database's connections closed (nothing for the files).
+        backend.close()
         # Whatever ended the run, the last lines reach the log.
         for handler in logging.getLogger().handlers:
             handler.flush()
