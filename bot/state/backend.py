@@ -79,6 +79,10 @@ class JournalStore(Protocol):
         """Drop the journal."""
         ...
 
+    def settle(self, entry: AuditEntry) -> None:
+        """Append the journaled entry to the history and drop the journal (one step if it can)."""
+        ...
+
 
 class GapStore(Protocol):
     """Unanswered questions."""
@@ -236,8 +240,9 @@ def checkout_key(knowledge_dir: Path) -> str:
 class FileJournal:
     """The journal as `STATE_DIR/journal.json`, written atomically."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, audit: AuditLog) -> None:
         self.path = path
+        self.audit = audit
 
     def write(self, entry: AuditEntry) -> None:
         """Journal a change (OSError when the state directory cannot be written)."""
@@ -261,6 +266,11 @@ class FileJournal:
     def remove(self) -> None:
         """Delete the journal file."""
         remove_file(self.path)
+
+    def settle(self, entry: AuditEntry) -> None:
+        """Append the entry to audit.jsonl, then delete the journal file."""
+        self.audit.append(entry)
+        self.remove()
 
 
 class FileValues:
@@ -297,7 +307,7 @@ class FileBackend:
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = Path(state_dir)
         self.audit = AuditLog(self.state_dir / AUDIT_FILE)
-        self.journal = FileJournal(self.state_dir / JOURNAL_FILE)
+        self.journal = FileJournal(self.state_dir / JOURNAL_FILE, self.audit)
         self.gaps = GapLog(self.state_dir / GAPS_FILE)
         self.feedback = FeedbackLog(self.state_dir / FEEDBACK_FILE)
         self.settings = SettingsFile(self.state_dir / "server-settings.json")

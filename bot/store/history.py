@@ -85,8 +85,7 @@ class History:
     def complete(self, entry: AuditEntry) -> bool:
         """Append the entry of a change now on disk, and drop its journal; False if postponed."""
         try:
-            self.audit.append(entry)
-            self.journal.remove()
+            self.journal.settle(entry)
         except (OSError, StateUnavailable):
             log.exception(
                 "the change %s is on disk but its history could not be written yet; the "

@@ -98,6 +98,16 @@ class _Database:
             connection.execute(sql, params)
 
 
+_APPEND = (
+    "INSERT INTO audit (id, checkout, record_id, entry) VALUES (%s, %s, %s, %s)"
+    " ON CONFLICT (id) DO NOTHING"
+)
+
+
+def _json(entry: AuditEntry) -> Jsonb:
+    return Jsonb(entry.to_json())
+
+
 class PostgresAudit:
     """The history, one row an entry, in insertion order."""
 
@@ -107,11 +117,7 @@ class PostgresAudit:
 
     def append(self, entry: AuditEntry) -> None:
         """Append an entry (once: appending the same entry again changes nothing)."""
-        self.db.run(
-            "INSERT INTO audit (id, checkout, record_id, entry) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (id) DO NOTHING",
-            (entry.id, self.checkout, entry.record_id, Jsonb(entry.to_json())),
-        )
+        self.db.run(_APPEND, (entry.id, self.checkout, entry.record_id, _json(entry)))
 
     def entries(self) -> Iterator[AuditEntry]:
         """Every entry, oldest first."""
@@ -166,6 +172,12 @@ class PostgresJournal:
     def remove(self) -> None:
         """Drop this checkout's journal."""
         self.db.run("DELETE FROM journal WHERE checkout = %s", (self.checkout,))
+
+    def settle(self, entry: AuditEntry) -> None:
+        """Append the entry and drop the journal in one transaction (one commit, not two)."""
+        with self.db.connection() as connection, connection.transaction():
+            connection.execute(_APPEND, (entry.id, self.checkout, entry.record_id, _json(entry)))
+            connection.execute("DELETE FROM journal WHERE checkout = %s", (self.checkout,))
 
 
 class PostgresGaps:
