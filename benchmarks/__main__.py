@@ -666,6 +666,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-discord", action="store_true", help="skip bench_discord")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also measure run-time state in PostgreSQL (bench_postgres; starts a server)",
+    )
     parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
 
@@ -700,6 +705,12 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_discord:
         results["discord"] = discord_figures()
+    if args.postgres:
+        from benchmarks import bench_postgres  # pgserver only when asked for
+
+        say("run-time state in PostgreSQL")
+        results["postgres"] = bench_postgres.main()
+        print(json.dumps(results["postgres"], indent=2))
     results["seconds"] = time.perf_counter() - started
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -16,6 +16,9 @@
     │   └── UnkeptFileStyle a file's style (line ends, BOM, ---) that an undo could not restore
     ├── FileReplaced        a file was replaced under an atomic write (another writer won)
     ├── LockTimeout         a file lock was not had within its time limit
+    ├── LockBusy            the PostgreSQL change lock was not had within its time limit
+    ├── StateUnavailable    the state database (DATABASE_URL) cannot be reached now
+    ├── StateNotEmpty       `state migrate` would mix two histories (the target holds state)
     └── SyncError           (also a RuntimeError) Discord refused the slash commands' sync
 
 Each message is meant for the person who caused it (a moderator, an operator): the command line

@@ -20,7 +20,8 @@ from bot.facts.problems import KnowledgeError
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.startup import open_engine, share_the_interpreter
-from bot.store import KnowledgeStore, RemoteUnavailable
+from bot.runtime.state import open_state
+from bot.store import KnowledgeStore
 from commands.client import CamerabotBot, create_bot
 from commands.sync import sync_commands
 
@@ -51,14 +52,21 @@ def run_bot(settings: Settings) -> int:
     """Run the bot until it is stopped (SIGTERM or Ctrl-C: a clean shutdown); the exit status."""
     share_the_interpreter()
     try:
-        store = open_store(settings)
-    except RemoteUnavailable as error:
+        backend = open_state(settings)
+    except CamerabotError as error:
         log.error("cannot start: %s", error)
+        return 1
+    try:
+        store = open_store(settings, backend=backend)
+    except CamerabotError as error:  # KNOWLEDGE_REMOTE cannot be cloned
+        log.error("cannot start: %s", error)
+        backend.close()
         return 1
     engine = load_engine_or_report(
         store, settings.state_dir / ENGINE_CACHE_DIR, background_writes=True
     )
     if engine is None:
+        backend.close()
         return 1
     bot = create_bot(settings, engine, store=store, watch=True)
     try:
@@ -73,6 +81,8 @@ def run_bot(settings: Settings) -> int:
         )
         return 1
     finally:
+        # Queued state is written and the database's connections closed (nothing for the files).
+        backend.close()
         # Whatever ended the run, the last lines reach the log.
         for handler in logging.getLogger().handlers:
             handler.flush()

@@ -54,11 +54,11 @@ def moderator_only() -> Callable[[T], T]:
 
 
 async def _cooldown_predicate(interaction: discord.Interaction[CamerabotBot]) -> bool:
-    return _counted(interaction, interaction.client.cooldown)
+    return _counted(interaction, interaction.client.cooldown_for(interaction.guild_id))
 
 
 async def _lookup_cooldown_predicate(interaction: discord.Interaction[CamerabotBot]) -> bool:
-    return _counted(interaction, interaction.client.lookup_cooldown)
+    return _counted(interaction, interaction.client.cooldown_for(interaction.guild_id, lookup=True))
 
 
 def _counted(interaction: discord.Interaction[CamerabotBot], cooldown: UserCooldown) -> bool:

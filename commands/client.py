@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import discord
@@ -21,14 +22,15 @@ from discord.ext.commands import AutoShardedBot, when_mentioned
 from discord.ext.tasks import Loop, loop
 
 from bot.engine.engine import Engine
+from bot.errors import CamerabotError
 from bot.facts.limits import MESSAGE_CONTENT_MAX
 from bot.facts.problems import Problem
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
-from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
-from bot.state.gaps import GapLog
+from bot.state.backend import GapStore
+from bot.state.settings import REPORTERS_EVERYONE, ServerSettings
 from bot.state.usage import USAGE_FILE, UsageLog
 from bot.store import Change, KnowledgeStore, ReloadResult
 from commands.cooldown import UserCooldown
@@ -41,6 +43,7 @@ from commands.modlog import (
     clip_text,
     problems_digest,
 )
+from commands.origin import ServerTaggedGaps, asked_in
 from commands.sync import sync_if_changed
 
 log = logging.getLogger(__name__)
@@ -49,11 +52,23 @@ log = logging.getLogger(__name__)
 LOOKUP_RATE_FACTOR = 3
 T = TypeVar("T")
 
+
 # Loaded in this order; one that fails to load is logged and skipped.
+@dataclass(frozen=True, slots=True)
+class EffectiveSettings:
+    """A server's settings in effect: its own, else the .env defaults."""
+
+    answer_channel_ids: frozenset[int]
+    cooldown_rate: int
+    cooldown_seconds: float
+    reporters: str
+
+
 EXTENSIONS = (
     "commands.ask",
     "commands.partner",
     "commands.help",
+    "commands.config",
     "commands.moderation",
 )
 
@@ -77,7 +92,7 @@ class CamerabotBot(AutoShardedBot):
         settings: Settings,
         engine: Engine,
         *,
-        gap_log: GapLog,
+        gap_log: GapStore,
         store: KnowledgeStore,
         watch: bool = False,
         auto_sync: bool = True,
@@ -96,8 +111,11 @@ class CamerabotBot(AutoShardedBot):
         self.settings = settings
         # Read on every use, never captured: a reload may swap it while the bot runs.
         self.engine = engine
-        self.gap_log = gap_log
-        self.feedback = FeedbackLog(settings.state_dir / FEEDBACK_FILE)
+        # Unanswered questions are filed under the server they were asked in (commands.origin).
+        self.gap_log: GapStore = ServerTaggedGaps(gap_log)
+        # Votes and per-server settings live in the store's state backend (files or PostgreSQL).
+        self.feedback = store.backend.feedback
+        self.state = store.backend
         self.usage = UsageLog(settings.state_dir / USAGE_FILE)
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
         # The look-ups read a few records and never run the engine: a budget of their own,
@@ -105,6 +123,9 @@ class CamerabotBot(AutoShardedBot):
         self.lookup_cooldown = UserCooldown(
             settings.cooldown_rate * LOOKUP_RATE_FACTOR, settings.cooldown_seconds
         )
+        # Each server's /config, read at start-up and kept in memory: answers never wait on it.
+        self.server_settings: dict[int, ServerSettings] = {}
+        self._cooldowns: dict[tuple[int, float], UserCooldown] = {}
         self.auto_sync = auto_sync
         self.extension_names = extensions
         self.failed_extensions: list[str] = []
@@ -120,8 +141,47 @@ class CamerabotBot(AutoShardedBot):
         # Command mentions (</ask:ID>) for /help, read from Discord once.
         self.command_mentions: dict[str, str] | None = None
 
+    def effective_settings(self, guild_id: int | None) -> EffectiveSettings:
+        """A server's settings in effect: its /config, else the .env defaults (DMs: defaults)."""
+        own = self.server_settings.get(guild_id or 0, ServerSettings())
+        defaults = self.settings
+        return EffectiveSettings(
+            answer_channel_ids=(
+                own.answer_channel_ids
+                if own.answer_channel_ids is not None
+                else defaults.answer_channel_ids
+            ),
+            cooldown_rate=own.cooldown_rate or defaults.cooldown_rate,
+            cooldown_seconds=own.cooldown_seconds or defaults.cooldown_seconds,
+            reporters=own.reporters or REPORTERS_EVERYONE,
+        )
+
+    def cooldown_for(self, guild_id: int | None, *, lookup: bool = False) -> UserCooldown:
+        """The question cooldown in a server: the shared one unless /config chose another.
+
+        `lookup`: the look-ups' own budget instead, LOOKUP_RATE_FACTOR times the questions'.
+        """
+        chosen = self.effective_settings(guild_id)
+        key = (chosen.cooldown_rate, chosen.cooldown_seconds)
+        if key == (self.settings.cooldown_rate, self.settings.cooldown_seconds):
+            return self.lookup_cooldown if lookup else self.cooldown
+        if lookup:
+            key = (chosen.cooldown_rate * LOOKUP_RATE_FACTOR, chosen.cooldown_seconds)
+        cooldown = self._cooldowns.get(key)
+        if cooldown is None:
+            cooldown = self._cooldowns[key] = UserCooldown(*key)
+        return cooldown
+
+    async def load_server_settings(self) -> None:
+        """Read every server's /config from the state backend (kept on failure, with a warning)."""
+        try:
+            self.server_settings = await asyncio.to_thread(self.state.settings.all)
+        except (CamerabotError, OSError) as error:
+            log.warning("servers' settings not read (the defaults apply for now): %s", error)
+
     async def setup_hook(self) -> None:
         """Load the extensions, sync the commands if they changed, start watching knowledge/."""
+        await self.load_server_settings()
         for name in self.extension_names:
             try:
                 await self.load_extension(name)
@@ -240,6 +300,17 @@ class CamerabotBot(AutoShardedBot):
             return False
         return True
 
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Hand an event to the listeners, a message's server noted for what they record."""
+        if event_name != "message" or not args or not isinstance(args[0], discord.Message):
+            super().dispatch(event_name, *args, **kwargs)
+            return
+        token = asked_in.set(args[0].guild.id if args[0].guild is not None else None)
+        try:
+            super().dispatch(event_name, *args, **kwargs)  # the listeners' tasks inherit it
+        finally:
+            asked_in.reset(token)
+
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: messages are handled by the cogs' listeners only."""
 
@@ -255,7 +326,7 @@ def create_bot(
     *,
     store: KnowledgeStore | None = None,
     watch: bool = False,
-    gap_log: GapLog | None = None,
+    gap_log: GapStore | None = None,
     auto_sync: bool = True,
     extensions: tuple[str, ...] = EXTENSIONS,
 ) -> CamerabotBot:

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import AppCommandError, CommandTree
 
+from commands.origin import asked_in
 from commands.ui import render as _render
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,11 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
 
 class CamerabotTree(CommandTree[Any]):
     """The command tree, with the bot's one error handler."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Note the command's server for what it records (its task and threads inherit it)."""
+        asked_in.set(interaction.guild_id)
+        return True
 
     async def on_error(self, interaction: discord.Interaction[Any], error: AppCommandError) -> None:
         """Reply to a failed command once, and log it when it is a bug."""

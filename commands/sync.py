@@ -19,10 +19,13 @@ from discord.app_commands import CommandTree
 from discord.http import HTTPClient
 
 from bot.runtime.config import Settings
+from bot.state.backend import ValueStore
 
 log = logging.getLogger(__name__)
 
 SYNC_STATE_FILE = "command-sync.json"
+# The same record as a named value in the state backend, when that is PostgreSQL.
+SYNC_VALUE = "command-sync"
 
 
 class SyncingBot(Protocol):
@@ -75,11 +78,18 @@ class SyncRecord:
     synced nothing yet.
     """
 
-    def __init__(self, path: Path, application_id: int | None) -> None:
+    def __init__(
+        self, path: Path, application_id: int | None, values: ValueStore | None = None
+    ) -> None:
         self.path = path
         self.application = str(application_id or 0)
+        # With PostgreSQL the hashes are a named value there, shared by every host.
+        self.values = values
 
     def _all(self) -> dict[str, Any]:
+        if self.values is not None:
+            stored = self.values.get(SYNC_VALUE)
+            return stored if isinstance(stored, dict) else {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -103,6 +113,9 @@ class SyncRecord:
             **(scopes if isinstance(scopes, dict) else {}),
             scope: digest,
         }
+        if self.values is not None:
+            self.values.put(SYNC_VALUE, applications)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sync-", suffix=".tmp")
         try:
@@ -116,7 +129,9 @@ class SyncRecord:
 
 def sync_record(bot: SyncingBot) -> SyncRecord:
     """The sync record of the bot's application."""
-    return SyncRecord(bot.settings.state_dir / SYNC_STATE_FILE, bot.application_id)
+    state = getattr(bot, "state", None)
+    values = state.values if state is not None and state.name != "files" else None
+    return SyncRecord(bot.settings.state_dir / SYNC_STATE_FILE, bot.application_id, values)
 
 
 def sync_plan(bot: SyncingBot) -> dict[str, Any]:

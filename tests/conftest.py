@@ -50,6 +50,7 @@ SETTINGS_VARIABLES = (
     "MOD_GUILD_IDS",
     "KNOWLEDGE_DIR",
     "STATE_DIR",
+    "DATABASE_URL",
     "ANSWER_CHANNEL_IDS",
     "MOD_LOG_CHANNEL_ID",
     "LOG_LEVEL",
@@ -78,6 +79,22 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in SETTINGS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A real PostgreSQL server (pgserver) for the session, in a temporary directory."""
+    from tests.helpers.postgres import temporary_postgres  # only sessions that need it start one
+
+    with temporary_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def database_url(postgres_server: Any) -> str:
+    """The URL of a fresh, empty database on the session's server."""
+    url: str = postgres_server.new_database()
+    return url
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from bot.cli.text_views import (
     format_sources,
 )
 from bot.engine.engine import Engine
-from bot.state.gaps import GapLog
+from bot.errors import CamerabotError
+from bot.state.backend import GapStore
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ To connect to Discord, put DISCORD_TOKEN=… in .env (see README.md) and run `ma
 Type a question, or /help."""
 
 
-def respond(engine: Engine, line: str, gap_log: GapLog | None = None) -> str | None:
+def respond(engine: Engine, line: str, gap_log: GapStore | None = None) -> str | None:
     """The console's reply to one line; None means quit.
 
     A question it cannot answer is recorded in `gap_log` (when given) for /kb gaps, marked as
@@ -42,8 +43,8 @@ def respond(engine: Engine, line: str, gap_log: GapLog | None = None) -> str | N
         if answer.is_gap and gap_log is not None:
             try:
                 gap_log.record(question, where="console")
-            except OSError:
-                log.warning("could not record an unanswered question in %s", gap_log.path)
+            except (OSError, CamerabotError) as error:
+                log.warning("could not record an unanswered question: %s", error)
         return format_answer(answer)
 
     if not line.startswith("/"):
@@ -94,7 +95,7 @@ def run_console(
     *,
     interactive: bool,
     width: int | None = None,
-    gap_log: GapLog | None = None,
+    gap_log: GapStore | None = None,
 ) -> None:
     """Read lines until end of input or /quit, answering each.
 

@@ -14,14 +14,14 @@ from typing import Any
 
 from bot.cli.console import run_console
 from bot.cli.moderation import add_moderation_commands
+from bot.cli.state_commands import add_state_commands
 from bot.cli.text_views import format_answer, format_brand, format_partnerships, format_sources
 from bot.engine.engine import Engine
 from bot.facts.problems import KnowledgeError
 from bot.facts.yaml_loading import check_knowledge
 from bot.runtime.config import Settings, SettingsError, load_settings
 from bot.runtime.startup import open_engine
-from bot.state.gaps import GapLog
-from bot.store import GAPS_FILE
+from bot.runtime.state import open_state
 
 log = logging.getLogger("bot")
 
@@ -62,11 +62,14 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     """The interactive console."""
     engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
     # Questions it cannot answer go to /kb gaps (not those of `camerabot ask`: scripts, evals).
-    gap_log = GapLog(settings.state_dir / GAPS_FILE)
+    state = open_state(settings, knowledge_dir=_knowledge(args, settings))
     try:
-        run_console(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=gap_log)
+        run_console(
+            engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), gap_log=state.gaps
+        )
     finally:
-        gap_log.flush()  # lines kept while the log was busy are written before the process ends
+        state.gaps.flush()  # lines kept while the log was busy are written before the process ends
+        state.close()
     return 0
 
 
@@ -186,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_validate)
     add_moderation_commands(sub)
+    add_state_commands(sub)
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, metavar="ID", help="only this guild (instant updates)")
     sync.set_defaults(handler=cmd_sync)

@@ -20,8 +20,9 @@ from bot.engine.engine import Engine
 from bot.facts.problems import KnowledgeError
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
+from bot.runtime.state import open_state
 from bot.state.audit import AuditEntry
-from bot.state.feedback import FEEDBACK_FILE, FeedbackLog
+from bot.state.settings import servers_text
 from bot.state.usage import USAGE_FILE, UsageLog, usage_lines
 from bot.store import (
     Change,
@@ -56,7 +57,14 @@ def cli_actor() -> str:
 def _store(args: argparse.Namespace, settings: Settings) -> KnowledgeStore:
     knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
-    return open_store(settings, knowledge, state, lock_timeout=getattr(args, "wait", None) or 10.0)
+    backend = open_state(settings, state_dir=state, knowledge_dir=knowledge)
+    return open_store(
+        settings,
+        knowledge,
+        state,
+        lock_timeout=getattr(args, "wait", None) or 10.0,
+        backend=backend,
+    )
 
 
 def _read_fields_file(path: str) -> dict[str, Any]:
@@ -279,6 +287,8 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         for gap in gaps:
             place = ", in the console" if gap.where == {"console"} else ""
+            if gap.guilds:
+                place += f", from {servers_text(gap.guilds)}"
             _out(f"{gap.count:5d}  {gap.question}  (last asked {gap.last_asked}{place})")
         return 0
 
@@ -304,10 +314,16 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
         _err("--limit must be at least 1")
         return 2
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
-    reports = FeedbackLog(state / FEEDBACK_FILE).summary(limit=args.limit)
+    backend = open_state(settings, state_dir=state)
+    try:
+        reports = backend.feedback.summary(limit=args.limit)
+    finally:
+        backend.close()
     if args.json:
         for report in reports:
-            _out(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+            # Servers as ids, 0 for a direct message.
+            data = {**dataclasses.asdict(report), "guilds": sorted(report.guilds)}
+            _out(json.dumps(data, ensure_ascii=False))
         return 0
     if not reports:
         _out("no answer has been reported wrong or outdated")
@@ -319,6 +335,8 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
             _out(f"         - {reason}")
         if report.questions:
             _out(f"         asked as: {report.questions[0]}")
+        if report.guilds:
+            _out(f"         from: {servers_text(report.guilds)}")
     _out("(camerabot fact edit FACT_ID … corrects one)")
     return 0
 

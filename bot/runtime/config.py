@@ -55,12 +55,17 @@ class Settings:
     # a Secret since a url may carry a password.
     knowledge_remote: str = field(default_factory=lambda: Secret(""))
     env_file: Path | None = None  # the .env that was read, if any
+    # postgresql://… puts run-time state in PostgreSQL; empty: the files in state_dir. It may
+    # hold a password, so it is a Secret too.
+    database_url: str = field(default_factory=lambda: Secret(""))
 
     def __post_init__(self) -> None:
         if not isinstance(self.discord_token, Secret):
             object.__setattr__(self, "discord_token", Secret(self.discord_token))
         if not isinstance(self.knowledge_remote, Secret):
             object.__setattr__(self, "knowledge_remote", Secret(self.knowledge_remote))
+        if not isinstance(self.database_url, Secret):
+            object.__setattr__(self, "database_url", Secret(self.database_url))
 
     @property
     def has_token(self) -> bool:
@@ -158,6 +163,10 @@ def load_settings(
     remote = env.get("KNOWLEDGE_REMOTE", "").strip()
     if remote.startswith("-") or any(not ch.isprintable() for ch in remote):
         raise SettingsError("KNOWLEDGE_REMOTE must be a git url (or a path), not an option")
+    database_url = env.get("DATABASE_URL", "").strip()
+    if database_url and not database_url.startswith(("postgresql://", "postgres://")):
+        # The value may hold a password: it is not repeated in the message.
+        raise SettingsError("DATABASE_URL must be a postgresql://… URL, or empty for the files")
     return Settings(
         discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
         guild_id=_int(env, "DISCORD_GUILD_ID", minimum=1),
@@ -175,6 +184,7 @@ def load_settings(
         reload_seconds=_float(env, "RELOAD_SECONDS", 2.0, minimum=0.1),
         knowledge_remote=Secret(remote),
         env_file=read_file,
+        database_url=Secret(database_url),
     )
 
 

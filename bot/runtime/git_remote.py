@@ -31,6 +31,7 @@ from pathlib import Path
 
 from bot.runtime.config import Settings
 from bot.state.audit import AuditEntry, clean_actor
+from bot.state.backend import StateBackend
 from bot.store.errors import RemoteMoved, RemoteUnavailable
 from bot.store.knowledge_store import LOCK_TIMEOUT, KnowledgeStore
 
@@ -217,6 +218,7 @@ def open_store(
     state_dir: Path | None = None,
     *,
     lock_timeout: float = LOCK_TIMEOUT,
+    backend: StateBackend | None = None,
 ) -> KnowledgeStore:
     """The store for the settings' knowledge/: a checkout of KNOWLEDGE_REMOTE when it is set.
 
@@ -228,4 +230,6 @@ def open_store(
     if settings.knowledge_remote:
         remote = GitRemote(settings.knowledge_remote, knowledge)
         remote.ensure_checkout()
-    return KnowledgeStore(knowledge, state, lock_timeout=lock_timeout, remote=remote)
+    return KnowledgeStore(
+        knowledge, state, lock_timeout=lock_timeout, remote=remote, backend=backend
+    )

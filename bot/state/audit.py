@@ -221,6 +221,14 @@ class AuditLog:
                     if entry is not None:
                         yield entry
 
+    def latest(self, kind: str, record_id: str) -> AuditEntry | None:
+        """The newest entry about one record (the whole log is read)."""
+        found = None
+        for entry in self.entries():
+            if entry.kind == kind and entry.record_id == record_id:
+                found = entry
+        return found
+
     def last(self) -> AuditEntry | None:
         """The newest entry, read from the end of the file."""
         for raw in self._lines_backwards():

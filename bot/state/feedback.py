@@ -67,6 +67,8 @@ class FactFeedback:
     reasons: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     last_at: str = ""
+    # The servers it was reported from, as ids; 0 stands for a direct message.
+    guilds: set[int] = field(default_factory=set)
 
 
 def _clean(text: str, limit: int) -> str:
@@ -93,15 +95,14 @@ class FeedbackLog:
         reason: str = "",
     ) -> bool:
         """Store a vote; False when this voter's last vote on this answer was the same already."""
-        record = VoteRecord(
-            answer_id=str(answer_id),
+        record = new_vote(
+            answer_id=answer_id,
             voter_id=voter_id,
             vote=vote,
             fact_id=fact_id,
-            question=_clean(question, QUESTION_MAX),
+            question=question,
             guild_id=guild_id,
-            reason=_clean(reason, REASON_MAX),
-            at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            reason=reason,
         )
         # Read and append under one exclusive lock: two presses at once cannot both count.
         with jsonl.locked(self.path, "a+") as handle:
@@ -118,39 +119,83 @@ class FeedbackLog:
             handle.flush()
         return True
 
-    def votes(self) -> list[VoteRecord]:
-        """Each voter's last vote on each answer, oldest first."""
+    def records(self) -> list[VoteRecord]:
+        """Every vote stored, oldest first; damaged lines are skipped."""
         if not self.path.is_file():
             return []
-        latest: dict[tuple[str, int], VoteRecord] = {}
         with jsonl.locked(self.path, "r") as handle:
-            for item in jsonl.good_lines(handle, self.path, _parse, log):
-                key = (item.answer_id, item.voter_id)
-                latest.pop(key, None)
-                latest[key] = item
-        return list(latest.values())
+            return list(jsonl.good_lines(handle, self.path, _parse, log))
+
+    def import_records(self, records: list[VoteRecord]) -> None:
+        """Append votes as they were stored."""
+        with jsonl.locked(self.path, "a") as handle:
+            for record in records:
+                jsonl.append(handle, record.to_json())
+
+    def votes(self) -> list[VoteRecord]:
+        """Each voter's last vote on each answer, oldest first."""
+        return latest_votes(self.records())
 
     def summary(self, limit: int = 25) -> list[FactFeedback]:
         """Facts reported wrong, most reported first (then most recent), with their reasons."""
-        facts: dict[str, FactFeedback] = {}
-        for item in self.votes():
-            entry = facts.setdefault(item.fact_id, FactFeedback(item.fact_id))
-            if item.vote is Vote.HELPFUL:
-                entry.helpful += 1
-                continue
-            entry.wrong += 1
-            entry.last_at = max(entry.last_at, item.at)
-            if item.reason and item.reason not in entry.reasons:
-                entry.reasons.insert(0, item.reason)
-            if item.question and item.question not in entry.questions:
-                entry.questions.insert(0, item.question)
-        reported = [f for f in facts.values() if f.wrong]
-        for entry in reported:
-            del entry.reasons[REASONS_KEPT:]
-            del entry.questions[REASONS_KEPT:]
-        reported.sort(key=lambda f: f.last_at, reverse=True)
-        reported.sort(key=lambda f: f.wrong, reverse=True)
-        return reported[:limit]
+        return summarise(self.votes(), limit)
+
+
+def latest_votes(records: list[VoteRecord]) -> list[VoteRecord]:
+    """Each voter's last vote on each answer among `records` (oldest first)."""
+    latest: dict[tuple[str, int], VoteRecord] = {}
+    for item in records:
+        key = (item.answer_id, item.voter_id)
+        latest.pop(key, None)
+        latest[key] = item
+    return list(latest.values())
+
+
+def new_vote(
+    *,
+    answer_id: str,
+    voter_id: int,
+    vote: Vote,
+    fact_id: str,
+    question: str,
+    guild_id: int | None,
+    reason: str,
+) -> VoteRecord:
+    """A vote made fit to store: texts trimmed to one line, the time now."""
+    return VoteRecord(
+        answer_id=str(answer_id),
+        voter_id=voter_id,
+        vote=Vote(vote),
+        fact_id=fact_id,
+        question=_clean(question, QUESTION_MAX),
+        guild_id=guild_id,
+        reason=_clean(reason, REASON_MAX),
+        at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+
+
+def summarise(votes: list[VoteRecord], limit: int) -> list[FactFeedback]:
+    """Facts reported wrong among `votes`, most reported first (then most recent)."""
+    facts: dict[str, FactFeedback] = {}
+    for item in votes:
+        entry = facts.setdefault(item.fact_id, FactFeedback(item.fact_id))
+        if item.vote is Vote.HELPFUL:
+            entry.helpful += 1
+            continue
+        entry.wrong += 1
+        entry.guilds.add(item.guild_id or 0)
+        entry.last_at = max(entry.last_at, item.at)
+        if item.reason and item.reason not in entry.reasons:
+            entry.reasons.insert(0, item.reason)
+        if item.question and item.question not in entry.questions:
+            entry.questions.insert(0, item.question)
+    reported = [f for f in facts.values() if f.wrong]
+    for entry in reported:
+        del entry.reasons[REASONS_KEPT:]
+        del entry.questions[REASONS_KEPT:]
+    reported.sort(key=lambda f: f.last_at, reverse=True)
+    reported.sort(key=lambda f: f.wrong, reverse=True)
+    return reported[:limit]
 
 
 def _parse(raw: str) -> VoteRecord | None:

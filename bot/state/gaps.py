@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from bot.state.atomic import LockTimeout, atomic_write
 log = logging.getLogger(__name__)
 
 QUESTION_MAX = 300
+GAPS_FILE = "gaps.jsonl"
 # The log is compacted when an append takes it past this size: one line a question, with its
 # count, for the GAPS_KEPT most asked (then most recently asked) questions; the rest go.
 # 500,000 lines of the same few questions took 530 MB to read; now the file stays ~8 MB.
@@ -34,6 +36,87 @@ class Gap:
     key: str
     # Where it was asked: "slash", "mention", "channel", "dm", "context menu", "console".
     where: frozenset[str] = frozenset()
+    # The servers it was asked in, as ids; 0 stands for a direct message.
+    guilds: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class GapLine:
+    """One unanswered question as stored."""
+
+    question: str
+    key: str
+    at: str
+    where: str = ""
+    user_id: int | None = None
+    guild_id: int | None = None
+    # A compacted line stands for `count` questions, asked in `places` and `guilds` (0: a DM).
+    count: int = 1
+    places: tuple[str, ...] = ()
+    guilds: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """The stored JSON object."""
+        if self.count != 1 or self.places or self.guilds:
+            places = sorted({self.where, *self.places} - {""})
+            return {
+                "question": self.question,
+                "key": self.key,
+                "count": self.count,
+                "at": self.at,
+                "where": places,
+                "guilds": list(self.guilds),
+            }
+        return {
+            "question": self.question,
+            "key": self.key,
+            "user_id": self.user_id,
+            "where": self.where,
+            "guild_id": self.guild_id,
+            "at": self.at,
+        }
+
+
+def gap_line(
+    question: str, *, user_id: int | None, where: str, guild_id: int | None
+) -> GapLine | None:
+    """A question made fit to store (trimmed, one line), or None when it holds no words."""
+    # Line breaks and other unprintable characters part words: they become spaces.
+    text = plain("".join(ch if ch.isprintable() else " " for ch in question))[:QUESTION_MAX]
+    if not fold(text):
+        return None
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return GapLine(text, fold(text), at, where, user_id, guild_id)
+
+
+def tally(lines: Iterable[GapLine], limit: int, exclude: set[str] | None) -> list[Gap]:
+    """The most asked questions among `lines`, most asked (then most recent) first."""
+    counts: dict[str, _Tally] = {}
+    for line in lines:
+        entry = counts.setdefault(line.key, _Tally(line.question, 0, line.at))
+        entry.count += line.count
+        entry.last_asked = max(entry.last_asked, line.at)
+        if line.where:
+            entry.where.add(line.where)
+        entry.where.update(line.places)
+        if line.guild_id is not None or line.where == "dm":
+            entry.guilds.add(line.guild_id or 0)
+        entry.guilds.update(line.guilds)
+    gaps = [
+        Gap(
+            entry.question,
+            entry.count,
+            entry.last_asked,
+            key,
+            frozenset(entry.where),
+            frozenset(entry.guilds),
+        )
+        for key, entry in counts.items()
+        if not exclude or key not in exclude
+    ]
+    gaps.sort(key=lambda gap: gap.last_asked, reverse=True)
+    gaps.sort(key=lambda gap: gap.count, reverse=True)
+    return gaps[:limit]
 
 
 @dataclass(slots=True)
@@ -44,6 +127,7 @@ class _Tally:
     count: int
     last_asked: str
     where: set[str] = field(default_factory=set)
+    guilds: set[int] = field(default_factory=set)
 
 
 # Questions kept in memory while the log is busy or unusable; the oldest go first beyond it.
@@ -59,28 +143,36 @@ class GapLog:
         self._pending: list[dict[str, Any]] = []
         self._mutex = threading.Lock()
 
-    def record(self, question: str, *, user_id: int | None = None, where: str = "") -> None:
+    def record(
+        self,
+        question: str,
+        *,
+        user_id: int | None = None,
+        where: str = "",
+        guild_id: int | None = None,
+    ) -> None:
         """Append one unanswered question (trimmed; unprintable characters become spaces).
 
         Never waits and never raises for the log: an answer must not wait for it. While
         another process holds the log (or it cannot be opened) the line is kept and written
         with a later question, with a warning.
         """
-        # Line breaks and other unprintable characters part words: they become spaces.
-        text = plain("".join(ch if ch.isprintable() else " " for ch in question))[:QUESTION_MAX]
-        if not fold(text):
+        line = gap_line(question, user_id=user_id, where=where, guild_id=guild_id)
+        if line is None:
             return
-        line = {
-            "question": text,
-            "key": fold(text),
-            "user_id": user_id,
-            "where": where,
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
         with self._mutex:
-            self._pending.append(line)
+            self._pending.append(line.to_json())
             del self._pending[:-PENDING_MAX]
             self._write_pending(timeout=0)
+
+    def import_lines(self, lines: list[GapLine]) -> None:
+        """Append stored questions as they are (waiting for the log; raises if it cannot)."""
+        with self._mutex, jsonl.locked(self.path, "a") as handle:
+            for line in lines:
+                jsonl.append(handle, line.to_json())
+            handle.flush()
+            if handle.tell() > GAPS_MAX_BYTES:
+                self._compact()
 
     def flush(self, timeout: float = jsonl.LOG_WAIT) -> bool:
         """Write the lines kept while the log was busy, waiting for it at most `timeout` s."""
@@ -111,19 +203,19 @@ class GapLog:
 
     def _compact(self) -> None:
         """Rewrite the log as one line a kept question (call it holding the exclusive lock)."""
-        tallies = self._tallies()
-        kept = _ranked(tallies)[:GAPS_KEPT]
+        kept = tally(self._read_lines(), GAPS_KEPT, None)
         lines = [
-            {
-                "question": tally.question,
-                "key": key,
-                "count": tally.count,
-                "at": tally.last_asked,
-                "where": sorted(tally.where),
-            }
-            for key, tally in kept
+            GapLine(
+                gap.question,
+                gap.key,
+                gap.last_asked,
+                count=gap.count,
+                places=tuple(sorted(gap.where)),
+                guilds=tuple(sorted(gap.guilds)),
+            )
+            for gap in kept
         ]
-        data = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in lines)
+        data = "".join(json.dumps(line.to_json(), ensure_ascii=False) + "\n" for line in lines)
         try:
             atomic_write(self.path, data.encode("utf-8"))
         except OSError as error:  # the log only grows until the next try
@@ -131,62 +223,58 @@ class GapLog:
         else:
             log.info("compacted %s to %d questions", self.path, len(lines))
 
-    def _tallies(self) -> dict[str, _Tally]:
-        """Each question's count, first wording, last time and places, from the whole log."""
-        counts: dict[str, _Tally] = {}
+    def _read_lines(self) -> list[GapLine]:
+        """Every stored question (call it holding a lock on the log); damaged lines skipped."""
         with self.path.open(encoding="utf-8", errors="replace") as handle:
-            for key, question, at, where, count in jsonl.good_lines(
-                handle, self.path, _parse_line, log
-            ):
-                tally = counts.setdefault(key, _Tally(question, 0, at))
-                tally.count += count
-                tally.last_asked = max(tally.last_asked, at)
-                tally.where.update(where)
-        return counts
+            return list(jsonl.good_lines(handle, self.path, _parse_line, log))
 
-    def top(self, limit: int = 25, *, exclude: set[str] | None = None) -> list[Gap]:
-        """The most asked unanswered questions, most asked first; `exclude` drops keys."""
+    def lines(self) -> list[GapLine]:
+        """Every stored question, oldest first; damaged lines are skipped."""
         if not self.path.is_file():
             return []
         with jsonl.locked(self.path, "r"):
-            tallies = self._tallies()
-        gaps = [
-            Gap(tally.question, tally.count, tally.last_asked, key, frozenset(tally.where))
-            for key, tally in _ranked(tallies)
-            if not exclude or key not in exclude
-        ]
-        return gaps[:limit]
+            return self._read_lines()
+
+    def top(self, limit: int = 25, *, exclude: set[str] | None = None) -> list[Gap]:
+        """The most asked unanswered questions, most asked first; `exclude` drops keys."""
+        return tally(self.lines(), limit, exclude)
 
 
-def _ranked(tallies: dict[str, _Tally]) -> list[tuple[str, _Tally]]:
-    """Most asked first; among equals, the most recently asked first."""
-    ranked = sorted(tallies.items(), key=lambda item: item[1].last_asked, reverse=True)
-    ranked.sort(key=lambda item: item[1].count, reverse=True)
-    return ranked
-
-
-def _parse_line(raw: str) -> tuple[str, str, str, tuple[str, ...], int] | None:
-    """A line's key, question, time, places and count, or None when the line is damaged.
+def _parse_line(raw: str) -> GapLine | None:
+    """A stored question, or None when the line is damaged.
 
     An appended line is one question asked once in one place; a compacted line carries its
-    count and the list of places.
+    count and the lists of places and servers.
     """
     item = jsonl.json_object(raw)
     if item is None:
         return None
     key, question, at = item.get("key"), item.get("question"), item.get("at")
-    if not (isinstance(key, str) and isinstance(question, str) and isinstance(at, str)):
+    if not (isinstance(key, str) and key and isinstance(question, str) and question):
         return None
-    if not (key and question and at):
+    if not (isinstance(at, str) and at):
         return None
     count = item.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         return None
     where = item.get("where")
-    if isinstance(where, str):
-        places: tuple[str, ...] = (where,) if where else ()
-    elif isinstance(where, list):
-        places = tuple(place for place in where if isinstance(place, str) and place)
-    else:
-        places = ()
-    return key, question, at, places, count
+    places = where if isinstance(where, list) else []
+    guilds = item.get("guilds")
+    user = item.get("user_id")
+    guild = item.get("guild_id")
+    return GapLine(
+        question,
+        key,
+        at,
+        where if isinstance(where, str) else "",
+        user if isinstance(user, int) and not isinstance(user, bool) else None,
+        guild if isinstance(guild, int) and not isinstance(guild, bool) else None,
+        count,
+        tuple(place for place in places if isinstance(place, str) and place),
+        tuple(g for g in (guilds if isinstance(guilds, list) else []) if _is_int(g) and g >= 0),
+    )
+
+
+def _is_int(value: object) -> bool:
+    """An int that is not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -12,12 +12,12 @@ its entry exist, or neither does.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.errors import CamerabotError
 from bot.facts.raw import (
     BRANDS_FILE,
     FACTS_DIR,
@@ -27,14 +27,20 @@ from bot.facts.raw import (
 )
 from bot.facts.record_files import plain_data
 from bot.facts.yaml_loading import parse_yaml_records
-from bot.state.atomic import NOT_REGULAR, atomic_write, read_state, remove_file
-from bot.state.audit import Action, AuditEntry, AuditLog, Kind
+from bot.state.atomic import remove_file
+from bot.state.audit import Action, AuditEntry, Kind
+from bot.state.backend import (
+    AUDIT_FILE,
+    JOURNAL_FILE,
+    FileBackend,
+    StateBackend,
+    StateUnavailable,
+)
 from bot.store.errors import StateDirError, StoreError
 
 log = logging.getLogger(__name__)
 
-AUDIT_FILE = "audit.jsonl"
-JOURNAL_FILE = "journal.json"
+__all__ = ["AUDIT_FILE", "JOURNAL_FILE", "History"]
 
 _UNKNOWN = object()
 
@@ -66,29 +72,31 @@ def _knowledge_file(name: str) -> bool:
 
 
 class History:
-    """The audit log and its journal, in the state directory shared by every process."""
+    """The audit log and its journal, in the state backend shared by every process."""
 
-    def __init__(self, state_dir: Path) -> None:
-        self.audit = AuditLog(state_dir / AUDIT_FILE)
-        self.journal_path = state_dir / JOURNAL_FILE
+    def __init__(self, state: Path | StateBackend) -> None:
+        backend = FileBackend(state) if isinstance(state, Path) else state
+        self.audit = backend.audit
+        self.journal = backend.journal
+        # Where errors say the state is: STATE_DIR for files, else the backend's name.
+        self.journal_path = getattr(backend, "state_dir", Path(backend.name)) / JOURNAL_FILE
         # Why the last change's history waits in the journal (None: it was written).
-        self.postponed: StateDirError | None = None
+        self.postponed: CamerabotError | None = None
 
     # One change, journal first
 
     def begin(self, entry: AuditEntry) -> None:
         """Journal a change before any knowledge file is written; StoreError if it cannot be."""
-        data = json.dumps(entry.to_json(), ensure_ascii=False).encode("utf-8")
         try:
-            atomic_write(self.journal_path, data)
+            self.journal.write(entry)
         except OSError as error:  # nothing was changed
             raise StateDirError(self.journal_path.parent, error) from None
 
     def discard(self) -> None:
         """Drop the journal of a change that wrote nothing (it was refused before any write)."""
         try:
-            remove_file(self.journal_path)
-        except OSError:
+            self.journal.remove()
+        except (OSError, StateUnavailable):
             log.exception("cannot remove %s; the next change settles it", self.journal_path)
 
     def complete(self, entry: AuditEntry) -> bool:
@@ -98,15 +106,17 @@ class History:
         """
         self.postponed = None
         try:
-            self.audit.append(entry)
-            remove_file(self.journal_path)
-        except OSError as error:
-            self.postponed = StateDirError(self.journal_path.parent, error)
+            self.journal.settle(entry)
+        except (OSError, StateUnavailable) as error:
+            if isinstance(error, OSError):
+                self.postponed = StateDirError(self.journal_path.parent, error)
+            else:
+                self.postponed = error
             log.warning(
                 "the change %s is on disk but its history could not be written yet (%s); the "
                 "journal %s keeps it until the next change or start",
                 entry.id,
-                error.strerror or error,
+                getattr(error, "strerror", None) or error,
                 self.journal_path,
             )
             return False
@@ -119,25 +129,14 @@ class History:
         warning: it could settle nothing. StateDirError when it cannot be read or removed.
         """
         try:
-            data = json.loads(read_state(self.journal_path))
-            entry = AuditEntry.from_json(data)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            if error.errno not in NOT_REGULAR:  # a directory, no right to read it
-                raise StateDirError(self.journal_path.parent, error) from None
-            # A link or a FIFO in its place is no journal either: the name is freed (a link
-            # removed, never what it points at).
-            log.warning("removing %s: %s", self.journal_path, error.strerror)
-            entry = None
-        # 1e999 overflows an int, and deep nesting the JSON parser's recursion.
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
-            entry = None
-        if entry is not None and _knowledge_file(entry.file):
+            entry = self.journal.read()
+        except OSError as error:  # a directory, no right to read it
+            raise StateDirError(self.journal_path.parent, error) from None
+        if entry is None or _knowledge_file(entry.file):
             return entry
         log.warning("removing the damaged journal %s", self.journal_path)
         try:
-            remove_file(self.journal_path)
+            self.journal.remove()
         except OSError as error:
             raise StateDirError(self.journal_path.parent, error) from None
         return None
@@ -172,7 +171,7 @@ class History:
             text = root / SOURCE_TEXTS_DIR / f"{entry.record_id}.txt"
             if current is None and text.is_file():
                 remove_file(text)
-        remove_file(self.journal_path)
+        self.journal.remove()
         return entry if done else None
 
     # Reading history

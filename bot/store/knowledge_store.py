@@ -57,9 +57,16 @@ from bot.facts.raw import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
 from bot.facts.record_files import Item, dump_mapping, plain_data
 from bot.facts.text import has_control_characters
 from bot.facts.validation import ID_PATTERN
-from bot.state.atomic import LockTimeout, file_lock, remove_stale_temporaries, try_lock
+from bot.state.atomic import LockTimeout, remove_stale_temporaries
 from bot.state.audit import Action, AuditEntry, Kind
-from bot.state.gaps import Gap, GapLog
+from bot.state.backend import (
+    LOCK_FILE,
+    FileBackend,
+    LockBusy,
+    StateBackend,
+    StateUnavailable,
+)
+from bot.state.gaps import GAPS_FILE, Gap
 from bot.store.changes import ChangeWriter
 from bot.store.disk import read_disk, scan
 from bot.store.errors import (
@@ -70,6 +77,7 @@ from bot.store.errors import (
     StateDirError,
     StoreError,
     StoreLocked,
+    UnknownFact,
 )
 from bot.store.events import Change, ReloadResult
 from bot.store.fields import (
@@ -88,8 +96,7 @@ from bot.store.served import LoadedKnowledge
 
 log = logging.getLogger(__name__)
 
-GAPS_FILE = "gaps.jsonl"
-LOCK_FILE = "knowledge.lock"
+__all__ = ["GAPS_FILE", "LOCK_FILE", "KnowledgeStore"]
 # How long a change waits for another process's change before saying who holds the lock.
 LOCK_TIMEOUT = 10.0
 # A change computed from a file that a hand edit replaced meanwhile is computed again this often.
@@ -135,13 +142,16 @@ class KnowledgeStore:
         *,
         lock_timeout: float = LOCK_TIMEOUT,
         remote: KnowledgeRemote | None = None,
+        backend: StateBackend | None = None,
     ) -> None:
         self.root = Path(knowledge_dir)
         self.lock_timeout = lock_timeout
         self.state_dir = Path(state_dir)
-        self.history_log = History(self.state_dir)
+        # The files in STATE_DIR unless another backend (PostgreSQL) is given.
+        self.backend: StateBackend = backend or FileBackend(self.state_dir)
+        self.history_log = History(self.backend)
         self.audit = self.history_log.audit
-        self.gap_log = GapLog(self.state_dir / GAPS_FILE)
+        self.gap_log = self.backend.gaps
         self.lock_path = self.state_dir / LOCK_FILE
         self._mutex = threading.RLock()
         self._loaded = LoadedKnowledge(self.root, RecordCache(self.state_dir / RECORDS_CACHE_DIR))
@@ -165,9 +175,9 @@ class KnowledgeStore:
                 yield
                 return
             try:
-                lock = file_lock(self.lock_path, exclusive=True, timeout=self.lock_timeout)
+                lock = self.backend.change_lock(self.lock_timeout)
                 lock.__enter__()
-            except LockTimeout as error:
+            except (LockTimeout, LockBusy) as error:
                 raise StoreLocked(str(error)) from None
             except OSError as error:
                 raise StateDirError(self.state_dir, error) from None
@@ -185,16 +195,19 @@ class KnowledgeStore:
         if self.state_dir.exists() and not self.state_dir.is_dir():
             error = NotADirectoryError(errno.ENOTDIR, "not a directory", str(self.state_dir))
             raise StateDirError(self.state_dir, error)
-        if self.history_log.journal_path.exists():
-            with self._mutex, try_lock(self.lock_path) as locked:
-                if not locked:
-                    return
-                try:
+        try:
+            if not self.backend.journal.exists():
+                return
+            with self._mutex, self.backend.try_change_lock() as locked:
+                if locked:
                     self.history_log.reconcile(self.root)
-                except StoreError as error:
-                    # Reading never depends on the journal: the files are whole either way,
-                    # and the next change settles it (or refuses, saying why).
-                    log.warning("an interrupted change is not settled yet: %s", error)
+        except StateUnavailable as error:
+            # Reading goes on from the files; the next change settles it once the state is back.
+            log.warning("cannot settle an interrupted change now: %s", error)
+        except StoreError as error:
+            # Reading never depends on the journal: the files are whole either way,
+            # and the next change settles it (or refuses, saying why).
+            log.warning("an interrupted change is not settled yet: %s", error)
 
     # Reading
 
@@ -243,8 +256,8 @@ class KnowledgeStore:
             # A busy lock means a change is under way: it pulls itself, this poll need not.
             with (
                 self._mutex,
-                contextlib.suppress(LockTimeout, OSError),
-                file_lock(self.lock_path, exclusive=True, timeout=0.0),
+                contextlib.suppress(LockTimeout, LockBusy, StateUnavailable, OSError),
+                self.backend.change_lock(0.0),
             ):
                 self.remote.pull_quietly()
         self._settled()
@@ -408,14 +421,48 @@ class KnowledgeStore:
         (scripts only). Raises UnknownFact, StaleEdit or ChangeRejected.
         """
         typed = typed_copy(fields)
-        return self._changing(
-            typed, lambda: self._writer.edit_fact(fact_id, fields, typed, base_version, actor)
-        )
+
+        def change() -> Change:
+            self._not_behind_shared_history(fact_id, base_version)
+            return self._writer.edit_fact(fact_id, fields, typed, base_version, actor)
+
+        return self._changing(typed, change)
 
     def remove_fact(self, fact_id: str, *, base_version: str | None, actor: str) -> Change:
         """Remove a fact from its file. Raises UnknownFact or StaleEdit."""
-        return self._changing(
-            {"id": fact_id}, lambda: self._writer.remove_fact(fact_id, base_version, actor)
+
+        def change() -> Change:
+            self._not_behind_shared_history(fact_id, base_version)
+            return self._writer.remove_fact(fact_id, base_version, actor)
+
+        return self._changing({"id": fact_id}, change)
+
+    def _not_behind_shared_history(self, fact_id: str, base_version: str | None) -> None:
+        """StaleEdit when another host changed the fact and this checkout lacks that change.
+
+        Only with a shared backend (PostgreSQL): hosts with checkouts of their own share the
+        history, so the newest entry about the fact says what it is now. With the files, every
+        process shares one knowledge/ and the version check on disk says it all.
+        """
+        if base_version is None or self.backend.name == "files":
+            return
+        latest = self.backend.audit.latest(Kind.FACT, fact_id)
+        if latest is None:
+            return
+        try:
+            here: dict[str, Any] | None = plain_data(self._loaded.located(fact_id)[1].record)
+        except UnknownFact:
+            here = None
+        if here == latest.after or record_version(latest.after) == base_version:
+            return
+        raise StaleEdit(
+            fact_id,
+            base_version,
+            record_version(latest.after),
+            latest.after,
+            f"'{fact_id}' was changed first on another host ({latest.description} by "
+            f"{latest.actor} at {latest.at}) and that change has not reached this host's "
+            "knowledge files yet; look at it again once it has, and redo your change",
         )
 
     def add_source(

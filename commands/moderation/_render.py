@@ -7,7 +7,7 @@ problems), an `Embed` or a string out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from discord import Colour, Embed
@@ -22,6 +22,7 @@ from bot.facts.problems import Problem
 from bot.state.audit import Action, AuditEntry
 from bot.state.feedback import FactFeedback
 from bot.state.gaps import Gap
+from bot.state.settings import servers_text
 from bot.store import FACT_KEYS, Change, ChangeRejected, ReloadResult
 from commands.moderation._forms import FactDraft
 from commands.ui.render import (
@@ -389,13 +390,26 @@ def gap_label(number: int, gap: Gap) -> str:
     return clip(f"{number}. {' '.join(gap.question.split())}", 80)
 
 
-def gaps_embed(gaps: Sequence[Gap], *, page: int = 0, per_page: int = 20) -> Embed:
-    """A page of unanswered questions, most asked first; buttons turn one into a fact."""
+def _from(guilds: Iterable[int], names: Mapping[int, str] | None) -> str:
+    """Where a question came from (" · from Camera Fans, DM", escaped), or nothing."""
+    text = servers_text(guilds, names)
+    return f" · from {echo(text, 120)}" if text else ""
+
+
+def gaps_embed(
+    gaps: Sequence[Gap],
+    *,
+    page: int = 0,
+    per_page: int = 20,
+    server_names: Mapping[int, str] | None = None,
+) -> Embed:
+    """A page of unanswered questions, most asked first, with the servers they came from."""
     pages = max(1, -(-len(gaps) // per_page))
     first = page * per_page
     lines = [
         f"**{n}.** {echo(g.question, 150)} — asked {g.count}×, last {g.last_asked[:10]}"
         + (" (in the console)" if g.where == {"console"} else "")
+        + _from(g.guilds, server_names)
         for n, g in enumerate(gaps[first : first + per_page], start=first + 1)
     ]
     return build_embed(
@@ -413,7 +427,12 @@ NO_FEEDBACK = "No answer has been reported wrong or outdated."
 REASONED_ANSWERS = "reasoned"
 
 
-def feedback_embed(reports: Sequence[FactFeedback], *, page: int = 0) -> Embed:
+def feedback_embed(
+    reports: Sequence[FactFeedback],
+    *,
+    page: int = 0,
+    server_names: Mapping[int, str] | None = None,
+) -> Embed:
     """A page of the facts readers reported wrong, most reported first, with their reasons."""
     pages = max(1, -(-len(reports) // FEEDBACK_PER_PAGE))
     first = page * FEEDBACK_PER_PAGE
@@ -428,6 +447,8 @@ def feedback_embed(reports: Sequence[FactFeedback], *, page: int = 0) -> Embed:
         lines = [f"- “{echo(reason, 200)}”" for reason in report.reasons]
         if report.questions:
             lines.append(f"Asked as: “{echo(report.questions[0], 150)}”")
+        if report.guilds:
+            lines.append(f"From: {echo(servers_text(report.guilds, server_names), 150)}")
         fields.append((name, "\n".join(lines) or "No reason given."))
     return build_embed(
         title="Answers reported wrong or outdated",

@@ -458,7 +458,10 @@ class GapsView(PagedView):
 
     def page_embed(self) -> discord.Embed:
         """The page's questions."""
-        return render.gaps_embed(self.gaps, page=self.page, per_page=GAPS_PER_PAGE)
+        names = {guild.id: guild.name for guild in self.cog.bot.guilds}
+        return render.gaps_embed(
+            self.gaps, page=self.page, per_page=GAPS_PER_PAGE, server_names=names
+        )
 
 
 class FeedbackView(PagedView):
@@ -484,7 +487,8 @@ class FeedbackView(PagedView):
 
     def page_embed(self) -> discord.Embed:
         """The page's reports."""
-        return render.feedback_embed(self.reports, page=self.page)
+        names = {guild.id: guild.name for guild in self.cog.bot.guilds}
+        return render.feedback_embed(self.reports, page=self.page, server_names=names)
 
 
 class _EditFactButton(ui.Button["FeedbackView"]):

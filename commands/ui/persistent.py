@@ -30,6 +30,7 @@ from discord import ButtonStyle, ui
 from bot.engine.engine import Answer, Suggestion
 from bot.facts.models import FactBase
 from bot.state.feedback import REASON_MAX, Vote
+from bot.state.settings import REPORTERS_EVERYONE
 from commands.checks import is_moderator
 from commands.errors import report_error
 from commands.ui import render as _render
@@ -385,10 +386,25 @@ class FeedbackButton(_Persistent, template=r"cb:fb:(?P<vote>up|wr):(?P<entry>\S+
     async def run(self, interaction: discord.Interaction[CamerabotBot]) -> None:
         """Record 👍 at once; "wrong" asks for an optional reason first."""
         question = asked_question(interaction.message)
+        if self.vote is Vote.WRONG and not may_report(interaction):
+            await _reply(interaction, _render.REPORTS_BY_MODERATORS)
+            return
         if self.vote is Vote.WRONG:
             await interaction.response.send_modal(WrongModal(self.entry_id, question))
             return
         await record_vote(interaction, self.entry_id, question, Vote.HELPFUL)
+
+
+def may_report(interaction: discord.Interaction[CamerabotBot]) -> bool:
+    """Whether the user may report an answer wrong here (a server's /config reporters)."""
+    bot = interaction.client
+    if bot.effective_settings(interaction.guild_id).reporters == REPORTERS_EVERYONE:
+        return True
+    user = interaction.user
+    if interaction.permissions.manage_guild:
+        return True
+    roles = bot.settings.moderator_role_ids
+    return isinstance(user, discord.Member) and any(role.id in roles for role in user.roles)
 
 
 def asked_question(message: discord.Message | None) -> str:

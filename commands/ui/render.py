@@ -66,6 +66,10 @@ EMPTY_MENTION = 'Ask me a question after the mention, e.g. "which phones had Lei
 SOMETHING_WENT_WRONG = "Something went wrong on my side. Please try again in a moment."
 EXPIRED_BUTTON = "This has expired. Please ask again."
 ALREADY_VOTED = "You already said that about this answer. Thanks!"
+# A server whose admins chose (/config reporters) that only moderators report answers.
+REPORTS_BY_MODERATORS = (
+    "In this server, only moderators report answers as wrong. Tell one if this answer is."
+)
 THANKS_HELPFUL = "Thanks! Glad it helped."
 THANKS_WRONG = "Thanks for telling us: the moderators will look at this answer."
 HELP_WORDS = frozenset({"help", "/help", "commands", "what can you do", "what can you do?"})

@@ -25,7 +25,14 @@ async def test_every_extension_loads_and_registers_its_commands(simcord_env, bot
     assert set(bot.extensions) == set(EXTENSIONS)
     assert bot.failed_extensions == []
     slash = bot.tree.get_commands(type=discord.AppCommandType.chat_input)
-    assert sorted(c.name for c in slash) == ["ask", "help", "partner", "partners", "sources"]
+    assert sorted(c.name for c in slash) == [
+        "ask",
+        "config",
+        "help",
+        "partner",
+        "partners",
+        "sources",
+    ]
     menus = [c.name for c in bot.tree.get_commands(type=discord.AppCommandType.message)]
     assert menus == ["Ask camerabot"]
 
