@@ -231,7 +231,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "country_not": (
         "Is {Y} not {ADJ}?",
-        "Isn't {Y} {ADJ}?",
+        "Is it true that {Y} is not {ADJ}?",
         "Is {Y} not from {COUNTRY}?",
     ),
 }
