@@ -28,6 +28,7 @@ from bot.engine.entries import (
 )
 from bot.engine.fingerprint import engine_code_hash
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
+from bot.engine.operators import operators_of
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
 from bot.engine.words import QUESTION_TOKENS
@@ -161,6 +162,11 @@ class Engine:
         # of the same thing: moderators choose the wording.
         if said is not None and (best is None or best.entry.id not in self.base.facts):
             return self._from_said(text, said)
+        if best is not None and part is not None and not _carries(part, best):
+            # Issue #17: a fact whose phrasings do not carry the question's operators ("only",
+            # "not", "before July") answers another question: no direct answer, no Yes or No.
+            match = Match(Outcome.NONE, match.analysis, match.candidates)
+            best = None
         if best is not None and part is not None and not _names_phones(part, best):
             match = Match(Outcome.NONE, match.analysis, match.candidates)
             best = None
@@ -190,7 +196,7 @@ class Engine:
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
             # but its "Yes." does not.
             return replace(answer, answer=(answer.answer or "").split(" ", 1)[1])
-        if not polar and self._affirms(part, best):
+        if not polar and not part.operators and self._affirms(part, best):
             return replace(answer, answer=f"Yes. {answer.answer}")
         if self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
@@ -496,6 +502,17 @@ class Engine:
     def sources(self) -> list[Source]:
         """Every source, newest first."""
         return sorted(self.base.sources.values(), key=lambda s: (s.date, s.id), reverse=True)
+
+
+def _carries(part: Part, best: Candidate) -> bool:
+    """Whether the matched entry's phrasings (or its answer) hold every operator of the part."""
+    held = part.operators
+    if not held or part.form is not Form.YES_NO or part.wh:
+        # A wh-question's answer opens with no Yes or No (`_polarised` strips a fact's): it
+        # says what the sources report.
+        return True
+    texts = (*best.entry.questions, best.entry.answer)
+    return any(held <= operators_of(words(text)) for text in texts)
 
 
 def _names_phones(part: Part, best: Candidate) -> bool:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.engine.operators import EMPTY_WORDS, Operator, operators_of
 from bot.engine.words import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
 from bot.facts.models import Brand, BrandKind, Partnership, PartnershipStatus
 from bot.facts.text import fold, plain, words
@@ -257,6 +258,11 @@ class Part:
         """The part's words, as read."""
         return " ".join(self.words)
 
+    @property
+    def operators(self) -> frozenset[Operator]:
+        """The operator words it holds, by meaning (bot/engine/operators.py)."""
+        return operators_of(self.words)
+
     def says(self, vocabulary: Iterable[str]) -> bool:
         """Whether any of these words is in the part."""
         return not frozenset(vocabulary).isdisjoint(self.words)
@@ -452,6 +458,9 @@ class Reader:
                 parts.append(part)
         # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
         asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
+        # Greetings, thanks and insults around a question ("hey, …", "…, idiot") are not parts.
+        spoken = tuple(p for p in asked_parts if not set(p.words) <= EMPTY_WORDS)
+        asked_parts = spoken or asked_parts
         return Reading(asked_parts or tuple(parts), unread=unread)
 
     def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:

@@ -7,12 +7,15 @@ wording. A rule answers only when every word the question asks with is one it un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 
+from bot.engine.operators import Operator
 from bot.engine.prose import series
 from bot.engine.questions import Part
 from bot.engine.rules.context import IGNORED, Context
-from bot.engine.rules.registry import RULES
+from bot.engine.rules.registry import HANDLES, RULES
 from bot.engine.rules.said import Said
 from bot.facts.models import Brand, Citation, FactBase, Partnership
 
@@ -59,8 +62,28 @@ class Reasoner:
             names = series(part.unknown_devices, "or")
             return Said(f"The sources say nothing about the {names}.", answered=False, about=known)
         residual = part.residual - IGNORED
+        held = part.operators
+        # A negation the reader did not understand ("no longer"): no rule reads it.
+        unread = Operator.NEGATION in held and not part.negated
+        unread |= Operator.COMPARE in held and not part.comparison
         for rule in RULES:
             said = rule(self._context, part, known, residual)
-            if said is not None:
+            if said is None:
+                continue
+            if not said.answered or (not unread and held <= HANDLES.get(rule, frozenset())):
                 return said
+            # Issue #17: the rule does not read every operator of the part ("only", "before
+            # July", "will"): it may say what the sources report, never Yes or No over it.
+            return _reported(said)
         return None
+
+
+_POLAR = re.compile(r"^(yes|no)[.:,]\s*", re.IGNORECASE)
+
+
+def _reported(said: Said) -> Said | None:
+    """A rule's answer without its Yes or No: what the sources report, or None to step aside."""
+    text = _POLAR.sub("", said.text, count=1)
+    if text[:4].lower() in ("not ", "not,", "not.") or not text:
+        return None
+    return replace(said, text=text[0].upper() + text[1:])
