@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bot.engine.engine import Engine
 from bot.engine.matcher.matcher import Matcher, _members
@@ -32,6 +33,15 @@ SPEC_KEYS = {
     "related",
 }
 CITATION_KEYS = {"source_id", "title", "date", "quote"}
+
+# Hypothesis profiles, chosen here for the whole run and never by a test module's import:
+# `ci` (the default) is Hypothesis's own 100 examples with no deadline (a loaded 2-core CI
+# machine makes deadlines flaky; speed is measured in benchmarks/), `dev` is quick, `thorough`
+# is for a night. A slow property test narrows its own examples with `@settings(...)`.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=20)
+settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=1_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # Every variable the settings read.
 SETTINGS_VARIABLES = (
     "DISCORD_TOKEN",

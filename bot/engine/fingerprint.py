@@ -16,7 +16,7 @@ from bot.caches.pickles import code_hash
 from bot.facts.yaml_loading import content_hash
 
 # Bump when what is pickled changes shape in a way the code hash misses.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 # Packages whose code decides what an engine built from a knowledge directory holds.
 _ENGINE_PACKAGES = ("bot.engine", "bot.facts", "bot.caches")
 

@@ -473,22 +473,7 @@ class Reader:
         for index, word in enumerate(raw):
             if word in OTHER_MAKERS and word not in self._names:
                 corrected[index] = word
-        brands: list[str] = []
-        excluded: list[str] = []
-        devices: list[tuple[str, ...]] = []
-        unknown_devices: list[str] = []
-        for start, width, tokens in self.analyzer.mentions(corrected):
-            brand = self.analyzer.brand_of(tokens[0])
-            if brand and len(tokens) > 1:
-                devices.append(tokens)
-            following = corrected[start + width : start + width + 2]
-            if brand and len(tokens) == 1 and following and _model_like(*following):
-                # "Xiaomi 13": a phone the base does not know, not the brand in general.
-                unknown_devices.append(f"{self.brands[brand].name} {following[0].upper()}")
-            if brand and brand not in brands:
-                brands.append(brand)
-                if _excludes(corrected[max(0, start - 2) : start]):
-                    excluded.append(brand)
+        brands, excluded, devices, unknown_devices = self._mentions(corrected)
         # A maker the base's texts mention (a moderator's fact about it) is not unknown.
         known_tokens = self.analyzer.known_tokens
         unknown = tuple(
@@ -519,16 +504,7 @@ class Reader:
         if previous is not None and _elliptic(corrected, analysis):
             # "…, and OnePlus?": the previous question again, about other brands.
             return _replace(previous, tuple(brands), unknown)
-        form, wh, options = _form(corrected)
-        if form is Form.PLAIN and _declarative(corrected, asked=asked):
-            # "so huawei still uses leica cameras?" asks yes or no without an auxiliary first.
-            form = Form.YES_NO
-        if form in (Form.PLAIN, Form.YES_NO) and not options:
-            choice = _options(corrected)
-            two_phones = len(devices) == 2
-            if choice and (two_phones or all(self._names_brand(option) for option in choice)):
-                # "vivo: zeiss or hasselblad?" chooses between brands.
-                form, options = Form.EITHER_OR, choice
+        form, wh, options = self._form_of(corrected, two_phones=len(devices) == 2, asked=asked)
         if not people and previous is not None and previous.people and _PRONOUNS & set(corrected):
             # "…and what did he say?": the person of the question before.
             people = tuple((b, n, True) for b, n, _ in previous.people)
@@ -573,26 +549,48 @@ class Reader:
             durations=durations(corrected),
             years=tuple(dict.fromkeys(int(w) for w in corrected if YEAR.fullmatch(w))),
             residual=residual - _description_tokens(corrected),
-            # Countries said of something; "the Swedish brand" names a brand instead.
-            countries=tuple(
-                dict.fromkeys(
-                    NATIONALITIES[w]
-                    for i, w in enumerate(corrected)
-                    if w in NATIONALITIES and i not in spans
-                )
-            ),
+            countries=_countries(corrected, spans),
             description=frozenset(spans),
             people=people,
-            months=tuple(
-                dict.fromkeys(
-                    month
-                    for w in corrected
-                    for month in (
-                        (MONTHS[w],) if w in MONTHS and w != "may" else SEASONS.get(w, ())
-                    )
-                )
-            ),
+            months=_months(corrected),
         )
+
+    def _mentions(
+        self, corrected: list[str]
+    ) -> tuple[list[str], list[str], list[tuple[str, ...]], list[str]]:
+        """The brands a question names, those it sets aside, its phones, and phones not known."""
+        brands: list[str] = []
+        excluded: list[str] = []
+        devices: list[tuple[str, ...]] = []
+        unknown_devices: list[str] = []
+        for start, width, tokens in self.analyzer.mentions(corrected):
+            brand = self.analyzer.brand_of(tokens[0])
+            if brand and len(tokens) > 1:
+                devices.append(tokens)
+            following = corrected[start + width : start + width + 2]
+            if brand and len(tokens) == 1 and following and _model_like(*following):
+                # "Xiaomi 13": a phone the base does not know, not the brand in general.
+                unknown_devices.append(f"{self.brands[brand].name} {following[0].upper()}")
+            if brand and brand not in brands:
+                brands.append(brand)
+                if _excludes(corrected[max(0, start - 2) : start]):
+                    excluded.append(brand)
+        return brands, excluded, devices, unknown_devices
+
+    def _form_of(
+        self, corrected: list[str], *, two_phones: bool, asked: bool
+    ) -> tuple[Form, str | None, tuple[tuple[str, ...], ...]]:
+        """The question's form, its question word, and the options of an either-or."""
+        form, wh, options = _form(corrected)
+        if form is Form.PLAIN and _declarative(corrected, asked=asked):
+            # "so huawei still uses leica cameras?" asks yes or no without an auxiliary first.
+            form = Form.YES_NO
+        if form in (Form.PLAIN, Form.YES_NO) and not options:
+            choice = _options(corrected)
+            if choice and (two_phones or all(self._names_brand(option) for option in choice)):
+                # "vivo: zeiss or hasselblad?" chooses between brands.
+                form, options = Form.EITHER_OR, choice
+        return form, wh, options
 
     def _related(self, raw: list[str]) -> tuple[list[str], set[int], set[str]]:
         """Brands named by a partner, with the describing words' positions and the brands in them.
@@ -762,6 +760,28 @@ class Reader:
 # Words before a brand that set it aside: "before Xiaomi", "other than Zeiss", "apart from…".
 _EXCLUDING = frozenset("before after besides except excluding beside".split())
 _EXCLUDING_PAIRS = frozenset({("other", "than"), ("apart", "from"), ("aside", "from")})
+
+
+def _countries(corrected: list[str], spans: set[int]) -> tuple[str, ...]:
+    """Countries said of something; "the Swedish brand" names a brand instead."""
+    return tuple(
+        dict.fromkeys(
+            NATIONALITIES[w]
+            for i, w in enumerate(corrected)
+            if w in NATIONALITIES and i not in spans
+        )
+    )
+
+
+def _months(corrected: list[str]) -> tuple[int, ...]:
+    """The months a question names, a season as its months ("may" is too often the verb)."""
+    return tuple(
+        dict.fromkeys(
+            month
+            for w in corrected
+            for month in ((MONTHS[w],) if w in MONTHS and w != "may" else SEASONS.get(w, ()))
+        )
+    )
 
 
 def _excludes(before: list[str]) -> bool:

@@ -450,9 +450,9 @@ class Analyzer:
         for length, bucket in self._by_length.items():
             if 200 * min(size, length) < cutoff * (size + length) or not bucket:
                 continue
-            found = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if found and (best is None or (-found[1], found[0]) < (-best[0], best[1])):
-                best = (found[1], found[0])
+            close = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if close and (best is None or (-close[1], close[0]) < (-best[0], best[1])):
+                best = (close[1], close[0])
         return best[1] if best else word
 
     def corrected(self, raw: list[str]) -> list[str]:
@@ -498,8 +498,8 @@ class Analyzer:
             word = raw[position]
             idiom = self._idiom_at(raw, position) if word in _PHRASES_BY_FIRST else None
             if idiom:
-                token, width = idiom
-                tokens.append(token)
+                idiom_token, width = idiom
+                tokens.append(idiom_token)
                 position += width
                 continue
             phrase = self._phrase_at(raw, position) if word in phrase_starts else None

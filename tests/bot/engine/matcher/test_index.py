@@ -13,7 +13,6 @@ from rapidfuzz import fuzz
 from benchmarks import synth
 from bot.engine.engine import Engine, fact_entry
 from bot.engine.matcher.matcher import (
-    _BRANDS,
     _PHRASING_COST,
     _SEEDS,
     _SORT_PART,
@@ -81,7 +80,7 @@ def entry_bound(matcher: Matcher, question: str, entry_id: str) -> tuple[float, 
         query,
         held,
         asked_held,
-        about=query.analysis.brands <= record[_BRANDS],
+        about=query.analysis.brands <= record.brands,
         kind=matcher._answers_kind(query, record),
     )
     return matcher._score(query, record)[0], bound

@@ -69,13 +69,13 @@ WORDS = (
 )
 KIND_PHRASES = ("in March 2024", "for four years", "a 50 megapixel sensor", "based in Germany")
 
-settings.register_profile(
-    "matcher",
+# These properties build a matcher per example: fewer examples, no deadline. Set per test, not
+# as a profile: loading a profile here would change Hypothesis settings for the whole run.
+slow_property = settings(
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.load_profile("matcher")
 
 name = st.sampled_from(BRAND_NAMES + DEVICES)
 word = st.sampled_from(WORDS)
@@ -132,6 +132,7 @@ def questions(draw: st.DrawFn, base: list[Entry]) -> str:
     return source
 
 
+@slow_property
 @given(st.data())
 def test_indexed_search_decides_as_exhaustive_scoring(data: st.DataObject) -> None:
     base = data.draw(bases())
@@ -142,6 +143,7 @@ def test_indexed_search_decides_as_exhaustive_scoring(data: st.DataObject) -> No
         assert decision(indexed) == decision(full), question
 
 
+@slow_property
 @given(st.data())
 def test_a_facts_own_question_finds_it(data: st.DataObject) -> None:
     base = data.draw(bases())
@@ -159,6 +161,7 @@ def test_a_facts_own_question_finds_it(data: st.DataObject) -> None:
         assert best.entry.id == entry.id or best.score == 1.0
 
 
+@slow_property
 @given(st.data())
 def test_adding_then_removing_a_fact_changes_nothing(data: st.DataObject) -> None:
     base = data.draw(bases())
@@ -173,6 +176,7 @@ def test_adding_then_removing_a_fact_changes_nothing(data: st.DataObject) -> Non
     assert matcher.analyzer.vocabulary == vocabulary
 
 
+@slow_property
 @given(st.data())
 def test_upserts_give_what_a_fresh_build_gives(data: st.DataObject) -> None:
     base = data.draw(bases())
@@ -198,6 +202,7 @@ def test_upserts_give_what_a_fresh_build_gives(data: st.DataObject) -> None:
         assert decision(matcher.match(question)) == decision(fresh.match(question)), question
 
 
+@slow_property
 @given(st.data())
 def test_the_bound_is_never_below_the_score(data: st.DataObject) -> None:
     base = data.draw(bases())
@@ -208,6 +213,7 @@ def test_the_bound_is_never_below_the_score(data: st.DataObject) -> None:
         assert score <= bound + 1e-9
 
 
+@slow_property
 @given(
     brand=st.sampled_from([n for n in BRAND_NAMES if len(n) >= 5]),
     position=st.integers(0, 50),
