@@ -35,24 +35,36 @@ class Operator(StrEnum):
     ADDITIVE = "additive"
 
 
+# Words that say "only": the claimed one is alone among another brand's partners.
+ONLY_WORDS = frozenset("only sole solely".split())
+# "An exclusive deal" is a contract's term, which no record holds: ONLY, but no rule reads it.
+EXCLUSIVE_WORDS = frozenset("exclusive exclusively exclusivity".split())
+# Words that negate what follows. "Stopped", "quit" and "ended" are not here: they name an end,
+# which the pair rule reads as such ("Did Huawei stop working with Leica?").
+NEGATORS = frozenset(
+    """not no never nor none neither isnt arent wasnt werent doesnt dont didnt hasnt havent
+    hadnt wont cant cannot couldnt shouldnt wouldnt""".split()
+)
+
+
 def _all(words: str, operator: Operator) -> dict[str, Operator]:
     return dict.fromkeys(words.split(), operator)
 
 
 # Single words that always carry their operator.
 WORDS: dict[str, Operator] = {
-    **_all("only sole solely exclusive exclusively", Operator.ONLY),
+    **dict.fromkeys(ONLY_WORDS | EXCLUSIVE_WORDS, Operator.ONLY),
     **_all("earliest latest newest recent", Operator.FIRST_LATEST),
     **_all(
-        "not no never nor none neither isnt arent wasnt werent doesnt dont didnt hasnt havent "
-        "hadnt wont cant cannot couldnt shouldnt wouldnt anymore stopped stop quit quitted",
+        " ".join(NEGATORS),
         Operator.NEGATION,
     ),
     **_all("unsuccessful flop flopped failure failed fail fails", Operator.ANTONYM),
     **_all("until till", Operator.TIME),
     **_all("than fewer", Operator.COMPARE),
     **_all("will gonna upcoming soon future", Operator.FUTURE),
-    **_all("because why reason reasons cause caused", Operator.CAUSE),
+    # "why" is a question word (its form), not an operator: rules that answer it read it.
+    **_all("because reason reasons cause caused", Operator.CAUSE),
     **_all(
         "said say says announce announced announces claim claimed claims confirm confirmed "
         "confirms according",
@@ -78,6 +90,9 @@ MONTHS = frozenset(
 )
 # The words `operators_of` may read as an operator in context: the whole vocabulary.
 VOCABULARY = frozenset(WORDS) | _TIME_WORDS | _COMPARE_WORDS | _FIRST_WORDS | _MAKE_WORDS
+# Words the spelling corrector must leave as typed: an operator read as another word ("shorter"
+# as "shooter") answers another question.
+OPERATOR_WORDS = VOCABULARY | frozenset("longer shorter bigger smaller earlier later".split())
 
 EMPTY_WORDS = frozenset(
     "hey hi hello hiya yo sup morning evening afternoon good gm thanks thank thx ty please pls "

@@ -10,7 +10,7 @@ from enum import StrEnum
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.engine.operators import EMPTY_WORDS, Operator, operators_of
+from bot.engine.operators import EMPTY_WORDS, OPERATOR_WORDS, Operator, operators_of
 from bot.engine.words import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
 from bot.facts.models import Brand, BrandKind, Partnership, PartnershipStatus
 from bot.facts.text import fold, plain, words
@@ -44,10 +44,23 @@ _LEAD_FILLERS = frozenset(
     """yo hey hi hello so ok okay um uh umm pls please plz bot camerabot quick question q btw
     also and but well lol guys hmm wait oh ah dear sorry excuse me folks tell""".split()
 )
+# Tokens of the operator words no rule reads as content ("shorter", "sole", "nor"): the operator
+# rules read them through `Part.operators`. Words such as "first", "over" or "said" stay: their
+# tokens ("1", "end", "say") are content too.
+_OPERATOR_TOKENS = frozenset(
+    canonical(word) or word
+    for word in """shorter longer fewer nor neither sole solely exclusive exclusively
+    exclusivity until till unsuccessful flop flopped""".split()
+)
+# Greetings of two words before a question ("good morning, does Vivo use Zeiss?").
+_GREETING_PAIRS = frozenset(
+    ("good", time) for time in ("morning", "afternoon", "evening", "day", "night")
+)
 # Chat words dropped anywhere in a question: they carry tone, not content.
 CHATTER = frozenset(
     """lmk ngl tbh bruh fr kinda sorta idk imo imho lol lmao pls plz please yo bro dude fam yall
-    sooo soo ok okay um uh umm hmm btw tho fyi hey guys bot camerabot anyone somebody xd""".split()
+    sooo soo ok okay um uh umm hmm btw tho fyi hey guys bot camerabot anyone somebody xd
+    idiot idiots stupid dumb moron useless""".split()
 )
 # Chat spellings and contractions, read as the words they stand for ("who's" is split as whos).
 _SPELLINGS: Mapping[str, tuple[str, ...]] = {
@@ -331,7 +344,7 @@ def durations(raw: list[str] | tuple[str, ...]) -> tuple[int, ...]:
 
 def _common(word: str) -> str:
     """A common word one swap or slip away ("wiht" is "with"), else the word itself."""
-    if len(word) < 4 or not word.isalpha() or word in _COMMON_WORDS:
+    if len(word) < 4 or not word.isalpha() or word in _COMMON_WORDS or word in OPERATOR_WORDS:
         return word
     found = process.extractOne(word, _COMMON_WORDS, scorer=OSA.distance, score_cutoff=1)
     return found[0] if found else word
@@ -466,8 +479,8 @@ class Reader:
     def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:
         vocabulary = self.analyzer.vocabulary
         raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
-        while len(raw) > 1 and raw[0] in _LEAD_FILLERS:
-            raw = raw[1:]
+        while len(raw) > 1 and (raw[0] in _LEAD_FILLERS or tuple(raw[:2]) in _GREETING_PAIRS):
+            raw = raw[2:] if tuple(raw[:2]) in _GREETING_PAIRS else raw[1:]
         corrected = self.analyzer.corrected(raw)
         # Names the base does not know are kept as typed: correction would make them known ones.
         for index, word in enumerate(raw):
@@ -501,6 +514,9 @@ class Reader:
         inherited = False
         if previous is not None and not brands and not unknown:
             brands, inherited = list(previous.brands), True
+        elif previous is not None and _REFERS_BACK & set(corrected):
+            # "Is Hasselblad Swedish and did it partner with Vivo?": "it" is Hasselblad.
+            brands = [*(b for b in previous.brands if b not in brands), *brands]
         if previous is not None and _elliptic(corrected, analysis):
             # "…, and OnePlus?": the previous question again, about other brands.
             return _replace(previous, tuple(brands), unknown)
@@ -548,7 +564,8 @@ class Reader:
             unknown_devices=tuple(unknown_devices),
             durations=durations(corrected),
             years=tuple(dict.fromkeys(int(w) for w in corrected if YEAR.fullmatch(w))),
-            residual=residual - _description_tokens(corrected),
+            # Operator words are read by the operator rules (`Part.operators`), not as content.
+            residual=residual - _description_tokens(corrected) - _OPERATOR_TOKENS,
             countries=_countries(corrected, spans),
             description=frozenset(spans),
             people=people,
@@ -848,6 +865,8 @@ _VERBS = frozenset(
     going""".split()
 )
 _PRONOUNS = frozenset("he she him her his hers".split())
+# Words by which a question refers to the brands of the one before ("did it", "do they").
+_REFERS_BACK = frozenset("it its they them their".split())
 
 
 def _declarative(raw: list[str], *, asked: bool) -> bool:

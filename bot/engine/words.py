@@ -12,6 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from bot.engine.operators import OPERATOR_WORDS
 from bot.facts.models import Brand
 from bot.facts.text import words
 
@@ -422,6 +423,8 @@ class Analyzer:
         """The vocabulary word a typo most likely meant, or the word itself."""
         if word in self.vocabulary or len(word) < 3 or not word.isalpha():
             return word
+        if word in OPERATOR_WORDS:
+            return word  # "shorter" is not a typo of "shooter", nor "only" of anything
         found = self._corrections.get(word)
         if found is None:
             found = self._closest(word)
@@ -429,6 +432,8 @@ class Analyzer:
                 # A word two letters from a filler ("founding", "finding") is a word, not a typo
                 # of one: correcting it would drop what the question asks.
                 found = word
+            if _negates(word, found):
+                found = word  # "unsuccessful" is the opposite of "successful", not its typo
             if len(self._corrections) >= _CORRECTIONS_CACHED:
                 self._corrections.clear()
             self._corrections[word] = found
@@ -542,3 +547,11 @@ class Analyzer:
             if tuple(raw[position : position + len(phrase)]) == phrase:
                 return token, len(phrase)
         return None
+
+
+_NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
+
+
+def _negates(word: str, found: str) -> bool:
+    """Whether a word is another with a negative prefix ("unsuccessful", "inactive")."""
+    return found != word and any(word == prefix + found for prefix in _NEGATIVE_PREFIXES)

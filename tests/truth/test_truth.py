@@ -15,10 +15,6 @@ from tests.truth.run import BASES, run
 SAMPLE = 300
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue #17: the engine still opens with Yes/No where the records do not say so",
-)
 @pytest.mark.parametrize("root", BASES.values(), ids=BASES.keys())
 def test_no_answer_contradicts_the_records(root: Path) -> None:
     results = run(root, SAMPLE)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 
 from bot.engine.operators import Operator
 from bot.engine.prose import series
 from bot.engine.questions import Part
 from bot.engine.rules.context import IGNORED, Context
-from bot.engine.rules.registry import HANDLES, RULES
+from bot.engine.rules.registry import HANDLES, READS_FLAGS, RULES
 from bot.engine.rules.said import Said
 from bot.facts.models import Brand, Citation, FactBase, Partnership
 
@@ -70,7 +69,10 @@ class Reasoner:
             said = rule(self._context, part, known, residual)
             if said is None:
                 continue
-            if not said.answered or (not unread and held <= HANDLES.get(rule, frozenset())):
+            understood = held <= HANDLES.get(rule, frozenset())
+            if rule in READS_FLAGS and unread:
+                understood = False
+            if not said.answered or understood:
                 return said
             # Issue #17: the rule does not read every operator of the part ("only", "before
             # July", "will"): it may say what the sources report, never Yes or No over it.
@@ -82,8 +84,10 @@ _POLAR = re.compile(r"^(yes|no)[.:,]\s*", re.IGNORECASE)
 
 
 def _reported(said: Said) -> Said | None:
-    """A rule's answer without its Yes or No: what the sources report, or None to step aside."""
-    text = _POLAR.sub("", said.text, count=1)
-    if text[:4].lower() in ("not ", "not,", "not.") or not text:
+    """A rule's answer over a word it does not read: kept if it only reports, else None.
+
+    An answer that would open with a yes or a no steps aside: the word may flip it.
+    """
+    if _POLAR.match(said.text) or said.text[:4].lower() in ("not ", "not,", "not."):
         return None
-    return replace(said, text=text[0].upper() + text[1:])
+    return said
