@@ -44,6 +44,8 @@ CHAT_REPLIES = {
     "ack": "👍 Ask me about phone makers' camera partnerships any time — /help shows how.",
     "help": "Ask me about phone makers' camera partnerships (who works with whom, since when, "
     "which phones) and I answer with quotes from the sources — /help lists the commands.",
+    "foreign": "Sorry, I answer in English only, from English sources. Could you ask again in "
+    'English? For example: "Who does Xiaomi work with?"',
 }
 DONT_KNOW = "I don't know that: the sources don't say."
 ORDINALS = ("first", "second", "third", "fourth", "fifth")

@@ -10,6 +10,7 @@ from enum import StrEnum
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.engine.language import foreign_language
 from bot.engine.operators import EMPTY_WORDS, OPERATOR_WORDS, Operator, operators_of
 from bot.engine.words import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
 from bot.facts.models import Brand, BrandKind, Partnership, PartnershipStatus
@@ -117,6 +118,10 @@ _AUXILIARIES = frozenset(
     werent dont doesnt didnt hasnt havent hadnt wont wouldnt cant couldnt shall""".split()
 )
 _WH = frozenset("who whom whose what which when where why how".split())
+# Chat words the reader knows, for telling English from another language.
+_KNOWN_CHAT = (
+    CHATTER | _LEAD_FILLERS | _CHAT_CORE | _CHAT_FILLER | _AUXILIARIES | _WH | frozenset(_SPELLINGS)
+)
 # Tags that turn a statement into a yes/no question.
 TAGS = frozenset("right correct true yeah innit isnt".split())
 # Joining words before a second question ("…and why did they split", "…, also who…").
@@ -455,12 +460,28 @@ class Reader:
             for person in brand.people
         ]
 
+    def __contains__(self, word: object) -> bool:
+        """Whether a word is one camerabot reads: a name, its vocabulary, a function word."""
+        return isinstance(word, str) and (
+            word in self.analyzer.vocabulary
+            or word in STOPWORDS
+            or word in OPERATOR_WORDS
+            or word in _KNOWN_CHAT
+            or word in NATIONALITIES
+            or word in MONTHS
+            or self.analyzer.brand_of(word) is not None
+            # A typo of a known word or name ("vivio zeis") is English enough.
+            or self.analyzer.corrected([word])[0] in self.analyzer.vocabulary
+        )
+
     def read(self, question: str) -> Reading:
         """The parts of a question, or the small talk it is."""
         raw = words(question)
         kind = chat_kind(raw)
         if kind is not None:
             return Reading(chat=kind)
+        if foreign_language(question, self):
+            return Reading(chat="foreign")
         parts: list[Part] = []
         pieces = _pieces(question)
         # Each question costs a search: past MAX_PARTS, the rest are named, not answered.

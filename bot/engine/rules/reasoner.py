@@ -64,7 +64,8 @@ class Reasoner:
         held = part.operators
         # A negation the reader did not understand ("no longer"): no rule reads it.
         unread = Operator.NEGATION in held and not part.negated
-        unread |= Operator.COMPARE in held and not part.comparison
+        # A comparison is read only with a count to compare ("longer than four years").
+        unread |= Operator.COMPARE in held and not (part.comparison and part.durations)
         for rule in RULES:
             said = rule(self._context, part, known, residual)
             if said is None:

@@ -42,7 +42,7 @@ def only(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
     partnership = ctx.pair(unique, anchor)
     u, a = ctx.name(unique), ctx.name(anchor)
     if partnership is None:
-        text = f"No: the sources report no {u}–{a} partnership."
+        text = f"No: the sources report no {u}–{a} partnership at all."
         own = ctx.of(anchor)
         if own:
             text += f" {ctx.dated(quoted(own))}, " + lower_first(clauses(ctx, own, anchor) + ".")
@@ -142,9 +142,9 @@ def quantified(
     groups = [b for b in known if kinds[b] is kinds[known[0]]]
     partners = [b for b in known if kinds[b] is not kinds[known[0]]]
     if len(partners) > 1:
-        if len(groups) > 1:
-            return None
         groups, partners = partners, groups
+    if len(groups) < 2 or len(partners) > 1:
+        return None  # "both" needs two brands of a kind, and at most one partner to share
     found: dict[str, list[Partnership]] = {}
     for brand in groups:
         own = ctx.of(brand)
