@@ -28,7 +28,7 @@ from bot.engine.entries import (
 )
 from bot.engine.fingerprint import engine_code_hash
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
-from bot.engine.operators import operators_of
+from bot.engine.operators import Operator, operators_of
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
 from bot.engine.words import QUESTION_TOKENS
@@ -52,6 +52,10 @@ ORDINALS = ("first", "second", "third", "fourth", "fifth")
 # How many related facts a refusal shows.
 RELATED = 3
 
+# Operators whose yes/no a quoted fact settles only by saying yes or no.
+_ATTRIBUTION = frozenset({Operator.SPEAKER, Operator.CAUSE})
+# An answer that opens with a yes or a no.
+_POLAR_ANSWER = re.compile(r"(yes|no|not)\b", re.IGNORECASE)
 # A negation in an answer: it cannot be read as a plain "yes".
 _NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
 
@@ -509,10 +513,14 @@ class Engine:
 def _carries(part: Part, best: Candidate) -> bool:
     """Whether the matched entry's phrasings (or its answer) hold every operator of the part."""
     held = part.operators
-    if not held or part.form is not Form.YES_NO or part.wh:
+    if not held or part.form is not Form.YES_NO:
         # A wh-question's answer opens with no Yes or No (`_polarised` strips a fact's): it
         # says what the sources report.
         return True
+    if held & _ATTRIBUTION and not _POLAR_ANSWER.match(best.entry.answer):
+        # "Did Xiaomi say what the phone is?" is not answered by what Xiaomi did say: a fact
+        # that quotes someone settles whether they said it only with a yes or a no.
+        return False
     texts = (*best.entry.questions, best.entry.answer)
     return any(held <= operators_of(words(text)) for text in texts)
 

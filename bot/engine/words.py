@@ -146,7 +146,6 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "finish",
         "quit",
         "dissolve",
-        "over",
         "leave",
         "left",
         "drop",
@@ -432,8 +431,11 @@ class Analyzer:
                 # A word two letters from a filler ("founding", "finding") is a word, not a typo
                 # of one: correcting it would drop what the question asks.
                 found = word
-            if _negates(word, found):
-                found = word  # "unsuccessful" is the opposite of "successful", not its typo
+            named = self.brand_of(canonical(found) or found) is not None
+            if _negates(word, found) or not (named or _same_start(word, found)):
+                # "unsuccessful" is the opposite of "successful", not its typo; and a typo of
+                # a word keeps its first letter ("droping" is not "growing"), of a name not always.
+                found = word
             if len(self._corrections) >= _CORRECTIONS_CACHED:
                 self._corrections.clear()
             self._corrections[word] = found
@@ -555,3 +557,8 @@ _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
 def _negates(word: str, found: str) -> bool:
     """Whether a word is another with a negative prefix ("unsuccessful", "inactive")."""
     return found != word and any(word == prefix + found for prefix in _NEGATIVE_PREFIXES)
+
+
+def _same_start(word: str, found: str) -> bool:
+    """Whether a correction keeps the word's first letter (or swaps its first two)."""
+    return found[:1] == word[:1] or found[:2] == word[1::-1][:2]

@@ -89,6 +89,6 @@ def _reported(said: Said) -> Said | None:
 
     An answer that would open with a yes or a no steps aside: the word may flip it.
     """
-    if _POLAR.match(said.text) or said.text[:4].lower() in ("not ", "not,", "not."):
-        return None
+    if said.shaped or _POLAR.match(said.text) or said.text[:4].lower() in ("not ", "not,", "not."):
+        return None  # a yes, a no, a choice or a correction: the word may change it
     return said

@@ -11,7 +11,15 @@ from bot.engine.rules.brands import person, what_is, where_from
 from bot.engine.rules.choices import either_or
 from bot.engine.rules.devices import device, first_phone
 from bot.engine.rules.lists import compare, listing, partners
-from bot.engine.rules.operators import due_by, future, negated_pair, only, quantified, relation
+from bot.engine.rules.operators import (
+    due_by,
+    future,
+    negated_pair,
+    only,
+    quantified,
+    relation,
+    said_by,
+)
 from bot.engine.rules.pairs import pair
 from bot.engine.rules.said import Rule
 
@@ -24,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     negated_pair,
     due_by,
     future,
+    said_by,
     person,
     what_is,
     compare,
@@ -47,11 +56,12 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     negated_pair: frozenset({_O.NEGATION}),
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
     future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME}),
+    said_by: frozenset({_O.SPEAKER}),
     person: frozenset(),
     what_is: frozenset(),
     compare: frozenset({_O.COMPARE, _O.QUANTIFIER}),
     listing: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),
-    either_or: frozenset(),
+    either_or: frozenset({_O.FIRST_LATEST}),
     where_from: frozenset({_O.NEGATION}),
     device: frozenset({_O.FUTURE}),
     first_phone: frozenset({_O.FIRST_LATEST, _O.FUTURE}),

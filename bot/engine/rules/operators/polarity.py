@@ -109,3 +109,31 @@ def relation(
         answered=False,
         about=known,
     )
+
+
+# The stems of the words that ask who said something, as a quote may write them.
+_SPEECH = ("announc", "said", "say", "confirm", "claim", "state")
+
+
+def said_by(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a brand said or announced something of a pair: the quote that says it, verbatim.
+
+    Who is speaking is the quote's to say ("The company has announced…"): the answer gives the
+    quote and no yes or no.
+    """
+    del residual
+    if Operator.SPEAKER not in part.operators or part.form is not Form.YES_NO:
+        return None
+    if len(known) != 2 or part.devices or part.people:
+        return None
+    partnership = ctx.pair(*known)
+    if partnership is None:
+        return None
+    spoken = [c for c in partnership.citations if any(s in c.quote.lower() for s in _SPEECH)]
+    if not spoken:
+        return None
+    quote = spoken[0]
+    text = f"{ctx.dated([quote])}, the source says: “{quote.quote}”"
+    return Said(text, (quote,), entry_id=entry_of([partnership]), shaped=False)

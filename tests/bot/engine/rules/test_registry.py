@@ -14,6 +14,7 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
         "negated_pair",
         "due_by",
         "future",
+        "said_by",
         "person",
         "what_is",
         "compare",
