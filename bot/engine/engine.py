@@ -28,6 +28,7 @@ from bot.engine.entries import (
 )
 from bot.engine.fingerprint import engine_code_hash
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
+from bot.engine.operators import Operator, operators_of
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
 from bot.engine.words import QUESTION_TOKENS
@@ -43,12 +44,18 @@ CHAT_REPLIES = {
     "ack": "👍 Ask me about phone makers' camera partnerships any time — /help shows how.",
     "help": "Ask me about phone makers' camera partnerships (who works with whom, since when, "
     "which phones) and I answer with quotes from the sources — /help lists the commands.",
+    "foreign": "Sorry, I answer in English only, from English sources. Could you ask again in "
+    'English? For example: "Who does Xiaomi work with?"',
 }
 DONT_KNOW = "I don't know that: the sources don't say."
 ORDINALS = ("first", "second", "third", "fourth", "fifth")
 # How many related facts a refusal shows.
 RELATED = 3
 
+# Operators whose yes/no a quoted fact settles only by saying yes or no.
+_ATTRIBUTION = frozenset({Operator.SPEAKER, Operator.CAUSE})
+# An answer that opens with a yes or a no.
+_POLAR_ANSWER = re.compile(r"(yes|no|not)\b", re.IGNORECASE)
 # A negation in an answer: it cannot be read as a plain "yes".
 _NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
 
@@ -161,6 +168,11 @@ class Engine:
         # of the same thing: moderators choose the wording.
         if said is not None and (best is None or best.entry.id not in self.base.facts):
             return self._from_said(text, said)
+        if best is not None and part is not None and not _carries(part, best):
+            # Issue #17: a fact whose phrasings do not carry the question's operators ("only",
+            # "not", "before July") answers another question: no direct answer, no Yes or No.
+            match = Match(Outcome.NONE, match.analysis, match.candidates)
+            best = None
         if best is not None and part is not None and not _names_phones(part, best):
             match = Match(Outcome.NONE, match.analysis, match.candidates)
             best = None
@@ -190,7 +202,7 @@ class Engine:
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
             # but its "Yes." does not.
             return replace(answer, answer=(answer.answer or "").split(" ", 1)[1])
-        if not polar and self._affirms(part, best):
+        if not polar and not part.operators and self._affirms(part, best):
             return replace(answer, answer=f"Yes. {answer.answer}")
         if self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
@@ -496,6 +508,21 @@ class Engine:
     def sources(self) -> list[Source]:
         """Every source, newest first."""
         return sorted(self.base.sources.values(), key=lambda s: (s.date, s.id), reverse=True)
+
+
+def _carries(part: Part, best: Candidate) -> bool:
+    """Whether the matched entry's phrasings (or its answer) hold every operator of the part."""
+    held = part.operators
+    if not held or part.form is not Form.YES_NO:
+        # A wh-question's answer opens with no Yes or No (`_polarised` strips a fact's): it
+        # says what the sources report.
+        return True
+    if held & _ATTRIBUTION and not _POLAR_ANSWER.match(best.entry.answer):
+        # "Did Xiaomi say what the phone is?" is not answered by what Xiaomi did say: a fact
+        # that quotes someone settles whether they said it only with a yes or a no.
+        return False
+    texts = (*best.entry.questions, best.entry.answer)
+    return any(held <= operators_of(words(text)) for text in texts)
 
 
 def _names_phones(part: Part, best: Candidate) -> bool:
