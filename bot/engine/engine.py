@@ -13,6 +13,7 @@ from bot.engine.answer import (
     CitedQuote,
     PartnershipView,
     Suggestion,
+    composed,
     day_label,
     with_date,
 )
@@ -24,6 +25,7 @@ from bot.engine.entries import (
     PARTNERSHIP_PREFIX,
     derived_entries,
     describe,
+    entry_title,
     fact_entry,
 )
 from bot.engine.fingerprint import engine_code_hash
@@ -48,7 +50,6 @@ CHAT_REPLIES = {
     'English? For example: "Who does Xiaomi work with?"',
 }
 DONT_KNOW = "I don't know that: the sources don't say."
-ORDINALS = ("first", "second", "third", "fourth", "fifth")
 # How many related facts a refusal shows.
 RELATED = 3
 
@@ -310,32 +311,7 @@ class Engine:
                 reply=answers[0].reply or DONT_KNOW,
                 kind="refusal",
             )
-        texts = []
-        if reading.unread:
-            more = "question" if reading.unread == 1 else f"{reading.unread} questions"
-            texts_after = [
-                f"I answer {len(answers)} questions at a time: ask the last {more} again."
-            ]
-        else:
-            texts_after = []
-        for number, answer in enumerate(answers):
-            if answer.answered and answer.answer:
-                texts.append(answer.answer)
-            else:
-                ordinal = ORDINALS[number] if number < len(ORDINALS) else f"number {number + 1}"
-                texts.append(f"The sources don't answer your {ordinal} question.")
-        citations = tuple(dict.fromkeys(c for a in given for c in a.citations))
-        dates = [a.reported_on for a in given if a.reported_on]
-        return Answer(
-            question=question,
-            answered=True,
-            answer="\n\n".join([*texts, *texts_after]),
-            score=min(a.score for a in given),
-            fact_id=given[0].fact_id,
-            matched_question=given[0].matched_question,
-            reported_on=dates[0] if dates else None,
-            citations=citations,
-        )
+        return composed(question, answers, reading.unread)
 
     def _from_said(self, question: str, said: Said) -> Answer:
         """An Answer from what the records' rules said."""
@@ -362,7 +338,7 @@ class Engine:
 
     def _title(self, entry_id: str | None) -> str | None:
         if entry_id in self._derived:
-            return self._derived[entry_id][0].questions[0]
+            return entry_title(self._derived[entry_id][0])
         fact = self.base.facts.get(entry_id or "")
         return fact.question if fact else None
 
@@ -400,7 +376,7 @@ class Engine:
         pairs = {f"{PARTNERSHIP_PREFIX}{p.id}" for brand in wanted for p in self.reasoner.of(brand)}
         for order, entry_id in enumerate(sorted(pairs)):
             entry = self._derived[entry_id][0]
-            scored.append((-len(entry.brands & wanted), 0, order, entry_id, entry.questions[3]))
+            scored.append((-len(entry.brands & wanted), 0, order, entry_id, entry_title(entry)))
         # Facts about the rarest brand asked first would miss others: take each brand's first
         # few (ids in order), enough to fill the list with those about the most brands.
         candidates = {
@@ -435,7 +411,7 @@ class Engine:
             text, citations, title = fact.answer, fact.citations, fact.question
         elif entry_id in self._derived:
             entry, citations = self._derived[entry_id]
-            text, title = entry.answer, entry.questions[0]
+            text, title = entry.answer, entry_title(entry)
         else:
             raise KeyError(entry_id)
         reported = self.reported_on(citations)
@@ -452,7 +428,7 @@ class Engine:
 
     def question_of(self, candidate: Candidate) -> str:
         """The canonical question of a candidate, for suggestions."""
-        return candidate.entry.questions[0]
+        return entry_title(candidate.entry)
 
     def reported_on(self, citations: tuple[Citation, ...]) -> str | None:
         """When the cited sources reported it (the newest of their dates), e.g. 23 May 2022."""

@@ -37,6 +37,26 @@ _CHAT_FILLER = frozenset(
     too as always one""".split()
 )
 HELP_WORDS = frozenset("help commands command usage".split())
+# Words of a part that is small talk beside a question ("ok cool.", "thanks for that.").
+_SMALL_TALK_WORDS = (
+    _CHAT_CORE | _CHAT_FILLER | EMPTY_WORDS | frozenset("everyone everybody all here".split())
+)
+# Greetings asked as questions, as read ("what's up" is read "what is up").
+_SMALL_TALK_QUESTIONS = frozenset(
+    tuple(phrase.split())
+    for phrase in (
+        "how are you",
+        "how are you doing",
+        "how are u",
+        "how is it going",
+        "how it going",
+        "how are things",
+        "what is up",
+        "what is new",
+        "you there",
+        "are you there",
+    )
+)
 # The most questions one message is read as (each costs a search); the rest are named unread.
 MAX_PARTS = 4
 
@@ -296,6 +316,18 @@ class Reading:
     unread: int = 0
 
 
+def small_talk(part: Part) -> bool:
+    """Whether a part of a message is small talk beside its questions ("hello there", "cool").
+
+    Only words of chat, with no question form, or a greeting question ("how are you?").
+    """
+    if (part.brands and not part.inherited) or part.devices or part.people or part.unknown_brands:
+        return False
+    if part.words in _SMALL_TALK_QUESTIONS:
+        return True
+    return part.form is Form.PLAIN and not part.wh and set(part.words) <= _SMALL_TALK_WORDS
+
+
 def chat_kind(raw: list[str]) -> str | None:
     """The kind of small talk a message is, or None when it may be a question."""
     if not raw:
@@ -486,10 +518,15 @@ class Reader:
         pieces = _pieces(question)
         # Each question costs a search: past MAX_PARTS, the rest are named, not answered.
         unread = max(0, len(pieces) - MAX_PARTS)
+        chat: list[Part] = []
         for piece, asked in pieces[:MAX_PARTS]:
             part = self._part(piece, parts[-1] if parts else None, asked=asked)
-            if part is not None:
+            if part is not None and small_talk(part):
+                # "hello there!", "how are you?": no question, and no topic for the next part.
+                chat.append(part)
+            elif part is not None:
                 parts.append(part)
+        parts = parts or chat
         # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
         asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
         # Greetings, thanks and insults around a question ("hey, …", "…, idiot") are not parts.
