@@ -29,8 +29,8 @@ from bot.engine.entries import (
     fact_entry,
 )
 from bot.engine.fingerprint import engine_code_hash
+from bot.engine.lexicon.operators import Operator, operators_of
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
-from bot.engine.operators import Operator, operators_of
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
 from bot.engine.words import QUESTION_TOKENS

@@ -10,8 +10,8 @@ from enum import StrEnum
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.engine.language import foreign_language
-from bot.engine.operators import EMPTY_WORDS, OPERATOR_WORDS, Operator, operators_of
+from bot.engine.lexicon.language import foreign_language
+from bot.engine.lexicon.operators import EMPTY_WORDS, OPERATOR_WORDS, Operator, operators_of
 from bot.engine.words import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
 from bot.facts.models import Brand, BrandKind, Partnership, PartnershipStatus
 from bot.facts.text import fold, plain, words
@@ -298,7 +298,7 @@ class Part:
 
     @property
     def operators(self) -> frozenset[Operator]:
-        """The operator words it holds, by meaning (bot/engine/operators.py)."""
+        """The operator words it holds, by meaning (bot/engine/lexicon/operators.py)."""
         return operators_of(self.words)
 
     def says(self, vocabulary: Iterable[str]) -> bool:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.engine.operators import OPERATOR_WORDS
+from bot.engine.lexicon.operators import OPERATOR_WORDS
 from bot.facts.models import Brand
 from bot.facts.text import words
 

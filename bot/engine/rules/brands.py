@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.operators import NEGATORS
+from bot.engine.lexicon.operators import NEGATORS
 from bot.engine.prose import adjective, lower_first, lowered, series
 from bot.engine.questions import COUNTRY_KEYS, NATIONALITIES, Form, Part
 from bot.engine.rules.context import COUNTRY_WORDS, MADE, PERSON_WORDS, Context

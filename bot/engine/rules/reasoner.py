@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.engine.operators import Operator
+from bot.engine.lexicon.operators import Operator
 from bot.engine.prose import series
 from bot.engine.questions import Part
 from bot.engine.rules.context import IGNORED, Context

@@ -6,7 +6,7 @@ pair's yes/no), so a new rule goes where its questions must be caught, not at th
 
 from __future__ import annotations
 
-from bot.engine.operators import Operator
+from bot.engine.lexicon.operators import Operator
 from bot.engine.rules.brands import person, what_is, where_from
 from bot.engine.rules.choices import either_or
 from bot.engine.rules.devices import device, first_phone

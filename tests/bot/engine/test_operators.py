@@ -1,6 +1,6 @@
 """Every operator word is read or makes the rules step aside: never a Yes or No that ignores it.
 
-The lexicon (bot/engine/operators.py) is enumerated: each word is put into yes/no questions
+The lexicon (bot/engine/lexicon/operators.py) is enumerated: each word is put into yes/no questions
 about a current pair, an ended pair and a pair the sources do not report. An answer that opens
 with "Yes" or "No" must differ from the answer to the same question without the word: the same
 verdict would mean the word was dropped. Words that add nothing to a yes or no ("also", "too")
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.engine import Engine
-from bot.engine.operators import VOCABULARY, Operator, operators_of
+from bot.engine.lexicon.operators import VOCABULARY, Operator, operators_of
 from tests.conftest import DATA
 
 _POLAR = re.compile(r"^(yes|no)\b", re.IGNORECASE)

@@ -44,12 +44,13 @@ async def test_both_parts_are_shown_each_with_its_own_quotes(simcord_env, channe
     # The date is said once, by the first part.
     assert xiaomi.description.startswith("As reported on 23 May 2022, ")
     assert "As reported" not in oneplus.description
-    # Votes on two answers are filed as reasoned; each part has its own ⓘ.
+    # Votes on two answers are filed as reasoned; each part has its own ⓘ; the asker's 🗑.
     assert custom_ids(result.response) == [
         "cb:fb:up:reasoned",
         "cb:fb:wr:reasoned",
         "cb:in:partners:xiaomi",
         "cb:in:partners:oneplus",
+        f"cb:dl:{alice.id}",
     ]
     second = await alice.click(result.response, label="ⓘ 2")
     assert "“Who does OnePlus work with?”" in second.response.content

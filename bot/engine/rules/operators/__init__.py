@@ -1,4 +1,4 @@
-"""Rules for operator words (`bot.engine.operators`): only, both/neither, not, before, will.
+"""Rules for operator words (`bot.engine.lexicon.operators`): only, both/neither, not, before, will.
 
 Each rule answers a part only when it reads every operator the part holds (the registry's
 `HANDLES` says which), and opens with "Yes" or "No" only when the records' quotes establish the

@@ -8,7 +8,7 @@ there is no other).
 
 from __future__ import annotations
 
-from bot.engine.operators import NEGATORS, ONLY_WORDS
+from bot.engine.lexicon.operators import NEGATORS, ONLY_WORDS
 from bot.engine.prose import lower_first, series
 from bot.engine.questions import Form, Part
 from bot.engine.rules.context import Context

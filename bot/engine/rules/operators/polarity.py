@@ -9,7 +9,7 @@ a camera maker makes beside cameras, so the rule says so.
 
 from __future__ import annotations
 
-from bot.engine.operators import NEGATORS, Operator
+from bot.engine.lexicon.operators import NEGATORS, Operator
 from bot.engine.prose import lower_first
 from bot.engine.questions import Form, Part
 from bot.engine.rules.context import END, Context, capitalised
