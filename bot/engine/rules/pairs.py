@@ -144,7 +144,9 @@ def _duration_check(
     if partnership.status is PartnershipStatus.ANNOUNCED and part.form is Form.YES_NO:
         # "Have they worked together for five years?" of a deal just announced: no time
         # worked is recorded, only the length announced.
-        worked = part.says({"have", "has", "did", "worked", "were", "was"})
+        # "Was it signed for over a year?" asks the length agreed, not the time worked.
+        signed = part.says({"signed", "sign", "agreed", "announced"})
+        worked = part.says({"have", "has", "did", "worked", "were", "was"}) and not signed
         if worked:
             years = count_words(length)
             head = f"Not as far as the sources say: it was announced as a {years}-year one."

@@ -77,6 +77,9 @@ SHIPPED = [
     ("will the first xiaomi leica phone launch before july", "No: as reported", ["July 2022"]),
     ("will the first xiaomi leica phone launch before august 2022", "Yes: as reported", []),
     ("will the first xiaomi leica phone launch in july 2030", "Not as far as", ["not July 2030"]),
+    ("will the first xiaomi leica phone launch after may 2022", "Yes: as reported", []),
+    ("do we have to wait until april 2022 for the first xiaomi leica phone", "Yes: as", []),
+    ("do we have to wait until august 2022 for the first xiaomi leica phone", "No: as", []),
     ("was the huawei leica partnership shorter than four years", "No: the sources report four", []),
     ("do oneplus and vivo both have camera partnerships", "Yes.", ["Hasselblad", "Zeiss"]),
     ("do xiaomi and huawei both work with leica", "No: the sources report no current", ["ended"]),
@@ -93,6 +96,7 @@ NORRA = [
     ("is kestrel the only phone maker vellum has ever worked with", "No.", ["Norra"]),
     ("is vellum no longer working with norra", "No.", ["Norra"]),
     ("did kestrel and vellum work together for more than 3 years?", "Yes.", ["six-year"]),
+    ("was the norra vellum partnership signed for over 3 years", "Yes.", ["five-year"]),
     ("do norra and kestrel both work with vellum", "No: the sources report no current", []),
     ("will norra partner with optiva", "The sources don't say what Norra and Optiva will do", []),
 ]

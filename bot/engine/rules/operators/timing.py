@@ -9,7 +9,7 @@ due year) is not answered with a yes or a no.
 from __future__ import annotations
 
 from bot.engine.prose import lowered
-from bot.engine.questions import Form, Part
+from bot.engine.questions import YEAR, Form, Part
 from bot.engine.rules.context import Context, partnership_id
 from bot.engine.rules.devices import due_partnership
 from bot.engine.rules.said import Said
@@ -38,9 +38,8 @@ def due_by(
     if partnership is None or partnership.first_phone_due is None:
         return None
     due = partnership.first_phone_due
-    asked = Month(
-        part.years[0] if part.years else due.year, part.months[0] if part.months else None
-    )
+    month = part.months[0] if part.months else _may(part)
+    asked = Month(part.years[0] if part.years else due.year, month)
     verdict = _compare(due, asked, order)
     citations = partnership.citations
     pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
@@ -53,8 +52,21 @@ def due_by(
     return Said(f"{head}: {lowered(ctx.dated(citations))}, {fact}.", citations, entry_id=entry)
 
 
+def _may(part: Part) -> int | None:
+    """May as a month when a year follows it ("after May 2022"); the reader leaves "may" out."""
+    for word, after in zip(part.words, part.words[1:], strict=False):
+        if word == "may" and YEAR.fullmatch(after):
+            return 5
+    return None
+
+
 def _order(part: Part) -> str | None:
-    """How the question places the time it names: before, after or by it, or None."""
+    """How the question places the time it names: before, after, by or from it, or None.
+
+    "Do we have to wait until April?" asks whether it comes no earlier than April: "from".
+    """
+    if "wait" in part.words:
+        return "from"
     for word in part.words:
         if word in _BEFORE:
             return "before"
@@ -73,12 +85,14 @@ def _compare(due: Month, asked: Month, order: str) -> bool | None:
         # By years: "before 2023" of July 2022, "by 2022" of July 2022.
         first: tuple[int, int] = (due.year, 0)
         last: tuple[int, int] = (asked.year, 0)
-        if order == "by":
-            return first <= last
+        if order in ("by", "from"):
+            return first <= last if order == "by" else first >= last
     else:
         first, last = (due.year, due.month), (asked.year, asked.month)
     if order == "before":
         return first < last
     if order == "after":
         return first > last
+    if order == "from":
+        return first >= last
     return first <= last
