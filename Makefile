@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench eval mutate clean
+.PHONY: run test lint format bench eval mutate clean truth
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The truth tests of issue #17: thousands of probe questions per base, a table of contradictions.
+truth: $(STAMP)
+	$(BIN)/python -m tests.truth
 
 # Mutation testing of the critical modules (README, "Mutation testing"); niced: it takes a while.
 mutate: $(VENV)/.mutate-installed

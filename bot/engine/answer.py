@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.facts.models import Brand, Partnership
@@ -52,6 +54,9 @@ class Answer:
     reply: str | None = None
     # "answer", "refusal" or "chat" (small talk, which is not an unanswered question).
     kind: str = "answer"
+    # A message of several questions: each paragraph of `answer` as its own answer, in order,
+    # with its own citations (a part the sources do not answer says so in its `reply`).
+    parts: tuple[Answer, ...] = ()
 
     @property
     def is_gap(self) -> bool:
@@ -95,6 +100,71 @@ class BrandLookup:
     brand: Brand | None
     partnerships: tuple[PartnershipView, ...] = ()
     suggestions: tuple[Brand, ...] = field(default_factory=tuple)
+
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth")
+_REPORTED = re.compile(r"^(?:(Yes|No)\. )?As reported on ([^,]+), ")
+
+
+def composed(question: str, answers: Sequence[Answer], unread: int = 0) -> Answer:
+    """One answer from the answers to a message's questions, each kept as a part.
+
+    The text is the parts' paragraphs (a part without an answer is named as such); the
+    citations are all parts' together; the fact and matched question are the first answered
+    part's. When every answered part opens "As reported on <the same date>, " only the first
+    says it.
+    """
+    given = [a for a in answers if a.answered and a.answer]
+    parts = [
+        a if a.answered and a.answer else _unanswered(a, _ordinal(number))
+        for number, a in enumerate(once_dated(answers))
+    ]
+    if unread:
+        more = "question" if unread == 1 else f"{unread} questions"
+        note = f"I answer {len(answers)} questions at a time: ask the last {more} again."
+        parts.append(Answer("", False, None, 0.0, reply=note, kind="chat"))
+    dates = [a.reported_on for a in given if a.reported_on]
+    return Answer(
+        question=question,
+        answered=True,
+        answer="\n\n".join(p.answer or p.reply or "" for p in parts),
+        score=min(a.score for a in given),
+        fact_id=given[0].fact_id,
+        matched_question=given[0].matched_question,
+        reported_on=dates[0] if dates else None,
+        citations=tuple(dict.fromkeys(c for a in given for c in a.citations)),
+        parts=tuple(parts),
+    )
+
+
+def _ordinal(number: int) -> str:
+    return ORDINALS[number] if number < len(ORDINALS) else f"number {number + 1}"
+
+
+def _unanswered(answer: Answer, ordinal: str) -> Answer:
+    """A part the sources do not answer, named by its place in the message."""
+    text = f"The sources don't answer your {ordinal} question."
+    return replace(answer, answered=False, answer=None, reply=text, kind="refusal")
+
+
+def once_dated(answers: Sequence[Answer]) -> list[Answer]:
+    """Answers whose texts all open "As reported on <one date>, ": the date kept on the first."""
+    answered = [a for a in answers if a.answered and a.answer]
+    found = [_REPORTED.match(a.answer or "") for a in answered]
+    dates = {m.group(2) for m in found if m}
+    if len(answered) < 2 or len(dates) != 1 or not all(found):
+        return list(answers)
+    shown: list[Answer] = []
+    for answer in answers:
+        match = _REPORTED.match(answer.answer or "") if answer.answered else None
+        if match is None or not any(a.answered and a.answer for a in shown):
+            shown.append(answer)
+            continue
+        rest = (answer.answer or "")[match.end() :]
+        rest = rest[:1].upper() + rest[1:]
+        polarity = f"{match.group(1)}. " if match.group(1) else ""
+        shown.append(replace(answer, answer=polarity + rest))
+    return shown
 
 
 def day_label(date: dt.date | None) -> str | None:

@@ -13,6 +13,7 @@ from bot.engine.answer import (
     CitedQuote,
     PartnershipView,
     Suggestion,
+    composed,
     day_label,
     with_date,
 )
@@ -24,9 +25,11 @@ from bot.engine.entries import (
     PARTNERSHIP_PREFIX,
     derived_entries,
     describe,
+    entry_title,
     fact_entry,
 )
 from bot.engine.fingerprint import engine_code_hash
+from bot.engine.lexicon.operators import Operator, operators_of
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
@@ -43,12 +46,17 @@ CHAT_REPLIES = {
     "ack": "👍 Ask me about phone makers' camera partnerships any time — /help shows how.",
     "help": "Ask me about phone makers' camera partnerships (who works with whom, since when, "
     "which phones) and I answer with quotes from the sources — /help lists the commands.",
+    "foreign": "Sorry, I answer in English only, from English sources. Could you ask again in "
+    'English? For example: "Who does Xiaomi work with?"',
 }
 DONT_KNOW = "I don't know that: the sources don't say."
-ORDINALS = ("first", "second", "third", "fourth", "fifth")
 # How many related facts a refusal shows.
 RELATED = 3
 
+# Operators whose yes/no a quoted fact settles only by saying yes or no.
+_ATTRIBUTION = frozenset({Operator.SPEAKER, Operator.CAUSE})
+# An answer that opens with a yes or a no.
+_POLAR_ANSWER = re.compile(r"(yes|no|not)\b", re.IGNORECASE)
 # A negation in an answer: it cannot be read as a plain "yes".
 _NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
 
@@ -161,6 +169,11 @@ class Engine:
         # of the same thing: moderators choose the wording.
         if said is not None and (best is None or best.entry.id not in self.base.facts):
             return self._from_said(text, said)
+        if best is not None and part is not None and not _carries(part, best):
+            # Issue #17: a fact whose phrasings do not carry the question's operators ("only",
+            # "not", "before July") answers another question: no direct answer, no Yes or No.
+            match = Match(Outcome.NONE, match.analysis, match.candidates)
+            best = None
         if best is not None and part is not None and not _names_phones(part, best):
             match = Match(Outcome.NONE, match.analysis, match.candidates)
             best = None
@@ -190,7 +203,7 @@ class Engine:
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
             # but its "Yes." does not.
             return replace(answer, answer=(answer.answer or "").split(" ", 1)[1])
-        if not polar and self._affirms(part, best):
+        if not polar and not part.operators and self._affirms(part, best):
             return replace(answer, answer=f"Yes. {answer.answer}")
         if self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
@@ -298,32 +311,7 @@ class Engine:
                 reply=answers[0].reply or DONT_KNOW,
                 kind="refusal",
             )
-        texts = []
-        if reading.unread:
-            more = "question" if reading.unread == 1 else f"{reading.unread} questions"
-            texts_after = [
-                f"I answer {len(answers)} questions at a time: ask the last {more} again."
-            ]
-        else:
-            texts_after = []
-        for number, answer in enumerate(answers):
-            if answer.answered and answer.answer:
-                texts.append(answer.answer)
-            else:
-                ordinal = ORDINALS[number] if number < len(ORDINALS) else f"number {number + 1}"
-                texts.append(f"The sources don't answer your {ordinal} question.")
-        citations = tuple(dict.fromkeys(c for a in given for c in a.citations))
-        dates = [a.reported_on for a in given if a.reported_on]
-        return Answer(
-            question=question,
-            answered=True,
-            answer="\n\n".join([*texts, *texts_after]),
-            score=min(a.score for a in given),
-            fact_id=given[0].fact_id,
-            matched_question=given[0].matched_question,
-            reported_on=dates[0] if dates else None,
-            citations=citations,
-        )
+        return composed(question, answers, reading.unread)
 
     def _from_said(self, question: str, said: Said) -> Answer:
         """An Answer from what the records' rules said."""
@@ -350,7 +338,7 @@ class Engine:
 
     def _title(self, entry_id: str | None) -> str | None:
         if entry_id in self._derived:
-            return self._derived[entry_id][0].questions[0]
+            return entry_title(self._derived[entry_id][0])
         fact = self.base.facts.get(entry_id or "")
         return fact.question if fact else None
 
@@ -388,7 +376,7 @@ class Engine:
         pairs = {f"{PARTNERSHIP_PREFIX}{p.id}" for brand in wanted for p in self.reasoner.of(brand)}
         for order, entry_id in enumerate(sorted(pairs)):
             entry = self._derived[entry_id][0]
-            scored.append((-len(entry.brands & wanted), 0, order, entry_id, entry.questions[3]))
+            scored.append((-len(entry.brands & wanted), 0, order, entry_id, entry_title(entry)))
         # Facts about the rarest brand asked first would miss others: take each brand's first
         # few (ids in order), enough to fill the list with those about the most brands.
         candidates = {
@@ -423,7 +411,7 @@ class Engine:
             text, citations, title = fact.answer, fact.citations, fact.question
         elif entry_id in self._derived:
             entry, citations = self._derived[entry_id]
-            text, title = entry.answer, entry.questions[0]
+            text, title = entry.answer, entry_title(entry)
         else:
             raise KeyError(entry_id)
         reported = self.reported_on(citations)
@@ -440,7 +428,7 @@ class Engine:
 
     def question_of(self, candidate: Candidate) -> str:
         """The canonical question of a candidate, for suggestions."""
-        return candidate.entry.questions[0]
+        return entry_title(candidate.entry)
 
     def reported_on(self, citations: tuple[Citation, ...]) -> str | None:
         """When the cited sources reported it (the newest of their dates), e.g. 23 May 2022."""
@@ -496,6 +484,21 @@ class Engine:
     def sources(self) -> list[Source]:
         """Every source, newest first."""
         return sorted(self.base.sources.values(), key=lambda s: (s.date, s.id), reverse=True)
+
+
+def _carries(part: Part, best: Candidate) -> bool:
+    """Whether the matched entry's phrasings (or its answer) hold every operator of the part."""
+    held = part.operators
+    if not held or part.form is not Form.YES_NO:
+        # A wh-question's answer opens with no Yes or No (`_polarised` strips a fact's): it
+        # says what the sources report.
+        return True
+    if held & _ATTRIBUTION and not _POLAR_ANSWER.match(best.entry.answer):
+        # "Did Xiaomi say what the phone is?" is not answered by what Xiaomi did say: a fact
+        # that quotes someone settles whether they said it only with a yes or a no.
+        return False
+    texts = (*best.entry.questions, best.entry.answer)
+    return any(held <= operators_of(words(text)) for text in texts)
 
 
 def _names_phones(part: Part, best: Candidate) -> bool:

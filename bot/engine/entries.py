@@ -50,6 +50,19 @@ def fact_entry(fact: Fact) -> Entry:
     )
 
 
+def entry_title(entry: Entry) -> str:
+    """The question an entry answers, as labels show it ("Who does Xiaomi work with?").
+
+    A fact's first phrasing is its question; a derived answer's first phrasing may be a bare
+    name ("Xiaomi", "Xiaomi and Leica"), which matches well but reads badly on a button.
+    """
+    if entry.id.startswith(BRAND_PREFIX):
+        return f"Who does {entry.questions[0]} work with?"
+    if entry.id.startswith(PARTNERSHIP_PREFIX):
+        return f"Are {entry.questions[0]} partners?"
+    return entry.questions[0]
+
+
 def describe(partnership: Partnership, base: FactBase, *, from_brand: str | None = None) -> str:
     """A partnership in plain sentences: who, status, how long, its phones."""
     return partnership_sentence(partnership, base, from_brand)
@@ -84,6 +97,7 @@ def derived_entries(base: FactBase) -> Derived:
         if not own:
             continue
         name = brand.name
+        # The name comes first: `entry_title` builds the title from it.
         questions = [
             name,
             f"Who does {name} partner with?",
@@ -114,6 +128,7 @@ def derived_entries(base: FactBase) -> Derived:
         summary = f" {partnership.summary}" if partnership.summary else ""
         entry = Entry(
             id=f"{PARTNERSHIP_PREFIX}{partnership.id}",
+            # "X and Y" comes first: `entry_title` builds the title from it.
             questions=(
                 f"{phone} and {camera}",
                 f"{phone} {camera} partnership",

@@ -26,11 +26,11 @@ def partnership_clause(partnership: Partnership, base: FactBase, subject: str | 
     if status is PartnershipStatus.ACTIVE:
         return f"{a} has a {period} partnership with {b}" if period else f"{a} works with {b}"
     if status is PartnershipStatus.ANNOUNCED:
-        return (
-            f"{a} has announced a {period} partnership with {b}"
-            if period
-            else (f"{a} has announced a partnership with {b}")
-        )
+        kind = f"{period} partnership" if period else "partnership"
+        if first == partnership.camera_maker:
+            # The phone maker announced it: "Leica has announced…" would be a claim no quote makes.
+            return f"{a}'s {kind} with {b} has been announced"
+        return f"{a} has announced a {kind} with {b}"
     if period:
         return f"{a} had a {period} partnership with {b}, which has since ended"
     return f"{a} worked with {b}, and the partnership has since ended"

@@ -10,6 +10,8 @@ from enum import StrEnum
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.engine.lexicon.language import foreign_language
+from bot.engine.lexicon.operators import EMPTY_WORDS, OPERATOR_WORDS, Operator, operators_of
 from bot.engine.words import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
 from bot.facts.models import Brand, BrandKind, Partnership, PartnershipStatus
 from bot.facts.text import fold, plain, words
@@ -35,6 +37,26 @@ _CHAT_FILLER = frozenset(
     too as always one""".split()
 )
 HELP_WORDS = frozenset("help commands command usage".split())
+# Words of a part that is small talk beside a question ("ok cool.", "thanks for that.").
+_SMALL_TALK_WORDS = (
+    _CHAT_CORE | _CHAT_FILLER | EMPTY_WORDS | frozenset("everyone everybody all here".split())
+)
+# Greetings asked as questions, as read ("what's up" is read "what is up").
+_SMALL_TALK_QUESTIONS = frozenset(
+    tuple(phrase.split())
+    for phrase in (
+        "how are you",
+        "how are you doing",
+        "how are u",
+        "how is it going",
+        "how it going",
+        "how are things",
+        "what is up",
+        "what is new",
+        "you there",
+        "are you there",
+    )
+)
 # The most questions one message is read as (each costs a search); the rest are named unread.
 MAX_PARTS = 4
 
@@ -43,10 +65,23 @@ _LEAD_FILLERS = frozenset(
     """yo hey hi hello so ok okay um uh umm pls please plz bot camerabot quick question q btw
     also and but well lol guys hmm wait oh ah dear sorry excuse me folks tell""".split()
 )
+# Tokens of the operator words no rule reads as content ("shorter", "sole", "nor"): the operator
+# rules read them through `Part.operators`. Words such as "first", "over" or "said" stay: their
+# tokens ("1", "end", "say") are content too.
+_OPERATOR_TOKENS = frozenset(
+    canonical(word) or word
+    for word in """shorter longer fewer nor neither sole solely exclusive exclusively
+    exclusivity until till unsuccessful flop flopped""".split()
+)
+# Greetings of two words before a question ("good morning, does Vivo use Zeiss?").
+_GREETING_PAIRS = frozenset(
+    ("good", time) for time in ("morning", "afternoon", "evening", "day", "night")
+)
 # Chat words dropped anywhere in a question: they carry tone, not content.
 CHATTER = frozenset(
     """lmk ngl tbh bruh fr kinda sorta idk imo imho lol lmao pls plz please yo bro dude fam yall
-    sooo soo ok okay um uh umm hmm btw tho fyi hey guys bot camerabot anyone somebody xd""".split()
+    sooo soo ok okay um uh umm hmm btw tho fyi hey guys bot camerabot anyone somebody xd
+    idiot idiots stupid dumb moron useless""".split()
 )
 # Chat spellings and contractions, read as the words they stand for ("who's" is split as whos).
 _SPELLINGS: Mapping[str, tuple[str, ...]] = {
@@ -103,6 +138,10 @@ _AUXILIARIES = frozenset(
     werent dont doesnt didnt hasnt havent hadnt wont wouldnt cant couldnt shall""".split()
 )
 _WH = frozenset("who whom whose what which when where why how".split())
+# Chat words the reader knows, for telling English from another language.
+_KNOWN_CHAT = (
+    CHATTER | _LEAD_FILLERS | _CHAT_CORE | _CHAT_FILLER | _AUXILIARIES | _WH | frozenset(_SPELLINGS)
+)
 # Tags that turn a statement into a yes/no question.
 TAGS = frozenset("right correct true yeah innit isnt".split())
 # Joining words before a second question ("…and why did they split", "…, also who…").
@@ -257,6 +296,11 @@ class Part:
         """The part's words, as read."""
         return " ".join(self.words)
 
+    @property
+    def operators(self) -> frozenset[Operator]:
+        """The operator words it holds, by meaning (bot/engine/lexicon/operators.py)."""
+        return operators_of(self.words)
+
     def says(self, vocabulary: Iterable[str]) -> bool:
         """Whether any of these words is in the part."""
         return not frozenset(vocabulary).isdisjoint(self.words)
@@ -270,6 +314,18 @@ class Reading:
     chat: str | None = None  # "greeting", "thanks", "praise", "ack" or "help" for small talk
     # Questions past MAX_PARTS in one message, left unanswered (and said so).
     unread: int = 0
+
+
+def small_talk(part: Part) -> bool:
+    """Whether a part of a message is small talk beside its questions ("hello there", "cool").
+
+    Only words of chat, with no question form, or a greeting question ("how are you?").
+    """
+    if (part.brands and not part.inherited) or part.devices or part.people or part.unknown_brands:
+        return False
+    if part.words in _SMALL_TALK_QUESTIONS:
+        return True
+    return part.form is Form.PLAIN and not part.wh and set(part.words) <= _SMALL_TALK_WORDS
 
 
 def chat_kind(raw: list[str]) -> str | None:
@@ -325,7 +381,7 @@ def durations(raw: list[str] | tuple[str, ...]) -> tuple[int, ...]:
 
 def _common(word: str) -> str:
     """A common word one swap or slip away ("wiht" is "with"), else the word itself."""
-    if len(word) < 4 or not word.isalpha() or word in _COMMON_WORDS:
+    if len(word) < 4 or not word.isalpha() or word in _COMMON_WORDS or word in OPERATOR_WORDS:
         return word
     found = process.extractOne(word, _COMMON_WORDS, scorer=OSA.distance, score_cutoff=1)
     return found[0] if found else word
@@ -436,29 +492,53 @@ class Reader:
             for person in brand.people
         ]
 
+    def __contains__(self, word: object) -> bool:
+        """Whether a word is one camerabot reads: a name, its vocabulary, a function word."""
+        return isinstance(word, str) and (
+            word in self.analyzer.vocabulary
+            or word in STOPWORDS
+            or word in OPERATOR_WORDS
+            or word in _KNOWN_CHAT
+            or word in NATIONALITIES
+            or word in MONTHS
+            or self.analyzer.brand_of(word) is not None
+            # A typo of a known word or name ("vivio zeis") is English enough.
+            or self.analyzer.corrected([word])[0] in self.analyzer.vocabulary
+        )
+
     def read(self, question: str) -> Reading:
         """The parts of a question, or the small talk it is."""
         raw = words(question)
         kind = chat_kind(raw)
         if kind is not None:
             return Reading(chat=kind)
+        if foreign_language(question, self):
+            return Reading(chat="foreign")
         parts: list[Part] = []
         pieces = _pieces(question)
         # Each question costs a search: past MAX_PARTS, the rest are named, not answered.
         unread = max(0, len(pieces) - MAX_PARTS)
+        chat: list[Part] = []
         for piece, asked in pieces[:MAX_PARTS]:
             part = self._part(piece, parts[-1] if parts else None, asked=asked)
-            if part is not None:
+            if part is not None and small_talk(part):
+                # "hello there!", "how are you?": no question, and no topic for the next part.
+                chat.append(part)
+            elif part is not None:
                 parts.append(part)
+        parts = parts or chat
         # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
         asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
+        # Greetings, thanks and insults around a question ("hey, …", "…, idiot") are not parts.
+        spoken = tuple(p for p in asked_parts if not set(p.words) <= EMPTY_WORDS)
+        asked_parts = spoken or asked_parts
         return Reading(asked_parts or tuple(parts), unread=unread)
 
     def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:
         vocabulary = self.analyzer.vocabulary
         raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
-        while len(raw) > 1 and raw[0] in _LEAD_FILLERS:
-            raw = raw[1:]
+        while len(raw) > 1 and (raw[0] in _LEAD_FILLERS or tuple(raw[:2]) in _GREETING_PAIRS):
+            raw = raw[2:] if tuple(raw[:2]) in _GREETING_PAIRS else raw[1:]
         corrected = self.analyzer.corrected(raw)
         # Names the base does not know are kept as typed: correction would make them known ones.
         for index, word in enumerate(raw):
@@ -492,6 +572,9 @@ class Reader:
         inherited = False
         if previous is not None and not brands and not unknown:
             brands, inherited = list(previous.brands), True
+        elif previous is not None and _REFERS_BACK & set(corrected):
+            # "Is Hasselblad Swedish and did it partner with Vivo?": "it" is Hasselblad.
+            brands = [*(b for b in previous.brands if b not in brands), *brands]
         if previous is not None and _elliptic(corrected, analysis):
             # "…, and OnePlus?": the previous question again, about other brands.
             return _replace(previous, tuple(brands), unknown)
@@ -539,7 +622,8 @@ class Reader:
             unknown_devices=tuple(unknown_devices),
             durations=durations(corrected),
             years=tuple(dict.fromkeys(int(w) for w in corrected if YEAR.fullmatch(w))),
-            residual=residual - _description_tokens(corrected),
+            # Operator words are read by the operator rules (`Part.operators`), not as content.
+            residual=residual - _description_tokens(corrected) - _OPERATOR_TOKENS,
             countries=_countries(corrected, spans),
             description=frozenset(spans),
             people=people,
@@ -839,6 +923,8 @@ _VERBS = frozenset(
     going""".split()
 )
 _PRONOUNS = frozenset("he she him her his hers".split())
+# Words by which a question refers to the brands of the one before ("did it", "do they").
+_REFERS_BACK = frozenset("it its they them their".split())
 
 
 def _declarative(raw: list[str], *, asked: bool) -> bool:

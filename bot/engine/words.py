@@ -12,6 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from bot.engine.lexicon.operators import OPERATOR_WORDS
 from bot.facts.models import Brand
 from bot.facts.text import words
 
@@ -145,7 +146,6 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "finish",
         "quit",
         "dissolve",
-        "over",
         "leave",
         "left",
         "drop",
@@ -422,12 +422,19 @@ class Analyzer:
         """The vocabulary word a typo most likely meant, or the word itself."""
         if word in self.vocabulary or len(word) < 3 or not word.isalpha():
             return word
+        if word in OPERATOR_WORDS:
+            return word  # "shorter" is not a typo of "shooter", nor "only" of anything
         found = self._corrections.get(word)
         if found is None:
             found = self._closest(word)
             if found in STOPWORDS and OSA.distance(word, found) > 1:
                 # A word two letters from a filler ("founding", "finding") is a word, not a typo
                 # of one: correcting it would drop what the question asks.
+                found = word
+            named = self.brand_of(canonical(found) or found) is not None
+            if _negates(word, found) or not (named or _same_start(word, found)):
+                # "unsuccessful" is the opposite of "successful", not its typo; and a typo of
+                # a word keeps its first letter ("droping" is not "growing"), of a name not always.
                 found = word
             if len(self._corrections) >= _CORRECTIONS_CACHED:
                 self._corrections.clear()
@@ -542,3 +549,16 @@ class Analyzer:
             if tuple(raw[position : position + len(phrase)]) == phrase:
                 return token, len(phrase)
         return None
+
+
+_NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
+
+
+def _negates(word: str, found: str) -> bool:
+    """Whether a word is another with a negative prefix ("unsuccessful", "inactive")."""
+    return found != word and any(word == prefix + found for prefix in _NEGATIVE_PREFIXES)
+
+
+def _same_start(word: str, found: str) -> bool:
+    """Whether a correction keeps the word's first letter (or swaps its first two)."""
+    return found[:1] == word[:1] or found[:2] == word[1::-1][:2]

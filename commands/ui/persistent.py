@@ -193,17 +193,21 @@ def answer_view(answer: Answer, owner_id: int | None = None) -> ui.View | None:
     """The buttons under an answer: 👍, "Wrong or outdated" and ⓘ (persistent).
 
     An answer reasoned from several records (no single fact) gets the feedback buttons, its
-    votes filed under REASONED, and no ⓘ.
+    votes filed under REASONED, and no ⓘ. An answer to several questions files its votes
+    under REASONED too unless one entry answers them all, and has one ⓘ a part ("ⓘ 1", "ⓘ 2").
     """
     if not answer.answered:
         return None
-    entry = answer.fact_id or REASONED
+    answered = [p for p in answer.parts if p.answered] or [answer]
+    entries = list(dict.fromkeys(p.fact_id for p in answered if p.fact_id))
+    ids = {p.fact_id for p in answered}
+    entry = ids.pop() if len(ids) == 1 else None
     items: list[ui.DynamicItem[Any]] = [
-        FeedbackButton(Vote.HELPFUL, entry),
-        FeedbackButton(Vote.WRONG, entry),
+        FeedbackButton(Vote.HELPFUL, entry or REASONED),
+        FeedbackButton(Vote.WRONG, entry or REASONED),
     ]
-    if answer.fact_id:
-        items.append(InfoButton(answer.fact_id))
+    for number, fact_id in enumerate(entries, start=1):
+        items.append(InfoButton(fact_id, f"ⓘ {number}" if len(entries) > 1 else "ⓘ"))
     if owner_id is not None:
         items.append(DeleteButton(owner_id))
     view = ui.View(timeout=None)
@@ -216,11 +220,11 @@ def answer_view(answer: Answer, owner_id: int | None = None) -> ui.View | None:
 def answer_reply(
     answer: Answer, base: FactBase | None = None, *, owner_id: int | None = None
 ) -> dict[str, Any]:
-    """The keyword arguments of a message holding an answer: its embed and buttons.
+    """The keyword arguments of a message holding an answer: its embeds and buttons.
 
     `owner_id`: who asked, for a public answer they may delete (🗑).
     """
-    kwargs: dict[str, Any] = {"embed": _render.answer_embed(answer, base)}
+    kwargs: dict[str, Any] = {"embeds": _render.answer_embeds(answer, base)}
     view = answer_view(answer, owner_id)
     if view is not None:
         kwargs["view"] = view
@@ -485,9 +489,9 @@ class WrongModal(ui.Modal):
 class InfoButton(_Persistent, template=r"cb:in:(?P<entry>\S+)"):
     """The "ⓘ" button: what the answer matched; moderators see its fact id too."""
 
-    def __init__(self, entry_id: str) -> None:
+    def __init__(self, entry_id: str, label: str = "ⓘ") -> None:
         super().__init__(
-            ui.Button(label="ⓘ", style=ButtonStyle.secondary, custom_id=f"cb:in:{entry_id}")
+            ui.Button(label=label, style=ButtonStyle.secondary, custom_id=f"cb:in:{entry_id}")
         )
         self.entry_id = entry_id
 
@@ -495,8 +499,8 @@ class InfoButton(_Persistent, template=r"cb:in:(?P<entry>\S+)"):
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> InfoButton:
-        """Rebuilt from its id."""
-        return cls(match["entry"])
+        """Rebuilt from its id (and its label: "ⓘ 2" under an answer to several questions)."""
+        return cls(match["entry"], _button(item).label or "ⓘ")
 
     async def run(self, interaction: discord.Interaction[CamerabotBot]) -> None:
         """Privately: the question the answer is for, and for moderators its fact id."""

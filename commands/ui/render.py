@@ -34,6 +34,7 @@ from bot.facts.limits import (
     EMBED_FOOTER_MAX,
     EMBED_TITLE_MAX,
     EMBED_TOTAL_MAX,
+    EMBEDS_MAX,
     MESSAGE_CONTENT_MAX,
 )
 from bot.facts.models import FactBase, Partnership, PartnershipStatus
@@ -233,20 +234,20 @@ def build_embed(
     footer: str = "",
     colour: Colour = ANSWER_COLOUR,
     more: Callable[[int], str] | None = None,
+    total: int = EMBED_TOTAL_MAX,
 ) -> Embed:
-    """An embed holding Discord's limits: every part clipped, fields dropped once 6000 is reached.
+    """An embed within Discord's limits: every part clipped, fields dropped once `total` is reached.
 
-    Fields left out are summarised by one last field with `more(count)` when given.
+    Fields left out are summarised by one last field with `more(count)` when given. `total`
+    is less than 6000 when the embed shares a message with others.
     """
-    title = clip(title, EMBED_TITLE_MAX)
-    footer = clip(footer, EMBED_FOOTER_MAX)
-    description = clip(
-        description, min(EMBED_DESCRIPTION_MAX, EMBED_TOTAL_MAX - len(title) - len(footer))
-    )
-    embed = Embed(title=title, description=description or None, colour=colour)
+    title = clip(title, min(EMBED_TITLE_MAX, total))
+    footer = clip(footer, min(EMBED_FOOTER_MAX, total - len(title)))
+    description = clip(description, min(EMBED_DESCRIPTION_MAX, total - len(title) - len(footer)))
+    embed = Embed(title=title or None, description=description or None, colour=colour)
     if footer:
         embed.set_footer(text=footer)
-    budget = EMBED_TOTAL_MAX - len(title) - len(description) - len(footer)
+    budget = total - len(title) - len(description) - len(footer)
     for index, (raw_name, raw_value) in enumerate(fields):
         name = clip(raw_name, EMBED_FIELD_NAME_MAX) or "\u200b"
         value = clip(raw_value, EMBED_FIELD_VALUE_MAX) or "\u200b"
@@ -294,25 +295,35 @@ def answer_text(answer: Answer, base: FactBase | None = None) -> str:
     The engine words such an answer as sentences (right for a terminal); on Discord, one
     partnership a bullet reads better, with the same facts: status, period, devices.
     """
-    text = answer.answer or ""
-    listed = listed_partnerships(answer, base) if base is not None else None
+    text = answer.answer or answer.reply or ""
+    listed = listed_partnerships(answer, base) if base is not None and answer.answered else None
     if base is None or not listed:
         return shown(text)
     entry = answer.fact_id or ""
     brand = base.brands.get(entry.removeprefix(BRAND_PREFIX)) if entry != OVERVIEW_ID else None
     subject = f"{brand.name}'s camera partnerships" if brand else "the camera partnerships"
-    head = f"As reported on {answer.reported_on}, {subject}:" if answer.reported_on else subject
+    # A part after one that gave the same date does not repeat it (`once_dated`).
+    dated = answer.reported_on and text.startswith("As reported on ")
+    head = f"As reported on {answer.reported_on}, {subject}:" if dated else subject
     lines = [shown(head[0].upper() + head[1:])]
     for partnership in listed:
         lines += partnership_lines(partnership, base, from_brand=brand.id if brand else None)
     return "\n".join(lines)
 
 
-def answer_embed(answer: Answer, base: FactBase | None = None) -> Embed:
+def answer_embed(
+    answer: Answer,
+    base: FactBase | None = None,
+    *,
+    title: str | None = None,
+    footer: str = "",
+    total: int = EMBED_TOTAL_MAX,
+) -> Embed:
     """An answer: the question as asked, the answer, the quotes grouped by article.
 
     No fact id or score: they mean nothing to readers (moderators find the id under "ⓘ").
-    With `base`, an answer listing partnerships shows them as a list.
+    With `base`, an answer listing partnerships shows them as a list. `title` replaces the
+    question as asked ("" for none: a later part of a message's answer).
     """
     groups = grouped_citations(answer.citations)
     fields = [
@@ -320,11 +331,37 @@ def answer_embed(answer: Answer, base: FactBase | None = None) -> Embed:
         for number, group in enumerate(groups, start=1)
     ]
     return build_embed(
-        title=echo(answer.question, EMBED_TITLE_MAX),
+        title=echo(answer.question, EMBED_TITLE_MAX) if title is None else title,
         description=answer_text(answer, base),
         fields=fields,
+        footer=footer,
         more=_more_sources,
+        total=total,
     )
+
+
+def answer_embeds(answer: Answer, base: FactBase | None = None) -> list[Embed]:
+    """An answer's embeds: one, or one a question for a message of several, each with its quotes.
+
+    The first is titled with the message as asked; a part the sources do not answer says so;
+    a note about questions left unread is the last embed's footer. Together they hold the
+    6000 characters Discord allows all of one message's embeds.
+    """
+    parts = [p for p in answer.parts if p.kind != "chat"][:EMBEDS_MAX]
+    if len(parts) < 2:
+        return [answer_embed(answer, base)]
+    notes = " ".join(p.reply or "" for p in answer.parts if p.kind == "chat")
+    share = EMBED_TOTAL_MAX // len(parts)
+    return [
+        answer_embed(
+            part,
+            base,
+            title=echo(answer.question, EMBED_TITLE_MAX) if number == 0 else "",
+            footer=notes if number == len(parts) - 1 else "",
+            total=share,
+        )
+        for number, part in enumerate(parts)
+    ]
 
 
 def other_suggestions(answer: Answer) -> tuple[Suggestion, ...]:

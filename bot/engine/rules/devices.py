@@ -119,8 +119,12 @@ def _device_premise(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | 
     device = next(d for d in partnership.devices if model <= set(words(d)))
     pair = f"{ctx.name(brand)}–{ctx.name(cameras[0])}"
     head = "No: t" if part.form is Form.YES_NO else "T"
+    claim = f"{head}he sources report no {pair} partnership"
+    if ctx.pair(brand, cameras[0]) is not None:
+        # The pair exists, only not on this phone: the sources do not say it, nor deny it.
+        claim = f"The sources don't say {ctx.name(cameras[0])} worked on the {device}"
     text = (
-        f"{head}he sources report no {pair} partnership; the {device} came of "
+        f"{claim}; the {device} came of "
         f"{ctx.name(brand)}'s partnership with {ctx.name(partnership.other(brand))}. "
         f"{ctx.dated(partnership.citations)}, the partnership was seen on the "
         f"{series(partnership.devices)}."
@@ -170,11 +174,14 @@ def first_phone(
             text = f"Not as far as the sources say: {ctx.as_of(citations)}, {fact}, not {asked}."
         return Said(text, citations, entry_id=partnership_id(partnership))
     if part.months and part.form in (Form.YES_NO, Form.PLAIN, Form.WH):
-        if due.month in part.months:
+        if due.month in part.months and (not part.years or due.year in part.years):
             text = f"Yes. {ctx.dated(citations)}, {fact}."
         else:
             names = [n for n, m in MONTHS.items() if m in part.months and len(n) > 3]
             asked = names[0].title() if names else "then"
+            if part.years:
+                # "In July 2030?" of July 2022: the year is what differs.
+                asked = f"{asked} {series([str(y) for y in part.years], 'or')}"
             text = f"Not as far as the sources say: {ctx.as_of(citations)}, {fact}, not {asked}."
         return Said(text, citations, entry_id=partnership_id(partnership))
     if part.form is Form.YES_NO and (part.says(ALREADY) or "launch" in tokens):

@@ -160,6 +160,18 @@ def partners(
             return None
     name = ctx.name(brand)
     if not chosen:
+        if not own and part.excluded:
+            # "Who did Huawei work with before Leica?": no other partner is reported; the one
+            # set aside is, and the answer says so rather than "no partnership" at all.
+            others = series([ctx.name(b) for b in part.excluded], "or")
+            aside = [p for p in ctx.of(brand) if p.other(brand) in part.excluded]
+            citations = tuple(c for p in aside for c in p.citations)
+            said = f"The sources report no partner of {name} other than {others}."
+            if aside:
+                said += f" {ctx.dated(citations)}, " + lower_first(
+                    " ".join(ctx.sentence(p, brand) for p in aside)
+                )
+            return Said(said, citations, answered=False, about=known)
         if not own:
             return Said(
                 f"The sources report no camera partnership of {name}.",

@@ -42,7 +42,10 @@ def pair(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
             return None
         if part.form is not Form.YES_NO and not (residual & (RELATION | {END}) or starting):
             return None
-        return _no_pair(ctx, first, second, yes_no=part.form is Form.YES_NO)
+        # "Did X stop working with Y?", "is the X Y deal longer than…" presume a partnership.
+        asks_how_long = bool({"?howlong", "?howmany"} & part.analysis.question_types)
+        presumed = ending or bool(part.durations) or bool(part.comparison) or asks_how_long
+        return _no_pair(ctx, first, second, yes_no=part.form is Form.YES_NO, presumed=presumed)
     asks_length = bool({"?howlong", "?howmany"} & part.analysis.question_types)
     if (starting or part.wh == "when" or "year" in residual) and not (
         part.durations or part.years or ending or asks_length
@@ -141,7 +144,9 @@ def _duration_check(
     if partnership.status is PartnershipStatus.ANNOUNCED and part.form is Form.YES_NO:
         # "Have they worked together for five years?" of a deal just announced: no time
         # worked is recorded, only the length announced.
-        worked = part.says({"have", "has", "did", "worked", "were", "was"})
+        # "Was it signed for over a year?" asks the length agreed, not the time worked.
+        signed = part.says({"signed", "sign", "agreed", "announced"})
+        worked = part.says({"have", "has", "did", "worked", "were", "was"}) and not signed
         if worked:
             years = count_words(length)
             head = f"Not as far as the sources say: it was announced as a {years}-year one."
@@ -176,12 +181,14 @@ def _year_check(ctx: Context, part: Part, partnership: Partnership, subject: str
     return Said(f"{head} {said}", partnership.citations, entry_id=partnership_id(partnership))
 
 
-def _no_pair(ctx: Context, first: str, second: str, *, yes_no: bool) -> Said:
+def _no_pair(
+    ctx: Context, first: str, second: str, *, yes_no: bool, presumed: bool = False
+) -> Said:
     a, b = ctx.name(first), ctx.name(second)
     ordered = (a, b)
     if ctx.base.brands[first].kind is BrandKind.CAMERA_MAKER:
         ordered = (b, a)
-    head = "No: t" if yes_no else "T"
+    head = "Actually, t" if presumed else "No: t" if yes_no else "T"
     text = f"{head}he sources report no {ordered[0]}–{ordered[1]} partnership."
     clauses = []
     citations: list[Citation] = []

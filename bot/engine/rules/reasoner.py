@@ -7,12 +7,14 @@ wording. A rule answers only when every word the question asks with is one it un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from bot.engine.lexicon.operators import Operator
 from bot.engine.prose import series
 from bot.engine.questions import Part
 from bot.engine.rules.context import IGNORED, Context
-from bot.engine.rules.registry import RULES
+from bot.engine.rules.registry import HANDLES, READS_FLAGS, RULES
 from bot.engine.rules.said import Said
 from bot.facts.models import Brand, Citation, FactBase, Partnership
 
@@ -59,8 +61,34 @@ class Reasoner:
             names = series(part.unknown_devices, "or")
             return Said(f"The sources say nothing about the {names}.", answered=False, about=known)
         residual = part.residual - IGNORED
+        held = part.operators
+        # A negation the reader did not understand ("no longer"): no rule reads it.
+        unread = Operator.NEGATION in held and not part.negated
+        # A comparison is read only with a count to compare ("longer than four years").
+        unread |= Operator.COMPARE in held and not (part.comparison and part.durations)
         for rule in RULES:
             said = rule(self._context, part, known, residual)
-            if said is not None:
+            if said is None:
+                continue
+            understood = held <= HANDLES.get(rule, frozenset())
+            if rule in READS_FLAGS and unread:
+                understood = False
+            if not said.answered or understood:
                 return said
+            # Issue #17: the rule does not read every operator of the part ("only", "before
+            # July", "will"): it may say what the sources report, never Yes or No over it.
+            return _reported(said)
         return None
+
+
+_POLAR = re.compile(r"^(yes|no)[.:,]\s*", re.IGNORECASE)
+
+
+def _reported(said: Said) -> Said | None:
+    """A rule's answer over a word it does not read: kept if it only reports, else None.
+
+    An answer that would open with a yes or a no steps aside: the word may flip it.
+    """
+    if said.shaped or _POLAR.match(said.text) or said.text[:4].lower() in ("not ", "not,", "not."):
+        return None  # a yes, a no, a choice or a correction: the word may change it
+    return said

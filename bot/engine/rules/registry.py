@@ -6,14 +6,33 @@ pair's yes/no), so a new rule goes where its questions must be caught, not at th
 
 from __future__ import annotations
 
+from bot.engine.lexicon.operators import Operator
 from bot.engine.rules.brands import person, what_is, where_from
 from bot.engine.rules.choices import either_or
 from bot.engine.rules.devices import device, first_phone
 from bot.engine.rules.lists import compare, listing, partners
+from bot.engine.rules.operators import (
+    due_by,
+    future,
+    negated_pair,
+    only,
+    quantified,
+    relation,
+    said_by,
+)
 from bot.engine.rules.pairs import pair
 from bot.engine.rules.said import Rule
 
 RULES: tuple[Rule, ...] = (
+    # The operator rules first: a question holding "only", "both", "not", "will", "before July"
+    # or "bought" is theirs before any rule that would read it without that word.
+    relation,
+    only,
+    quantified,
+    negated_pair,
+    due_by,
+    future,
+    said_by,
     person,
     what_is,
     compare,
@@ -24,4 +43,33 @@ RULES: tuple[Rule, ...] = (
     first_phone,
     pair,
     partners,
+)
+
+_O = Operator
+# The operators each rule understands (issue #17): a part holding any other operator is not given
+# to the rule, so no rule answers "Yes" or "No" over a word it does not read. A rule not listed
+# understands none.
+HANDLES: dict[Rule, frozenset[Operator]] = {
+    relation: frozenset({_O.RELATION}),
+    only: frozenset({_O.ONLY}),
+    quantified: frozenset({_O.QUANTIFIER, _O.NEGATION}),
+    negated_pair: frozenset({_O.NEGATION}),
+    due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
+    future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME}),
+    said_by: frozenset({_O.SPEAKER}),
+    person: frozenset(),
+    what_is: frozenset(),
+    compare: frozenset({_O.COMPARE, _O.QUANTIFIER}),
+    listing: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),
+    either_or: frozenset({_O.FIRST_LATEST}),
+    where_from: frozenset({_O.NEGATION}),
+    device: frozenset({_O.FUTURE}),
+    first_phone: frozenset({_O.FIRST_LATEST, _O.FUTURE}),
+    pair: frozenset({_O.NEGATION, _O.COMPARE}),
+    partners: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),
+}
+# Rules that read a negation or a comparison only as the reader flags it (`part.negated`,
+# `part.comparison`): one the reader did not flag ("no longer") is not theirs to answer.
+READS_FLAGS: frozenset[Rule] = frozenset(
+    {person, what_is, compare, listing, either_or, where_from, device, first_phone, pair, partners}
 )

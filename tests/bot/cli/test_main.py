@@ -252,7 +252,7 @@ def test_partner_lists_status_devices_and_citations(capsys: pytest.CaptureFixtur
     lines = out.splitlines()
     assert lines[0] == "Leica (camera maker, Germany)"
     items = [line for line in lines if line.startswith("- ")]
-    assert items[0].startswith("- Leica has announced a partnership with Xiaomi.")
+    assert items[0].startswith("- Leica's partnership with Xiaomi has been announced.")
     assert items[1].startswith("- Leica had a four-year partnership with Huawei, which has since")
     assert "Huawei P30 Pro, Huawei P40 and Huawei P50 series" in items[1]
     assert "  > With Huawei facing several challenges in many markets across the world, both" in out

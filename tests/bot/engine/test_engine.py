@@ -144,7 +144,7 @@ def test_the_overview_lists_every_partnership_current_first(engine: Engine) -> N
 
 def test_a_brand_answer_lists_current_partnerships_before_ended_ones(engine: Engine) -> None:
     text = engine.answer_entry("q", f"{BRAND_PREFIX}leica").answer or ""
-    assert "Leica has announced a partnership with Xiaomi." in text
+    assert "Leica's partnership with Xiaomi has been announced." in text
     assert "Leica had a four-year partnership with Huawei, which has since ended." in text
     assert text.index("Xiaomi") < text.index("Huawei")
 
@@ -408,3 +408,43 @@ def test_recorded_questions_are_cleaned(tmp_path: Path) -> None:
         "Who makes the Pixel camera?",
         "x" * QUESTION_MAX,
     ]
+
+
+def test_a_message_of_two_questions_keeps_each_answer_with_its_quotes(engine: Engine) -> None:
+    answer = engine.ask("Who does Xiaomi work with and who does OnePlus work with?")
+
+    first, second = answer.parts
+    assert (first.fact_id, second.fact_id) == ("partners:xiaomi", "partners:oneplus")
+    assert all("Hassleblad" not in c.quote for c in first.citations)
+    assert [c.quote for c in second.citations] == [
+        c.quote for c in engine.answer_entry("", "partners:oneplus").citations
+    ]
+    assert set(answer.citations) == set(first.citations) | set(second.citations)
+    # One date for both: the second part starts with its sentence.
+    assert first.answer is not None
+    assert first.answer.startswith("As reported on 23 May 2022, ")
+    assert second.answer == "OnePlus has a multi-year partnership with Hasselblad."
+    assert answer.to_json().keys() == engine.ask("Who does Xiaomi work with?").to_json().keys()
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("xiaomi", "Who does Xiaomi work with?"),
+        ("Hasselblad partnerships", "Who does Hasselblad work with?"),
+        ("xiaomi and leica", "Are Xiaomi and Leica partners?"),
+        ("all partnerships", "Which phone makers have camera partnerships?"),
+    ],
+)
+def test_a_derived_answer_is_for_a_question_not_a_name(
+    engine: Engine, question: str, title: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.matched_question == title
+    assert engine.answer_entry("", answer.fact_id or "").matched_question == title
+
+
+def test_related_answers_are_offered_as_questions(engine: Engine) -> None:
+    related = engine.related(("xiaomi", "oneplus", "vivo", "huawei", "leica"))
+    assert related
+    assert all(s.question.endswith("?") for s in related)

@@ -145,3 +145,29 @@ def test_a_message_is_read_as_a_few_questions_at_most(engine: Engine) -> None:
 def test_a_question_asked_twice_is_answered_once(engine: Engine) -> None:
     parts = engine.reader.read("does vivo work with zeiss? does vivo work with zeiss?").parts
     assert len(parts) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hello there! where is Leica from?",
+        "hey bot, how are you? where is Leica from?",
+        "thanks for that. where is Leica from?",
+        "ok cool. where is Leica from?",
+        "good evening everyone. where is Leica from?",
+        "yo what's up, where is Leica from?",
+        "where is Leica from? cool",
+    ],
+)
+def test_small_talk_beside_a_question_is_not_a_part(engine: Engine, message: str) -> None:
+    reading = engine.reader.read(message)
+    assert [p.text for p in reading.parts] == ["where is leica from"]
+    answer = engine.ask(message)
+    assert answer.answered
+    assert not answer.parts
+    assert "first question" not in (answer.answer or "")
+
+
+def test_a_short_question_after_another_is_still_a_part(engine: Engine) -> None:
+    reading = engine.reader.read("Does Xiaomi work with Leica? Is it good?")
+    assert [p.text for p in reading.parts] == ["does xiaomi work with leica", "is it good"]

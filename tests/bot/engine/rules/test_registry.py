@@ -8,6 +8,13 @@ from bot.engine.rules.registry import RULES
 def test_rules_are_tried_in_their_dispatch_order() -> None:
     names = [rule.__name__ for rule in RULES]
     assert names == [
+        "relation",
+        "only",
+        "quantified",
+        "negated_pair",
+        "due_by",
+        "future",
+        "said_by",
         "person",
         "what_is",
         "compare",

@@ -52,7 +52,7 @@ ANSWERED = [
     # wrong premises are corrected
     ("Why did Kestrel stop working with Optiva?", "Actually, the sources do not report", []),
     ("When did Norra end its deal with Vellum?", "Actually, the sources do not report", []),
-    ("Why did Norra stop working with Optiva?", "The sources report no Norra–Optiva", []),
+    ("Why did Norra stop working with Optiva?", "Actually, the sources report no Norra–Optiva", []),
     # several questions in one
     (
         "Who does Norra work with, and who does Kestrel work with?",
@@ -87,7 +87,8 @@ ANSWERED = [
     ("is ada lind the ceo of vellum", "No: the sources describe Ada Lind as Norra's", []),
     ("is ada lind the head of norra", "Yes.", ["chief executive"]),
     # a phone with a camera maker its partnership was not with
-    ("was the k9 made with optiva", "No: the sources report no Kestrel–Optiva", ["Vellum"]),
+    # Kestrel works with Optiva, only not on the K9: not "no Kestrel–Optiva partnership".
+    ("was the k9 made with optiva", "The sources don't say Optiva worked on the K", ["Vellum"]),
     ("kestrel & vellum: 6 years or 9 years", "Six years.", ["six-year"]),
     # brands named by a partner, statements asked as questions, choices of phones
     ("Which phones did the phone maker Vellum left make?", "As reported", ["Kestrel K7"]),
@@ -119,7 +120,7 @@ ANSWERED = [
         "As reported",
         ["two companies"],
     ),
-    ("does vellum not work with norra?", "As reported", ["Norra"]),
+    ("does vellum not work with norra?", "No. As reported", ["Norra"]),
     # a choice the summary settles; an old maker is a legacy one, an old partner a former one
     ("is norra's vellum deal for budget cameras or flagship cameras", "Flagship", ["flagship"]),
     ("Who is Kestrel's old partner?", "As reported", ["Vellum"]),

@@ -1,0 +1,58 @@
+"""Whether a question is written in another language than English: camerabot answers in English.
+
+Two steps, so a short English question full of brand names ("xiaomi leica?", which a language
+identifier calls Irish) is never refused: first, most of the question's words must be words
+camerabot does not know (not a brand, not in its vocabulary, not an English function word), or
+its letters mostly of a non-Latin script; only then does py3langid, a small language identifier
+whose model ships in its package, say which language it is.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Container
+from functools import lru_cache
+from typing import Any
+
+from bot.facts.text import words
+
+# The languages the identifier chooses from: those a community of this kind writes in.
+_LANGUAGES = ["en", "es", "fr", "de", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "tr", "id"]
+_LANGUAGES += ["ms", "ro", "cs", "hu", "ru", "uk", "zh", "ja", "ko", "ar", "hi", "vi", "th", "tl"]
+
+
+def non_latin_share(text: str) -> float:
+    """The share of a text's letters that are not Latin letters (Cyrillic, Han, Arabic…)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    other = sum(1 for c in letters if "LATIN" not in unicodedata.name(c, "LATIN"))
+    return other / len(letters)
+
+
+def foreign_language(text: str, known: Container[str]) -> str | None:
+    """The language a question is written in when it is not English, else None."""
+    if non_latin_share(text) > 0.5:
+        return _identify(text) or "other"
+    said = words(text)
+    unknown = [w for w in said if w not in known and not w.isdigit() and len(w) > 1]
+    if len(unknown) < 2 or len(unknown) * 2 <= len(said):
+        return None
+    language = _identify(text)
+    return language if language not in (None, "en") else None
+
+
+def _identify(text: str) -> str | None:
+    """The language py3langid finds, among the languages above."""
+    code: str = _identifier().classify(text)[0]
+    return code
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    """The identifier, loaded on the first question that needs it (~1 s, once)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(_LANGUAGES)
+    return identifier

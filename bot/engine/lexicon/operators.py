@@ -1,0 +1,137 @@
+"""The closed lexicon of operator words: the words that narrow, flip or move a question's meaning.
+
+A reader that drops "only", "not" or "before" answers another question than the one asked
+(issue #17). Each operator word or phrase here maps to its meaning; `operators_of` finds them in
+a part's words (lower-case, apostrophes dropped: "isn't" reads "isnt") in one pass over the
+words. The rules declare which operators they understand (rules/registry.py); a part holding an
+operator its rule does not understand is left to the fact matcher, which may answer only when
+the matched phrasing carries the same operators, and never adds a "Yes" or a "No" otherwise.
+
+`EMPTY_WORDS` is the closed list of words that carry nothing for the answer: greetings,
+politeness, fillers and insults around a question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+
+class Operator(StrEnum):
+    """What an operator word does to a question's meaning."""
+
+    ONLY = "only"
+    FIRST_LATEST = "first-latest"
+    NEGATION = "negation"
+    ANTONYM = "antonym"
+    TIME = "time"
+    COMPARE = "compare"
+    FUTURE = "future"
+    CAUSE = "cause"
+    SPEAKER = "speaker"
+    QUANTIFIER = "quantifier"
+    RELATION = "relation"
+    INSTEAD = "instead"
+    ADDITIVE = "additive"
+
+
+# Words that say "only": the claimed one is alone among another brand's partners.
+ONLY_WORDS = frozenset("only sole solely".split())
+# "An exclusive deal" is a contract's term, which no record holds: ONLY, but no rule reads it.
+EXCLUSIVE_WORDS = frozenset("exclusive exclusively exclusivity".split())
+# Words that negate what follows. "Stopped", "quit" and "ended" are not here: they name an end,
+# which the pair rule reads as such ("Did Huawei stop working with Leica?").
+NEGATORS = frozenset(
+    """not no never nor none neither isnt arent wasnt werent doesnt dont didnt hasnt havent
+    hadnt wont cant cannot couldnt shouldnt wouldnt""".split()
+)
+
+
+def _all(words: str, operator: Operator) -> dict[str, Operator]:
+    return dict.fromkeys(words.split(), operator)
+
+
+# Single words that always carry their operator.
+WORDS: dict[str, Operator] = {
+    **dict.fromkeys(ONLY_WORDS | EXCLUSIVE_WORDS, Operator.ONLY),
+    **_all("earliest latest newest recent", Operator.FIRST_LATEST),
+    **_all(
+        " ".join(NEGATORS),
+        Operator.NEGATION,
+    ),
+    **_all("unsuccessful flop flopped failure failed fail fails", Operator.ANTONYM),
+    **_all("until till", Operator.TIME),
+    **_all("than fewer", Operator.COMPARE),
+    **_all("will gonna upcoming soon future", Operator.FUTURE),
+    # "why" is a question word (its form), not an operator: rules that answer it read it.
+    **_all("because reason reasons cause caused", Operator.CAUSE),
+    **_all(
+        "said say says announce announced announces claim claimed claims confirm confirmed "
+        "confirms according",
+        Operator.SPEAKER,
+    ),
+    **_all("both all each every either", Operator.QUANTIFIER),
+    **_all(
+        "buy bought buys acquire acquired acquires own owns owned merge merged subsidiary",
+        Operator.RELATION,
+    ),
+    **_all("instead replace replaced replaces", Operator.INSTEAD),
+    **_all("also too other another else besides except", Operator.ADDITIVE),
+}
+# Words whose operator depends on the next word: "before July", "more than", "makes phones".
+_TIME_WORDS = frozenset({"before", "after", "by", "prior"})
+_COMPARE_WORDS = frozenset({"more", "less", "longer", "shorter", "over", "under", "least", "most"})
+_FIRST_WORDS = frozenset({"first", "last"})
+_MAKE_WORDS = frozenset({"make", "makes", "made", "making", "build", "builds", "produce"})
+_PHONES = frozenset({"phone", "phones", "smartphone", "smartphones", "handsets"})
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+# The words `operators_of` may read as an operator in context: the whole vocabulary.
+VOCABULARY = frozenset(WORDS) | _TIME_WORDS | _COMPARE_WORDS | _FIRST_WORDS | _MAKE_WORDS
+# Words the spelling corrector must leave as typed: an operator read as another word ("shorter"
+# as "shooter") answers another question.
+OPERATOR_WORDS = VOCABULARY | frozenset("longer shorter bigger smaller earlier later".split())
+
+EMPTY_WORDS = frozenset(
+    "hey hi hello hiya yo sup morning evening afternoon good gm thanks thank thx ty please pls "
+    "plz quick question q btw fyi ok okay so well um uh hmm lol guys guy folks bot camerabot "
+    "dear sir idiot stupid dumb useless moron dude bro mate man kindly just wondering curious "
+    "asking".split()
+)
+
+
+def operators_of(words: Sequence[str]) -> frozenset[Operator]:
+    """The operators a part's words hold, each read in its context (one pass over the words)."""
+    found: set[Operator] = set()
+    for index, word in enumerate(words):
+        after = words[index + 1 : index + 4]
+        if word in WORDS:
+            found.add(WORDS[word])
+        elif word in _TIME_WORDS:
+            # "before July", "by 2023", "prior to June": a time; "announced by Xiaomi" is not.
+            if any(w in MONTHS or (w.isdigit() and len(w) == 4) for w in after) or word in (
+                "before",
+                "after",
+            ):
+                found.add(Operator.TIME)
+        elif word in _COMPARE_WORDS:
+            if word in ("least", "most") and index and words[index - 1] == "at":
+                found.add(Operator.COMPARE)
+            elif word in ("longer",) and index and words[index - 1] == "no":
+                found.add(Operator.NEGATION)
+            elif word not in ("least", "most") and (
+                "than" in after or any(w.isdigit() for w in after[:1]) or word[-2:] == "er"
+            ):
+                found.add(Operator.COMPARE)
+        elif word in _FIRST_WORDS:
+            found.add(Operator.FIRST_LATEST)
+        elif word in _MAKE_WORDS and any(w in _PHONES for w in after):
+            found.add(Operator.RELATION)
+    text = " ".join(words)
+    if "going to" in text or "next" in words:
+        found.add(Operator.FUTURE)
+    if "rather than" in text or "in place of" in text:
+        found.add(Operator.INSTEAD)
+    return frozenset(found)

@@ -1,0 +1,14 @@
+"""Rules for operator words (`bot.engine.lexicon.operators`): only, both/neither, not, before, will.
+
+Each rule answers a part only when it reads every operator the part holds (the registry's
+`HANDLES` says which), and opens with "Yes" or "No" only when the records' quotes establish the
+whole proposition; otherwise it says what the sources report, or steps aside.
+"""
+
+from __future__ import annotations
+
+from bot.engine.rules.operators.closed_world import only, quantified
+from bot.engine.rules.operators.polarity import future, negated_pair, relation, said_by
+from bot.engine.rules.operators.timing import due_by
+
+__all__ = ["due_by", "future", "negated_pair", "only", "quantified", "relation", "said_by"]

@@ -1,0 +1,191 @@
+"""Closed-world questions over the records: "only", "sole", "exclusive"; "both", "each", "neither".
+
+The records list every partnership the sources report, so "is X the only phone maker that
+worked with Y" is settled by Y's other records: another one is a quoted "No"; none at all is
+"the sources report only X", never a bare "Yes" (a source that names one partner does not say
+there is no other).
+"""
+
+from __future__ import annotations
+
+from bot.engine.lexicon.operators import NEGATORS, ONLY_WORDS
+from bot.engine.prose import lower_first, series
+from bot.engine.questions import Form, Part
+from bot.engine.rules.context import Context
+from bot.engine.rules.operators.common import (
+    about_partnerships,
+    clauses,
+    current,
+    entry_of,
+    in_the_past,
+    position,
+    quoted,
+)
+from bot.engine.rules.said import Said
+from bot.facts.models import BrandKind, Partnership
+
+_ARTICLES = frozenset({"the", "a", "an", "their", "its", "his", "her"})
+_NEITHER = frozenset({"neither", "nor"})
+_BOTH = frozenset({"both", "each", "all", "every"})
+
+
+def only(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]) -> Said | None:
+    """Whether a brand is the only one another works (or worked) with, over all the records."""
+    at = next((i for i, w in enumerate(part.words) if w in ONLY_WORDS), None)
+    if at is None or part.form is not Form.YES_NO or not 1 <= len(known) <= 2:
+        return None
+    if not about_partnerships(part, residual):
+        return None
+    if len(known) == 1:
+        return _only_of_kind(ctx, part, known[0])
+    unique, anchor = _roles(ctx, part, known, at)
+    partnership = ctx.pair(unique, anchor)
+    u, a = ctx.name(unique), ctx.name(anchor)
+    if partnership is None:
+        text = f"No: the sources report no {u}–{a} partnership at all."
+        own = ctx.of(anchor)
+        if own:
+            text += f" {ctx.dated(quoted(own))}, " + lower_first(clauses(ctx, own, anchor) + ".")
+        return Said(text, quoted(own), entry_id=entry_of(own))
+    others = [p for p in ctx.of(anchor) if p is not partnership]
+    return _judged(ctx, part, partnership, others, unique, anchor)
+
+
+def _judged(
+    ctx: Context,
+    part: Part,
+    partnership: Partnership,
+    others: list[Partnership],
+    unique: str,
+    anchor: str,
+) -> Said:
+    """The answer once the pair and the anchor's other partnerships are known."""
+    u, a = ctx.name(unique), ctx.name(anchor)
+    everything = [partnership, *others]
+    citations = quoted(everything)
+    said = f"{ctx.dated(citations)}, " + lower_first(clauses(ctx, everything, anchor) + ".")
+    live = [p for p in others if current(p)]
+    if live or (others and in_the_past(part)):
+        return Said(f"No. {said}", citations, entry_id=entry_of(everything))
+    if others:
+        # Only ended ones besides: "only one now" is what the records show, "only ever" is not.
+        names = series([ctx.name(p.other(anchor)) for p in others])
+        head = (
+            f"Of current partnerships, the sources report only {u} working with {a}; "
+            f"{a}'s partnership with {names} has ended."
+        )
+        return Said(f"{head} {said}", citations, entry_id=entry_of(everything))
+    head = f"The sources report only {u} working with {a}."
+    return Said(f"{head} {said}", citations, entry_id=entry_of(everything))
+
+
+def _roles(ctx: Context, part: Part, known: tuple[str, ...], at: int) -> tuple[str, str]:
+    """Which brand the question calls the only one, and whose partners it counts.
+
+    "Is X the only … Y": X; "X only works with Y", "Y's only partner X": X is the anchor.
+    """
+    places = {brand: position(ctx, part, brand) for brand in known}
+    before = [b for b in known if places[b] < at]
+    after = [b for b in known if places[b] > at]
+    if at and part.words[at - 1] in _ARTICLES and before:
+        unique = max(before, key=places.__getitem__)
+    elif before and places[max(before, key=places.__getitem__)] == at - 1:
+        anchor = max(before, key=places.__getitem__)
+        unique = next(b for b in known if b != anchor)
+    elif after:
+        unique = min(after, key=places.__getitem__)
+    else:
+        unique = max(before, key=places.__getitem__)
+    anchor = next(b for b in known if b != unique)
+    return unique, anchor
+
+
+def _only_of_kind(ctx: Context, part: Part, brand_id: str) -> Said | None:
+    """Whether a brand is the only one of its kind with a partnership: over every such brand."""
+    brand = ctx.base.brands[brand_id]
+    own = ctx.of(brand_id)
+    side = "phone_maker" if brand.kind is BrandKind.PHONE_MAKER else "camera_maker"
+    rivals = [p for p in ctx.base.partnerships.values() if getattr(p, side) != brand_id]
+    if not own:
+        return Said(
+            f"No: the sources report no partnership of {brand.name}.",
+            quoted(rivals[:3]),
+            entry_id=entry_of(rivals),
+        )
+    if not rivals:
+        citations = quoted(own)
+        head = f"The sources report only {brand.name} in a partnership of this kind."
+        said = f"{ctx.dated(citations)}, " + lower_first(clauses(ctx, own, brand_id) + ".")
+        return Said(f"{head} {said}", citations, entry_id=entry_of(own))
+    shown = rivals[:4]
+    citations = quoted(shown)
+    listed = "; ".join(ctx.clause(p, getattr(p, side)) for p in shown)
+    return Said(
+        f"No. {ctx.dated(citations)}, " + lower_first(listed + "."),
+        citations,
+        entry_id=entry_of(shown),
+    )
+
+
+def quantified(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether both (each, all) or neither of several brands work with a partner, or have one."""
+    words = set(part.words)
+    # "Do A and B both not work with Y?" says neither, as "neither A nor B" does.
+    neither = bool(words & _NEITHER) or bool(words & _BOTH and words & NEGATORS)
+    if part.form is not Form.YES_NO or len(known) < 2 or not (neither or words & _BOTH):
+        return None
+    if not about_partnerships(part, residual):
+        return None
+    kinds = {b: ctx.base.brands[b].kind for b in known}
+    groups = [b for b in known if kinds[b] is kinds[known[0]]]
+    partners = [b for b in known if kinds[b] is not kinds[known[0]]]
+    if len(partners) > 1:
+        groups, partners = partners, groups
+    if len(groups) < 2 or len(partners) > 1:
+        return None  # "both" needs two brands of a kind, and at most one partner to share
+    found: dict[str, list[Partnership]] = {}
+    for brand in groups:
+        own = ctx.of(brand)
+        if partners:
+            own = [p for p in own if p.other(brand) == partners[0]]
+        found[brand] = own
+    return _quantified_answer(ctx, part, found, partners[0] if partners else None, neither=neither)
+
+
+def _quantified_answer(
+    ctx: Context,
+    part: Part,
+    found: dict[str, list[Partnership]],
+    partner: str | None,
+    *,
+    neither: bool,
+) -> Said:
+    """Yes, no or what the records show, for each brand of a both/neither question.
+
+    In the present tense a brand counts when it has a current partnership; asked of the past
+    ("did both work with…"), any partnership counts.
+    """
+    past = in_the_past(part)
+    counts = {b: any(past or current(p) for p in own) for b, own in found.items()}
+    shown = [p for own in found.values() for p in own]
+    citations = quoted(shown)
+    said = ""
+    if shown:
+        listed = "; ".join(clauses(ctx, own, b) for b, own in found.items() if own)
+        said = f" {ctx.dated(citations)}, " + lower_first(listed + ".")
+    with_partner = f" with {ctx.name(partner)}" if partner else ""
+    lacking = [b for b, counted in counts.items() if not counted]
+    kind = "" if past else "current "
+    if neither:
+        if len(lacking) < len(counts):
+            return Said(f"No.{said}", citations, entry_id=entry_of(shown))
+        names = series([ctx.name(b) for b in lacking], "or")
+        text = f"Yes: the sources report no {kind}partnership of {names}{with_partner}.{said}"
+        return Said(text, citations, entry_id=entry_of(shown))
+    if lacking:
+        names = series([ctx.name(b) for b in lacking], "or")
+        text = f"No: the sources report no {kind}partnership of {names}{with_partner}.{said}"
+        return Said(text, citations, entry_id=entry_of(shown))
+    return Said(f"Yes.{said}", citations, entry_id=entry_of(shown))

@@ -1,0 +1,98 @@
+"""A first phone's due date against a question's "before", "after", "by" or "until" a time.
+
+The records give the month (or year) a partnership's first phone was due, as a source reported
+it on its date. "Will it launch before July 2022?" compares that month with the one asked, and
+says it as what was reported, dated; a time the due date does not settle (a month asked of a
+due year) is not answered with a yes or a no.
+"""
+
+from __future__ import annotations
+
+from bot.engine.prose import lowered
+from bot.engine.questions import YEAR, Form, Part
+from bot.engine.rules.context import Context, partnership_id
+from bot.engine.rules.devices import due_partnership
+from bot.engine.rules.said import Said
+from bot.facts.models import Month
+
+# Tokens of a question about a first phone: "first", "phone", "launch", "out".
+_PHONE_TOKENS = frozenset({"1", "phon", "launch", "release", "expect", "due", "model"})
+_BEFORE = frozenset({"before", "prior", "earlier"})
+_AFTER = frozenset({"after", "later"})
+_BY = frozenset({"by", "until", "till"})
+
+
+def due_by(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a first phone was due before, after or by the month or year asked."""
+    del residual
+    order = _order(part)
+    if not set(part.analysis.tokens) & _PHONE_TOKENS:
+        return None  # "is the deal going to last until 2051?" asks of the partnership, not a phone
+    if order is None or not (part.months or part.years) or part.devices or len(part.years) > 1:
+        return None
+    if len(part.months) > 1 or part.form not in (Form.YES_NO, Form.PLAIN):
+        return None
+    partnership = due_partnership(ctx, known)
+    if partnership is None or partnership.first_phone_due is None:
+        return None
+    due = partnership.first_phone_due
+    month = part.months[0] if part.months else _may(part)
+    asked = Month(part.years[0] if part.years else due.year, month)
+    verdict = _compare(due, asked, order)
+    citations = partnership.citations
+    pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
+    fact = f"the first phone of the {pair} partnership was due in {due.label}"
+    entry = partnership_id(partnership)
+    if verdict is None:
+        text = f"The sources don't say: {ctx.as_of(citations)}, {fact}."
+        return Said(text, citations, entry_id=entry)
+    head = "Yes" if verdict else "No"
+    return Said(f"{head}: {lowered(ctx.dated(citations))}, {fact}.", citations, entry_id=entry)
+
+
+def _may(part: Part) -> int | None:
+    """May as a month when a year follows it ("after May 2022"); the reader leaves "may" out."""
+    for word, after in zip(part.words, part.words[1:], strict=False):
+        if word == "may" and YEAR.fullmatch(after):
+            return 5
+    return None
+
+
+def _order(part: Part) -> str | None:
+    """How the question places the time it names: before, after, by or from it, or None.
+
+    "Do we have to wait until April?" asks whether it comes no earlier than April: "from".
+    """
+    if "wait" in part.words:
+        return "from"
+    for word in part.words:
+        if word in _BEFORE:
+            return "before"
+        if word in _AFTER:
+            return "after"
+        if word in _BY:
+            return "by"
+    return None
+
+
+def _compare(due: Month, asked: Month, order: str) -> bool | None:
+    """Whether the due month lies before, after or by the asked one; None when undecided."""
+    if asked.month is None or due.month is None:
+        if due.year == asked.year and asked.month is not None:
+            return None  # a month asked of a due year: the sources do not settle it
+        # By years: "before 2023" of July 2022, "by 2022" of July 2022.
+        first: tuple[int, int] = (due.year, 0)
+        last: tuple[int, int] = (asked.year, 0)
+        if order in ("by", "from"):
+            return first <= last if order == "by" else first >= last
+    else:
+        first, last = (due.year, due.month), (asked.year, asked.month)
+    if order == "before":
+        return first < last
+    if order == "after":
+        return first > last
+    if order == "from":
+        return first >= last
+    return first <= last

@@ -1,0 +1,131 @@
+"""Every operator word is read or makes the rules step aside: never a Yes or No that ignores it.
+
+The lexicon (bot/engine/lexicon/operators.py) is enumerated: each word is put into yes/no questions
+about a current pair, an ended pair and a pair the sources do not report. An answer that opens
+with "Yes" or "No" must differ from the answer to the same question without the word: the same
+verdict would mean the word was dropped. Words that add nothing to a yes or no ("also", "too")
+are the only ones allowed to leave it as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.engine.engine import Engine
+from bot.engine.lexicon.operators import VOCABULARY, Operator, operators_of
+from tests.conftest import DATA
+
+_POLAR = re.compile(r"^(yes|no)\b", re.IGNORECASE)
+# Words that may stand in a yes/no question without changing its verdict.
+_NEUTRAL = {Operator.ADDITIVE}
+_PAIRS = (("xiaomi", "leica"), ("huawei", "leica"), ("vivo", "leica"))
+_TEMPLATES = (
+    "does {a} {w} work with {b}",
+    "is {a} {w} working with {b}",
+    "does {a} work with {b} {w} july 2023",
+    "did {a} work with {b} {w} than 3 years",
+)
+
+
+@pytest.fixture(scope="module")
+def shipped(fact_base: object, engine: Engine) -> Engine:
+    return engine
+
+
+def _verdict(text: str | None) -> str:
+    """The answer's first sentence: its yes or no and what it says with it."""
+    return (text or "").split(". ")[0]
+
+
+@pytest.mark.parametrize("word", sorted(VOCABULARY))
+def test_an_operator_word_is_never_ignored_by_a_yes_or_a_no(shipped: Engine, word: str) -> None:
+    ignored = []
+    for a, b in _PAIRS:
+        for template in _TEMPLATES:
+            question = template.format(a=a, b=b, w=word)
+            held = operators_of(question.split())
+            if not held or held <= _NEUTRAL:
+                continue
+            answer = shipped.ask(question)
+            if not answer.answered or not _POLAR.match(answer.answer or ""):
+                continue
+            plain = shipped.ask(" ".join(template.format(a=a, b=b, w="").split()))
+            if plain.answered and _verdict(plain.answer) == _verdict(answer.answer):
+                ignored.append(f"{question!r}: {answer.answer!r}")
+    assert not ignored, "\n".join(ignored)
+
+
+def test_every_word_of_the_lexicon_has_a_meaning_in_some_context() -> None:
+    contexts = ("{w}", "{w} july", "{w} than 3", "{w} phones")
+    meaningless = [
+        w for w in VOCABULARY if not any(operators_of(c.format(w=w).split()) for c in contexts)
+    ]
+    assert meaningless == []
+
+
+# What each operator does, on the shipped base and on the fictional Norra base.
+SHIPPED = [
+    ("is xiaomi the only brand that worked with leica", "No.", ["Huawei"]),
+    ("is vivo the only phone maker that works with zeiss", "The sources report only Vivo", []),
+    ("is vivo no longer working with zeiss", "No.", ["Vivo works with Zeiss"]),
+    ("is huawei no longer working with leica", "Yes: the partnership has ended.", []),
+    ("is leica not german", "No: as reported", ["German"]),
+    ("is hasselblad not chinese", "Yes: the sources describe Hasselblad as Swedish", []),
+    ("will the first xiaomi leica phone launch before july", "No: as reported", ["July 2022"]),
+    ("will the first xiaomi leica phone launch before august 2022", "Yes: as reported", []),
+    ("will the first xiaomi leica phone launch in july 2030", "Not as far as", ["not July 2030"]),
+    ("will the first xiaomi leica phone launch after may 2022", "Yes: as reported", []),
+    ("do we have to wait until april 2022 for the first xiaomi leica phone", "Yes: as", []),
+    ("do we have to wait until august 2022 for the first xiaomi leica phone", "No: as", []),
+    ("was the huawei leica partnership shorter than four years", "No: the sources report four", []),
+    ("do oneplus and vivo both have camera partnerships", "Yes.", ["Hasselblad", "Zeiss"]),
+    ("do xiaomi and huawei both work with leica", "No: the sources report no current", ["ended"]),
+    ("does neither oneplus nor vivo work with leica", "Yes: the sources report no", []),
+    ("who did huawei work with before leica?", "", ["other than Leica"]),
+    ("will oneplus partner with leica", "The sources don't say what OnePlus and Leica will do", []),
+    ("did xiaomi buy leica", "", ["don't say"]),
+    ("does leica make phones?", "", ["don't say"]),
+    ("¿Con quién trabaja Xiaomi?", "", ["in English"]),
+    ("who does oneplus work with, idiot", "As reported", ["Hasselblad"]),
+    ("good morning, quick question: does vivo use zeiss?", "Yes.", ["Zeiss"]),
+]
+NORRA = [
+    ("is kestrel the only phone maker vellum has ever worked with", "No.", ["Norra"]),
+    ("is vellum no longer working with norra", "No.", ["Norra"]),
+    ("did kestrel and vellum work together for more than 3 years?", "Yes.", ["six-year"]),
+    ("was the norra vellum partnership signed for over 3 years", "Yes.", ["five-year"]),
+    ("do norra and kestrel both work with vellum", "No: the sources report no current", []),
+    ("will norra partner with optiva", "The sources don't say what Norra and Optiva will do", []),
+]
+
+
+def _said(answer: object) -> str:
+    return getattr(answer, "answer", None) or getattr(answer, "reply", None) or ""
+
+
+@pytest.mark.parametrize(("question", "start", "holds"), SHIPPED, ids=[q for q, _, _ in SHIPPED])
+def test_operators_on_the_shipped_base(
+    shipped: Engine, question: str, start: str, holds: list[str]
+) -> None:
+    text = _said(shipped.ask(question))
+    assert text.startswith(start), text
+    assert all(h in text for h in holds), text
+
+
+@pytest.fixture(scope="module")
+def norra() -> Engine:
+    from bot.facts.yaml_loading import load_fact_base
+
+    return Engine(load_fact_base(Path(DATA) / "norra"))
+
+
+@pytest.mark.parametrize(("question", "start", "holds"), NORRA, ids=[q for q, _, _ in NORRA])
+def test_operators_on_the_norra_base(
+    norra: Engine, question: str, start: str, holds: list[str]
+) -> None:
+    text = _said(norra.ask(question))
+    assert text.startswith(start), text
+    assert all(h in text for h in holds), text

@@ -1,0 +1,357 @@
+"""The truthful class of a probe, from the records alone.
+
+Classes:
+  yes / no         the records establish the answer;
+  correct_premise  the question presumes what the records contradict (a split that did not
+                   happen, a partnership no record holds);
+  not_said         the records do not establish it: the future, causes no quote links, relations
+                   the records do not cover (ownership, what a camera maker also makes);
+  open             a wh-question the records do answer (a linked cause): neither Yes nor No.
+
+Rules (a "current" partnership is announced or active; "no record" means the sources report no
+such partnership, and the records list every partnership the sources report):
+  works_with        current record: yes; ended record or no record: no.
+  ever_worked       any record: yes; none: no.
+  device_with       the device among the pair's devices: yes; among reported devices only, or a
+                    record exists without listing it: not_said; no record for the pair: no.
+  not_works         the negation of works_with.
+  stopped           ended: yes; current: no; no record: correct_premise.
+  only_current      X not currently with Y: no; another phone maker currently with Y: no; else
+                    not_said (no record shows the world has no other).
+  only_ever         no X–Y record: no; another phone maker's record with Y: no; else not_said.
+  latest / first    a source sentence "<X> is the latest phone maker to partner…": yes for X, no
+                    for every other phone maker; X with no record: correct_premise; X's records all
+                    dated by `since` and another record's `since` strictly later (earlier): no;
+                    else not_said.
+  due_*             no record: correct_premise; no first_phone_due: not_said; else the due month
+                    (or year) compared with the asked month (or year): yes or no where the spans
+                    decide it, not_said where they overlap without deciding.
+  longer / shorter  the signed length (period in years) against N: yes or no; no number
+                    ("multi-year"): not_said; no record: correct_premise.
+  worked_*          as longer / shorter for an ended partnership; a current one has not run its
+                    course: not_said.
+  will_partner, still_in   the future: not_said (a current record does not say what will be).
+  why_end, premise_end     no record or not ended: correct_premise; ended with a quote linking a
+                    cause: open; ended without: not_said.
+  why_partner       no record: correct_premise; else not_said (no record states a motive).
+  announced_by      no record: correct_premise; a quote naming the brand before "announced":
+                    yes; else not_said (never no: a quote does not rule out another announcer).
+  person_announced  no record: correct_premise; else not_said.
+  person_role       the person's brand and role as recorded: yes; another brand: no.
+  both_have         each phone maker has a current record: yes; else no.
+  both_with         both currently with Y: yes; else no.   neither_with: the negation of "either".
+  bought            not_said.   makes_phones: phone maker: yes; camera maker: not_said.
+  instead           no X–Y record: no; X–Y and X–Z both current: no; else not_said.
+  not_not           "isn't it true that X doesn't work with Y": as not_works.
+  unsuccessful      no record: correct_premise; else not_said.
+  flop / success    a source calls the device successful: no / yes; else not_said.
+  country_is        no country: not_said; the recorded country: yes; another: no.
+  country_not       the negation of country_is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.facts.models import Month
+from tests.truth.model import Model, PairFacts
+from tests.truth.probes import Probe
+
+YES, NO, PREMISE, NOT_SAID, OPEN = "yes", "no", "correct_premise", "not_said", "open"
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """A truthful class and why."""
+
+    cls: str
+    reason: str
+
+
+def _flip(truth: Truth) -> Truth:
+    swap = {YES: NO, NO: YES}
+    return Truth(swap.get(truth.cls, truth.cls), f"negated: {truth.reason}")
+
+
+def _no_record(m: Model, p: Probe) -> Truth:
+    return Truth(NO, f"no {p.x}–{p.y} record")
+
+
+def _premise(m: Model, p: Probe) -> Truth:
+    return Truth(PREMISE, f"no {p.x}–{p.y} record")
+
+
+def works_with(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _no_record(m, p)
+    return Truth(YES if pair.current else NO, f"{pair.id} is {pair.status}")
+
+
+def ever_worked(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    return Truth(YES, f"{pair.id} record") if pair else _no_record(m, p)
+
+
+def device_with(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _no_record(m, p)
+    if p.device in pair.devices:
+        return Truth(YES, f"{p.device} in {pair.id} devices")
+    return Truth(NOT_SAID, f"{p.device} not among {pair.id} devices")
+
+
+def stopped(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _premise(m, p)
+    return Truth(YES if pair.ended else NO, f"{pair.id} is {pair.status}")
+
+
+def _others_with(m: Model, p: Probe, *, current: bool) -> list[PairFacts]:
+    return [q for q in m.pairs_of(p.y) if q.phone != p.x and (q.current or not current)]
+
+
+def only_current(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None or not pair.current:
+        return Truth(NO, f"{p.x} not currently with {p.y}")
+    if others := _others_with(m, p, current=True):
+        return Truth(NO, f"{others[0].id} is {others[0].status}")
+    return Truth(NOT_SAID, "no other current record; the sources do not say 'only'")
+
+
+def only_ever(m: Model, p: Probe) -> Truth:
+    if m.pair(p.x, p.y) is None:
+        return _no_record(m, p)
+    if others := _others_with(m, p, current=False):
+        return Truth(NO, f"{others[0].id} record")
+    return Truth(NOT_SAID, "no other record; the sources do not say 'only'")
+
+
+def _superlative(m: Model, p: Probe, word: str) -> Truth:
+    name = m.brands[p.x].name
+    stated = [n for n, w in m.superlatives if w == word]
+    if stated:
+        return Truth(YES if name in stated else NO, f"a source says {stated[0]} is the {word}")
+    own = m.pairs_of(p.x)
+    if not own:
+        return Truth(PREMISE, f"no {p.x} record")
+    if any(q.since is None for q in own):
+        return Truth(NOT_SAID, f"a {p.x} record has no since")
+    key = [(q.since.year, q.since.month or 0) for q in own if q.since]
+    others = [(q.id, (q.since.year, q.since.month or 0)) for q in m.pairs.values() if q.since]
+    beat = [
+        i
+        for i, s in others
+        if (s > max(key) if word == "latest" else s < min(key)) and i not in {q.id for q in own}
+    ]
+    if beat:
+        return Truth(NO, f"{beat[0]} since is {'later' if word == 'latest' else 'earlier'}")
+    return Truth(NOT_SAID, "other records have no since")
+
+
+def latest(m: Model, p: Probe) -> Truth:
+    return _superlative(m, p, "latest")
+
+
+def first(m: Model, p: Probe) -> Truth:
+    return _superlative(m, p, "first")
+
+
+def _span(month: Month) -> tuple[int, int]:
+    """The first and last month index a Month covers."""
+    if month.month is None:
+        return month.year * 12, month.year * 12 + 11
+    index = month.year * 12 + month.month - 1
+    return index, index
+
+
+def _due(
+    m: Model, p: Probe, decide: Callable[[tuple[int, int], tuple[int, int]], bool | None]
+) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _premise(m, p)
+    if pair.first_due is None or p.month is None:
+        return Truth(NOT_SAID, f"{pair.id} has no first_phone_due")
+    verdict = decide(_span(pair.first_due), _span(p.month))
+    reason = f"due {pair.first_due.label}, asked {p.month.label}"
+    if verdict is None:
+        return Truth(NOT_SAID, f"{reason}: spans overlap")
+    return Truth(YES if verdict else NO, reason)
+
+
+def _before(d: tuple[int, int], a: tuple[int, int]) -> bool | None:
+    return True if d[1] < a[0] else False if d[0] >= a[0] else None
+
+
+def _after(d: tuple[int, int], a: tuple[int, int]) -> bool | None:
+    return True if d[0] > a[1] else False if d[1] <= a[1] else None
+
+
+def _in(d: tuple[int, int], a: tuple[int, int]) -> bool | None:
+    if a[0] <= d[0] and d[1] <= a[1]:
+        return True
+    return False if d[1] < a[0] or d[0] > a[1] else None
+
+
+def _by(d: tuple[int, int], a: tuple[int, int]) -> bool | None:
+    return True if d[1] <= a[1] else False if d[0] > a[1] else None
+
+
+def _until(d: tuple[int, int], a: tuple[int, int]) -> bool | None:
+    return True if d[0] >= a[0] else False if d[1] < a[0] else None
+
+
+def _length(m: Model, p: Probe, longer: bool, *, ran: bool) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _premise(m, p)
+    if ran and not pair.ended:
+        return Truth(NOT_SAID, f"{pair.id} is {pair.status}: it has not run its course")
+    if pair.period_years is None:
+        return Truth(NOT_SAID, f"{pair.id} period {pair.period or 'not given'}")
+    holds = pair.period_years > p.years if longer else pair.period_years < p.years
+    return Truth(YES if holds else NO, f"{pair.id} is {pair.period}, asked {p.years}")
+
+
+def _not_said(reason: str) -> Callable[[Model, Probe], Truth]:
+    return lambda m, p: Truth(NOT_SAID, reason)
+
+
+def _ending(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _premise(m, p)
+    if not pair.ended:
+        return Truth(PREMISE, f"{pair.id} is {pair.status}, not ended")
+    if pair.cause_of_end:
+        return Truth(OPEN, f"{pair.id} quotes link a cause")
+    return Truth(NOT_SAID, f"{pair.id} quotes link no cause")
+
+
+def why_partner(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    return Truth(NOT_SAID, f"{pair.id}: no motive recorded") if pair else _premise(m, p)
+
+
+def announced_by(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _premise(m, p)
+    names = m.brands[p.a].names
+    for quote in pair.quotes:
+        at = quote.find("announced")
+        if at > 0 and any(0 <= quote.find(n) < at for n in names):
+            return Truth(YES, f"quote: {quote[:60]}")
+    return Truth(NOT_SAID, "no quote names who announced")
+
+
+def person_announced(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    return Truth(NOT_SAID, "no quote has a person announce") if pair else _premise(m, p)
+
+
+def person_role(m: Model, p: Probe) -> Truth:
+    owner = next(b for b in m.brands.values() if (p.person, p.role) in b.people)
+    return Truth(YES if owner.id == p.x else NO, f"{p.person} is {owner.id}'s {p.role}")
+
+
+def both_have(m: Model, p: Probe) -> Truth:
+    lacking = [b for b in (p.x, p.z) if not any(q.current for q in m.pairs_of(b))]
+    return Truth(NO, f"{lacking[0]} has no current record") if lacking else Truth(YES, "both")
+
+
+def both_with(m: Model, p: Probe) -> Truth:
+    truths = [works_with(m, Probe("works_with", x=b, y=p.y)) for b in (p.x, p.z)]
+    no = [t for t in truths if t.cls == NO]
+    return no[0] if no else Truth(YES, "both current")
+
+
+def neither_with(m: Model, p: Probe) -> Truth:
+    truths = [works_with(m, Probe("works_with", x=b, y=p.y)) for b in (p.x, p.z)]
+    yes = [t for t in truths if t.cls == YES]
+    return Truth(NO, yes[0].reason) if yes else Truth(YES, "neither current")
+
+
+def makes_phones(m: Model, p: Probe) -> Truth:
+    if m.brands[p.y].is_phone_maker:
+        return Truth(YES, f"{p.y} is a phone maker")
+    return Truth(NOT_SAID, "the records say what it makes for partnerships only")
+
+
+def instead(m: Model, p: Probe) -> Truth:
+    chosen, other = m.pair(p.x, p.y), m.pair(p.x, p.z)
+    if chosen is None:
+        return _no_record(m, p)
+    if other and chosen.current and other.current:
+        return Truth(NO, f"{chosen.id} and {other.id} both current")
+    return Truth(NOT_SAID, "no record says one was chosen over the other")
+
+
+def unsuccessful(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    return Truth(NOT_SAID, "no record judges success") if pair else _premise(m, p)
+
+
+def _device_success(m: Model, p: Probe, success: bool) -> Truth:
+    if p.device in m.successful:
+        return Truth(YES if success else NO, f"a source calls the {p.device} successful")
+    return Truth(NOT_SAID, "no source judges the device")
+
+
+def country_is(m: Model, p: Probe) -> Truth:
+    country = m.brands[p.y].country
+    if country is None:
+        return Truth(NOT_SAID, f"{p.y} has no country")
+    return Truth(YES if country == p.country else NO, f"{p.y} is from {country}")
+
+
+RULES: dict[str, Callable[[Model, Probe], Truth]] = {
+    "works_with": works_with,
+    "ever_worked": ever_worked,
+    "device_with": device_with,
+    "not_works": lambda m, p: _flip(works_with(m, p)),
+    "stopped": stopped,
+    "only_current": only_current,
+    "only_ever": only_ever,
+    "latest": latest,
+    "first": first,
+    "due_before": lambda m, p: _due(m, p, _before),
+    "due_after": lambda m, p: _due(m, p, _after),
+    "due_in": lambda m, p: _due(m, p, _in),
+    "due_by": lambda m, p: _due(m, p, _by),
+    "due_until": lambda m, p: _due(m, p, _until),
+    "longer": lambda m, p: _length(m, p, True, ran=False),
+    "shorter": lambda m, p: _length(m, p, False, ran=False),
+    "worked_longer": lambda m, p: _length(m, p, True, ran=True),
+    "worked_shorter": lambda m, p: _length(m, p, False, ran=True),
+    "will_partner": _not_said("the future"),
+    "still_in": _not_said("the future beyond the reports"),
+    "why_end": _ending,
+    "premise_end": _ending,
+    "why_partner": why_partner,
+    "announced_by": announced_by,
+    "person_announced": person_announced,
+    "person_role": person_role,
+    "both_have": both_have,
+    "both_with": both_with,
+    "neither_with": neither_with,
+    "bought": _not_said("ownership is not in the records"),
+    "makes_phones": makes_phones,
+    "instead": instead,
+    "not_not": lambda m, p: _flip(works_with(m, p)),
+    "unsuccessful": unsuccessful,
+    "flop": lambda m, p: _device_success(m, p, False),
+    "success": lambda m, p: _device_success(m, p, True),
+    "country_is": country_is,
+    "country_not": lambda m, p: _flip(country_is(m, p)),
+}
+
+
+def truth(model: Model, probe: Probe) -> Truth:
+    """The truthful class of a probe."""
+    return RULES[probe.rule](model, probe)

@@ -1,0 +1,407 @@
+"""Probe questions: every brand, pair, device and person crossed with every operator.
+
+Each rule has at least three templates; each template is asked as written ("Does Xiaomi work
+with Leica?") and in lower-case Discord style ("does xiaomi work with leica"). A probe keeps
+its rule and arguments, so the oracle judges it from the records and never from its wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from itertools import permutations
+
+from bot.facts.models import Month
+from tests.truth.model import BrandFacts, Model
+
+ADJECTIVES = {
+    "Germany": "German",
+    "Sweden": "Swedish",
+    "Finland": "Finnish",
+    "Japan": "Japanese",
+    "Denmark": "Danish",
+    "Austria": "Austrian",
+    "Portugal": "Portuguese",
+    "China": "Chinese",
+}
+EXTRA_COUNTRIES = ("Germany", "Japan", "China")
+
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    # plain pair
+    "works_with": (
+        "Does {X} work with {Y}?",
+        "Is {X} partnered with {Y}?",
+        "Do {X} and {Y} have a partnership?",
+        "Is {Y} working with {X}?",
+    ),
+    "ever_worked": (
+        "Did {X} ever work with {Y}?",
+        "Have {X} and {Y} ever been partners?",
+        "Has {X} ever partnered with {Y}?",
+    ),
+    "device_with": (
+        "Was the {D} made with {Y}?",
+        "Does the {D} have {Y} cameras?",
+        "Did {Y} work on the {D}?",
+    ),
+    # negation
+    "not_works": (
+        "Does {X} not work with {Y}?",
+        "Is it true that {X} does not work with {Y}?",
+        "{X} doesn't work with {Y}, right?",
+    ),
+    "stopped": (
+        "Is {X} no longer working with {Y}?",
+        "Did {X} stop working with {Y}?",
+        "Has {X} stopped working with {Y}?",
+    ),
+    # only / sole / exclusive
+    "only_current": (
+        "Is {X} the only phone maker that works with {Y}?",
+        "Does {Y} work exclusively with {X}?",
+        "Is {X} {Y}'s sole phone partner?",
+    ),
+    "only_ever": (
+        "Has {Y} only ever worked with {X}?",
+        "Is {X} the only phone maker {Y} has ever partnered with?",
+        "Was {X} {Y}'s only phone partner ever?",
+    ),
+    # first / latest
+    "latest": (
+        "Is {X} the latest phone maker to partner with a camera maker?",
+        "Is {X} the newest phone maker to team up with a camera brand?",
+        "Was {X} the most recent phone maker to partner with a camera maker?",
+    ),
+    "first": (
+        "Is {X} the first phone maker to partner with a camera maker?",
+        "Was {X} the earliest phone maker to team up with a camera brand?",
+        "Did {X} partner with a camera maker before any other phone maker?",
+    ),
+    # the first phone's launch
+    "due_before": (
+        "Will the first {X} {Y} phone launch before {M}?",
+        "Is the first {X} {Y} phone due before {M}?",
+        "Will the first phone from {X} and {Y} come out earlier than {M}?",
+    ),
+    "due_after": (
+        "Will the first {X} {Y} phone launch after {M}?",
+        "Is the first {X} {Y} phone due after {M}?",
+        "Will the first phone from {X} and {Y} come out later than {M}?",
+    ),
+    "due_in": (
+        "Will the first {X} {Y} phone launch in {M}?",
+        "Is the first {X} {Y} phone due in {M}?",
+        "Is the first phone from {X} and {Y} coming in {M}?",
+    ),
+    "due_by": (
+        "Will the first {X} {Y} phone be out by {M}?",
+        "Is the first {X} {Y} phone due by {M}?",
+        "Will the first phone from {X} and {Y} launch no later than {M}?",
+    ),
+    "due_until": (
+        "Will the first {X} {Y} phone not launch until {M}?",
+        "Do we have to wait until {M} for the first {X} {Y} phone?",
+        "Is the first {X} {Y} phone not due until {M}?",
+    ),
+    # lengths
+    "longer": (
+        "Is the {X} {Y} partnership longer than {N} years?",
+        "Is the {X} {Y} deal for more than {N} years?",
+        "Was the {X} {Y} partnership signed for over {N} years?",
+    ),
+    "shorter": (
+        "Is the {X} {Y} partnership shorter than {N} years?",
+        "Is the {X} {Y} deal for less than {N} years?",
+        "Was the {X} {Y} partnership signed for under {N} years?",
+    ),
+    "worked_longer": (
+        "Did {X} and {Y} work together for more than {N} years?",
+        "Were {X} and {Y} partners for longer than {N} years?",
+        "Did the {X} {Y} partnership last more than {N} years?",
+    ),
+    "worked_shorter": (
+        "Did {X} and {Y} work together for less than {N} years?",
+        "Were {X} and {Y} partners for fewer than {N} years?",
+        "Did the {X} {Y} partnership last less than {N} years?",
+    ),
+    # the future
+    "will_partner": (
+        "Will {X} partner with {Y}?",
+        "Is {X} going to team up with {Y}?",
+        "Will {X} work with {Y} in the future?",
+    ),
+    "still_in": (
+        "Will {X} and {Y} still work together in {YEAR}?",
+        "Will {X} still be partnered with {Y} in {YEAR}?",
+        "Is the {X} {Y} partnership going to last until {YEAR}?",
+    ),
+    # cause
+    "why_end": (
+        "Why did {X} and {Y} end their partnership?",
+        "Why did the {X} {Y} partnership end?",
+        "What made {X} and {Y} split?",
+    ),
+    "why_partner": (
+        "Why did {X} partner with {Y}?",
+        "Why did {X} team up with {Y}?",
+        "What made {X} choose {Y}?",
+    ),
+    # who said / announced
+    "announced_by": (
+        "Did {A} announce the {X} {Y} partnership?",
+        "Was the {X} {Y} partnership announced by {A}?",
+        "Was it {A} that announced the partnership between {X} and {Y}?",
+    ),
+    "person_announced": (
+        "Did {P} announce the {X} {Y} partnership?",
+        "Was the {X} {Y} partnership announced by {P}?",
+        "Was it {P} who announced the {X} {Y} deal?",
+    ),
+    "person_role": (
+        "Is {P} the {R} of {B}?",
+        "Is {P} {B}'s {R}?",
+        "Does {P} work at {B} as {R}?",
+    ),
+    # both / all / neither / each
+    "both_have": (
+        "Do {X} and {Z} both have camera partnerships?",
+        "Do both {X} and {Z} have a camera partner?",
+        "Does each of {X} and {Z} have a camera partnership?",
+    ),
+    "both_with": (
+        "Do {X} and {Z} both work with {Y}?",
+        "Do both {X} and {Z} work with {Y}?",
+        "Does each of {X} and {Z} work with {Y}?",
+    ),
+    "neither_with": (
+        "Does neither {X} nor {Z} work with {Y}?",
+        "Is it true that neither {X} nor {Z} works with {Y}?",
+        "Do {X} and {Z} both not work with {Y}?",
+    ),
+    # relations the records do not cover
+    "bought": (
+        "Did {X} buy {Y}?",
+        "Does {X} own {Y}?",
+        "Did {X} merge with {Y}?",
+    ),
+    "makes_phones": (
+        "Does {Y} make phones?",
+        "Is {Y} a phone maker?",
+        "Does {Y} make smartphones?",
+    ),
+    # instead of / rather than
+    "instead": (
+        "Did {X} partner with {Y} instead of {Z}?",
+        "Did {X} choose {Y} rather than {Z}?",
+        "Did {X} go with {Y} instead of {Z}?",
+    ),
+    # double negation
+    "not_not": (
+        "Isn't it true that {X} doesn't work with {Y}?",
+        "Is it not the case that {X} does not work with {Y}?",
+        "Isn't it so that {X} does not work with {Y}?",
+    ),
+    # antonyms
+    "unsuccessful": (
+        "Was the {X} {Y} partnership unsuccessful?",
+        "Was the {X} {Y} partnership a failure?",
+        "Did the {X} {Y} partnership fail?",
+    ),
+    "flop": (
+        "Was the {D} a flop?",
+        "Was the {D} unsuccessful?",
+        "Did the {D} fail?",
+    ),
+    "success": (
+        "Was the {D} a success?",
+        "Was the {D} successful?",
+        "Did the {D} do well?",
+    ),
+    # wrong premises
+    "premise_end": (
+        "Why did {X} stop working with {Y}?",
+        "When did {X} and {Y} split?",
+        "Why did {X} leave {Y}?",
+    ),
+    # country
+    "country_is": (
+        "Is {Y} {ADJ}?",
+        "Is {Y} a {ADJ} company?",
+        "Is {Y} from {COUNTRY}?",
+    ),
+    "country_not": (
+        "Is {Y} not {ADJ}?",
+        "Is it true that {Y} is not {ADJ}?",
+        "Is {Y} not from {COUNTRY}?",
+    ),
+}
+
+OPERATORS: dict[str, tuple[str, ...]] = {
+    "pair": ("works_with", "ever_worked", "device_with"),
+    "negation": ("not_works", "stopped"),
+    "only": ("only_current", "only_ever"),
+    "first_latest": ("latest", "first"),
+    "launch": ("due_before", "due_after", "due_in", "due_by", "due_until"),
+    "length": ("longer", "shorter", "worked_longer", "worked_shorter"),
+    "future": ("will_partner", "still_in"),
+    "cause": ("why_end", "why_partner"),
+    "who_said": ("announced_by", "person_announced", "person_role"),
+    "both_neither": ("both_have", "both_with", "neither_with"),
+    "relation": ("bought", "makes_phones"),
+    "instead": ("instead",),
+    "double_negation": ("not_not",),
+    "antonym": ("unsuccessful", "flop", "success"),
+    "wrong_premise": ("premise_end",),
+    "country": ("country_is", "country_not"),
+}
+OPERATOR_OF = {rule: op for op, rules in OPERATORS.items() for rule in rules}
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A question, its rule, and the records it is about (brand ids, device, month, years)."""
+
+    rule: str
+    question: str = ""
+    x: str = ""  # a phone maker (or the brand asked about)
+    y: str = ""  # a camera maker
+    z: str = ""  # another brand
+    a: str = ""  # the brand said to announce
+    device: str = ""
+    person: str = ""
+    role: str = ""
+    month: Month | None = None
+    years: int = 0
+    country: str = ""
+
+    @property
+    def operator(self) -> str:
+        return OPERATOR_OF[self.rule]
+
+
+def _words(model: Model, probe: Probe) -> dict[str, str]:
+    def name(brand_id: str) -> str:
+        return model.brands[brand_id].name if brand_id else ""
+
+    return {
+        "X": name(probe.x),
+        "Y": name(probe.y),
+        "Z": name(probe.z),
+        "A": name(probe.a),
+        "B": name(probe.x),
+        "D": probe.device,
+        "P": probe.person,
+        "R": probe.role,
+        "M": probe.month.label if probe.month else "",
+        "N": str(probe.years),
+        "YEAR": str(probe.years),
+        "COUNTRY": probe.country,
+        "ADJ": ADJECTIVES.get(probe.country, probe.country),
+    }
+
+
+def _discord(question: str) -> str:
+    return question.lower().rstrip("?")
+
+
+def phrased(model: Model, probe: Probe) -> Iterator[Probe]:
+    """The probe in every template of its rule, as written and in Discord style."""
+    words = _words(model, probe)
+    for template in TEMPLATES[probe.rule]:
+        question = template.format(**words)
+        yield replace(probe, question=question)
+        yield replace(probe, question=_discord(question))
+
+
+def _shift(month: Month, by: int) -> Month:
+    index = month.year * 12 + (month.month or 6) - 1 + by
+    return Month(index // 12, index % 12 + 1)
+
+
+def _months(model: Model) -> list[Month]:
+    """Months around every due date, the due years, and the years either side."""
+    found: set[Month] = set()
+    for pair in model.pairs.values():
+        if due := pair.first_due:
+            found |= {_shift(due, by) for by in (-3, -1, 0, 1, 5)}
+            found |= {Month(due.year + by) for by in (-1, 0, 1)}
+    latest = model.latest
+    found |= {Month(latest.year, latest.month), Month(latest.year + 1)}
+    return sorted(found, key=lambda m: (m.year, m.month or 0))
+
+
+def _pairs(model: Model) -> Iterator[tuple[BrandFacts, BrandFacts]]:
+    for phone in model.phone_makers():
+        for camera in model.camera_makers():
+            yield phone, camera
+
+
+def _pair_probes(model: Model) -> Iterator[Probe]:
+    future = (model.latest.year + 3, 2030 if model.latest.year < 2030 else model.latest.year + 8)
+    pair_rules = (
+        "works_with ever_worked not_works stopped only_current only_ever will_partner "
+        "why_end why_partner not_not unsuccessful premise_end bought"
+    ).split()
+    for phone, camera in _pairs(model):
+        for rule in pair_rules:
+            yield Probe(rule, x=phone.id, y=camera.id)
+        for month in _months(model):
+            for rule in ("due_before", "due_after", "due_in", "due_by", "due_until"):
+                yield Probe(rule, x=phone.id, y=camera.id, month=month)
+        for years in range(1, 9):
+            for rule in ("longer", "shorter", "worked_longer", "worked_shorter"):
+                yield Probe(rule, x=phone.id, y=camera.id, years=years)
+        for year in future:
+            yield Probe("still_in", x=phone.id, y=camera.id, years=year)
+        for announcer in (phone, camera):
+            yield Probe("announced_by", x=phone.id, y=camera.id, a=announcer.id)
+        for other in model.camera_makers():
+            if other.id != camera.id:
+                yield Probe("instead", x=phone.id, y=camera.id, z=other.id)
+        for other in model.phone_makers():
+            if other.id != phone.id:
+                for rule in ("both_with", "neither_with"):
+                    yield Probe(rule, x=phone.id, y=camera.id, z=other.id)
+
+
+def _brand_probes(model: Model) -> Iterator[Probe]:
+    countries = sorted({b.country for b in model.brands.values() if b.country})
+    for brand in model.brands.values():
+        yield Probe("makes_phones", y=brand.id)
+        for country in sorted({*countries, *EXTRA_COUNTRIES}):
+            for rule in ("country_is", "country_not"):
+                yield Probe(rule, y=brand.id, country=country)
+    for phone in model.phone_makers():
+        for rule in ("latest", "first"):
+            yield Probe(rule, x=phone.id)
+    for one, other in permutations(model.phone_makers(), 2):
+        yield Probe("both_have", x=one.id, z=other.id)
+
+
+def _device_probes(model: Model) -> Iterator[Probe]:
+    for brand in model.phone_makers():
+        for device in brand.devices:
+            for rule in ("flop", "success"):
+                yield Probe(rule, device=device)
+            for camera in model.camera_makers():
+                yield Probe("device_with", x=brand.id, y=camera.id, device=device)
+
+
+def _person_probes(model: Model) -> Iterator[Probe]:
+    for brand in model.brands.values():
+        for person, role in brand.people:
+            for other in model.brands.values():
+                yield Probe("person_role", x=other.id, person=person, role=role)
+            for phone, camera in _pairs(model):
+                yield Probe("person_announced", x=phone.id, y=camera.id, person=person)
+
+
+def probes(model: Model) -> list[Probe]:
+    """Every probe of a model, each in every phrasing."""
+    bases = [
+        *_pair_probes(model),
+        *_brand_probes(model),
+        *_device_probes(model),
+        *_person_probes(model),
+    ]
+    return [phrasing for probe in bases for phrasing in phrased(model, probe)]
