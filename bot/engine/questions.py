@@ -65,6 +65,9 @@ _SMALL_TALK_QUESTIONS = frozenset(
 )
 # The most questions one message is read as (each costs a search); the rest are named unread.
 MAX_PARTS = 4
+# The most words a message may hold to be read at all: four questions of a long sentence each.
+# Past it the reader would spend tens of milliseconds on words it could not answer together.
+MAX_WORDS = 80
 
 # Words people put before a question ("yo does…", "hey bot, is…") that do not change it.
 _LEAD_FILLERS = frozenset(
@@ -518,6 +521,9 @@ class Reader:
     def read(self, question: str) -> Reading:
         """The parts of a question, or the small talk it is."""
         raw = words(question)
+        if len(raw) > MAX_WORDS:
+            # Read whole or not at all: past this, a message is not one question (nor four).
+            return Reading(chat="too_long")
         kind = chat_kind(raw)
         if kind is not None:
             return Reading(chat=kind)
