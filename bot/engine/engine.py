@@ -46,6 +46,8 @@ CHAT_REPLIES = {
     "ack": "👍 Ask me about phone makers' camera partnerships any time — /help shows how.",
     "help": "Ask me about phone makers' camera partnerships (who works with whom, since when, "
     "which phones) and I answer with quotes from the sources — /help lists the commands.",
+    "too_long": "That's too long for me to read whole. Ask one question at a time, in a "
+    'sentence or two, for example: "Who does Xiaomi work with?"',
     "foreign": "Sorry, I answer in English only, from English sources. Could you ask again in "
     'English? For example: "Who does Xiaomi work with?"',
 }

@@ -11,7 +11,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.engine.lexicon.language import foreign_language
-from bot.engine.lexicon.operators import EMPTY_WORDS, OPERATOR_WORDS, Operator, operators_of
+from bot.engine.lexicon.operators import (
+    EMPTY_WORDS,
+    NEGATORS,
+    OPERATOR_WORDS,
+    Operator,
+    operators_of,
+)
 from bot.engine.words import QUESTION_TOKENS, STOPWORDS, Analysis, Analyzer, canonical
 from bot.facts.models import Brand, BrandKind, Partnership, PartnershipStatus
 from bot.facts.text import fold, plain, words
@@ -59,6 +65,9 @@ _SMALL_TALK_QUESTIONS = frozenset(
 )
 # The most questions one message is read as (each costs a search); the rest are named unread.
 MAX_PARTS = 4
+# The most words a message may hold to be read at all: four questions of a long sentence each.
+# Past it the reader would spend tens of milliseconds on words it could not answer together.
+MAX_WORDS = 80
 
 # Words people put before a question ("yo does…", "hey bot, is…") that do not change it.
 _LEAD_FILLERS = frozenset(
@@ -72,7 +81,7 @@ _OPERATOR_TOKENS = frozenset(
     canonical(word) or word
     for word in """shorter longer fewer nor neither sole solely exclusive exclusively
     exclusivity until till unsuccessful flop flopped""".split()
-)
+) | frozenset(canonical(word) or word for word in NEGATORS)
 # Greetings of two words before a question ("good morning, does Vivo use Zeiss?").
 _GREETING_PAIRS = frozenset(
     ("good", time) for time in ("morning", "afternoon", "evening", "day", "night")
@@ -150,7 +159,10 @@ _JOINS = frozenset("and also plus but then".split())
 _CASUAL_OR = frozenset("nah not no nope what smth something anything sth".split())
 
 # Time and status words that matter to partnerships but are fillers to the matcher.
-CURRENT = frozenset("still now currently current today presently anymore longer yet".split())
+CURRENT = frozenset(
+    """still now currently current today presently anymore longer yet lately nowadays days
+    moment""".split()
+)
 PAST = frozenset(
     """before previous previously earlier former formerly past prior used old ex once ever
     originally""".split()
@@ -509,6 +521,9 @@ class Reader:
     def read(self, question: str) -> Reading:
         """The parts of a question, or the small talk it is."""
         raw = words(question)
+        if len(raw) > MAX_WORDS:
+            # Read whole or not at all: past this, a message is not one question (nor four).
+            return Reading(chat="too_long")
         kind = chat_kind(raw)
         if kind is not None:
             return Reading(chat=kind)

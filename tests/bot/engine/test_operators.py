@@ -129,3 +129,18 @@ def test_operators_on_the_norra_base(
     text = _said(norra.ask(question))
     assert text.startswith(start), text
     assert all(h in text for h in holds), text
+
+
+def test_a_message_too_long_to_read_whole_is_refused_not_read_in_part(shipped: Engine) -> None:
+    # Issue #20 item 21: 4,000 characters of random words cost 23-31 ms to read in part.
+    words = ("lorem", "ipsum", "dolor", "xiaomi", "leica", "partner", "sit", "amet")
+    question = " ".join(words[i % len(words)] for i in range(700))[:4000]
+    answer = shipped.ask(question)
+    assert not answer.answered
+    assert answer.reply is not None
+    assert "too long" in answer.reply
+
+
+def test_a_long_but_readable_message_is_still_read(shipped: Engine) -> None:
+    question = "Who does Xiaomi work with, " + "and " * 20 + "who does OnePlus work with?"
+    assert shipped.ask(question).answered
