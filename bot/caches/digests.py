@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from bot.caches.pickles import trusted, write_atomically
+from bot.state.atomic import open_state
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,10 @@ class DigestMemo:
         self._changed = False
         if path is not None and trusted(path):
             try:
-                loaded = json.loads(path.read_text(encoding="utf-8"))
+                # Never through a link, only a regular file: a FIFO in its place must not hang.
+                descriptor = open_state(path, os.O_RDONLY)
+                with os.fdopen(descriptor, encoding="utf-8") as handle:
+                    loaded = json.loads(handle.read())
             except (OSError, ValueError) as error:
                 log.warning("ignoring the file hashes in %s: %s", path, error)
             else:

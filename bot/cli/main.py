@@ -222,6 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # at /dev/null so the flush at exit does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as error:
+        # A state file that cannot be used (a link, a FIFO, no right to read it): named, exit 2,
+        # as the store's own state errors are, never a traceback.
+        print(f"camerabot: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -44,8 +44,14 @@ _MONTH_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?")
 # Refused by category (every format character, private use, unassigned, surrogates) and by
 # name where the category is a visible one's: the Hangul fillers (letters), the blank braille
 # pattern (a symbol), the combining grapheme joiner and the variation selectors (marks).
-_INVISIBLE_CATEGORIES = frozenset({"Cf", "Co", "Cn", "Cs"})
-_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180b\u180c\u180d\u180f")
+# Format, private-use, unassigned and surrogate characters; line and paragraph separators
+# (a line break inside a sentence).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
+# Default-ignorable or blank characters of other categories (the Hangul fillers, the Khmer
+# inherent vowels, Mongolian selectors, Braille blank, the combining grapheme joiner), the
+# object replacement character, and every space but the plain and the no-break one.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180b\u180c\u180d\u180f\u17b4\u17b5\ufffc")
+_SPACES_KEPT = frozenset(" \u00a0")
 _ZERO_WIDTH_JOINER = "\u200d"
 _EMOJI_STYLE = "\ufe0f"
 _SKIN_TONES = range(0x1F3FB, 0x1F400)
@@ -91,7 +97,8 @@ def invisible_character(text: str) -> str | None:
         if char in (_ZERO_WIDTH_JOINER, _EMOJI_STYLE) and _in_emoji(text, index):
             continue
         category = unicodedata.category(char)
-        if category in _INVISIBLE_CATEGORIES or char in _BLANK or _is_selector(code):
+        odd_space = category == "Zs" and char not in _SPACES_KEPT
+        if category in _INVISIBLE_CATEGORIES or char in _BLANK or odd_space or _is_selector(code):
             fallback = {"Co": "PRIVATE USE CHARACTER", "Cn": "UNASSIGNED CHARACTER"}
             return (
                 f"U+{code:04X} {unicodedata.name(char, fallback.get(category, 'FORMAT CHARACTER'))}"

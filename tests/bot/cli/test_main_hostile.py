@@ -217,3 +217,31 @@ def test_a_folder_named_like_a_fact_file_is_refused_by_validate_and_the_bot(
     assert "is not a file" in out
     assert main([*knowledge, "ask", "Where is Leica from?"]) == 1
     assert "facts/d.yaml" in capsys.readouterr().err
+
+
+def test_a_linked_usage_or_feedback_log_is_named_with_exit_2(
+    kb, capsys, monkeypatch, tmp_path
+) -> None:
+    # A fresh attack on issue #20's kinds: `kb stats` / `kb feedback` over a linked log.
+    root, state = kb
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(root))
+    monkeypatch.setenv("STATE_DIR", str(state))
+    state.mkdir(parents=True, exist_ok=True)
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    for name, command in (("usage.jsonl", "stats"), ("feedback.jsonl", "feedback")):
+        (state / name).symlink_to(victim)
+        assert main(["kb", command]) == 2
+        assert "symbolic link" in capsys.readouterr().err
+        (state / name).unlink()
+    assert victim.read_text() == "keep"
+
+
+def test_a_fifo_in_place_of_the_file_hashes_never_hangs_a_question(kb, monkeypatch) -> None:
+    root, state = kb
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(root))
+    monkeypatch.setenv("STATE_DIR", str(state))
+    folder = state / "records-cache"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.mkfifo(folder / "digests.json")
+    assert main(["ask", "Where is Leica from?"]) == 0

@@ -1140,3 +1140,21 @@ def test_a_whole_name_in_look_alike_letters_of_another_brand_is_refused(kdir: Pa
 def test_names_in_one_script_or_with_cjk_beside_latin_are_kept(kdir: Path, name: str) -> None:
     replace(kdir, BRANDS, "  name: Vivo\n", f"  name: {name!r}\n")
     assert problems_of(kdir) == []
+
+
+@pytest.mark.parametrize(
+    "char", ["\u17b4", "\u17b5", "\u2028", "\u2029", "\ufffc", "\u200a", "\u205f", "\u3000"]
+)
+def test_default_ignorables_line_separators_and_odd_spaces_are_refused(char: str) -> None:
+    # Found by a fresh attack on issue #20 item 7: invisible, or a line break inside a sentence.
+    from bot.facts.validation import invisible_character
+
+    found = invisible_character(f"Leica is a Ger{char}man camera maker.")
+    assert found is not None
+    assert found.startswith(f"U+{ord(char):04X}")
+
+
+def test_plain_and_no_break_spaces_are_kept() -> None:
+    from bot.facts.validation import invisible_character
+
+    assert invisible_character("Leica is a German\u00a0camera maker. Zeiss 👍") is None
