@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.engine.lexicon.language import foreign_language
+from bot.engine.lexicon.language import foreign_language, preload
 from bot.engine.lexicon.operators import (
     EMPTY_WORDS,
     NEGATORS,
@@ -311,7 +312,7 @@ class Part:
     @property
     def operators(self) -> frozenset[Operator]:
         """The operator words it holds, by meaning (bot/engine/lexicon/operators.py)."""
-        return operators_of(self.words)
+        return _operators_of(self.words)
 
     def says(self, vocabulary: Iterable[str]) -> bool:
         """Whether any of these words is in the part."""
@@ -338,6 +339,12 @@ def small_talk(part: Part) -> bool:
     if part.words in _SMALL_TALK_QUESTIONS:
         return True
     return part.form is Form.PLAIN and not part.wh and set(part.words) <= _SMALL_TALK_WORDS
+
+
+@lru_cache(maxsize=256)
+def _operators_of(words: tuple[str, ...]) -> frozenset[Operator]:
+    """`operators_of`, once a part: rules and the engine ask a part for them several times."""
+    return operators_of(words)
 
 
 def chat_kind(raw: list[str]) -> str | None:
@@ -503,6 +510,7 @@ class Reader:
             for brand in brands.values()
             for person in brand.people
         ]
+        preload()  # the language identifier, loaded while the bot starts, not on a question
 
     def __contains__(self, word: object) -> bool:
         """Whether a word is one camerabot reads: a name, its vocabulary, a function word."""

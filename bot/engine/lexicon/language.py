@@ -9,6 +9,7 @@ whose model ships in its package, say which language it is.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Container
 from functools import lru_cache
@@ -42,8 +43,26 @@ def foreign_language(text: str, known: Container[str]) -> str | None:
     return language if language not in (None, "en") else None
 
 
+def preload() -> None:
+    """Load the identifier in a background thread now, so no question waits ~1 s for it."""
+    global _LOADER
+    with _LOADER_LOCK:
+        if _LOADER is None:
+            _LOADER = threading.Thread(target=_identifier, name="langid-load", daemon=True)
+            _LOADER.start()
+
+
+_LOADER: threading.Thread | None = None
+_LOADER_LOCK = threading.Lock()
+
+
 def _identify(text: str) -> str | None:
     """The language py3langid finds, among the languages above."""
+    preload()
+    if _LOADER is not None and _LOADER.is_alive():
+        # Still loading (the first second of a process): no question waits for it; the
+        # question is read as English, which refuses what it cannot read.
+        return None
     code: str = _identifier().classify(text)[0]
     return code
 
