@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -244,4 +245,11 @@ def test_a_fifo_in_place_of_the_file_hashes_never_hangs_a_question(kb, monkeypat
     folder = state / "records-cache"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.mkfifo(folder / "digests.json")
-    assert main(["ask", "Where is Leica from?"]) == 0
+    codes: list[int] = []
+    asking = threading.Thread(
+        target=lambda: codes.append(main(["ask", "Where is Leica from?"])), daemon=True
+    )
+    asking.start()
+    asking.join(timeout=60)  # a hang detector with a generous bound, not a timing
+    assert not asking.is_alive(), "a FIFO in place of the file hashes hung the question"
+    assert codes == [0]

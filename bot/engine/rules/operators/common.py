@@ -8,6 +8,9 @@ from bot.engine.questions import PAST, Part
 from bot.engine.rules.context import IGNORED, RELATION, Context, brand_words, partnership_id
 from bot.facts.models import Citation, Partnership, PartnershipStatus
 
+# Tokens of a question about a partnership's first phone ("first", "phone", "launch", "due"):
+# the timing rule answers those, the future rule leaves them to it.
+FIRST_PHONE_TOKENS = frozenset({"1", "phon", "launch", "release", "expect", "due", "model"})
 # Words that put a question in the past: "did", "was", "worked", "ever", "before".
 _PAST_WORDS = frozenset("did was were had worked partnered collaborated teamed ever".split())
 

@@ -14,6 +14,7 @@ from bot.engine.prose import lower_first
 from bot.engine.questions import Form, Part
 from bot.engine.rules.context import END, Context, capitalised
 from bot.engine.rules.operators.common import (
+    FIRST_PHONE_TOKENS,
     about_partnerships,
     clauses,
     current,
@@ -27,10 +28,6 @@ from bot.engine.rules.said import Said
 def _canon_years(part: Part) -> frozenset[str]:
     """The tokens of the years a part names ("in 2030"): a time, not what is asked."""
     return frozenset(str(year) for year in part.years)
-
-
-# Tokens of a question about a partnership's first phone: the timing rules answer those.
-_PHONE_TOKENS = frozenset({"1", "phon", "launch", "release", "expect", "model"})
 
 
 def negated_pair(
@@ -72,7 +69,7 @@ def future(
     tokens = set(part.analysis.tokens)
     if Operator.FUTURE not in part.operators or not 1 <= len(known) <= 2 or part.devices:
         return None
-    if tokens & _PHONE_TOKENS or part.form is not Form.YES_NO:
+    if tokens & FIRST_PHONE_TOKENS or part.form is not Form.YES_NO:
         return None
     if not about_partnerships(part, residual - _canon_years(part), timed=True):
         return None  # "Will Leica help Xiaomi with optical design?": the facts may say

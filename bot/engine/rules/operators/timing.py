@@ -12,11 +12,10 @@ from bot.engine.prose import lowered
 from bot.engine.questions import YEAR, Form, Part
 from bot.engine.rules.context import Context, partnership_id
 from bot.engine.rules.devices import due_partnership
+from bot.engine.rules.operators.common import FIRST_PHONE_TOKENS
 from bot.engine.rules.said import Said
 from bot.facts.models import Month
 
-# Tokens of a question about a first phone: "first", "phone", "launch", "out".
-_PHONE_TOKENS = frozenset({"1", "phon", "launch", "release", "expect", "due", "model"})
 _BEFORE = frozenset({"before", "prior", "earlier"})
 _AFTER = frozenset({"after", "later"})
 _BY = frozenset({"by", "until", "till"})
@@ -28,7 +27,7 @@ def due_by(
     """Whether a first phone was due before, after or by the month or year asked."""
     del residual
     order = _order(part)
-    if not set(part.analysis.tokens) & _PHONE_TOKENS:
+    if not set(part.analysis.tokens) & FIRST_PHONE_TOKENS:
         return None  # "is the deal going to last until 2051?" asks of the partnership, not a phone
     if order is None or not (part.months or part.years) or part.devices or len(part.years) > 1:
         return None
