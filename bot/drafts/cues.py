@@ -16,7 +16,7 @@ PARTNERSHIP_WORD = re.compile(
     r"agreement|co-engineered|co-developed|work(?:s|ed|ing)? (?:closely )?with)\b",
     re.IGNORECASE,
 )
-WITH = re.compile(rf"\b{TEAM}\s+with\s+", re.IGNORECASE)
+WITH = re.compile(rf"\b(?:{TEAM}\s+with|split (?:from|with))\s+", re.IGNORECASE)
 BETWEEN = re.compile(r"\bbetween\s+", re.IGNORECASE)
 # "the partnership", "the new partnership": a sentence about the pair the one before named.
 THE_PARTNERSHIP = re.compile(
@@ -28,7 +28,7 @@ ENDED = re.compile(
     r"(?:[\w-]+ )?(?:partnership|collaboration|deal|tie-up|alliance|agreement)\b"
     r"|\b(?:partnership|collaboration|deal|tie-up|alliance|agreement)\b[^.;]{0,40}?\b"
     r"(?:ended|came to an end|come to an end|expired|was terminated)\b"
-    r"|\bparted ways\b|\bno longer (?:works?|partners?|working)\b",
+    r"|\bparted ways\b|\bsplit (?:from|with)\b|\bno longer (?:works?|partners?|working)\b",
     re.IGNORECASE,
 )
 EXTENDED = re.compile(r"\b(?:extend(?:ed|s)?|renew(?:ed|s)?|prolong(?:ed|s)?)\b", re.IGNORECASE)
@@ -55,10 +55,15 @@ HEARSAY = re.compile(
     re.IGNORECASE,
 )
 FIRST = re.compile(r"\bfirst\b", re.IGNORECASE)
-DUE = r"\b(?:launch\w*|arrive\w*|release\w*|unveil\w*|out|debut\w*|due)\b[^.]{0,40}?\bin"
+DUE = r"\b(?:launch\w*|arrive\w*|release\w*|unveil\w*|out|debut\w*|due|expected)\b[^.]{0,40}?\bin"
 SINCE = (
     r"(?:\bsince|\b(?:began|started|formed|signed|partnered|teamed up|dating back|dates back)"
     r"(?: to)?\b[^.]{0,40}?\bin|^In)"
+)
+# A clause that dates a partnership's start says so ("which began in 2020", "In 2022, ...").
+BEGAN = re.compile(
+    rf"{PARTNERSHIP_WORD.pattern}|\b(?:began|begun|started|signed|formed|together)\b|^In\b",
+    re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s(?:but|while|though|although|whereas)\s")
 

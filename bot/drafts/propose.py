@@ -36,10 +36,12 @@ def propose_drafts(source: NewSource, base: FactBase) -> list[Draft]:
     names = Names(base)
     article = list(sentences(source.text))
     for sentence in article:
-        for new in new_brands(sentence, names):
-            if new.id not in names.kinds:
-                names.add_brand(new)
-                plan.add_brand(new)
+        # Twice: a brand found in a sentence may show what the other brand in it makes.
+        for _ in range(2):
+            for new in new_brands(sentence, names):
+                if new.id not in names.kinds:
+                    names.add_brand(new)
+                    plan.add_brand(new)
     previous: list[_Pair] = []
     for sentence in article:
         mentions = names.mentions(sentence.text)
@@ -90,8 +92,11 @@ def _pairs(sentence: str, mentions: list[Mention]) -> list[_Pair]:
         if subject is not None:
             one, two = sorted((subject, other), key=lambda m: m.start)
             phone, camera = (one, two) if one.kind is BrandKind.PHONE_MAKER else (two, one)
+            # The span runs from the first naming of the pair's first brand: "Xiaomi launched
+            # the Xiaomi 12S Ultra, ... co-engineered with Leica" holds "launched".
+            start = min(m.start for m in mentions if m.brand == one.brand)
             found.setdefault(
-                (phone.brand, camera.brand), _Pair(phone.brand, camera.brand, one.start, two.end)
+                (phone.brand, camera.brand), _Pair(phone.brand, camera.brand, start, two.end)
             )
     phones = {m.brand for m in mentions if m.kind is BrandKind.PHONE_MAKER}
     cameras = {m.brand for m in mentions if m.kind is BrandKind.CAMERA_MAKER}
@@ -132,7 +137,7 @@ class _Said:
         heard.ended = mine(said.ENDED)
         heard.extended = mine(said.EXTENDED) and not heard.ended
         heard.launched = mine(said.LAUNCHED) and bool(phones)
-        heard.since = month_said(text, year, said.SINCE)
+        heard.since = month_said(text, year, said.SINCE, said.BEGAN)
         if said.PARTNERSHIP_WORD.search(text) or heard.extended:
             heard.period = period_said(text, extended=heard.extended)
         if said.FIRST.search(text) and said.NOT_DONE.search(text):
@@ -142,11 +147,9 @@ class _Said:
 
 
 def _nearest(at: int, pairs: list[_Pair]) -> _Pair | None:
-    """The pair whose span holds a position most tightly; the only pair if none holds it."""
+    """The pair whose span holds a position most tightly (none if no span holds it)."""
     around = [p for p in pairs if p.start <= at < p.end]
-    if around:
-        return min(around, key=lambda p: p.end - p.start)
-    return pairs[0] if len(pairs) == 1 else None
+    return min(around, key=lambda p: p.end - p.start) if around else None
 
 
 class _Plan:
@@ -273,7 +276,8 @@ class _Plan:
         # A partnership's length changes when it is extended; a missing one may be filled in.
         if heard.period and (heard.extended or not existing.period):
             change("period", heard.period, existing.period)
-        if heard.launched:
+        # A phone launched once a partnership has ended is not one of its phones.
+        if heard.launched and not heard.ended and status is not PartnershipStatus.ENDED:
             known = {fold(d) for d in existing.devices}
             added = tuple(p for p in heard.phones if fold(p) not in known)
             if added:

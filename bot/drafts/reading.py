@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bot.drafts.cues import clause
 from bot.facts.limits import QUOTE_MAX
 from bot.facts.models import BrandKind, FactBase
 from bot.facts.text import fold
@@ -49,19 +50,28 @@ _PHONE = rf"(?i:(?:smartphone|phone|handset)[- ]{_MAKER})"
 _NAME = r"(?P<name>[A-Z][A-Za-z0-9]+)"
 _ADJECTIVE = r"(?:(?P<country>[A-Z][a-z]+)\s+)?"
 # "German camera-maker Leica", "Leica, the German camera maker", "phone maker Oppo".
+# "the Swedish camera maker", "the largest phone maker": a word or two may stand before the kind.
+_KIND_WORD = r"(?i:camera|optics|lens|imaging|smartphone|phone|handset)\b"
+_THE = rf",\s+(?:the|a)\s+(?:(?!(?:[A-Z][a-z]+\s+)?{_KIND_WORD})\w+\s+)?"
 _KIND_CUES = (
     (BrandKind.CAMERA_MAKER, re.compile(rf"{_ADJECTIVE}{_CAMERA}\s+{_NAME}")),
-    (BrandKind.CAMERA_MAKER, re.compile(rf"{_NAME},\s+(?:the|a)\s+{_ADJECTIVE}{_CAMERA}")),
+    (BrandKind.CAMERA_MAKER, re.compile(rf"{_NAME}{_THE}{_ADJECTIVE}{_CAMERA}")),
     (BrandKind.PHONE_MAKER, re.compile(rf"{_ADJECTIVE}{_PHONE}\s+{_NAME}")),
-    (BrandKind.PHONE_MAKER, re.compile(rf"{_NAME},\s+(?:the|a)\s+{_ADJECTIVE}{_PHONE}")),
+    (BrandKind.PHONE_MAKER, re.compile(rf"{_NAME}{_THE}{_ADJECTIVE}{_PHONE}")),
     # "Oppo's first phone", "Honor's next flagship": whoever has phones makes them.
     (BrandKind.PHONE_MAKER, re.compile(rf"{_NAME}['’]s\s+(?:\w+\s+)?(?:smart)?(?:phone|flagship)")),
 )
 # "Nokia, which worked with Zeiss": a maker named as working with a known one is of the other kind.
-_WORKED_WITH = re.compile(
-    rf"{_NAME}(?:,\s+which|,\s+who)?\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?"
-    r"(?i:partnered|teamed up|worked|works|partners|teams up|joined hands)\s+with\s+"
+_TEAMED = (
+    r"(?i:partnered|teamed up|worked|works|partners|teams up|joined hands|(?:signed|announced|"
+    r"formed|struck|inked|confirmed)\s+(?:a|an|its|their)\s+(?:[\w-]+\s+)?(?:partnership|deal|"
+    r"agreement|tie-up|collaboration))\s+with\s+"
 )
+_WORKED_WITH = re.compile(
+    rf"{_NAME}(?:,\s+which|,\s+who)?\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?{_TEAMED}"
+)
+# "Vivo now partners with Sony": the same, the other way round.
+_WITH_NAME = re.compile(rf"{_TEAMED}{_NAME}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +194,22 @@ def new_brands(sentence: Sentence, names: Names) -> Iterator[NewBrand]:
             found.append((match["name"], kind, _COUNTRIES.get((country or "").lower())))
     mentions = names.mentions(sentence.text)
     for match in _WORKED_WITH.finditer(sentence.text):
-        partner = next((m for m in mentions if m.start == match.end()), None)
+        after = match.end() + 40
+        partner = next((m for m in mentions if match.end() <= m.start <= after), None)
         if partner is not None:
             kind = (
                 BrandKind.PHONE_MAKER
                 if partner.kind is BrandKind.CAMERA_MAKER
+                else BrandKind.CAMERA_MAKER
+            )
+            found.append((match["name"], kind, None))
+    for match in _WITH_NAME.finditer(sentence.text):
+        before = [m for m in mentions if m.end <= match.start()]
+        # The maker right before the verb, in the same clause ("Vivo ... now partners with").
+        if before and "," not in sentence.text[before[-1].end : match.start()]:
+            kind = (
+                BrandKind.PHONE_MAKER
+                if before[-1].kind is BrandKind.CAMERA_MAKER
                 else BrandKind.CAMERA_MAKER
             )
             found.append((match["name"], kind, None))
@@ -220,18 +241,28 @@ def _is_model_word(word: str) -> bool:
     return word.lower() not in _NOT_NAMES
 
 
-def month_said(sentence: str, year_of_source: int, cue: str) -> str | None:
-    """The "YYYY-MM" or "YYYY" a sentence gives after `cue` (a pattern), with its year said."""
+def month_said(
+    sentence: str, year_of_source: int, cue: str, clause_says: re.Pattern[str] | None = None
+) -> str | None:
+    """The "YYYY-MM" or "YYYY" a sentence gives after `cue` (a pattern), with its year said.
+
+    With `clause_says`, only a date in a clause that also matches it ("which began in 2020",
+    not "owned by Lenovo since 2014").
+    """
     pattern = (
-        rf"{cue}\s+(?:(?P<month>{_MONTH})\s+)?(?:(?P<year>(?:19|20)\d\d)\b|(?P<this>this year))"
+        rf"{cue}\s+(?:(?:early|late|mid)[- ])?(?:(?P<month>{_MONTH})\s+)?"
+        r"(?:(?P<year>(?:19|20)\d\d)\b|(?P<this>this year))"
     )
-    match = re.search(pattern, sentence)
-    if match is None:
-        return None
-    year = int(match["year"]) if match["year"] else year_of_source
-    if match["month"] is None:
-        return str(year)
-    return f"{year}-{_MONTHS.index(match['month'].lower()) + 1:02d}"
+    for match in re.finditer(pattern, sentence):
+        if clause_says is not None and not clause_says.search(
+            clause(sentence, match.start(), match.end())
+        ):
+            continue
+        year = int(match["year"]) if match["year"] else year_of_source
+        if match["month"] is None:
+            return str(year)
+        return f"{year}-{_MONTHS.index(match['month'].lower()) + 1:02d}"
+    return None
 
 
 def period_said(sentence: str, *, extended: bool = False) -> str | None:

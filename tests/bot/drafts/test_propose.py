@@ -13,11 +13,15 @@ from bot.facts.text import quote_key
 
 # Claims found per article when these drafts were written (`python -m benchmarks.drafts`):
 # the figure may grow; it may not fall, and no draft may claim what its key does not hold.
+# The last two were written after the rules, and measured before any rule was changed for them
+# (20 found, 28 missed, 1 wrong); the figures below are after the changes that run led to.
 FOUND_AT_LEAST = {
     "2022-12-14-xiaomi-12s-oppo": 17,
     "2023-03-09-oneplus-renews": 16,
     "2023-09-20-vivo-ends-zeiss": 18,
-    "2024-02-26-xiaomi-14-ultra": 12,
+    "2024-02-26-xiaomi-14-ultra": 13,
+    "2024-06-12-honor-arri": 14,
+    "2024-10-03-motorola-sigma": 17,
 }
 
 
