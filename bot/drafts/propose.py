@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import bot.drafts.cues as said
@@ -167,6 +167,8 @@ class _Plan:
             for name in (*device.names, *(f"{brand.name} {a}" for a in device.aliases))
         }
         self._new: dict[tuple[str, str], Partnership] = {}
+        self._unsettled: set[str] = set()
+        self._questions: Counter[str] = Counter()
 
     def _add(
         self,
@@ -199,8 +201,12 @@ class _Plan:
     def add_fact(self, sentence: Sentence, names: list[str], brands: list[str]) -> None:
         """A fact answering with a sentence no other draft quotes."""
         month = Month(self.source.date.year, self.source.date.month).label
+        question = f"What was reported about {' and '.join(names)} in {month}"
+        # Questions must differ: the second on the same brands is numbered.
+        self._questions[question] += 1
+        number = self._questions[question]
         changes: dict[str, ChangeValue] = {
-            "question": f"What was reported about {' and '.join(names)} in {month}?",
+            "question": f"{question} ({number})?" if number > 1 else f"{question}?",
             "answer": sentence.text,
             "brands": tuple(brands),
         }
@@ -219,25 +225,35 @@ class _Plan:
         else:
             self._edit(existing, heard)
 
+    def _status(self, heard: _Said) -> PartnershipStatus | None:
+        """Where a partnership new to the base stands, as the sentence says; None if unsaid."""
+        text = heard.sentence.text
+        if heard.ended:
+            return PartnershipStatus.ENDED
+        if heard.launched or heard.extended:
+            return PartnershipStatus.ACTIVE
+        if said.ANNOUNCED.search(text):
+            return PartnershipStatus.ANNOUNCED
+        if said.ONGOING.search(text):
+            return PartnershipStatus.ACTIVE
+        # "which worked with Zeiss ... until 2017", in an article of 2023: it has ended.
+        until = re.search(r"\buntil ((?:19|20)\d\d)\b", text)
+        if until and int(until[1]) < self.source.date.year:
+            return PartnershipStatus.ENDED
+        return None
+
     def _add_partnership(self, pair: _Pair, heard: _Said) -> None:
         text = heard.sentence.text
         if pair.referred or not said.PARTNERSHIP_WORD.search(text) or said.HEARSAY.search(text):
             return
         record = f"{pair.phone}-{pair.camera}"
-        status = (
-            PartnershipStatus.ENDED
-            if heard.ended
-            else PartnershipStatus.ACTIVE
-            if heard.launched or heard.extended
-            else PartnershipStatus.ANNOUNCED
-            if said.ANNOUNCED.search(text)
-            else PartnershipStatus.ACTIVE
-            if said.ONGOING.search(text)
-            else None
-        )
+        status = self._status(heard)
         self._new[(pair.phone, pair.camera)] = Partnership(
             record, pair.phone, pair.camera, status or PartnershipStatus.ANNOUNCED
         )
+        if status is None:
+            # No sentence yet says where it stands: a later one may (the moderator otherwise).
+            self._unsettled.add(record)
         changes: dict[str, ChangeValue] = {"phone_maker": pair.phone, "camera_maker": pair.camera}
         for name, value in (
             ("status", status.value if status else None),
@@ -266,7 +282,13 @@ class _Plan:
                 before[name] = old
 
         status = existing.status
-        if heard.ended:
+        settled = self._status(heard) if existing.id in self._unsettled else None
+        if settled is not None:
+            self._unsettled.discard(existing.id)
+            change("status", settled.value, "")
+        elif existing.id in self._unsettled:
+            pass
+        elif heard.ended:
             change("status", PartnershipStatus.ENDED.value, status.value)
         elif (heard.extended or heard.launched) and status is PartnershipStatus.ANNOUNCED:
             change("status", PartnershipStatus.ACTIVE.value, status.value)

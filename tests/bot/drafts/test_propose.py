@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from benchmarks.drafts import article_paths, read_article, score
+from benchmarks.drafts import article_paths, problems_once_applied, read_article, score
 from bot.drafts import Draft, DraftKind, NewSource, propose_drafts
 from bot.facts.models import FactBase
 from bot.facts.text import quote_key
+from tests.conftest import KNOWLEDGE
 
 # Claims found per article when these drafts were written (`python -m benchmarks.drafts`):
 # the figure may grow; it may not fall, and no draft may claim what its key does not hold.
@@ -18,7 +19,7 @@ from bot.facts.text import quote_key
 FOUND_AT_LEAST = {
     "2022-12-14-xiaomi-12s-oppo": 17,
     "2023-03-09-oneplus-renews": 16,
-    "2023-09-20-vivo-ends-zeiss": 18,
+    "2023-09-20-vivo-ends-zeiss": 20,
     "2024-02-26-xiaomi-14-ultra": 13,
     "2024-06-12-honor-arri": 14,
     "2024-10-03-motorola-sigma": 17,
@@ -42,6 +43,20 @@ def test_drafts_claim_nothing_the_key_does_not_hold(path, fact_base: FactBase) -
     result = score(path, fact_base)
     assert result.wrong == set()
     assert len(result.found) >= FOUND_AT_LEAST[path.stem]
+
+
+# Accepting every draft leaves the knowledge valid, but where the article never says where a new
+# partnership stands ("Oppo, which partnered with Hasselblad in late 2022"): the moderator must.
+UNSAID_STATUS = {"2024-02-26-xiaomi-14-ultra": ["oppo-hasselblad"]}
+
+
+@pytest.mark.parametrize("path", article_paths(), ids=lambda p: p.stem)
+def test_accepting_every_draft_leaves_the_knowledge_valid(path, fact_base: FactBase) -> None:
+    problems, _ = problems_once_applied(KNOWLEDGE, path, fact_base)
+    unsaid = UNSAID_STATUS.get(path.stem, [])
+    assert len(problems) == len(unsaid)
+    for problem, record in zip(problems, unsaid, strict=True):
+        assert f"[{record}]: missing key 'status'" in problem
 
 
 @pytest.mark.parametrize("path", article_paths(), ids=lambda p: p.stem)
