@@ -10,6 +10,7 @@ key is found, a claim not in it is wrong, a claim of the key no draft makes is m
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -23,7 +24,7 @@ import yaml
 
 from bot.drafts import NewSource, propose_drafts
 from bot.drafts.model import Draft, DraftKind
-from bot.facts.models import FactBase
+from bot.facts.models import FactBase, Month
 from bot.facts.yaml_loading import check_knowledge, load_fact_base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +145,38 @@ def problems_once_applied(knowledge: Path, path: Path, base: FactBase) -> tuple[
     return [str(p) for p in problems], unkept
 
 
+def shipped_claims(base: FactBase) -> set[Claim]:
+    """The shipped partnerships and phones as claims: the key for the shipped article."""
+    claims: set[Claim] = set()
+    for brand in base.brands.values():
+        claims.update(("brand", brand.id, "devices", d.name) for d in brand.devices)
+    for p in base.partnerships.values():
+        for name in ("phone_maker", "camera_maker", "status", "period", "since", "first_phone_due"):
+            value = getattr(p, name)
+            if isinstance(value, Month):
+                value = (
+                    str(value.year) if value.month is None else f"{value.year}-{value.month:02d}"
+                )
+            if value:
+                claims.add(("partnership", p.id, name, str(value)))
+        for name in ("devices", "reported_devices"):
+            claims.update(("partnership", p.id, name, d) for d in getattr(p, name))
+    return claims
+
+
+def score_shipped(base: FactBase) -> Score:
+    """The shipped article read against its own brands, with no partnership and no phone."""
+    source = next(iter(sorted(base.sources.values(), key=lambda s: s.date)))
+    brands = {k: dataclasses.replace(b, devices=()) for k, b in base.brands.items()}
+    bare = dataclasses.replace(base, sources={}, partnerships={}, facts={}, brands=brands)
+    drafts = propose_drafts(NewSource(source.id, source.date, source.title, source.text), bare)
+    claims = set().union(*(d.atoms() for d in drafts)) if drafts else set()
+    key = shipped_claims(base)
+    return Score(
+        source.id, len(source.text.split()), drafts, claims & key, key - claims, claims - key
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print found, missed and wrong per article, and the totals."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.drafts")
@@ -169,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
         f"| total | {sum(s.words for s in scores)} | {sum(len(s.drafts) for s in scores)} | "
         f"{sum(s.facts for s in scores)} | {found} | {missed} | {wrong} |"
     )
+    shipped = score_shipped(base)
+    print(
+        f"\nThe shipped article ({shipped.article}) against its brands alone, with no partnership "
+        f"and no phone: {len(shipped.drafts)} drafts ({shipped.facts} facts), {len(shipped.found)} "
+        f"found, {len(shipped.missed)} missed, {len(shipped.wrong)} wrong (the key: the shipped "
+        "partnerships and phones)"
+    )
+    scores.append(shipped)
     if args.show:
         for line in shown:
             print(line, file=sys.stderr)

@@ -35,6 +35,11 @@ EXTENDED = re.compile(r"\b(?:extend(?:ed|s)?|renew(?:ed|s)?|prolong(?:ed|s)?)\b"
 LAUNCHED = re.compile(
     r"\b(?:launched|unveiled|released|debuted|introduced|went on sale|arrived)\b", re.IGNORECASE
 )
+# A partnership's phone, launched or not: "was seen on the Huawei P40", "carries the Arri name".
+CARRIED = re.compile(
+    r"\b(?:seen on|featured (?:on|in)|used (?:on|in)|appeared (?:on|in)|carr(?:y|ies|ied))\b",
+    re.IGNORECASE,
+)
 ANNOUNCED = re.compile(r"\bannounc\w*\b", re.IGNORECASE)
 # A partnership going on now, as a sentence says it.
 ONGOING = re.compile(

@@ -114,6 +114,7 @@ class _Said:
     ended: bool = False
     extended: bool = False
     launched: bool = False
+    carried: bool = False
     since: str | None = None
     period: str | None = None
     due: str | None = None
@@ -133,17 +134,32 @@ class _Said:
                 cue.done and _nearest(cue.start, pairs) == pair for cue in said.cues(pattern, text)
             )
 
+        def near(found: tuple[str, int] | None) -> str | None:
+            # A date or a length is the pair's whose span it is in, or that it is closest to.
+            return found[0] if found and _closest(found[1], pairs) == pair else None
+
         heard = cls(sentence, phones)
         heard.ended = mine(said.ENDED)
         heard.extended = mine(said.EXTENDED) and not heard.ended
         heard.launched = mine(said.LAUNCHED) and bool(phones)
-        heard.since = month_said(text, year, said.SINCE, said.BEGAN)
+        # Phones a partnership "was seen on" are its own wherever they stand in the sentence.
+        heard.carried = bool(phones) and any(
+            cue.done and _closest(cue.start, pairs) == pair for cue in said.cues(said.CARRIED, text)
+        )
+        heard.since = near(month_said(text, year, said.SINCE, said.BEGAN))
         if said.PARTNERSHIP_WORD.search(text) or heard.extended:
-            heard.period = period_said(text, extended=heard.extended)
+            heard.period = near(period_said(text, extended=heard.extended))
         if said.FIRST.search(text) and said.NOT_DONE.search(text):
-            heard.due = month_said(text, year, said.DUE)
+            heard.due = near(month_said(text, year, said.DUE))
         heard.reported = bool(said.REPORTED.search(text)) and bool(phones)
         return heard
+
+
+def _closest(at: int, pairs: list[_Pair]) -> _Pair | None:
+    """The pair whose span holds a position most tightly, else the one whose span is nearest."""
+    return _nearest(at, pairs) or min(
+        pairs, key=lambda p: min(abs(at - p.start), abs(at - p.end)), default=None
+    )
 
 
 def _nearest(at: int, pairs: list[_Pair]) -> _Pair | None:
@@ -263,7 +279,7 @@ class _Plan:
         ):
             if value:
                 changes[name] = value
-        if heard.launched:
+        if heard.launched or heard.carried:
             changes["devices"] = tuple(heard.phones)
             if said.FIRST.search(text) and len(heard.phones) == 1:
                 changes["first_phone"] = heard.phones[0]
@@ -298,8 +314,10 @@ class _Plan:
         # A partnership's length changes when it is extended; a missing one may be filled in.
         if heard.period and (heard.extended or not existing.period):
             change("period", heard.period, existing.period)
-        # A phone launched once a partnership has ended is not one of its phones.
-        if heard.launched and not heard.ended and status is not PartnershipStatus.ENDED:
+        # A phone launched once a partnership has ended is not one of its phones; one the
+        # partnership "was seen on" is, ended or not.
+        launched = heard.launched and not heard.ended and status is not PartnershipStatus.ENDED
+        if launched or heard.carried:
             known = {fold(d) for d in existing.devices}
             added = tuple(p for p in heard.phones if fold(p) not in known)
             if added:

@@ -243,8 +243,8 @@ def _is_model_word(word: str) -> bool:
 
 def month_said(
     sentence: str, year_of_source: int, cue: str, clause_says: re.Pattern[str] | None = None
-) -> str | None:
-    """The "YYYY-MM" or "YYYY" a sentence gives after `cue` (a pattern), with its year said.
+) -> tuple[str, int] | None:
+    """The "YYYY-MM" or "YYYY" a sentence gives after `cue` (a pattern), and where.
 
     With `clause_says`, only a date in a clause that also matches it ("which began in 2020",
     not "owned by Lenovo since 2014").
@@ -260,25 +260,26 @@ def month_said(
             continue
         year = int(match["year"]) if match["year"] else year_of_source
         if match["month"] is None:
-            return str(year)
-        return f"{year}-{_MONTHS.index(match['month'].lower()) + 1:02d}"
+            return str(year), match.start()
+        return f"{year}-{_MONTHS.index(match['month'].lower()) + 1:02d}", match.start()
     return None
 
 
-def period_said(sentence: str, *, extended: bool = False) -> str | None:
-    """A partnership's length as the sentence says it: "multi-year", "three-year", "until 2027".
+def period_said(sentence: str, *, extended: bool = False) -> tuple[str, int] | None:
+    """A partnership's length as a sentence says it ("multi-year", "until 2027"), and where.
 
     "Until" a year is a period only in a sentence that extends the partnership.
     """
     match = re.search(r"\buntil ((?:19|20)\d\d)\b", sentence)
     if extended and match:
-        return f"until {match[1]}"
+        return f"until {match[1]}", match.start()
     match = re.search(r"\b(multi|\w+)-year\b", sentence, re.IGNORECASE)
     if match and (match[1].lower() in ("multi", *_COUNTS) or match[1].isdigit()):
-        return f"{match[1].lower()}-year"
+        return f"{match[1].lower()}-year", match.start()
     match = re.search(
-        r"\bfor (?:another |a further |an additional )?(\w+) (?:more )?years\b", sentence
+        r"\bfor (?:another |a further |an additional |the (?:last|past) )?(\w+) (?:more )?years\b",
+        sentence,
     )
     if match and (match[1].lower() in _COUNTS or match[1].isdigit()):
-        return f"{match[1].lower()}-year"
+        return f"{match[1].lower()}-year", match.start()
     return None

@@ -44,8 +44,9 @@ def test_text_lists_each_draft_numbered_with_its_change_and_quote(capsys) -> Non
     )
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith(
-        "16 draft(s) from 2022-12-14-xiaomi-12s-oppo.txt (dec, 14 December 2022)"
+    assert lines[0] == (
+        f"{(len(lines) - 1) // 2} draft(s) from 2022-12-14-xiaomi-12s-oppo.txt "
+        "(dec, 14 December 2022):"
     )
     assert "  1. add_brand oppo: name Oppo; kind phone_maker" in lines
     assert any("status announced → active" in line for line in lines)
