@@ -70,6 +70,10 @@ _TEAMED = (
 _WORKED_WITH = re.compile(
     rf"{_NAME}(?:,\s+which|,\s+who)?\s+(?:has\s+|have\s+|had\s+)?(?:\w+\s+)?{_TEAMED}"
 )
+_KIND_TOPIC = {
+    BrandKind.CAMERA_MAKER: re.compile(r"\b(?:cameras?|lens(?:es)?|optics|imaging)\b", re.I),
+    BrandKind.PHONE_MAKER: re.compile(r"\b(?:smart)?phones?\b|\bhandsets?\b|\bflagships?\b", re.I),
+}
 # "Vivo now partners with Sony": the same, the other way round.
 _WITH_NAME = re.compile(rf"{_TEAMED}{_NAME}")
 
@@ -193,6 +197,7 @@ def new_brands(sentence: Sentence, names: Names) -> Iterator[NewBrand]:
             country = match.groupdict().get("country")
             found.append((match["name"], kind, _COUNTRIES.get((country or "").lower())))
     mentions = names.mentions(sentence.text)
+    inferred: list[tuple[str, BrandKind]] = []
     for match in _WORKED_WITH.finditer(sentence.text):
         after = match.end() + 40
         partner = next((m for m in mentions if match.end() <= m.start <= after), None)
@@ -202,7 +207,7 @@ def new_brands(sentence: Sentence, names: Names) -> Iterator[NewBrand]:
                 if partner.kind is BrandKind.CAMERA_MAKER
                 else BrandKind.CAMERA_MAKER
             )
-            found.append((match["name"], kind, None))
+            inferred.append((match["name"], kind))
     for match in _WITH_NAME.finditer(sentence.text):
         before = [m for m in mentions if m.end <= match.start()]
         # The maker right before the verb, in the same clause ("Vivo ... now partners with").
@@ -212,7 +217,12 @@ def new_brands(sentence: Sentence, names: Names) -> Iterator[NewBrand]:
                 if before[-1].kind is BrandKind.CAMERA_MAKER
                 else BrandKind.CAMERA_MAKER
             )
-            found.append((match["name"], kind, None))
+            inferred.append((match["name"], kind))
+    # A kind guessed from a partner holds only where the sentence speaks of that kind's products:
+    # "Xiaomi works with Qualcomm" makes no camera maker of Qualcomm.
+    for name, kind in inferred:
+        if _KIND_TOPIC[kind].search(sentence.text):
+            found.append((name, kind, None))
     for name, kind, country in found:
         if name.lower() in _NOT_NAMES or name.lower() in _COUNTRIES or names.known(name):
             continue
