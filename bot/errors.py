@@ -19,6 +19,7 @@
     ├── LockBusy            the PostgreSQL change lock was not had within its time limit
     ├── StateUnavailable    the state database (DATABASE_URL) cannot be reached now
     ├── StateNotEmpty       `state migrate` would mix two histories (the target holds state)
+    ├── DraftQuoteError     (also a ValueError) a draft from an article quotes what it does not say
     └── SyncError           (also a RuntimeError) Discord refused the slash commands' sync
 
 Each message is meant for the person who caused it (a moderator, an operator): the command line

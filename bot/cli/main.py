@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.console import run_console
+from bot.cli.drafts_command import add_source_commands
 from bot.cli.moderation import add_moderation_commands
 from bot.cli.state_commands import add_state_commands
 from bot.cli.text_views import format_answer, format_brand, format_partnerships, format_sources
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=cmd_validate)
     add_moderation_commands(sub)
     add_state_commands(sub)
+    add_source_commands(sub)
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, metavar="ID", help="only this guild (instant updates)")
     sync.set_defaults(handler=cmd_sync)
