@@ -354,6 +354,9 @@ class KnowledgeStore:
         Under the change lock, so no change interleaves. Not in the history: `undo` does not
         take it back (importing an export made before does).
         """
+        if self.remote is not None:
+            # Files written outside a change would ride along in the next change's commit.
+            raise StoreError("with KNOWLEDGE_REMOTE set, import through the remote's git instead")
 
         def change() -> list[str]:
             names = replace_files(self.root, read_archive(data))
