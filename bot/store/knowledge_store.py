@@ -360,7 +360,7 @@ class KnowledgeStore:
 
         def change() -> list[str]:
             names = replace_files(self.root, read_archive(data))
-            log.warning("%s imported an archive: %d file(s) changed", actor, len(names))
+            log.info("%s imported an archive: %d file(s) changed", actor, len(names))
             self._loaded.refresh(force=True)
             return names
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -283,3 +285,42 @@ def test_a_bad_archive_is_refused_and_nothing_changes(
         store.import_archive(b"not a zip", actor="a")
     assert snapshot(root) == before
     assert not (root.parent / "escape.yaml").exists()
+
+
+def _edit_brand_from(root: str, state: str, worker: int, barrier: Any, outcomes: Any) -> None:
+    store = KnowledgeStore(Path(root), Path(state))
+    seen = store.records.version(Kind.BRAND, "zeiss")
+    barrier.wait(timeout=60)  # every worker has read the same version before anyone writes
+    try:
+        store.records.edit(
+            Kind.BRAND, "zeiss", {"country": f"Land {worker}"}, base_version=seen, actor=str(worker)
+        )
+        outcomes.put(("saved", worker))
+    except StaleEdit:
+        outcomes.put(("stale", worker))
+
+
+def test_processes_racing_from_one_version_one_wins_the_others_are_refused(
+    kb: tuple[Path, Path],
+) -> None:
+    workers = 4
+    context = multiprocessing.get_context("fork")
+    barrier, outcomes = context.Barrier(workers), context.Queue()
+    processes = [
+        context.Process(
+            target=_edit_brand_from, args=(str(kb[0]), str(kb[1]), n, barrier, outcomes)
+        )
+        for n in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    results = sorted(outcomes.get(timeout=10) for _ in range(workers))
+    saved = [worker for outcome, worker in results if outcome == "saved"]
+    assert len(saved) == 1
+    assert [outcome for outcome, _ in results].count("stale") == workers - 1
+    store = KnowledgeStore(*kb)
+    assert store.records.record(Kind.BRAND, "zeiss")["country"] == f"Land {saved[0]}"
+    assert [e.actor for e in store.history("zeiss", kind=Kind.BRAND)] == [str(saved[0])]
