@@ -324,3 +324,15 @@ def test_processes_racing_from_one_version_one_wins_the_others_are_refused(
     store = KnowledgeStore(*kb)
     assert store.records.record(Kind.BRAND, "zeiss")["country"] == f"Land {saved[0]}"
     assert [e.actor for e in store.history("zeiss", kind=Kind.BRAND)] == [str(saved[0])]
+
+
+def test_a_source_date_edited_dates_the_answers_at_once(store: KnowledgeStore) -> None:
+    engine = Engine(store.load())
+    assert "23 May 2022" in (engine.ask("who does xiaomi work with?").answer or "")
+    change = store.records.edit(
+        Kind.SOURCE, SOURCE, {"date": "2022-05-24"}, base_version=None, actor="a"
+    )
+    engine = apply_change(engine, change)
+    answer = engine.ask("who does xiaomi work with?")
+    assert "24 May 2022" in (answer.answer or "")
+    assert [c.date for c in answer.citations] == ["24 May 2022"] * len(answer.citations)
