@@ -45,7 +45,7 @@ from bot.state.audit import Action, AuditEntry, Kind
 from bot.store.changes import ChangeWriter, audit_entry
 from bot.store.errors import ChangeRejected, FileChanged, NothingToUndo, StaleEdit, StoreError
 from bot.store.events import Change
-from bot.store.fields import input_problem, item_text_fits, record_version
+from bot.store.fields import input_problem, item_text_fits, record_version, typed_copy
 from bot.store.records.passages import nearest_passage
 
 _T = TypeVar("_T")
@@ -172,7 +172,8 @@ class RecordStore:
         """
         if kind not in (Kind.BRAND, Kind.PARTNERSHIP):
             raise StoreError(f"add a {kind} with its own command")
-        typed = dict(fields)
+        typed = typed_copy(fields)
+        self._refuse_bad_input(kind, {"id": "-", **typed}, typed, raw=fields)
         record = _ordered(kind, _clean(dict(fields)))
         self._refuse_bad_input(kind, record, typed)
 
@@ -201,7 +202,8 @@ class RecordStore:
         `base_version` is `version(kind, record_id)` as the moderator saw it (None: no check).
         Raises UnknownRecord, StaleEdit or ChangeRejected.
         """
-        typed = dict(fields)
+        typed = typed_copy(fields)
+        self._refuse_bad_input(kind, {"id": record_id}, typed, raw=fields)
 
         def change() -> Change:
             _, item = self._located(kind, record_id)
@@ -473,9 +475,10 @@ class RecordStore:
         return found
 
     def _refuse_bad_input(
-        self, kind: str, record: Mapping[str, Any], typed: Mapping[str, Any]
+        self, kind: str, record: Mapping[str, Any], typed: Mapping[str, Any], raw: object = None
     ) -> None:
-        reason = input_problem(record)
+        """Input too big, too deep or not storable (checked before anything walks it), or no id."""
+        reason = input_problem(raw if raw is not None else record)
         if not isinstance(record.get("id"), str) or not record.get("id"):
             reason = reason or f"a {kind} needs an id"
         if reason:

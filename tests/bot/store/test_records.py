@@ -336,3 +336,28 @@ def test_a_source_date_edited_dates_the_answers_at_once(store: KnowledgeStore) -
     answer = engine.ask("who does xiaomi work with?")
     assert "24 May 2022" in (answer.answer or "")
     assert [c.date for c in answer.citations] == ["24 May 2022"] * len(answer.citations)
+
+
+def test_hostile_fields_are_refused_before_they_are_walked(
+    store: KnowledgeStore, kb: tuple[Path, Path]
+) -> None:
+    before = snapshot(kb[0])
+    deep: object = "x"
+    for _ in range(10_000):
+        deep = [deep]
+    for fields in (
+        {"id": "sony", "name": "Sony", "kind": "phone_maker", "aliases": deep},
+        {"id": "sony", "name": "S" * 100_000, "kind": "phone_maker"},
+        {"id": "sony", "name": "Sony\ud800", "kind": "phone_maker"},
+        {"id": "sony", "name": object(), "kind": "phone_maker"},
+    ):
+        with pytest.raises(ChangeRejected):
+            store.records.add(Kind.BRAND, fields, actor="a")
+        with pytest.raises(ChangeRejected):
+            store.records.edit(Kind.BRAND, "leica", fields, base_version=None, actor="a")
+    with pytest.raises(ChangeRejected) as refused:
+        store.records.add(
+            Kind.BRAND, {"id": "sony", "name": "So\u200bny", "kind": "phone_maker"}, actor="a"
+        )
+    assert "U+200B" in refused.value.report()
+    assert snapshot(kb[0]) == before
