@@ -10,6 +10,7 @@ undo and redo, the lock and the crash journal are those of facts.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -91,6 +92,8 @@ def _clean(value: Any) -> Any:
     """Texts stripped, empty texts and lists dropped from mappings (an optional field cleared)."""
     if isinstance(value, str):
         return value.strip()
+    if isinstance(value, dt.date):
+        return value.isoformat()  # the files write dates as text
     if isinstance(value, list | tuple):
         return [_clean(item) for item in value]
     if isinstance(value, Mapping):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import multiprocessing
 import zipfile
@@ -330,7 +331,7 @@ def test_a_source_date_edited_dates_the_answers_at_once(store: KnowledgeStore) -
     engine = Engine(store.load())
     assert "23 May 2022" in (engine.ask("who does xiaomi work with?").answer or "")
     change = store.records.edit(
-        Kind.SOURCE, SOURCE, {"date": "2022-05-24"}, base_version=None, actor="a"
+        Kind.SOURCE, SOURCE, {"date": dt.date(2022, 5, 24)}, base_version=None, actor="a"
     )
     engine = apply_change(engine, change)
     answer = engine.ask("who does xiaomi work with?")
