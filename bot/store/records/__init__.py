@@ -12,7 +12,8 @@ How to use it (from the command line, or a Discord cog through `asyncio.to_threa
     records.ids(Kind.SOURCE)                  # for autocomplete
     text_page(records.source_text("article-id"), 1)  # a source's text, a page at a time
 
-Fields are those of the files (`knowledge/README.md`); an empty value clears an optional field.
+Fields are those of the files (`knowledge/README.md`; dates as YYYY-MM-DD text or `date`s); an
+empty value clears an optional field.
 Every change returns a `Change` (apply it with `bot.runtime.sync.apply_change`) and raises
 `ChangeRejected` (every problem; a quote that is not word for word names the nearest passage of
 its source), `StaleEdit` (the record changed since `base_version`) or `UnknownRecord`. Sources
