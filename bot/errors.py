@@ -7,6 +7,7 @@
     │   ├── ChangeRejected  the change would make the fact base invalid (its problems attached)
     │   ├── StaleEdit       the record changed since the moderator opened it
     │   ├── UnknownFact     (also a LookupError) no fact has that id
+    │   ├── UnknownRecord   (also a LookupError) no source, brand or partnership has that id
     │   ├── NothingToUndo   no change of this moderator's left to undo or redo
     │   ├── StoreLocked     another process holds the change lock too long
     │   ├── StateDirError   STATE_DIR cannot be read or written

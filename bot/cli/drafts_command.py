@@ -60,10 +60,8 @@ def cmd_source_drafts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_source_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `source drafts` to the `camerabot` subcommands."""
-    source = sub.add_parser("source", help="source articles: the changes a new one calls for")
-    actions = source.add_subparsers(dest="source_command", metavar="ACTION", required=True)
+def add_source_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `drafts` to the actions of `camerabot source`."""
     drafts = actions.add_parser(
         "drafts", help="propose the changes an article (a text file) calls for, each with its quote"
     )

@@ -15,6 +15,7 @@ from typing import Any
 from bot.cli.console import run_console
 from bot.cli.drafts_command import add_source_commands
 from bot.cli.moderation import add_moderation_commands
+from bot.cli.records import add_record_commands
 from bot.cli.state_commands import add_state_commands
 from bot.cli.text_views import format_answer, format_brand, format_partnerships, format_sources
 from bot.engine.engine import Engine
@@ -189,9 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check the knowledge files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_validate)
-    add_moderation_commands(sub)
+    add_source_commands(add_record_commands(sub, add_moderation_commands(sub)))
     add_state_commands(sub)
-    add_source_commands(sub)
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, metavar="ID", help="only this guild (instant updates)")
     sync.set_defaults(handler=cmd_sync)

@@ -456,8 +456,10 @@ def _fact_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--from-file", metavar="FILE", help="a YAML file holding the record")
 
 
-def add_moderation_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `fact` and `kb` to the `camerabot` subcommands."""
+def add_moderation_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """Add `fact` and `kb` to the `camerabot` subcommands; the `kb` actions, for more."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
     common.add_argument(
@@ -529,3 +531,4 @@ def add_moderation_commands(sub: argparse._SubParsersAction[argparse.ArgumentPar
     validate = kb_actions.add_parser("validate", parents=[common], help="check the files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_kb_validate)
+    return kb_actions

@@ -33,6 +33,12 @@ def apply_change(engine: Engine, change: Change) -> Engine:
             engine.remove_fact(change.record_id, change.base)
         elif isinstance(change.after, Fact):
             engine.upsert_fact(change.after, change.base)
+    elif change.kind in (Kind.BRAND, Kind.PARTNERSHIP) or (
+        change.before is not None and change.after is not None
+    ):
+        # Brands and partnerships shape the rules' look-ups and the vocabulary, and a source's
+        # date or title the answers' wording: built anew.
+        return Engine(change.base)
     else:
         # A source changes no matcher entry; citations are looked up in the base.
         engine.base = change.base

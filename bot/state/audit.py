@@ -41,6 +41,8 @@ class Kind:
 
     FACT = "fact"
     SOURCE = "source"
+    BRAND = "brand"
+    PARTNERSHIP = "partnership"
 
 
 def clean_actor(actor: object) -> str:

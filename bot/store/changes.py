@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from bot.caches.digests import digest
-from bot.facts.models import Fact, Source
+from bot.facts.models import Brand, Fact, Partnership, Source
 from bot.facts.problems import Problem
 from bot.facts.raw import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE, RawKnowledge
 from bot.facts.record_files import (
@@ -348,7 +348,7 @@ class ChangeWriter:
                 start += text.count("\n")
             file.apply(index, remove, new)
             for item in new:  # a neighbour that took over comments stands in a new item
-                if isinstance(item.value, Fact) and file.name != SOURCES_FILE:
+                if isinstance(item.value, Fact) and file.name.startswith(f"{FACTS_DIR}/"):
                     loaded.facts_at[item.value.id] = (file.name, item)
             new_item = new[splice.main] if len(new) > splice.main else None
         else:
@@ -363,7 +363,7 @@ class ChangeWriter:
                 if is_new:
                     new_item = item
             loaded.files[file.name] = rebuilt
-            if file.name != SOURCES_FILE:
+            if file.name.startswith(f"{FACTS_DIR}/"):
                 for item in rebuilt.items:
                     loaded.facts_at[item.record["id"]] = (file.name, item)
         loaded.files.setdefault(file.name, file)
@@ -381,8 +381,8 @@ class ChangeWriter:
         action: str,
         kind: str,
         record_id: str,
-        before: Fact | Source | None,
-        after: Fact | Source | None,
+        before: Fact | Source | Brand | Partnership | None,
+        after: Fact | Source | Brand | Partnership | None,
         file: str,
         after_item: Item | None,
         entry: AuditEntry | None,

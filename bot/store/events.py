@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.facts.models import Fact, FactBase, Source
+from bot.facts.models import Brand, Fact, FactBase, Partnership, Source
 from bot.facts.problems import Problem
 from bot.state.audit import AuditEntry
 
@@ -59,15 +59,16 @@ UNCHANGED = ReloadResult(ReloadStatus.UNCHANGED, None)
 class Change:
     """A change that was made: apply `base` (and the fact) to the Engine with `apply_change`.
 
-    `before`/`after` are the models (Fact or Source; None when added or removed). `reload`
-    carries changes by other processes that the store picked up while making this one.
+    `before`/`after` are the models (Fact, Source, Brand or Partnership; None when added or
+    removed). `reload` carries changes by other processes that the store picked up while making
+    this one.
     """
 
     action: str
     kind: str
     record_id: str
-    before: Fact | Source | None
-    after: Fact | Source | None
+    before: Fact | Source | Brand | Partnership | None
+    after: Fact | Source | Brand | Partnership | None
     base: FactBase
     file: str
     version: str | None

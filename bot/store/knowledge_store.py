@@ -91,6 +91,8 @@ from bot.store.fields import (
     unique,
 )
 from bot.store.history import History
+from bot.store.records import RecordStore
+from bot.store.records.transfer import export_archive, read_archive, replace_files
 from bot.store.remote import KnowledgeRemote, RemoteLink
 from bot.store.served import LoadedKnowledge
 
@@ -160,6 +162,8 @@ class KnowledgeStore:
         publish = remote.publish if remote is not None else None
         self._writer = ChangeWriter(self._loaded, self.history_log, publish)
         self._analyzer: tuple[object, Analyzer] | None = None
+        # Sources, brands and partnerships: the same lock, checks, write path and history.
+        self.records = RecordStore(self._writer, self._changing, self._reading)
 
     # Locking, and settling a change a crash interrupted
 
@@ -265,6 +269,15 @@ class KnowledgeStore:
             self._loaded.refresh(force=force)
             return self._loaded.drain(with_problems=True)
 
+    def _reading(self, read: Callable[[], _T]) -> _T:
+        """`read()` on a view brought up to a valid disk (KnowledgeError when it is not)."""
+        self._settled()
+        with self._locked(exclusive=False):
+            self._loaded.refresh()
+            if self._loaded.base is None:
+                raise KnowledgeError(self._loaded.problems)
+            return read()
+
     def fact_record(self, fact_id: str) -> dict[str, Any]:
         """The fact's record as stored (plain dicts and lists), e.g. to pre-fill an edit form."""
         with self._locked(exclusive=False):
@@ -298,14 +311,14 @@ class KnowledgeStore:
                     raise
         raise AssertionError("unreachable")
 
-    def history(self, fact_id: str | None = None) -> list[AuditEntry]:
-        """The audit entries of one fact (or of everything), oldest first."""
+    def history(self, fact_id: str | None = None, *, kind: str = Kind.FACT) -> list[AuditEntry]:
+        """The audit entries of one record (a fact unless `kind` says), or of all, oldest first."""
         self._settled()
         with self._locked(exclusive=False):
             entries = self.history_log.entries()
             if fact_id is None:
                 return list(entries)
-            return [e for e in entries if e.kind == Kind.FACT and e.record_id == fact_id]
+            return [e for e in entries if e.kind == kind and e.record_id == fact_id]
 
     def last_change(self) -> AuditEntry | None:
         """The change `undo` would revert now (show it before asking to confirm)."""
@@ -330,6 +343,28 @@ class KnowledgeStore:
         with self._locked(exclusive=False):
             names += sorted(n for n in scan(self.root) if n.startswith(f"{FACTS_DIR}/"))
         return [self.root / name for name in names if (self.root / name).is_file()]
+
+    def export_archive(self) -> bytes:
+        """Every knowledge file, article texts included, as a zip (`import_archive` takes it)."""
+        return self._reading(lambda: export_archive(self.root))
+
+    def import_archive(self, data: bytes, *, actor: str) -> list[str]:
+        """Make knowledge/ hold exactly an export's files, checked whole first; the names changed.
+
+        Under the change lock, so no change interleaves. Not in the history: `undo` does not
+        take it back (importing an export made before does).
+        """
+        if self.remote is not None:
+            # Files written outside a change would ride along in the next change's commit.
+            raise StoreError("with KNOWLEDGE_REMOTE set, import through the remote's git instead")
+
+        def change() -> list[str]:
+            names = replace_files(self.root, read_archive(data))
+            log.info("%s imported an archive: %d file(s) changed", actor, len(names))
+            self._loaded.refresh(force=True)
+            return names
+
+        return self._changing({}, change)
 
     def recognise_brands(self, text: object, engine: AnsweringEngine | None = None) -> list[str]:
         """The ids of the brands (and devices' brands) a text names, typos tolerated, in order.
@@ -561,4 +596,6 @@ class KnowledgeStore:
                 f"another change was made since (now {'redo' if redo else 'undo'} would "
                 f"take back {entry.description} by {entry.actor}); look at it first",
             )
+        if self.records.reverts(entry):
+            return self.records.revert(entry, actor, redo=redo)
         return self._writer.revert(entry, actor, redo=redo)

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.caches.digests import digest
 from bot.facts.models import FactBase
-from bot.facts.raw import SOURCES_FILE, Record, decode_text
+from bot.facts.raw import BRANDS_FILE, PARTNERSHIPS_FILE, SOURCES_FILE, Record, decode_text
 from bot.facts.record_files import Item, RecordFile, parse_record_file
 from bot.store.errors import FileChanged
 
@@ -111,7 +111,13 @@ class OpenFiles(MutableMapping[str, RecordFile]):
         base = self._base()
         values: Mapping[str, Any] = {}
         if base is not None:
-            values = base.sources if name == SOURCES_FILE else base.facts
+            # Each file's models: a brand and a fact may share an id ("leica").
+            by_file: dict[str, Mapping[str, Any]] = {
+                SOURCES_FILE: base.sources,
+                BRANDS_FILE: base.brands,
+                PARTNERSHIPS_FILE: base.partnerships,
+            }
+            values = by_file.get(name, base.facts)
         for item in parsed.items:
             record_id = item.record.get("id")
             # A valid file's ids are strings; nothing else is a key of `values`.

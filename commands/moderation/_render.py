@@ -209,7 +209,7 @@ def saved_text(change: Change) -> str:
 
 def change_line(change: Change, moderator: str) -> str:
     """The moderators' channel line for a change: who, what, which record."""
-    kind = "source" if change.kind == "source" else "fact"
+    kind = change.kind or "fact"  # fact, source, brand or partnership
     verb = {
         Action.ADD: "added",
         Action.EDIT: "edited",

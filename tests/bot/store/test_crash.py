@@ -48,6 +48,13 @@ elif operation == "edit":
     store.edit_fact("leica-country", {"answer": "Doomed."}, base_version=None, actor="doomed")
 elif operation == "remove":
     store.remove_fact("leica-country", base_version=None, actor="doomed")
+elif operation == "brand":
+    store.records.edit("brand", "leica", {"country": "Doomland"}, base_version=None, actor="doomed")
+elif operation == "partnership":
+    fields = {"summary": "Doomed."}
+    store.records.edit("partnership", "vivo-zeiss", fields, base_version=None, actor="doomed")
+elif operation == "source-remove":
+    store.records.remove("source", "spare", base_version=None, actor="doomed")
 elif operation == "source":
     text = "Doomed article about Leica and its German camera partnership.\\n"
     store.add_source("doomed", "Doomed", "2024-01-01", "", text, actor="doomed")
@@ -84,6 +91,9 @@ def _made(base, operation: str) -> bool:
         "edit": lambda: base.facts["leica-country"].answer == "Doomed.",
         "remove": lambda: "leica-country" not in base.facts,
         "source": lambda: "doomed" in base.sources,
+        "brand": lambda: base.brands["leica"].country == "Doomland",
+        "partnership": lambda: base.partnerships["vivo-zeiss"].summary == "Doomed.",
+        "source-remove": lambda: "spare" not in base.sources,
         "undo": lambda: "undone-by-the-doomed" not in base.facts,
     }[operation]()
 
@@ -98,6 +108,10 @@ CRASH_POINTS = [("edit", n) for n in range(1, 7)] + [
     ("source", 4),
     ("source", 5),
     ("source", 6),
+    *[("brand", n) for n in (2, 3, 4, 5)],
+    ("partnership", 4),
+    ("partnership", 5),
+    *[("source-remove", n) for n in (3, 4, 5, 6)],
 ]
 
 
@@ -113,6 +127,9 @@ def test_a_writer_killed_at_any_step_leaves_the_change_with_its_history_or_neith
             fact_fields("Which fact does the doomed undo take?", id="undone-by-the-doomed"),
             actor="a",
         )
+    if operation == "source-remove":
+        text = "A spare article that nothing cites, about Leica and Xiaomi.\n"
+        store.add_source("spare", "Spare", "2024-01-01", "", text, actor="a")
     before = snapshot(root)
     entries_before = len(store.history())
     _kill_midway(root, state, crash_at, operation)
