@@ -4,6 +4,7 @@
     python -m mutation.mutate --report   # the report of the last run
     python -m mutation.mutate --jobs 1   # fewer workers on a busy machine (default: 2)
     python -m mutation.mutate --survivors  # re-run only the last run's survivors (new tests)
+    python -m mutation.mutate --incremental  # keep mutants/: mutmut re-runs only what changed
 
 The report counts, per module, the mutants killed, those marked equivalent or accepted in
 justified.toml (with the reason), and the unjustified survivors, each with its diff and a stub
@@ -91,9 +92,12 @@ def load_justified() -> list[Justified]:
     return entries
 
 
-def run(modules: list[Module], jobs: int) -> None:
-    """A fresh mutmut run over the modules' functions, timed."""
-    shutil.rmtree(MUTANTS, ignore_errors=True)
+def run(modules: list[Module], jobs: int, *, incremental: bool = False) -> None:
+    """A mutmut run over the modules' functions, timed: fresh, or on top of the last one."""
+    if not incremental:
+        # mutmut keeps the last results of every function whose code did not change; a fresh
+        # run is the figure to report, an incremental one the quick check after a merge.
+        shutil.rmtree(MUTANTS, ignore_errors=True)
     patterns = [p for m in modules for p in m.patterns]
     commit, dirty = git_commit()  # what is measured: the code and tests as the run starts
     started = time.monotonic()
@@ -104,7 +108,7 @@ def run(modules: list[Module], jobs: int) -> None:
     TIMING.write_text(
         json.dumps(
             {"seconds": round(seconds), "jobs": jobs, "cpus": os.cpu_count(), "commit": commit}
-            | {"dirty": dirty}
+            | {"dirty": dirty, "incremental": incremental}
         ),
         encoding="utf-8",
     )
@@ -254,6 +258,8 @@ def report(modules: list[Module]) -> int:
         timing = json.loads(TIMING.read_text(encoding="utf-8"))
         minutes = timing["seconds"] / 60
         changes = " (with local changes)" if timing["dirty"] else ""
+        if timing.get("incremental"):
+            changes += ", incremental (only code changed since the run before re-run)"
         print(
             f"\nRun at commit {timing['commit']}{changes}: {minutes:.1f} min with "
             f"{timing['jobs']} workers on {timing['cpus']} cores."
@@ -286,13 +292,16 @@ def main() -> int:
     parser.add_argument(
         "--survivors", action="store_true", help="run only the last run's survivors again"
     )
+    parser.add_argument(
+        "--incremental", action="store_true", help="keep the last run's results of unchanged code"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="mutmut workers (default 2)")
     options = parser.parse_args()
     modules = load_scope()
     if options.survivors:
         recheck(modules, options.jobs)
     elif not options.report:
-        run(modules, options.jobs)
+        run(modules, options.jobs, incremental=options.incremental)
     return report(modules)
 
 
