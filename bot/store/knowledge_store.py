@@ -73,6 +73,7 @@ from bot.store.errors import (
     ChangeRejected,
     FileChanged,
     NothingToUndo,
+    RemoteUnavailable,
     StaleEdit,
     StateDirError,
     StoreError,
@@ -370,16 +371,33 @@ class KnowledgeStore:
         """
         with self._locked(exclusive=True):
             for attempt in range(1, CHANGE_ATTEMPTS + 1):
-                if self.remote is not None:
+                if self.remote is not None and attempt > 1:
                     self.remote.pull()  # unreachable: RemoteUnavailable, nothing changed
                 self._ready(typed)
                 try:
                     return change()
-                except FileChanged as error:
+                except FileChanged as error:  # a rejected push too (RemoteMoved): pulled anew
                     log.info("%s changed on disk during a change (attempt %d)", error.name, attempt)
                     if attempt == CHANGE_ATTEMPTS:
                         raise
+                except RemoteUnavailable:
+                    raise
+                except StoreError:
+                    # The first attempt runs on the checkout as the last poll left it (a fetch
+                    # is the dearest part of an edit): a refusal is final only once the checkout
+                    # is known to be current.
+                    if attempt > 1 or self.remote is None or not self._pulled():
+                        raise
+                    log.info("a change was refused on an old checkout: computed again")
         raise AssertionError("unreachable")
+
+    def _pulled(self) -> bool:
+        """Pull after a refusal; whether files changed (an unreachable remote: no)."""
+        assert self.remote is not None
+        try:
+            return self.remote.remote.pull()
+        except RemoteUnavailable:
+            return False
 
     def _ready(self, typed: Mapping[str, Any]) -> FactBase:
         """Settle history, refresh; refuse to change anything while the disk is broken."""
