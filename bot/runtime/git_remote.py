@@ -212,6 +212,19 @@ class GitRemote:
             f"{_last_line(pushed.stderr)}); nothing was changed, try again later"
         )
 
+    def published(self, entry: AuditEntry) -> bool:
+        """Put the checkout back as the remote has it; whether it holds `entry`'s commit."""
+        if not self.branch:
+            self.ensure_checkout()
+        self._git("fetch", "--quiet", "origin", self.branch, network=True)
+        self._put_back("FETCH_HEAD")
+        # The commit names the change (publish's message): found, the push got through.
+        found = self._git(
+            "log", "--fixed-strings", f"--grep=camerabot change {entry.id}.", "--format=%H",
+            "-1", "HEAD",
+        )  # fmt: skip
+        return bool(found.stdout.strip())
+
     def _put_back(self, commit: str) -> None:
         """The checkout as at `commit`: a change that did not reach the remote leaves nothing."""
         self._git("reset", "--quiet", "--hard", commit)

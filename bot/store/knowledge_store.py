@@ -201,7 +201,7 @@ class KnowledgeStore:
                 return
             with self._mutex, self.backend.try_change_lock() as locked:
                 if locked:
-                    self.history_log.reconcile(self.root)
+                    self.history_log.reconcile(self.root, self._published)
         except StateUnavailable as error:
             # Reading goes on from the files; the next change settles it once the state is back.
             log.warning("cannot settle an interrupted change now: %s", error)
@@ -391,6 +391,11 @@ class KnowledgeStore:
                     log.info("a change was refused on an old checkout: computed again")
         raise AssertionError("unreachable")
 
+    @property
+    def _published(self) -> Callable[[AuditEntry], bool] | None:
+        """With a remote, how an interrupted change is settled: by what reached the remote."""
+        return self.remote.remote.published if self.remote is not None else None
+
     def _pulled(self) -> bool:
         """Pull after a refusal; whether files changed (an unreachable remote: no)."""
         assert self.remote is not None
@@ -401,7 +406,7 @@ class KnowledgeStore:
 
     def _ready(self, typed: Mapping[str, Any]) -> FactBase:
         """Settle history, refresh; refuse to change anything while the disk is broken."""
-        self.history_log.reconcile(self.root)
+        self.history_log.reconcile(self.root, self._published)
         self._loaded.refresh()
         if self._loaded.problems or self._loaded.base is None:
             reason = "the knowledge files on disk have problems; fix them first (kb validate)"
