@@ -125,6 +125,7 @@ class CamerabotBot(AutoShardedBot):
         )
         # Each server's /config, read at start-up and kept in memory: answers never wait on it.
         self.server_settings: dict[int, ServerSettings] = {}
+        self.settings_unread = False  # the last reading of them failed (logged once)
         self._cooldowns: dict[tuple[int, bool, int, float], UserCooldown] = {}
         self.auto_sync = auto_sync
         self.extension_names = extensions
@@ -180,7 +181,17 @@ class CamerabotBot(AutoShardedBot):
         try:
             self.server_settings = await asyncio.to_thread(self.state.settings.all)
         except (CamerabotError, OSError) as error:
-            log.warning("servers' settings not read (the defaults apply for now): %s", error)
+            # Read again every watch turn: an outage is logged once, not every RELOAD_SECONDS.
+            if not self.settings_unread:
+                log.warning(
+                    "servers' settings not read (those read before apply, else the defaults): %s",
+                    error,
+                )
+            self.settings_unread = True
+            return
+        if self.settings_unread:
+            log.info("servers' settings read again")
+        self.settings_unread = False
 
     async def setup_hook(self) -> None:
         """Load the extensions, sync the commands if they changed, start watching knowledge/."""

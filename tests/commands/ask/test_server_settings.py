@@ -127,3 +127,18 @@ async def test_another_process_config_is_read_on_the_next_watch_turn(guild, bot)
     await bot.watch_knowledge()
     assert bot.effective_settings(guild.id).cooldown_rate == 2
     assert bot.cooldown_for(guild.id) is not bot.cooldown_for(None)
+
+
+async def test_settings_unreadable_keep_those_read_and_warn_once(guild, bot, monkeypatch, caplog):
+    bot.state.settings.put(guild.id, ServerSettings(cooldown_rate=2, cooldown_seconds=10))
+    await bot.load_server_settings()
+
+    def unreachable() -> dict:
+        raise OSError("the state cannot be read")
+
+    monkeypatch.setattr(bot.state.settings, "all", unreachable)
+    for _ in range(3):
+        await bot.load_server_settings()
+    warnings = [r for r in caplog.records if "servers' settings not read" in r.getMessage()]
+    assert len(warnings) == 1
+    assert bot.effective_settings(guild.id).cooldown_rate == 2  # kept, not the defaults
