@@ -1,15 +1,19 @@
 """An edit end to end through KNOWLEDGE_REMOTE: the store's change, its commit and its push.
 
-    python -m benchmarks.bench_git [--edits 60]
+    python -m benchmarks.bench_git [--edits 60] [--postgres]
 
-Not part of `make bench` (each edit runs five git commands). The remote is a bare repository on
-local disk holding the shipped knowledge/; each edit is a moderator's `edit_fact` of one fact,
-timed from the call to the push's return, then the second host's pull and reload of it.
+Not part of `make bench` (each edit runs four git commands: rev-parse, add, commit, push). The
+remote is a bare repository on local disk holding the shipped knowledge/; each edit is a
+moderator's `edit_fact` of one fact, timed from the call to the push's return, then the second
+host's pull and reload of it. With `--postgres` both hosts keep their run-time state (journal,
+history, change lock) in one PostgreSQL server (pgserver, started in a temporary folder), as
+hosts on several machines do; without it each host has its STATE_DIR files.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import tempfile
@@ -20,6 +24,7 @@ from benchmarks.measure import percentile
 from bot.runtime.config import PROJECT_ROOT, Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.watcher import KnowledgeWatcher
+from bot.state.backend import StateBackend
 
 
 def _git(*args: str, cwd: Path) -> None:
@@ -33,8 +38,9 @@ def main() -> None:
     """Time `--edits` edits on host a, and host b's pull of each; print p50/p99/max in ms."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=60)
+    parser.add_argument("--postgres", action="store_true", help="run-time state in PostgreSQL")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         tmp = Path(folder)
         seed = tmp / "seed"
         _git("init", "--quiet", "--initial-branch=main", str(seed), cwd=tmp)
@@ -42,16 +48,25 @@ def main() -> None:
         _git("add", "--all", cwd=seed)
         _git("commit", "--quiet", "-m", "seed", cwd=seed)
         _git("clone", "--quiet", "--bare", str(seed), str(tmp / "remote.git"), cwd=tmp)
-        hosts = [
-            open_store(
-                Settings(
-                    knowledge_dir=tmp / host / "knowledge",
-                    state_dir=tmp / host / "state",
-                    knowledge_remote=str(tmp / "remote.git"),
-                )
+        url = ""
+        if args.postgres:
+            from tests.helpers.postgres import temporary_postgres  # pgserver only when asked for
+
+            url = stack.enter_context(temporary_postgres()).new_database()
+        hosts = []
+        for host in ("a", "b"):
+            backend: StateBackend | None = None
+            if url:
+                from bot.state.postgres import PostgresBackend
+
+                backend = PostgresBackend(url, knowledge_dir=tmp / host / "knowledge")
+                stack.callback(backend.close)
+            settings = Settings(
+                knowledge_dir=tmp / host / "knowledge",
+                state_dir=tmp / host / "state",
+                knowledge_remote=str(tmp / "remote.git"),
             )
-            for host in ("a", "b")
-        ]
+            hosts.append(open_store(settings, backend=backend))
         for store in hosts:
             store.load()
         watcher = KnowledgeWatcher(hosts[1])
@@ -79,6 +94,7 @@ def main() -> None:
             "max_ms": round(ordered[-1], 1),
             "n": len(ordered),
         }
+    figures["state"] = {"backend": "postgres" if args.postgres else "files"}
     print(json.dumps(figures, indent=2))
 
 

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from benchmarks.bench_store import _synthetic
 from bot.engine.engine import Engine
 from bot.runtime.sync import apply_change
@@ -78,6 +80,13 @@ def run(facts: int = 5000, edits: int = 200) -> dict[str, Any]:
         questions += [f"Who makes the imaginary phone {n}?" for n in range(100)]  # unanswered
         up = _ask_times(engine, backend, questions)
         backend.gaps.flush()
+        # A slow database: another session holds the gaps table locked, so every write of an
+        # unanswered question waits on it (in the writer thread) while questions are asked.
+        with psycopg.connect(url) as blocker:
+            blocker.execute("LOCK TABLE gaps IN ACCESS EXCLUSIVE MODE")
+            slow = _ask_times(engine, backend, questions)
+            blocker.rollback()
+        backend.gaps.flush(30)
         server.stop()
         down = _ask_times(engine, backend, questions)
         start = time.perf_counter()
@@ -99,6 +108,7 @@ def run(facts: int = 5000, edits: int = 200) -> dict[str, Any]:
             "edit_target_p99_ms": TARGET_EDIT_P99_MS,
             "edit_within_target": edit["p99_ms"] <= TARGET_EDIT_P99_MS,
             "ask_with_database_up": _percentiles(up),
+            "ask_with_database_slow": _percentiles(slow),
             "ask_with_database_stopped": _percentiles(down),
             "change_refused_while_stopped_ms": round(refusal_ms, 1),
             "change_refused_message": refused,

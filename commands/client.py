@@ -125,7 +125,8 @@ class CamerabotBot(AutoShardedBot):
         )
         # Each server's /config, read at start-up and kept in memory: answers never wait on it.
         self.server_settings: dict[int, ServerSettings] = {}
-        self._cooldowns: dict[tuple[int, float], UserCooldown] = {}
+        self.settings_unread = False  # the last reading of them failed (logged once)
+        self._cooldowns: dict[tuple[int, bool, int, float], UserCooldown] = {}
         self.auto_sync = auto_sync
         self.extension_names = extensions
         self.failed_extensions: list[str] = []
@@ -162,14 +163,17 @@ class CamerabotBot(AutoShardedBot):
         `lookup`: the look-ups' own budget instead, LOOKUP_RATE_FACTOR times the questions'.
         """
         chosen = self.effective_settings(guild_id)
-        key = (chosen.cooldown_rate, chosen.cooldown_seconds)
-        if key == (self.settings.cooldown_rate, self.settings.cooldown_seconds):
+        rate, per = chosen.cooldown_rate, chosen.cooldown_seconds
+        if (rate, per) == (self.settings.cooldown_rate, self.settings.cooldown_seconds):
             return self.lookup_cooldown if lookup else self.cooldown
         if lookup:
-            key = (chosen.cooldown_rate * LOOKUP_RATE_FACTOR, chosen.cooldown_seconds)
+            rate *= LOOKUP_RATE_FACTOR
+        # A server's own buckets, never another's: two servers that chose the same numbers
+        # (or one server's look-ups and another's questions) must not share a user's budget.
+        key = (guild_id or 0, lookup, rate, per)
         cooldown = self._cooldowns.get(key)
         if cooldown is None:
-            cooldown = self._cooldowns[key] = UserCooldown(*key)
+            cooldown = self._cooldowns[key] = UserCooldown(rate, per)
         return cooldown
 
     async def load_server_settings(self) -> None:
@@ -177,7 +181,17 @@ class CamerabotBot(AutoShardedBot):
         try:
             self.server_settings = await asyncio.to_thread(self.state.settings.all)
         except (CamerabotError, OSError) as error:
-            log.warning("servers' settings not read (the defaults apply for now): %s", error)
+            # Read again every watch turn: an outage is logged once, not every RELOAD_SECONDS.
+            if not self.settings_unread:
+                log.warning(
+                    "servers' settings not read (those read before apply, else the defaults): %s",
+                    error,
+                )
+            self.settings_unread = True
+            return
+        if self.settings_unread:
+            log.info("servers' settings read again")
+        self.settings_unread = False
 
     async def setup_hook(self) -> None:
         """Load the extensions, sync the commands if they changed, start watching knowledge/."""
@@ -246,11 +260,13 @@ class CamerabotBot(AutoShardedBot):
         return result
 
     async def watch_knowledge(self) -> None:
-        """One turn of the background watch (every RELOAD_SECONDS); never raises."""
+        """One turn of the background watch (every RELOAD_SECONDS): knowledge/, then /config."""
         try:
             await self.reload_knowledge()
         except Exception:
             log.exception("watching %s failed; will retry", self.store.root)
+        # Another process's (or host's) /config arrives the same way as its fact changes.
+        await self.load_server_settings()
 
     async def report_reload(self, result: ReloadResult) -> None:
         """Tell the moderators' channel that knowledge/ broke, or was fixed: once, not per process.

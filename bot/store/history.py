@@ -13,7 +13,7 @@ its entry exist, or neither does.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,14 +141,19 @@ class History:
             raise StateDirError(self.journal_path.parent, error) from None
         return None
 
-    def reconcile(self, root: Path) -> AuditEntry | None:
+    def reconcile(
+        self, root: Path, published: Callable[[AuditEntry], bool] | None = None
+    ) -> AuditEntry | None:
         """Settle a journaled change (see the module docstring); the entry appended, if any.
 
+        `published` (with KNOWLEDGE_REMOTE): puts the checkout back as the remote has it and
+        says whether the change reached the remote, which alone makes it done.
         Raises StoreError when the history cannot be written (then nothing may change).
         """
         entry = self.pending()
         if entry is None:
             return None
+        reached = published(entry) if published is not None else None
         current = record_on_disk(root, entry.file, entry.record_id)
         if current is _UNKNOWN:
             log.warning("%s cannot be read: the journaled change waits", entry.file)
@@ -157,14 +162,15 @@ class History:
                 "cannot be settled; fix the file (kb validate) first"
             )
         last = self.audit.last()
-        done = current == entry.after and (last is None or last.id != entry.id)
+        found = current == entry.after if reached is None else reached
+        done = found and (last is None or last.id != entry.id)
         if done:
             try:
                 self.audit.append(entry)
             except OSError as error:  # nothing may change until the history can be written
                 raise StateDirError(self.journal_path.parent, error) from None
             log.warning("completed the history of an interrupted change: %s", entry.description)
-        elif current != entry.after:
+        elif not found:
             log.warning("an interrupted change never reached the disk: %s", entry.description)
         if entry.kind == Kind.SOURCE:
             # A source's text file is written before sources.yaml and removed after it.

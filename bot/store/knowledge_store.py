@@ -73,6 +73,7 @@ from bot.store.errors import (
     ChangeRejected,
     FileChanged,
     NothingToUndo,
+    RemoteUnavailable,
     StaleEdit,
     StateDirError,
     StoreError,
@@ -204,7 +205,7 @@ class KnowledgeStore:
                 return
             with self._mutex, self.backend.try_change_lock() as locked:
                 if locked:
-                    self.history_log.reconcile(self.root)
+                    self.history_log.reconcile(self.root, self._published)
         except StateUnavailable as error:
             # Reading goes on from the files; the next change settles it once the state is back.
             log.warning("cannot settle an interrupted change now: %s", error)
@@ -405,20 +406,42 @@ class KnowledgeStore:
         """
         with self._locked(exclusive=True):
             for attempt in range(1, CHANGE_ATTEMPTS + 1):
-                if self.remote is not None:
+                if self.remote is not None and attempt > 1:
                     self.remote.pull()  # unreachable: RemoteUnavailable, nothing changed
                 self._ready(typed)
                 try:
                     return change()
-                except FileChanged as error:
+                except FileChanged as error:  # a rejected push too (RemoteMoved): pulled anew
                     log.info("%s changed on disk during a change (attempt %d)", error.name, attempt)
                     if attempt == CHANGE_ATTEMPTS:
                         raise
+                except RemoteUnavailable:
+                    raise
+                except StoreError:
+                    # The first attempt runs on the checkout as the last poll left it (a fetch
+                    # is the dearest part of an edit): a refusal is final only once the checkout
+                    # is known to be current.
+                    if attempt > 1 or self.remote is None or not self._pulled():
+                        raise
+                    log.info("a change was refused on an old checkout: computed again")
         raise AssertionError("unreachable")
+
+    @property
+    def _published(self) -> Callable[[AuditEntry], bool] | None:
+        """With a remote, how an interrupted change is settled: by what reached the remote."""
+        return self.remote.remote.published if self.remote is not None else None
+
+    def _pulled(self) -> bool:
+        """Pull after a refusal; whether files changed (an unreachable remote: no)."""
+        assert self.remote is not None
+        try:
+            return self.remote.remote.pull()
+        except RemoteUnavailable:
+            return False
 
     def _ready(self, typed: Mapping[str, Any]) -> FactBase:
         """Settle history, refresh; refuse to change anything while the disk is broken."""
-        self.history_log.reconcile(self.root)
+        self.history_log.reconcile(self.root, self._published)
         self._loaded.refresh()
         if self._loaded.problems or self._loaded.base is None:
             reason = "the knowledge files on disk have problems; fix them first (kb validate)"

@@ -33,6 +33,14 @@ class KnowledgeRemote(Protocol):
         """
         ...
 
+    def published(self, entry: AuditEntry) -> bool:
+        """Put the checkout back as the remote has it; whether `entry`'s change is there.
+
+        For a change a crash interrupted: only what reached the remote counts as done.
+        RemoteUnavailable when the remote cannot be reached (the change waits).
+        """
+        ...
+
 
 class RemoteLink:
     """A remote as the store's reloads use it: an outage is logged once, not every poll."""

@@ -18,6 +18,7 @@ from commands.ui.persistent import ANSWER_ITEMS, SESSION_ITEMS, answer_reply, re
 
 if TYPE_CHECKING:
     from commands.client import CamerabotBot
+    from commands.cooldown import UserCooldown
 log = logging.getLogger(__name__)
 
 QUESTION_MAX = 300
@@ -155,7 +156,8 @@ class Ask(Cog):
         self, interaction: discord.Interaction[CamerabotBot], message: discord.Message
     ) -> None:
         """Answer the question in someone's message (right-click → Apps → Ask camerabot)."""
-        retry_after = self.bot.cooldown.hit(interaction.user.id, interaction.created_at.timestamp())
+        cooldown = self.bot.cooldown_for(interaction.guild_id)
+        retry_after = cooldown.hit(interaction.user.id, interaction.created_at.timestamp())
         if retry_after is not None:
             await interaction.response.send_message(
                 _render.cooldown_text(retry_after), ephemeral=True
@@ -196,7 +198,7 @@ class Ask(Cog):
             elif addresses_bot(message, me.id):
                 question = strip_mention(message.content, me.id, own_role_id(message))
                 await self.answer_mention(message, question)
-            elif in_answer_channel(message.channel, self.bot.settings.answer_channel_ids):
+            elif in_answer_channel(message.channel, self._answer_channels(message)):
                 await self.answer_in_channel(message)
         except discord.Forbidden:
             await self.cannot_send(message)
@@ -209,8 +211,17 @@ class Ask(Cog):
             except discord.HTTPException:
                 log.warning("could not report an error in channel %s", message.channel.id)
 
+    def _answer_channels(self, message: discord.Message) -> frozenset[int]:
+        """The auto-answer channels of the message's server (its /config, else .env's)."""
+        guild_id = message.guild.id if message.guild is not None else None
+        return self.bot.effective_settings(guild_id).answer_channel_ids
+
+    def _cooldown(self, message: discord.Message) -> UserCooldown:
+        """The question cooldown of the message's server (DMs: the default one)."""
+        return self.bot.cooldown_for(message.guild.id if message.guild is not None else None)
+
     def _over_cooldown(self, message: discord.Message) -> float | None:
-        return self.bot.cooldown.hit(message.author.id, message.created_at.timestamp())
+        return self._cooldown(message).hit(message.author.id, message.created_at.timestamp())
 
     async def answer_mention(
         self, message: discord.Message, question: str, *, where: str = "mention"
@@ -220,7 +231,7 @@ class Ask(Cog):
         retry_after = self._over_cooldown(message)
         if retry_after is not None:
             now = message.created_at.timestamp()
-            if self.bot.cooldown.first_warning(message.author.id, now, retry_after):
+            if self._cooldown(message).first_warning(message.author.id, now, retry_after):
                 await self.tell_privately(message, _render.cooldown_text(retry_after))
             return
         if not question:

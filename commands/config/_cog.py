@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_ANSWER_CHANNELS = 25
+NO_MESSAGE_CONTENT_NOTE = (
+    "\nThis bot runs without the Message Content intent, so it cannot read plain messages: "
+    "until its owner sets ANSWER_CHANNEL_IDS (which turns the intent on), only mentions are "
+    "answered there."
+)
 
 
 async def _admin(interaction: discord.Interaction[CamerabotBot]) -> bool:
@@ -71,7 +76,11 @@ class Config(Cog):
         self.bot = bot
 
     async def _save(
-        self, interaction: discord.Interaction[CamerabotBot], settings: ServerSettings
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        settings: ServerSettings,
+        *,
+        note: str = "",
     ) -> None:
         guild_id = interaction.guild_id
         assert guild_id is not None  # guild_only
@@ -86,7 +95,7 @@ class Config(Cog):
         self.bot.server_settings[guild_id] = settings
         log.info("server %s settings changed by user %s", guild_id, interaction.user.id)
         await interaction.response.send_message(
-            "Saved.\n" + describe(self.bot, guild_id), ephemeral=True
+            "Saved.\n" + describe(self.bot, guild_id) + note, ephemeral=True
         )
 
     def _own(self, interaction: discord.Interaction[CamerabotBot]) -> ServerSettings:
@@ -142,7 +151,12 @@ class Config(Cog):
                     f"At most {MAX_ANSWER_CHANNELS} answer channels.", ephemeral=True
                 )
                 return
-        await self._save(interaction, dataclasses.replace(own, answer_channel_ids=channels))
+        note = ""
+        if channels and not self.bot.intents.message_content:
+            # Without the intent Discord sends the bot no text of plain messages: say so.
+            note = NO_MESSAGE_CONTENT_NOTE
+        changed = dataclasses.replace(own, answer_channel_ids=channels)
+        await self._save(interaction, changed, note=note)
 
     @config.command(name="cooldown")
     @app_commands.check(_admin)

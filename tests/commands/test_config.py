@@ -8,6 +8,7 @@ from bot.state.feedback import FactFeedback
 from bot.state.gaps import Gap
 from bot.state.settings import ServerSettings
 from commands.client import LOOKUP_RATE_FACTOR
+from commands.config._cog import NO_MESSAGE_CONTENT_NOTE
 from commands.moderation._render import feedback_embed, gaps_embed
 from commands.ui import render as _render
 
@@ -88,3 +89,15 @@ def test_worklists_name_the_servers_and_label_direct_messages():
     report = FactFeedback("leica-country", wrong=2, guilds={0, 22})
     [field] = feedback_embed([report], server_names=names).fields
     assert "From: server 22, DM" in field.value
+
+
+async def test_an_answer_channel_without_the_intent_is_saved_with_a_warning(
+    guild, channel, manager, bot
+):
+    assert not bot.intents.message_content  # .env sets no ANSWER_CHANNEL_IDS
+    asking = guild.create_text_channel("ask-here")
+    saved = await manager.slash(channel, "config answer-channel", action="add", channel=asking)
+    assert saved.response.content.endswith(NO_MESSAGE_CONTENT_NOTE)
+    assert bot.effective_settings(guild.id).answer_channel_ids == {asking.id}
+    cleared = await manager.slash(channel, "config answer-channel", action="none")
+    assert NO_MESSAGE_CONTENT_NOTE not in cleared.response.content

@@ -248,17 +248,34 @@ class PostgresGaps:
         """Append stored questions as they are."""
         with self.db.connection() as connection, connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO gaps (key, question, at, place, user_id, guild_id)"
-                " VALUES (%s, %s, %s, %s, %s, %s)",
-                [(g.key, g.question, g.at, g.where, g.user_id, g.guild_id) for g in lines],
+                "INSERT INTO gaps (key, question, at, place, user_id, guild_id, count, places,"
+                " guilds) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        g.key,
+                        g.question,
+                        g.at,
+                        g.where,
+                        g.user_id,
+                        g.guild_id,
+                        g.count,
+                        list(g.places),
+                        list(g.guilds),
+                    )
+                    for g in lines
+                ],
             )
 
     def lines(self) -> list[GapLine]:
         """Every stored question, oldest first."""
         rows = self.db.rows(
-            "SELECT question, key, at, place, user_id, guild_id FROM gaps ORDER BY seq"
+            "SELECT question, key, at, place, user_id, guild_id, count, places, guilds"
+            " FROM gaps ORDER BY seq"
         )
-        return [GapLine(*row) for row in rows]
+        return [
+            GapLine(question, key, at, place, user, guild, count, tuple(places), tuple(guilds))
+            for question, key, at, place, user, guild, count, places, guilds in rows
+        ]
 
     def top(self, limit: int = 25, *, exclude: set[str] | None = None) -> list[Gap]:
         """The most asked unanswered questions, most asked first."""

@@ -14,11 +14,13 @@ import pytest
 from bot.cli.main import main
 from bot.errors import CamerabotError
 from bot.runtime.startup import open_engine
+from bot.state import gaps as gaps_module
 from bot.state.backend import FileBackend, StateUnavailable
 from bot.state.feedback import Vote
 from bot.state.postgres import PostgresBackend
 from bot.state.postgres.migrations import apply_migrations, migrations
 from bot.state.settings import ServerSettings
+from bot.state.transfer import copy_state
 from bot.store import KnowledgeStore, StoreLocked
 from tests.conftest import ROOT
 from tests.helpers.postgres import temporary_postgres
@@ -77,6 +79,44 @@ def test_state_migrate_copies_files_into_postgres_and_back(
     assert returned.feedback.summary() == files.feedback.summary()
     assert returned.settings.all() == files.settings.all()
     assert returned.values.all() == files.values.all()
+    database.close()
+
+
+def test_compacted_gaps_keep_their_counts_through_migrate_and_back(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = FileBackend(tmp_path / "state")
+    for _ in range(3):
+        files.gaps.record("Who makes the Pixel?", where="slash", guild_id=11)
+    files.gaps.record("who makes the pixel", where="dm")
+    files.gaps.record("Does Oppo work with Leica?", where="mention", guild_id=22)
+    assert files.gaps.flush()
+    # The next append takes the log past its size: it is compacted to one line a question.
+    monkeypatch.setattr(gaps_module, "GAPS_MAX_BYTES", 1)
+    files.gaps.record("Does Oppo work with Leica?", where="channel", guild_id=22)
+    assert files.gaps.flush()
+    compacted = files.gaps.lines()
+    assert [(line.key, line.count) for line in compacted] == [
+        ("who makes the pixel", 4),
+        ("does oppo work with leica", 2),
+    ]
+    assert compacted[0].guilds == (0, 11)
+    before = files.gaps.top()
+    monkeypatch.setattr(gaps_module, "GAPS_MAX_BYTES", 10_000_000)
+
+    database = PostgresBackend(database_url)
+    assert copy_state(files, database).gaps == 2
+    assert database.gaps.lines() == compacted
+    assert database.gaps.top() == before
+    # New questions add to the migrated counts.
+    database.gaps.record("Who makes the Pixel?", where="slash", guild_id=33)
+    assert database.gaps.flush()
+    assert database.gaps.top()[0].count == 5
+
+    back = FileBackend(tmp_path / "back")
+    copy_state(database, back)
+    assert back.gaps.top() == database.gaps.top()
+    assert [line.count for line in back.gaps.lines()] == [4, 2, 1]
     database.close()
 
 
