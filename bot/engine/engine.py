@@ -269,10 +269,15 @@ class Engine:
         return first not in {"yes", "no", "not"} and not _NEGATION.search(best.entry.answer)
 
     def _asked_of(self, part: Part, best: Candidate) -> bool:
-        """Whether every content word of a part is in the matched entry's questions or answer."""
+        """Whether a part asks nothing its matched entry's questions and answer do not hold."""
         asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
         texts = " ".join((*best.entry.questions, best.entry.answer))
-        return asked <= set(self.matcher.analyzer.analyse(texts, correct=False).tokens)
+        if not asked <= set(self.matcher.analyzer.analyse(texts, correct=False).tokens):
+            return False
+        # "…gave no details?" of the fact for "did Xiaomi give details?": its "No." was not
+        # said to a question holding that negation.
+        held = part.operators
+        return not held or any(held <= operators_of(words(q)) for q in best.entry.questions)
 
     def _opposite_match(self, part: Part, match: Match) -> Match:
         """A yes/no question found by the opposite of its one opposable word, if a fact states it.

@@ -335,6 +335,7 @@ class Reading:
 # Words between "is Xiaomi" and the kind it is asked to be ("is Xiaomi a legacy camera maker").
 _KIND_FILLERS = frozenset("a an the legacy traditional real actual also itself".split())
 _KIND_FILLERS |= frozenset(NATIONALITIES)
+_MAKES = frozenset("make makes made build builds built produce produces design designs".split())
 
 
 def asked_kind(part: Part, brand_of: Callable[[str], str | None]) -> tuple[str, str] | None:
@@ -349,8 +350,10 @@ def asked_kind(part: Part, brand_of: Callable[[str], str | None]) -> tuple[str, 
         if brand is None:
             continue
         before, after = _at(list(said), index - 1) if index else "", _at(list(said), index + 1)
-        if before not in ("is", "was") and after not in ("is", "was"):
+        if before not in ("is", "was") and after not in ("is", "was") and after not in _MAKES:
             continue
+        if after in _MAKES and canonical(_at(list(said), index + 2)) in CAMERA_TOKENS:
+            return brand, "camera"  # "does OnePlus make cameras for Hasselblad?"
         at = index + 1 + (after in ("is", "was"))
         while at < len(said) and said[at] in _KIND_FILLERS:
             at += 1

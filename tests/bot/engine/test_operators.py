@@ -123,6 +123,8 @@ NOT_POLAR = [
     "is the first leica xiaomi phone coming to brazil",
     "which phone brand was the very first to team up with a camera maker",
     "does xiaomi first work with leica",
+    "does vivo build cameras for zeiss",  # a role: who makes what for whom
+    "so xiaomi gave no details about the first device, right?",  # a fact's No to another question
 ]
 
 
