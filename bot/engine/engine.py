@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Container
 from dataclasses import replace
 
 from bot.caches.pickles import collection_paused
@@ -29,11 +30,11 @@ from bot.engine.entries import (
     fact_entry,
 )
 from bot.engine.fingerprint import engine_code_hash
-from bot.engine.lexicon.operators import Operator, operators_of
+from bot.engine.lexicon.operators import OPPOSITES, Operator, operators_of
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
-from bot.engine.words import QUESTION_TOKENS
+from bot.engine.words import QUESTION_TOKENS, canonical
 from bot.facts.models import Brand, Citation, Fact, FactBase, Partnership, PartnershipStatus, Source
 from bot.facts.text import words
 
@@ -166,12 +167,14 @@ class Engine:
         if said is not None and said.shaped:
             return self._from_said(text, said)
         match = self.matcher.match(text)
+        if match.best is None and part is not None and said is None:
+            match = self._opposite_match(part, match)
         best = match.best
         # A moderator's fact that the matcher finds is kept over a record's plain restatement
         # of the same thing: moderators choose the wording.
         if said is not None and (best is None or best.entry.id not in self.base.facts):
             return self._from_said(text, said)
-        if best is not None and part is not None and not _carries(part, best):
+        if best is not None and part is not None and not _carries(part, best, self.base.facts):
             # Issue #17: a fact whose phrasings do not carry the question's operators ("only",
             # "not", "before July") answers another question: no direct answer, no Yes or No.
             match = Match(Outcome.NONE, match.analysis, match.candidates)
@@ -201,11 +204,22 @@ class Engine:
     def _polarised(self, text: str, part: Part, best: Candidate, answer: Answer) -> Answer:
         """A matched fact's answer with the yes or no its question's form calls for."""
         polar = (answer.answer or "").startswith(("Yes. ", "No. "))
-        if polar and part.form is not Form.YES_NO:
+        if polar and (answer.answer or "").startswith("Yes. ") and self._opposed(part, best):
+            # "Is Xiaomi's share dropping?" of the fact for "Is Xiaomi's share growing?".
+            return replace(answer, answer="No. " + (answer.answer or "").split(" ", 1)[1])
+        if polar and (part.form is not Form.YES_NO or not self._asked_of(part, best)):
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
-            # but its "Yes." does not.
+            # but its "Yes." does not; nor is it a yes to a word its question never held.
             return replace(answer, answer=(answer.answer or "").split(" ", 1)[1])
-        if not polar and not part.operators and self._affirms(part, best):
+        # With an operator asked, a "Yes" needs a moderator's fact whose answer itself holds it
+        # ("Xiaomi is the latest maker…"): a record's "the first phone" is not "Xiaomi first".
+        held = not part.operators or (
+            best.entry.id in self.base.facts
+            and part.operators <= operators_of(words(best.entry.answer))
+        )
+        if not polar and self._opposed(part, best):
+            return replace(answer, answer=f"No. {answer.answer}")
+        if not polar and held and self._affirms(part, best):
             return replace(answer, answer=f"Yes. {answer.answer}")
         if self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
@@ -254,6 +268,55 @@ class Engine:
         first = best.entry.answer.split(" ", 1)[0].strip(".,:;").lower()
         return first not in {"yes", "no", "not"} and not _NEGATION.search(best.entry.answer)
 
+    def _asked_of(self, part: Part, best: Candidate) -> bool:
+        """Whether a part asks nothing its matched entry's questions and answer do not hold."""
+        asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
+        texts = " ".join((*best.entry.questions, best.entry.answer))
+        if not asked <= set(self.matcher.analyzer.analyse(texts, correct=False).tokens):
+            return False
+        # "…gave no details?" of the fact for "did Xiaomi give details?": its "No." was not
+        # said to a question holding that negation.
+        held = part.operators
+        return not held or any(held <= operators_of(words(q)) for q in best.entry.questions)
+
+    def _opposite_match(self, part: Part, match: Match) -> Match:
+        """A yes/no question found by the opposite of its one opposable word, if a fact states it.
+
+        "Is Xiaomi's market share falling?" finds the fact that it had been growing; the match is
+        kept only when that fact states the opposite (`_opposed`), so its answer is a "No".
+        """
+        if part.form is not Form.YES_NO or part.wh:
+            return match
+        said = [w for w in part.words if w in OPPOSITES]
+        if len(said) != 1:
+            return match
+        words_ = [OPPOSITES[w] if w == said[0] else w for w in part.words]
+        found = self.matcher.match(" ".join(words_))
+        best = found.best
+        if best is None or best.entry.id not in self.base.facts or not self._opposed(part, best):
+            return match
+        return found
+
+    def _opposed(self, part: Part, best: Candidate) -> bool:
+        """Whether a fact states the opposite of the one word a yes/no question asks otherwise.
+
+        "Is Xiaomi's market share dropping?" of "Xiaomi's market share had been growing": every
+        other content word asked is in the answer, which holds no negation, nor does the question.
+        """
+        if part.form is not Form.YES_NO or part.wh or part.negated or part.countries:
+            return False
+        if part.operators - {Operator.ANTONYM} or _NEGATION.search(best.entry.answer):
+            return False
+        asked = [w for w in part.words if w in OPPOSITES]
+        if len(asked) != 1 or self.reasoner.miskinded(part):
+            return False
+        answer = set(self.matcher.analyzer.analyse(best.entry.answer, correct=False).tokens)
+        if OPPOSITES[asked[0]] not in answer:
+            return False
+        typed = self.matcher.analyzer.analyse_words([asked[0]], correct=False).tokens
+        rest = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS} - set(typed)
+        return bool(rest) and rest <= answer
+
     def _affirms(self, part: Part, best: Candidate) -> bool:
         """Whether an entry's answer says yes to a yes/no question: it asserts every word asked.
 
@@ -267,7 +330,7 @@ class Engine:
             # "Is the Xiaomi 12 Ultra successful?" is not answered by "the Mi 11 Ultra and the
             # 12 Pro have been": each phone asked about must be named whole.
             return False
-        if part.negated or part.excluded or part.countries:
+        if part.negated or part.excluded or part.countries or self.reasoner.miskinded(part):
             return False
         asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
         if not asked:
@@ -488,12 +551,27 @@ class Engine:
         return sorted(self.base.sources.values(), key=lambda s: (s.date, s.id), reverse=True)
 
 
-def _carries(part: Part, best: Candidate) -> bool:
+# Operators that choose which answer a wh-question wants: a fact without them answers another.
+_SELECTING = frozenset({Operator.FIRST_LATEST, Operator.ONLY})
+
+
+def _carries(part: Part, best: Candidate, facts: Container[str]) -> bool:
     """Whether the matched entry's phrasings (or its answer) hold every operator of the part."""
     held = part.operators
-    if not held or part.form is not Form.YES_NO:
-        # A wh-question's answer opens with no Yes or No (`_polarised` strips a fact's): it
-        # says what the sources report.
+    if held == {Operator.ANTONYM}:
+        # "Was the Mi 11 Ultra a flop?" of a fact that the phones were successful: the fact
+        # states the opposite, which `Engine._opposed` reads as a "No".
+        stated = {canonical(w) for w in words(best.entry.answer)}
+        if any(OPPOSITES.get(w) in stated for w in part.words):
+            held = frozenset()
+    if part.form is not Form.YES_NO:
+        # A wh-question's answer opens with no Yes or No (`_polarised` strips a fact's), but
+        # "who was the first to…?" is still not answered by an entry that ranks nothing: only a
+        # moderator's fact ranks ("the latest maker"); a record's "the first phone" does not.
+        held &= _SELECTING
+        if held and best.entry.id not in facts:
+            return False
+    if not held:
         return True
     if held & _ATTRIBUTION and not _POLAR_ANSWER.match(best.entry.answer):
         # "Did Xiaomi say what the phone is?" is not answered by what Xiaomi did say: a fact

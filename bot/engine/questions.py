@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -154,6 +155,8 @@ _KNOWN_CHAT = (
 )
 # Tags that turn a statement into a yes/no question.
 TAGS = frozenset("right correct true yeah innit isnt".split())
+# Words read as the token "1" that are not the pronoun "one".
+_FIRST_SPELLINGS = frozenset({"1", "first", "1st"})
 # Joining words before a second question ("…and why did they split", "…, also who…").
 _JOINS = frozenset("and also plus but then".split())
 # Tails that make a yes/no question sound casual, not an either/or ("…or nah", "…or not").
@@ -162,7 +165,7 @@ _CASUAL_OR = frozenset("nah not no nope what smth something anything sth".split(
 # Time and status words that matter to partnerships but are fillers to the matcher.
 CURRENT = frozenset(
     """still now currently current today presently anymore longer yet lately nowadays days
-    moment""".split()
+    moment back""".split()
 )
 PAST = frozenset(
     """before previous previously earlier former formerly past prior used old ex once ever
@@ -327,6 +330,37 @@ class Reading:
     chat: str | None = None  # "greeting", "thanks", "praise", "ack" or "help" for small talk
     # Questions past MAX_PARTS in one message, left unanswered (and said so).
     unread: int = 0
+
+
+# Words between "is Xiaomi" and the kind it is asked to be ("is Xiaomi a legacy camera maker").
+_KIND_FILLERS = frozenset("a an the legacy traditional real actual also itself".split())
+_KIND_FILLERS |= frozenset(NATIONALITIES)
+_MAKES = frozenset("make makes made build builds built produce produces design designs".split())
+
+
+def asked_kind(part: Part, brand_of: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """The brand a yes/no part asks to be a kind of maker, and the kind ("camera", "phone").
+
+    "Is Xiaomi the camera maker in this partnership?" asks what Xiaomi is, not whom it works
+    with: a pair rule's or a fact's "Yes" about the partnership would answer another question.
+    """
+    said = part.words
+    for index, word in enumerate(said):
+        brand = brand_of(word)
+        if brand is None:
+            continue
+        before, after = _at(list(said), index - 1) if index else "", _at(list(said), index + 1)
+        if before not in ("is", "was") and after not in ("is", "was") and after not in _MAKES:
+            continue
+        if after in _MAKES and canonical(_at(list(said), index + 2)) in CAMERA_TOKENS:
+            return brand, "camera"  # "does OnePlus make cameras for Hasselblad?"
+        at = index + 1 + (after in ("is", "was"))
+        while at < len(said) and said[at] in _KIND_FILLERS:
+            at += 1
+        kind = canonical(_at(list(said), at))
+        if kind in CAMERA_TOKENS | PHONE_TOKENS and canonical(_at(list(said), at + 1)) == "maker":
+            return brand, "camera" if kind in CAMERA_TOKENS else "phone"
+    return None
 
 
 def small_talk(part: Part) -> bool:
@@ -562,6 +596,7 @@ class Reader:
         raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
         while len(raw) > 1 and (raw[0] in _LEAD_FILLERS or tuple(raw[:2]) in _GREETING_PAIRS):
             raw = raw[2:] if tuple(raw[:2]) in _GREETING_PAIRS else raw[1:]
+        raw = _unframed(raw)
         corrected = self.analyzer.corrected(raw)
         # Names the base does not know are kept as typed: correction would make them known ones.
         for index, word in enumerate(raw):
@@ -612,7 +647,7 @@ class Reader:
             and token not in analysis.brands
             and token not in analysis.devices
             and self.analyzer.brand_of(token) is None
-        )
+        ) - _pronoun_one(corrected)
         only_brands = (
             bool(brands)
             and not (set(analysis.tokens) - set(analysis.brands))
@@ -627,7 +662,7 @@ class Reader:
         return Part(
             unresolved=unresolved,
             negated=bool(
-                {"not", "dont", "doesnt", "didnt", "isnt", "arent", "never"} & set(raw[1:])
+                {"not", "dont", "doesnt", "didnt", "isnt", "arent", "never"} & set(_untagged(raw))
             ),
             comparison=_comparison(corrected),
             topic=topic,
@@ -872,14 +907,26 @@ def _countries(corrected: list[str], spans: set[int]) -> tuple[str, ...]:
 
 
 def _months(corrected: list[str]) -> tuple[int, ...]:
-    """The months a question names, a season as its months ("may" is too often the verb)."""
+    """The months a question names, a season as its months.
+
+    "may" is too often the verb: it is the month only before a year ("in may 2022").
+    """
     return tuple(
         dict.fromkeys(
             month
-            for w in corrected
-            for month in ((MONTHS[w],) if w in MONTHS and w != "may" else SEASONS.get(w, ()))
+            for i, w in enumerate(corrected)
+            for month in (
+                (MONTHS[w],)
+                if w in MONTHS and (w != "may" or YEAR.fullmatch(_at(corrected, i + 1)))
+                else SEASONS.get(w, ())
+            )
         )
     )
+
+
+def _at(raw: list[str], index: int) -> str:
+    """The word at an index, or "" past the end."""
+    return raw[index] if index < len(raw) else ""
 
 
 def _excludes(before: list[str]) -> bool:
@@ -950,9 +997,47 @@ _PRONOUNS = frozenset("he she him her his hers".split())
 _REFERS_BACK = frozenset("it its they them their".split())
 
 
+# "What did the article say about X?" asks about X: the frame names the source, not a speaker.
+_FRAME_SOURCES = frozenset(
+    "article articles source sources report story piece post text news".split()
+)
+_FRAME_VERBS = frozenset("say said says mention mentioned mentions tell tells write wrote".split())
+_FRAME_ENDS = frozenset("about regarding on of".split())
+
+
+def _unframed(raw: list[str]) -> list[str]:
+    """A question less a frame that names the source ("what does the article say about …")."""
+    if not raw or raw[0] not in ("what", "whats"):
+        return raw
+    for index, word in enumerate(raw[:8]):
+        if word in _FRAME_ENDS:
+            frame = set(raw[:index])
+            if frame & _FRAME_SOURCES and frame & _FRAME_VERBS and index + 1 < len(raw):
+                return raw[index + 1 :]
+            return raw
+    return raw
+
+
+def _untagged(raw: list[str]) -> list[str]:
+    """The words after the first, less a last "not" or "no" that asks ("…with Zeiss or not?")."""
+    if len(raw) >= 3 and raw[-1] in ("not", "no"):
+        return raw[1:-1]
+    return raw[1:]
+
+
+def _pronoun_one(raw: list[str]) -> frozenset[str]:
+    """The token "1" when "one" stands for a noun ("the latest one", "has one"), not a count."""
+    if any(w in _FIRST_SPELLINGS for w in raw):
+        return frozenset()
+    counted = any(w == "one" and canonical(n) is not None for w, n in pairwise(raw))
+    return frozenset() if counted or "one" not in raw else frozenset({"1"})
+
+
 def _declarative(raw: list[str], *, asked: bool) -> bool:
     """Whether a statement asks yes or no: "so huawei still uses leica cameras?"."""
     casual = len(raw) > 2 and raw[-2] == "or" and raw[-1] in _CASUAL_OR
+    if asked and len(raw) == 2 and raw[1] in NATIONALITIES:
+        return True  # "leica german?": a name and what is asked of it
     return (asked or casual) and len(raw) >= 3 and bool(_VERBS & set(raw[1:]))
 
 

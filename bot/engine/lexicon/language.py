@@ -52,6 +52,13 @@ def preload() -> None:
             _LOADER.start()
 
 
+def wait_loaded(timeout: float | None = None) -> None:
+    """Wait until the identifier is loaded (a test, or a caller that must not read as English)."""
+    preload()
+    if _LOADER is not None:
+        _LOADER.join(timeout)
+
+
 _LOADER: threading.Thread | None = None
 _LOADER_LOCK = threading.Lock()
 

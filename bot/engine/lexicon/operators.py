@@ -59,6 +59,8 @@ WORDS: dict[str, Operator] = {
         " ".join(NEGATORS),
         Operator.NEGATION,
     ),
+    # "Is Xiaomi without a camera partner?" denies what follows as "not" does.
+    "without": Operator.NEGATION,
     **_all("unsuccessful flop flopped failure failed fail fails", Operator.ANTONYM),
     **_all("until till", Operator.TIME),
     **_all("than fewer", Operator.COMPARE),
@@ -88,11 +90,28 @@ MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
+# A question's last word that asks for a yes or a no rather than negating ("…in 2021, no?").
+_TAIL_TAGS = frozenset({"no", "not"})
 # The words `operators_of` may read as an operator in context: the whole vocabulary.
 VOCABULARY = frozenset(WORDS) | _TIME_WORDS | _COMPARE_WORDS | _FIRST_WORDS | _MAKE_WORDS
 # Words the spelling corrector must leave as typed: an operator read as another word ("shorter"
 # as "shooter") answers another question.
 OPERATOR_WORDS = VOCABULARY | frozenset("longer shorter bigger smaller earlier later".split())
+
+# Words whose opposite a source may state, to the token of that opposite ("a flop" against
+# "successful devices", "dropping" against "growing"): a yes/no question asking the word of a
+# fact that states its opposite is answered "No", with the fact (engine.py, `_opposed`).
+OPPOSITES: dict[str, str] = {
+    **dict.fromkeys(
+        "flop flops flopped failure failures fail failed fails unsuccessful".split(), "success"
+    ),
+    **dict.fromkeys(
+        """dropping drop drops dropped falling fall falls fell declining decline declines
+        declined shrinking shrink shrinks shrank losing lose loses lost decreasing decrease
+        decreased""".split(),
+        "grow",
+    ),
+}
 
 EMPTY_WORDS = frozenset(
     "hey hi hello hiya yo sup morning evening afternoon good gm thanks thank thx ty please pls "
@@ -102,11 +121,20 @@ EMPTY_WORDS = frozenset(
 )
 
 
+def negations(words: Sequence[str]) -> int:
+    """How many negating words a part holds, less a last "no" or "not" that asks ("…or not?")."""
+    tagged = len(words) >= 3 and words[-1] in _TAIL_TAGS
+    return sum(1 for word in (words[:-1] if tagged else words) if word in NEGATORS)
+
+
 def operators_of(words: Sequence[str]) -> frozenset[Operator]:
     """The operators a part's words hold, each read in its context (one pass over the words)."""
     found: set[Operator] = set()
+    last = len(words) - 1
     for index, word in enumerate(words):
         after = words[index + 1 : index + 4]
+        if index == last and index >= 2 and word in _TAIL_TAGS:
+            continue  # "…was 2021, no?", "…or not?": a tag asking yes or no, not a negation
         if word in WORDS:
             found.add(WORDS[word])
         elif word in _TIME_WORDS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.lexicon.operators import NEGATORS
+from bot.engine.lexicon.operators import negations
 from bot.engine.prose import adjective, lower_first, lowered, series
 from bot.engine.questions import COUNTRY_KEYS, NATIONALITIES, Form, Part
 from bot.engine.rules.context import COUNTRY_WORDS, MADE, PERSON_WORDS, Context
@@ -106,15 +106,15 @@ def where_from(
     said = f"{ctx.dated([support])}, {brand.name} is a {nationality} brand."
     shaped = part.form is Form.YES_NO
     if part.form is Form.YES_NO:
-        negations = sum(1 for word in part.words if word in NEGATORS)
-        if negations > 1:
+        negated = negations(part.words)
+        if negated > 1:
             return None  # "isn't Leica not German?": a double negation is not read as a yes
         same = country in part.countries
         asked = adjective(part.countries[0])
         described = f"the sources describe {brand.name} as {nationality}"
-        if negations and same:
+        if negated and same:
             said = f"No: {lowered(said)}"  # "Is Leica not German?"
-        elif negations:
+        elif negated:
             said = f"Yes: {described}, not {asked}. {said}"
         elif same:
             said = f"Yes. {said}"

@@ -177,7 +177,8 @@ def first_phone(
         if due.month in part.months and (not part.years or due.year in part.years):
             text = f"Yes. {ctx.dated(citations)}, {fact}."
         else:
-            names = [n for n, m in MONTHS.items() if m in part.months and len(n) > 3]
+            # Full names only ("may" is one), not "jun" or "sept".
+            names = [n for n, m in MONTHS.items() if m in part.months and (len(n) > 3 or m == 5)]
             asked = names[0].title() if names else "then"
             if part.years:
                 # "In July 2030?" of July 2022: the year is what differs.

@@ -12,11 +12,13 @@ from collections.abc import Iterable
 
 from bot.engine.lexicon.operators import Operator
 from bot.engine.prose import series
-from bot.engine.questions import Part
+from bot.engine.questions import COUNTRIES, COUNTRY_KEYS, Form, Part, asked_kind
 from bot.engine.rules.context import IGNORED, Context
-from bot.engine.rules.registry import HANDLES, READS_FLAGS, RULES
+from bot.engine.rules.lists import partners
+from bot.engine.rules.registry import HANDLES, READS_COUNTRIES, READS_FLAGS, RULES
 from bot.engine.rules.said import Said
-from bot.facts.models import Brand, Citation, FactBase, Partnership
+from bot.facts.models import Brand, BrandKind, Citation, FactBase, Partnership
+from bot.facts.text import fold
 
 __all__ = ["Reasoner", "Said"]
 
@@ -48,6 +50,10 @@ class Reasoner:
         """The shortest clause of a source that names the brand and its country, as a quote."""
         return self._context.support(brand, country)
 
+    def miskinded(self, part: Part) -> bool:
+        """Whether a yes/no part asks a brand to be another kind of maker than it is."""
+        return _other_kind(self._context, part)
+
     def answer(self, part: Part) -> Said | None:
         """What the records say to one part, or None to leave it to the fact matcher."""
         base = self._context.base
@@ -60,6 +66,8 @@ class Reasoner:
         if part.unknown_devices:
             names = series(part.unknown_devices, "or")
             return Said(f"The sources say nothing about the {names}.", answered=False, about=known)
+        if _other_kind(self._context, part):
+            return None  # "Is Xiaomi a camera maker?": no rule reads what a brand is asked to be
         residual = part.residual - IGNORED
         held = part.operators
         # A negation the reader did not understand ("no longer"): no rule reads it.
@@ -67,7 +75,11 @@ class Reasoner:
         # A comparison is read only with a count to compare ("longer than four years").
         unread |= Operator.COMPARE in held and not (part.comparison and part.durations)
         for rule in RULES:
+            if part.countries and rule not in READS_COUNTRIES and rule is not partners:
+                continue
             said = rule(self._context, part, known, residual)
+            if said is not None and part.countries and rule is partners:
+                said = _country_premise(self._context, part, known, said)
             if said is None:
                 continue
             understood = held <= HANDLES.get(rule, frozenset())
@@ -77,18 +89,61 @@ class Reasoner:
                 return said
             # Issue #17: the rule does not read every operator of the part ("only", "before
             # July", "will"): it may say what the sources report, never Yes or No over it.
-            return _reported(said)
+            return _reported(said, part)
         return None
 
 
 _POLAR = re.compile(r"^(yes|no)[.:,]\s*", re.IGNORECASE)
 
 
-def _reported(said: Said) -> Said | None:
+def _reported(said: Said, part: Part) -> Said | None:
     """A rule's answer over a word it does not read: kept if it only reports, else None.
 
-    An answer that would open with a yes or a no steps aside: the word may flip it.
+    An answer that would open with a yes or a no steps aside: the word may flip it. So does
+    any answer to a wh-question: "who was the first to…?" is not answered by every partnership.
     """
+    if part.wh is not None and part.form is not Form.YES_NO:
+        return None
     if said.shaped or _POLAR.match(said.text) or said.text[:4].lower() in ("not ", "not,", "not."):
         return None  # a yes, a no, a choice or a correction: the word may change it
     return said
+
+
+def _country_premise(ctx: Context, part: Part, known: tuple[str, ...], said: Said) -> Said | None:
+    """A brand's partners asked by a country ("which Swedish company is Xiaomi working with?").
+
+    The partners are said after the premise is corrected when none is from the country asked;
+    anything else asked of a country (a yes or no, several brands) is not this rule's.
+    """
+    if part.wh is None or part.form is Form.YES_NO or len(known) != 1 or len(part.countries) != 1:
+        return None
+    asked = part.countries[0]
+    for partnership in ctx.of(known[0]):
+        other = {partnership.phone_maker, partnership.camera_maker} - {known[0]}
+        countries = {COUNTRY_KEYS.get(fold(ctx.base.brands[b].country or "")) for b in other}
+        if asked in countries:
+            return said
+    brand = ctx.base.brands[known[0]].name
+    text = f"The sources report no {COUNTRIES[asked][0]} partner of {brand}. {said.text}"
+    return Said(text, said.citations, entry_id=said.entry_id, about=said.about)
+
+
+def _other_kind(ctx: Context, part: Part) -> bool:
+    """Whether a yes/no part asks a brand to be another kind of maker than its record says."""
+    if part.form is not Form.YES_NO:
+        return False
+    asked = asked_kind(part, lambda word: _brand_named(ctx, part, word))
+    if asked is None:
+        return False
+    brand = ctx.base.brands.get(asked[0])
+    kind = BrandKind.CAMERA_MAKER if asked[1] == "camera" else BrandKind.PHONE_MAKER
+    return brand is None or brand.kind is not kind
+
+
+def _brand_named(ctx: Context, part: Part, word: str) -> str | None:
+    """The brand id a word of the part names, among the part's brands."""
+    for brand_id in part.brands:
+        brand = ctx.base.brands.get(brand_id)
+        if brand is not None and word in {fold(name) for name in brand.names}:
+            return brand_id
+    return None

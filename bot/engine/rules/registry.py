@@ -73,3 +73,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
 READS_FLAGS: frozenset[Rule] = frozenset(
     {person, what_is, compare, listing, either_or, where_from, device, first_phone, pair, partners}
 )
+# Rules that read the countries a part names ("is Leica German?", "German or Swedish?"). Any
+# other rule steps aside from a part naming a place: "will it launch in India?" asks of a market
+# the records say nothing of, and a launch month does not answer it.
+READS_COUNTRIES: frozenset[Rule] = frozenset({where_from, either_or, what_is, person})

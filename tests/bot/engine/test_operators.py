@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.engine import Engine
+from bot.engine.lexicon.language import wait_loaded
 from bot.engine.lexicon.operators import VOCABULARY, Operator, operators_of
 from tests.conftest import DATA
 
@@ -32,6 +33,9 @@ _TEMPLATES = (
 
 @pytest.fixture(scope="module")
 def shipped(fact_base: object, engine: Engine) -> Engine:
+    # The language identifier loads in the background; on a busy machine it may not be ready
+    # by the first foreign question, which would then be read as English.
+    wait_loaded()
     return engine
 
 
@@ -91,7 +95,45 @@ SHIPPED = [
     ("¿Con quién trabaja Xiaomi?", "", ["in English"]),
     ("who does oneplus work with, idiot", "As reported", ["Hasselblad"]),
     ("good morning, quick question: does vivo use zeiss?", "Yes.", ["Zeiss"]),
+    # A last "not" or "no" asks yes or no; it negates nothing.
+    ("does vivo work with zeiss or not", "Yes.", ["Zeiss"]),
+    ("is huawei still with leica or not", "Not any more.", ["ended"]),
+    ("is leica german or not", "Yes.", ["German"]),
+    ("xiaomi works with leica no?", "Yes.", ["Leica"]),
+    # "may" before a year is the month.
+    ("was the first leica xiaomi phone released in may 2022", "Not as far as", ["not May 2022"]),
+    # A country asked of a brand's partners: the premise is corrected first.
+    ("which swedish company does xiaomi work with", "The sources report no Swedish", ["Leica"]),
+    # A name and a nationality with a question mark is a yes/no question.
+    ("hasselblad swedish?", "Yes.", ["Swedish"]),
+    # A fact stating the opposite of the one word asked answers "No"; its own "Yes." is a yes
+    # only to words its question held.
+    ("is xiaomi's market share shrinking", "No.", ["growing"]),
+    ("was the xiaomi 12 pro unsuccessful", "No.", ["successful"]),
+    ("is xiaomi's market share growing", "Yes.", ["growing"]),
+    ("is xiaomis market share droping?", "As reported", ["growing"]),
 ]
+# Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
+NOT_POLAR = [
+    "is xiaomi a camera manufacturer",  # a brand asked to be another kind of maker
+    "is oneplus the camera maker of its partnership",
+    "was huawei the camera brand in the leica deal",
+    "is vivo without a camera partner",  # "without" negates
+    "will the first xiaomi leica phone go on sale in india",  # a place no record covers
+    "is the first leica xiaomi phone coming to brazil",
+    "which phone brand was the very first to team up with a camera maker",
+    "does xiaomi first work with leica",
+    "does vivo build cameras for zeiss",  # a role: who makes what for whom
+    "so xiaomi gave no details about the first device, right?",  # a fact's No to another question
+]
+
+
+@pytest.mark.parametrize("question", NOT_POLAR)
+def test_a_question_read_in_part_gets_no_yes_or_no(shipped: Engine, question: str) -> None:
+    text = _said(shipped.ask(question))
+    assert not re.match(r"(yes|no|not)\b", text, re.IGNORECASE), text
+
+
 NORRA = [
     ("is kestrel the only phone maker vellum has ever worked with", "No.", ["Norra"]),
     ("is vellum no longer working with norra", "No.", ["Norra"]),

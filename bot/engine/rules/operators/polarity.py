@@ -9,7 +9,7 @@ a camera maker makes beside cameras, so the rule says so.
 
 from __future__ import annotations
 
-from bot.engine.lexicon.operators import NEGATORS, Operator
+from bot.engine.lexicon.operators import Operator, negations
 from bot.engine.prose import lower_first
 from bot.engine.questions import Form, Part
 from bot.engine.rules.context import END, Context, capitalised
@@ -34,8 +34,7 @@ def negated_pair(
     ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
 ) -> Said | None:
     """Whether two brands do not (or no longer) work together: the pair's status, negated."""
-    negations = sum(1 for word in part.words if word in NEGATORS)
-    if part.form is not Form.YES_NO or len(known) != 2 or negations != 1:
+    if part.form is not Form.YES_NO or len(known) != 2 or negations(part.words) != 1:
         return None
     if END in part.analysis.tokens or not about_partnerships(part, residual):
         return None

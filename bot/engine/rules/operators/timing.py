@@ -8,24 +8,33 @@ due year) is not answered with a yes or a no.
 
 from __future__ import annotations
 
+from bot.engine.lexicon.operators import MONTHS
 from bot.engine.prose import lowered
 from bot.engine.questions import YEAR, Form, Part
-from bot.engine.rules.context import Context, partnership_id
+from bot.engine.rules.context import LAUNCH, Context, partnership_id
 from bot.engine.rules.devices import due_partnership
 from bot.engine.rules.operators.common import FIRST_PHONE_TOKENS
 from bot.engine.rules.said import Said
+from bot.engine.words import canonical
 from bot.facts.models import Month
 
 _BEFORE = frozenset({"before", "prior", "earlier"})
 _AFTER = frozenset({"after", "later"})
 _BY = frozenset({"by", "until", "till"})
+# The tokens a question places a time with ("before" reads "befor"), "wait until", "set to".
+_TIMING = frozenset(
+    {"wait", "after", "befor", "before", "until", "till", "prior", "by", "later", "set", "expect"}
+)
 
 
 def due_by(
     ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
 ) -> Said | None:
     """Whether a first phone was due before, after or by the month or year asked."""
-    del residual
+    # "Will Xiaomi reveal the specs before July?" asks of another event than the launch.
+    timing = {canonical(w) or w for w in part.words if w in MONTHS} | _TIMING
+    if not residual - timing - {str(year) for year in part.years} <= LAUNCH:
+        return None
     order = _order(part)
     if not set(part.analysis.tokens) & FIRST_PHONE_TOKENS:
         return None  # "is the deal going to last until 2051?" asks of the partnership, not a phone
