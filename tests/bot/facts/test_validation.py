@@ -919,6 +919,42 @@ def test_a_count_of_years_may_be_spelled_otherwise_than_the_quote(kdir: Path) ->
     assert load_fact_base(kdir).partnerships["huawei-leica"].period == "4-year"
 
 
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("year-multi", "says 'year multi' in that order"),
+        ("year multi", "says 'year multi' in that order"),
+        ("multi-year-multi", "says 'multi year multi' in that order"),
+        ("partnership-multi", "says 'partnership multi' in that order"),
+        ("multi--year", "must be words joined by single spaces or hyphens"),
+        ("multi/year", "must be words joined by single spaces or hyphens"),
+        ("-multi-year", "must be words joined by single spaces or hyphens"),
+        ("---", "must be words joined by single spaces or hyphens"),
+        ("двадцатилетнее", "must be words joined by single spaces or hyphens"),
+        ("multi-\u212aear", "must be words joined by single spaces or hyphens"),
+    ],
+)
+def test_a_period_of_quoted_words_out_of_order_or_not_words_is_refused(
+    kdir: Path, period: str, message: str
+) -> None:
+    # A fresh attack on issue 20 item 1: every word was checked alone, so a quote's words in
+    # another order passed, and a period of no ASCII word ("---", Cyrillic) had none to check.
+    replace(kdir, P, "period: multi-year", f"period: {period}")
+    line = line_of(kdir, P, f"period: {period}")
+    assert_problem(only_problem(kdir), P, line, "oneplus-hasselblad", message)
+
+
+@pytest.mark.parametrize(("key", "old"), [("first_phone_due", "2022-07"), ("since", "2022")])
+@pytest.mark.parametrize("value", ["0000-07", "0000", "0000-00"])
+def test_a_month_of_year_zero_is_refused_not_a_traceback(
+    kdir: Path, key: str, old: str, value: str
+) -> None:
+    # Year 0 passed the pattern, then naming its month raised ValueError out of `validate`.
+    replace(kdir, P, f'{key}: "{old}"', f'{key}: "{value}"')
+    line = line_of(kdir, P, f'{key}: "{value}"')
+    assert_problem(only_problem(kdir), P, line, "xiaomi-leica", "must be quoted")
+
+
 def test_a_source_is_read_whole(kdir: Path) -> None:
     source = load_fact_base(kdir).sources["article-2022-05-23"]
     assert source.id == "article-2022-05-23"
