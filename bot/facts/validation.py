@@ -108,6 +108,23 @@ def invisible_character(text: str) -> str | None:
     return None
 
 
+def printable(text: str) -> str:
+    r"""Text on one line with nothing hidden: control and invisible characters as escapes.
+
+    A line break shows as \n, a bell as \x07, U+202E as \u202e: text read from a damaged or
+    hostile file can then neither forge a line of a report, nor move a terminal's cursor, nor
+    turn the text around it.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        char
+        if char.isprintable() and invisible_character(char) is None
+        else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
 def url_problem(url: str) -> str | None:
     """Why a source URL is refused (not http/https, no host, characters that break a link)."""
     if len(url) > URL_MAX:

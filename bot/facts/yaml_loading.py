@@ -23,7 +23,7 @@ from bot.facts.raw import (
     Record,
     decode_text,
 )
-from bot.facts.validation import build_fact_base, invisible_character
+from bot.facts.validation import build_fact_base, invisible_character, printable
 
 log = logging.getLogger(__name__)
 
@@ -81,16 +81,7 @@ def shown_name(name: str) -> str:
     Bytes that are not UTF-8 show as \xNN; a line break, any other control character and an
     invisible one as Python writes it (\n, \x07, \u200b), so no name forges a line of a report.
     """
-    text = os.fsencode(name).decode("utf-8", "backslashreplace")
-    return "".join(
-        char if char.isprintable() and invisible_character(char) is None else _escaped(char)
-        for char in text
-    )
-
-
-def _escaped(char: str) -> str:
-    r"""One character as an escape (\n, \x07, \u200b, \U000e0041)."""
-    return char.encode("unicode_escape").decode("ascii")
+    return printable(os.fsencode(name).decode("utf-8", "backslashreplace"))
 
 
 def name_problem(name: str) -> str | None:

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.facts.validation import printable
 from bot.state.atomic import open_state
 
 log = logging.getLogger(__name__)
 
 ACTOR_MAX = 200
 _READ_BLOCK = 64 * 1024
+# An entry's time as now_iso() writes it is 29 characters: longer is no time of ours.
+_AT_MAX = 40
 
 
 class Action:
@@ -170,6 +173,27 @@ def new_entry_id() -> str:
 def now_iso() -> str:
     """The current time, UTC, to the millisecond."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def entry_time(at: str) -> dt.datetime | None:
+    """When an entry was made, in UTC, or None when its `at` is no time with a zone (damaged)."""
+    # Entries are written by now_iso(); anything else came from a damaged or edited log.
+    if not at.isascii() or len(at) > _AT_MAX:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(at)
+        # A time near year 1 or 9999 with an offset is beyond what a datetime holds in UTC.
+        return None if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def shown_at(at: str) -> str:
+    """An entry's time as written when it is one, else marked as not one, escaped, on one line."""
+    if entry_time(at) is not None:
+        return at
+    clipped = at[:_AT_MAX] + ("…" if len(at) > _AT_MAX else "")
+    return f"(not a time: '{printable(clipped)}')"
 
 
 def _parse(raw: bytes, path: Path) -> AuditEntry | None:

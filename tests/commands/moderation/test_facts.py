@@ -432,6 +432,44 @@ async def test_history_of_an_unchanged_fact_and_of_a_removed_one(
     assert only_embed(removed.response).fields[0].value.startswith("removed: Where is Leica")
 
 
+BAD_TIMES = [
+    "yesterday",
+    "**bold** <@1> @everyone",
+    "2026-01-01\nforged line",
+    "\u202e2026-01-01",
+    "2026-01-01T00:00:00",  # no zone: no time a change is written with
+    "9999-12-31T23:59:59-23:59",  # beyond a datetime in UTC (OverflowError)
+    "0001-01-01T00:00:00+23:59",
+    "x" * 5000,
+]
+
+
+@pytest.mark.parametrize("at", BAD_TIMES)
+async def test_an_audit_time_that_is_no_time_is_marked_and_escaped(
+    simcord_env, channel, moderator, mod_store, mod_kb, at
+):
+    # Issue #20 leftover 3: a damaged log line's `at` was shown as written (or raised).
+    mod_store.edit_fact("leica-country", {"answer": "First."}, base_version=None, actor="x")
+    log = mod_kb[1] / "audit.jsonl"
+    entry = json.loads(audit_lines(mod_kb[1])[-1])
+    log.write_text(json.dumps({**entry, "at": at}) + "\n", encoding="utf-8")
+
+    history = only_embed(
+        (await moderator.slash(channel, "fact history", fact="leica-country")).response
+    )
+    name = history.fields[0].name
+    assert name.startswith("an unreadable time ("), name
+    assert "\n" not in name
+    assert "\u202e" not in name
+    assert "**bold**" not in name
+    assert "<@1>" not in name
+    assert len(name) <= 256
+
+    undo = only_embed((await moderator.slash(channel, "kb undo")).response)
+    assert "an unreadable time (" in undo.footer.text
+    assert "\n" not in undo.footer.text
+
+
 async def test_every_moderator_interaction_is_acknowledged_once(simcord_env, channel, moderator):
     mark = len(simcord_env.http_requests)
     preview, saved = await add_fact(moderator, channel, simcord_env)
