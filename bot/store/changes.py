@@ -77,8 +77,17 @@ def new_facts_file(number: int) -> str:
 _DOCUMENT_MARKER = re.compile(rb"(?m)^(?:---|\.\.\.)(?:[ \t\r]|$)")
 
 
-def refuse_unkept_style(root: Path, name: str) -> None:
-    """UnkeptFileStyle when the file on disk is in a style an undo could not put back."""
+# A comment: "#" at a line's start or after a blank (in quotes or a block scalar it may be text,
+# and the change is refused all the same: refusing is safe, dropping a comment is not).
+_COMMENT = re.compile(rb"(?m)(?:^|[ \t])#")
+
+
+def refuse_unkept_style(root: Path, name: str, *, splittable: bool = True) -> None:
+    """UnkeptFileStyle when the file on disk is in a style an undo could not put back.
+
+    A file that cannot be cut into records (an indented list, flow style) is rewritten whole in
+    the plain style by its first change: refused when it holds a comment, which that would drop.
+    """
     try:
         data = (root / name).read_bytes()
     except FileNotFoundError:
@@ -86,6 +95,10 @@ def refuse_unkept_style(root: Path, name: str) -> None:
     style = unkept_style(data)
     if style is not None:
         raise UnkeptFileStyle(name, style)
+    if not splittable and _COMMENT.search(data):
+        style = "comments in records that cannot be cut apart (an indented list or flow style)"
+        advice = "write each record as a list item at the line's start (- id: …)"
+        raise UnkeptFileStyle(name, style, advice)
 
 
 def unkept_style(data: bytes) -> str | None:
@@ -266,7 +279,7 @@ class ChangeWriter:
         if file.splittable:
             splice = _keep_comments(file, splice)
         self._unchanged_on_disk(file.name)
-        refuse_unkept_style(self.root, file.name)
+        refuse_unkept_style(self.root, file.name, splittable=file.splittable)
         self.history.begin(entry)
         try:
             if source_text is not None and source_text[1] is not None:
