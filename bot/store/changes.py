@@ -38,10 +38,11 @@ from bot.facts.validation import ID_PATTERN, build_fact, build_fact_base
 from bot.facts.yaml_loading import parse_yaml_records
 from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove_file
 from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
-from bot.state.writers import being_written, wait_until_written
+from bot.state.writers import WRITER_WAIT, being_written, wait_until_written
 from bot.store.disk import file_digest, stamp
 from bot.store.errors import (
     ChangeRejected,
+    FileBeingWritten,
     FileChanged,
     NothingToUndo,
     StaleEdit,
@@ -248,7 +249,11 @@ class ChangeWriter:
         waited for: the read this change was computed from may hold only its first part.
         """
         path = self.root / name
-        if not wait_until_written(path) or file_digest(path) != self.loaded.hashes.get(name):
+        if not wait_until_written(path):
+            # Not retried: a program holding the file open would hold it through every try.
+            self.loaded.forget(name)
+            raise FileBeingWritten(name, WRITER_WAIT)
+        if file_digest(path) != self.loaded.hashes.get(name):
             self.loaded.forget(name)
             raise FileChanged(name)
 

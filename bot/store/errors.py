@@ -96,6 +96,18 @@ class FileChanged(StoreError):  # noqa: N818 - the names the API documents
         )
 
 
+class FileBeingWritten(StoreError):  # noqa: N818 - it names what is refused
+    """Another program kept a file open for writing longer than a change waits for it."""
+
+    def __init__(self, name: str, waited: float) -> None:
+        self.name = name
+        super().__init__(
+            f"{name} is still open for writing in another program after {waited:.0f} s (an "
+            "editor saving, or a program holding it open); nothing was written: close it, "
+            "then try again"
+        )
+
+
 class UnkeptFileStyle(StoreError):  # noqa: N818 - it names what is refused
     """A file is in a style a change could not keep, nor its undo put back byte for byte."""
 

@@ -235,6 +235,39 @@ async def test_a_saved_edit_whose_history_waits_says_so_in_the_moderators_channe
     assert audit_lines(mod_kb[1]) == []
 
 
+@pytest.mark.parametrize("kind", ["a file held open", "a comment in a file rewritten whole"])
+async def test_a_save_refused_by_the_store_says_why_and_keeps_the_form(
+    simcord_env, channel, moderator, mod_kb, mod_log, monkeypatch, kind
+):
+    # A fresh attack on issue 20 items 4 and 17: a Save the store refused for a file (held open
+    # for writing, in a style it cannot keep) got "something went wrong" and a logged traceback.
+    import bot.store.changes
+
+    path = mod_kb[0] / "facts" / "leica.yaml"
+    if kind == "a file held open":
+        monkeypatch.setattr(bot.store.changes, "wait_until_written", lambda path: False)
+    else:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            "# kept by hand\n"
+            + "\n".join(f"  {line}" if line else "" for line in text.split("\n")),
+            encoding="utf-8",
+        )
+        await simcord_env.advance_time(2.5)  # the watcher serves the file as it is now
+    before = knowledge_files(mod_kb[0])
+    shown = await moderator.slash(channel, "fact edit", fact="leica-country")
+    values = {**prefilled(shown.modal), "answer": "Leica is a German camera maker, in Wetzlar."}
+    preview = await moderator.submit_modal(shown, values)
+    await moderator.click(preview.response, label="Save")
+    reply = stored(simcord_env, preview)
+    assert reply.content.startswith("Not saved: facts/leica.yaml "), reply.content
+    assert "Edit again keeps what you typed." in reply.content
+    assert "Edit again" in labels(reply)
+    assert knowledge_files(mod_kb[0]) == before
+    assert audit_lines(mod_kb[1]) == []
+    assert mod_log.history() == []
+
+
 async def test_an_edit_that_changes_nothing_writes_nothing(
     simcord_env, channel, moderator, mod_kb, mod_log
 ):
