@@ -952,6 +952,13 @@ def _build_fact(
         record, "phrasings", max_length=limits.PHRASING_MAX, max_items=limits.PHRASINGS_MAX
     )
     questions = [("question", question)] if question else []
+    text_length = len("\n".join(phrasings))
+    if text_length > limits.PHRASINGS_TEXT_MAX:
+        message = (
+            f"'phrasings' take {text_length:,} characters one a line; at most "
+            f"{limits.PHRASINGS_TEXT_MAX:,} fit the edit form (drop or shorten some)"
+        )
+        check.add(record, "phrasings", message)
     questions += [("phrasings", phrasing) for phrasing in phrasings]
     _questions(check, record, fact_id, questions, asked)
     answer = check.text(record, "answer", max_length=limits.ANSWER_MAX)

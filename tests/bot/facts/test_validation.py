@@ -1111,6 +1111,36 @@ def test_fifty_phrasings_validate_and_the_answer_can_be_edited(kdir: Path, tmp_p
     assert len(store.load().facts["leica-country"].phrasings) == 50
 
 
+def _phrasings_of(total: int) -> str:
+    """Phrasings (after the fixture's one) whose lines, joined, take `total` characters."""
+    lines = ["Is Leica a German company?"]
+    number = 0
+    while len("\n".join(lines)) < total:
+        room = total - len("\n".join(lines)) - 1  # the line break before the next line
+        head = f"Is Leica German {number:03d} "
+        lines.append(head + "q" * max(0, min(170, room - len(head) - 1)) + "?")
+        number += 1
+    return "".join(f"  - {line}\n" for line in lines[1:])
+
+
+def test_phrasings_longer_than_the_edit_form_holds_are_a_problem(kdir: Path) -> None:
+    # A fresh attack on issue 20 item 18: 50 phrasings of 190 characters validated, but the
+    # edit form's input holds 4000: it opened with the list cut, and Save kept the cut list.
+    extra = _phrasings_of(4001)
+    replace(kdir, A, "  - Is Leica a German company?\n", "  - Is Leica a German company?\n" + extra)
+    problem = only_problem(kdir)
+    assert problem.record == "leica-country"
+    assert "'phrasings' take 4,001 characters" in problem.message
+    assert "at most 4,000 fit the edit form" in problem.message
+
+
+def test_phrasings_that_fill_the_edit_form_exactly_validate(kdir: Path) -> None:
+    extra = _phrasings_of(4000)
+    replace(kdir, A, "  - Is Leica a German company?\n", "  - Is Leica a German company?\n" + extra)
+    fact = load_fact_base(kdir).facts["leica-country"]
+    assert len("\n".join(fact.phrasings)) == 4000
+
+
 # Issue #20 item 19: a device under two brands, look-alike letters, names without letters.
 
 BRANDS = "brands.yaml"
