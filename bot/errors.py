@@ -13,6 +13,7 @@
     │   ├── StateDirError   STATE_DIR cannot be read or written
     │   ├── FileChanged     a knowledge file changed while a change was being written
     │   │   └── RemoteMoved another host pushed to KNOWLEDGE_REMOTE first (the change is redone)
+    │   ├── FileBeingWritten  another program keeps a knowledge file open for writing
     │   ├── RemoteUnavailable  KNOWLEDGE_REMOTE cannot be reached: changes are refused
     │   └── UnkeptFileStyle a file's style (line ends, BOM, ---) that an undo could not restore
     ├── FileReplaced        a file was replaced under an atomic write (another writer won)

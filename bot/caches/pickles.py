@@ -18,6 +18,7 @@ import logging
 import operator
 import os
 import pickle
+import re
 import stat
 import sys
 import tempfile
@@ -267,12 +268,14 @@ def remove_dead_temporaries(folder: Path) -> list[str]:
         if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
             continue
         parts = entry.name.split("-")
-        pid = parts[1] if len(parts) >= 3 and parts[1].isdigit() else None
+        # ASCII digits of a real process id only: "²" is a digit to str.isdigit, and a number
+        # past a C long makes os.kill raise OverflowError.
+        named = len(parts) >= 3 and re.fullmatch(r"[0-9]{1,9}", parts[1]) is not None
         try:
-            if pid is not None:
-                stale = not _alive(int(pid))
-            else:
-                stale = entry.stat(follow_symlinks=False).st_mtime < time.time() - _STALE_SECONDS
+            # An hour-old one is stale even when its pid is alive: that pid is another process's
+            # now (no cache takes an hour to write).
+            old = entry.stat(follow_symlinks=False).st_mtime < time.time() - _STALE_SECONDS
+            stale = old or (named and not _alive(int(parts[1])))
             if stale:
                 Path(entry.path).unlink()
                 removed.append(entry.name)

@@ -18,10 +18,11 @@ import yaml
 
 from bot.engine.engine import Engine
 from bot.facts.problems import KnowledgeError
+from bot.facts.validation import printable
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.state import open_state
-from bot.state.audit import AuditEntry
+from bot.state.audit import AuditEntry, shown_at
 from bot.state.settings import servers_text
 from bot.state.usage import USAGE_FILE, UsageLog, usage_lines
 from bot.store import (
@@ -239,7 +240,12 @@ def cmd_fact_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _describe(entry: AuditEntry) -> str:
-    return f"{entry.at}  {entry.actor}  {entry.description}  [{entry.id}]"
+    # A damaged or hand-edited log line is shown, never obeyed: a terminal escape or a line
+    # break in it prints as an escape.
+    return (
+        f"{shown_at(entry.at)}  {printable(entry.actor)}  {printable(entry.description)}  "
+        f"[{printable(entry.id)}]"
+    )
 
 
 def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
@@ -272,7 +278,7 @@ def _history(entries: list[AuditEntry]) -> None:
             if (entry.before or {}).get(key) != (entry.after or {}).get(key)
         )
         if entry.before is not None and entry.after is not None:
-            _out(f"    changed: {', '.join(changed) or 'nothing'}")
+            _out(f"    changed: {printable(', '.join(changed)) or 'nothing'}")
 
 
 def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:

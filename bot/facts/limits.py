@@ -23,5 +23,8 @@ SUMMARY_MAX = 1000
 # How many items a fact's lists may hold: one limit for validation and moderators' edits (a fact
 # that validates can always be edited).
 PHRASINGS_MAX = 50
+# The phrasings, one a line, fill one text input of the edit form (Discord: 4000 characters):
+# more would be cut when the form opens, and Save would keep the cut list.
+PHRASINGS_TEXT_MAX = 4000
 BRANDS_MAX = 20
 CITATIONS_MAX = 20

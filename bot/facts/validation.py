@@ -38,6 +38,8 @@ _COUNTS = {
         "zero one two three four five six seven eight nine ten eleven twelve".split()
     )
 }
+# ASCII words only ([A-Za-z], never IGNORECASE: it lets the Kelvin sign pass for a "k").
+_PERIOD_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 _MONTH_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2}))?")
 # Characters that show nothing or reverse the text around them: a question or an answer holding
 # one reads differently from what it says (and can hide text from a moderator reviewing it).
@@ -104,6 +106,23 @@ def invisible_character(text: str) -> str | None:
                 f"U+{code:04X} {unicodedata.name(char, fallback.get(category, 'FORMAT CHARACTER'))}"
             )
     return None
+
+
+def printable(text: str) -> str:
+    r"""Text on one line with nothing hidden: control and invisible characters as escapes.
+
+    A line break shows as \n, a bell as \x07, U+202E as \u202e: text read from a damaged or
+    hostile file can then neither forge a line of a report, nor move a terminal's cursor, nor
+    turn the text around it.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        char
+        if char.isprintable() and invisible_character(char) is None
+        else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
 
 
 def url_problem(url: str) -> str | None:
@@ -779,7 +798,8 @@ def _month(
     value = record[key]
     found = _MONTH_PATTERN.fullmatch(value) if isinstance(value, str) else None
     month = None
-    if found:
+    # Year 0 is no year a date can hold (a month of it could not even be named).
+    if found and int(found["year"]) >= dt.MINYEAR:
         number = int(found["month"]) if found["month"] else None
         if number is None or 1 <= number <= 12:
             month = Month(int(found["year"]), number)
@@ -815,15 +835,28 @@ def _month(
 def _period(
     check: _Checker, record: Mapping[str, Any], period: str, citations: tuple[Citation, ...]
 ) -> None:
-    """Every word of a period must be one a quote of the record says ("multi-year", "four-year").
+    """A period is words a quote of the record says, in its order ("multi-year", "four-year").
 
     A count may be spelled either way ("4-year" for "four years") and a word may be said in
     the singular or the plural; any other word ("twenty", "decade", "100") is a claim no quote
-    makes. With no citations the missing citations are the problem reported.
+    makes, and so is a quote's words reordered ("year-multi"). Only ASCII words joined by one
+    space or hyphen are read: anything else would be words this check never sees. With no
+    citations the missing citations are the problem reported.
     """
+    if not period:
+        return
+    if not _PERIOD_PATTERN.fullmatch(period):
+        message = (
+            "'period' must be words joined by single spaces or hyphens, as in multi-year, "
+            f"not {_show(period)}"
+        )
+        check.add(record, "period", message)
+        return
     if not citations:
         return
-    quoted = set(re.findall(r"[a-z0-9]+", " ".join(c.quote.lower() for c in citations)))
+    quotes = [re.findall(r"[a-z0-9]+", c.quote.lower()) for c in citations]
+    quoted = {word for quote in quotes for word in quote}
+    wanted = []
     for word in re.findall(r"[a-z0-9]+", period.lower()):
         number = int(word) if word.isdigit() else _COUNTS.get(word)
         forms = {word, f"{word}s", word.removesuffix("s")}
@@ -832,6 +865,19 @@ def _period(
         if not forms & quoted:
             check.add(record, "period", f"'period': no quote of this partnership says {word}")
             return
+        wanted.append(forms)
+    if not any(_says_in_order(quote, wanted) for quote in quotes):
+        words = " ".join(re.findall(r"[a-z0-9]+", period.lower()))
+        message = f"'period': no quote of this partnership says {words!r} in that order"
+        check.add(record, "period", message)
+
+
+def _says_in_order(quote: list[str], wanted: list[set[str]]) -> bool:
+    """Whether a quote's words hold the wanted words one after the other, nothing between."""
+    return any(
+        all(quote[start + i] in forms for i, forms in enumerate(wanted))
+        for start in range(len(quote) - len(wanted) + 1)
+    )
 
 
 def build_fact(
@@ -906,6 +952,13 @@ def _build_fact(
         record, "phrasings", max_length=limits.PHRASING_MAX, max_items=limits.PHRASINGS_MAX
     )
     questions = [("question", question)] if question else []
+    text_length = len("\n".join(phrasings))
+    if text_length > limits.PHRASINGS_TEXT_MAX:
+        message = (
+            f"'phrasings' take {text_length:,} characters one a line; at most "
+            f"{limits.PHRASINGS_TEXT_MAX:,} fit the edit form (drop or shorten some)"
+        )
+        check.add(record, "phrasings", message)
     questions += [("phrasings", phrasing) for phrasing in phrasings]
     _questions(check, record, fact_id, questions, asked)
     answer = check.text(record, "answer", max_length=limits.ANSWER_MAX)

@@ -23,7 +23,7 @@ from bot.facts.raw import (
     Record,
     decode_text,
 )
-from bot.facts.validation import build_fact_base
+from bot.facts.validation import build_fact_base, invisible_character, printable
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,37 @@ def is_utf8_name(name: str) -> bool:
 
 
 def shown_name(name: str) -> str:
-    r"""A file name as it can always be printed: bytes that are not UTF-8 as \xNN."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
+    r"""A file name as it can always be printed on one line: odd bytes and characters escaped.
+
+    Bytes that are not UTF-8 show as \xNN; a line break, any other control character and an
+    invisible one as Python writes it (\n, \x07, \u200b), so no name forges a line of a report.
+    """
+    return printable(os.fsencode(name).decode("utf-8", "backslashreplace"))
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file name under the knowledge directory is not read, if it is not.
+
+    A name that is not UTF-8 can be neither printed nor held in a cache key; one holding a line
+    break, a control character or an invisible one would print as another name, or as two
+    lines of a report (a folder listing, a moderators' channel, an attachment's name).
+    """
+    if not is_utf8_name(name):
+        return "the file name is not UTF-8 text: rename it (the file is not read)"
+    for char in name:
+        if not char.isprintable() or invisible_character(char) is not None:
+            what = "a line break" if char in "\n\r\v\f\x85\u2028\u2029" else "a character"
+            described = invisible_character(char) or f"U+{ord(char):04X}"
+            return (
+                f"the file name holds {what} that does not print ({described}): rename it "
+                "(the file is not read)"
+            )
+    return None
+
+
+def readable_name(name: str) -> bool:
+    """Whether a file name under the knowledge directory is one that is read (`name_problem`)."""
+    return name_problem(name) is None
 
 
 def link_problems(root: Path) -> list[Problem]:
@@ -91,14 +120,13 @@ def link_problems(root: Path) -> list[Problem]:
         for name in sorted(directories + files):
             path = Path(folder) / name
             relative = shown_name(str(path.relative_to(root)))
+            message = name_problem(name)
             if path.is_symlink():
                 message = (
                     "is a symbolic link: links are refused anywhere under the knowledge "
                     "directory (copy the file in instead)"
                 )
-                problems.append(Problem(relative, 0, None, message))
-            elif not is_utf8_name(name):
-                message = "the file name is not UTF-8 text: rename it (the file is not read)"
+            if message is not None:
                 problems.append(Problem(relative, 0, None, message))
     return problems
 
@@ -269,7 +297,7 @@ def fact_files(root: Path) -> list[Path]:
     return sorted(
         path
         for path in (root / FACTS_DIR).glob("*.yaml")
-        if is_utf8_name(path.name) and path.is_file() and not path.is_symlink()
+        if readable_name(path.name) and path.is_file() and not path.is_symlink()
     )
 
 
@@ -291,7 +319,7 @@ def _knowledge_entries(root: Path) -> tuple[list[Path], list[str]]:
     files: list[Path] = []
     odd: list[str] = []
     for path in named:
-        if path.is_file() and is_utf8_name(path.name):
+        if path.is_file() and readable_name(path.name):
             files.append(path)
         elif path.exists() or path.is_symlink():
             odd.append(shown_name(path.relative_to(root).as_posix()))
@@ -346,7 +374,7 @@ def layout_problems(root: Path) -> list[Problem]:
         name = str(path.relative_to(root))
         problems.append(Problem(name, 0, None, "fact files end in .yaml: this one is not read"))
     for path in sorted(facts.glob("*.yaml")):
-        if not path.is_symlink() and not path.is_file() and is_utf8_name(path.name):
+        if not path.is_symlink() and not path.is_file() and readable_name(path.name):
             name = str(path.relative_to(root))
             message = "is not a file (a folder or a device named like a fact file): rename it"
             problems.append(Problem(name, 0, None, message))

@@ -291,15 +291,23 @@ def _holder(descriptor: int) -> str:
     written = re.match(r"pid ([0-9]{1,9}) ", line)
     writers = _writers(descriptor)
     if written and (_alive(int(written[1])) if writers is None else int(written[1]) in writers):
-        return line
+        return _shown(line)
     for pid in writers or ():
         try:
             name = Path(f"/proc/{pid}/comm").read_text(encoding="utf-8", errors="replace").strip()
         except OSError:
             continue
         return f"pid {pid} ({name})"
-    # A stale holder's line names no one; anything else in the file is shown as found.
-    return "" if written else line
+    # A stale holder's line names no one; anything else in the file is shown as found, escaped.
+    return "" if written else _shown(line)
+
+
+def _shown(line: str) -> str:
+    """A lock file's text as it can be shown: a line break or a terminal escape as an escape.
+
+    Anyone who can write STATE_DIR writes this text; printed as is, a terminal would obey it.
+    """
+    return line if line.isprintable() else ascii(line)[1:-1]
 
 
 def _alive(pid: int) -> bool:

@@ -15,14 +15,20 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from bot.facts.validation import printable
 from bot.state.atomic import open_state
 
 log = logging.getLogger(__name__)
 
 ACTOR_MAX = 200
 _READ_BLOCK = 64 * 1024
+# No change's line comes near this (its records, and a source's text at most: 1 MB from Discord):
+# a longer one is damage (a sparse file, a runaway writer), read past without being held whole.
+LINE_MAX = 64 * 1024 * 1024
+# An entry's time as now_iso() writes it is 29 characters: longer is no time of ours.
+_AT_MAX = 40
 
 
 class Action:
@@ -174,6 +180,27 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
+def entry_time(at: str) -> dt.datetime | None:
+    """When an entry was made, in UTC, or None when its `at` is no time with a zone (damaged)."""
+    # Entries are written by now_iso(); anything else came from a damaged or edited log.
+    if not at.isascii() or len(at) > _AT_MAX:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(at)
+        # A time near year 1 or 9999 with an offset is beyond what a datetime holds in UTC.
+        return None if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def shown_at(at: str) -> str:
+    """An entry's time as written when it is one, else marked as not one, escaped, on one line."""
+    if entry_time(at) is not None:
+        return at
+    clipped = at[:_AT_MAX] + ("…" if len(at) > _AT_MAX else "")
+    return f"(not a time: '{printable(clipped)}')"
+
+
 def _parse(raw: bytes, path: Path) -> AuditEntry | None:
     try:
         return AuditEntry.from_json(json.loads(raw))
@@ -217,7 +244,7 @@ class AuditLog:
         if not self.path.is_file():
             return
         with os.fdopen(open_state(self.path, os.O_RDONLY), "rb") as handle:
-            for raw in handle:
+            for raw in self._bounded_lines(handle):
                 if raw.strip():
                     entry = _parse(raw, self.path)
                     if entry is not None:
@@ -245,15 +272,41 @@ class AuditLog:
         with os.fdopen(open_state(self.path, os.O_RDONLY), "rb") as handle:
             position = handle.seek(0, os.SEEK_END)
             tail = b""
+            skipping = False  # inside a line over LINE_MAX: read past to its start, not kept
             while position > 0:
                 step = min(_READ_BLOCK, position)
                 position -= step
                 handle.seek(position)
-                tail = handle.read(step) + tail
+                block = handle.read(step)
+                if skipping:
+                    cut = block.rfind(b"\n")
+                    if cut < 0:
+                        continue
+                    block, skipping = block[: cut + 1], False
+                tail = block + tail
                 lines = tail.split(b"\n")
                 tail = lines.pop(0)
                 for raw in reversed(lines):
                     if raw.strip():
                         yield raw
+                if len(tail) > LINE_MAX:
+                    self._too_long()
+                    tail, skipping = b"", True
             if tail.strip():
                 yield tail
+
+    def _bounded_lines(self, handle: BinaryIO) -> Iterator[bytes]:
+        """Each line of `handle` from here on; one over LINE_MAX bytes is skipped, never held."""
+        while True:
+            raw = handle.readline(LINE_MAX + 1)
+            if not raw:
+                return
+            if len(raw) <= LINE_MAX:
+                yield raw
+                continue
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(_READ_BLOCK)
+            self._too_long()
+
+    def _too_long(self) -> None:
+        log.warning("skipping a damaged line of %s: over %d bytes", self.path, LINE_MAX)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.store.changes import MAX_NEW_FACTS_PER_FILE, new_facts_file
 from bot.store.errors import (
     ChangeRejected,
+    FileBeingWritten,
     FileChanged,
     NothingToUndo,
     RemoteMoved,
@@ -39,6 +40,7 @@ __all__ = [
     "AnsweringEngine",
     "Change",
     "ChangeRejected",
+    "FileBeingWritten",
     "FileChanged",
     "KnowledgeRemote",
     "KnowledgeStore",

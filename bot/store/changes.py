@@ -38,10 +38,11 @@ from bot.facts.validation import ID_PATTERN, build_fact, build_fact_base
 from bot.facts.yaml_loading import parse_yaml_records
 from bot.state.atomic import FileReplaced, atomic_write, checked_replace, remove_file
 from bot.state.audit import Action, AuditEntry, Kind, clean_actor, new_entry_id, now_iso
-from bot.state.writers import being_written, wait_until_written
+from bot.state.writers import WRITER_WAIT, being_written, wait_until_written
 from bot.store.disk import file_digest, stamp
 from bot.store.errors import (
     ChangeRejected,
+    FileBeingWritten,
     FileChanged,
     NothingToUndo,
     StaleEdit,
@@ -77,8 +78,17 @@ def new_facts_file(number: int) -> str:
 _DOCUMENT_MARKER = re.compile(rb"(?m)^(?:---|\.\.\.)(?:[ \t\r]|$)")
 
 
-def refuse_unkept_style(root: Path, name: str) -> None:
-    """UnkeptFileStyle when the file on disk is in a style an undo could not put back."""
+# A comment: "#" at a line's start or after a blank (in quotes or a block scalar it may be text,
+# and the change is refused all the same: refusing is safe, dropping a comment is not).
+_COMMENT = re.compile(rb"(?m)(?:^|[ \t])#")
+
+
+def refuse_unkept_style(root: Path, name: str, *, splittable: bool = True) -> None:
+    """UnkeptFileStyle when the file on disk is in a style an undo could not put back.
+
+    A file that cannot be cut into records (an indented list, flow style) is rewritten whole in
+    the plain style by its first change: refused when it holds a comment, which that would drop.
+    """
     try:
         data = (root / name).read_bytes()
     except FileNotFoundError:
@@ -86,6 +96,10 @@ def refuse_unkept_style(root: Path, name: str) -> None:
     style = unkept_style(data)
     if style is not None:
         raise UnkeptFileStyle(name, style)
+    if not splittable and _COMMENT.search(data):
+        style = "comments in records that cannot be cut apart (an indented list or flow style)"
+        advice = "write each record as a list item at the line's start (- id: …)"
+        raise UnkeptFileStyle(name, style, advice)
 
 
 def unkept_style(data: bytes) -> str | None:
@@ -235,7 +249,11 @@ class ChangeWriter:
         waited for: the read this change was computed from may hold only its first part.
         """
         path = self.root / name
-        if not wait_until_written(path) or file_digest(path) != self.loaded.hashes.get(name):
+        if not wait_until_written(path):
+            # Not retried: a program holding the file open would hold it through every try.
+            self.loaded.forget(name)
+            raise FileBeingWritten(name, WRITER_WAIT)
+        if file_digest(path) != self.loaded.hashes.get(name):
             self.loaded.forget(name)
             raise FileChanged(name)
 
@@ -266,7 +284,7 @@ class ChangeWriter:
         if file.splittable:
             splice = _keep_comments(file, splice)
         self._unchanged_on_disk(file.name)
-        refuse_unkept_style(self.root, file.name)
+        refuse_unkept_style(self.root, file.name, splittable=file.splittable)
         self.history.begin(entry)
         try:
             if source_text is not None and source_text[1] is not None:

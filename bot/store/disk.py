@@ -7,6 +7,7 @@ to re-read. A cache of parsed records (keyed by content) belongs here.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import pickle
@@ -35,9 +36,9 @@ from bot.facts.raw import (
 )
 from bot.facts.validation import build_fact, build_fact_base, question_key
 from bot.facts.yaml_loading import (
-    is_utf8_name,
     layout_problems,
     parse_yaml_records,
+    readable_name,
     root_problem,
 )
 from bot.state.atomic import is_temporary
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 
 # (mtime, size, inode, ctime): a file whose stamp is unchanged is not read again.
 Stamp = tuple[int, int, int, int]
+# The stamp of the entries `scan` finds but never reads (odd names, folders named like files).
+ODD_ENTRIES = "(entries not read)"
 
 
 def stamp(path: Path) -> Stamp | None:
@@ -73,6 +76,7 @@ def scan(root: Path) -> dict[str, Stamp]:
     subfolders too (a source's `file` may name one there).
     """
     stamps: dict[str, Stamp] = {}
+    odd: list[bytes] = []
     for name in (SOURCES_FILE, BRANDS_FILE, PARTNERSHIPS_FILE):
         found = stamp(root / name)
         if found is not None:
@@ -87,13 +91,15 @@ def scan(root: Path) -> dict[str, Stamp]:
         for entry in entries:
             if is_temporary(entry.name) or (yaml_only and not entry.name.endswith(".yaml")):
                 continue
-            if not is_utf8_name(entry.name):
-                continue  # never read: a layout problem names it
+            if not readable_name(entry.name):
+                odd.append(os.fsencode(entry.path))  # never read: a layout problem names it
+                continue
             try:
                 if not yaml_only and entry.is_dir(follow_symlinks=False):
                     folders.append((f"{folder}/{entry.name}", False))
                     continue
                 if not entry.is_file():
+                    odd.append(os.fsencode(entry.path))
                     continue
                 info = entry.stat()
             except FileNotFoundError:
@@ -104,6 +110,11 @@ def scan(root: Path) -> dict[str, Stamp]:
                 info.st_ino,
                 info.st_ctime_ns,
             )
+    if odd:
+        # What is not read still changes the stamps, so a refresh notices it comes or goes and
+        # reads everything again (a layout problem names it): the name starts with no folder.
+        names = hashlib.blake2b(b"\0".join(sorted(odd)), digest_size=8).digest()
+        stamps[ODD_ENTRIES] = (len(odd), int.from_bytes(names, "big"), 0, 0)
     return stamps
 
 

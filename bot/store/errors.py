@@ -96,16 +96,31 @@ class FileChanged(StoreError):  # noqa: N818 - the names the API documents
         )
 
 
+class FileBeingWritten(StoreError):  # noqa: N818 - it names what is refused
+    """Another program kept a file open for writing longer than a change waits for it."""
+
+    def __init__(self, name: str, waited: float) -> None:
+        self.name = name
+        super().__init__(
+            f"{name} is still open for writing in another program after {waited:.0f} s (an "
+            "editor saving, or a program holding it open); nothing was written: close it, "
+            "then try again"
+        )
+
+
 class UnkeptFileStyle(StoreError):  # noqa: N818 - it names what is refused
     """A file is in a style a change could not keep, nor its undo put back byte for byte."""
 
-    def __init__(self, name: str, style: str) -> None:
+    def __init__(self, name: str, style: str, advice: str = "") -> None:
         self.name = name
         self.style = style
+        advice = advice or (
+            "save it with one kind of line end (LF or CRLF), no byte order mark and no "
+            "document markers (--- or ...)"
+        )
         super().__init__(
             f"{name} has {style}, which a change could not undo byte for byte; nothing was "
-            "written: save it with one kind of line end (LF or CRLF), no byte order mark and "
-            "no document markers (--- or ...), then try again"
+            f"written: {advice}, then try again"
         )
 
 

@@ -56,9 +56,9 @@ from bot.facts.problems import KnowledgeError, Problem
 from bot.facts.raw import FACTS_DIR, SOURCE_TEXTS_DIR, SOURCES_FILE
 from bot.facts.record_files import Item, dump_mapping, plain_data
 from bot.facts.text import has_control_characters
-from bot.facts.validation import ID_PATTERN
+from bot.facts.validation import ID_PATTERN, printable
 from bot.state.atomic import LockTimeout, remove_stale_temporaries
-from bot.state.audit import Action, AuditEntry, Kind
+from bot.state.audit import Action, AuditEntry, Kind, shown_at
 from bot.state.backend import (
     LOCK_FILE,
     FileBackend,
@@ -518,8 +518,9 @@ class KnowledgeStore:
             base_version,
             record_version(latest.after),
             latest.after,
-            f"'{fact_id}' was changed first on another host ({latest.description} by "
-            f"{latest.actor} at {latest.at}) and that change has not reached this host's "
+            f"'{fact_id}' was changed first on another host ({printable(latest.description)} by "
+            f"{printable(latest.actor)} at {shown_at(latest.at)}) and that change has not "
+            "reached this host's "
             "knowledge files yet; look at it again once it has, and redo your change",
         )
 

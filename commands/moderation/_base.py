@@ -30,6 +30,7 @@ from bot.store import (
     ChangeRejected,
     KnowledgeStore,
     StaleEdit,
+    StoreError,
     UnknownFact,
     record_version,
 )
@@ -52,7 +53,7 @@ from commands.moderation._views import (
     FactFlow,
     FactModal,
 )
-from commands.ui.render import choice_text
+from commands.ui.render import choice_text, echo
 
 log = logging.getLogger(__name__)
 
@@ -348,6 +349,12 @@ class ModerationCog(Cog):
             view = DraftView(self, as_new, DraftState.REFUSED)
             view.origin = interaction
             text = render.gone_text(flow.target.fact_id) + " Edit again adds it as a new fact."
+            await interaction.edit_original_response(content=text, embeds=[embed], view=view)
+            return
+        except StoreError as error:  # the lock, a file held open or in a kept style, STATE_DIR
+            view = DraftView(self, flow, DraftState.REFUSED)
+            view.origin = interaction
+            text = f"Not saved: {echo(str(error), 1800)} Edit again keeps what you typed."
             await interaction.edit_original_response(content=text, embeds=[embed], view=view)
             return
         await interaction.edit_original_response(

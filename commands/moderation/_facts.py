@@ -11,6 +11,7 @@ from discord import app_commands
 import commands.moderation._render as render
 from bot.store import (
     StaleEdit,
+    StoreError,
     UnknownFact,
     record_version,
 )
@@ -30,6 +31,7 @@ from commands.moderation._views import (
     ConfirmView,
     HistoryView,
 )
+from commands.ui.render import echo
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,10 @@ class FactCommands(ModerationCog, name="Facts"):
                 )
             except (StaleEdit, UnknownFact) as error:
                 text = render.not_removed_text(fact, gone=isinstance(error, UnknownFact))
+                await pressed.edit_original_response(content=text, embeds=[], view=None)
+                return
+            except StoreError as error:  # the lock, a file held open or in a kept style
+                text = f"Not removed: {echo(str(error), 1900)}"
                 await pressed.edit_original_response(content=text, embeds=[], view=None)
                 return
             text = render.removed_text(fact)

@@ -21,7 +21,7 @@ INPUT_MAX = 4000
 # Phrasings are one a line, each at most 200: only the whole input can be limited here.
 FIELD_MAX = {
     "question": limits.CHOICE_MAX,
-    "phrasings": INPUT_MAX,
+    "phrasings": limits.PHRASINGS_TEXT_MAX,
     "answer": limits.ANSWER_MAX,
     "source": 63,
     "quote": limits.QUOTE_MAX,

@@ -6,7 +6,6 @@ problems), an `Embed` or a string out.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,7 +18,8 @@ from bot.facts.limits import (
 )
 from bot.facts.models import FactBase
 from bot.facts.problems import Problem
-from bot.state.audit import Action, AuditEntry
+from bot.facts.validation import printable
+from bot.state.audit import Action, AuditEntry, entry_time
 from bot.state.feedback import FactFeedback
 from bot.state.gaps import Gap
 from bot.state.settings import servers_text
@@ -74,12 +74,11 @@ def fact_ref(fact_id: str) -> str:
 
 
 def when(at: str) -> str:
-    """An audit time as "2024-05-01 12:00 UTC" (as given when it cannot be read)."""
-    try:
-        moment = dt.datetime.fromisoformat(at)
-    except ValueError:
-        return echo(at, 40)
-    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    """An audit time as "2024-05-01 12:00 UTC", or marked as no time (a damaged log line)."""
+    moment = entry_time(at)
+    if moment is None:
+        return f"an unreadable time ({echo(printable(at), 40)})"
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 # The fact form
@@ -294,7 +293,7 @@ def history_embed(fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0)
     shown_here = newest[page * HISTORY_PER_PAGE : (page + 1) * HISTORY_PER_PAGE]
     fields = [
         (
-            f"{when(e.at)} · {echo(e.actor, 80)} · {e.description.split(' of fact ')[0]}",
+            f"{when(e.at)} · {echo(e.actor, 80)} · {echo(e.description.split(' of fact ')[0], 80)}",
             record_changes(e.before, e.after),
         )
         for e in shown_here

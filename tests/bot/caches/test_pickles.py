@@ -77,6 +77,44 @@ def test_temporaries_of_killed_cache_writers_are_removed(tmp_path: Path) -> None
     assert names == sorted([live.name, "records-k.pickle", DIGESTS_FILE])
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".records-99999999999999999999-k.tmp",  # past a C long: os.kill raised OverflowError
+        ".records-\u00b2-k.tmp",  # a digit to str.isdigit, not to int(): ValueError
+        ".records-\u0661\u0662-k.tmp",  # Arabic-Indic digits
+        ".records--5-k.tmp",
+    ],
+)
+def test_a_temporary_with_an_odd_pid_never_breaks_a_start(tmp_path: Path, name: str) -> None:
+    # A fresh attack on issue 20 item 14: a name anyone with STATE_DIR can write raised out of
+    # every start that read the records cache.
+    root, state = copy_knowledge(tmp_path)
+    KnowledgeStore(root, state).load()
+    left = state / RECORDS_CACHE_DIR / name
+    left.write_bytes(b"half")
+    KnowledgeStore(root, state).load()
+    assert left.exists()  # not known dead, and not an hour old
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    KnowledgeStore(root, state).load()
+    assert not left.exists()
+
+
+def test_an_hour_old_temporary_of_a_live_pid_is_removed(tmp_path: Path) -> None:
+    # The pid of a writer killed long ago may be another process's now: age ends the wait.
+    root, state = copy_knowledge(tmp_path)
+    KnowledgeStore(root, state).load()
+    folder = state / RECORDS_CACHE_DIR
+    reused = folder / f".records-{os.getpid()}-k.tmp"
+    fresh = folder / f".digests-{os.getpid()}-k.tmp"
+    for path in (reused, fresh):
+        path.write_bytes(b"half")
+    os.utime(reused, (time.time() - 7200, time.time() - 7200))
+    KnowledgeStore(root, state).load()
+    assert not reused.exists()
+    assert fresh.exists()
+
+
 def test_a_start_from_warm_caches_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
     # A killed `ask` left its temporary; the next starts write no cache, yet it goes.
     root, state = copy_knowledge(tmp_path)

@@ -91,6 +91,51 @@ def test_a_damaged_audit_line_is_skipped_by_history_and_undo(
     assert "Second." in (kb[0] / "facts" / "leica.yaml").read_text()
 
 
+@pytest.mark.parametrize(
+    ("at", "shown"),
+    [
+        ("yesterday", "(not a time: 'yesterday')"),
+        ("2026-01-01\nforged  alice  edit of fact x", "(not a time: '2026-01-01\\nforged  alice"),
+        ("\x1b[2J\x1b[31m", "(not a time: '\\x1b[2J\\x1b[31m')"),
+        ("\u202e2026", "(not a time: '\\u202e2026')"),
+        ("2026-01-01T00:00:00", "(not a time: '2026-01-01T00:00:00')"),
+        ("9999-12-31T23:59:59-23:59", "(not a time: '9999-12-31T23:59:59-23:59')"),
+        ("9" * 5000, "(not a time: '" + "9" * 40 + "…')"),
+    ],
+)
+def test_an_audit_time_that_is_no_time_is_marked_and_escaped(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str], at: str, shown: str
+) -> None:
+    # Issue #20 leftover 3: `at` is shown where it is read (history, kb last, undo), marked
+    # when it is no time, on one line, with no terminal escape or line break let through.
+    assert edit(kb, "First.") == 0
+    log = kb[1] / "audit.jsonl"
+    entry = _entry_line(kb)
+    actor = "mallory\x1b]0;owned\x07\nforged"
+    log.write_text(json.dumps({**entry, "at": at, "actor": actor}) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    for command in (("fact", "history", "leica-country"), ("kb", "last"), ("kb", "undo")):
+        assert run(kb, *command) == 0
+        out, err = capsys.readouterr()
+        assert shown in out, out
+        assert "\x1b" not in out + err
+        assert "\x07" not in out + err
+        assert "\u202e" not in out
+        assert "mallory\\x1b]0;owned\\x07\\nforged" in out
+        assert not any(line.startswith("forged") for line in out.splitlines())
+    assert "Leica is a German camera maker." in (kb[0] / "facts" / "leica.yaml").read_text()
+
+
+def test_an_audit_time_that_is_one_is_shown_as_written(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert edit(kb, "First.") == 0
+    at = _entry_line(kb)["at"]
+    capsys.readouterr()
+    assert run(kb, "fact", "history", "leica-country") == 0
+    assert capsys.readouterr().out.startswith(f"{at}  alice  edit of fact leica-country")
+
+
 JOURNALS = {
     "not JSON": b"{",
     "1e999": b'{"position": 1e999}',

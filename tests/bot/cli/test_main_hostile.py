@@ -200,6 +200,46 @@ def test_a_fact_file_name_that_is_not_utf8_is_a_problem_everywhere(kb, capsys, m
     assert snapshot(root) == before
 
 
+@pytest.mark.parametrize(
+    ("name", "shown", "what"),
+    [
+        ("evil\nname.yaml", "facts/evil\\nname.yaml", "a line break"),
+        ("evil\rname.yaml", "facts/evil\\rname.yaml", "a line break"),
+        ("bell\x07.yaml", "facts/bell\\x07.yaml", "U+0007"),
+        ("a\u200bb.yaml", "facts/a\\u200bb.yaml", "U+200B ZERO WIDTH SPACE"),
+        ("\u202egnp.yaml", "facts/\\u202egnp.yaml", "U+202E"),
+        ("tag\U000e0041.yaml", "facts/tag\\U000e0041.yaml", "U+E0041"),
+        ("fill\u3164.yaml", "facts/fill\\u3164.yaml", "U+3164"),
+        ("line\u2028.yaml", "facts/line\\u2028.yaml", "a line break"),
+    ],
+)
+def test_a_fact_file_name_with_a_line_break_or_an_odd_character_is_a_problem_everywhere(
+    kb, capsys, monkeypatch, name: str, shown: str, what: str
+) -> None:
+    # Issue #20 leftover: "facts/evil<newline>name.yaml" was read, and named on two lines.
+    root, state = kb
+    monkeypatch.setenv("STATE_DIR", str(state))
+    knowledge = ["--knowledge", str(root)]
+    assert main([*knowledge, "ask", "Where is Leica from?"]) == 0  # caches made
+    (root / "facts" / name).write_bytes((root / "facts" / "leica.yaml").read_bytes())
+    capsys.readouterr()
+    assert main([*knowledge, "validate"]) == 1
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if shown in line)
+    assert "the file name holds" in line
+    assert what in line, line
+    assert "rename it" in line
+    assert main([*knowledge, "ask", "Where is Leica from?"]) == 1
+    assert shown in capsys.readouterr().err
+    assert run(kb, "fact", "show", "leica-country") != 0
+    assert shown in capsys.readouterr().err
+    before = snapshot(root)
+    assert run(kb, "fact", "edit", "leica-country", "--answer", "Leica is German.") != 0
+    assert shown in capsys.readouterr().err
+    assert run(kb, "fact", "add", "--from-file", str(root / "facts" / name)) != 0
+    assert snapshot(root) == before
+
+
 # Issue #20 item 19: what validate refuses, the bot refuses too.
 
 

@@ -919,6 +919,42 @@ def test_a_count_of_years_may_be_spelled_otherwise_than_the_quote(kdir: Path) ->
     assert load_fact_base(kdir).partnerships["huawei-leica"].period == "4-year"
 
 
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("year-multi", "says 'year multi' in that order"),
+        ("year multi", "says 'year multi' in that order"),
+        ("multi-year-multi", "says 'multi year multi' in that order"),
+        ("partnership-multi", "says 'partnership multi' in that order"),
+        ("multi--year", "must be words joined by single spaces or hyphens"),
+        ("multi/year", "must be words joined by single spaces or hyphens"),
+        ("-multi-year", "must be words joined by single spaces or hyphens"),
+        ("---", "must be words joined by single spaces or hyphens"),
+        ("двадцатилетнее", "must be words joined by single spaces or hyphens"),
+        ("multi-\u212aear", "must be words joined by single spaces or hyphens"),
+    ],
+)
+def test_a_period_of_quoted_words_out_of_order_or_not_words_is_refused(
+    kdir: Path, period: str, message: str
+) -> None:
+    # A fresh attack on issue 20 item 1: every word was checked alone, so a quote's words in
+    # another order passed, and a period of no ASCII word ("---", Cyrillic) had none to check.
+    replace(kdir, P, "period: multi-year", f"period: {period}")
+    line = line_of(kdir, P, f"period: {period}")
+    assert_problem(only_problem(kdir), P, line, "oneplus-hasselblad", message)
+
+
+@pytest.mark.parametrize(("key", "old"), [("first_phone_due", "2022-07"), ("since", "2022")])
+@pytest.mark.parametrize("value", ["0000-07", "0000", "0000-00"])
+def test_a_month_of_year_zero_is_refused_not_a_traceback(
+    kdir: Path, key: str, old: str, value: str
+) -> None:
+    # Year 0 passed the pattern, then naming its month raised ValueError out of `validate`.
+    replace(kdir, P, f'{key}: "{old}"', f'{key}: "{value}"')
+    line = line_of(kdir, P, f'{key}: "{value}"')
+    assert_problem(only_problem(kdir), P, line, "xiaomi-leica", "must be quoted")
+
+
 def test_a_source_is_read_whole(kdir: Path) -> None:
     source = load_fact_base(kdir).sources["article-2022-05-23"]
     assert source.id == "article-2022-05-23"
@@ -1073,6 +1109,36 @@ def test_fifty_phrasings_validate_and_the_answer_can_be_edited(kdir: Path, tmp_p
     store.load()
     store.edit_fact("leica-country", {"answer": "Leica is German."}, base_version=None, actor="t")
     assert len(store.load().facts["leica-country"].phrasings) == 50
+
+
+def _phrasings_of(total: int) -> str:
+    """Phrasings (after the fixture's one) whose lines, joined, take `total` characters."""
+    lines = ["Is Leica a German company?"]
+    number = 0
+    while len("\n".join(lines)) < total:
+        room = total - len("\n".join(lines)) - 1  # the line break before the next line
+        head = f"Is Leica German {number:03d} "
+        lines.append(head + "q" * max(0, min(170, room - len(head) - 1)) + "?")
+        number += 1
+    return "".join(f"  - {line}\n" for line in lines[1:])
+
+
+def test_phrasings_longer_than_the_edit_form_holds_are_a_problem(kdir: Path) -> None:
+    # A fresh attack on issue 20 item 18: 50 phrasings of 190 characters validated, but the
+    # edit form's input holds 4000: it opened with the list cut, and Save kept the cut list.
+    extra = _phrasings_of(4001)
+    replace(kdir, A, "  - Is Leica a German company?\n", "  - Is Leica a German company?\n" + extra)
+    problem = only_problem(kdir)
+    assert problem.record == "leica-country"
+    assert "'phrasings' take 4,001 characters" in problem.message
+    assert "at most 4,000 fit the edit form" in problem.message
+
+
+def test_phrasings_that_fill_the_edit_form_exactly_validate(kdir: Path) -> None:
+    extra = _phrasings_of(4000)
+    replace(kdir, A, "  - Is Leica a German company?\n", "  - Is Leica a German company?\n" + extra)
+    fact = load_fact_base(kdir).facts["leica-country"]
+    assert len("\n".join(fact.phrasings)) == 4000
 
 
 # Issue #20 item 19: a device under two brands, look-alike letters, names without letters.

@@ -259,3 +259,27 @@ def test_a_source_text_in_a_subfolder_is_watched(watcher: KnowledgeWatcher) -> N
     moved = root / "sources" / "sub" / "article-2022-05-23.txt"
     moved.write_text(moved.read_text().replace("German", "Austrian"), encoding="utf-8")
     assert watcher.check().problems
+
+
+@pytest.mark.parametrize("name", ["evil\nname.yaml", "a\u200bb.yaml", "d.yaml"])
+def test_an_odd_entry_appearing_in_facts_is_noticed_and_reported(
+    watcher: KnowledgeWatcher, name: str
+) -> None:
+    # Issue #20 leftover: an entry never read (a name holding a line break or an invisible
+    # character, a folder named like a fact file) left the stamps as they were, so a running
+    # bot never reported it; its going is noticed too.
+    root = watcher.store.root
+    served = watcher.store.base
+    entry = root / "facts" / name
+    if name == "d.yaml":
+        entry.mkdir()
+    else:
+        entry.write_text(HAND_WRITTEN, encoding="utf-8")
+    result = watcher.check()
+    assert result.status is ReloadStatus.REJECTED
+    assert list(result.problems) == check_knowledge(root)[1]
+    assert len(result.problems) == 1
+    assert "\n" not in str(result.problems[0])  # named on one line
+    assert watcher.store.base is served
+    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    assert not watcher.check().problems

@@ -469,3 +469,29 @@ def test_a_lock_file_that_is_not_a_plain_file_is_refused_and_left_alone(
         pass
     assert refused.value.errno in atomic.NOT_REGULAR | {errno.EISDIR}
     assert victim.read_bytes() == b"keep\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[31mred\nforged line", "\\x1b[31mred\\nforged line"),
+        ("note\u202e\u200b", "note\\u202e\\u200b"),
+        ("pid 1 \x1b]0;owned\x07", None),
+    ],
+)
+def test_a_lock_files_text_is_shown_escaped(tmp_path: Path, text: str, shown: str | None) -> None:
+    # A fresh attack on issue 20 item 15: a reader holding the lock (or a holder line naming a
+    # live process) showed the file's text as written: a line break forged a line of the error
+    # and a terminal obeyed the escapes.
+    path = tmp_path / "store.lock"
+    path.write_text(text)
+    with (
+        file_lock(path, exclusive=False),
+        pytest.raises(LockTimeout) as error,
+        file_lock(path, timeout=0.01),
+    ):
+        pass
+    message = str(error.value)
+    assert message.isprintable(), message
+    if shown is not None:
+        assert error.value.holder == shown

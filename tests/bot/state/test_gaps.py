@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,24 @@ def test_a_log_of_500000_lines_is_read_in_bounded_memory_after_one_more_question
     assert path.stat().st_size <= gaps.GAPS_MAX_BYTES
     [gap] = GapLog(path).top()
     assert gap.count == 500_001
+
+
+def test_a_line_of_zeros_as_long_as_the_file_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    # A fresh attack on issue 20 item 20: a sparse gaps.jsonl of 1 GB (`truncate -s 1G`), one
+    # line with no line break, took 37 s and 2.2 GB of memory in `kb gaps`: the line was held
+    # whole. Lines past LINE_MAX are damage, read past a block at a time.
+    path = tmp_path / "gaps.jsonl"
+    GapLog(path).record("Does Nokia make cameras?")
+    kept = path.read_bytes()
+    with path.open("r+b") as handle:
+        handle.truncate(64 * 1024 * 1024)  # after the first line, a hole: zeros, no line break
+        handle.seek(0, 2)
+        handle.write(b"\n" + kept)
+    tracemalloc.start()
+    try:
+        top = GapLog(path).top()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(gap.question, gap.count) for gap in top] == [("Does Nokia make cameras?", 2)]
+    assert peak < 16 * 1024 * 1024, peak

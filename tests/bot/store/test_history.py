@@ -17,6 +17,7 @@ from bot.state.audit import Action, AuditLog
 from bot.store import (
     JOURNAL_FILE,
     NEW_FACTS_FILE,
+    FileBeingWritten,
     FileChanged,
     KnowledgeStore,
     NothingToUndo,
@@ -388,3 +389,42 @@ def test_a_save_in_place_in_two_writes_is_never_made_permanent_half_written(
     assert set(ids) <= facts.keys(), "the editor's whole save survived"
     assert facts[ids[0]].answer == "Edited beside the editor."
     assert [e.id for e in other.history()] == [change.entry.id]  # type: ignore[union-attr]
+
+
+def test_a_file_held_open_for_writing_is_refused_once_saying_so(
+    store: KnowledgeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh attack on issue 20 item 4: a program holding the file open for writing (never
+    # closing it) made an edit wait 5 s three times over, then say the file "was changed by
+    # someone else" (it was not). Now one wait, and the reason.
+    monkeypatch.setattr(bot.store.changes, "wait_until_written", lambda path: False)
+    before = snapshot(store.root)
+    with pytest.raises(FileBeingWritten) as error:
+        store.edit_fact("leica-country", {"answer": "Changed."}, base_version=None, actor="a")
+    assert "facts/leica.yaml is still open for writing in another program" in str(error.value)
+    assert snapshot(store.root) == before
+    assert store.history() == []
+    monkeypatch.undo()
+    store.edit_fact("leica-country", {"answer": "Changed."}, base_version=None, actor="a")
+
+
+def test_a_file_really_held_open_for_writing_is_refused_after_one_wait(
+    store: KnowledgeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.state.writers.WRITER_WAIT", 0.3)
+    path = store.root / "facts" / "leica.yaml"
+    descriptor = os.open(path, os.O_WRONLY)
+    waits: list[float] = []
+    real = bot.store.changes.wait_until_written
+
+    def counted(path: Path) -> bool:
+        waits.append(1)
+        return real(path, 0.3)
+
+    monkeypatch.setattr(bot.store.changes, "wait_until_written", counted)
+    try:
+        with pytest.raises(FileBeingWritten):
+            store.edit_fact("leica-country", {"answer": "Changed."}, base_version=None, actor="a")
+    finally:
+        os.close(descriptor)
+    assert len(waits) == 1

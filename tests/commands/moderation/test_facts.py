@@ -235,6 +235,39 @@ async def test_a_saved_edit_whose_history_waits_says_so_in_the_moderators_channe
     assert audit_lines(mod_kb[1]) == []
 
 
+@pytest.mark.parametrize("kind", ["a file held open", "a comment in a file rewritten whole"])
+async def test_a_save_refused_by_the_store_says_why_and_keeps_the_form(
+    simcord_env, channel, moderator, mod_kb, mod_log, monkeypatch, kind
+):
+    # A fresh attack on issue 20 items 4 and 17: a Save the store refused for a file (held open
+    # for writing, in a style it cannot keep) got "something went wrong" and a logged traceback.
+    import bot.store.changes
+
+    path = mod_kb[0] / "facts" / "leica.yaml"
+    if kind == "a file held open":
+        monkeypatch.setattr(bot.store.changes, "wait_until_written", lambda path: False)
+    else:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            "# kept by hand\n"
+            + "\n".join(f"  {line}" if line else "" for line in text.split("\n")),
+            encoding="utf-8",
+        )
+        await simcord_env.advance_time(2.5)  # the watcher serves the file as it is now
+    before = knowledge_files(mod_kb[0])
+    shown = await moderator.slash(channel, "fact edit", fact="leica-country")
+    values = {**prefilled(shown.modal), "answer": "Leica is a German camera maker, in Wetzlar."}
+    preview = await moderator.submit_modal(shown, values)
+    await moderator.click(preview.response, label="Save")
+    reply = stored(simcord_env, preview)
+    assert reply.content.startswith("Not saved: facts/leica.yaml "), reply.content
+    assert "Edit again keeps what you typed." in reply.content
+    assert "Edit again" in labels(reply)
+    assert knowledge_files(mod_kb[0]) == before
+    assert audit_lines(mod_kb[1]) == []
+    assert mod_log.history() == []
+
+
 async def test_an_edit_that_changes_nothing_writes_nothing(
     simcord_env, channel, moderator, mod_kb, mod_log
 ):
@@ -430,6 +463,44 @@ async def test_history_of_an_unchanged_fact_and_of_a_removed_one(
     await simcord_env.advance_time(2.5)  # the watcher serves the removal
     removed = await moderator.slash(channel, "fact history", fact="leica-country")
     assert only_embed(removed.response).fields[0].value.startswith("removed: Where is Leica")
+
+
+BAD_TIMES = [
+    "yesterday",
+    "**bold** <@1> @everyone",
+    "2026-01-01\nforged line",
+    "\u202e2026-01-01",
+    "2026-01-01T00:00:00",  # no zone: no time a change is written with
+    "9999-12-31T23:59:59-23:59",  # beyond a datetime in UTC (OverflowError)
+    "0001-01-01T00:00:00+23:59",
+    "x" * 5000,
+]
+
+
+@pytest.mark.parametrize("at", BAD_TIMES)
+async def test_an_audit_time_that_is_no_time_is_marked_and_escaped(
+    simcord_env, channel, moderator, mod_store, mod_kb, at
+):
+    # Issue #20 leftover 3: a damaged log line's `at` was shown as written (or raised).
+    mod_store.edit_fact("leica-country", {"answer": "First."}, base_version=None, actor="x")
+    log = mod_kb[1] / "audit.jsonl"
+    entry = json.loads(audit_lines(mod_kb[1])[-1])
+    log.write_text(json.dumps({**entry, "at": at}) + "\n", encoding="utf-8")
+
+    history = only_embed(
+        (await moderator.slash(channel, "fact history", fact="leica-country")).response
+    )
+    name = history.fields[0].name
+    assert name.startswith("an unreadable time ("), name
+    assert "\n" not in name
+    assert "\u202e" not in name
+    assert "**bold**" not in name
+    assert "<@1>" not in name
+    assert len(name) <= 256
+
+    undo = only_embed((await moderator.slash(channel, "kb undo")).response)
+    assert "an unreadable time (" in undo.footer.text
+    assert "\n" not in undo.footer.text
 
 
 async def test_every_moderator_interaction_is_acknowledged_once(simcord_env, channel, moderator):
