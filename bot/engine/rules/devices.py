@@ -14,6 +14,8 @@ from bot.engine.rules.context import (
     partnership_id,
 )
 from bot.engine.rules.said import Said
+from bot.engine.timeline import first_phone as first_named_phone
+from bot.engine.timeline import first_sentence
 from bot.engine.words import canonical
 from bot.facts.models import BrandKind, Citation, Partnership
 from bot.facts.text import words
@@ -76,6 +78,28 @@ def _first_named(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | Non
     if said:
         return Said(said[0], tuple(citations))
     return None
+
+
+def first_named(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a phone was a partnership's first, where a source names the first phone."""
+    del residual
+    if len(part.devices) != 1 or part.form is not Form.YES_NO or part.negated:
+        return None
+    if "1" not in part.analysis.tokens:
+        return None
+    brand = part.devices[0][0]
+    others = [b for b in known if b != brand]
+    chosen = [p for p in ctx.of(brand) if not others or p.other(brand) in others]
+    named = [(p, first_named_phone(ctx.base, p)) for p in chosen]
+    named = [(p, phone) for p, phone in named if phone]
+    if len(named) != 1:
+        return None
+    partnership, phone = named[0]
+    head = "Yes." if set(part.devices[0][1:]) <= set(words(phone)) else "No."
+    said = first_sentence(ctx.base, partnership)
+    return Said(f"{head} {said}", partnership.citations, entry_id=partnership_id(partnership))
 
 
 def _not_the_reported(
@@ -204,6 +228,9 @@ def phones_of(ctx: Context, partnership: Partnership, *, kind: bool = False) -> 
     pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
     citations = partnership.citations
     entry = partnership_id(partnership)
+    first = first_sentence(ctx.base, partnership)
+    if first:
+        return Said(first, citations, entry_id=entry, shaped=False)
     if partnership.devices:
         text = (
             f"{ctx.dated(citations)}, the {pair} partnership was seen on the "

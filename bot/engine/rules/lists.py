@@ -168,9 +168,7 @@ def partners(
             citations = tuple(c for p in aside for c in p.citations)
             said = f"The sources report no partner of {name} other than {others}."
             if aside:
-                said += f" {ctx.dated(citations)}, " + lower_first(
-                    " ".join(ctx.sentence(p, brand) for p in aside)
-                )
+                said += f" {ctx.told(aside, brand)}"
             return Said(said, citations, answered=False, about=known)
         if not own:
             return Said(
@@ -181,13 +179,11 @@ def partners(
         citations = tuple(c for p in own for c in p.citations)
         text = (
             f"The sources report no {'ended' if wanted == 'ended' else 'current'} "
-            f"partnership of {name}. {ctx.dated(citations)}, "
-            + lower_first(" ".join(ctx.sentence(p, brand) for p in own))
+            f"partnership of {name}. {ctx.told(own, brand)}"
         )
         return Said(text, citations, entry_id=f"partners:{brand}")
     citations = tuple(c for p in chosen for c in p.citations)
-    body = " ".join(ctx.sentence(p, brand) for p in chosen)
     head = "Yes. " if part.form is Form.YES_NO else ""
-    text = f"{head}{ctx.dated(citations)}, {lower_first(body)}"
+    text = f"{head}{ctx.told(chosen, brand)}"
     shaped = part.form is Form.YES_NO or wanted != "any"
     return Said(text, citations, entry_id=f"partners:{brand}", shaped=shaped)

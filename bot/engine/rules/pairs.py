@@ -57,9 +57,7 @@ def pair(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
         return _duration_check(ctx, part, partnership, first)
     if asks_length and partnership.period and not ending:
         # "How long is the Norra Vellum deal?": the length the record gives.
-        text = f"{ctx.dated(partnership.citations)}, " + lower_first(
-            ctx.sentence(partnership, first)
-        )
+        text = ctx.told([partnership], first)
         return Said(text, partnership.citations, entry_id=partnership_id(partnership), shaped=False)
     if ending and part.wh == "when" and partnership.status is PartnershipStatus.ENDED:
         a, b = ctx.name(first), ctx.name(second)
@@ -98,7 +96,7 @@ def pair(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
         return phones_of(ctx, partnership, kind=part.says({"kind", "type", "sort", "category"}))
     if part.wh == "what" and residual == {"partner"}:
         return Said(
-            f"{ctx.dated(partnership.citations)}, " + lower_first(ctx.sentence(partnership, first)),
+            ctx.told([partnership], first),
             partnership.citations,
             entry_id=partnership_id(partnership),
             shaped=False,
@@ -131,7 +129,7 @@ def _duration_check(
     length = period_years(partnership.period)
     if length is None:
         return None
-    said = f"{ctx.dated(partnership.citations)}, " + lower_first(ctx.sentence(partnership, subject))
+    said = ctx.told([partnership], subject)
     asked = series([count_words(d) for d in part.durations], "or")
     if part.comparison == ">":
         right = all(length > d for d in part.durations)
@@ -220,24 +218,23 @@ def _pair_yes_no(
     ended = partnership.status is PartnershipStatus.ENDED
     present = part.says(CURRENT)
     past = part.says(PAST) or part.words[:1] in (("did",), ("was",), ("were",), ("had",))
-    sentence = lower_first(ctx.sentence(partnership, subject))
+    told = ctx.told([partnership], subject)
     if summary and partnership.summary:
-        sentence = f"{sentence} {partnership.summary}"
-    dated = ctx.dated(citations)
+        told = f"{told} {partnership.summary}"
     entry = partnership_id(partnership)
     if ending:
         if ended:
-            return Said(f"Yes. {dated}, {sentence}", citations, entry_id=entry)
+            return Said(f"Yes. {told}", citations, entry_id=entry)
         return Said(
-            f"No: the sources do not report that it ended. {dated}, {sentence}",
+            f"No: the sources do not report that it ended. {told}",
             citations,
             entry_id=entry,
         )
     if ended and (present or not past):
-        return Said(f"Not any more. {dated}, {sentence}", citations, entry_id=entry)
+        return Said(f"Not any more. {told}", citations, entry_id=entry)
     if ended:
-        return Said(f"Yes, but it has ended. {dated}, {sentence}", citations, entry_id=entry)
-    return Said(f"Yes. {dated}, {sentence}", citations, entry_id=entry)
+        return Said(f"Yes, but it has ended. {told}", citations, entry_id=entry)
+    return Said(f"Yes. {told}", citations, entry_id=entry)
 
 
 def _correct_end(ctx: Context, partnership: Partnership, subject: str) -> Said:
