@@ -59,6 +59,10 @@ def claim_date(
     return min(found) if first else max(found)
 
 
+# Words of a quote that names a first phone still to come ("will be the …"): not one seen.
+_NOT_YET = frozenset("will would expected due planned rumoured rumored suggested said".split())
+
+
 def first_seen(base: FactBase, partnership: Partnership) -> tuple[str, Citation] | None:
     """The phone a quote calls the partnership's first, with that quote (the newest says it)."""
     ordered = sorted(
@@ -70,12 +74,23 @@ def first_seen(base: FactBase, partnership: Partnership) -> tuple[str, Citation]
     )
     for citation in ordered:
         said = set(words(citation.quote))
-        if "first" not in said:
+        if "first" not in said or said & _NOT_YET:
             continue
         for device in partnership.devices:
             if set(words(device)) <= said:
                 return device, citation
     return None
+
+
+def claim_quotes(
+    base: FactBase, partnership: Partnership, names: Iterable[str]
+) -> tuple[Citation, ...]:
+    """The quotes of the first source that said a claim (naming these names); all if none do."""
+    found = _naming(partnership, names)
+    if not found or not several_dates(base, partnership.citations):
+        return partnership.citations
+    first = min(_dates(base, found))
+    return tuple(c for c in found if base.sources[c.source_id].date == first)
 
 
 def superseded(base: FactBase, partnership: Partnership) -> bool:
@@ -249,4 +264,6 @@ def stale_note(base: FactBase, fact: Fact, newer: Iterable[Partnership]) -> str:
         for piece in pieces(base, partnership)
         if piece.date is not None and cited is not None and piece.date > cited
     ]
-    return f" Newer: {joined(said)}" if said else ""
+    if not said:
+        return ""
+    return " Since then, " + joined(said).replace("As reported on", "as of", 1)

@@ -17,6 +17,7 @@ from bot.engine.rules.context import (
 )
 from bot.engine.rules.devices import phones_of
 from bot.engine.rules.said import Said
+from bot.engine.timeline import claim_quotes
 from bot.facts.models import BrandKind, Citation, Partnership, PartnershipStatus
 
 
@@ -35,6 +36,8 @@ def pair(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
     allowed = RELATION | {END, "year", "?when"} | START | numbers(part)
     if partnership is not None and partnership.summary and not NEGATION.search(partnership.summary):
         allowed |= set(ctx.tokens(partnership.summary))
+    if partnership is not None and part.form is Form.YES_NO and residual - RELATION == {"official"}:
+        return _official(ctx, part, partnership, first)
     if not residual - START <= allowed:
         return None
     if partnership is None:
@@ -104,6 +107,16 @@ def pair(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
     return None
 
 
+def _official(ctx: Context, part: Part, partnership: Partnership, subject: str) -> Said | None:
+    """Whether a partnership is official: only a quote that says so makes it a "Yes"."""
+    said = [c for c in partnership.citations if "official" in c.quote.lower().split()]
+    if part.negated or not said or partnership.status is PartnershipStatus.ENDED:
+        return None
+    a, b = ctx.name(subject), ctx.name(partnership.other(subject))
+    text = f"Yes. {ctx.dated(said)}, the partnership between {a} and {b} is official."
+    return Said(text, tuple(said), entry_id=partnership_id(partnership))
+
+
 def _since(
     ctx: Context, part: Part, partnership: Partnership, subject: str, residual: frozenset[str]
 ) -> Said | None:
@@ -118,7 +131,8 @@ def _since(
             answered=False,
             about=(subject, partnership.other(subject)),
         )
-    text = f"{ctx.dated(partnership.citations)}, {a} and {b} partnered in {since.label}."
+    said = claim_quotes(ctx.base, partnership, [str(since.year)])
+    text = f"{ctx.dated(said)}, {a} and {b} partnered in {since.label}."
     return Said(text, partnership.citations, entry_id=partnership_id(partnership))
 
 
