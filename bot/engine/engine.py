@@ -209,7 +209,8 @@ class Engine:
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
             # but its "Yes." does not.
             return replace(answer, answer=(answer.answer or "").split(" ", 1)[1])
-        if not polar and not part.operators and self._affirms(part, best):
+        fresh = not self.newer_than(best.entry.id)
+        if not polar and not part.operators and fresh and self._affirms(part, best):
             return replace(answer, answer=f"Yes. {answer.answer}")
         if self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
@@ -425,6 +426,9 @@ class Engine:
         if fact is not None:
             newer = self.newer_than(fact.id)
             note = stale_note(self.base, fact, newer) if newer else ""
+        if note and text.startswith(("Yes. ", "No. ")):
+            # A newer source may overturn the yes or no: what was reported, then what is newer.
+            text = text.split(" ", 1)[1]
         return Answer(
             question=question,
             answered=True,
@@ -439,7 +443,7 @@ class Engine:
     def newer_than(self, fact_id: str) -> list[Partnership]:
         """The partnerships of a fact's pair reported after its quotes: the fact is stale."""
         fact = self.base.facts.get(fact_id)
-        if fact is None or len(fact.brands) < 2:
+        if fact is None or not fact.brands:
             return []
         return newer_records(self.base, fact, self.reasoner.of(fact.brands[0]))
 

@@ -244,7 +244,8 @@ def newer_records(
     """
     cited = base.source_date(fact.citations)
     brands = set(fact.brands)
-    if cited is None or len(brands) < 2:
+    said = set(words(f"{fact.question} {fact.answer}"))
+    if cited is None or (len(brands) < 2 and not said & (_LATEST | _ONLY)):
         return []
     found = []
     for partnership in candidates:
@@ -252,7 +253,19 @@ def newer_records(
         pair = {partnership.phone_maker, partnership.camera_maker}
         if pair <= brands and newest is not None and newest > cited:
             found.append(partnership)
+    # Closed-world words are judged over every source: a partnership first reported after the
+    # fact's quotes overturns its "latest"; one of its brands' overturns its "only".
+    for partnership in base.partnerships.values():
+        first = min(_dates(base, partnership.citations), default=None)
+        pair = {partnership.phone_maker, partnership.camera_maker}
+        about = bool(said & _LATEST) or (bool(said & _ONLY) and bool(pair & brands))
+        if about and first is not None and first > cited and partnership not in found:
+            found.append(partnership)
     return sorted(found, key=lambda p: p.id)
+
+
+_LATEST = frozenset({"latest", "newest", "recent", "last"})
+_ONLY = frozenset({"only", "sole", "exclusive", "exclusively"})
 
 
 def stale_note(base: FactBase, fact: Fact, newer: Iterable[Partnership]) -> str:
@@ -267,3 +280,37 @@ def stale_note(base: FactBase, fact: Fact, newer: Iterable[Partnership]) -> str:
     if not said:
         return ""
     return " Since then, " + joined(said).replace("As reported on", "as of", 1)
+
+
+@dataclass(frozen=True, slots=True)
+class StaleFact:
+    """A moderator's fact about a pair whose records gained a source newer than its quotes."""
+
+    fact_id: str
+    question: str
+    cited: dt.date | None
+    newer: tuple[str, ...]  # the partnerships' ids
+    statement: str  # what the newer sources say, dated
+
+    def line(self) -> str:
+        """The fact, the date it cites, and what is newer, in one line."""
+        cited = date_label(self.cited) or "no date"
+        return (
+            f"{self.fact_id} (cites {cited}; newer: {', '.join(self.newer)}): "
+            f"{self.statement.removeprefix(' Since then, ')}"
+        )
+
+
+def stale_facts(base: FactBase) -> list[StaleFact]:
+    """Every fact a newer source about its pair may have overtaken, by id."""
+    found = []
+    for fact in sorted(base.facts.values(), key=lambda f: f.id):
+        candidates = base.partnerships_of(fact.brands[0]) if fact.brands else []
+        newer = newer_records(base, fact, candidates)
+        if newer:
+            statement = stale_note(base, fact, newer)
+            ids = tuple(p.id for p in newer)
+            found.append(
+                StaleFact(fact.id, fact.question, base.source_date(fact.citations), ids, statement)
+            )
+    return found
