@@ -73,7 +73,7 @@ def told(base: FactBase, partnerships: list[Partnership], subject: str | None = 
     """Partnerships reported on several dates, each sentence dated; "" when one date says all."""
     if not multi_dated(base, partnerships):
         return ""
-    return joined([piece for p in partnerships for piece in pieces(base, p, subject)])
+    return joined([pieces(base, p, subject) for p in partnerships])
 
 
 def derived_entries(base: FactBase) -> Derived:

@@ -164,7 +164,7 @@ def pieces(base: FactBase, partnership: Partnership, subject: str | None = None)
     if superseded(base, partnership):
         seen = claim_date(base, partnership, partnership.devices)
         said.append(Dated(seen, correction(base, partnership)))
-        return said
+        return _clause_first(said)
     if partnership.first_phone_due:
         month = partnership.first_phone_due.label.split()[0]
         due = claim_date(base, partnership, [month], first=True)
@@ -173,21 +173,36 @@ def pieces(base: FactBase, partnership: Partnership, subject: str | None = None)
         reported = claim_date(base, partnership, partnership.reported_devices, first=True)
         text = f"Reports suggested it would be the {series(partnership.reported_devices)}."
         said.append(Dated(reported, text))
-    return said
+    return _clause_first(said)
 
 
-def joined(said: Sequence[Dated], separator: str = " ") -> str:
-    """Dated sentences in date order, each date said once: "As reported on …; as of …"."""
-    ordered = sorted(said, key=lambda d: (d.date is None, d.date or dt.date.min))
+def _clause_first(said: list[Dated]) -> list[Dated]:
+    """The clause naming the pair first, then what else is said, oldest first."""
+    rest = sorted(said[1:], key=lambda d: d.date or dt.date.min)
+    return [said[0], *rest]
+
+
+def joined(groups: Sequence[Sequence[Dated]], separator: str = " ", *, lower: bool = False) -> str:
+    """Groups of dated sentences (a partnership's, say), oldest group first, in their order.
+
+    A date is said where it changes: "As reported on" for the first and for an older one, "as
+    of" for a newer one, so a partnership's name always comes before what is said of it.
+    """
+    ordered = sorted(
+        (group for group in groups if group),
+        key=lambda group: group[0].date or dt.date.min,
+    )
     out: list[str] = []
     shown: dt.date | None = None
-    for piece in ordered:
+    for piece in (piece for group in ordered for piece in group):
         if piece.date is None or piece.date == shown:
-            out.append(piece.text)
+            out.append(lower_first(piece.text) if lower else piece.text)
             continue
-        label = date_label(piece.date)
-        lead = "As reported on" if not out else "As of"
-        out.append(f"{lead} {label}, {lower_first(piece.text)}")
+        newer = shown is not None and piece.date > shown
+        lead = "As of" if newer else "As reported on"
+        if lower and out:
+            lead = lead.lower()
+        out.append(f"{lead} {date_label(piece.date)}, {lower_first(piece.text)}")
         shown = piece.date
     return separator.join(out)
 
@@ -197,7 +212,7 @@ def dated_sentence(base: FactBase, partnership: Partnership, subject: str | None
     said = pieces(base, partnership, subject)
     if partnership.summary:
         said.append(Dated(summary_date(base, partnership), partnership.summary))
-    return joined(said)
+    return joined([said])
 
 
 def summary_date(base: FactBase, partnership: Partnership) -> dt.date | None:
@@ -209,23 +224,15 @@ def summary_date(base: FactBase, partnership: Partnership) -> dt.date | None:
 
 def dated_clauses(base: FactBase, partnerships: Sequence[Partnership], subject: str) -> str:
     """Several partnerships from one brand's side, each clause dated by its own source."""
-    said: list[Dated] = []
-    for partnership in partnerships:
-        for piece in pieces(base, partnership, subject)[:2]:
-            if piece.text.startswith("The partnership was seen"):
-                continue
-            said.append(Dated(piece.date, piece.text.removesuffix(".")))
-    ordered = sorted(said, key=lambda d: d.date or dt.date.min)
-    out: list[str] = []
-    shown: dt.date | None = None
-    for piece in ordered:
-        if piece.date == shown:
-            out.append(lower_first(piece.text))
-            continue
-        lead = "As reported on" if not out else "as of"
-        out.append(f"{lead} {date_label(piece.date)}, {lower_first(piece.text)}")
-        shown = piece.date
-    return "; ".join(out) + "."
+    groups = [
+        [
+            Dated(piece.date, piece.text.removesuffix("."))
+            for piece in pieces(base, partnership, subject)[:2]
+            if not piece.text.startswith("The partnership was seen")
+        ]
+        for partnership in partnerships
+    ]
+    return joined(groups, "; ", lower=True) + "."
 
 
 def multi_dated(base: FactBase, partnerships: Iterable[Partnership]) -> bool:
@@ -272,12 +279,14 @@ def stale_note(base: FactBase, fact: Fact, newer: Iterable[Partnership]) -> str:
     """What newer sources say of a fact's pair, to follow its answer until it is reviewed."""
     cited = base.source_date(fact.citations)
     said = [
-        piece
+        [
+            piece
+            for piece in pieces(base, partnership)
+            if piece.date is not None and cited is not None and piece.date > cited
+        ]
         for partnership in newer
-        for piece in pieces(base, partnership)
-        if piece.date is not None and cited is not None and piece.date > cited
     ]
-    if not said:
+    if not any(said):
         return ""
     return " Since then, " + joined(said).replace("As reported on", "as of", 1)
 

@@ -183,9 +183,8 @@ class Context:
         if not several_dates(self.base, citations):
             sentences = [s for s, _ in before] + [self.sentence(p, subject) for p in chosen]
             return f"{self.dated(citations)}, " + lower_first(" ".join(sentences))
-        said = [Dated(self.base.source_date((c,)), s) for s, c in before]
-        for partnership in chosen:
-            said += pieces(self.base, partnership, subject)
+        said = [[Dated(self.base.source_date((c,)), s) for s, c in before]]
+        said += [pieces(self.base, partnership, subject) for partnership in chosen]
         return joined(said)
 
     def told_clauses(self, partnerships: Iterable[Partnership], subject: str) -> str:

@@ -57,7 +57,7 @@ GOLDEN: list[tuple[str, str, list[str], list[str]]] = [
         "xiaomi leica",
         "",
         [
-            f"As of {DECEMBER}, Xiaomi works with Leica",
+            f"As reported on {DECEMBER}, Xiaomi works with Leica",
             "The partnership was seen on the Xiaomi 12S Ultra",
             "In May 2022 reports named the Xiaomi 12 Ultra",
         ],
@@ -108,8 +108,8 @@ GOLDEN: list[tuple[str, str, list[str], list[str]]] = [
         "vivo zeiss",
         "",
         [
+            f"As reported on {JUNE}, Vivo has a five-year partnership with Zeiss",
             f"As reported on {MAY}, Vivo works with Zeiss on the cameras",
-            f"As of {JUNE}, Vivo has a five-year partnership with Zeiss",
         ],
         [],
     ),
