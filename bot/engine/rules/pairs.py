@@ -153,15 +153,16 @@ def _duration_check(
         asked = f"less than {asked}" if not right else asked
     else:
         right = length in part.durations
-    if partnership.status is PartnershipStatus.ANNOUNCED and part.form is Form.YES_NO:
-        # "Have they worked together for five years?" of a deal just announced: no time
-        # worked is recorded, only the length announced.
+    if partnership.status is not PartnershipStatus.ENDED and part.form is Form.YES_NO:
+        # "Have they worked together for five years?" of a deal announced or running: no time
+        # worked is recorded, only the length agreed.
         # "Was it signed for over a year?" asks the length agreed, not the time worked.
         signed = part.says({"signed", "sign", "agreed", "announced"})
         worked = part.says({"have", "has", "did", "worked", "were", "was"}) and not signed
         if worked:
             years = count_words(length)
-            head = f"Not as far as the sources say: it was announced as a {years}-year one."
+            agreed = "announced" if partnership.status is PartnershipStatus.ANNOUNCED else "agreed"
+            head = f"Not as far as the sources say: it was {agreed} as a {years}-year one."
             entry = partnership_id(partnership)
             return Said(f"{head} {said}", partnership.citations, entry_id=entry)
     if part.form is Form.EITHER_OR and not part.comparison:
