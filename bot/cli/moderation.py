@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from bot.engine.engine import Engine
+from bot.engine.timeline import stale_facts
 from bot.facts.problems import KnowledgeError
 from bot.facts.validation import printable
 from bot.runtime.config import Settings
@@ -347,6 +348,29 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_kb_stale(args: argparse.Namespace, settings: Settings) -> int:
+    """Facts about a pair whose records gained a newer source, with what is newer."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        stale = stale_facts(store.load())
+        if args.json:
+            for fact in stale:
+                data = {**dataclasses.asdict(fact), "cited": str(fact.cited or "")}
+                data["statement"] = fact.statement.removeprefix(" Since then, ")
+                _out(json.dumps(data, ensure_ascii=False))
+            return 0
+        if not stale:
+            _out("no fact is older than the records of its brands")
+            return 0
+        for fact in stale:
+            _out(fact.line())
+        _out("(citing the newer source with camerabot fact edit FACT_ID … reviews a fact)")
+        return 0
+
+    return _run(action, store)
+
+
 def _now(change: Change) -> str:
     """What the record is after an undo or redo, in words."""
     what = f"{change.kind} {change.record_id}"
@@ -534,6 +558,11 @@ def add_moderation_commands(
     )
     stats.add_argument("--json", action="store_true", help="one JSON object a line")
     stats.set_defaults(handler=cmd_kb_stats)
+    stale = kb_actions.add_parser(
+        "stale", parents=[common], help="facts a newer source about their brands may overtake"
+    )
+    stale.add_argument("--json", action="store_true", help="one JSON object a line")
+    stale.set_defaults(handler=cmd_kb_stale)
     validate = kb_actions.add_parser("validate", parents=[common], help="check the files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_kb_validate)

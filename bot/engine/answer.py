@@ -174,8 +174,8 @@ def day_label(date: dt.date | None) -> str | None:
 
 def with_date(text: str, date_label: str | None) -> str:
     """An answer that says when its source reported it ("No." or "Yes." stays first)."""
-    if not date_label:
-        return text
+    if not date_label or _REPORTED.match(text):
+        return text  # an answer dated clause by clause (several sources) keeps its own dates
     polarity, _, rest = text.partition(" ")
     if polarity in {"Yes.", "No.", "Yes,", "No,"} and rest:
         return f"{polarity[:-1]}. {with_date(rest, date_label)}"

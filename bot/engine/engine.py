@@ -34,6 +34,7 @@ from bot.engine.lexicon.operators import OPPOSITES, Operator, operators_of
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
+from bot.engine.timeline import newer_records, stale_note
 from bot.engine.words import QUESTION_TOKENS, canonical
 from bot.facts.models import Brand, Citation, Fact, FactBase, Partnership, PartnershipStatus, Source
 from bot.facts.text import words
@@ -174,6 +175,9 @@ class Engine:
         # of the same thing: moderators choose the wording.
         if said is not None and (best is None or best.entry.id not in self.base.facts):
             return self._from_said(text, said)
+        if said is not None and best is not None and self.newer_than(best.entry.id):
+            # A fact a newer source may have overtaken yields to the records until reviewed.
+            return self._from_said(text, said)
         if best is not None and part is not None and not _carries(part, best, self.base.facts):
             # Issue #17: a fact whose phrasings do not carry the question's operators ("only",
             # "not", "before July") answers another question: no direct answer, no Yes or No.
@@ -217,9 +221,11 @@ class Engine:
             best.entry.id in self.base.facts
             and part.operators <= operators_of(words(best.entry.answer))
         )
-        if not polar and self._opposed(part, best):
+        # A fact a newer source may have overtaken gives no Yes or No of its own until reviewed.
+        fresh = not self.newer_than(best.entry.id)
+        if not polar and fresh and self._opposed(part, best):
             return replace(answer, answer=f"No. {answer.answer}")
-        if not polar and held and self._affirms(part, best):
+        if not polar and held and fresh and self._affirms(part, best):
             return replace(answer, answer=f"Yes. {answer.answer}")
         if self._evades(part, best):
             return self._refine(text, part, replace(answer, answered=False, answer=None))
@@ -480,16 +486,30 @@ class Engine:
         else:
             raise KeyError(entry_id)
         reported = self.reported_on(citations)
+        note = ""
+        if fact is not None:
+            newer = self.newer_than(fact.id)
+            note = stale_note(self.base, fact, newer) if newer else ""
+        if note and text.startswith(("Yes. ", "No. ")):
+            # A newer source may overturn the yes or no: what was reported, then what is newer.
+            text = text.split(" ", 1)[1]
         return Answer(
             question=question,
             answered=True,
-            answer=with_date(text, reported),
+            answer=with_date(text, reported) + note,
             score=score,
             fact_id=entry_id,
             matched_question=title,
             reported_on=reported,
             citations=self.cite(citations),
         )
+
+    def newer_than(self, fact_id: str) -> list[Partnership]:
+        """The partnerships of a fact's pair reported after its quotes: the fact is stale."""
+        fact = self.base.facts.get(fact_id)
+        if fact is None or not fact.brands:
+            return []
+        return newer_records(self.base, fact, self.reasoner.of(fact.brands[0]))
 
     def question_of(self, candidate: Candidate) -> str:
         """The canonical question of a candidate, for suggestions."""

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from bot.engine.matcher.matcher import Entry
 from bot.engine.prose import partnership_sentence
+from bot.engine.timeline import dated_sentence, joined, multi_dated, pieces
 from bot.facts.models import (
     Brand,
     BrandKind,
@@ -68,6 +69,13 @@ def describe(partnership: Partnership, base: FactBase, *, from_brand: str | None
     return partnership_sentence(partnership, base, from_brand)
 
 
+def told(base: FactBase, partnerships: list[Partnership], subject: str | None = None) -> str:
+    """Partnerships reported on several dates, each sentence dated; "" when one date says all."""
+    if not multi_dated(base, partnerships):
+        return ""
+    return joined([pieces(base, p, subject) for p in partnerships])
+
+
 def derived_entries(base: FactBase) -> Derived:
     """Answers built from partnerships: one per brand, one per pair, and the overview."""
     derived: Derived = {}
@@ -77,7 +85,7 @@ def derived_entries(base: FactBase) -> Derived:
     if not partnerships:
         return derived
     citations = tuple(c for p in partnerships for c in p.citations)
-    listing = " ".join(describe(p, base) for p in partnerships)
+    listing = told(base, partnerships) or " ".join(describe(p, base) for p in partnerships)
     overview = Entry(
         id=OVERVIEW_ID,
         questions=(
@@ -112,7 +120,9 @@ def derived_entries(base: FactBase) -> Derived:
             ]
         else:
             questions += [f"Which camera maker does {name} work with?", f"{name} camera partner"]
-        listing = " ".join(describe(p, base, from_brand=brand.id) for p in own)
+        listing = told(base, own, brand.id) or " ".join(
+            describe(p, base, from_brand=brand.id) for p in own
+        )
         brand_citations = tuple(c for p in own for c in p.citations)
         entry = Entry(
             id=f"{BRAND_PREFIX}{brand.id}",
@@ -136,7 +146,11 @@ def derived_entries(base: FactBase) -> Derived:
                 f"Are {phone} and {camera} partners?",
                 f"What is the status of the {phone} {camera} partnership?",
             ),
-            answer=f"{describe(partnership, base)}{summary}",
+            answer=(
+                dated_sentence(base, partnership)
+                if multi_dated(base, [partnership])
+                else f"{describe(partnership, base)}{summary}"
+            ),
             brands=frozenset({partnership.phone_maker, partnership.camera_maker}),
             evidence=tuple(c.quote for c in partnership.citations),
         )

@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 
 import commands.moderation._render as render
+from bot.engine.timeline import stale_facts
 from bot.facts.validation import parse_date
 from bot.state.usage import usage_lines
 from bot.store import (
@@ -42,6 +43,10 @@ from commands.moderation._views import (
 from commands.ui.render import echo
 
 log = logging.getLogger(__name__)
+NO_STALE = "No fact is older than the records of its brands."
+STALE_LINE_MAX = 300
+STALE_SHOWN = 25
+STALE_MESSAGE_MAX = 1900
 
 
 class KnowledgeBaseCommands(ModerationCog, name="KnowledgeBase"):
@@ -201,6 +206,34 @@ class KnowledgeBaseCommands(ModerationCog, name="KnowledgeBase"):
             discord.utils.escape_mentions(discord.utils.escape_markdown(text))[:1900],
             ephemeral=True,
         )
+
+    @kb.command(name="stale")
+    @moderator_only()
+    async def kb_stale(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """Facts a newer source about their brands may overtake, with what is newer.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stale = await asyncio.to_thread(stale_facts, self.bot.engine.base)
+        if not stale:
+            await interaction.followup.send(NO_STALE, ephemeral=True)
+            return
+        lines = [f"- {fact.line()}"[:STALE_LINE_MAX] for fact in stale[:STALE_SHOWN]]
+        if len(stale) > STALE_SHOWN:
+            lines.append(f"…and {len(stale) - STALE_SHOWN} more (camerabot kb stale lists all).")
+        lines.append("Citing the newer source with /fact edit reviews a fact.")
+        # Several messages rather than one cut short: each line whole, each message in bounds.
+        messages: list[str] = []
+        for line in lines:
+            escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(line))
+            if not messages or len(messages[-1]) + len(escaped) + 1 > STALE_MESSAGE_MAX:
+                messages.append(escaped)
+            else:
+                messages[-1] += "\n" + escaped
+        for message in messages:
+            await interaction.followup.send(message, ephemeral=True)
 
     @kb.command(name="feedback")
     @moderator_only()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.lexicon.operators import negations
-from bot.engine.prose import adjective, lower_first, lowered, series
+from bot.engine.prose import adjective, lowered, series
 from bot.engine.questions import COUNTRY_KEYS, NATIONALITIES, Form, Part
 from bot.engine.rules.context import COUNTRY_WORDS, MADE, PERSON_WORDS, Context
 from bot.engine.rules.said import Said
@@ -61,13 +61,12 @@ def what_is(
     said = []
     citations: list[Citation] = []
     if support is not None:
-        said.append(f"{brand.name} is a {adjective(brand.country or '')} brand.")
+        said.append((f"{brand.name} is a {adjective(brand.country or '')} brand.", support))
         citations.append(support)
-    said += [ctx.sentence(p, brand.id) for p in own]
     citations += [c for p in own for c in p.citations]
-    if not said:
+    if not said and not own:
         return None
-    text = f"{ctx.dated(citations)}, {lower_first(' '.join(said))}"
+    text = ctx.told(own, brand.id, said)
     return Said(
         text, tuple(dict.fromkeys(citations)), entry_id=f"partners:{brand.id}", shaped=False
     )

@@ -11,7 +11,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from bot.engine.prose import adjective, date_label, partnership_clause, partnership_sentence
+from bot.engine.prose import (
+    adjective,
+    date_label,
+    lower_first,
+    partnership_clause,
+    partnership_sentence,
+)
 from bot.engine.questions import (
     ALREADY,
     CURRENT,
@@ -23,6 +29,7 @@ from bot.engine.questions import (
     number_of,
 )
 from bot.engine.rules.quotes import QuoteIndex
+from bot.engine.timeline import Dated, dated_clauses, joined, multi_dated, pieces, several_dates
 from bot.engine.words import canonical
 from bot.facts.models import Brand, Citation, FactBase, Month, Partnership, PartnershipStatus
 from bot.facts.text import words
@@ -159,6 +166,35 @@ class Context:
     def sentence(self, partnership: Partnership, subject: str | None = None) -> str:
         """A partnership in a sentence or three, with its phones."""
         return partnership_sentence(partnership, self.base, subject)
+
+    def told(
+        self,
+        partnerships: Iterable[Partnership],
+        subject: str | None = None,
+        first: Iterable[tuple[str, Citation]] = (),
+    ) -> str:
+        """Partnerships in sentences after their date line; each dated by its own quotes.
+
+        `first` are sentences to say before them, each with its quote ("Leica is a German
+        brand."). With quotes of one date this is "As reported on <date>, <sentences>".
+        """
+        chosen, before = list(partnerships), list(first)
+        citations = [c for _, c in before] + [c for p in chosen for c in p.citations]
+        if not several_dates(self.base, citations):
+            sentences = [s for s, _ in before] + [self.sentence(p, subject) for p in chosen]
+            return f"{self.dated(citations)}, " + lower_first(" ".join(sentences))
+        said = [[Dated(self.base.source_date((c,)), s) for s, c in before]]
+        said += [pieces(self.base, partnership, subject) for partnership in chosen]
+        return joined(said)
+
+    def told_clauses(self, partnerships: Iterable[Partnership], subject: str) -> str:
+        """Partnerships from one brand's side in clauses after their date line, as `told`."""
+        chosen = list(partnerships)
+        if not multi_dated(self.base, chosen):
+            citations = [c for p in chosen for c in p.citations]
+            clauses = "; ".join(self.clause(p, subject) for p in chosen)
+            return f"{self.dated(citations)}, " + lower_first(clauses + ".")
+        return dated_clauses(self.base, chosen, subject)
 
     def mention(self, names: Iterable[str]) -> Citation | None:
         """The shortest clause of a source that names one of these names, as a quote."""

@@ -14,6 +14,8 @@ from bot.engine.rules.context import (
     partnership_id,
 )
 from bot.engine.rules.said import Said
+from bot.engine.timeline import claim_quotes, first_sentence
+from bot.engine.timeline import first_phone as first_named_phone
 from bot.engine.words import canonical
 from bot.facts.models import BrandKind, Citation, Partnership
 from bot.facts.text import words
@@ -76,6 +78,28 @@ def _first_named(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | Non
     if said:
         return Said(said[0], tuple(citations))
     return None
+
+
+def first_named(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a phone was a partnership's first, where a source names the first phone."""
+    del residual
+    if len(part.devices) != 1 or part.form is not Form.YES_NO or part.negated:
+        return None
+    if "1" not in part.analysis.tokens:
+        return None
+    brand = part.devices[0][0]
+    others = [b for b in known if b != brand]
+    chosen = [p for p in ctx.of(brand) if not others or p.other(brand) in others]
+    named = [(p, first_named_phone(ctx.base, p)) for p in chosen]
+    named = [(p, phone) for p, phone in named if phone]
+    if len(named) != 1:
+        return None
+    partnership, phone = named[0]
+    head = "Yes." if set(part.devices[0][1:]) <= set(words(phone)) else "No."
+    said = first_sentence(ctx.base, partnership)
+    return Said(f"{head} {said}", partnership.citations, entry_id=partnership_id(partnership))
 
 
 def _not_the_reported(
@@ -163,19 +187,21 @@ def first_phone(
         return phones_of(ctx, partnership)
     due = partnership.first_phone_due
     citations = partnership.citations
+    # The due date is dated by the quotes that first said it, not by a later article's.
+    said_due = claim_quotes(ctx.base, partnership, [due.label.split()[0]])
     reported = ctx.base.source_date(citations)
     pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
     fact = f"the first phone of the {pair} partnership was due in {due.label}"
     if part.years and not part.months and part.form in (Form.YES_NO, Form.PLAIN, Form.WH):
         if due.year in part.years:
-            text = f"Yes. {ctx.dated(citations)}, {fact}."
+            text = f"Yes. {ctx.dated(said_due)}, {fact}."
         else:
             asked = series([str(y) for y in part.years], "or")
-            text = f"Not as far as the sources say: {ctx.as_of(citations)}, {fact}, not {asked}."
+            text = f"Not as far as the sources say: {ctx.as_of(said_due)}, {fact}, not {asked}."
         return Said(text, citations, entry_id=partnership_id(partnership))
     if part.months and part.form in (Form.YES_NO, Form.PLAIN, Form.WH):
         if due.month in part.months and (not part.years or due.year in part.years):
-            text = f"Yes. {ctx.dated(citations)}, {fact}."
+            text = f"Yes. {ctx.dated(said_due)}, {fact}."
         else:
             # Full names only ("may" is one), not "jun" or "sept".
             names = [n for n, m in MONTHS.items() if m in part.months and (len(n) > 3 or m == 5)]
@@ -183,17 +209,21 @@ def first_phone(
             if part.years:
                 # "In July 2030?" of July 2022: the year is what differs.
                 asked = f"{asked} {series([str(y) for y in part.years], 'or')}"
-            text = f"Not as far as the sources say: {ctx.as_of(citations)}, {fact}, not {asked}."
+            text = f"Not as far as the sources say: {ctx.as_of(said_due)}, {fact}, not {asked}."
         return Said(text, citations, entry_id=partnership_id(partnership))
     if part.form is Form.YES_NO and (part.says(ALREADY) or "launch" in tokens):
+        first = first_sentence(ctx.base, partnership)
+        if first and not part.negated:
+            # A source names the first phone that came: it has launched.
+            return Said(f"Yes. {first}", citations, entry_id=partnership_id(partnership))
         if reported is not None and before(reported, due):
-            text = f"Not {ctx.as_of(citations)}: {fact}."
+            text = f"Not {ctx.as_of(said_due)}: {fact}."
         else:
-            text = f"The sources don't say whether it has launched: {ctx.as_of(citations)}, {fact}."
+            text = f"The sources don't say whether it has launched: {ctx.as_of(said_due)}, {fact}."
         return Said(text, citations, entry_id=partnership_id(partnership))
     if part.wh == "when":
         return Said(
-            f"{ctx.dated(citations)}, {fact}.",
+            f"{ctx.dated(said_due)}, {fact}.",
             citations,
             entry_id=partnership_id(partnership),
         )
@@ -205,6 +235,9 @@ def phones_of(ctx: Context, partnership: Partnership, *, kind: bool = False) -> 
     pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
     citations = partnership.citations
     entry = partnership_id(partnership)
+    first = first_sentence(ctx.base, partnership)
+    if first:
+        return Said(first, citations, entry_id=entry, shaped=False)
     if partnership.devices:
         text = (
             f"{ctx.dated(citations)}, the {pair} partnership was seen on the "

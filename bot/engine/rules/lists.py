@@ -17,6 +17,7 @@ from bot.engine.rules.context import (
 )
 from bot.engine.rules.devices import phones_of
 from bot.engine.rules.said import Said
+from bot.engine.timeline import multi_dated
 from bot.facts.models import BrandKind, Citation, Partnership, PartnershipStatus
 
 
@@ -41,6 +42,8 @@ def compare(
     lines = [ctx.sentence(p) for p in chosen]
     citations = tuple(c for p in chosen for c in p.citations)
     text = f"{ctx.dated(citations)}: " + " ".join(lines)
+    if multi_dated(ctx.base, chosen):
+        text = ctx.told(chosen)
     return Said(text, citations, entry_id=partnership_id(chosen[0]))
 
 
@@ -67,6 +70,9 @@ def listing(
         lines = [ctx.sentence(p) for p in partnerships]
         citations = tuple(c for p in partnerships for c in p.citations)
         text = f"{ctx.dated(citations)}, the camera partnerships were: " + " ".join(lines)
+        if multi_dated(ctx.base, partnerships):
+            # Each partnership under its own sources' dates, never all under the newest one.
+            text = f"The camera partnerships: {ctx.told(partnerships)}"
         return Said(text, citations, entry_id="partnerships:all")
     brands = [
         brand for brand in ctx.base.brands.values() if brand.kind is kind and ctx.of(brand.id)
@@ -85,6 +91,10 @@ def listing(
     noun = "camera makers" if kind is BrandKind.CAMERA_MAKER else "phone makers"
     citations = tuple(dict.fromkeys(citations_list))
     text = f"{ctx.dated(citations)}, the {noun} in the sources are {series(entries)}."
+    if multi_dated(ctx.base, [p for brand in brands for p in ctx.of(brand.id)]):
+        names = series([brand.name for brand in brands])
+        told = " ".join(ctx.told_clauses(ctx.of(brand.id), brand.id) for brand in brands)
+        text = f"The {noun} in the sources are {names}. {told}"
     return Said(text, citations, entry_id="partnerships:all")
 
 
@@ -120,6 +130,8 @@ def _list_partners(ctx: Context, known: tuple[str, ...]) -> Said | None:
         return None
     citations = tuple(c for p in chosen for c in p.citations[:1])
     body = " ".join(f"{ctx.clause(p)}." for p in chosen)
+    if multi_dated(ctx.base, chosen):
+        return Said(ctx.told(chosen), tuple(c for p in chosen for c in p.citations))
     return Said(f"{ctx.dated(citations)}, {lower_first(body)}", citations)
 
 
@@ -168,9 +180,7 @@ def partners(
             citations = tuple(c for p in aside for c in p.citations)
             said = f"The sources report no partner of {name} other than {others}."
             if aside:
-                said += f" {ctx.dated(citations)}, " + lower_first(
-                    " ".join(ctx.sentence(p, brand) for p in aside)
-                )
+                said += f" {ctx.told(aside, brand)}"
             return Said(said, citations, answered=False, about=known)
         if not own:
             return Said(
@@ -181,13 +191,11 @@ def partners(
         citations = tuple(c for p in own for c in p.citations)
         text = (
             f"The sources report no {'ended' if wanted == 'ended' else 'current'} "
-            f"partnership of {name}. {ctx.dated(citations)}, "
-            + lower_first(" ".join(ctx.sentence(p, brand) for p in own))
+            f"partnership of {name}. {ctx.told(own, brand)}"
         )
         return Said(text, citations, entry_id=f"partners:{brand}")
     citations = tuple(c for p in chosen for c in p.citations)
-    body = " ".join(ctx.sentence(p, brand) for p in chosen)
     head = "Yes. " if part.form is Form.YES_NO else ""
-    text = f"{head}{ctx.dated(citations)}, {lower_first(body)}"
+    text = f"{head}{ctx.told(chosen, brand)}"
     shaped = part.form is Form.YES_NO or wanted != "any"
     return Said(text, citations, entry_id=f"partners:{brand}", shaped=shaped)

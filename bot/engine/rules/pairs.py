@@ -17,6 +17,7 @@ from bot.engine.rules.context import (
 )
 from bot.engine.rules.devices import phones_of
 from bot.engine.rules.said import Said
+from bot.engine.timeline import claim_quotes
 from bot.facts.models import BrandKind, Citation, Partnership, PartnershipStatus
 
 
@@ -35,6 +36,8 @@ def pair(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
     allowed = RELATION | {END, "year", "?when"} | START | numbers(part)
     if partnership is not None and partnership.summary and not NEGATION.search(partnership.summary):
         allowed |= set(ctx.tokens(partnership.summary))
+    if partnership is not None and part.form is Form.YES_NO and residual - RELATION == {"official"}:
+        return _official(ctx, part, partnership, first)
     if not residual - START <= allowed:
         return None
     if partnership is None:
@@ -57,9 +60,7 @@ def pair(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
         return _duration_check(ctx, part, partnership, first)
     if asks_length and partnership.period and not ending:
         # "How long is the Norra Vellum deal?": the length the record gives.
-        text = f"{ctx.dated(partnership.citations)}, " + lower_first(
-            ctx.sentence(partnership, first)
-        )
+        text = ctx.told([partnership], first)
         return Said(text, partnership.citations, entry_id=partnership_id(partnership), shaped=False)
     if ending and part.wh == "when" and partnership.status is PartnershipStatus.ENDED:
         a, b = ctx.name(first), ctx.name(second)
@@ -98,12 +99,22 @@ def pair(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
         return phones_of(ctx, partnership, kind=part.says({"kind", "type", "sort", "category"}))
     if part.wh == "what" and residual == {"partner"}:
         return Said(
-            f"{ctx.dated(partnership.citations)}, " + lower_first(ctx.sentence(partnership, first)),
+            ctx.told([partnership], first),
             partnership.citations,
             entry_id=partnership_id(partnership),
             shaped=False,
         )
     return None
+
+
+def _official(ctx: Context, part: Part, partnership: Partnership, subject: str) -> Said | None:
+    """Whether a partnership is official: only a quote that says so makes it a "Yes"."""
+    said = [c for c in partnership.citations if "official" in c.quote.lower().split()]
+    if part.negated or not said or partnership.status is PartnershipStatus.ENDED:
+        return None
+    a, b = ctx.name(subject), ctx.name(partnership.other(subject))
+    text = f"Yes. {ctx.dated(said)}, the partnership between {a} and {b} is official."
+    return Said(text, tuple(said), entry_id=partnership_id(partnership))
 
 
 def _since(
@@ -120,7 +131,8 @@ def _since(
             answered=False,
             about=(subject, partnership.other(subject)),
         )
-    text = f"{ctx.dated(partnership.citations)}, {a} and {b} partnered in {since.label}."
+    said = claim_quotes(ctx.base, partnership, [str(since.year)])
+    text = f"{ctx.dated(said)}, {a} and {b} partnered in {since.label}."
     return Said(text, partnership.citations, entry_id=partnership_id(partnership))
 
 
@@ -131,7 +143,7 @@ def _duration_check(
     length = period_years(partnership.period)
     if length is None:
         return None
-    said = f"{ctx.dated(partnership.citations)}, " + lower_first(ctx.sentence(partnership, subject))
+    said = ctx.told([partnership], subject)
     asked = series([count_words(d) for d in part.durations], "or")
     if part.comparison == ">":
         right = all(length > d for d in part.durations)
@@ -141,15 +153,16 @@ def _duration_check(
         asked = f"less than {asked}" if not right else asked
     else:
         right = length in part.durations
-    if partnership.status is PartnershipStatus.ANNOUNCED and part.form is Form.YES_NO:
-        # "Have they worked together for five years?" of a deal just announced: no time
-        # worked is recorded, only the length announced.
+    if partnership.status is not PartnershipStatus.ENDED and part.form is Form.YES_NO:
+        # "Have they worked together for five years?" of a deal announced or running: no time
+        # worked is recorded, only the length agreed.
         # "Was it signed for over a year?" asks the length agreed, not the time worked.
         signed = part.says({"signed", "sign", "agreed", "announced"})
         worked = part.says({"have", "has", "did", "worked", "were", "was"}) and not signed
         if worked:
             years = count_words(length)
-            head = f"Not as far as the sources say: it was announced as a {years}-year one."
+            agreed = "announced" if partnership.status is PartnershipStatus.ANNOUNCED else "agreed"
+            head = f"Not as far as the sources say: it was {agreed} as a {years}-year one."
             entry = partnership_id(partnership)
             return Said(f"{head} {said}", partnership.citations, entry_id=entry)
     if part.form is Form.EITHER_OR and not part.comparison:
@@ -220,24 +233,23 @@ def _pair_yes_no(
     ended = partnership.status is PartnershipStatus.ENDED
     present = part.says(CURRENT)
     past = part.says(PAST) or part.words[:1] in (("did",), ("was",), ("were",), ("had",))
-    sentence = lower_first(ctx.sentence(partnership, subject))
+    told = ctx.told([partnership], subject)
     if summary and partnership.summary:
-        sentence = f"{sentence} {partnership.summary}"
-    dated = ctx.dated(citations)
+        told = f"{told} {partnership.summary}"
     entry = partnership_id(partnership)
     if ending:
         if ended:
-            return Said(f"Yes. {dated}, {sentence}", citations, entry_id=entry)
+            return Said(f"Yes. {told}", citations, entry_id=entry)
         return Said(
-            f"No: the sources do not report that it ended. {dated}, {sentence}",
+            f"No: the sources do not report that it ended. {told}",
             citations,
             entry_id=entry,
         )
     if ended and (present or not past):
-        return Said(f"Not any more. {dated}, {sentence}", citations, entry_id=entry)
+        return Said(f"Not any more. {told}", citations, entry_id=entry)
     if ended:
-        return Said(f"Yes, but it has ended. {dated}, {sentence}", citations, entry_id=entry)
-    return Said(f"Yes. {dated}, {sentence}", citations, entry_id=entry)
+        return Said(f"Yes, but it has ended. {told}", citations, entry_id=entry)
+    return Said(f"Yes. {told}", citations, entry_id=entry)
 
 
 def _correct_end(ctx: Context, partnership: Partnership, subject: str) -> Said:

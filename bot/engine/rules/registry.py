@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.engine.lexicon.operators import Operator
 from bot.engine.rules.brands import person, what_is, where_from
 from bot.engine.rules.choices import either_or
-from bot.engine.rules.devices import device, first_phone
+from bot.engine.rules.devices import device, first_named, first_phone
 from bot.engine.rules.lists import compare, listing, partners
 from bot.engine.rules.operators import (
     due_by,
@@ -39,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     listing,
     either_or,
     where_from,
+    first_named,
     device,
     first_phone,
     pair,
@@ -63,6 +64,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     listing: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),
     either_or: frozenset({_O.FIRST_LATEST}),
     where_from: frozenset({_O.NEGATION}),
+    first_named: frozenset({_O.FIRST_LATEST, _O.FUTURE}),
     device: frozenset({_O.FUTURE}),
     first_phone: frozenset({_O.FIRST_LATEST, _O.FUTURE}),
     pair: frozenset({_O.NEGATION, _O.COMPARE}),
@@ -71,7 +73,19 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
 # Rules that read a negation or a comparison only as the reader flags it (`part.negated`,
 # `part.comparison`): one the reader did not flag ("no longer") is not theirs to answer.
 READS_FLAGS: frozenset[Rule] = frozenset(
-    {person, what_is, compare, listing, either_or, where_from, device, first_phone, pair, partners}
+    {
+        person,
+        what_is,
+        compare,
+        listing,
+        either_or,
+        where_from,
+        first_named,
+        device,
+        first_phone,
+        pair,
+        partners,
+    }
 )
 # Rules that read the countries a part names ("is Leica German?", "German or Swedish?"). Any
 # other rule steps aside from a part naming a place: "will it launch in India?" asks of a market

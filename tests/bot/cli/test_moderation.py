@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,41 @@ def test_kb_stats_prints_the_usage_figures_per_server(
     assert run(kb, "kb", "stats", "--json") == 0
     first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert first == {"where": "all", "asked": 4, "answered": 3, "answered_share": 0.75}
+
+
+LATER = Path(__file__).resolve().parents[2] / "data" / "later"
+
+
+def test_kb_stale_lists_facts_a_newer_source_overtakes_until_one_cites_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, state = tmp_path / "knowledge", tmp_path / "state"
+    shutil.copytree(LATER, root)
+    later = (root, state)
+    assert run(later, "kb", "stale", "--json") == 0
+    stale = {
+        entry["fact_id"]: entry
+        for entry in map(json.loads, capsys.readouterr().out.split("\n")[:-1])
+    }
+    entry = stale["xiaomi-leica-first-phone-name"]
+    assert entry["cited"] == "2022-05-23"
+    assert entry["newer"] == ["xiaomi-leica"]
+    assert entry["statement"].startswith("as of 14 December 2022, Xiaomi works with Leica.")
+    assert "Xiaomi 12S Ultra" in entry["statement"]
+    assert "lei-jun-role" not in stale  # about Xiaomi alone: Leica's records do not touch it
+    # Citing the December article is what reviews the fact: it is listed no more.
+    quote = "The partnership between Xiaomi and Leica is now official and active."
+    edit = ["--add-citation", "article-2022-12-14", quote]
+    assert run(later, "fact", "edit", "xiaomi-leica-announced", *edit) == 0
+    capsys.readouterr()
+    assert run(later, "kb", "stale") == 0
+    listed = capsys.readouterr().out
+    assert "xiaomi-leica-first-phone-name (cites 23 May 2022" in listed
+    assert "xiaomi-leica-announced" not in listed
+
+
+def test_kb_stale_on_one_source_lists_nothing(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(kb, "kb", "stale") == 0
+    assert capsys.readouterr().out == "no fact is older than the records of its brands\n"

@@ -36,6 +36,7 @@ REFUSED = [
     ("kb validate", {}),
     ("kb gaps", {}),
     ("kb stats", {}),
+    ("kb stale", {}),
     ("source add", {"title": "T", "date": "2022-05-23", "text": ("a.txt", b"Some text.")}),
 ]
 

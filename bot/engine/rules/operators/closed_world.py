@@ -45,7 +45,7 @@ def only(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
         text = f"No: the sources report no {u}–{a} partnership at all."
         own = ctx.of(anchor)
         if own:
-            text += f" {ctx.dated(quoted(own))}, " + lower_first(clauses(ctx, own, anchor) + ".")
+            text += f" {ctx.told_clauses(own, anchor)}"
         return Said(text, quoted(own), entry_id=entry_of(own))
     others = [p for p in ctx.of(anchor) if p is not partnership]
     return _judged(ctx, part, partnership, others, unique, anchor)
@@ -63,7 +63,7 @@ def _judged(
     u, a = ctx.name(unique), ctx.name(anchor)
     everything = [partnership, *others]
     citations = quoted(everything)
-    said = f"{ctx.dated(citations)}, " + lower_first(clauses(ctx, everything, anchor) + ".")
+    said = ctx.told_clauses(everything, anchor)
     live = [p for p in others if current(p)]
     if live or (others and in_the_past(part)):
         return Said(f"No. {said}", citations, entry_id=entry_of(everything))
@@ -115,7 +115,7 @@ def _only_of_kind(ctx: Context, part: Part, brand_id: str) -> Said | None:
     if not rivals:
         citations = quoted(own)
         head = f"The sources report only {brand.name} in a partnership of this kind."
-        said = f"{ctx.dated(citations)}, " + lower_first(clauses(ctx, own, brand_id) + ".")
+        said = ctx.told_clauses(own, brand_id)
         return Said(f"{head} {said}", citations, entry_id=entry_of(own))
     shown = rivals[:4]
     citations = quoted(shown)

@@ -51,7 +51,7 @@ def negated_pair(
             text += f" {ctx.dated(quoted(own))}, " + lower_first(listed + ".")
         return Said(text, quoted(own), entry_id=entry_of(own))
     citations = partnership.citations
-    said = f"{ctx.dated(citations)}, " + lower_first(ctx.sentence(partnership, first))
+    said = ctx.told([partnership], first)
     if current(partnership):
         head = "No."
     elif in_the_past(part) and not part.says({"longer", "anymore", "now", "still"}):

@@ -21,6 +21,7 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
         "listing",
         "either_or",
         "where_from",
+        "first_named",
         "device",
         "first_phone",
         "pair",
