@@ -872,12 +872,26 @@ def _period(
         check.add(record, "period", message)
 
 
+# Words that may stand between a period's words without changing it: "three more years" is a
+# three-year renewal. Nothing else may: "year-multi" or "three good years" is not what was said.
+_PERIOD_FILLERS = frozenset({"more", "further", "additional", "extra"})
+
+
 def _says_in_order(quote: list[str], wanted: list[set[str]]) -> bool:
-    """Whether a quote's words hold the wanted words one after the other, nothing between."""
-    return any(
-        all(quote[start + i] in forms for i, forms in enumerate(wanted))
-        for start in range(len(quote) - len(wanted) + 1)
-    )
+    """Whether a quote's words hold the wanted words in order, only fillers ("more") between."""
+    for start, word in enumerate(quote):
+        if word not in wanted[0]:
+            continue
+        at = start
+        for forms in wanted[1:]:
+            at += 1
+            while at < len(quote) and quote[at] in _PERIOD_FILLERS and quote[at] not in forms:
+                at += 1
+            if at >= len(quote) or quote[at] not in forms:
+                break
+        else:
+            return True
+    return False
 
 
 def build_fact(

@@ -920,6 +920,35 @@ def test_a_count_of_years_may_be_spelled_otherwise_than_the_quote(kdir: Path) ->
 
 
 @pytest.mark.parametrize(
+    ("said", "period", "valid"),
+    [
+        ("for three more years", "three-year", True),
+        ("for three further years", "3-year", True),
+        ("for three good years", "three-year", False),
+        ("for more years than three", "three-year", False),
+    ],
+)
+def test_a_renewal_for_more_years_is_a_period_of_those_years(
+    kdir: Path, said: str, period: str, valid: bool
+) -> None:
+    # A draft of a renewal "for three more years" proposed "three-year"; only "more", "further",
+    # "additional" or "extra" may stand between a period's words, never another word.
+    sentence = f"OnePlus and Hasselblad renewed their deal {said}."
+    with (kdir / "sources" / "article-2022-05-23.txt").open("a", encoding="utf-8") as text:
+        text.write(f"\n{sentence}\n")
+    quoted = (
+        "    quote: Currently, OnePlus has a multi-year partnership with Swedish brand Hassleblad\n"
+    )
+    cited = f"  - source: article-2022-05-23\n    quote: {sentence}\n"
+    replace(kdir, P, quoted, quoted + cited)
+    replace(kdir, P, "period: multi-year", f"period: {period}")
+    if valid:
+        assert load_fact_base(kdir).partnerships["oneplus-hasselblad"].period == period
+    else:
+        assert "in that order" in only_problem(kdir).message
+
+
+@pytest.mark.parametrize(
     ("period", "message"),
     [
         ("year-multi", "says 'year multi' in that order"),
