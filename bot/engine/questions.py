@@ -549,6 +549,14 @@ class Reader:
     def __contains__(self, word: object) -> bool:
         """Whether a word is one camerabot reads: a name, its vocabulary, a function word."""
         return isinstance(word, str) and (
+            self.plainly_knows(word)
+            # A typo of a known word or name ("vivio zeis") is English enough.
+            or self.analyzer.corrected([word])[0] in self.analyzer.vocabulary
+        )
+
+    def plainly_knows(self, word: str) -> bool:
+        """`word in self` short of the typo search: a name, its vocabulary, a function word."""
+        return (
             word in self.analyzer.vocabulary
             or word in STOPWORDS
             or word in OPERATOR_WORDS
@@ -556,8 +564,6 @@ class Reader:
             or word in NATIONALITIES
             or word in MONTHS
             or self.analyzer.brand_of(word) is not None
-            # A typo of a known word or name ("vivio zeis") is English enough.
-            or self.analyzer.corrected([word])[0] in self.analyzer.vocabulary
         )
 
     def read(self, question: str) -> Reading:
@@ -569,7 +575,7 @@ class Reader:
         kind = chat_kind(raw)
         if kind is not None:
             return Reading(chat=kind)
-        if foreign_language(question, self):
+        if foreign_language(question, self, self.plainly_knows):
             return Reading(chat="foreign")
         parts: list[Part] = []
         pieces = _pieces(question)

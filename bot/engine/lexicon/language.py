@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Container
+from collections.abc import Callable, Container
 from functools import lru_cache
 from typing import Any
 
@@ -31,12 +31,24 @@ def non_latin_share(text: str) -> float:
     return other / len(letters)
 
 
-def foreign_language(text: str, known: Container[str]) -> str | None:
-    """The language a question is written in when it is not English, else None."""
+def foreign_language(
+    text: str, known: Container[str], plainly_known: Callable[[str], bool] | None = None
+) -> str | None:
+    """The language a question is written in when it is not English, else None.
+
+    `plainly_known`, when given, is a cheaper test that says yes to fewer words than `known`.
+    """
     if non_latin_share(text) > 0.5:
         return _identify(text) or "other"
     said = words(text)
-    unknown = [w for w in said if w not in known and not w.isdigit() and len(w) > 1]
+    unknown = [w for w in said if not w.isdigit() and len(w) > 1]
+    if plainly_known is not None:
+        # Words the cheap test does not know are a superset of the unknown ones: when even
+        # they are too few, the costly test (a typo search per word) cannot change the result.
+        unknown = [w for w in unknown if not plainly_known(w)]
+        if len(unknown) < 2 or len(unknown) * 2 <= len(said):
+            return None
+    unknown = [w for w in unknown if w not in known]
     if len(unknown) < 2 or len(unknown) * 2 <= len(said):
         return None
     language = _identify(text)

@@ -14,6 +14,7 @@ import math
 import sys
 from array import array
 from collections.abc import Iterable
+from typing import cast
 
 from bot.engine.matcher.bitmaps import bitmap, members, sorted_gently
 from bot.engine.matcher.records import (
@@ -180,6 +181,11 @@ class Index:
         record = self._records[slot]
         assert record is not None
         return record.brevity, record.entry.id
+
+    def _brevity_keys(self, slots: Iterable[int]) -> list[tuple[int, str]]:
+        """`_brevity_key` of each slot, in one pass (held slots only: a free one fails)."""
+        records = cast("list[Record]", self._records)
+        return [(record.brevity, record.entry.id) for record in map(records.__getitem__, slots)]
 
     def _remove(self, entry_id: str) -> int | None:
         """Forget an entry; its slot, now free."""

@@ -51,6 +51,8 @@ class Query:
     sorted_terms: tuple[tuple[str, float], ...]
     # " device " for each device token the question names.
     devices: tuple[str, ...]
+    # The bit of `kind` in a record's flags (KIND_BITS), 0 when no kind is asked.
+    kind_bit: int
 
 
 def make_query(analysis: Analysis, weight: Callable[[str], float]) -> Query:
@@ -91,6 +93,7 @@ def make_query(analysis: Analysis, weight: Callable[[str], float]) -> Query:
         terms,
         sorted_terms,
         devices,
+        KIND_BITS[kind] if kind else 0,
     )
 
 
@@ -103,18 +106,24 @@ def score(
     Sums run in the order of the first version (question tokens in question order, a
     phrasing's in sorted order), so scores stay bit for bit.
     """
-    entry, phrasings, answer = record.entry, record.phrasings, record.answer
+    # Unpacked once: the fields are read in the loops below, the hottest of a question.
+    entry, phrasings, answer, brands, flags, _ = record
     total = query.total
     asked_total = query.asked_total
-    terms = query.terms
-    sorted_terms = query.sorted_terms
     text = query.text
-    # Each question token's credit when a phrasing does not hold it: its answer's, or none.
-    answered = [ANSWER_CREDIT if padded in answer else 0.0 for padded, _, _ in terms]
+    # The question tokens the entry holds somewhere, each with its credit when a phrasing does
+    # not hold it (its answer's, or none). A token held nowhere adds 0.0 to every sum, which
+    # leaves a float as it is: leaving it out of the loops changes no score.
+    held = [
+        (padded, token_weight, asked_weight, ANSWER_CREDIT if padded in answer else 0.0)
+        for padded, token_weight, asked_weight in query.terms
+        if padded in phrasings or padded in answer
+    ]
+    in_phrasings = [term for term in query.sorted_terms if term[0] in phrasings]
     best, best_phrasing = 0.0, entry.questions[0]
     for question, part in zip(entry.questions, phrasings.split("|"), strict=True):
         covered = asked_covered = 0.0
-        for (padded, token_weight, asked_weight), credit in zip(terms, answered, strict=True):
+        for padded, token_weight, asked_weight, credit in held:
             if padded in part:
                 covered += token_weight
                 asked_covered += asked_weight
@@ -131,7 +140,7 @@ def score(
         if (ceiling + FUZZY_WEIGHT) * asked_factor <= best:
             continue
         phrasing_covered = 0.0
-        for padded, token_weight in sorted_terms:
+        for padded, token_weight in in_phrasings:
             if padded in part:
                 phrasing_covered += token_weight
         tokens = part.split()
@@ -149,9 +158,13 @@ def score(
             phrasing_score *= asked_factor
         if phrasing_score > best:
             best, best_phrasing = phrasing_score, question
-    if query.analysis.brands - record.brands or not names_devices(query, record):
+    # The same tests as `names_devices` and `answers_kind`, without their calls.
+    devices = query.devices
+    if not query.analysis.brands <= brands or (
+        devices and not all(padded in answer or padded in phrasings for padded in devices)
+    ):
         best *= FOREIGN_BRAND_FACTOR
-    if not answers_kind(query, record):
+    if query.kind_bit and not flags & query.kind_bit:
         best *= WRONG_ANSWER_KIND_FACTOR
     if query.unknown:
         best *= (1 - query.unknown / total) ** UNKNOWN_WORD_POWER

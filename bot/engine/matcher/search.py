@@ -340,7 +340,12 @@ class Search:
                 if held[slot >> 3] & 1 << (slot & 7)
             )
         self.left -= size / 2
-        return sorted(members(ids), key=self.index._brevity_key)
+        slots = members(ids)
+        # Keys made in one pass and sorted as pairs: a key function's call per slot cost more
+        # than the sort. Keys are unique (ids are), so the slot never decides.
+        return [
+            slot for _, slot in sorted(zip(self.index._brevity_keys(slots), slots, strict=True))
+        ]
 
     def _consider(self, slot: int, record: Record) -> None:
         """Score one entry, keeping the `keep` best scores and the threshold up to date."""
