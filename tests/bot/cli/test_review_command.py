@@ -176,3 +176,17 @@ def test_refusals_name_the_problem(kb, capsys) -> None:
     code, _, err = run(kb, capsys, "source", "drafts", str(DECEMBER))
     assert code == 1
     assert "give --date" in err
+
+
+def test_a_draft_the_record_already_holds_is_accepted_and_changes_nothing(kb, capsys) -> None:
+    root, _ = kb
+    add_december(kb, capsys)
+    listed = drafts(kb, capsys)
+    device = number_of(listed, "edit_brand", "xiaomi")
+    before = (root / "brands.yaml").read_bytes()
+    edit = ["--edit", str(device), "devices=Xiaomi 12 Ultra"]  # a phone xiaomi already lists
+    code, out, err = run(kb, capsys, "source", "accept", ID, str(device), *edit)
+    assert (code, err) == (0, ""), err
+    assert f"accepted draft {device} (edit_brand): brand xiaomi" in out
+    assert (root / "brands.yaml").read_bytes() == before
+    assert drafts(kb, capsys)[device - 1]["state"] == "accepted"
