@@ -15,7 +15,8 @@
     │   │   └── RemoteMoved another host pushed to KNOWLEDGE_REMOTE first (the change is redone)
     │   ├── FileBeingWritten  another program keeps a knowledge file open for writing
     │   ├── RemoteUnavailable  KNOWLEDGE_REMOTE cannot be reached: changes are refused
-    │   └── UnkeptFileStyle a file's style (line ends, BOM, ---) that an undo could not restore
+    │   ├── UnkeptFileStyle a file's style (line ends, BOM, ---) that an undo could not restore
+    │   └── ReviewError     a draft review cannot go on (no such draft, the base changed since)
     ├── FileReplaced        a file was replaced under an atomic write (another writer won)
     ├── LockTimeout         a file lock was not had within its time limit
     ├── LockBusy            the PostgreSQL change lock was not had within its time limit

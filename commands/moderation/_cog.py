@@ -1,4 +1,4 @@
-"""The moderators' extension: /fact (commands.moderation._facts), /kb and /source (_kb)."""
+"""The moderators' extension: /fact (_facts), /kb and /source (_kb), /source drafts (_drafts)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import discord
 
 from commands.client import CamerabotBot
+from commands.moderation._drafts import DraftCommands, drafts_command
 from commands.moderation._facts import FactCommands
 from commands.moderation._kb import KnowledgeBaseCommands
 from commands.ui.persistent import SESSION_ITEMS
@@ -27,4 +28,11 @@ async def setup(bot: CamerabotBot) -> None:
     guilds = [discord.Object(g) for g in guild_ids]
     bot.add_dynamic_items(*SESSION_ITEMS)
     await bot.add_cog(FactCommands(bot), guilds=guilds)
-    await bot.add_cog(KnowledgeBaseCommands(bot), guilds=guilds)
+    knowledge = KnowledgeBaseCommands(bot)
+    drafts = DraftCommands(bot)
+    # /source drafts lives in its own module but belongs to the /source group.
+    source = next(c for c in knowledge.__cog_app_commands__ if c.name == "source")
+    assert isinstance(source, discord.app_commands.Group)
+    source.add_command(drafts_command(drafts))
+    await bot.add_cog(knowledge, guilds=guilds)
+    await bot.add_cog(drafts, guilds=guilds)
