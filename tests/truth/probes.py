@@ -114,6 +114,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Is the {X} {Y} deal for less than {N} years?",
         "Was the {X} {Y} partnership signed for under {N} years?",
     ),
+    "length_is": (
+        "Is the {X} {Y} partnership {N} years long?",
+        "Is the {X} {Y} deal just {N} years?",
+        "The {X} {Y} deal is {N} years, right?",
+    ),
     "worked_longer": (
         "Did {X} and {Y} work together for more than {N} years?",
         "Were {X} and {Y} partners for longer than {N} years?",
@@ -195,6 +200,17 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Did {X} choose {Y} rather than {Z}?",
         "Did {X} go with {Y} instead of {Z}?",
     ),
+    "instead_now": (
+        "Does {X} work with {Y} instead of {Z}?",
+        "Is {X} with {Y} rather than {Z}?",
+        "Is {X}'s partner {Y} rather than {Z}?",
+    ),
+    "instead_phone": (
+        "Did {Y} pick {X} instead of {Z}?",
+        "So {Y} went with {X} rather than {Z} now?",
+        "Has {Y} replaced {Z} with {X}?",
+        "Was {Z} replaced by {X} as {Y}'s partner?",
+    ),
     # double negation
     "not_not": (
         "Isn't it true that {X} doesn't work with {Y}?",
@@ -242,13 +258,13 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "only": ("only_current", "only_ever"),
     "first_latest": ("latest", "first"),
     "launch": ("due_before", "due_after", "due_in", "due_by", "due_until"),
-    "length": ("longer", "shorter", "worked_longer", "worked_shorter"),
+    "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter"),
     "future": ("will_partner", "still_in"),
     "cause": ("why_end", "why_partner"),
     "who_said": ("announced_by", "person_announced", "person_role"),
     "both_neither": ("both_have", "both_with", "neither_with"),
     "relation": ("bought", "makes_phones"),
-    "instead": ("instead",),
+    "instead": ("instead", "instead_now", "instead_phone"),
     "double_negation": ("not_not",),
     "antonym": ("unsuccessful", "flop", "success"),
     "wrong_premise": ("premise_end",),
@@ -349,7 +365,7 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
             for rule in ("due_before", "due_after", "due_in", "due_by", "due_until"):
                 yield Probe(rule, x=phone.id, y=camera.id, month=month)
         for years in range(1, 9):
-            for rule in ("longer", "shorter", "worked_longer", "worked_shorter"):
+            for rule in ("longer", "shorter", "length_is", "worked_longer", "worked_shorter"):
                 yield Probe(rule, x=phone.id, y=camera.id, years=years)
         for year in future:
             yield Probe("still_in", x=phone.id, y=camera.id, years=year)
@@ -357,10 +373,11 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
             yield Probe("announced_by", x=phone.id, y=camera.id, a=announcer.id)
         for other in model.camera_makers():
             if other.id != camera.id:
-                yield Probe("instead", x=phone.id, y=camera.id, z=other.id)
+                for rule in ("instead", "instead_now"):
+                    yield Probe(rule, x=phone.id, y=camera.id, z=other.id)
         for other in model.phone_makers():
             if other.id != phone.id:
-                for rule in ("both_with", "neither_with"):
+                for rule in ("both_with", "neither_with", "instead_phone"):
                     yield Probe(rule, x=phone.id, y=camera.id, z=other.id)
 
 

@@ -14,6 +14,7 @@ from bot.engine.rules.lists import compare, listing, partners
 from bot.engine.rules.operators import (
     due_by,
     future,
+    instead,
     negated_pair,
     only,
     quantified,
@@ -27,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     # The operator rules first: a question holding "only", "both", "not", "will", "before July"
     # or "bought" is theirs before any rule that would read it without that word.
     relation,
+    instead,
     only,
     quantified,
     negated_pair,
@@ -51,6 +53,7 @@ _O = Operator
 # understands none.
 HANDLES: dict[Rule, frozenset[Operator]] = {
     relation: frozenset({_O.RELATION}),
+    instead: frozenset({_O.INSTEAD}),
     only: frozenset({_O.ONLY}),
     quantified: frozenset({_O.QUANTIFIER, _O.NEGATION}),
     negated_pair: frozenset({_O.NEGATION}),

@@ -112,6 +112,19 @@ SHIPPED = [
     ("was the xiaomi 12 pro unsuccessful", "No.", ["successful"]),
     ("is xiaomi's market share growing", "Yes.", ["growing"]),
     ("is xiaomis market share droping?", "As reported", ["growing"]),
+    # One partner over another: both records, each quoted.
+    ("has leica gone with xiaomi rather than huawei?", "Yes.", ["Xiaomi", "ended"]),
+    ("was huawei replaced by xiaomi as leica's partner", "Yes.", ["Xiaomi", "ended"]),
+    ("does hasselblad work with oneplus instead of vivo", "Yes.", ["no Hasselblad–Vivo"]),
+    ("did hasselblad choose oneplus over vivo instead", "The sources don't say", ["OnePlus"]),
+    ("is huawei with leica instead of zeiss these days", "No: that partnership has ended", []),
+    ("does vivo work with hasselblad instead of zeiss", "No: the sources report no", ["Zeiss"]),
+    ("is vivo with zeiss rather than hasselblad", "Yes.", ["Zeiss"]),
+    ("did vivo go with zeiss rather than hasselblad", "The sources don't say Vivo chose", []),
+    # A "multi-year" partnership is more than one year, and no more is said.
+    ("so the oneplus hasselblad contract is for 1 year, right?", "No: the sources", ["multi"]),
+    ("is oneplus's deal with hasselblad for over 1 year", "Yes.", ["multi-year"]),
+    ("is the oneplus hasselblad deal six years", "The sources don't say how many", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -125,6 +138,8 @@ NOT_POLAR = [
     "does xiaomi first work with leica",
     "does vivo build cameras for zeiss",  # a role: who makes what for whom
     "so xiaomi gave no details about the first device, right?",  # a fact's No to another question
+    "did leica swap huawei for xiaomi",  # no word says which one was set aside
+    "did leica pick huawei over xiaomi instead",  # "instead" with no partner after it
 ]
 
 
@@ -141,6 +156,9 @@ NORRA = [
     ("was the norra vellum partnership signed for over 3 years", "Yes.", ["five-year"]),
     ("do norra and kestrel both work with vellum", "No: the sources report no current", []),
     ("will norra partner with optiva", "The sources don't say what Norra and Optiva will do", []),
+    ("did vellum go with norra instead of kestrel", "Yes.", ["Norra", "ended"]),
+    ("has kestrel replaced vellum with optiva", "Yes.", ["Optiva", "ended"]),
+    ("did norra choose vellum rather than optiva", "The sources don't say Norra chose", []),
 ]
 
 

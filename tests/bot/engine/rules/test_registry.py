@@ -9,6 +9,7 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
     names = [rule.__name__ for rule in RULES]
     assert names == [
         "relation",
+        "instead",
         "only",
         "quantified",
         "negated_pair",
