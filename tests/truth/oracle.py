@@ -46,6 +46,8 @@ such partnership, and the records list every partnership the sources report):
   bought            not_said.   makes_phones: phone maker: yes; camera maker: not_said.
   instead           no X–Y record: no; X–Y and X–Z both current: no; X–Y current and X–Z
                     ended: yes (the one replaced the other, both quoted); else not_said.
+  still_or          "still with Y or did that end?": a record: open (the answer names which, never
+                    a bare yes or no); no record: correct_premise.
   instead_now       "does X work with Y instead of Z" (now, no word of choosing): X–Y current
                     and no current X–Z: yes; else no.
   instead_phone     as instead, from the camera maker's side: Y chose phone maker X over Z.
@@ -320,6 +322,13 @@ def instead(m: Model, p: Probe) -> Truth:
     return _instead(m, p.x, p.y, p.z)
 
 
+def still_or(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _premise(m, p)
+    return Truth(OPEN, f"{pair.id} is {pair.status}: a choice, answered by naming it")
+
+
 def instead_now(m: Model, p: Probe) -> Truth:
     picked, other = m.pair(p.x, p.y), m.pair(p.x, p.z)
     if picked is not None and picked.current and (other is None or other.ended):
@@ -386,6 +395,7 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "makes_phones": makes_phones,
     "instead": instead,
     "instead_now": instead_now,
+    "still_or": still_or,
     "instead_phone": instead_phone,
     "not_not": lambda m, p: _flip(works_with(m, p)),
     "unsuccessful": unsuccessful,

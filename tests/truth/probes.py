@@ -140,6 +140,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Will {X} still be partnered with {Y} in {YEAR}?",
         "Is the {X} {Y} partnership going to last until {YEAR}?",
     ),
+    # the status as a choice: going on, or ended
+    "still_or": (
+        "Is {X} still with {Y} or did that end?",
+        "Are {X} and {Y} still together or is it over?",
+        "Did {X} and {Y} split or are they still partners?",
+    ),
     # cause
     "why_end": (
         "Why did {X} and {Y} end their partnership?",
@@ -260,6 +266,7 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "launch": ("due_before", "due_after", "due_in", "due_by", "due_until"),
     "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter"),
     "future": ("will_partner", "still_in"),
+    "status_choice": ("still_or",),
     "cause": ("why_end", "why_partner"),
     "who_said": ("announced_by", "person_announced", "person_role"),
     "both_neither": ("both_have", "both_with", "neither_with"),
@@ -355,7 +362,7 @@ def _pairs(model: Model) -> Iterator[tuple[BrandFacts, BrandFacts]]:
 def _pair_probes(model: Model) -> Iterator[Probe]:
     future = (model.latest.year + 3, 2030 if model.latest.year < 2030 else model.latest.year + 8)
     pair_rules = (
-        "works_with ever_worked not_works stopped only_current only_ever will_partner "
+        "works_with ever_worked still_or not_works stopped only_current only_ever will_partner "
         "why_end why_partner not_not unsuccessful premise_end bought"
     ).split()
     for phone, camera in _pairs(model):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.engine.lexicon.operators import Operator
 from bot.engine.rules.brands import person, what_is, where_from
-from bot.engine.rules.choices import either_or
+from bot.engine.rules.choices import either_or, status_or
 from bot.engine.rules.devices import device, first_phone
 from bot.engine.rules.lists import compare, listing, partners
 from bot.engine.rules.operators import (
@@ -35,6 +35,7 @@ RULES: tuple[Rule, ...] = (
     due_by,
     future,
     said_by,
+    status_or,
     person,
     what_is,
     compare,
@@ -60,6 +61,8 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
     future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME}),
     said_by: frozenset({_O.SPEAKER}),
+    # "still with Zeiss or did that end too?": "too" adds nothing, "or is it over" compares nothing.
+    status_or: frozenset({_O.ADDITIVE, _O.COMPARE}),
     person: frozenset(),
     what_is: frozenset(),
     compare: frozenset({_O.COMPARE, _O.QUANTIFIER}),

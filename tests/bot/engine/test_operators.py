@@ -121,6 +121,10 @@ SHIPPED = [
     ("does vivo work with hasselblad instead of zeiss", "No: the sources report no", ["Zeiss"]),
     ("is vivo with zeiss rather than hasselblad", "Yes.", ["Zeiss"]),
     ("did vivo go with zeiss rather than hasselblad", "The sources don't say Vivo chose", []),
+    # The status as a choice: going on, or ended.
+    ("are oneplus and hasselblad still partners or did it end", "Still together", ["Hasselblad"]),
+    ("huawei leica: still going or finished?", "It has ended.", ["four-year"]),
+    ("did xiaomi and leica break up or are they still together", "Still together", ["Leica"]),
     # A "multi-year" partnership is more than one year, and no more is said.
     ("so the oneplus hasselblad contract is for 1 year, right?", "No: the sources", ["multi"]),
     ("is oneplus's deal with hasselblad for over 1 year", "Yes.", ["multi-year"]),
@@ -156,6 +160,8 @@ NORRA = [
     ("was the norra vellum partnership signed for over 3 years", "Yes.", ["five-year"]),
     ("do norra and kestrel both work with vellum", "No: the sources report no current", []),
     ("will norra partner with optiva", "The sources don't say what Norra and Optiva will do", []),
+    ("is kestrel still with vellum or is that over", "It has ended.", ["Vellum"]),
+    ("optiva and kestrel still working together, or done?", "Still together", ["Optiva"]),
     ("did vellum go with norra instead of kestrel", "Yes.", ["Norra", "ended"]),
     ("has kestrel replaced vellum with optiva", "Yes.", ["Optiva", "ended"]),
     ("did norra choose vellum rather than optiva", "The sources don't say Norra chose", []),
