@@ -46,6 +46,7 @@ such partnership, and the records list every partnership the sources report):
   bought            not_said.   makes_phones: phone maker: yes; camera maker: not_said.
   instead           no X–Y record: no; X–Y and X–Z both current: no; X–Y current and X–Z
                     ended: yes (the one replaced the other, both quoted); else not_said.
+  successor         "who did Y go to after X?": no ended X–Y record: correct_premise; else open.
   still_or          "still with Y or did that end?": a record: open (the answer names which, never
                     a bare yes or no); no record: correct_premise.
   instead_now       "does X work with Y instead of Z" (now, no word of choosing): X–Y current
@@ -322,6 +323,13 @@ def instead(m: Model, p: Probe) -> Truth:
     return _instead(m, p.x, p.y, p.z)
 
 
+def successor(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None or not pair.ended:
+        return Truth(PREMISE, f"no ended {p.x}–{p.y} record")
+    return Truth(OPEN, f"{pair.id} ended: a wh-question, never a yes or a no")
+
+
 def still_or(m: Model, p: Probe) -> Truth:
     pair = m.pair(p.x, p.y)
     if pair is None:
@@ -396,6 +404,7 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "instead": instead,
     "instead_now": instead_now,
     "still_or": still_or,
+    "successor": successor,
     "instead_phone": instead_phone,
     "not_not": lambda m, p: _flip(works_with(m, p)),
     "unsuccessful": unsuccessful,

@@ -146,6 +146,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Are {X} and {Y} still together or is it over?",
         "Did {X} and {Y} split or are they still partners?",
     ),
+    # who came after an ended partnership
+    "successor": (
+        "Who did {Y} partner with after {X}?",
+        "After {X}, who did {Y} go to?",
+        "Who replaced {X} as {Y}'s partner?",
+        "Which camera maker did {X} turn to after {Y}?",
+    ),
     # cause
     "why_end": (
         "Why did {X} and {Y} end their partnership?",
@@ -267,6 +274,7 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter"),
     "future": ("will_partner", "still_in"),
     "status_choice": ("still_or",),
+    "succession": ("successor",),
     "cause": ("why_end", "why_partner"),
     "who_said": ("announced_by", "person_announced", "person_role"),
     "both_neither": ("both_have", "both_with", "neither_with"),
@@ -362,8 +370,8 @@ def _pairs(model: Model) -> Iterator[tuple[BrandFacts, BrandFacts]]:
 def _pair_probes(model: Model) -> Iterator[Probe]:
     future = (model.latest.year + 3, 2030 if model.latest.year < 2030 else model.latest.year + 8)
     pair_rules = (
-        "works_with ever_worked still_or not_works stopped only_current only_ever will_partner "
-        "why_end why_partner not_not unsuccessful premise_end bought"
+        "works_with ever_worked still_or successor not_works stopped only_current only_ever "
+        "will_partner why_end why_partner not_not unsuccessful premise_end bought"
     ).split()
     for phone, camera in _pairs(model):
         for rule in pair_rules:

@@ -20,6 +20,7 @@ from bot.engine.rules.operators import (
     quantified,
     relation,
     said_by,
+    succession,
 )
 from bot.engine.rules.pairs import pair
 from bot.engine.rules.said import Rule
@@ -35,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     due_by,
     future,
     said_by,
+    succession,
     status_or,
     person,
     what_is,
@@ -61,6 +63,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
     future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME}),
     said_by: frozenset({_O.SPEAKER}),
+    succession: frozenset({_O.TIME, _O.INSTEAD, _O.FUTURE}),
     # "still with Zeiss or did that end too?": "too" adds nothing, "or is it over" compares nothing.
     status_or: frozenset({_O.ADDITIVE, _O.COMPARE}),
     person: frozenset(),

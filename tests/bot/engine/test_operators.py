@@ -125,6 +125,11 @@ SHIPPED = [
     ("are oneplus and hasselblad still partners or did it end", "Still together", ["Hasselblad"]),
     ("huawei leica: still going or finished?", "It has ended.", ["four-year"]),
     ("did xiaomi and leica break up or are they still together", "Still together", ["Leica"]),
+    # Who came after an ended partnership: both records, quoted; none is not a guess.
+    ("after the huawei split who did leica sign with", "Xiaomi.", ["ended"]),
+    ("which phone maker succeeded huawei as leica's partner", "Xiaomi.", ["Huawei"]),
+    ("who did huawei move on to after leica", "The sources name no partner of Huawei", []),
+    ("who did vivo switch to after zeiss", "Actually, the sources do not report", ["Zeiss"]),
     # A "multi-year" partnership is more than one year, and no more is said.
     ("so the oneplus hasselblad contract is for 1 year, right?", "No: the sources", ["multi"]),
     ("is oneplus's deal with hasselblad for over 1 year", "Yes.", ["multi-year"]),
@@ -162,6 +167,7 @@ NORRA = [
     ("will norra partner with optiva", "The sources don't say what Norra and Optiva will do", []),
     ("is kestrel still with vellum or is that over", "It has ended.", ["Vellum"]),
     ("optiva and kestrel still working together, or done?", "Still together", ["Optiva"]),
+    ("who did vellum pick after kestrel", "Norra.", ["ended"]),
     ("did vellum go with norra instead of kestrel", "Yes.", ["Norra", "ended"]),
     ("has kestrel replaced vellum with optiva", "Yes.", ["Optiva", "ended"]),
     ("did norra choose vellum rather than optiva", "The sources don't say Norra chose", []),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.engine.rules.operators.closed_world import only, quantified
 from bot.engine.rules.operators.instead import instead
 from bot.engine.rules.operators.polarity import future, negated_pair, relation, said_by
+from bot.engine.rules.operators.succession import succession
 from bot.engine.rules.operators.timing import due_by
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "quantified",
     "relation",
     "said_by",
+    "succession",
 ]

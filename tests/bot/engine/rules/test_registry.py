@@ -16,6 +16,7 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
         "due_by",
         "future",
         "said_by",
+        "succession",
         "status_or",
         "person",
         "what_is",
