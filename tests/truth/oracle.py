@@ -49,6 +49,8 @@ such partnership, and the records list every partnership the sources report):
   successor         "who did Y go to after X?": no ended X–Y record: correct_premise; else open.
   still_or          "still with Y or did that end?": a record: open (the answer names which, never
                     a bare yes or no); no record: correct_premise.
+  camera_kind       a camera maker: yes; a phone maker: not_said (as makes_phones).
+  kind_choice       "phone or camera company?": open (named, never a bare yes or no).
   instead_now       "does X work with Y instead of Z" (now, no word of choosing): X–Y current
                     and no current X–Z: yes; else no.
   instead_phone     as instead, from the camera maker's side: Y chose phone maker X over Z.
@@ -337,6 +339,12 @@ def still_or(m: Model, p: Probe) -> Truth:
     return Truth(OPEN, f"{pair.id} is {pair.status}: a choice, answered by naming it")
 
 
+def camera_kind(m: Model, p: Probe) -> Truth:
+    if m.brands[p.y].is_phone_maker:
+        return Truth(NOT_SAID, "a phone maker: the records do not say what else it makes")
+    return Truth(YES, f"{p.y} is a camera maker")
+
+
 def instead_now(m: Model, p: Probe) -> Truth:
     picked, other = m.pair(p.x, p.y), m.pair(p.x, p.z)
     if picked is not None and picked.current and (other is None or other.ended):
@@ -403,6 +411,8 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "makes_phones": makes_phones,
     "instead": instead,
     "instead_now": instead_now,
+    "camera_kind": camera_kind,
+    "kind_choice": lambda m, p: Truth(OPEN, "a choice of kinds, answered by naming one"),
     "still_or": still_or,
     "successor": successor,
     "instead_phone": instead_phone,

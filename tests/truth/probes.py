@@ -207,6 +207,17 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Is {Y} a phone maker?",
         "Does {Y} make smartphones?",
     ),
+    # the kind of maker a brand is
+    "camera_kind": (
+        "Is {Y} a camera maker?",
+        "Is {Y} a camera company?",
+        "{Y} is a camera manufacturer, right?",
+    ),
+    "kind_choice": (
+        "Is {Y} a phone maker or a camera maker?",
+        "{Y}, phone or camera company?",
+        "What kind of company is {Y}, phone or camera?",
+    ),
     # instead of / rather than
     "instead": (
         "Did {X} partner with {Y} instead of {Z}?",
@@ -279,6 +290,7 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "who_said": ("announced_by", "person_announced", "person_role"),
     "both_neither": ("both_have", "both_with", "neither_with"),
     "relation": ("bought", "makes_phones"),
+    "kind": ("camera_kind", "kind_choice"),
     "instead": ("instead", "instead_now", "instead_phone"),
     "double_negation": ("not_not",),
     "antonym": ("unsuccessful", "flop", "success"),
@@ -399,7 +411,8 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
 def _brand_probes(model: Model) -> Iterator[Probe]:
     countries = sorted({b.country for b in model.brands.values() if b.country})
     for brand in model.brands.values():
-        yield Probe("makes_phones", y=brand.id)
+        for rule in ("makes_phones", "camera_kind", "kind_choice"):
+            yield Probe(rule, y=brand.id)
         for country in sorted({*countries, *EXTRA_COUNTRIES}):
             for rule in ("country_is", "country_not"):
                 yield Probe(rule, y=brand.id, country=country)

@@ -7,7 +7,7 @@ pair's yes/no), so a new rule goes where its questions must be caught, not at th
 from __future__ import annotations
 
 from bot.engine.lexicon.operators import Operator
-from bot.engine.rules.brands import person, what_is, where_from
+from bot.engine.rules.brands import kind_of, person, what_is, where_from
 from bot.engine.rules.choices import either_or, status_or
 from bot.engine.rules.devices import device, first_phone
 from bot.engine.rules.lists import compare, listing, partners
@@ -39,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     succession,
     status_or,
     person,
+    kind_of,
     what_is,
     compare,
     listing,
@@ -67,6 +68,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     # "still with Zeiss or did that end too?": "too" adds nothing, "or is it over" compares nothing.
     status_or: frozenset({_O.ADDITIVE, _O.COMPARE}),
     person: frozenset(),
+    kind_of: frozenset(),
     what_is: frozenset(),
     compare: frozenset({_O.COMPARE, _O.QUANTIFIER}),
     listing: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),
@@ -80,7 +82,19 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
 # Rules that read a negation or a comparison only as the reader flags it (`part.negated`,
 # `part.comparison`): one the reader did not flag ("no longer") is not theirs to answer.
 READS_FLAGS: frozenset[Rule] = frozenset(
-    {person, what_is, compare, listing, either_or, where_from, device, first_phone, pair, partners}
+    {
+        person,
+        kind_of,
+        what_is,
+        compare,
+        listing,
+        either_or,
+        where_from,
+        device,
+        first_phone,
+        pair,
+        partners,
+    }
 )
 # Rules that read the countries a part names ("is Leica German?", "German or Swedish?"). Any
 # other rule steps aside from a part naming a place: "will it launch in India?" asks of a market

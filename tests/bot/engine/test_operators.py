@@ -125,6 +125,10 @@ SHIPPED = [
     ("are oneplus and hasselblad still partners or did it end", "Still together", ["Hasselblad"]),
     ("huawei leica: still going or finished?", "It has ended.", ["four-year"]),
     ("did xiaomi and leica break up or are they still together", "Still together", ["Leica"]),
+    # The kind of maker a brand is, from a quote that names the kind beside the brand.
+    ("so is leica a camera company?", "Yes.", ["camera-maker Leica"]),
+    ("is leica a camera brand or a phone brand", "A camera maker.", ["camera-maker Leica"]),
+    ("xiaomi: camera maker or phone maker?", "A phone maker.", ["smartphone maker"]),
     # Who came after an ended partnership: both records, quoted; none is not a guess.
     ("after the huawei split who did leica sign with", "Xiaomi.", ["ended"]),
     ("which phone maker succeeded huawei as leica's partner", "Xiaomi.", ["Huawei"]),
@@ -167,6 +171,7 @@ NORRA = [
     ("will norra partner with optiva", "The sources don't say what Norra and Optiva will do", []),
     ("is kestrel still with vellum or is that over", "It has ended.", ["Vellum"]),
     ("optiva and kestrel still working together, or done?", "Still together", ["Optiva"]),
+    ("norra, phone or camera brand?", "A phone maker.", ["Nordic phone maker"]),
     ("who did vellum pick after kestrel", "Norra.", ["ended"]),
     ("did vellum go with norra instead of kestrel", "Yes.", ["Norra", "ended"]),
     ("has kestrel replaced vellum with optiva", "Yes.", ["Optiva", "ended"]),

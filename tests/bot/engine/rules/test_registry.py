@@ -19,6 +19,7 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
         "succession",
         "status_or",
         "person",
+        "kind_of",
         "what_is",
         "compare",
         "listing",
