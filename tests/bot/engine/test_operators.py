@@ -162,6 +162,11 @@ def test_a_question_read_in_part_gets_no_yes_or_no(shipped: Engine, question: st
     assert not re.match(r"(yes|no|not)\b", text, re.IGNORECASE), text
 
 
+def test_what_happened_after_a_split_is_not_answered_with_a_partner(shipped: Engine) -> None:
+    text = _said(shipped.ask("what happened after huawei and leica split"))
+    assert not text.startswith("Xiaomi"), text
+
+
 NORRA = [
     ("is kestrel the only phone maker vellum has ever worked with", "No.", ["Norra"]),
     ("is vellum no longer working with norra", "No.", ["Norra"]),

@@ -36,7 +36,8 @@ def succession(
     """The partner a brand took after (or in place of) an ended partnership, from the records."""
     # The reader sets "after Huawei" aside as it does "before Xiaomi": here it is the question.
     known = tuple(dict.fromkeys(b for b in (*known, *part.excluded) if b in ctx.base.brands))
-    if part.form is not Form.WH or part.wh not in ("who", "which", "what") or len(known) != 2:
+    # Not "what": "what happened after Huawei and Leica split?" asks of events, not a partner.
+    if part.form is not Form.WH or part.wh not in ("who", "which") or len(known) != 2:
         return None
     if part.months or part.years or part.negated:
         return None
