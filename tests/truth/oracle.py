@@ -26,8 +26,11 @@ such partnership, and the records list every partnership the sources report):
   due_*             no record: correct_premise; no first_phone_due: not_said; else the due month
                     (or year) compared with the asked month (or year): yes or no where the spans
                     decide it, not_said where they overlap without deciding.
-  longer / shorter  the signed length (period in years) against N: yes or no; no number
-                    ("multi-year"): not_said; no record: correct_premise.
+  longer / shorter  the signed length (period in years) against N: yes or no; "multi-year" (two
+                    years at least): longer than 1 yes, shorter than 1 or 2 no, else not_said;
+                    no period: not_said; no record: correct_premise.
+  length_is         the signed length equal to N: yes, else no; "multi-year": N=1 no, else
+                    not_said; no period: not_said; no record: correct_premise.
   worked_*          as longer / shorter for an ended partnership; a current one has not run its
                     course: not_said.
   will_partner, still_in   the future: not_said (a current record does not say what will be).
@@ -41,7 +44,16 @@ such partnership, and the records list every partnership the sources report):
   both_have         each phone maker has a current record: yes; else no.
   both_with         both currently with Y: yes; else no.   neither_with: the negation of "either".
   bought            not_said.   makes_phones: phone maker: yes; camera maker: not_said.
-  instead           no X–Y record: no; X–Y and X–Z both current: no; else not_said.
+  instead           no X–Y record: no; X–Y and X–Z both current: no; X–Y current and X–Z
+                    ended: yes (the one replaced the other, both quoted); else not_said.
+  successor         "who did Y go to after X?": no ended X–Y record: correct_premise; else open.
+  still_or          "still with Y or did that end?": a record: open (the answer names which, never
+                    a bare yes or no); no record: correct_premise.
+  camera_kind       a camera maker: yes; a phone maker: not_said (as makes_phones).
+  kind_choice       "phone or camera company?": open (named, never a bare yes or no).
+  instead_now       "does X work with Y instead of Z" (now, no word of choosing): X–Y current
+                    and no current X–Z: yes; else no.
+  instead_phone     as instead, from the camera maker's side: Y chose phone maker X over Z.
   not_not           "isn't it true that X doesn't work with Y": as not_works.
   unsuccessful      no record: correct_premise; else not_said.
   flop / success    a source calls the device successful: no / yes; else not_said.
@@ -213,9 +225,24 @@ def _length(m: Model, p: Probe, longer: bool, *, ran: bool) -> Truth:
     if ran and not pair.ended:
         return Truth(NOT_SAID, f"{pair.id} is {pair.status}: it has not run its course")
     if pair.period_years is None:
+        # "multi-year" is two years at least: longer than one, not shorter than two.
+        if "multi" in pair.period and p.years <= (1 if longer else 2):
+            return Truth(YES if longer else NO, f"{pair.id} is {pair.period}, asked {p.years}")
         return Truth(NOT_SAID, f"{pair.id} period {pair.period or 'not given'}")
     holds = pair.period_years > p.years if longer else pair.period_years < p.years
     return Truth(YES if holds else NO, f"{pair.id} is {pair.period}, asked {p.years}")
+
+
+def length_is(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _premise(m, p)
+    if pair.period_years is not None:
+        cls = YES if pair.period_years == p.years else NO
+        return Truth(cls, f"{pair.id} is {pair.period}, asked {p.years}")
+    if "multi" in pair.period and p.years == 1:
+        return Truth(NO, f"{pair.id} is {pair.period}: more than one year")
+    return Truth(NOT_SAID, f"{pair.id} period {pair.period or 'not given'}")
 
 
 def _not_said(reason: str) -> Callable[[Model, Probe], Truth]:
@@ -283,13 +310,52 @@ def makes_phones(m: Model, p: Probe) -> Truth:
     return Truth(NOT_SAID, "the records say what it makes for partnerships only")
 
 
-def instead(m: Model, p: Probe) -> Truth:
-    chosen, other = m.pair(p.x, p.y), m.pair(p.x, p.z)
-    if chosen is None:
-        return _no_record(m, p)
-    if other and chosen.current and other.current:
-        return Truth(NO, f"{chosen.id} and {other.id} both current")
+def _instead(m: Model, anchor: str, chosen: str, dropped: str) -> Truth:
+    picked, other = m.pair(anchor, chosen), m.pair(anchor, dropped)
+    if picked is None:
+        return Truth(NO, f"no {anchor}–{chosen} record")
+    if other and picked.current and other.current:
+        return Truth(NO, f"{picked.id} and {other.id} both current")
+    if other and picked.current and other.ended:
+        return Truth(YES, f"{picked.id} is current, {other.id} ended")
     return Truth(NOT_SAID, "no record says one was chosen over the other")
+
+
+def instead(m: Model, p: Probe) -> Truth:
+    return _instead(m, p.x, p.y, p.z)
+
+
+def successor(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None or not pair.ended:
+        return Truth(PREMISE, f"no ended {p.x}–{p.y} record")
+    return Truth(OPEN, f"{pair.id} ended: a wh-question, never a yes or a no")
+
+
+def still_or(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _premise(m, p)
+    return Truth(OPEN, f"{pair.id} is {pair.status}: a choice, answered by naming it")
+
+
+def camera_kind(m: Model, p: Probe) -> Truth:
+    if m.brands[p.y].is_phone_maker:
+        return Truth(NOT_SAID, "a phone maker: the records do not say what else it makes")
+    return Truth(YES, f"{p.y} is a camera maker")
+
+
+def instead_now(m: Model, p: Probe) -> Truth:
+    picked, other = m.pair(p.x, p.y), m.pair(p.x, p.z)
+    if picked is not None and picked.current and (other is None or other.ended):
+        return Truth(YES, f"{picked.id} is current, no current {p.x}–{p.z} record")
+    if picked is None or picked.ended:
+        return Truth(NO, f"no current {p.x}–{p.y} record")
+    return Truth(NO, f"{p.x}–{p.z} is current too")
+
+
+def instead_phone(m: Model, p: Probe) -> Truth:
+    return _instead(m, p.y, p.x, p.z)
 
 
 def unsuccessful(m: Model, p: Probe) -> Truth:
@@ -327,6 +393,7 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "due_until": lambda m, p: _due(m, p, _until),
     "longer": lambda m, p: _length(m, p, True, ran=False),
     "shorter": lambda m, p: _length(m, p, False, ran=False),
+    "length_is": length_is,
     "worked_longer": lambda m, p: _length(m, p, True, ran=True),
     "worked_shorter": lambda m, p: _length(m, p, False, ran=True),
     "will_partner": _not_said("the future"),
@@ -343,6 +410,12 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "bought": _not_said("ownership is not in the records"),
     "makes_phones": makes_phones,
     "instead": instead,
+    "instead_now": instead_now,
+    "camera_kind": camera_kind,
+    "kind_choice": lambda m, p: Truth(OPEN, "a choice of kinds, answered by naming one"),
+    "still_or": still_or,
+    "successor": successor,
+    "instead_phone": instead_phone,
     "not_not": lambda m, p: _flip(works_with(m, p)),
     "unsuccessful": unsuccessful,
     "flop": lambda m, p: _device_success(m, p, False),

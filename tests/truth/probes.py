@@ -114,6 +114,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Is the {X} {Y} deal for less than {N} years?",
         "Was the {X} {Y} partnership signed for under {N} years?",
     ),
+    "length_is": (
+        "Is the {X} {Y} partnership {N} years long?",
+        "Is the {X} {Y} deal just {N} years?",
+        "The {X} {Y} deal is {N} years, right?",
+    ),
     "worked_longer": (
         "Did {X} and {Y} work together for more than {N} years?",
         "Were {X} and {Y} partners for longer than {N} years?",
@@ -134,6 +139,19 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Will {X} and {Y} still work together in {YEAR}?",
         "Will {X} still be partnered with {Y} in {YEAR}?",
         "Is the {X} {Y} partnership going to last until {YEAR}?",
+    ),
+    # the status as a choice: going on, or ended
+    "still_or": (
+        "Is {X} still with {Y} or did that end?",
+        "Are {X} and {Y} still together or is it over?",
+        "Did {X} and {Y} split or are they still partners?",
+    ),
+    # who came after an ended partnership
+    "successor": (
+        "Who did {Y} partner with after {X}?",
+        "After {X}, who did {Y} go to?",
+        "Who replaced {X} as {Y}'s partner?",
+        "Which camera maker did {X} turn to after {Y}?",
     ),
     # cause
     "why_end": (
@@ -189,11 +207,33 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Is {Y} a phone maker?",
         "Does {Y} make smartphones?",
     ),
+    # the kind of maker a brand is
+    "camera_kind": (
+        "Is {Y} a camera maker?",
+        "Is {Y} a camera company?",
+        "{Y} is a camera manufacturer, right?",
+    ),
+    "kind_choice": (
+        "Is {Y} a phone maker or a camera maker?",
+        "{Y}, phone or camera company?",
+        "What kind of company is {Y}, phone or camera?",
+    ),
     # instead of / rather than
     "instead": (
         "Did {X} partner with {Y} instead of {Z}?",
         "Did {X} choose {Y} rather than {Z}?",
         "Did {X} go with {Y} instead of {Z}?",
+    ),
+    "instead_now": (
+        "Does {X} work with {Y} instead of {Z}?",
+        "Is {X} with {Y} rather than {Z}?",
+        "Is {X}'s partner {Y} rather than {Z}?",
+    ),
+    "instead_phone": (
+        "Did {Y} pick {X} instead of {Z}?",
+        "So {Y} went with {X} rather than {Z} now?",
+        "Has {Y} replaced {Z} with {X}?",
+        "Was {Z} replaced by {X} as {Y}'s partner?",
     ),
     # double negation
     "not_not": (
@@ -242,13 +282,16 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "only": ("only_current", "only_ever"),
     "first_latest": ("latest", "first"),
     "launch": ("due_before", "due_after", "due_in", "due_by", "due_until"),
-    "length": ("longer", "shorter", "worked_longer", "worked_shorter"),
+    "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter"),
     "future": ("will_partner", "still_in"),
+    "status_choice": ("still_or",),
+    "succession": ("successor",),
     "cause": ("why_end", "why_partner"),
     "who_said": ("announced_by", "person_announced", "person_role"),
     "both_neither": ("both_have", "both_with", "neither_with"),
     "relation": ("bought", "makes_phones"),
-    "instead": ("instead",),
+    "kind": ("camera_kind", "kind_choice"),
+    "instead": ("instead", "instead_now", "instead_phone"),
     "double_negation": ("not_not",),
     "antonym": ("unsuccessful", "flop", "success"),
     "wrong_premise": ("premise_end",),
@@ -339,8 +382,8 @@ def _pairs(model: Model) -> Iterator[tuple[BrandFacts, BrandFacts]]:
 def _pair_probes(model: Model) -> Iterator[Probe]:
     future = (model.latest.year + 3, 2030 if model.latest.year < 2030 else model.latest.year + 8)
     pair_rules = (
-        "works_with ever_worked not_works stopped only_current only_ever will_partner "
-        "why_end why_partner not_not unsuccessful premise_end bought"
+        "works_with ever_worked still_or successor not_works stopped only_current only_ever "
+        "will_partner why_end why_partner not_not unsuccessful premise_end bought"
     ).split()
     for phone, camera in _pairs(model):
         for rule in pair_rules:
@@ -349,7 +392,7 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
             for rule in ("due_before", "due_after", "due_in", "due_by", "due_until"):
                 yield Probe(rule, x=phone.id, y=camera.id, month=month)
         for years in range(1, 9):
-            for rule in ("longer", "shorter", "worked_longer", "worked_shorter"):
+            for rule in ("longer", "shorter", "length_is", "worked_longer", "worked_shorter"):
                 yield Probe(rule, x=phone.id, y=camera.id, years=years)
         for year in future:
             yield Probe("still_in", x=phone.id, y=camera.id, years=year)
@@ -357,17 +400,19 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
             yield Probe("announced_by", x=phone.id, y=camera.id, a=announcer.id)
         for other in model.camera_makers():
             if other.id != camera.id:
-                yield Probe("instead", x=phone.id, y=camera.id, z=other.id)
+                for rule in ("instead", "instead_now"):
+                    yield Probe(rule, x=phone.id, y=camera.id, z=other.id)
         for other in model.phone_makers():
             if other.id != phone.id:
-                for rule in ("both_with", "neither_with"):
+                for rule in ("both_with", "neither_with", "instead_phone"):
                     yield Probe(rule, x=phone.id, y=camera.id, z=other.id)
 
 
 def _brand_probes(model: Model) -> Iterator[Probe]:
     countries = sorted({b.country for b in model.brands.values() if b.country})
     for brand in model.brands.values():
-        yield Probe("makes_phones", y=brand.id)
+        for rule in ("makes_phones", "camera_kind", "kind_choice"):
+            yield Probe(rule, y=brand.id)
         for country in sorted({*countries, *EXTRA_COUNTRIES}):
             for rule in ("country_is", "country_not"):
                 yield Probe(rule, y=brand.id, country=country)

@@ -135,6 +135,8 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
         after = words[index + 1 : index + 4]
         if index == last and index >= 2 and word in _TAIL_TAGS:
             continue  # "…was 2021, no?", "…or not?": a tag asking yes or no, not a negation
+        if word == "than" and index and words[index - 1] == "rather":
+            continue  # "rather than" sets one aside (INSTEAD, below); it compares nothing
         if word in WORDS:
             found.add(WORDS[word])
         elif word in _TIME_WORDS:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from bot.engine.lexicon.operators import negations
+from bot.engine.lexicon.operators import EMPTY_WORDS, negations
 from bot.engine.prose import adjective, lowered, series
-from bot.engine.questions import COUNTRY_KEYS, NATIONALITIES, Form, Part
-from bot.engine.rules.context import COUNTRY_WORDS, MADE, PERSON_WORDS, Context
+from bot.engine.questions import (
+    CAMERA_TOKENS,
+    COUNTRY_KEYS,
+    MAKER_TOKENS,
+    NATIONALITIES,
+    PHONE_TOKENS,
+    Form,
+    Part,
+)
+from bot.engine.rules.context import COUNTRY_WORDS, MADE, PERSON_WORDS, Context, brand_words
 from bot.engine.rules.said import Said
 from bot.engine.words import canonical
-from bot.facts.models import Citation
+from bot.facts.models import Brand, BrandKind, Citation
 from bot.facts.text import fold, words
 
 
@@ -151,3 +159,82 @@ def _identity(ctx: Context, part: Part, brand_id: str, residual: frozenset[str])
         return None
     text = f"{ctx.dated([support])}, {brand.name} is a {adjective(brand.country or '')} brand."
     return Said(text, (support,), entry_id=f"partners:{brand.id}")
+
+
+# How a source names each kind of maker ("German camera-maker Leica", "the latest smartphone
+# maker"): a kind is stated only by a clause holding one of these beside the brand's name.
+_KIND_PHRASES = {
+    BrandKind.CAMERA_MAKER: (
+        "camera maker",
+        "camera manufacturer",
+        "camera company",
+        "camera brand",
+        "camera makers",
+    ),
+    BrandKind.PHONE_MAKER: (
+        "smartphone maker",
+        "phone maker",
+        "smartphone manufacturer",
+        "phone manufacturer",
+        "smartphone brand",
+        "phone brand",
+        "phone company",
+    ),
+}
+_KIND_ASKED = CAMERA_TOKENS | PHONE_TOKENS | MAKER_TOKENS | {"kind", "type", "sort", "brand"}
+# Every word such a question may hold besides the brand's names: any other ("a new camera
+# company", "a German camera maker") asks more than the kind, and the rule steps aside.
+_KIND_WORDS = EMPTY_WORDS | frozenset(
+    """is was a an the or what which kind type sort of company companies maker makers
+    manufacturer manufacturers brand brands firm camera cameras cam phone phones smartphone
+    smartphones right really actually wat it one""".split()
+)
+# How far (in words) a kind may stand from the name it describes in a quote.
+_KIND_REACH = 5
+
+
+def kind_of(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """What kind of maker a brand is, quoted: "is Leica a camera maker?", "phone or camera?"."""
+    if len(known) != 1 or part.devices or part.countries or part.people or part.durations:
+        return None
+    if not residual <= _KIND_ASKED or not residual & (CAMERA_TOKENS | PHONE_TOKENS):
+        return None
+    names = brand_words(ctx.base.brands[known[0]])
+    if any(w not in _KIND_WORDS and w not in names for w in part.words):
+        return None
+    asked = {canonical(w) or w for w in part.words}
+    camera, phone = bool(asked & CAMERA_TOKENS), bool(asked & PHONE_TOKENS)
+    brand = ctx.base.brands[known[0]]
+    quote = _kind_quote(ctx, brand)
+    if quote is None:
+        return None  # the sources never call it a maker of its kind
+    kind = "camera maker" if brand.kind is BrandKind.CAMERA_MAKER else "phone maker"
+    said = f"{ctx.dated([quote])}, the source calls {brand.name} a {kind}: “{quote.quote}”"
+    entry = f"partners:{brand.id}"
+    # "xiaomi: camera maker or phone maker?" chooses as "is Xiaomi a … or a …?" does.
+    choice = part.form is Form.EITHER_OR or (part.form is Form.PLAIN and "or" in part.words)
+    if choice and camera and phone:
+        return Said(f"A {kind}. {said}", (quote,), entry_id=entry, shaped=False)
+    if part.form is not Form.YES_NO or camera == phone:
+        return None
+    if (brand.kind is BrandKind.CAMERA_MAKER) != camera:
+        return None  # another kind than its own: the sources do not say what else it makes
+    return Said(f"Yes. {said}", (quote,), entry_id=entry, shaped=False)
+
+
+def _kind_quote(ctx: Context, brand: Brand) -> Citation | None:
+    """The shortest clause calling a brand a maker of its kind, the kind beside the name."""
+    phrases = _KIND_PHRASES[brand.kind]
+    quote = ctx.quotes.shortest(brand.names, phrases)
+    if quote is None:
+        return None
+    said = fold(quote.quote).split()
+    names = [fold(n).split() for n in brand.names]
+    kinds = [fold(p).split() for p in phrases]
+    at_names = [i for i in range(len(said)) for n in names if said[i : i + len(n)] == n]
+    at_kinds = [i for i in range(len(said)) for k in kinds if said[i : i + len(k)] == k]
+    if any(abs(a - b) <= _KIND_REACH for a in at_names for b in at_kinds):
+        return quote
+    return None

@@ -266,3 +266,51 @@ def _brand_choice(
     head = series([ctx.name(p.other(subject)) for p in partnered], "and")
     text = f"{head}. {ctx.dated(citations)}, " + lower_first(" ".join(lines))
     return Said(text, citations, entry_id=partnership_id(partnered[0]))
+
+
+# Words that say a partnership goes on, and words that say it ended: "still with Zeiss or did
+# that end?", "together or is it over?", "ended, or still working together?".
+_GOES_ON = frozenset("still now currently anymore today".split())
+_ENDED_WORDS = frozenset(
+    # Not a last "not" or "no": "still with Leica or not?" is a yes/no question, the pair rule's.
+    """end ended ending over split splitted broke break broken finished done stopped stop
+    quit finish""".split()
+)
+_ENDED_TOKENS = _ENDED_WORDS | frozenset(filter(None, (canonical(w) for w in _ENDED_WORDS)))
+_STATUS_TOKENS = frozenset(filter(None, (canonical(w) or w for w in "together thing over".split())))
+
+
+def status_or(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a pair still works together or has ended, asked as a choice of the two."""
+    if "or" not in part.words or len(known) != 2 or part.negated:
+        return None
+    if part.devices or part.countries or part.people or part.durations or part.years:
+        return None
+    at = part.words.index("or")
+    before = {canonical(w) or w for w in part.words[:at]} | set(part.words[:at])
+    after = {canonical(w) or w for w in part.words[at + 1 :]} | set(part.words[at + 1 :])
+    # One side asks whether it goes on, the other whether it ended.
+    if not (
+        (before & _GOES_ON and after & _ENDED_TOKENS)
+        or (after & _GOES_ON and before & _ENDED_TOKENS)
+    ):
+        return None
+    if not residual <= RELATION | {END} | _STATUS_TOKENS:
+        return None
+    partnership = ctx.pair(*known)
+    if partnership is None:
+        return None  # no partnership to go on or end: the pair rule says so
+    citations = partnership.citations
+    sentence = lower_first(ctx.sentence(partnership, known[0]))
+    head = (
+        "It has ended."
+        if partnership.status is ENDED
+        else "Still together, as far as the sources say."
+    )
+    return Said(
+        f"{head} {ctx.dated(citations)}, {sentence}",
+        citations,
+        entry_id=partnership_id(partnership),
+    )

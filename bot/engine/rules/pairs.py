@@ -142,7 +142,7 @@ def _duration_check(
     """How long a partnership lasted, checked against the length a question names."""
     length = period_years(partnership.period)
     if length is None:
-        return None
+        return _multi_year(ctx, part, partnership, subject)
     said = ctx.told([partnership], subject)
     asked = series([count_words(d) for d in part.durations], "or")
     if part.comparison == ">":
@@ -181,6 +181,42 @@ def _duration_check(
     else:
         return None
     return Said(f"{head} {said}", partnership.citations, entry_id=partnership_id(partnership))
+
+
+def _multi_year(ctx: Context, part: Part, partnership: Partnership, subject: str) -> Said | None:
+    """A length asked of a "multi-year" partnership: more than one year, and no more is said.
+
+    "Is it just one year?" is a quoted "No"; "over a year?" a "Yes"; "under two years?" a "No"
+    (several years are at least two); any other length is not settled by the sources.
+    """
+    if "multi" not in partnership.period or part.form is not Form.YES_NO:
+        return None
+    if len(part.durations) != 1:
+        return None
+    # "Have they worked together for over a year?" asks the time worked, not the term signed.
+    signed = part.says({"signed", "sign", "agreed", "announced", "deal", "contract"})
+    if part.says({"have", "has", "did", "worked", "were", "was", "lasted", "last"}) and not signed:
+        return None
+    asked = part.durations[0]
+    verdict: bool | None
+    if part.comparison == ">":
+        verdict = True if asked <= 1 else None
+    elif part.comparison == "<":
+        verdict = False if asked <= 2 else None
+    else:
+        verdict = False if asked == 1 else None
+    citations = partnership.citations
+    # Dated clause by clause: a later source may have changed the pair since "multi-year".
+    said = ctx.told([partnership], subject)
+    if verdict is None:
+        a, b = ctx.name(subject), ctx.name(partnership.other(subject))
+        return Said(
+            f"The sources don't say how many years the {a}–{b} partnership runs. {said}",
+            answered=False,
+            about=(subject, partnership.other(subject)),
+        )
+    head = "Yes." if verdict else f"No: the sources report a {partnership.period} partnership."
+    return Said(f"{head} {said}", citations, entry_id=partnership_id(partnership))
 
 
 def _year_check(ctx: Context, part: Part, partnership: Partnership, subject: str) -> Said | None:

@@ -7,18 +7,20 @@ pair's yes/no), so a new rule goes where its questions must be caught, not at th
 from __future__ import annotations
 
 from bot.engine.lexicon.operators import Operator
-from bot.engine.rules.brands import person, what_is, where_from
-from bot.engine.rules.choices import either_or
+from bot.engine.rules.brands import kind_of, person, what_is, where_from
+from bot.engine.rules.choices import either_or, status_or
 from bot.engine.rules.devices import device, first_named, first_phone
 from bot.engine.rules.lists import compare, listing, partners
 from bot.engine.rules.operators import (
     due_by,
     future,
+    instead,
     negated_pair,
     only,
     quantified,
     relation,
     said_by,
+    succession,
 )
 from bot.engine.rules.pairs import pair
 from bot.engine.rules.said import Rule
@@ -27,13 +29,17 @@ RULES: tuple[Rule, ...] = (
     # The operator rules first: a question holding "only", "both", "not", "will", "before July"
     # or "bought" is theirs before any rule that would read it without that word.
     relation,
+    instead,
     only,
     quantified,
     negated_pair,
     due_by,
     future,
     said_by,
+    succession,
+    status_or,
     person,
+    kind_of,
     what_is,
     compare,
     listing,
@@ -52,13 +58,18 @@ _O = Operator
 # understands none.
 HANDLES: dict[Rule, frozenset[Operator]] = {
     relation: frozenset({_O.RELATION}),
+    instead: frozenset({_O.INSTEAD}),
     only: frozenset({_O.ONLY}),
     quantified: frozenset({_O.QUANTIFIER, _O.NEGATION}),
     negated_pair: frozenset({_O.NEGATION}),
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
     future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME}),
     said_by: frozenset({_O.SPEAKER}),
+    succession: frozenset({_O.TIME, _O.INSTEAD, _O.FUTURE}),
+    # "still with Zeiss or did that end too?": "too" adds nothing, "or is it over" compares nothing.
+    status_or: frozenset({_O.ADDITIVE, _O.COMPARE}),
     person: frozenset(),
+    kind_of: frozenset(),
     what_is: frozenset(),
     compare: frozenset({_O.COMPARE, _O.QUANTIFIER}),
     listing: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),
@@ -75,6 +86,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
 READS_FLAGS: frozenset[Rule] = frozenset(
     {
         person,
+        kind_of,
         what_is,
         compare,
         listing,

@@ -112,6 +112,32 @@ SHIPPED = [
     ("was the xiaomi 12 pro unsuccessful", "No.", ["successful"]),
     ("is xiaomi's market share growing", "Yes.", ["growing"]),
     ("is xiaomis market share droping?", "As reported", ["growing"]),
+    # One partner over another: both records, each quoted.
+    ("has leica gone with xiaomi rather than huawei?", "Yes.", ["Xiaomi", "ended"]),
+    ("was huawei replaced by xiaomi as leica's partner", "Yes.", ["Xiaomi", "ended"]),
+    ("does hasselblad work with oneplus instead of vivo", "Yes.", ["no Hasselblad–Vivo"]),
+    ("did hasselblad choose oneplus over vivo instead", "The sources don't say", ["OnePlus"]),
+    ("is huawei with leica instead of zeiss these days", "No: that partnership has ended", []),
+    ("does vivo work with hasselblad instead of zeiss", "No: the sources report no", ["Zeiss"]),
+    ("is vivo with zeiss rather than hasselblad", "Yes.", ["Zeiss"]),
+    ("did vivo go with zeiss rather than hasselblad", "The sources don't say Vivo chose", []),
+    # The status as a choice: going on, or ended.
+    ("are oneplus and hasselblad still partners or did it end", "Still together", ["Hasselblad"]),
+    ("huawei leica: still going or finished?", "It has ended.", ["four-year"]),
+    ("did xiaomi and leica break up or are they still together", "Still together", ["Leica"]),
+    # The kind of maker a brand is, from a quote that names the kind beside the brand.
+    ("so is leica a camera company?", "Yes.", ["camera-maker Leica"]),
+    ("is leica a camera brand or a phone brand", "A camera maker.", ["camera-maker Leica"]),
+    ("xiaomi: camera maker or phone maker?", "A phone maker.", ["smartphone maker"]),
+    # Who came after an ended partnership: both records, quoted; none is not a guess.
+    ("after the huawei split who did leica sign with", "Xiaomi.", ["ended"]),
+    ("which phone maker succeeded huawei as leica's partner", "Xiaomi.", ["Huawei"]),
+    ("who did huawei move on to after leica", "The sources name no partner of Huawei", []),
+    ("who did vivo switch to after zeiss", "Actually, the sources do not report", ["Zeiss"]),
+    # A "multi-year" partnership is more than one year, and no more is said.
+    ("so the oneplus hasselblad contract is for 1 year, right?", "No: the sources", ["multi"]),
+    ("is oneplus's deal with hasselblad for over 1 year", "Yes.", ["multi-year"]),
+    ("is the oneplus hasselblad deal six years", "The sources don't say how many", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -125,6 +151,8 @@ NOT_POLAR = [
     "does xiaomi first work with leica",
     "does vivo build cameras for zeiss",  # a role: who makes what for whom
     "so xiaomi gave no details about the first device, right?",  # a fact's No to another question
+    "did leica swap huawei for xiaomi",  # no word says which one was set aside
+    "did leica pick huawei over xiaomi instead",  # "instead" with no partner after it
 ]
 
 
@@ -134,6 +162,11 @@ def test_a_question_read_in_part_gets_no_yes_or_no(shipped: Engine, question: st
     assert not re.match(r"(yes|no|not)\b", text, re.IGNORECASE), text
 
 
+def test_what_happened_after_a_split_is_not_answered_with_a_partner(shipped: Engine) -> None:
+    text = _said(shipped.ask("what happened after huawei and leica split"))
+    assert not text.startswith("Xiaomi"), text
+
+
 NORRA = [
     ("is kestrel the only phone maker vellum has ever worked with", "No.", ["Norra"]),
     ("is vellum no longer working with norra", "No.", ["Norra"]),
@@ -141,6 +174,13 @@ NORRA = [
     ("was the norra vellum partnership signed for over 3 years", "Yes.", ["five-year"]),
     ("do norra and kestrel both work with vellum", "No: the sources report no current", []),
     ("will norra partner with optiva", "The sources don't say what Norra and Optiva will do", []),
+    ("is kestrel still with vellum or is that over", "It has ended.", ["Vellum"]),
+    ("optiva and kestrel still working together, or done?", "Still together", ["Optiva"]),
+    ("norra, phone or camera brand?", "A phone maker.", ["Nordic phone maker"]),
+    ("who did vellum pick after kestrel", "Norra.", ["ended"]),
+    ("did vellum go with norra instead of kestrel", "Yes.", ["Norra", "ended"]),
+    ("has kestrel replaced vellum with optiva", "Yes.", ["Optiva", "ended"]),
+    ("did norra choose vellum rather than optiva", "The sources don't say Norra chose", []),
 ]
 
 

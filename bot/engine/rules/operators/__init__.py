@@ -8,7 +8,19 @@ whole proposition; otherwise it says what the sources report, or steps aside.
 from __future__ import annotations
 
 from bot.engine.rules.operators.closed_world import only, quantified
+from bot.engine.rules.operators.instead import instead
 from bot.engine.rules.operators.polarity import future, negated_pair, relation, said_by
+from bot.engine.rules.operators.succession import succession
 from bot.engine.rules.operators.timing import due_by
 
-__all__ = ["due_by", "future", "negated_pair", "only", "quantified", "relation", "said_by"]
+__all__ = [
+    "due_by",
+    "future",
+    "instead",
+    "negated_pair",
+    "only",
+    "quantified",
+    "relation",
+    "said_by",
+    "succession",
+]

@@ -9,13 +9,17 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
     names = [rule.__name__ for rule in RULES]
     assert names == [
         "relation",
+        "instead",
         "only",
         "quantified",
         "negated_pair",
         "due_by",
         "future",
         "said_by",
+        "succession",
+        "status_or",
         "person",
+        "kind_of",
         "what_is",
         "compare",
         "listing",
