@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TypedDict, TypeVar
 
 import discord
@@ -65,7 +64,6 @@ URL_MAX = 500
 SOURCE_ID_MAX = 63
 # A source article's text: plenty for an article, small enough to read in one go.
 SOURCE_BYTES_MAX = 1_000_000
-FILES_PER_MESSAGE = 10
 # What one message may carry in attachments (Discord's smallest upload limit is 10 MiB).
 FILE_BYTES_PER_MESSAGE = 8 * 1024 * 1024
 DID_YOU_MEAN_MAX = 3
@@ -89,28 +87,6 @@ MODERATORS_ONLY: GroupAccess = {
 def actor_of(user: discord.abc.User) -> str:
     """Who made a change, as the audit log records it: name and Discord id."""
     return f"{user.name} (discord {user.id})"
-
-
-def export_name(path: Path, root: Path) -> str:
-    """An attachment's file name for a knowledge file: facts/leica.yaml is facts-leica.yaml."""
-    return str(path.relative_to(root)).replace("/", "-")
-
-
-def batches(sizes: Sequence[int]) -> list[list[int]]:
-    """File indices grouped for messages: at most 10 files and FILE_BYTES_PER_MESSAGE each."""
-    groups: list[list[int]] = []
-    total = 0
-    for index, size in enumerate(sizes):
-        if (
-            not groups
-            or len(groups[-1]) >= FILES_PER_MESSAGE
-            or total + size > (FILE_BYTES_PER_MESSAGE)
-        ):
-            groups.append([])
-            total = 0
-        groups[-1].append(index)
-        total += size
-    return groups
 
 
 async def fact_id_autocomplete(

@@ -1,4 +1,4 @@
-"""The moderators' extension: /fact (commands.moderation._facts), /kb and /source (_kb)."""
+"""The moderators' extension: /fact (_facts), /kb and /source (_kb), /brand and /partnership."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import discord
 from commands.client import CamerabotBot
 from commands.moderation._facts import FactCommands
 from commands.moderation._kb import KnowledgeBaseCommands
+from commands.moderation._records import RecordCommands
 from commands.ui.persistent import SESSION_ITEMS
 
 log = logging.getLogger(__name__)
@@ -28,3 +29,4 @@ async def setup(bot: CamerabotBot) -> None:
     bot.add_dynamic_items(*SESSION_ITEMS)
     await bot.add_cog(FactCommands(bot), guilds=guilds)
     await bot.add_cog(KnowledgeBaseCommands(bot), guilds=guilds)
+    await bot.add_cog(RecordCommands(bot), guilds=guilds)

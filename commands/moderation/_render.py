@@ -466,11 +466,38 @@ def source_added_text(change: Change) -> str:
     )
 
 
-def export_text(count: int, part: int, parts: int, skipped: Sequence[str] = ()) -> str:
-    """The message holding one batch of exported files."""
-    head = f"The fact base's {plural(count, 'YAML file')}"
-    if parts > 1:
-        head += f", part {part} of {parts}"
-    if skipped:
-        head += f". Too large to attach: {', '.join(echo(s, 80) for s in skipped)}"
-    return clip(head + ".", MESSAGE_CONTENT_MAX)
+def export_text(size: int) -> str:
+    """The message holding the export."""
+    return (
+        f"Every knowledge file, article texts too ({size:,} bytes zipped). "
+        "/kb import (or `camerabot kb import`) restores exactly these files."
+    )
+
+
+def export_too_large_text(size: int) -> str:
+    """The export is larger than a message may carry."""
+    return (
+        f"The export is {size:,} bytes zipped, too large to attach here: "
+        "run `camerabot kb export FILE.zip` on the server instead."
+    )
+
+
+IMPORT_QUESTION = (
+    "Import this archive? The knowledge files become exactly its files (checked whole first; "
+    "nothing changes if any is invalid). /kb undo does not take an import back: export first "
+    "to keep what is there now."
+)
+
+
+def imported_text(names: Sequence[str]) -> str:
+    """The reply once an archive is imported."""
+    if not names:
+        return "Imported: the files were already exactly those of the archive; nothing changed."
+    listed = ", ".join(f"`{echo(n, 80)}`" for n in names[:10])
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    return clip(f"Imported: {plural(len(names), 'file')} changed ({listed}{more}).", 1900)
+
+
+def imported_line(moderator: str, count: int) -> str:
+    """The moderators' channel line for an import."""
+    return f"{moderator} imported an archive: {plural(count, 'knowledge file')} changed"
