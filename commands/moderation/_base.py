@@ -45,6 +45,7 @@ from commands.moderation._forms import (
     same_fact,
     unique,
 )
+from commands.moderation._record_forms import nearest_quote
 from commands.moderation._views import (
     DraftState,
     DraftView,
@@ -237,14 +238,24 @@ class ModerationCog(Cog):
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
+    def quoted_source(self, flow: FactFlow) -> str:
+        """The id of the source a flow's quote is checked against (as the store will)."""
+        source_id = flow.draft.source.strip()
+        if not source_id and flow.target is None:
+            return self.newest_source()
+        if not source_id and flow.target is not None and flow.target.citations:
+            return str(flow.target.citations[0].get("source", ""))
+        return source_id
+
+    def nearest_to_quote(self, flow: FactFlow) -> str | None:
+        """The source's passage nearest to a quote not word for word in it (read unlocked)."""
+        source = self.bot.engine.base.sources.get(self.quoted_source(flow))
+        return nearest_quote(source.text, flow.draft.quote) if source is not None else None
+
     def preview(self, flow: FactFlow) -> discord.Embed:
         """The preview embed of a flow."""
         draft = flow.draft
-        source_id = draft.source.strip()
-        if not source_id and flow.target is None:
-            source_id = self.newest_source()
-        elif not source_id and flow.target is not None and flow.target.citations:
-            source_id = str(flow.target.citations[0].get("source", ""))
+        source_id = self.quoted_source(flow)
         source = self.bot.engine.base.sources.get(source_id)
         kept = len(flow.target.citations) - 1 if flow.target and flow.target.citations else 0
         return render.preview_embed(
@@ -296,9 +307,11 @@ class ModerationCog(Cog):
             )
             refused = render.refused_embed(error)
             embeds = [refused, embed] if len(refused) + len(embed) <= 6000 else [refused]
-            view = DraftView(self, flow, DraftState.REFUSED)
+            nearest = self.nearest_to_quote(flow)
+            view = DraftView(self, flow, DraftState.REFUSED, nearest=nearest)
             view.origin = interaction
-            await interaction.edit_original_response(content=None, embeds=embeds, view=view)
+            content = render.did_you_mean(nearest) if nearest else None
+            await interaction.edit_original_response(content=content, embeds=embeds, view=view)
             return
         except StaleEdit as error:
             assert flow.target is not None

@@ -260,16 +260,22 @@ def _quotes(fields: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return citations
 
 
+def nearest_quote(text: str, quote: str) -> str | None:
+    """The passage of `text` to offer for a quote not word for word in it (None: it is, or none)."""
+    if not quote.strip() or quote_in(quote_key(quote), quote_key(text)):
+        return None
+    passage = nearest_passage(text, quote)
+    return passage if passage is not None and passage != quote.strip() else None
+
+
 def nearest_fixes(fields: Mapping[str, Any], texts: Mapping[str, str]) -> list[tuple[str, str]]:
     """(quote as typed, nearest passage) for each quote not word for word in its source's text."""
     fixes: list[tuple[str, str]] = []
     for citation in _quotes(fields):
         quote, text = _text(citation.get("quote")), texts.get(_text(citation.get("source")))
-        if text is None or not quote.strip() or quote_in(quote_key(quote), quote_key(text)):
-            continue
-        passage = nearest_passage(text, quote)
-        if passage is not None and passage != quote and (quote, passage) not in fixes:
-            fixes.append((quote, passage))
+        passage = nearest_quote(text, quote) if text is not None else None
+        if passage is not None and (quote.strip(), passage) not in fixes:
+            fixes.append((quote.strip(), passage))
     return fixes
 
 

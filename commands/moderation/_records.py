@@ -344,9 +344,7 @@ class RecordFlows(ModerationCog):
             )
             sources = {s.id: s.text for s in self.bot.engine.base.sources.values()}
             fixes = nearest_fixes(fields, sources)
-            content = "\n".join(
-                clip(f"Did you mean: “{echo(passage, 600)}”", 700) for _, passage in fixes
-            )
+            content = clip("\n".join(render.did_you_mean(p) for _, p in fixes), 2000)
             view = RecordView(self, flow, fixes=fixes)
             view.origin = interaction
             embed = render.refused_embed(rejected)

@@ -163,6 +163,11 @@ def refused_embed(error: ChangeRejected) -> Embed:
     )
 
 
+def did_you_mean(passage: str) -> str:
+    """The source's passage nearest to a refused quote, offered instead."""
+    return clip(f"Did you mean: “{echo(passage, 1800)}”", MESSAGE_CONTENT_MAX)
+
+
 def stale_text(fact_id: str, last: AuditEntry | None) -> str:
     """Someone changed the fact since the form opened: nothing was written."""
     who = ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -242,7 +242,7 @@ class DraftState(StrEnum):
     """Which buttons a fact form's message offers."""
 
     PREVIEW = "preview"  # Save, Edit, Cancel
-    REFUSED = "refused"  # Edit again, Cancel
+    REFUSED = "refused"  # (Use the nearest passage and save,) Edit again, Cancel
     STALE = "stale"  # Edit the new version, Cancel
 
 
@@ -274,11 +274,18 @@ class DraftView(OwnedView):
         state: DraftState,
         *,
         timeout: float = PREVIEW_TIMEOUT,
+        nearest: str | None = None,
     ) -> None:
         super().__init__(flow.owner_id, timeout=timeout)
         self.cog = cog
         self.flow = flow
         self.state = state
+        # The source's passage nearest to a refused quote, offered to save in one click.
+        self.nearest = nearest
+        if state is DraftState.REFUSED and nearest:
+            self.add_item(
+                _Button("Use the nearest passage and save", ButtonStyle.success, self.use_nearest)
+            )
         if state is DraftState.PREVIEW:
             self.add_item(_Button("Save", ButtonStyle.success, self.save))
             self.add_item(_Button("Edit", ButtonStyle.secondary, self.edit))
@@ -292,6 +299,13 @@ class DraftView(OwnedView):
         """Write the fact through the store."""
         self.stop()
         await self.cog.save_draft(interaction, self.flow)
+
+    async def use_nearest(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the form with the nearest passage as its quote."""
+        self.stop()
+        assert self.nearest is not None
+        draft = replace(self.flow.draft, quote=self.nearest)
+        await self.cog.save_draft(interaction, replace(self.flow, draft=draft))
 
     async def edit(self, interaction: discord.Interaction[Any]) -> None:
         """Reopen the form, pre-filled with what was typed."""
