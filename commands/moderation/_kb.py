@@ -343,6 +343,22 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
         """
         await self.open_record_form(interaction, Kind.SOURCE, source)
 
+    @source.command(name="history")
+    @moderator_only()
+    @app_commands.autocomplete(source=source_autocomplete)
+    async def source_history(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        source: app_commands.Range[str, 1, SOURCE_ID_MAX],
+    ) -> None:
+        """Who added, changed or removed a source, when, and what; newest first.
+
+        Args:
+            interaction: The slash command's interaction.
+            source: The source's id (removed ones work too).
+        """
+        await self.show_history(interaction, Kind.SOURCE, source)
+
     @source.command(name="remove")
     @moderator_only()
     @app_commands.autocomplete(source=source_autocomplete)

@@ -42,6 +42,7 @@ from commands.moderation._views import (
     MODAL_TIMEOUT,
     MODAL_TITLE_MAX,
     PREVIEW_TIMEOUT,
+    HistoryView,
     OwnedView,
     PagedView,
     _owner_check,
@@ -389,6 +390,23 @@ class RecordFlows(ModerationCog):
             return
         await interaction.followup.send(embed=record_embed(kind, record_id, record), ephemeral=True)
 
+    async def show_history(
+        self, interaction: discord.Interaction[Any], kind: str, record_id: str
+    ) -> None:
+        """Who changed a record, when and what; newest first, ten a page."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        entries = await self.read_store(lambda: self.store.history(record_id, kind=kind))
+        if not entries and self.served(kind, record_id) is None:
+            await self.unknown_record(interaction, kind, record_id)
+            return
+        view = HistoryView(interaction.user.id, record_id, entries, kind)
+        embed = view.render()
+        view.origin = interaction
+        if view.pages > 1:
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+        else:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+
     async def show_source(
         self, interaction: discord.Interaction[Any], source_id: str, page: int
     ) -> None:
@@ -468,7 +486,7 @@ BRAND_KINDS = [
 
 
 class RecordCommands(RecordFlows, name="Records"):
-    """/brand add, edit, show and /partnership add, edit, show."""
+    """/brand and /partnership: add, edit, show and history."""
 
     brand = app_commands.Group(
         name="brand", description="Add, edit or look at a brand (moderators)", **MODERATORS_ONLY
@@ -535,6 +553,22 @@ class RecordCommands(RecordFlows, name="Records"):
         """
         await self.show_record(interaction, Kind.BRAND, brand)
 
+    @brand.command(name="history")
+    @moderator_only()
+    @app_commands.autocomplete(brand=brand_autocomplete)
+    async def brand_history(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        brand: app_commands.Range[str, 1, RECORD_ID_MAX],
+    ) -> None:
+        """Who changed a brand, when, and what; newest first.
+
+        Args:
+            interaction: The slash command's interaction.
+            brand: The brand's id (removed ones work too).
+        """
+        await self.show_history(interaction, Kind.BRAND, brand)
+
     @partnership.command(name="add")
     @moderator_only()
     @app_commands.autocomplete(phone_maker=brand_autocomplete, camera_maker=brand_autocomplete)
@@ -589,3 +623,19 @@ class RecordCommands(RecordFlows, name="Records"):
             partnership: The partnership's id (e.g. xiaomi-leica).
         """
         await self.show_record(interaction, Kind.PARTNERSHIP, partnership)
+
+    @partnership.command(name="history")
+    @moderator_only()
+    @app_commands.autocomplete(partnership=partnership_autocomplete)
+    async def partnership_history(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        partnership: app_commands.Range[str, 1, RECORD_ID_MAX],
+    ) -> None:
+        """Who changed a partnership, when, and what; newest first.
+
+        Args:
+            interaction: The slash command's interaction.
+            partnership: The partnership's id (removed ones work too).
+        """
+        await self.show_history(interaction, Kind.PARTNERSHIP, partnership)

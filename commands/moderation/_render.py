@@ -265,14 +265,22 @@ def _snippet(value: Any) -> str:
     return echo(str(value), _SNIPPET_MAX) if value not in (None, "") else "—"
 
 
+def _label(record: Mapping[str, Any]) -> Any:
+    """What names a record in a line: a fact's question, a brand's name, a source's title."""
+    for key in ("question", "name", "title", "id"):
+        if record.get(key):
+            return record[key]
+    return None
+
+
 def record_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
     """What a change did to a record: each changed field, before → after."""
     if before is None and after is None:
         return "nothing"
     if before is None:
-        return f"added: {_snippet((after or {}).get('question'))}"
+        return f"added: {_snippet(_label(after or {}))}"
     if after is None:
-        return f"removed: {_snippet(before.get('question'))}"
+        return f"removed: {_snippet(_label(before))}"
     keys = [k for k in FACT_KEYS if k in before or k in after]
     keys += sorted(k for k in {*before, *after} if k not in FACT_KEYS)
     lines = [
@@ -292,20 +300,22 @@ def pages_note(page: int, pages: int) -> str:
     return f" · page {page + 1} of {pages}" if pages > 1 else ""
 
 
-def history_embed(fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0) -> Embed:
-    """Who changed a fact, when, and what: newest first, a page of changes."""
+def history_embed(
+    fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0, kind: str = "fact"
+) -> Embed:
+    """Who changed a fact (or a record of another kind), when, and what: newest first, a page."""
     newest = list(reversed(entries))
     pages = max(1, -(-len(newest) // HISTORY_PER_PAGE))
     shown_here = newest[page * HISTORY_PER_PAGE : (page + 1) * HISTORY_PER_PAGE]
     fields = [
         (
-            f"{when(e.at)} · {echo(e.actor, 80)} · {e.description.split(' of fact ')[0]}",
+            f"{when(e.at)} · {echo(e.actor, 80)} · {e.description.split(f' of {kind} ')[0]}",
             record_changes(e.before, e.after),
         )
         for e in shown_here
     ]
     return build_embed(
-        title=f"History of {fact_id}",
+        title=f"History of {fact_id}" if kind == "fact" else f"History of {kind} {fact_id}",
         description=""
         if entries
         else "No recorded changes (it was never changed from Discord "
@@ -315,7 +325,7 @@ def history_embed(fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0)
         colour=INFO_COLOUR,
         more=lambda n: (
             f"…and {plural(n, 'more change')} on this page; "
-            f"`camerabot fact history {fact_id}` lists all."
+            f"`camerabot {kind} history {fact_id}` lists all."
         ),
     )
 

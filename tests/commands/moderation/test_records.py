@@ -184,6 +184,29 @@ async def test_brand_edit_is_prefilled_saves_and_undoes(
     assert "country: China" in only_embed(reply(shown)).description
 
 
+async def test_history_lists_the_changes_of_each_kind_newest_first(
+    simcord_env, channel, moderator, mod_kb
+):
+    await add_oppo(moderator, channel)
+    shown = await moderator.slash(channel, "brand edit", brand="oppo")
+    await moderator.submit_modal(shown, {**prefilled(shown.modal), "country": ""})
+
+    history = only_embed(reply(await moderator.slash(channel, "brand history", brand="oppo")))
+
+    assert history.title == "History of brand oppo"
+    edit, add = history.fields
+    assert edit.name.endswith("· edit")
+    assert edit.value == "**country**: China → —"
+    assert add.name.endswith("· add")
+    assert add.value == "added: Oppo"
+    assert history.footer.text == "2 changes, newest first"
+    pairs = only_embed(
+        reply(await moderator.slash(channel, "partnership history", partnership="vivo-zeiss"))
+    )
+    assert pairs.title == "History of partnership vivo-zeiss"
+    assert pairs.description.startswith("No recorded changes")
+
+
 async def test_an_unchanged_form_saves_nothing(simcord_env, channel, moderator, mod_kb):
     before = knowledge_files(mod_kb[0])
     shown = await moderator.slash(channel, "brand edit", brand="leica")
@@ -417,6 +440,9 @@ async def test_source_remove_then_undo_puts_the_text_back(
     assert (mod_kb[0] / "sources" / f"{OPPO_SOURCE}.txt").read_bytes() == text
     await undo(moderator, channel, simcord_env, redo=True)
     assert not (mod_kb[0] / "sources" / f"{OPPO_SOURCE}.txt").exists()
+    history = await moderator.slash(channel, "source history", source=OPPO_SOURCE)
+    names = [field.name.rsplit(" · ", 1)[1] for field in only_embed(reply(history)).fields]
+    assert names == ["redo of remove", "undo of remove", "remove", "add-source"], "removed too"
 
 
 # /kb import
@@ -470,6 +496,9 @@ REFUSED = [
     ("source show", {"source": SOURCE}),
     ("source edit", {"source": SOURCE}),
     ("source remove", {"source": SOURCE}),
+    ("source history", {"source": SOURCE}),
+    ("brand history", {"brand": "xiaomi"}),
+    ("partnership history", {"partnership": "xiaomi-leica"}),
     ("kb import", {"archive": ("x.zip", b"PK")}),
 ]
 
