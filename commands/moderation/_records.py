@@ -68,6 +68,10 @@ class RecordFlow:
     # Fields the form does not show: an added record's id and pair, a brand's kind.
     fixed: Mapping[str, Any] = field(default_factory=dict)
 
+    def fits(self) -> bool:
+        """Whether every text fits its input (so the form can show it whole)."""
+        return all(len(self.texts.get(spec.key, "")) <= spec.max_length for spec in self.inputs)
+
     @property
     def inputs(self) -> tuple[Input, ...]:
         """The form's text inputs."""
@@ -269,6 +273,14 @@ class RecordFlows(ModerationCog):
             return
         texts = record_texts(kind, record)
         flow = RecordFlow(interaction.user.id, kind, record_id, texts, texts, fixed or {})
+        if not flow.fits():
+            # A form cut short would drop what it cannot show when saved.
+            text = (
+                f"This {kind}'s fields are longer than a Discord form holds, so editing it here "
+                f"would lose some. Use `camerabot {kind} edit {record_id}` instead."
+            )
+            await interaction.response.send_message(clip(text, 1900), ephemeral=True)
+            return
         await interaction.response.send_modal(RecordModal(self, flow, replace=False))
 
     async def open_add_record_form(

@@ -9,7 +9,9 @@ import pytest
 import simcord
 from discord import app_commands
 
+from commands.moderation._records import RecordFlow, RecordModal
 from commands.ui import render as _render
+from tests.commands.moderation.test_access import _modal_problems
 from tests.helpers.discord_checks import only_embed
 from tests.helpers.moderation import (
     SOURCE,
@@ -564,3 +566,31 @@ async def test_autocomplete_offers_brands_partnerships_and_sources(
     sources = await moderator.autocomplete(channel, "source show", "source", "xiaomi partners")
     assert [c["value"] for c in sources] == [SOURCE]
     assert await helper.autocomplete(channel, "brand edit", "brand", "") == []
+
+
+async def test_the_record_forms_fit_discords_limits(simcord_env, bot):
+    cog = bot.get_cog("Records")
+    huge = "y" * 5000
+    for kind in ("brand", "partnership", "source"):
+        for opened in (None, {}):
+            keys = "name country aliases devices people details summary reported_devices"
+            keys += " citations title date url id text"
+            texts = dict.fromkeys(keys.split(), huge)
+            flow = RecordFlow(1, kind, "a-record-id-" + "x" * 51, texts, opened)
+            assert _modal_problems(RecordModal(cog, flow, replace=False)) == [], kind
+
+
+async def test_a_record_too_long_for_a_form_is_not_opened_cut_short(
+    simcord_env, channel, moderator, mod_store, mod_kb
+):
+    aliases = [f"Leica alias number {n}" for n in range(300)]
+    mod_store.records.edit("brand", "leica", {"aliases": aliases}, base_version=None, actor="x")
+    await moderator.slash(channel, "kb reload")
+    before = knowledge_files(mod_kb[0])
+
+    refused = await moderator.slash(channel, "brand edit", brand="leica")
+
+    assert refused.modal is None
+    assert refused.ephemeral
+    assert "camerabot brand edit leica" in refused.response.content
+    assert knowledge_files(mod_kb[0]) == before
