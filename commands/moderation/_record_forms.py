@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.facts.models import Brand, Partnership, Source
+from bot.facts.problems import Problem
 from bot.facts.text import quote_key
 from bot.facts.validation import quote_in
 from bot.state.audit import Kind
+from bot.store import ChangeRejected
 from bot.store.records import nearest_passage
 
 # Discord's text inputs hold at most 4000 characters.
@@ -25,8 +27,9 @@ _LONG = 4000
 DETAILS = ("status", "since", "period", "first_phone_due")
 
 
-class FormError(ValueError):
-    """What was typed cannot be read as the record's fields (the message says why)."""
+def _unreadable(message: str) -> ChangeRejected:
+    """What was typed cannot be read as the record's fields: refused like an invalid change."""
+    return ChangeRejected([Problem("form", 0, None, message)], {}, "the form cannot be read")
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +189,7 @@ def _lines(text: str) -> list[str]:
 def _pair(line: str, number: int, what: str) -> dict[str, str]:
     source, bar, quote = line.partition("|")
     if not bar or not source.strip() or not quote.strip():
-        raise FormError(f"{what} line {number} must be `source id | quote`")
+        raise _unreadable(f"{what} line {number} must be `source id | quote`")
     return {"source": source.strip(), "quote": quote.strip()}
 
 
@@ -203,7 +206,7 @@ def _brand_fields(texts: Mapping[str, str]) -> dict[str, Any]:
     for number, line in enumerate(_lines(texts.get("people", "")), start=1):
         parts = [part.strip() for part in line.split("|", 3)]
         if len(parts) != 4 or not all(parts):
-            raise FormError(f"people line {number} must be `name | role | source id | quote`")
+            raise _unreadable(f"people line {number} must be `name | role | source id | quote`")
         name, role, source, quote = parts
         citation = {"source": source, "quote": quote}
         if people and (people[-1]["name"], people[-1]["role"]) == (name, role):
@@ -225,7 +228,7 @@ def _partnership_fields(texts: Mapping[str, str]) -> dict[str, Any]:
         key, colon, value = line.partition(":")
         key = key.strip().lower().replace(" ", "_")
         if not colon or key not in DETAILS:
-            raise FormError(
+            raise _unreadable(
                 f"details line {line[:40]!r} must be `key: value`, the key one of "
                 + ", ".join(DETAILS)
             )
@@ -244,7 +247,7 @@ def _partnership_fields(texts: Mapping[str, str]) -> dict[str, Any]:
 
 
 def form_fields(kind: str, texts: Mapping[str, str]) -> dict[str, Any]:
-    """The store fields a form's texts give (every field of the form); FormError if unreadable."""
+    """The store fields a form's texts give; ChangeRejected if unreadable."""
     if kind == Kind.SOURCE:
         return {key: texts.get(key, "") for key in ("title", "date", "url")}
     if kind == Kind.BRAND:

@@ -18,7 +18,6 @@ from discord import ButtonStyle, TextStyle, app_commands, ui
 
 import commands.moderation._render as render
 from bot.facts.limits import CHOICES_PER_AUTOCOMPLETE, EMBED_DESCRIPTION_MAX
-from bot.facts.problems import Problem
 from bot.facts.record_files import dump_mapping
 from bot.state.audit import Action, Kind
 from bot.store import Change, ChangeRejected, StaleEdit, record_version
@@ -30,7 +29,6 @@ from commands.moderation._base import MODERATORS_ONLY, ModerationCog, actor_of
 from commands.moderation._record_forms import (
     INPUTS,
     SOURCE_ADD_INPUTS,
-    FormError,
     Input,
     form_fields,
     model_record,
@@ -226,11 +224,6 @@ def saved_text(change: Change) -> str:
     return f"{verb} {ref} in `{change.file}`; answers use it now. /kb undo reverts it."
 
 
-def form_refusal(error: FormError) -> ChangeRejected:
-    """A form that cannot be read, refused like a store refusal."""
-    return ChangeRejected([Problem("form", 0, None, str(error))], {})
-
-
 class RecordFlows(ModerationCog):
     """The record forms' steps, shared by /brand, /partnership and /source."""
 
@@ -347,8 +340,7 @@ class RecordFlows(ModerationCog):
                 fields = form_fields(flow.kind, flow.texts)
             operation = self._record_operation(flow, fields, actor_of(interaction.user))
             change = await self.bot.change_knowledge(operation)
-        except (ChangeRejected, FormError) as error:
-            rejected = form_refusal(error) if isinstance(error, FormError) else error
+        except ChangeRejected as rejected:
             log.info(
                 "refused a %s from user %s: %d problem(s)",
                 flow.kind,
