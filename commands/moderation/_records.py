@@ -361,7 +361,9 @@ class RecordFlows(ModerationCog):
             current = flow
             if isinstance(error.record, Mapping):
                 texts = record_texts(flow.kind, error.record)
-                current = RecordFlow(flow.owner_id, flow.kind, flow.record_id, texts, texts)
+                current = RecordFlow(
+                    flow.owner_id, flow.kind, flow.record_id, texts, texts, flow.fixed
+                )
             view = RecordView(self, flow, current=current)
             view.origin = interaction
             text = (
