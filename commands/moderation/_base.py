@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TypedDict, TypeVar
 
 import discord
@@ -47,6 +46,7 @@ from commands.moderation._forms import (
     same_fact,
     unique,
 )
+from commands.moderation._record_forms import nearest_quote
 from commands.moderation._views import (
     DraftState,
     DraftView,
@@ -66,7 +66,6 @@ URL_MAX = 500
 SOURCE_ID_MAX = 63
 # A source article's text: plenty for an article, small enough to read in one go.
 SOURCE_BYTES_MAX = 1_000_000
-FILES_PER_MESSAGE = 10
 # What one message may carry in attachments (Discord's smallest upload limit is 10 MiB).
 FILE_BYTES_PER_MESSAGE = 8 * 1024 * 1024
 DID_YOU_MEAN_MAX = 3
@@ -90,28 +89,6 @@ MODERATORS_ONLY: GroupAccess = {
 def actor_of(user: discord.abc.User) -> str:
     """Who made a change, as the audit log records it: name and Discord id."""
     return f"{user.name} (discord {user.id})"
-
-
-def export_name(path: Path, root: Path) -> str:
-    """An attachment's file name for a knowledge file: facts/leica.yaml is facts-leica.yaml."""
-    return str(path.relative_to(root)).replace("/", "-")
-
-
-def batches(sizes: Sequence[int]) -> list[list[int]]:
-    """File indices grouped for messages: at most 10 files and FILE_BYTES_PER_MESSAGE each."""
-    groups: list[list[int]] = []
-    total = 0
-    for index, size in enumerate(sizes):
-        if (
-            not groups
-            or len(groups[-1]) >= FILES_PER_MESSAGE
-            or total + size > (FILE_BYTES_PER_MESSAGE)
-        ):
-            groups.append([])
-            total = 0
-        groups[-1].append(index)
-        total += size
-    return groups
 
 
 async def fact_id_autocomplete(
@@ -262,14 +239,24 @@ class ModerationCog(Cog):
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
+    def quoted_source(self, flow: FactFlow) -> str:
+        """The id of the source a flow's quote is checked against (as the store will)."""
+        source_id = flow.draft.source.strip()
+        if not source_id and flow.target is None:
+            return self.newest_source()
+        if not source_id and flow.target is not None and flow.target.citations:
+            return str(flow.target.citations[0].get("source", ""))
+        return source_id
+
+    def nearest_to_quote(self, flow: FactFlow) -> str | None:
+        """The source's passage nearest to a quote not word for word in it (read unlocked)."""
+        source = self.bot.engine.base.sources.get(self.quoted_source(flow))
+        return nearest_quote(source.text, flow.draft.quote) if source is not None else None
+
     def preview(self, flow: FactFlow) -> discord.Embed:
         """The preview embed of a flow."""
         draft = flow.draft
-        source_id = draft.source.strip()
-        if not source_id and flow.target is None:
-            source_id = self.newest_source()
-        elif not source_id and flow.target is not None and flow.target.citations:
-            source_id = str(flow.target.citations[0].get("source", ""))
+        source_id = self.quoted_source(flow)
         source = self.bot.engine.base.sources.get(source_id)
         kept = len(flow.target.citations) - 1 if flow.target and flow.target.citations else 0
         return render.preview_embed(
@@ -321,9 +308,11 @@ class ModerationCog(Cog):
             )
             refused = render.refused_embed(error)
             embeds = [refused, embed] if len(refused) + len(embed) <= 6000 else [refused]
-            view = DraftView(self, flow, DraftState.REFUSED)
+            nearest = self.nearest_to_quote(flow)
+            view = DraftView(self, flow, DraftState.REFUSED, nearest=nearest)
             view.origin = interaction
-            await interaction.edit_original_response(content=None, embeds=embeds, view=view)
+            content = render.did_you_mean(nearest) if nearest else None
+            await interaction.edit_original_response(content=content, embeds=embeds, view=view)
             return
         except StaleEdit as error:
             assert flow.target is not None

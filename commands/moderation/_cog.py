@@ -1,4 +1,4 @@
-"""The moderators' extension: /fact (_facts), /kb and /source (_kb), /source drafts (_drafts)."""
+"""The moderators' extension: /fact, /kb and /source (_kb), /source drafts, /brand, /partnership."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from commands.client import CamerabotBot
 from commands.moderation._drafts import DraftCommands, drafts_command
 from commands.moderation._facts import FactCommands
 from commands.moderation._kb import KnowledgeBaseCommands
+from commands.moderation._records import RecordCommands
 from commands.ui.persistent import SESSION_ITEMS
 
 log = logging.getLogger(__name__)
@@ -36,3 +37,4 @@ async def setup(bot: CamerabotBot) -> None:
     source.add_command(drafts_command(drafts))
     await bot.add_cog(knowledge, guilds=guilds)
     await bot.add_cog(drafts, guilds=guilds)
+    await bot.add_cog(RecordCommands(bot), guilds=guilds)

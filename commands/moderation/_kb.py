@@ -1,4 +1,4 @@
-"""/kb and /source: moderators undo, reload, validate and export the fact base, and add sources."""
+"""/kb and /source: moderators undo, reload, validate, export and import the fact base; sources."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from discord import app_commands
 import commands.moderation._render as render
 from bot.engine.timeline import stale_facts
 from bot.facts.validation import parse_date
+from bot.state.audit import Kind
 from bot.state.usage import usage_lines
 from bot.store import (
     ChangeRejected,
     StoreError,
 )
+from bot.store.records import UnknownRecord
 from commands.checks import moderator_only
 from commands.client import CamerabotBot
 from commands.moderation._base import (
@@ -29,11 +31,9 @@ from commands.moderation._base import (
     SOURCE_ID_MAX,
     TITLE_MAX,
     URL_MAX,
-    ModerationCog,
     actor_of,
-    batches,
-    export_name,
 )
+from commands.moderation._records import RecordFlows, source_autocomplete
 from commands.moderation._views import (
     GAPS_MAX,
     ConfirmView,
@@ -49,8 +49,8 @@ STALE_SHOWN = 25
 STALE_MESSAGE_MAX = 1900
 
 
-class KnowledgeBaseCommands(ModerationCog, name="KnowledgeBase"):
-    """/kb undo, redo, reload, validate, export, gaps and feedback; /source add."""
+class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
+    """/kb undo, redo, reload, validate, export, import, gaps and feedback; /source."""
 
     kb = app_commands.Group(
         name="kb",
@@ -58,7 +58,9 @@ class KnowledgeBaseCommands(ModerationCog, name="KnowledgeBase"):
         **MODERATORS_ONLY,
     )
     source = app_commands.Group(
-        name="source", description="Add a source article (moderators)", **MODERATORS_ONLY
+        name="source",
+        description="Add, read, edit or remove a source article (moderators)",
+        **MODERATORS_ONLY,
     )
 
     @kb.command(name="undo")
@@ -148,27 +150,65 @@ class KnowledgeBaseCommands(ModerationCog, name="KnowledgeBase"):
     @kb.command(name="export")
     @moderator_only()
     async def kb_export(self, interaction: discord.Interaction[CamerabotBot]) -> None:
-        """The fact base's YAML files, attached.
+        """Every knowledge file, article texts too, in one zip (/kb import restores it).
 
         Args:
             interaction: The slash command's interaction.
         """
         await interaction.response.defer(ephemeral=True, thinking=True)
-        root = self.store.root
+        data = await self.read_store(self.store.export_archive)
+        if len(data) > FILE_BYTES_PER_MESSAGE:
+            text = render.export_too_large_text(len(data))
+            await interaction.followup.send(text, ephemeral=True)
+            return
+        attached = discord.File(io.BytesIO(data), filename=EXPORT_NAME)
+        text = render.export_text(len(data))
+        await interaction.followup.send(text, file=attached, ephemeral=True)
 
-        def read() -> list[tuple[str, bytes]]:
-            return [(export_name(p, root), p.read_bytes()) for p in self.store.export()]
+    @kb.command(name="import")
+    @moderator_only()
+    async def kb_import(
+        self, interaction: discord.Interaction[CamerabotBot], archive: discord.Attachment
+    ) -> None:
+        """Make the knowledge files exactly those of a /kb export zip, after you confirm.
 
-        files = await asyncio.to_thread(read)
-        fitting = [(n, d) for n, d in files if len(d) <= FILE_BYTES_PER_MESSAGE]
-        skipped = [n for n, d in files if len(d) > FILE_BYTES_PER_MESSAGE]
-        groups = batches([len(d) for _, d in fitting]) or [[]]
-        for number, group in enumerate(groups, start=1):
-            attached = [
-                discord.File(io.BytesIO(fitting[i][1]), filename=fitting[i][0]) for i in group
-            ]
-            text = render.export_text(len(fitting), number, len(groups), skipped)
-            await interaction.followup.send(text, files=attached, ephemeral=True)
+        Args:
+            interaction: The slash command's interaction.
+            archive: A zip made by /kb export (or camerabot kb export).
+        """
+        if archive.size > IMPORT_BYTES_MAX:
+            text = (
+                f"Not imported: the file is {archive.size:,} bytes; at most {IMPORT_BYTES_MAX:,}."
+            )
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await archive.read()
+
+        async def restore(pressed: discord.Interaction[Any]) -> None:
+            await pressed.response.defer()
+            actor = actor_of(pressed.user)
+            try:
+                names = await self.bot.read_knowledge(
+                    lambda: self.store.import_archive(data, actor=actor)
+                )
+            except ChangeRejected as error:
+                embed = render.refused_embed(error)
+                await pressed.edit_original_response(content=None, embeds=[embed], view=None)
+                return
+            except StoreError as error:
+                text = f"Not imported: {echo(str(error), 1900)}"
+                await pressed.edit_original_response(content=text, embeds=[], view=None)
+                return
+            await self.bot.reload_knowledge(force=True)
+            text = render.imported_text(names)
+            await pressed.edit_original_response(content=text, embeds=[], view=None)
+            log.info("kb import by user %s: %d file(s) changed", pressed.user.id, len(names))
+            await self.bot.post_mod_log(render.imported_line(pressed.user.mention, len(names)))
+
+        view = ConfirmView(interaction.user.id, "Import", restore)
+        view.origin = interaction
+        await interaction.followup.send(render.IMPORT_QUESTION, view=view, ephemeral=True)
 
     @kb.command(name="gaps")
     @moderator_only()
@@ -260,25 +300,30 @@ class KnowledgeBaseCommands(ModerationCog, name="KnowledgeBase"):
     async def source_add(
         self,
         interaction: discord.Interaction[CamerabotBot],
-        title: app_commands.Range[str, 1, TITLE_MAX],
-        date: app_commands.Range[str, 1, DATE_MAX],
-        text: discord.Attachment,
+        text: discord.Attachment | None = None,
+        title: app_commands.Range[str, 1, TITLE_MAX] | None = None,
+        date: app_commands.Range[str, 1, DATE_MAX] | None = None,
         url: app_commands.Range[str, 1, URL_MAX] | None = None,
         source_id: app_commands.Range[str, 1, SOURCE_ID_MAX] | None = None,
     ) -> None:
-        """Add a source article: its title, date and text (a UTF-8 .txt file).
+        """Add a source article: attach its text (a .txt file), or paste it in the form.
 
         Args:
             interaction: The slash command's interaction.
+            text: The article's text as a UTF-8 text file (at most 1 MB); without it, a form.
             title: The article's title, as published.
             date: The article's date, YYYY-MM-DD.
-            text: The article's text as a UTF-8 text file (at most 1 MB).
             url: Where the article was published, if online.
             source_id: Its id (lower-case letters, digits, '-'); default from the title.
         """
-        problem = date_problem(date) or size_problem(text)
-        if problem:
-            await interaction.response.send_message(problem, ephemeral=True)
+        if text is None:
+            texts = {"title": title or "", "date": date or "", "url": url or ""}
+            texts["id"] = source_id or ""
+            await self.open_add_record_form(interaction, Kind.SOURCE, "", {}, texts)
+            return
+        problem = NO_TITLE if not title or not date else date_problem(date) or size_problem(text)
+        if problem or not title or not date:
+            await interaction.response.send_message(problem or NO_TITLE, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -297,7 +342,112 @@ class KnowledgeBaseCommands(ModerationCog, name="KnowledgeBase"):
         await interaction.followup.send(render.source_added_text(change), ephemeral=True)
         await self.post_change(interaction, change)
 
+    @source.command(name="show")
+    @moderator_only()
+    @app_commands.autocomplete(source=source_autocomplete)
+    async def source_show(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        source: app_commands.Range[str, 1, SOURCE_ID_MAX],
+        page: app_commands.Range[int, 1, 10_000] = 1,
+    ) -> None:
+        """Read a source article, a page at a time (to quote it word for word).
 
+        Args:
+            interaction: The slash command's interaction.
+            source: The source's id (start typing its id or title).
+            page: The page to start at.
+        """
+        await self.show_source(interaction, source, page)
+
+    @source.command(name="edit")
+    @moderator_only()
+    @app_commands.autocomplete(source=source_autocomplete)
+    async def source_edit(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        source: app_commands.Range[str, 1, SOURCE_ID_MAX],
+    ) -> None:
+        """Edit a source's title, date or address (its text stays: quotes were checked on it).
+
+        Args:
+            interaction: The slash command's interaction.
+            source: The source's id (start typing its id or title).
+        """
+        await self.open_record_form(interaction, Kind.SOURCE, source)
+
+    @source.command(name="history")
+    @moderator_only()
+    @app_commands.autocomplete(source=source_autocomplete)
+    async def source_history(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        source: app_commands.Range[str, 1, SOURCE_ID_MAX],
+    ) -> None:
+        """Who added, changed or removed a source, when, and what; newest first.
+
+        Args:
+            interaction: The slash command's interaction.
+            source: The source's id (removed ones work too).
+        """
+        await self.show_history(interaction, Kind.SOURCE, source)
+
+    @source.command(name="remove")
+    @moderator_only()
+    @app_commands.autocomplete(source=source_autocomplete)
+    async def source_remove(
+        self,
+        interaction: discord.Interaction[CamerabotBot],
+        source: app_commands.Range[str, 1, SOURCE_ID_MAX],
+    ) -> None:
+        """Remove a source nothing cites, after you confirm (/kb undo puts it back, text too).
+
+        Args:
+            interaction: The slash command's interaction.
+            source: The source's id (start typing its id or title).
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        records = self.store.records
+        try:
+            version = await self.read_store(lambda: records.version(Kind.SOURCE, source))
+        except UnknownRecord:
+            await self.unknown_record(interaction, Kind.SOURCE, source)
+            return
+
+        async def remove(pressed: discord.Interaction[Any]) -> None:
+            await pressed.response.defer()
+            actor = actor_of(pressed.user)
+            try:
+                change = await self.bot.change_knowledge(
+                    lambda: records.remove(Kind.SOURCE, source, base_version=version, actor=actor)
+                )
+            except ChangeRejected as error:
+                embed = render.refused_embed(error)
+                await pressed.edit_original_response(content=None, embeds=[embed], view=None)
+                return
+            except StoreError as error:  # changed or removed meanwhile
+                text = f"Not removed: {echo(str(error), 1900)}"
+                await pressed.edit_original_response(content=text, embeds=[], view=None)
+                return
+            text = (
+                f"Removed source {render.fact_ref(source)} and its text. /kb undo puts them back."
+            )
+            await pressed.edit_original_response(content=text, embeds=[], view=None)
+            await self.post_change(pressed, change)
+
+        view = ConfirmView(interaction.user.id, "Remove", remove)
+        view.origin = interaction
+        question = f"Remove source {render.fact_ref(source)} and its text?"
+        await interaction.followup.send(question, view=view, ephemeral=True)
+
+
+EXPORT_NAME = "camerabot-knowledge.zip"
+# A /kb import attachment: an export of a large fact base fits.
+IMPORT_BYTES_MAX = 25 * 1024 * 1024
+NO_TITLE = (
+    "Not added: with an attached text, give its title and date too "
+    "(or leave out the file to paste the text in a form)."
+)
 NOT_UTF8 = "Not added: the text file must be UTF-8 text (save it as UTF-8 .txt and try again)."
 
 

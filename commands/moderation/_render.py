@@ -162,6 +162,11 @@ def refused_embed(error: ChangeRejected) -> Embed:
     )
 
 
+def did_you_mean(passage: str) -> str:
+    """The source's passage nearest to a refused quote, offered instead."""
+    return clip(f"Did you mean: “{echo(passage, 1800)}”", MESSAGE_CONTENT_MAX)
+
+
 def stale_text(fact_id: str, last: AuditEntry | None) -> str:
     """Someone changed the fact since the form opened: nothing was written."""
     who = ""
@@ -259,14 +264,22 @@ def _snippet(value: Any) -> str:
     return echo(str(value), _SNIPPET_MAX) if value not in (None, "") else "—"
 
 
+def _label(record: Mapping[str, Any]) -> Any:
+    """What names a record in a line: a fact's question, a brand's name, a source's title."""
+    for key in ("question", "name", "title", "id"):
+        if record.get(key):
+            return record[key]
+    return None
+
+
 def record_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
     """What a change did to a record: each changed field, before → after."""
     if before is None and after is None:
         return "nothing"
     if before is None:
-        return f"added: {_snippet((after or {}).get('question'))}"
+        return f"added: {_snippet(_label(after or {}))}"
     if after is None:
-        return f"removed: {_snippet(before.get('question'))}"
+        return f"removed: {_snippet(_label(before))}"
     keys = [k for k in FACT_KEYS if k in before or k in after]
     keys += sorted(k for k in {*before, *after} if k not in FACT_KEYS)
     lines = [
@@ -286,20 +299,23 @@ def pages_note(page: int, pages: int) -> str:
     return f" · page {page + 1} of {pages}" if pages > 1 else ""
 
 
-def history_embed(fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0) -> Embed:
-    """Who changed a fact, when, and what: newest first, a page of changes."""
+def history_embed(
+    fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0, kind: str = "fact"
+) -> Embed:
+    """Who changed a fact (or a record of another kind), when, and what: newest first, a page."""
     newest = list(reversed(entries))
     pages = max(1, -(-len(newest) // HISTORY_PER_PAGE))
     shown_here = newest[page * HISTORY_PER_PAGE : (page + 1) * HISTORY_PER_PAGE]
     fields = [
         (
-            f"{when(e.at)} · {echo(e.actor, 80)} · {echo(e.description.split(' of fact ')[0], 80)}",
+            f"{when(e.at)} · {echo(e.actor, 80)} · "
+            f"{echo(e.description.split(f' of {kind} ')[0], 80)}",
             record_changes(e.before, e.after),
         )
         for e in shown_here
     ]
     return build_embed(
-        title=f"History of {fact_id}",
+        title=f"History of {fact_id}" if kind == "fact" else f"History of {kind} {fact_id}",
         description=""
         if entries
         else "No recorded changes (it was never changed from Discord "
@@ -309,7 +325,7 @@ def history_embed(fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0)
         colour=INFO_COLOUR,
         more=lambda n: (
             f"…and {plural(n, 'more change')} on this page; "
-            f"`camerabot fact history {fact_id}` lists all."
+            f"`camerabot {kind} history {fact_id}` lists all."
         ),
     )
 
@@ -465,11 +481,38 @@ def source_added_text(change: Change) -> str:
     )
 
 
-def export_text(count: int, part: int, parts: int, skipped: Sequence[str] = ()) -> str:
-    """The message holding one batch of exported files."""
-    head = f"The fact base's {plural(count, 'YAML file')}"
-    if parts > 1:
-        head += f", part {part} of {parts}"
-    if skipped:
-        head += f". Too large to attach: {', '.join(echo(s, 80) for s in skipped)}"
-    return clip(head + ".", MESSAGE_CONTENT_MAX)
+def export_text(size: int) -> str:
+    """The message holding the export."""
+    return (
+        f"Every knowledge file, article texts too ({size:,} bytes zipped). "
+        "/kb import (or `camerabot kb import`) restores exactly these files."
+    )
+
+
+def export_too_large_text(size: int) -> str:
+    """The export is larger than a message may carry."""
+    return (
+        f"The export is {size:,} bytes zipped, too large to attach here: "
+        "run `camerabot kb export FILE.zip` on the server instead."
+    )
+
+
+IMPORT_QUESTION = (
+    "Import this archive? The knowledge files become exactly its files (checked whole first; "
+    "nothing changes if any is invalid). /kb undo does not take an import back: export first "
+    "to keep what is there now."
+)
+
+
+def imported_text(names: Sequence[str]) -> str:
+    """The reply once an archive is imported."""
+    if not names:
+        return "Imported: the files were already exactly those of the archive; nothing changed."
+    listed = ", ".join(f"`{echo(n, 80)}`" for n in names[:10])
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    return clip(f"Imported: {plural(len(names), 'file')} changed ({listed}{more}).", 1900)
+
+
+def imported_line(moderator: str, count: int) -> str:
+    """The moderators' channel line for an import."""
+    return f"{moderator} imported an archive: {plural(count, 'knowledge file')} changed"

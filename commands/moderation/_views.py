@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -242,7 +242,7 @@ class DraftState(StrEnum):
     """Which buttons a fact form's message offers."""
 
     PREVIEW = "preview"  # Save, Edit, Cancel
-    REFUSED = "refused"  # Edit again, Cancel
+    REFUSED = "refused"  # (Use the nearest passage and save,) Edit again, Cancel
     STALE = "stale"  # Edit the new version, Cancel
 
 
@@ -274,11 +274,18 @@ class DraftView(OwnedView):
         state: DraftState,
         *,
         timeout: float = PREVIEW_TIMEOUT,
+        nearest: str | None = None,
     ) -> None:
         super().__init__(flow.owner_id, timeout=timeout)
         self.cog = cog
         self.flow = flow
         self.state = state
+        # The source's passage nearest to a refused quote, offered to save in one click.
+        self.nearest = nearest
+        if state is DraftState.REFUSED and nearest:
+            self.add_item(
+                _Button("Use the nearest passage and save", ButtonStyle.success, self.use_nearest)
+            )
         if state is DraftState.PREVIEW:
             self.add_item(_Button("Save", ButtonStyle.success, self.save))
             self.add_item(_Button("Edit", ButtonStyle.secondary, self.edit))
@@ -292,6 +299,13 @@ class DraftView(OwnedView):
         """Write the fact through the store."""
         self.stop()
         await self.cog.save_draft(interaction, self.flow)
+
+    async def use_nearest(self, interaction: discord.Interaction[Any]) -> None:
+        """Save the form with the nearest passage as its quote."""
+        self.stop()
+        assert self.nearest is not None
+        draft = replace(self.flow.draft, quote=self.nearest)
+        await self.cog.save_draft(interaction, replace(self.flow, draft=draft))
 
     async def edit(self, interaction: discord.Interaction[Any]) -> None:
         """Reopen the form, pre-filled with what was typed."""
@@ -400,17 +414,20 @@ class PagedView(OwnedView):
 
 
 class HistoryView(PagedView):
-    """A fact's history, newest first, a page at a time."""
+    """A fact's (or another record's) history, newest first, a page at a time."""
 
-    def __init__(self, owner_id: int, fact_id: str, entries: Sequence[AuditEntry]) -> None:
+    def __init__(
+        self, owner_id: int, fact_id: str, entries: Sequence[AuditEntry], kind: str = "fact"
+    ) -> None:
         per_page = render.HISTORY_PER_PAGE
         super().__init__(owner_id, -(-len(entries) // per_page))
         self.fact_id = fact_id
         self.entries = list(entries)
+        self.kind = kind
 
     def page_embed(self) -> discord.Embed:
         """The page's changes."""
-        return render.history_embed(self.fact_id, self.entries, page=self.page)
+        return render.history_embed(self.fact_id, self.entries, page=self.page, kind=self.kind)
 
 
 class GapButton(ui.Button["GapsView"]):

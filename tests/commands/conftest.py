@@ -97,7 +97,7 @@ def mod_bot(mod_settings: Settings, mod_store) -> CamerabotBot:
 
 @pytest.fixture
 async def mod_roles(simcord_env, guild, bot):
-    """Mods (a MODERATOR_ROLE_IDS role) and Helpers (may see /fact, /kb, /source; not run them).
+    """Mods (a MODERATOR_ROLE_IDS role) and Helpers (see the moderators' commands, cannot run them).
 
     Members without Manage Server see the moderators' commands only where a server admin allowed
     their role; both roles are allowed here, so the run-time check is what refuses Helpers.
@@ -110,7 +110,7 @@ async def mod_roles(simcord_env, guild, bot):
     import discord
 
     for command in await bot.tree.fetch_commands(guild=discord.Object(guild.id)):
-        if command.name in ("fact", "kb", "source"):
+        if command.name in ("fact", "kb", "source", "brand", "partnership"):
             guild.set_command_permissions(command, {mods: True, helpers: True})
     return mods, helpers
 

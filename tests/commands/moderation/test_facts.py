@@ -114,7 +114,9 @@ async def test_a_refused_fact_lists_the_problems_and_edit_again_keeps_what_was_t
     assert "\\*in the world\\*" in problems.description, "echoed text is escaped"
     assert "@everyone" not in problems.description.replace("@\u200beveryone", "")
     assert kept.title == f"New fact: {QUESTION}", "what was typed is still shown"
-    assert labels(message) == ["Edit again", "Cancel"]
+    # The source's nearest sentence is offered, however far (the moderator judges it).
+    assert message.content.startswith("Did you mean: “Leica, the German camera manufacturer")
+    assert labels(message) == ["Use the nearest passage and save", "Edit again", "Cancel"]
     assert knowledge_files(mod_kb[0]) == before
 
     reopened = await moderator.click(preview.response, label="Edit again")
@@ -124,6 +126,30 @@ async def test_a_refused_fact_lists_the_problems_and_edit_again_keeps_what_was_t
     assert fixed.response.id == preview.response.id, "the same message shows the new preview"
     await moderator.click(fixed.response, label="Save")
     assert stored(simcord_env, preview).content.startswith(f"Added fact `{NEW_FACT_ID}`")
+
+
+async def test_a_quote_not_word_for_word_is_saved_as_the_nearest_passage_in_one_click(
+    simcord_env, channel, moderator, mod_log, mod_kb
+):
+    # Lower case, and "Hasselblad" for the article's "Hassleblad".
+    typed = "currently, oneplus has a multi-year partnership with swedish brand hasselblad"
+    shown = await moderator.slash(channel, "fact add")
+    preview = await moderator.submit_modal(shown, fact_form(quote=typed))
+    await moderator.click(preview.response, label="Save")
+    passage = (
+        "Currently, OnePlus has a multi-year partnership with Swedish brand Hassleblad, and Vivo "
+        "has a partnership with Zeiss for its cameras for flagship smartphones."
+    )
+    assert stored(simcord_env, preview).content == f"Did you mean: “{passage}”"
+    assert audit_lines(mod_kb[1]) == []
+
+    saved = await moderator.click(preview.response, label="Use the nearest passage and save")
+
+    assert saved.acknowledged
+    assert stored(simcord_env, preview).content.startswith(f"Added fact `{NEW_FACT_ID}`")
+    [line] = audit_lines(mod_kb[1])
+    assert json.loads(line)["after"]["citations"] == [{"source": SOURCE, "quote": passage}]
+    assert mod_log.history()[-1].content == f"<@{moderator.id}> added fact `{NEW_FACT_ID}`"
 
 
 async def test_edit_reopens_the_form_and_cancel_writes_nothing(

@@ -1,9 +1,8 @@
-"""The fact form's data without Discord: drafts to store fields, and export batches."""
+"""The fact form's data without Discord: drafts to store fields."""
 
 from __future__ import annotations
 
 from bot.facts.models import Citation, Fact
-from commands.moderation._base import FILE_BYTES_PER_MESSAGE, FILES_PER_MESSAGE, batches
 from commands.moderation._forms import (
     EditTarget,
     FactDraft,
@@ -77,13 +76,6 @@ def test_an_edit_adds_newly_named_brands_and_never_drops_one() -> None:
 def test_a_form_that_cannot_hold_a_field_is_detected() -> None:
     assert FactDraft(phrasings="p\n" * 1999).fits()
     assert not FactDraft(phrasings="p\n" * 2001).fits()
-
-
-def test_export_batches_hold_ten_files_and_a_byte_budget() -> None:
-    assert batches([]) == []
-    assert [len(g) for g in batches([1] * 23)] == [FILES_PER_MESSAGE, FILES_PER_MESSAGE, 3]
-    half = FILE_BYTES_PER_MESSAGE // 2
-    assert batches([half, half, 1, half]) == [[0, 1], [2, 3]]
 
 
 def test_a_served_fact_matches_its_stored_record_until_that_changes() -> None:

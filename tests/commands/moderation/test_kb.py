@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 
 from commands.moderation import _render as render
-from commands.moderation._base import FILES_PER_MESSAGE, SOURCE_BYTES_MAX
+from commands.moderation._base import SOURCE_BYTES_MAX
 from tests.helpers.discord_checks import fact_of, only_embed
 from tests.helpers.moderation import (
     NEW_FACT_ID,
@@ -157,38 +159,21 @@ async def test_reload_of_a_broken_base_keeps_the_last_good_one(
 # /kb export
 
 
-async def test_export_attaches_the_yaml_files(simcord_env, channel, moderator, mod_kb):
+async def test_export_attaches_one_zip_with_every_file_and_article_text(
+    simcord_env, channel, moderator, mod_kb
+):
     result = await moderator.slash(channel, "kb export")
 
     message = reply(result)
-    files = {a.filename: a for a in message.attachments}
-    assert sorted(files) == [
-        "brands.yaml",
-        "facts-huawei-leica.yaml",
-        "facts-leica.yaml",
-        "facts-oneplus-vivo.yaml",
-        "facts-xiaomi-leica.yaml",
-        "partnerships.yaml",
-        "sources.yaml",
-    ]
-    assert await files["facts-leica.yaml"].read() == (mod_kb[0] / "facts/leica.yaml").read_bytes()
-    assert message.content == "The fact base's 7 YAML files."
-
-
-async def test_export_splits_more_than_ten_files(simcord_env, channel, moderator, mod_kb):
-    leica = (mod_kb[0] / "facts" / "leica.yaml").read_text(encoding="utf-8")
-    for number in range(8):
-        text = leica.replace("leica-country", f"leica-country-{number}")
-        text = text.replace("Where is Leica from?", f"Where is Leica from, take {number}?")
-        (mod_kb[0] / "facts" / f"more-{number}.yaml").write_text(text, encoding="utf-8")
-
-    result = await moderator.slash(channel, "kb export")
-
-    messages = [result.response, *result.followups]
-    counts = [len(m.attachments) for m in messages]
-    assert counts == [FILES_PER_MESSAGE, 5]
-    assert messages[0].content == "The fact base's 15 YAML files, part 1 of 2."
-    assert all(m.ephemeral for m in messages)
+    assert message.ephemeral
+    [attachment] = message.attachments
+    assert attachment.filename == "camerabot-knowledge.zip"
+    with zipfile.ZipFile(io.BytesIO(await attachment.read())) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted(n for n in knowledge_files(mod_kb[0]) if n != "README.md")
+        assert "sources/article-2022-05-23.txt" in names, "article texts are in the export"
+        assert archive.read("facts/leica.yaml") == (mod_kb[0] / "facts/leica.yaml").read_bytes()
+    assert message.content.startswith("Every knowledge file, article texts too (")
 
 
 # /kb gaps
