@@ -24,10 +24,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections import deque
+import types
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import repeat
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -67,26 +66,47 @@ def collection_paused() -> Iterator[None]:
 
 
 def fast_pickling(cls: type[_T]) -> type[_T]:
-    """A slotted dataclass pickled as the tuple of its fields, and unpickled in C loops.
+    """A slotted dataclass pickled as the tuple of its fields, and unpickled without lookups.
 
     dataclasses' own `__setstate__` for slotted classes looks up the fields of every object it
     unpickles: with the half million such objects of a 100,000-fact engine, that alone took
-    seconds of each start.
+    seconds of each start. Here each field is set through its slot's own descriptor (which a
+    frozen class's `__setattr__` does not stand in front of), one call a field written out in
+    a function made for the class: ~0.2 s of unpickling a 100,000-fact engine instead of ~0.65 s
+    through a loop over the names.
     """
     names = tuple(field.name for field in dataclasses.fields(cls))  # type: ignore[arg-type]
     get = operator.attrgetter(*names)
     single = len(names) == 1
-    put = object.__setattr__
 
     def __getstate__(self: object) -> tuple[Any, ...]:  # noqa: N807
         return (get(self),) if single else get(self)
 
-    def __setstate__(self: object, state: tuple[Any, ...]) -> None:  # noqa: N807
-        deque(map(put, repeat(self), names, state), maxlen=0)
-
     cls.__getstate__ = __getstate__  # type: ignore[method-assign]
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = _slot_setter(cls, names)  # type: ignore[attr-defined]
     return cls
+
+
+def _slot_setter(cls: type, names: tuple[str, ...]) -> Callable[[object, tuple[Any, ...]], None]:
+    """`__setstate__(self, state)` setting each slot of `names` from `state`, in that order."""
+    # Only the class's own field names reach this text (identifiers by dataclasses' rules),
+    # so no outside text is ever compiled; dataclasses writes its methods the same way.
+    setters = {f"_set{number}": _slot(cls, name).__set__ for number, name in enumerate(names)}
+    body = "".join(f"\n    _set{number}(self, state[{number}])" for number in range(len(names)))
+    namespace: dict[str, Any] = dict(setters)
+    exec(f"def __setstate__(self, state):{body or chr(10) + '    pass'}", namespace)  # noqa: S102
+    setstate: Callable[[object, tuple[Any, ...]], None] = namespace["__setstate__"]
+    setstate.__qualname__ = f"{cls.__qualname__}.__setstate__"
+    return setstate
+
+
+def _slot(cls: type, name: str) -> types.MemberDescriptorType:
+    """The slot descriptor of field `name` (the class's own, or a base's)."""
+    for klass in cls.__mro__:
+        found = vars(klass).get(name)
+        if isinstance(found, types.MemberDescriptorType):
+            return found
+    raise TypeError(f"{cls.__qualname__}.{name} is not a slot: fast_pickling needs slots=True")
 
 
 def code_files(packages: Iterable[str]) -> list[Path]:

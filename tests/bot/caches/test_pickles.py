@@ -124,3 +124,36 @@ def test_a_start_from_warm_caches_removes_what_a_killed_writer_left(tmp_path: Pa
     left.write_bytes(b"half a pickle")
     KnowledgeStore(root, state).load()
     assert not left.exists()
+
+
+def test_fast_pickled_records_come_back_equal_and_still_frozen() -> None:
+    # Each field is set through its slot's descriptor: every field, in order, and nothing else.
+    import dataclasses
+    import pickle
+
+    from bot.engine.matcher.records import Entry
+    from bot.facts.models import Citation, Device, Fact, Month
+
+    values = [
+        Fact(
+            "f",
+            "Q?",
+            "A.",
+            (Citation("s", "quote"),),
+            phrasings=("P?",),
+            brands=("b",),
+        ),
+        Device("Phone 1"),  # one field given, one default
+        Month(2022),
+        Month(2022, 7),
+        Entry("e", ("q",), "a", frozenset({"b"}), ("x",)),
+    ]
+    for value in values:
+        back = pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        assert back == value
+        assert type(back) is type(value)
+        assert [getattr(back, f.name) for f in dataclasses.fields(back)] == [
+            getattr(value, f.name) for f in dataclasses.fields(value)
+        ]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            back.__setattr__(dataclasses.fields(back)[0].name, "changed")

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.facts.validation import invisible_character, quote_in, url_problem
-from bot.facts.yaml_loading import check_knowledge, parse_yaml_records, read_knowledge
+from bot.facts.yaml_loading import (
+    check_knowledge,
+    parse_yaml_records,
+    read_knowledge,
+)
 from bot.store import KnowledgeStore
 from tests.bot.facts.test_validation import (
     A,
@@ -343,3 +350,44 @@ def test_a_few_aliases_within_the_file_size_are_kept() -> None:
     records, problems = parse_yaml_records(text, "facts/few.yaml")
     assert problems == []
     assert [record["answer"] for record in records] == ["German", "German"]
+
+
+# Without '&' (no anchor, so no alias) the size walk is skipped: it could never refuse such a
+# text. Hold that bound on node-dense texts, written and generated.
+_DENSE = [
+    "{a,b,c}",
+    "[?,?,?]",
+    "[[],[],[],{}]",
+    "a:\nb:\nc:\n",
+    "- -\n- -\n- ? \n",
+    '- "\\x41\\n\\t"\n- |\n  x\n\n',
+    "[" + ",".join(["{}"] * 5_000) + "]",
+    "{" + ",".join(f"k{n}" for n in range(5_000)) + "}",
+]
+
+
+def _within_the_limit_unwalked(text: str) -> None:
+    from bot.facts.yaml_loading import _expanded_size, _LineLoader, expanded_limit
+
+    loader = _LineLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+    if root is not None:
+        size = _expanded_size(root)
+        assert size <= expanded_limit(text)
+        assert size <= 2 * len(text) + 2  # within the limit without its slack: a wide margin
+
+
+@pytest.mark.parametrize("text", _DENSE)
+def test_a_text_without_anchors_never_reaches_the_alias_limit(text: str) -> None:
+    _within_the_limit_unwalked(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="-:?,[]{}\n ab\"'\\|>#!", max_size=60))
+def test_generated_texts_without_anchors_stay_within_the_alias_limit(text: str) -> None:
+    _within_the_limit_unwalked(text)
