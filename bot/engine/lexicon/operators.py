@@ -84,6 +84,13 @@ WORDS: dict[str, Operator] = {
 _TIME_WORDS = frozenset({"before", "after", "by", "prior"})
 _COMPARE_WORDS = frozenset({"more", "less", "longer", "shorter", "over", "under", "least", "most"})
 _FIRST_WORDS = frozenset({"first", "last"})
+# "Is it just optical design?" asks "only"; "just wondering", "just launched" do not narrow
+# anything: the word before these is chat or "recently", which the rules may leave unread.
+_JUST_NOT_ONLY = frozenset(
+    """wondering curious asking checking want wanted wanna need needed saw seen read heard
+    launch launched announce announced release released get got came come start started
+    begin began now""".split()
+)
 _MAKE_WORDS = frozenset({"make", "makes", "made", "making", "build", "builds", "produce"})
 _PHONES = frozenset({"phone", "phones", "smartphone", "smartphones", "handsets"})
 MONTHS = frozenset(
@@ -93,7 +100,7 @@ MONTHS = frozenset(
 # A question's last word that asks for a yes or a no rather than negating ("…in 2021, no?").
 _TAIL_TAGS = frozenset({"no", "not"})
 # The words `operators_of` may read as an operator in context: the whole vocabulary.
-VOCABULARY = frozenset(WORDS) | _TIME_WORDS | _COMPARE_WORDS | _FIRST_WORDS | _MAKE_WORDS
+VOCABULARY = frozenset(WORDS) | _TIME_WORDS | _COMPARE_WORDS | _FIRST_WORDS | _MAKE_WORDS | {"just"}
 # Words the spelling corrector must leave as typed: an operator read as another word ("shorter"
 # as "shooter") answers another question.
 OPERATOR_WORDS = VOCABULARY | frozenset("longer shorter bigger smaller earlier later".split())
@@ -157,6 +164,10 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
                 found.add(Operator.COMPARE)
         elif word in _FIRST_WORDS:
             found.add(Operator.FIRST_LATEST)
+        elif word == "just" and after and after[0] not in _JUST_NOT_ONLY:
+            # "Official, or just a rumour?" sets two apart; "just 1 year" is a length, read so.
+            if not (index and words[index - 1] == "or") and not after[0].isdigit():
+                found.add(Operator.ONLY)
         elif word in _MAKE_WORDS and any(w in _PHONES for w in after):
             found.add(Operator.RELATION)
     text = " ".join(words)

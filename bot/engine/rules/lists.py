@@ -157,6 +157,12 @@ def partners(
         return None
     if part.form is Form.YES_NO and not residual & {"partner", "work"}:
         return None  # "Is Leica a phone maker?" asks its kind, not its partners
+    if part.form is Form.YES_NO and part.says({"other", "another", "else"}) and not part.excluded:
+        # "Does Leica work with other phone makers?": other than whom is not said ("OnePlus has
+        # a partner too?" adds OnePlus to the others, and is read).
+        return None
+    if part.form is Form.YES_NO and part.says({"can", "could", "allowed", "able", "might"}):
+        return None  # "Can Leica work with others?" asks what a contract allows, not a record
     own = [p for p in ctx.of(brand) if p.other(brand) not in part.excluded]
     if ending or part.says(PAST):
         chosen = [p for p in own if p.status is PartnershipStatus.ENDED]

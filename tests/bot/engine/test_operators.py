@@ -153,6 +153,11 @@ NOT_POLAR = [
     "so xiaomi gave no details about the first device, right?",  # a fact's No to another question
     "did leica swap huawei for xiaomi",  # no word says which one was set aside
     "did leica pick huawei over xiaomi instead",  # "instead" with no partner after it
+    "are they teaming up on just the lenses",  # "just" before what it narrows is "only"
+    "is the xiaomi leica work just about colour science",
+    "does zeiss collaborate with other smartphone makers",  # "other" than whom is not said
+    "could hasselblad partner with other phone companies too",  # what a contract allows
+    "can vivo keep working with zeiss",
 ]
 
 
