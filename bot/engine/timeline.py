@@ -240,14 +240,28 @@ def multi_dated(base: FactBase, partnerships: Iterable[Partnership]) -> bool:
     return several_dates(base, (c for p in partnerships for c in p.citations))
 
 
+def first_reports(base: FactBase) -> list[tuple[dt.date, Partnership]]:
+    """Each partnership with the date it was first reported, the newest first."""
+    found = [
+        (min(dates), partnership)
+        for partnership in base.partnerships.values()
+        if (dates := _dates(base, partnership.citations))
+    ]
+    return sorted(found, key=lambda pair: (pair[0], pair[1].id), reverse=True)
+
+
 def newer_records(
-    base: FactBase, fact: Fact, candidates: Iterable[Partnership]
+    base: FactBase,
+    fact: Fact,
+    candidates: Iterable[Partnership],
+    firsts: list[tuple[dt.date, Partnership]] | None = None,
 ) -> list[Partnership]:
     """The partnerships of a pair a fact names, reported by a source newer than its quotes.
 
     `candidates` are the partnerships of one of the fact's brands. A fact is about a pair when
     it names both brands; a fact of one brand ("Lei Jun is Xiaomi's CEO") is not made stale by
     that brand's partnerships. Citing the newer source (an edit) is what reviews a fact.
+    `firsts` is `first_reports(base)`, worked out once for a base that answers many questions.
     """
     cited = base.source_date(fact.citations)
     brands = set(fact.brands)
@@ -262,11 +276,13 @@ def newer_records(
             found.append(partnership)
     # Closed-world words are judged over every source: a partnership first reported after the
     # fact's quotes overturns its "latest"; one of its brands' overturns its "only".
-    for partnership in base.partnerships.values():
-        first = min(_dates(base, partnership.citations), default=None)
+    # Newest first: the walk stops at the first partnership reported no later than the fact.
+    for first, partnership in first_reports(base) if firsts is None else firsts:
+        if first <= cited:
+            break
         pair = {partnership.phone_maker, partnership.camera_maker}
         about = bool(said & _LATEST) or (bool(said & _ONLY) and bool(pair & brands))
-        if about and first is not None and first > cited and partnership not in found:
+        if about and partnership not in found:
             found.append(partnership)
     return sorted(found, key=lambda p: p.id)
 
@@ -313,9 +329,10 @@ class StaleFact:
 def stale_facts(base: FactBase) -> list[StaleFact]:
     """Every fact a newer source about its pair may have overtaken, by id."""
     found = []
+    firsts = first_reports(base)
     for fact in sorted(base.facts.values(), key=lambda f: f.id):
         candidates = base.partnerships_of(fact.brands[0]) if fact.brands else []
-        newer = newer_records(base, fact, candidates)
+        newer = newer_records(base, fact, candidates, firsts)
         if newer:
             statement = stale_note(base, fact, newer)
             ids = tuple(p.id for p in newer)
