@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import subprocess
 import sys
 import time
@@ -42,9 +44,16 @@ def test_a_changed_module_changes_the_hash(tmp_path: Path, monkeypatch: pytest.M
     assert code_hash(("keyedpkg",)) != before
 
 
+def test_a_key_is_32_hex_digits() -> None:
+    # Keys name the cache files: 128 bits, a file name of fixed length.
+    assert re.fullmatch("[0-9a-f]{32}", code_hash(("bot.caches",), "4"))
+
+
 def test_a_package_that_is_not_there_is_an_error_not_an_empty_key() -> None:
-    with pytest.raises(ModuleNotFoundError):
+    with pytest.raises(ModuleNotFoundError) as missing:
         code_hash(("bot.no_such_package",))
+    assert missing.value.name == "bot.no_such_package"
+    assert str(missing.value) == "no package 'bot.no_such_package' to hash"
 
 
 def _dead_pid() -> int:
@@ -86,3 +95,48 @@ def test_a_start_from_warm_caches_removes_what_a_killed_writer_left(tmp_path: Pa
     left.write_bytes(b"half a pickle")
     KnowledgeStore(root, state).load()
     assert not left.exists()
+
+
+# A writer at work: a hangup would end it (the default, even where the test run ignores them).
+WRITER = """
+import signal, time
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
+print("writing", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_temporary_of_a_writer_still_at_work_is_kept_and_the_writer_left_alone(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "records-cache"
+    folder.mkdir(mode=0o700)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "writing\n"
+        busy = folder / f".records-{writer.pid}-k1l2.tmp"
+        busy.write_bytes(b"half")
+        assert write_pickle(folder / "records-k.pickle", {"a": 1})
+        assert busy.exists()
+        with pytest.raises(subprocess.TimeoutExpired):
+            writer.wait(timeout=0.5)  # looking it up sent it no signal
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_the_temporary_of_another_users_writer_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "records-cache"
+    folder.mkdir(mode=0o700)
+    theirs = folder / ".records-4242-k1l2.tmp"
+    theirs.write_bytes(b"half")
+
+    def kill(pid: int, signal: int) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")  # alive, not ours
+
+    monkeypatch.setattr(os, "kill", kill)
+    assert write_pickle(folder / "records-k.pickle", {"a": 1})
+    assert theirs.exists()
