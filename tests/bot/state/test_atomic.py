@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import os
 import re
 import stat
@@ -12,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -588,3 +590,30 @@ def test_a_lock_file_that_is_not_a_plain_file_is_refused_and_left_alone(
         pass
     assert refused.value.errno in atomic.NOT_REGULAR | {errno.EISDIR}
     assert victim.read_bytes() == b"keep\n"
+
+
+def test_a_waiter_tries_again_soon_then_every_50_ms_until_its_time_is_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clock that moves only when the waiter sleeps, a quarter of a second a pause.
+    path = tmp_path / "store.lock"
+    path.touch()
+    now = [100.0]
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        now[0] += 0.25
+
+    monkeypatch.setattr(atomic, "time", SimpleNamespace(monotonic=lambda: now[0], sleep=sleep))
+    holder = os.open(path, os.O_RDWR)
+    waiter = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        with pytest.raises(LockTimeout):
+            atomic.wait_for_lock(waiter, path, exclusive=True, timeout=2.0)
+    finally:
+        os.close(waiter)
+        os.close(holder)
+    # Given up at the deadline itself (100 + 2.0), after 8 pauses.
+    assert pauses == pytest.approx([0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.05, 0.05])

@@ -190,3 +190,14 @@ def test_a_fact_seen_in_a_file_changed_since_still_names_its_file(tmp_path: Path
     found = seen["c"]
     assert isinstance(found, Record)
     assert (found.file, dict(found)) == ("facts/c.yaml", {})
+
+
+def test_a_fact_its_file_no_longer_holds_sends_the_store_to_the_disk(tmp_path: Path) -> None:
+    hashes = _three_files(tmp_path)
+    files = OpenFiles(tmp_path, lambda: hashes, lambda: None, lambda name: None)
+    places = FactPlaces(files, {"a": "facts/a.yaml", "moved": "facts/a.yaml"})
+    assert places.get("a") is not None
+    with pytest.raises(FileChanged) as changed:
+        places.get("moved")
+    assert changed.value.name == "facts/a.yaml"
+    assert files.cached("facts/a.yaml") is None  # the next use reads it again
