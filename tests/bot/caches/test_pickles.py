@@ -98,6 +98,9 @@ def test_a_start_from_warm_caches_removes_what_a_killed_writer_left(tmp_path: Pa
 
 
 # A writer at work: a hangup would end it (the default, even where the test run ignores them).
+# The test using it sorts before the one whose live writer is this very process, so that under
+# `make mutate` (node ids in order, first failure ends the run) a mutant that signals the
+# writer kills it, not the test run.
 WRITER = """
 import signal, time
 signal.signal(signal.SIGHUP, signal.SIG_DFL)
@@ -106,7 +109,7 @@ time.sleep(60)
 """
 
 
-def test_the_temporary_of_a_writer_still_at_work_is_kept_and_the_writer_left_alone(
+def test_a_live_writers_temporary_is_kept_and_the_writer_left_alone(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "records-cache"

@@ -413,3 +413,21 @@ def test_a_places_cache_holding_something_else_is_ignored_with_a_warning(
     assert [r.getMessage() for r in caplog.records if "places" in r.getMessage()] == [
         f"ignoring the places cache under {key}: it holds something else"
     ]
+
+
+def test_an_asked_questions_cache_holding_something_else_is_ignored_with_a_warning(
+    kb: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    root, state = kb
+    store = KnowledgeStore(root, state)
+    records = store._loaded.records
+    base = store.load()
+    key = store._loaded._cached_key
+    assert key is not None
+    [asked] = (state / RECORDS_CACHE_DIR).glob(f"asked-{key}.pickle")
+    asked.write_bytes(pickle.dumps(["not", "chunks of bytes"]))
+    assert records.read_asked(key) is None
+    assert [r.getMessage() for r in caplog.records if "asked" in r.getMessage()] == [
+        f"ignoring the asked-questions cache under {key}: it holds something else"
+    ]
+    assert store._loaded.asked_index() == _asked(base)  # folded from the facts instead

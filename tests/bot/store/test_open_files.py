@@ -73,14 +73,16 @@ def test_a_file_whose_bytes_are_not_the_served_ones_is_not_used(tmp_path: Path) 
     assert [item.record["id"] for item in files["facts/a.yaml"].items] == ["a"]
     files.clear()
     path.write_text("- id: b\n  question: Q?\n", encoding="utf-8")
-    with pytest.raises(FileChanged):
+    with pytest.raises(FileChanged) as changed:
         files["facts/a.yaml"]
+    assert changed.value.name == "facts/a.yaml"
     assert forgotten == ["facts/a.yaml"]
     path.unlink()
     with pytest.raises(FileChanged):
         files["facts/a.yaml"]
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as unknown:
         files["facts/unknown.yaml"]
+    assert unknown.value.args == ("facts/unknown.yaml",)
     assert files.get("facts/unknown.yaml") is None
 
 
@@ -159,6 +161,7 @@ def test_forgetting_where_a_fact_stood_twice_is_harmless(tmp_path: Path) -> None
     places.pop("a")
     places.pop("a")
     assert "a" not in places
+    assert ("a" in FactPlaces(files), len(FactPlaces(files))) == (False, 0)  # none at first
 
 
 def _seen(root: Path, excluded: set[str]) -> SeenFacts:
@@ -201,3 +204,23 @@ def test_a_fact_its_file_no_longer_holds_sends_the_store_to_the_disk(tmp_path: P
         places.get("moved")
     assert changed.value.name == "facts/a.yaml"
     assert files.cached("facts/a.yaml") is None  # the next use reads it again
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe not text", b"- id: [unclosed\n", b"just words\n"])
+def test_served_bytes_that_are_no_record_file_are_not_used(tmp_path: Path, data: bytes) -> None:
+    # Never so in a valid base; were it so, the file is read again rather than served empty.
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "a.yaml").write_bytes(data)
+    forgotten: list[str] = []
+    files = _open_files(tmp_path, {"facts/a.yaml": digest(data)}, forgotten)
+    with pytest.raises(FileChanged) as changed:
+        files["facts/a.yaml"]
+    assert changed.value.name == "facts/a.yaml"
+    assert forgotten == ["facts/a.yaml"]
+
+
+def test_an_empty_file_served_holds_no_records(tmp_path: Path) -> None:
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "a.yaml").write_bytes(b"")
+    files = _open_files(tmp_path, {"facts/a.yaml": digest(b"")}, [])
+    assert files["facts/a.yaml"].items == []
