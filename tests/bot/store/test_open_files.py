@@ -224,3 +224,12 @@ def test_an_empty_file_served_holds_no_records(tmp_path: Path) -> None:
     (tmp_path / "facts" / "a.yaml").write_bytes(b"")
     files = _open_files(tmp_path, {"facts/a.yaml": digest(b"")}, [])
     assert files["facts/a.yaml"].items == []
+
+
+def test_a_record_whose_id_is_not_text_stands_for_no_served_value(tmp_path: Path) -> None:
+    data = b"- id: [not, text]\n  question: Q?\n"
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "a.yaml").write_bytes(data)
+    files = _open_files(tmp_path, {"facts/a.yaml": digest(data)}, [])
+    [item] = files["facts/a.yaml"].items
+    assert item.value is None
