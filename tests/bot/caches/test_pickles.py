@@ -5,15 +5,17 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 from bot.caches.digests import DIGESTS_FILE, DigestMemo
-from bot.caches.pickles import code_files, code_hash, write_pickle
+from bot.caches.pickles import code_files, code_hash, write_atomically, write_pickle
 from bot.caches.records import RECORDS_CACHE_DIR, RECORDS_CODE
 from bot.engine.fingerprint import ENGINE_CODE
 from bot.store import KnowledgeStore
@@ -143,3 +145,52 @@ def test_the_temporary_of_another_users_writer_is_kept(
     monkeypatch.setattr(os, "kill", kill)
     assert write_pickle(folder / "records-k.pickle", {"a": 1})
     assert theirs.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("records-k1.pickle", "records"),
+        ("two-part-k1.pickle", "two-part"),
+        ("digests.json", "digests"),
+        ("memo.v2.json", "memo.v2"),
+    ],
+)
+def test_a_cache_is_written_through_a_private_temporary_named_after_its_kind_and_writer(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    folder = tmp_path / "cache"
+    path = folder / name
+    seen: list[list[str]] = []
+
+    def write(file: IO[bytes]) -> None:
+        seen.append(sorted(p.name for p in folder.iterdir()))
+        file.write(b"data")
+
+    write_atomically(path, write)
+    [[temporary]] = seen
+    assert re.fullmatch(rf"\.{re.escape(kind)}-{os.getpid()}-[^/]+\.tmp", temporary)
+    assert [p.name for p in folder.iterdir()] == [name]
+    assert path.read_bytes() == b"data"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # a new folder: this user's only
+
+
+def test_a_failed_cache_write_leaves_no_temporary_and_raises_its_own_error(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "cache"
+
+    def failing(file: IO[bytes]) -> None:
+        raise ValueError("cannot pickle")
+
+    with pytest.raises(ValueError, match="cannot pickle"):
+        write_atomically(folder / "records-k.pickle", failing)
+    assert list(folder.iterdir()) == []
+
+    def removed_then_failing(file: IO[bytes]) -> None:
+        for temporary in folder.iterdir():
+            temporary.unlink()  # gone already, as a cleaner might have it
+        raise ValueError("cannot pickle")
+
+    with pytest.raises(ValueError, match="cannot pickle"):
+        write_atomically(folder / "records-k.pickle", removed_then_failing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -431,3 +432,35 @@ def test_an_asked_questions_cache_holding_something_else_is_ignored_with_a_warni
         f"ignoring the asked-questions cache under {key}: it holds something else"
     ]
     assert store._loaded.asked_index() == _asked(base)  # folded from the facts instead
+
+
+def test_a_records_cache_holding_something_else_is_ignored_with_a_warning(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root, state = kb
+    base = KnowledgeStore(root, state).load()
+    [cached] = _cached(state)
+    cached.write_bytes(pickle.dumps(["not", "records"]))
+    assert KnowledgeStore(root, state).load() == base  # parsed again
+    # Once looked up by key, once as the latest read: each time the same warning.
+    assert {r.getMessage() for r in caplog.records if "records cache" in r.getMessage()} == {
+        f"ignoring the records cache {cached.name}: it holds something else"
+    }
+
+
+def test_the_records_keys_are_32_hex_digits(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    store = KnowledgeStore(root, state)
+    store.load()
+    records = store._loaded.records
+    assert records is not None
+    frame = records.frame_key({"brands.yaml": "h1"})
+    assert re.fullmatch("[0-9a-f]{32}", frame)
+    assert re.fullmatch("[0-9a-f]{32}", records.key(frame, {"facts/a.yaml": "h2"}))
+
+
+def test_many_asked_questions_come_back_whole_from_their_chunks(tmp_path: Path) -> None:
+    records = RecordCache(tmp_path / "cache")
+    asked = {f"question {n}": f"fact-{n % 97}" for n in range(12_001)}
+    assert records.write_asked("k", asked)
+    assert records.read_asked("k") == asked
