@@ -617,3 +617,14 @@ def test_a_waiter_tries_again_soon_then_every_50_ms_until_its_time_is_up(
         os.close(holder)
     # Given up at the deadline itself (100 + 2.0), after 8 pauses.
     assert pauses == pytest.approx([0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.05, 0.05])
+
+
+def test_a_new_lock_file_is_readable_by_all_and_executable_by_none(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    umask = os.umask(0o022)
+    try:
+        with file_lock(path):
+            pass
+    finally:
+        os.umask(umask)
+    assert mode(path) == 0o644
