@@ -233,3 +233,21 @@ def test_a_record_whose_id_is_not_text_stands_for_no_served_value(tmp_path: Path
     files = _open_files(tmp_path, {"facts/a.yaml": digest(data)}, [])
     [item] = files["facts/a.yaml"].items
     assert item.value is None
+
+
+def test_the_records_of_brands_partnerships_and_sources_stand_for_their_own_models(
+    kb: tuple[Path, Path],
+) -> None:
+    # A brand and a fact may share an id: each file's records stand for that file's models.
+    root, state = kb
+    store = KnowledgeStore(root, state)
+    base = store.load()
+    files = store._loaded.files
+    for name, models in [
+        ("brands.yaml", base.brands),
+        ("partnerships.yaml", base.partnerships),
+        ("sources.yaml", base.sources),
+    ]:
+        items = files[name].items
+        assert items
+        assert all(item.value is models[item.record["id"]] for item in items)
