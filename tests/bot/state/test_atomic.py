@@ -566,6 +566,13 @@ def test_a_state_file_is_read_whole_but_never_through_a_link(tmp_path: Path) -> 
     with pytest.raises(OSError) as refused:
         read_state(link)
     assert refused.value.errno == errno.ELOOP
+    assert refused.value.strerror == "a symbolic link, which state files never follow"
+    assert refused.value.filename == str(link)
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError) as refused:
+        read_state(fifo)  # at once: opening it waits for no writer
+    assert (refused.value.errno, refused.value.filename) == (errno.EINVAL, str(fifo))
 
 
 # Issue #20 item 6: state files are opened only as regular files of one name, never through a link.
