@@ -9,7 +9,6 @@ within the last SETTLE_SECONDS counts as still being written.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import os
@@ -38,9 +37,7 @@ def being_written(path: Path) -> bool:
                 if error.errno == errno.EAGAIN:
                     return True  # open for writing somewhere
             else:
-                with contextlib.suppress(OSError):
-                    fcntl.fcntl(descriptor, lease, fcntl.F_UNLCK)
-                return False
+                return False  # the lease goes with the descriptor, closed below
         modified = os.fstat(descriptor).st_mtime
         return time.time() - modified < SETTLE_SECONDS
     finally:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.caches.digests import DigestMemo
+from bot.caches.digests import DigestMemo, digest
 from bot.engine.fingerprint import cache_key
 from bot.facts.yaml_loading import content_hash
 from bot.store import KnowledgeStore
@@ -78,3 +79,42 @@ def test_hashes_with_the_memo_are_the_hashes_of_the_bytes(
     # Same modification time as before, other bytes: the size and change time still differ.
     os.utime(brands, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert content_hash(root, again) == content_hash(root)
+
+
+def test_a_file_hash_is_32_hex_digits() -> None:
+    assert re.fullmatch("[0-9a-f]{32}", digest(b"- id: a\n"))
+
+
+def test_a_memo_is_written_only_when_it_learnt_something(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "digests.json"
+    memo = DigestMemo(path)
+    memo.remember("facts/a.yaml", [1, 2, 3, 4], "h")
+    memo.save()
+    written = path.stat().st_ino
+    memo.save()
+    again = DigestMemo(path)
+    assert again.remember("facts/a.yaml", [1, 2, 3, 4], "h") == "h"
+    again.save()
+    assert path.stat().st_ino == written  # nothing new: not rewritten
+    again.remember("facts/a.yaml", [1, 2, 3, 5], "h2")
+    again.save()
+    assert path.stat().st_ino != written
+
+
+def test_a_memo_in_memory_only_is_never_written(tmp_path: Path) -> None:
+    memo = DigestMemo(None)
+    memo.remember("facts/a.yaml", [1, 2, 3, 4], "h")
+    memo.save()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_memo_that_cannot_be_saved_says_so_and_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "not-a-folder").write_text("")
+    path = tmp_path / "not-a-folder" / "digests.json"
+    memo = DigestMemo(path)
+    memo.remember("facts/a.yaml", [1, 2, 3, 4], "h")
+    memo.save()
+    [message] = [r.getMessage() for r in caplog.records if "save" in r.getMessage()]
+    assert message.startswith(f"could not save the file hashes {path}: [Errno ")

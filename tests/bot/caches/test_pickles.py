@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 from bot.caches.digests import DIGESTS_FILE, DigestMemo
-from bot.caches.pickles import code_files, code_hash, write_pickle
+from bot.caches.pickles import code_files, code_hash, write_atomically, write_pickle
 from bot.caches.records import RECORDS_CACHE_DIR, RECORDS_CODE
 from bot.engine.fingerprint import ENGINE_CODE
 from bot.store import KnowledgeStore
@@ -42,9 +46,16 @@ def test_a_changed_module_changes_the_hash(tmp_path: Path, monkeypatch: pytest.M
     assert code_hash(("keyedpkg",)) != before
 
 
+def test_a_key_is_32_hex_digits() -> None:
+    # Keys name the cache files: 128 bits, a file name of fixed length.
+    assert re.fullmatch("[0-9a-f]{32}", code_hash(("bot.caches",), "4"))
+
+
 def test_a_package_that_is_not_there_is_an_error_not_an_empty_key() -> None:
-    with pytest.raises(ModuleNotFoundError):
+    with pytest.raises(ModuleNotFoundError) as missing:
         code_hash(("bot.no_such_package",))
+    assert missing.value.name == "bot.no_such_package"
+    assert str(missing.value) == "no package 'bot.no_such_package' to hash"
 
 
 def _dead_pid() -> int:
@@ -157,3 +168,100 @@ def test_fast_pickled_records_come_back_equal_and_still_frozen() -> None:
         ]
         with pytest.raises(dataclasses.FrozenInstanceError):
             back.__setattr__(dataclasses.fields(back)[0].name, "changed")
+
+
+# A writer at work: a hangup would end it (the default, even where the test run ignores them).
+# The test using it sorts before the one whose live writer is this very process, so that under
+# `make mutate` (node ids in order, first failure ends the run) a mutant that signals the
+# writer kills it, not the test run.
+WRITER = """
+import signal, time
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
+print("writing", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_live_writers_temporary_is_kept_and_the_writer_left_alone(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "records-cache"
+    folder.mkdir(mode=0o700)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "writing\n"
+        busy = folder / f".records-{writer.pid}-k1l2.tmp"
+        busy.write_bytes(b"half")
+        assert write_pickle(folder / "records-k.pickle", {"a": 1})
+        assert busy.exists()
+        with pytest.raises(subprocess.TimeoutExpired):
+            writer.wait(timeout=0.5)  # looking it up sent it no signal
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_the_temporary_of_another_users_writer_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "records-cache"
+    folder.mkdir(mode=0o700)
+    theirs = folder / ".records-4242-k1l2.tmp"
+    theirs.write_bytes(b"half")
+
+    def kill(pid: int, signal: int) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")  # alive, not ours
+
+    monkeypatch.setattr(os, "kill", kill)
+    assert write_pickle(folder / "records-k.pickle", {"a": 1})
+    assert theirs.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("records-k1.pickle", "records"),
+        ("two-part-k1.pickle", "two-part"),
+        ("digests.json", "digests"),
+        ("memo.v2.json", "memo.v2"),
+    ],
+)
+def test_a_cache_is_written_through_a_private_temporary_named_after_its_kind_and_writer(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    folder = tmp_path / "cache"
+    path = folder / name
+    seen: list[list[str]] = []
+
+    def write(file: IO[bytes]) -> None:
+        seen.append(sorted(p.name for p in folder.iterdir()))
+        file.write(b"data")
+
+    write_atomically(path, write)
+    [[temporary]] = seen
+    assert re.fullmatch(rf"\.{re.escape(kind)}-{os.getpid()}-[^/]+\.tmp", temporary)
+    assert [p.name for p in folder.iterdir()] == [name]
+    assert path.read_bytes() == b"data"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # a new folder: this user's only
+
+
+def test_a_failed_cache_write_leaves_no_temporary_and_raises_its_own_error(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "cache"
+
+    def failing(file: IO[bytes]) -> None:
+        raise ValueError("cannot pickle")
+
+    with pytest.raises(ValueError, match="cannot pickle"):
+        write_atomically(folder / "records-k.pickle", failing)
+    assert list(folder.iterdir()) == []
+
+    def removed_then_failing(file: IO[bytes]) -> None:
+        for temporary in folder.iterdir():
+            temporary.unlink()  # gone already, as a cleaner might have it
+        raise ValueError("cannot pickle")
+
+    with pytest.raises(ValueError, match="cannot pickle"):
+        write_atomically(folder / "records-k.pickle", removed_then_failing)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.caches.records import RECORDS_CACHE_DIR
+from bot.caches.records import RECORDS_CACHE_DIR, CachedRecords, RecordCache
 from bot.engine.fingerprint import cache_key
 from bot.engine.loading import ENGINE_CACHE_DIR, cached_or_built
 from bot.facts.problems import KnowledgeError
@@ -350,3 +352,115 @@ def test_the_second_process_never_runs_code_from_the_working_directory(
     assert not marker.exists()
     assert "could not be read" not in caplog.text
     assert base == KnowledgeStore(root, tmp_path / "alone").base
+
+
+def _places(state: Path) -> Path:
+    [places] = (state / RECORDS_CACHE_DIR).glob("places-*.pickle")
+    return places
+
+
+def test_a_start_with_the_engines_facts_reads_only_where_each_fact_stands(
+    kb: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The engine cache's fact base is served: no second copy of every fact is unpickled.
+    root, state = kb
+    known = KnowledgeStore(root, state).load()
+    fresh = _fresh(root, tmp_path)
+    places = [fresh.file_of(f) for f in known.facts]
+    _forbid_parsing(monkeypatch)
+    read = RecordCache.read
+    facts_read: list[str] = []
+
+    def reading(self: RecordCache, key: str) -> CachedRecords | None:
+        facts_read.append(key)
+        return read(self, key)
+
+    monkeypatch.setattr(RecordCache, "read", reading)
+    store = KnowledgeStore(root, state)
+    assert store.load(known) is known
+    assert facts_read == []
+    assert [store.file_of(f) for f in known.facts] == places
+    assert "places cache" not in caplog.text
+
+
+def test_without_the_places_cache_the_facts_come_from_the_records_cache(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root, state = kb
+    known = KnowledgeStore(root, state).load()
+    _places(state).unlink()
+    _forbid_parsing(monkeypatch)
+    base = KnowledgeStore(root, state).load(known)
+    assert base == known
+    assert base is not known
+    assert "places cache" not in caplog.text  # a missing cache is no warning
+
+
+def test_a_places_cache_holding_something_else_is_ignored_with_a_warning(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root, state = kb
+    known = KnowledgeStore(root, state).load()
+    places = _places(state)
+    places.write_bytes(pickle.dumps(["not", "the", "places"]))
+    key = places.name.removeprefix("places-").removesuffix(".pickle")
+    _forbid_parsing(monkeypatch)
+    base = KnowledgeStore(root, state).load(known)
+    assert base == known
+    assert base is not known
+    assert [r.getMessage() for r in caplog.records if "places" in r.getMessage()] == [
+        f"ignoring the places cache under {key}: it holds something else"
+    ]
+
+
+def test_an_asked_questions_cache_holding_something_else_is_ignored_with_a_warning(
+    kb: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    root, state = kb
+    store = KnowledgeStore(root, state)
+    records = store._loaded.records
+    base = store.load()
+    key = store._loaded._cached_key
+    assert key is not None
+    [asked] = (state / RECORDS_CACHE_DIR).glob(f"asked-{key}.pickle")
+    asked.write_bytes(pickle.dumps(["not", "chunks of bytes"]))
+    assert records.read_asked(key) is None
+    assert [r.getMessage() for r in caplog.records if "asked" in r.getMessage()] == [
+        f"ignoring the asked-questions cache under {key}: it holds something else"
+    ]
+    assert store._loaded.asked_index() == _asked(base)  # folded from the facts instead
+
+
+def test_a_records_cache_holding_something_else_is_ignored_with_a_warning(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root, state = kb
+    base = KnowledgeStore(root, state).load()
+    [cached] = _cached(state)
+    cached.write_bytes(pickle.dumps(["not", "records"]))
+    assert KnowledgeStore(root, state).load() == base  # parsed again
+    # Once looked up by key, once as the latest read: each time the same warning.
+    assert {r.getMessage() for r in caplog.records if "records cache" in r.getMessage()} == {
+        f"ignoring the records cache {cached.name}: it holds something else"
+    }
+
+
+def test_the_records_keys_are_32_hex_digits(kb: tuple[Path, Path]) -> None:
+    root, state = kb
+    store = KnowledgeStore(root, state)
+    store.load()
+    records = store._loaded.records
+    assert records is not None
+    frame = records.frame_key({"brands.yaml": "h1"})
+    assert re.fullmatch("[0-9a-f]{32}", frame)
+    assert re.fullmatch("[0-9a-f]{32}", records.key(frame, {"facts/a.yaml": "h2"}))
+
+
+def test_many_asked_questions_come_back_whole_from_their_chunks(tmp_path: Path) -> None:
+    records = RecordCache(tmp_path / "cache")
+    asked = {f"question {n}": f"fact-{n % 97}" for n in range(12_001)}
+    assert records.write_asked("k", asked)
+    assert records.read_asked("k") == asked

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
+import fcntl
 import os
 import re
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -22,6 +26,7 @@ from bot.state.atomic import (
     file_lock,
     fsync_directory,
     is_temporary,
+    read_state,
     remove_file,
     remove_stale_temporaries,
 )
@@ -437,14 +442,137 @@ def test_a_released_lock_leaves_no_holder_line(tmp_path: Path) -> None:
     assert path.read_text() == ""
 
 
-# Takes the lock as flock(1) would, without writing a holder line, and says so.
+# Takes the lock as flock(1) would, without writing a holder line, and says so. A hangup
+# kills it (the default, even where the test run ignores hangups): a holder looked up must be
+# left running. An optional second argument is the name it runs under (raw bytes, hex).
 HOLD = """
-import fcntl, os, sys, time
+import fcntl, os, signal, sys, time
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
+if len(sys.argv) > 2:
+    with open("/proc/self/comm", "wb") as comm:
+        comm.write(bytes.fromhex(sys.argv[2]))
 descriptor = os.open(sys.argv[1], os.O_RDWR)
 fcntl.flock(descriptor, fcntl.LOCK_EX)
 print("held", flush=True)
 time.sleep(60)
 """
+
+
+@contextlib.contextmanager
+def held_by_another_process(path: Path, name: bytes = b"") -> Iterator[subprocess.Popen[str]]:
+    """The lock on `path` held by a child process (named `name`, if given) until the block ends."""
+    path.touch()
+    arguments = [sys.executable, "-c", HOLD, str(path), *([name.hex()] if name else [])]
+    holder = subprocess.Popen(arguments, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def timeout_holder(path: Path) -> str:
+    """Who a writer that gives up waiting for the lock on `path` names."""
+    with pytest.raises(LockTimeout) as error, file_lock(path, timeout=0.01):
+        pass
+    return error.value.holder
+
+
+needs_proc_locks = pytest.mark.skipif(
+    not Path("/proc/locks").exists(), reason="the system does not list its locks"
+)
+
+
+def test_a_stale_holder_line_under_a_readers_lock_names_no_one(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    path.write_text(f"pid {dead_pid()} since 2020-01-01 00:00:00 UTC\n")
+    with file_lock(path, exclusive=False):
+        assert timeout_holder(path) == ""
+
+
+@needs_proc_locks
+def test_a_holder_line_of_a_live_process_that_does_not_hold_the_lock_is_not_named(
+    tmp_path: Path,
+) -> None:
+    # This process lives, but the lock is another's: the line is stale, the system is right.
+    path = tmp_path / "store.lock"
+    path.write_text(f"pid {os.getpid()} since 2020-01-01 00:00:00 UTC\n")
+    with held_by_another_process(path) as holder:
+        named = timeout_holder(path)
+        name = Path(f"/proc/{holder.pid}/comm").read_text().strip()
+    assert named == f"pid {holder.pid} ({name})"
+    assert name
+
+
+@needs_proc_locks
+def test_a_holder_whose_name_is_not_utf8_is_still_named(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    with held_by_another_process(path, name=b"\xffholder") as holder:
+        named = timeout_holder(path)
+    assert named == f"pid {holder.pid} (\ufffdholder)"
+
+
+class TestWithoutProcLocks:
+    """Where the system cannot list its locks, a holder line is named while its process lives."""
+
+    @pytest.fixture(autouse=True)
+    def no_lock_list(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(atomic, "_writers", lambda descriptor: None)
+
+    def test_a_live_holders_line_is_named_and_the_holder_left_running(self, tmp_path: Path) -> None:
+        path = tmp_path / "store.lock"
+        with held_by_another_process(path) as holder:
+            line = f"pid {holder.pid} since 2026-01-01 00:00:00 UTC"
+            path.write_text(line + "\n")
+            assert timeout_holder(path) == line
+            with pytest.raises(subprocess.TimeoutExpired):
+                holder.wait(timeout=0.5)  # looking it up sent it no signal
+
+    def test_a_dead_holders_line_names_no_one(self, tmp_path: Path) -> None:
+        path = tmp_path / "store.lock"
+        path.write_text(f"pid {dead_pid()} since 2020-01-01 00:00:00 UTC\n")
+        with file_lock(path, exclusive=False):
+            assert timeout_holder(path) == ""
+
+    def test_another_users_holder_is_named(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        path = tmp_path / "store.lock"
+        line = "pid 4242 since 2026-01-01 00:00:00 UTC"
+        path.write_text(line + "\n")
+
+        def kill(pid: int, signal: int) -> None:
+            raise PermissionError(errno.EPERM, "Operation not permitted")  # not ours to signal
+
+        with file_lock(path, exclusive=False):
+            monkeypatch.setattr(atomic.os, "kill", kill)
+            assert timeout_holder(path) == line
+
+
+def test_a_state_file_is_read_whole_but_never_through_a_link(tmp_path: Path) -> None:
+    path = tmp_path / "journal.json"
+    path.write_bytes(b'{"change": "\xc3\xa9"}\n')
+    assert read_state(path) == b'{"change": "\xc3\xa9"}\n'
+    link = tmp_path / "link.json"
+    link.symlink_to(path)
+    with pytest.raises(OSError) as refused:
+        read_state(link)
+    assert refused.value.errno == errno.ELOOP
+    assert refused.value.strerror == "a symbolic link, which state files never follow"
+    assert refused.value.filename == str(link)
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError) as refused:
+        read_state(fifo)  # at once: opening it waits for no writer
+    assert (refused.value.errno, refused.value.filename) == (errno.EINVAL, str(fifo))
 
 
 # Issue #20 item 6: state files are opened only as regular files of one name, never through a link.
@@ -495,3 +623,41 @@ def test_a_lock_files_text_is_shown_escaped(tmp_path: Path, text: str, shown: st
     assert message.isprintable(), message
     if shown is not None:
         assert error.value.holder == shown
+
+
+def test_a_waiter_tries_again_soon_then_every_50_ms_until_its_time_is_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clock that moves only when the waiter sleeps, a quarter of a second a pause.
+    path = tmp_path / "store.lock"
+    path.touch()
+    now = [100.0]
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        now[0] += 0.25
+
+    monkeypatch.setattr(atomic, "time", SimpleNamespace(monotonic=lambda: now[0], sleep=sleep))
+    holder = os.open(path, os.O_RDWR)
+    waiter = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        with pytest.raises(LockTimeout):
+            atomic.wait_for_lock(waiter, path, exclusive=True, timeout=2.0)
+    finally:
+        os.close(waiter)
+        os.close(holder)
+    # Given up at the deadline itself (100 + 2.0), after 8 pauses.
+    assert pauses == pytest.approx([0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.05, 0.05])
+
+
+def test_a_new_lock_file_is_readable_by_all_and_executable_by_none(tmp_path: Path) -> None:
+    path = tmp_path / "store.lock"
+    umask = os.umask(0o022)
+    try:
+        with file_lock(path):
+            pass
+    finally:
+        os.umask(umask)
+    assert mode(path) == 0o644

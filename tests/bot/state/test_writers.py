@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -55,3 +56,30 @@ def test_a_link_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "link").symlink_to(target)
     with target.open("r+b"):
         assert not being_written(tmp_path / "link")
+
+
+def test_without_leases_a_file_modified_exactly_the_settling_time_ago_has_settled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(fcntl, "F_SETLEASE", raising=False)
+    path = tmp_path / "facts.yaml"
+    path.write_text("- id: a\n")
+    modified = path.stat().st_mtime
+    clock = SimpleNamespace(time=lambda: modified + writers.SETTLE_SECONDS)
+    monkeypatch.setattr(writers, "time", clock)
+    assert not being_written(path)
+
+
+def test_waiting_no_time_at_all_gives_up_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text("- id: a\n")
+
+    def sleep(seconds: float) -> None:
+        raise AssertionError("waited")
+
+    # A clock that stands still: the deadline is reached the instant it is set.
+    monkeypatch.setattr(writers, "time", SimpleNamespace(monotonic=lambda: 100.0, sleep=sleep))
+    with path.open("ab"):
+        assert not wait_until_written(path, timeout=0)

@@ -428,3 +428,44 @@ def test_a_file_really_held_open_for_writing_is_refused_after_one_wait(
     finally:
         os.close(descriptor)
     assert len(waits) == 1
+
+
+def test_a_writer_that_opens_the_file_after_the_check_is_waited_for_at_the_swap(
+    store: KnowledgeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor that opens the file between the change's first check and its swap.
+
+    Swapped in under the editor, the new file would take the name from the one the editor
+    still writes: its save would go to a file no name leads to any more.
+    """
+    path = store.root / "facts" / "huawei-leica.yaml"
+    fact_id = next(
+        line.split()[-1] for line in path.read_text().splitlines() if line.startswith("- id:")
+    )
+    opened = threading.Event()
+
+    def editor() -> None:
+        with path.open("ab") as handle:
+            opened.set()
+            time.sleep(0.3)
+            handle.write(b"# A note saved by hand\n")
+
+    thread = threading.Thread(target=editor)
+    checked = bot.store.changes.wait_until_written
+
+    def checked_then_opened(path: Path, timeout: float = 5.0) -> bool:
+        nobody = checked(path, timeout)
+        if not thread.is_alive() and not opened.is_set():
+            thread.start()  # right after the first check: only the swap's check can see it
+            opened.wait()
+        return nobody
+
+    monkeypatch.setattr(bot.store.changes, "wait_until_written", checked_then_opened)
+    try:
+        store.edit_fact(
+            fact_id, {"answer": "Edited beside the editor."}, base_version=None, actor="a"
+        )
+    finally:
+        thread.join()
+    assert path.read_text().endswith("# A note saved by hand\n"), "the editor's save survived"
+    assert load_fact_base(store.root).facts[fact_id].answer == "Edited beside the editor."
