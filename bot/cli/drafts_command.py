@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.moderation import _run, _seconds, _store, cli_actor
+from bot.cli.moderation import _run, _store, cli_actor, common_options
 from bot.drafts import Draft, NewSource, propose_drafts
 from bot.facts.yaml_loading import load_fact_base
 from bot.runtime.config import Settings
@@ -168,16 +168,6 @@ def cmd_source_reject(args: argparse.Namespace, settings: Settings) -> int:
     return _run(action, store)
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
-    common.add_argument(
-        "--wait", type=_seconds, metavar="SECONDS", default=10.0,
-        help="how long a change waits for another one to finish (default 10)",
-    )  # fmt: skip
-    return common
-
-
 def _number(text: str) -> int:
     try:
         number = int(text)
@@ -190,7 +180,7 @@ def _number(text: str) -> int:
 
 def add_source_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `drafts`, `accept` and `reject` to the actions of `camerabot source`."""
-    common = _common()
+    common = common_options()
     drafts = actions.add_parser(
         "drafts",
         parents=[common],

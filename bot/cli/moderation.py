@@ -486,16 +486,22 @@ def _fact_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--from-file", metavar="FILE", help="a YAML file holding the record")
 
 
-def add_moderation_commands(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse._SubParsersAction[argparse.ArgumentParser]:
-    """Add `fact` and `kb` to the `camerabot` subcommands; the `kb` actions, for more."""
+def common_options() -> argparse.ArgumentParser:
+    """The options every command that changes the fact base takes: --state and --wait."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
     common.add_argument(
         "--wait", type=_seconds, metavar="SECONDS", default=10.0,
         help="how long a change waits for another one to finish (default 10)",
     )  # fmt: skip
+    return common
+
+
+def add_moderation_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """Add `fact` and `kb` to the `camerabot` subcommands; the `kb` actions, for more."""
+    common = common_options()
 
     fact = sub.add_parser("fact", help="add, edit, remove or show a fact, or list its history")
     actions = fact.add_subparsers(dest="fact_command", metavar="ACTION", required=True)

@@ -14,22 +14,19 @@ from typing import Any, TypeAlias
 
 from bot.cli.moderation import (
     _history,
+    _out,
     _positive,
     _read_fields_file,
     _run,
-    _seconds,
     _store,
     cli_actor,
+    common_options,
 )
 from bot.facts.record_files import dump_mapping
 from bot.runtime.config import Settings
 from bot.state.audit import Kind
 from bot.store import StoreError, record_version
 from bot.store.records import text_page
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
 
 
 def _listed(values: list[str] | None) -> list[str] | None:
@@ -266,16 +263,6 @@ def cmd_kb_import(args: argparse.Namespace, settings: Settings) -> int:
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
-    common.add_argument(
-        "--wait", type=_seconds, metavar="SECONDS", default=10.0,
-        help="how long a change waits for another one to finish (default 10)",
-    )  # fmt: skip
-    return common
-
-
 def _brand_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="the brand's name")
     parser.add_argument(
@@ -340,7 +327,7 @@ def _edit(
 
 def add_record_commands(sub: Subparsers, kb_actions: Subparsers) -> Subparsers:
     """Add `source`, `brand`, `partnership`, and `kb export|import`; return `source`'s actions."""
-    common = _common()
+    common = common_options()
     source = sub.add_parser("source", help="add, show, edit or remove a source article")
     actions = source.add_subparsers(dest="source_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", parents=[common], help="add an article from a text file")
