@@ -23,7 +23,9 @@ from bot.facts.validation import printable
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.state import open_state
+from bot.state.atomic import LockTimeout
 from bot.state.audit import AuditEntry, shown_at
+from bot.state.backend import LockBusy, StateUnavailable, open_reports, resolve_reports
 from bot.state.settings import servers_text
 from bot.state.usage import USAGE_FILE, UsageLog, usage_lines
 from bot.store import (
@@ -302,6 +304,36 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
     return _run(action, store)
 
 
+def cmd_kb_gaps_dismiss(args: argparse.Namespace, settings: Settings) -> int:
+    """Take an unanswered question off the list (until asked again), with a reason."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        made = store.dismiss_gap(args.question, reason=args.reason, actor=cli_actor())
+        _out(f"dismissed: {made.question}  (reason: {made.reason}; listed again if asked again)")
+        return 0
+
+    return _run(action, store)
+
+
+def cmd_kb_feedback_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    """Mark a fact's reports resolved: it leaves `kb feedback` until reported again."""
+    state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
+    backend = open_state(settings, state_dir=state)
+    try:
+        count = resolve_reports(backend, args.fact_id, by=cli_actor(), timeout=args.wait)
+    except (LockBusy, LockTimeout, StateUnavailable, OSError) as error:
+        _err(f"camerabot: {error}; nothing was changed")
+        return 2
+    finally:
+        backend.close()
+    if not count:
+        _err(f"camerabot: no open report on {args.fact_id}")
+        return 1
+    _out(f"resolved {count} report(s) on {args.fact_id}")
+    return 0
+
+
 def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Questions asked on Discord and the share answered, in all and per server."""
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
@@ -323,7 +355,7 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
     backend = open_state(settings, state_dir=state)
     try:
-        reports = backend.feedback.summary(limit=args.limit)
+        reports = open_reports(backend, limit=args.limit)
     finally:
         backend.close()
     if args.json:
@@ -496,6 +528,11 @@ def add_moderation_commands(
         "--wait", type=_seconds, metavar="SECONDS", default=10.0,
         help="how long a change waits for another one to finish (default 10)",
     )  # fmt: skip
+    # The same options after a list's own action (`kb gaps dismiss … --state D`): suppressed
+    # defaults, so that the action does not undo the ones given before it.
+    inner = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    inner.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
+    inner.add_argument("--wait", type=_seconds, metavar="SECONDS", help="as above")
 
     fact = sub.add_parser("fact", help="add, edit, remove or show a fact, or list its history")
     actions = fact.add_subparsers(dest="fact_command", metavar="ACTION", required=True)
@@ -535,6 +572,13 @@ def add_moderation_commands(
     gaps = kb_actions.add_parser("gaps", parents=[common], help="unanswered questions")
     gaps.add_argument("--limit", type=_positive, default=25, help="how many (default 25)")
     gaps.set_defaults(handler=cmd_kb_gaps)
+    gaps_actions = gaps.add_subparsers(dest="gaps_command", metavar="ACTION")
+    dismiss = gaps_actions.add_parser(
+        "dismiss", parents=[inner], help="take a question off the list until asked again"
+    )
+    dismiss.add_argument("question")
+    dismiss.add_argument("--reason", required=True, help="why (kept with who and when)")
+    dismiss.set_defaults(handler=cmd_kb_gaps_dismiss)
     for name, handler, text in (
         ("undo", cmd_kb_undo, "revert the newest change not yet undone (shown first)"),
         ("redo", cmd_kb_redo, "make the newest undone change again (shown first)"),
@@ -553,6 +597,12 @@ def add_moderation_commands(
     feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
     feedback.add_argument("--json", action="store_true", help="one JSON object a line")
     feedback.set_defaults(handler=cmd_kb_feedback)
+    feedback_actions = feedback.add_subparsers(dest="feedback_command", metavar="ACTION")
+    resolve = feedback_actions.add_parser(
+        "resolve", parents=[inner], help="mark a fact's reports resolved"
+    )
+    resolve.add_argument("fact_id")
+    resolve.set_defaults(handler=cmd_kb_feedback_resolve)
     stats = kb_actions.add_parser(
         "stats", parents=[common], help="questions asked and the share answered, per server"
     )

@@ -27,7 +27,17 @@ from bot.state.atomic import (
     try_lock,
 )
 from bot.state.audit import AuditEntry, AuditLog
-from bot.state.feedback import FEEDBACK_FILE, FactFeedback, FeedbackLog, VoteRecord
+from bot.state.feedback import (
+    FEEDBACK_FILE,
+    RESOLVED_KEY,
+    FactFeedback,
+    FeedbackLog,
+    VoteRecord,
+    open_votes,
+    resolution,
+    resolved_times,
+    summarise,
+)
 from bot.state.gaps import GAPS_FILE, Gap, GapLine, GapLog
 from bot.state.settings import ServerSettings, SettingsFile
 
@@ -237,6 +247,25 @@ class StateBackend(Protocol):
     def close(self) -> None:
         """Release connections."""
         ...
+
+
+def open_reports(backend: StateBackend, limit: int = 25) -> list[FactFeedback]:
+    """Facts reported wrong since their reports were last resolved, most reported first."""
+    resolved = resolved_times(backend.values.get(RESOLVED_KEY))
+    return summarise(open_votes(backend.feedback.votes(), resolved), limit)
+
+
+def resolve_reports(backend: StateBackend, fact_id: str, *, by: str, timeout: float = 10.0) -> int:
+    """Mark a fact's reports resolved (it leaves the list until reported again); how many."""
+    # Under the change lock: two resolutions at once keep both.
+    with backend.change_lock(timeout):
+        reports = [r for r in open_reports(backend, limit=10**9) if r.fact_id == fact_id]
+        if reports:
+            stored = backend.values.get(RESOLVED_KEY)
+            backend.values.put(RESOLVED_KEY, resolution(stored, fact_id, by))
+    if reports:
+        log.info("%s resolved %d report(s) on %s", by, reports[0].wrong, fact_id)
+    return reports[0].wrong if reports else 0
 
 
 def checkout_key(knowledge_dir: Path) -> str:

@@ -217,3 +217,35 @@ def _parse(raw: str) -> VoteRecord | None:
         )
     except (KeyError, ValueError, TypeError, OverflowError):  # 1e999 as an id
         return None
+
+
+# Reports resolved, in the state backend's named values (files and PostgreSQL alike):
+# {fact_id: {"at", "by"}}. Votes cast before the resolution no longer count as reports; a
+# later "wrong" vote lists the fact again.
+RESOLVED_KEY = "feedback.resolved"
+
+
+def resolved_times(stored: object) -> dict[str, str]:
+    """Each resolved fact's time of resolution, from a stored value; damaged entries skipped."""
+    found: dict[str, str] = {}
+    for fact_id, item in (stored if isinstance(stored, dict) else {}).items():
+        at = item.get("at") if isinstance(item, dict) else None
+        if isinstance(fact_id, str) and isinstance(at, str):
+            found[fact_id] = at
+    return found
+
+
+def open_votes(votes: list[VoteRecord], resolved: dict[str, str]) -> list[VoteRecord]:
+    """The votes cast after their fact's report was last resolved (all, if it never was)."""
+    return [vote for vote in votes if vote.at > resolved.get(vote.fact_id, "")]
+
+
+def resolution(stored: object, fact_id: str, by: str) -> dict[str, dict[str, str]]:
+    """The stored value with `fact_id` resolved now, by `by`."""
+    kept = {
+        key: item
+        for key, item in (stored if isinstance(stored, dict) else {}).items()
+        if isinstance(key, str) and isinstance(item, dict)
+    }
+    kept[fact_id] = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "by": by}
+    return dict(sorted(kept.items()))
