@@ -32,10 +32,11 @@ from bot.state.feedback import (
     RESOLVED_KEY,
     FactFeedback,
     FeedbackLog,
+    Vote,
     VoteRecord,
     open_votes,
     resolution,
-    resolved_times,
+    resolved_votes,
     summarise,
 )
 from bot.state.gaps import GAPS_FILE, Gap, GapLine, GapLog
@@ -251,7 +252,7 @@ class StateBackend(Protocol):
 
 def open_reports(backend: StateBackend, limit: int = 25) -> list[FactFeedback]:
     """Facts reported wrong since their reports were last resolved, most reported first."""
-    resolved = resolved_times(backend.values.get(RESOLVED_KEY))
+    resolved = resolved_votes(backend.values.get(RESOLVED_KEY))
     return summarise(open_votes(backend.feedback.votes(), resolved), limit)
 
 
@@ -259,13 +260,14 @@ def resolve_reports(backend: StateBackend, fact_id: str, *, by: str, timeout: fl
     """Mark a fact's reports resolved (it leaves the list until reported again); how many."""
     # Under the change lock: two resolutions at once keep both.
     with backend.change_lock(timeout):
-        reports = [r for r in open_reports(backend, limit=10**9) if r.fact_id == fact_id]
-        if reports:
-            stored = backend.values.get(RESOLVED_KEY)
-            backend.values.put(RESOLVED_KEY, resolution(stored, fact_id, by))
-    if reports:
-        log.info("%s resolved %d report(s) on %s", by, reports[0].wrong, fact_id)
-    return reports[0].wrong if reports else 0
+        stored = backend.values.get(RESOLVED_KEY)
+        votes = open_votes(backend.feedback.votes(), resolved_votes(stored))
+        wrong = [v for v in votes if v.fact_id == fact_id and v.vote is Vote.WRONG]
+        if wrong:
+            backend.values.put(RESOLVED_KEY, resolution(stored, fact_id, by, wrong))
+    if wrong:
+        log.info("%s resolved %d report(s) on %s", by, len(wrong), fact_id)
+    return len(wrong)
 
 
 def checkout_key(knowledge_dir: Path) -> str:

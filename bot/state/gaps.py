@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -281,8 +282,8 @@ def _is_int(value: object) -> bool:
 
 
 # Dismissed questions, in the state backend's named values (files and PostgreSQL alike):
-# {key: {"question", "reason", "by", "at"}}. A dismissed question is listed again only when
-# asked again after its dismissal (its last time asked is then later than the dismissal).
+# {key: {"question", "reason", "by", "at", "count"}}. A dismissed question is listed again only
+# when asked again after its dismissal: asked more times than when it was dismissed, or later.
 DISMISSED_KEY = "gaps.dismissed"
 REASON_MAX = 200
 
@@ -296,6 +297,8 @@ class Dismissal:
     reason: str
     by: str
     at: str
+    # How many times it had been asked when dismissed.
+    count: int = 0
 
 
 def dismissals(stored: object) -> dict[str, Dismissal]:
@@ -305,16 +308,21 @@ def dismissals(stored: object) -> dict[str, Dismissal]:
         if not (isinstance(key, str) and isinstance(item, dict)):
             continue
         fields = [item.get(name) for name in ("question", "reason", "by", "at")]
-        if all(isinstance(value, str) for value in fields):
+        count = item.get("count", 0)
+        if all(isinstance(value, str) for value in fields) and _is_int(count):
             question, reason, by, at = (str(value) for value in fields)
-            found[key] = Dismissal(question, key, reason, by, at)
+            found[key] = Dismissal(question, key, reason, by, at, count)
     return found
 
 
 def still_open(gaps: Iterable[Gap], dismissed: dict[str, Dismissal]) -> list[Gap]:
     """The gaps not dismissed since they were last asked."""
     return [
-        gap for gap in gaps if gap.key not in dismissed or gap.last_asked > dismissed[gap.key].at
+        gap
+        for gap in gaps
+        if (made := dismissed.get(gap.key)) is None
+        or gap.count > made.count
+        or gap.last_asked > made.at
     ]
 
 
@@ -327,10 +335,10 @@ def new_dismissal(question: str, *, reason: str, by: str) -> Dismissal | None:
     return Dismissal(line.question, line.key, flat[:REASON_MAX], by, line.at)
 
 
-def stored_dismissals(dismissed: dict[str, Dismissal]) -> dict[str, dict[str, str]]:
+def stored_dismissals(dismissed: dict[str, Dismissal]) -> dict[str, dict[str, object]]:
     """The JSON value for the named values store."""
     return {
-        key: {"question": d.question, "reason": d.reason, "by": d.by, "at": d.at}
+        key: {"question": d.question, "reason": d.reason, "by": d.by, "at": d.at, "count": d.count}
         for key, d in sorted(dismissed.items())
     }
 
@@ -343,9 +351,10 @@ class _Values(Protocol):
     def put(self, key: str, value: Any) -> None: ...
 
 
-def keep_dismissal(values: _Values, made: Dismissal) -> None:
-    """Store a dismissal with the others (call it holding the change lock)."""
+def keep_dismissal(values: _Values, made: Dismissal, asked: Iterable[Gap]) -> None:
+    """Store a dismissal with the others and the times it was `asked` (holding the change lock)."""
     dismissed = dismissals(values.get(DISMISSED_KEY))
-    dismissed[made.key] = made
+    count = next((gap.count for gap in asked if gap.key == made.key), 0)
+    dismissed[made.key] = dataclasses.replace(made, count=count)
     values.put(DISMISSED_KEY, stored_dismissals(dismissed))
     log.info("%s dismissed the unanswered question %r: %s", made.by, made.question, made.reason)

@@ -413,7 +413,7 @@ class KnowledgeStore:
         if made is None or not made.reason:
             raise StoreError("a dismissal needs a question and a reason")
         with self._locked(exclusive=True):  # two moderators dismissing at once keep both
-            keep_dismissal(self.backend.values, made)
+            keep_dismissal(self.backend.values, made, self.gap_log.top(limit=10**9))
         return made
 
     # Changing

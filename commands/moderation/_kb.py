@@ -14,6 +14,7 @@ import commands.moderation._render as render
 from bot.engine.timeline import stale_facts
 from bot.facts.validation import parse_date
 from bot.state.audit import Kind
+from bot.state.backend import open_reports
 from bot.state.usage import usage_lines
 from bot.store import (
     ChangeRejected,
@@ -284,7 +285,7 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
             interaction: The slash command's interaction.
         """
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reports = await asyncio.to_thread(self.bot.feedback.summary, FEEDBACK_MAX)
+        reports = await asyncio.to_thread(open_reports, self.bot.state, FEEDBACK_MAX)
         if not reports:
             await interaction.followup.send(render.NO_FEEDBACK, ephemeral=True)
             return

@@ -513,6 +513,12 @@ def imported_text(names: Sequence[str]) -> str:
     return clip(f"Imported: {plural(len(names), 'file')} changed ({listed}{more}).", 1900)
 
 
+def resolved_line(moderator: str, fact_id: str, count: int) -> str:
+    """The moderators' channel line for reports resolved by an edit made from them."""
+    reports = plural(count, "report")
+    return clip(f"{moderator} resolved {reports} on {fact_ref(fact_id)}", MESSAGE_CONTENT_MAX)
+
+
 def imported_line(moderator: str, count: int) -> str:
     """The moderators' channel line for an import."""
     return f"{moderator} imported an archive: {plural(count, 'knowledge file')} changed"

@@ -69,8 +69,10 @@ class FactForms(Protocol):
         """Open an empty fact form (or one with a question)."""
         ...
 
-    async def open_edit_form(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
-        """Open the edit form of a fact."""
+    async def open_edit_form(
+        self, interaction: discord.Interaction[Any], fact_id: str, *, report: bool = False
+    ) -> None:
+        """Open the edit form of a fact (`report`: from a report, which saving resolves)."""
         ...
 
     async def show_preview(
@@ -518,4 +520,4 @@ class _EditFactButton(ui.Button["FeedbackView"]):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         view = self.view
         if view is not None:
-            await view.cog.open_edit_form(interaction, self.fact_id)
+            await view.cog.open_edit_form(interaction, self.fact_id, report=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,8 +180,7 @@ def test_a_dismissed_gap_stays_off_the_list_until_asked_again(
     assert [gap.question for gap in store.gaps(engine)] == ["Does Oppo work with Leica?"]
     stored = backend.values.get(DISMISSED_KEY)
     assert [(d["reason"], d["by"]) for d in stored.values()] == [("abuse", "ana")]
-    # Asked again after the dismissal (a later second): listed again, counting every time.
-    time.sleep(1.1)
+    # Asked again after the dismissal (the same second too): listed again, counting every time.
     backend.gaps.record("you suck", user_id=3, where="slash", guild_id=11)
     assert backend.gaps.flush()
     assert [(g.question, g.count) for g in store.gaps(engine)] == [
@@ -201,6 +199,6 @@ def test_resolved_reports_leave_the_list_until_reported_again(backend: StateBack
     assert [report.fact_id for report in open_reports(backend)] == ["f2"]
     assert resolve_reports(backend, "f1", by="ana") == 0
     assert backend.values.get(RESOLVED_KEY)["f1"]["by"] == "ana"
-    time.sleep(1.1)
+    # Reported again, even in the same second: listed again, with the new report only.
     backend.feedback.record(answer_id="m3", voter_id=4, vote=Vote.WRONG, fact_id="f1", question="q")
-    assert [(r.fact_id, r.wrong) for r in open_reports(backend)] == [("f1", 1), ("f2", 1)]
+    assert sorted((r.fact_id, r.wrong) for r in open_reports(backend)) == [("f1", 1), ("f2", 1)]
