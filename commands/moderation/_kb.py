@@ -15,6 +15,7 @@ from bot.engine.timeline import stale_facts
 from bot.facts.validation import parse_date
 from bot.state.audit import Kind
 from bot.state.backend import open_reports
+from bot.state.gaps import Gap
 from bot.state.usage import usage_lines
 from bot.store import (
     ChangeRejected,
@@ -230,6 +231,25 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
         view = GapsView(self, interaction.user.id, gaps)
         view.origin = interaction
         await interaction.followup.send(embed=view.page_embed(), view=view, ephemeral=True)
+
+    async def dismiss_gap(
+        self, interaction: discord.Interaction[Any], gap: Gap, reason: str
+    ) -> bool:
+        """Take a question off /kb gaps with a reason (or say why not); whether it was."""
+        actor = actor_of(interaction.user)
+        try:
+            await asyncio.to_thread(
+                self.store.dismiss_gap, gap.question, reason=reason, actor=actor
+            )
+        except StoreError as error:  # the lock, STATE_DIR, a blank reason
+            text = f"Not dismissed: {echo(str(error), 1800)}"
+            await interaction.response.send_message(text, ephemeral=True)
+            return False
+        log.info("user %s dismissed an unanswered question", interaction.user.id)
+        await self.bot.post_mod_log(
+            render.dismissed_line(interaction.user.mention, gap.question, reason)
+        )
+        return True
 
     @kb.command(name="stats")
     @moderator_only()
