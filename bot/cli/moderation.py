@@ -40,6 +40,7 @@ from bot.store import (
     UnknownFact,
     record_version,
 )
+from bot.store.records.passages import uncited
 
 
 def _out(text: str = "") -> None:
@@ -334,6 +335,29 @@ def cmd_kb_feedback_resolve(args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
+def cmd_kb_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    """The source sentences no fact, partnership or person cites, by source."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        base = store.load()
+        found = uncited(base)
+        for source, left in found:
+            if args.json:
+                for sentence in left:
+                    item = {"source": source.id, "sentence": sentence}
+                    _out(json.dumps(item, ensure_ascii=False))
+                continue
+            _out(f"{source.id} ({source.date_label}): {len(left)} sentence(s) no record cites")
+            for sentence in left:
+                _out(f"    - {printable(sentence)}")
+        if not found and not args.json:
+            _out(f"every sentence of the {len(base.sources)} source(s) is cited")
+        return 0
+
+    return _run(action, store)
+
+
 def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Questions asked on Discord and the share answered, in all and per server."""
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
@@ -518,6 +542,28 @@ def _fact_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--from-file", metavar="FILE", help="a YAML file holding the record")
 
 
+def _add_list_actions(gaps: argparse.ArgumentParser, feedback: argparse.ArgumentParser) -> None:
+    """`kb gaps dismiss` and `kb feedback resolve`: the worklists' own actions."""
+    # The same options after a list's own action (`kb gaps dismiss … --state D`): suppressed
+    # defaults, so that the action does not undo the ones given before it.
+    inner = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    inner.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
+    inner.add_argument("--wait", type=_seconds, metavar="SECONDS", help="as above")
+    gaps_actions = gaps.add_subparsers(dest="gaps_command", metavar="ACTION")
+    dismiss = gaps_actions.add_parser(
+        "dismiss", parents=[inner], help="take a question off the list until asked again"
+    )
+    dismiss.add_argument("question")
+    dismiss.add_argument("--reason", required=True, help="why (kept with who and when)")
+    dismiss.set_defaults(handler=cmd_kb_gaps_dismiss)
+    feedback_actions = feedback.add_subparsers(dest="feedback_command", metavar="ACTION")
+    resolve = feedback_actions.add_parser(
+        "resolve", parents=[inner], help="mark a fact's reports resolved"
+    )
+    resolve.add_argument("fact_id")
+    resolve.set_defaults(handler=cmd_kb_feedback_resolve)
+
+
 def add_moderation_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> argparse._SubParsersAction[argparse.ArgumentParser]:
@@ -528,11 +574,6 @@ def add_moderation_commands(
         "--wait", type=_seconds, metavar="SECONDS", default=10.0,
         help="how long a change waits for another one to finish (default 10)",
     )  # fmt: skip
-    # The same options after a list's own action (`kb gaps dismiss … --state D`): suppressed
-    # defaults, so that the action does not undo the ones given before it.
-    inner = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
-    inner.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
-    inner.add_argument("--wait", type=_seconds, metavar="SECONDS", help="as above")
 
     fact = sub.add_parser("fact", help="add, edit, remove or show a fact, or list its history")
     actions = fact.add_subparsers(dest="fact_command", metavar="ACTION", required=True)
@@ -572,13 +613,6 @@ def add_moderation_commands(
     gaps = kb_actions.add_parser("gaps", parents=[common], help="unanswered questions")
     gaps.add_argument("--limit", type=_positive, default=25, help="how many (default 25)")
     gaps.set_defaults(handler=cmd_kb_gaps)
-    gaps_actions = gaps.add_subparsers(dest="gaps_command", metavar="ACTION")
-    dismiss = gaps_actions.add_parser(
-        "dismiss", parents=[inner], help="take a question off the list until asked again"
-    )
-    dismiss.add_argument("question")
-    dismiss.add_argument("--reason", required=True, help="why (kept with who and when)")
-    dismiss.set_defaults(handler=cmd_kb_gaps_dismiss)
     for name, handler, text in (
         ("undo", cmd_kb_undo, "revert the newest change not yet undone (shown first)"),
         ("redo", cmd_kb_redo, "make the newest undone change again (shown first)"),
@@ -597,12 +631,12 @@ def add_moderation_commands(
     feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
     feedback.add_argument("--json", action="store_true", help="one JSON object a line")
     feedback.set_defaults(handler=cmd_kb_feedback)
-    feedback_actions = feedback.add_subparsers(dest="feedback_command", metavar="ACTION")
-    resolve = feedback_actions.add_parser(
-        "resolve", parents=[inner], help="mark a fact's reports resolved"
+    _add_list_actions(gaps, feedback)
+    coverage = kb_actions.add_parser(
+        "coverage", parents=[common], help="source sentences no record or fact cites"
     )
-    resolve.add_argument("fact_id")
-    resolve.set_defaults(handler=cmd_kb_feedback_resolve)
+    coverage.add_argument("--json", action="store_true", help="one JSON object a sentence")
+    coverage.set_defaults(handler=cmd_kb_coverage)
     stats = kb_actions.add_parser(
         "stats", parents=[common], help="questions asked and the share answered, per server"
     )

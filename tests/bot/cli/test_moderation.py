@@ -299,3 +299,31 @@ def test_kb_stale_on_one_source_lists_nothing(
 ) -> None:
     assert run(kb, "kb", "stale") == 0
     assert capsys.readouterr().out == "no fact is older than the records of its brands\n"
+
+
+def test_kb_coverage_lists_the_sentences_nothing_cites_until_a_fact_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, state = tmp_path / "knowledge", tmp_path / "state"
+    shutil.copytree(LATER, root)
+    later = (root, state)
+    sentence = "The first Oppo phone from the partnership will be the Oppo Find X6 Pro."
+    assert run(later, "kb", "coverage") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "article-2022-12-14 (14 December 2022): 1 sentence(s) no record cites",
+        f"    - {sentence}",
+    ]
+    assert run(later, "kb", "coverage", "--json") == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert json.loads(line) == {"source": "article-2022-12-14", "sentence": sentence}
+    # A fact quoting part of the sentence covers it.
+    fact = [
+        "--question", "What is the first Oppo Hasselblad phone?",
+        "--answer", "The Oppo Find X6 Pro.",
+        "--source", "article-2022-12-14",
+        "--quote", "the Oppo Find X6 Pro",
+    ]  # fmt: skip
+    assert run(later, "fact", "add", *fact) == 0
+    capsys.readouterr()
+    assert run(later, "kb", "coverage") == 0
+    assert capsys.readouterr().out == "every sentence of the 3 source(s) is cited\n"
