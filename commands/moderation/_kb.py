@@ -22,6 +22,7 @@ from bot.store import (
     StoreError,
 )
 from bot.store.records import UnknownRecord
+from bot.store.records.passages import uncited
 from commands.checks import moderator_only
 from commands.client import CamerabotBot
 from commands.moderation._base import (
@@ -49,6 +50,9 @@ NO_STALE = "No fact is older than the records of its brands."
 STALE_LINE_MAX = 300
 STALE_SHOWN = 25
 STALE_MESSAGE_MAX = 1900
+NO_UNCITED = "Every sentence of every source is cited by a fact or record."
+# Lines /kb coverage shows (a source's heading or one sentence); the command line lists all.
+COVERAGE_SHOWN = 60
 
 
 class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
@@ -285,16 +289,30 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
         if len(stale) > STALE_SHOWN:
             lines.append(f"…and {len(stale) - STALE_SHOWN} more (camerabot kb stale lists all).")
         lines.append("Citing the newer source with /fact edit reviews a fact.")
-        # Several messages rather than one cut short: each line whole, each message in bounds.
-        messages: list[str] = []
-        for line in lines:
-            escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(line))
-            if not messages or len(messages[-1]) + len(escaped) + 1 > STALE_MESSAGE_MAX:
-                messages.append(escaped)
-            else:
-                messages[-1] += "\n" + escaped
-        for message in messages:
-            await interaction.followup.send(message, ephemeral=True)
+        await _send_lines(interaction, lines)
+
+    @kb.command(name="coverage")
+    @moderator_only()
+    async def kb_coverage(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """The source sentences no fact, partnership or person cites, by source.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await asyncio.to_thread(uncited, self.bot.engine.base)
+        if not found:
+            await interaction.followup.send(NO_UNCITED, ephemeral=True)
+            return
+        lines: list[str] = []
+        for source, left in found:
+            lines.append(f"{source.id} ({source.date_label}): {len(left)} sentence(s) uncited")
+            lines += [f"- {sentence}"[:STALE_LINE_MAX] for sentence in left]
+        if len(lines) > COVERAGE_SHOWN:
+            more = len(lines) - COVERAGE_SHOWN
+            lines[COVERAGE_SHOWN:] = [f"…and {more} more lines (camerabot kb coverage lists all)."]
+        lines.append("A fact or record quoting a sentence covers it (/fact add).")
+        await _send_lines(interaction, lines)
 
     @kb.command(name="feedback")
     @moderator_only()
@@ -487,3 +505,16 @@ def size_problem(attachment: discord.Attachment) -> str | None:
             f"at most {SOURCE_BYTES_MAX:,} are accepted."
         )
     return None
+
+
+async def _send_lines(interaction: discord.Interaction[Any], lines: list[str]) -> None:
+    """Private follow-ups: several messages rather than one cut short, each line whole."""
+    messages: list[str] = []
+    for line in lines:
+        escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(line))
+        if not messages or len(messages[-1]) + len(escaped) + 1 > STALE_MESSAGE_MAX:
+            messages.append(escaped)
+        else:
+            messages[-1] += "\n" + escaped
+    for message in messages:
+        await interaction.followup.send(message, ephemeral=True)

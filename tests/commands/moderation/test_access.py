@@ -38,6 +38,7 @@ REFUSED = [
     ("kb gaps", {}),
     ("kb stats", {}),
     ("kb stale", {}),
+    ("kb coverage", {}),
     ("source add", {"title": "T", "date": "2022-05-23", "text": ("a.txt", b"Some text.")}),
 ]
 

@@ -275,6 +275,25 @@ async def test_the_last_question_dismissed_leaves_an_empty_list(
     assert shown.components == []
 
 
+async def test_kb_coverage_lists_the_sentences_no_fact_or_record_cites(
+    simcord_env, channel, moderator, mod_kb
+):
+    result = await moderator.slash(channel, "kb coverage")
+    assert result.ephemeral
+    assert reply(result).content == "Every sentence of every source is cited by a fact or record."
+
+    # A sentence added to the article (the quotes still in it): the one sentence uncited.
+    text = mod_kb[0] / "sources" / "article-2022-05-23.txt"
+    added = "Leica also sells lenses for @everyone at [a shop](https://evil.example)."
+    text.write_text(text.read_text(encoding="utf-8") + added + "\n", encoding="utf-8")
+    await moderator.slash(channel, "kb reload")
+    result = await moderator.slash(channel, "kb coverage")
+    lines = reply(result).content.splitlines()
+    assert lines[0] == "article-2022-05-23 (23 May 2022): 1 sentence(s) uncited"
+    assert lines[1].startswith("\\- Leica also sells lenses for @\u200beveryone at \\[a shop]")
+    assert lines[-1].startswith("A fact or record quoting a sentence covers it")
+
+
 async def test_no_gaps(simcord_env, channel, moderator):
     result = await moderator.slash(channel, "kb gaps")
     assert result.response.content == render.NO_GAPS
