@@ -23,7 +23,9 @@ from bot.facts.validation import printable
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.state import open_state
+from bot.state.atomic import LockTimeout
 from bot.state.audit import AuditEntry, shown_at
+from bot.state.backend import LockBusy, StateUnavailable, open_reports, resolve_reports
 from bot.state.settings import servers_text
 from bot.state.usage import USAGE_FILE, UsageLog, usage_lines
 from bot.store import (
@@ -38,6 +40,7 @@ from bot.store import (
     UnknownFact,
     record_version,
 )
+from bot.store.records.passages import uncited
 
 
 def _out(text: str = "") -> None:
@@ -302,6 +305,59 @@ def cmd_kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
     return _run(action, store)
 
 
+def cmd_kb_gaps_dismiss(args: argparse.Namespace, settings: Settings) -> int:
+    """Take an unanswered question off the list (until asked again), with a reason."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        made = store.dismiss_gap(args.question, reason=args.reason, actor=cli_actor())
+        _out(f"dismissed: {made.question}  (reason: {made.reason}; listed again if asked again)")
+        return 0
+
+    return _run(action, store)
+
+
+def cmd_kb_feedback_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    """Mark a fact's reports resolved: it leaves `kb feedback` until reported again."""
+    state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
+    backend = open_state(settings, state_dir=state)
+    try:
+        count = resolve_reports(backend, args.fact_id, by=cli_actor(), timeout=args.wait)
+    except (LockBusy, LockTimeout, StateUnavailable, OSError) as error:
+        _err(f"camerabot: {error}; nothing was changed")
+        return 2
+    finally:
+        backend.close()
+    if not count:
+        _err(f"camerabot: no open report on {args.fact_id}")
+        return 1
+    _out(f"resolved {count} report(s) on {args.fact_id}")
+    return 0
+
+
+def cmd_kb_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    """The source sentences no fact, partnership or person cites, by source."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        base = store.load()
+        found = uncited(base)
+        for source, left in found:
+            if args.json:
+                for sentence in left:
+                    item = {"source": source.id, "sentence": sentence}
+                    _out(json.dumps(item, ensure_ascii=False))
+                continue
+            _out(f"{source.id} ({source.date_label}): {len(left)} sentence(s) no record cites")
+            for sentence in left:
+                _out(f"    - {printable(sentence)}")
+        if not found and not args.json:
+            _out(f"every sentence of the {len(base.sources)} source(s) is cited")
+        return 0
+
+    return _run(action, store)
+
+
 def cmd_kb_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Questions asked on Discord and the share answered, in all and per server."""
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
@@ -323,7 +379,7 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
     backend = open_state(settings, state_dir=state)
     try:
-        reports = backend.feedback.summary(limit=args.limit)
+        reports = open_reports(backend, limit=args.limit)
     finally:
         backend.close()
     if args.json:
@@ -486,6 +542,28 @@ def _fact_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--from-file", metavar="FILE", help="a YAML file holding the record")
 
 
+def _add_list_actions(gaps: argparse.ArgumentParser, feedback: argparse.ArgumentParser) -> None:
+    """`kb gaps dismiss` and `kb feedback resolve`: the worklists' own actions."""
+    # The same options after a list's own action (`kb gaps dismiss … --state D`): suppressed
+    # defaults, so that the action does not undo the ones given before it.
+    inner = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    inner.add_argument("--state", metavar="DIR", help="state directory (STATE_DIR)")
+    inner.add_argument("--wait", type=_seconds, metavar="SECONDS", help="as above")
+    gaps_actions = gaps.add_subparsers(dest="gaps_command", metavar="ACTION")
+    dismiss = gaps_actions.add_parser(
+        "dismiss", parents=[inner], help="take a question off the list until asked again"
+    )
+    dismiss.add_argument("question")
+    dismiss.add_argument("--reason", required=True, help="why (kept with who and when)")
+    dismiss.set_defaults(handler=cmd_kb_gaps_dismiss)
+    feedback_actions = feedback.add_subparsers(dest="feedback_command", metavar="ACTION")
+    resolve = feedback_actions.add_parser(
+        "resolve", parents=[inner], help="mark a fact's reports resolved"
+    )
+    resolve.add_argument("fact_id")
+    resolve.set_defaults(handler=cmd_kb_feedback_resolve)
+
+
 def common_options() -> argparse.ArgumentParser:
     """The options every command that changes the fact base takes: --state and --wait."""
     common = argparse.ArgumentParser(add_help=False)
@@ -559,6 +637,12 @@ def add_moderation_commands(
     feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
     feedback.add_argument("--json", action="store_true", help="one JSON object a line")
     feedback.set_defaults(handler=cmd_kb_feedback)
+    _add_list_actions(gaps, feedback)
+    coverage = kb_actions.add_parser(
+        "coverage", parents=[common], help="source sentences no record or fact cites"
+    )
+    coverage.add_argument("--json", action="store_true", help="one JSON object a sentence")
+    coverage.set_defaults(handler=cmd_kb_coverage)
     stats = kb_actions.add_parser(
         "stats", parents=[common], help="questions asked and the share answered, per server"
     )

@@ -27,7 +27,18 @@ from bot.state.atomic import (
     try_lock,
 )
 from bot.state.audit import AuditEntry, AuditLog
-from bot.state.feedback import FEEDBACK_FILE, FactFeedback, FeedbackLog, VoteRecord
+from bot.state.feedback import (
+    FEEDBACK_FILE,
+    RESOLVED_KEY,
+    FactFeedback,
+    FeedbackLog,
+    Vote,
+    VoteRecord,
+    open_votes,
+    resolution,
+    resolved_votes,
+    summarise,
+)
 from bot.state.gaps import GAPS_FILE, Gap, GapLine, GapLog
 from bot.state.settings import ServerSettings, SettingsFile
 
@@ -237,6 +248,26 @@ class StateBackend(Protocol):
     def close(self) -> None:
         """Release connections."""
         ...
+
+
+def open_reports(backend: StateBackend, limit: int = 25) -> list[FactFeedback]:
+    """Facts reported wrong since their reports were last resolved, most reported first."""
+    resolved = resolved_votes(backend.values.get(RESOLVED_KEY))
+    return summarise(open_votes(backend.feedback.votes(), resolved), limit)
+
+
+def resolve_reports(backend: StateBackend, fact_id: str, *, by: str, timeout: float = 10.0) -> int:
+    """Mark a fact's reports resolved (it leaves the list until reported again); how many."""
+    # Under the change lock: two resolutions at once keep both.
+    with backend.change_lock(timeout):
+        stored = backend.values.get(RESOLVED_KEY)
+        votes = open_votes(backend.feedback.votes(), resolved_votes(stored))
+        wrong = [v for v in votes if v.fact_id == fact_id and v.vote is Vote.WRONG]
+        if wrong:
+            backend.values.put(RESOLVED_KEY, resolution(stored, fact_id, by, wrong))
+    if wrong:
+        log.info("%s resolved %d report(s) on %s", by, len(wrong), fact_id)
+    return len(wrong)
 
 
 def checkout_key(knowledge_dir: Path) -> str:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from bot.state import jsonl
 
@@ -217,3 +218,45 @@ def _parse(raw: str) -> VoteRecord | None:
         )
     except (KeyError, ValueError, TypeError, OverflowError):  # 1e999 as an id
         return None
+
+
+# Reports resolved, in the state backend's named values (files and PostgreSQL alike):
+# {fact_id: {"at", "by", "votes": [[answer_id, voter_id, at], …]}}. The votes a resolution
+# covered no longer count as reports (named one by one: a vote cast in the same second as the
+# resolution still counts); a later "wrong" vote lists the fact again.
+RESOLVED_KEY = "feedback.resolved"
+
+
+def resolved_votes(stored: object) -> set[tuple[str, int, str]]:
+    """The votes resolutions covered, from a stored value; damaged entries skipped."""
+    found: set[tuple[str, int, str]] = set()
+    for item in (stored if isinstance(stored, dict) else {}).values():
+        votes = item.get("votes") if isinstance(item, dict) else None
+        for vote in votes if isinstance(votes, list) else []:
+            if isinstance(vote, list) and len(vote) == 3:
+                answer_id, voter_id, at = vote
+                if isinstance(answer_id, str) and isinstance(voter_id, int) and isinstance(at, str):
+                    found.add((answer_id, voter_id, at))
+    return found
+
+
+def open_votes(votes: list[VoteRecord], resolved: set[tuple[str, int, str]]) -> list[VoteRecord]:
+    """The votes no resolution covered."""
+    return [vote for vote in votes if (vote.answer_id, vote.voter_id, vote.at) not in resolved]
+
+
+def resolution(
+    stored: object, fact_id: str, by: str, votes: list[VoteRecord]
+) -> dict[str, dict[str, Any]]:
+    """The stored value with `votes` on `fact_id` resolved now, by `by`."""
+    kept: dict[str, dict[str, Any]] = {
+        key: item
+        for key, item in (stored if isinstance(stored, dict) else {}).items()
+        if isinstance(key, str) and isinstance(item, dict)
+    }
+    before = kept.get(fact_id, {}).get("votes")
+    covered = [*(before if isinstance(before, list) else [])]
+    covered += [[v.answer_id, v.voter_id, v.at] for v in votes]
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    kept[fact_id] = {"at": at, "by": by, "votes": covered}
+    return dict(sorted(kept.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -9,7 +10,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.facts.text import fold, plain
 from bot.state import jsonl
@@ -278,3 +279,82 @@ def _parse_line(raw: str) -> GapLine | None:
 def _is_int(value: object) -> bool:
     """An int that is not a bool."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Dismissed questions, in the state backend's named values (files and PostgreSQL alike):
+# {key: {"question", "reason", "by", "at", "count"}}. A dismissed question is listed again only
+# when asked again after its dismissal: asked more times than when it was dismissed, or later.
+DISMISSED_KEY = "gaps.dismissed"
+REASON_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Dismissal:
+    """A question moderators took off the list: who, when and why."""
+
+    question: str
+    key: str
+    reason: str
+    by: str
+    at: str
+    # How many times it had been asked when dismissed.
+    count: int = 0
+
+
+def dismissals(stored: object) -> dict[str, Dismissal]:
+    """The dismissals in a stored value; damaged entries are skipped."""
+    found: dict[str, Dismissal] = {}
+    for key, item in (stored if isinstance(stored, dict) else {}).items():
+        if not (isinstance(key, str) and isinstance(item, dict)):
+            continue
+        fields = [item.get(name) for name in ("question", "reason", "by", "at")]
+        count = item.get("count", 0)
+        if all(isinstance(value, str) for value in fields) and _is_int(count):
+            question, reason, by, at = (str(value) for value in fields)
+            found[key] = Dismissal(question, key, reason, by, at, count)
+    return found
+
+
+def still_open(gaps: Iterable[Gap], dismissed: dict[str, Dismissal]) -> list[Gap]:
+    """The gaps not dismissed since they were last asked."""
+    return [
+        gap
+        for gap in gaps
+        if (made := dismissed.get(gap.key)) is None
+        or gap.count > made.count
+        or gap.last_asked > made.at
+    ]
+
+
+def new_dismissal(question: str, *, reason: str, by: str) -> Dismissal | None:
+    """A dismissal fit to store (texts trimmed to one line), or None for a question of no words."""
+    line = gap_line(question, user_id=None, where="", guild_id=None)
+    if line is None:
+        return None
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in reason).split())
+    return Dismissal(line.question, line.key, flat[:REASON_MAX], by, line.at)
+
+
+def stored_dismissals(dismissed: dict[str, Dismissal]) -> dict[str, dict[str, object]]:
+    """The JSON value for the named values store."""
+    return {
+        key: {"question": d.question, "reason": d.reason, "by": d.by, "at": d.at, "count": d.count}
+        for key, d in sorted(dismissed.items())
+    }
+
+
+class _Values(Protocol):
+    """The state backend's named values."""
+
+    def get(self, key: str) -> Any: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+def keep_dismissal(values: _Values, made: Dismissal, asked: Iterable[Gap]) -> None:
+    """Store a dismissal with the others and the times it was `asked` (holding the change lock)."""
+    dismissed = dismissals(values.get(DISMISSED_KEY))
+    count = next((gap.count for gap in asked if gap.key == made.key), 0)
+    dismissed[made.key] = dataclasses.replace(made, count=count)
+    values.put(DISMISSED_KEY, stored_dismissals(dismissed))
+    log.info("%s dismissed the unanswered question %r: %s", made.by, made.question, made.reason)

@@ -58,7 +58,7 @@ from bot.facts.record_files import Item, dump_mapping, plain_data
 from bot.facts.text import has_control_characters
 from bot.facts.validation import ID_PATTERN, printable
 from bot.state.atomic import LockTimeout, remove_stale_temporaries
-from bot.state.audit import Action, AuditEntry, Kind, shown_at
+from bot.state.audit import Action, AuditEntry, Kind, clean_actor, shown_at
 from bot.state.backend import (
     LOCK_FILE,
     FileBackend,
@@ -66,7 +66,16 @@ from bot.state.backend import (
     StateBackend,
     StateUnavailable,
 )
-from bot.state.gaps import GAPS_FILE, Gap
+from bot.state.gaps import (
+    DISMISSED_KEY,
+    GAPS_FILE,
+    Dismissal,
+    Gap,
+    dismissals,
+    keep_dismissal,
+    new_dismissal,
+    still_open,
+)
 from bot.store.changes import ChangeWriter
 from bot.store.disk import read_disk, scan
 from bot.store.errors import (
@@ -390,12 +399,22 @@ class KnowledgeStore:
     def gaps(self, engine: AnsweringEngine, *, limit: int = 25) -> list[Gap]:
         """Unanswered questions, most asked first, without those `engine` now answers."""
         found: list[Gap] = []
-        for gap in self.gap_log.top(limit=10**9):
+        dismissed = dismissals(self.backend.values.get(DISMISSED_KEY))
+        for gap in still_open(self.gap_log.top(limit=10**9), dismissed):
             if not engine.ask(gap.question).answered:
                 found.append(gap)
                 if len(found) >= limit:
                     break
         return found
+
+    def dismiss_gap(self, question: str, *, reason: str, actor: str) -> Dismissal:
+        """Take a question off the gaps list (until asked again), with the reason; who and when."""
+        made = new_dismissal(question, reason=reason, by=clean_actor(actor))
+        if made is None or not made.reason:
+            raise StoreError("a dismissal needs a question and a reason")
+        with self._locked(exclusive=True):  # two moderators dismissing at once keep both
+            keep_dismissal(self.backend.values, made, self.gap_log.top(limit=10**9))
+        return made
 
     # Changing
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypedDict, TypeVar
 
 import discord
@@ -23,7 +24,9 @@ from discord import app_commands
 from discord.ext.commands import Cog
 
 import commands.moderation._render as render
+from bot.errors import CamerabotError
 from bot.facts.limits import CHOICES_PER_AUTOCOMPLETE
+from bot.state.backend import resolve_reports
 from bot.store import (
     Change,
     ChangeRejected,
@@ -326,7 +329,7 @@ class ModerationCog(Cog):
                 if error.record is not None
                 else self.served_target(fact_id) or flow.target
             )
-            stale = FactFlow(flow.owner_id, flow.draft, current)
+            stale = FactFlow(flow.owner_id, flow.draft, replace(current, report=flow.target.report))
             view = DraftView(self, stale, DraftState.STALE)
             view.origin = interaction
             text = render.stale_text(flow.target.fact_id, last)
@@ -351,6 +354,21 @@ class ModerationCog(Cog):
         )
         if not change.noop:
             await self.post_change(interaction, change)
+            if flow.target is not None and flow.target.report:
+                await self.resolve_reports(interaction, flow.target.fact_id)
+
+    async def resolve_reports(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
+        """After an edit made from a report: the fact's reports resolved, and the mod log told."""
+        by = actor_of(interaction.user)
+        try:
+            count = await asyncio.to_thread(resolve_reports, self.bot.state, fact_id, by=by)
+        except (CamerabotError, OSError) as error:  # the change is saved; the report stays
+            log.warning("could not resolve the reports on %s: %s", fact_id, error)
+            return
+        if count:
+            await self.bot.post_mod_log(
+                render.resolved_line(interaction.user.mention, fact_id, count)
+            )
 
     async def reopen_current(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
         """After a stale edit: the form again, on the version the save found (`flow.target`).
@@ -364,8 +382,10 @@ class ModerationCog(Cog):
 
     # /fact
 
-    async def open_edit_form(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
-        """The edit form of a fact, pre-filled (or why it cannot open)."""
+    async def open_edit_form(
+        self, interaction: discord.Interaction[Any], fact_id: str, *, report: bool = False
+    ) -> None:
+        """The edit form of a fact, pre-filled (or why it cannot open); `report`: from a report."""
         # The form must be the first answer: it opens on the served fact, without waiting on a
         # lock; Save checks that the stored record is still that fact.
         target = self.served_target(fact_id)
@@ -376,5 +396,5 @@ class ModerationCog(Cog):
         if not draft.fits():
             await interaction.response.send_message(render.TOO_LONG_TO_EDIT, ephemeral=True)
             return
-        flow = FactFlow(interaction.user.id, draft, target)
+        flow = FactFlow(interaction.user.id, draft, replace(target, report=report))
         await interaction.response.send_modal(FactModal(self, flow, replace=False))

@@ -72,6 +72,8 @@ class EditTarget:
     version: str
     record: Mapping[str, Any] = field(default_factory=dict)
     served: bool = False
+    # Opened from a /kb feedback report: saving a change resolves the fact's reports.
+    report: bool = False
 
     @property
     def citations(self) -> list[dict[str, Any]]:

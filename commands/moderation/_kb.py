@@ -14,12 +14,15 @@ import commands.moderation._render as render
 from bot.engine.timeline import stale_facts
 from bot.facts.validation import parse_date
 from bot.state.audit import Kind
+from bot.state.backend import open_reports
+from bot.state.gaps import Gap
 from bot.state.usage import usage_lines
 from bot.store import (
     ChangeRejected,
     StoreError,
 )
 from bot.store.records import UnknownRecord
+from bot.store.records.passages import uncited
 from commands.checks import moderator_only
 from commands.client import CamerabotBot
 from commands.moderation._base import (
@@ -47,6 +50,9 @@ NO_STALE = "No fact is older than the records of its brands."
 STALE_LINE_MAX = 300
 STALE_SHOWN = 25
 STALE_MESSAGE_MAX = 1900
+NO_UNCITED = "Every sentence of every source is cited by a fact or record."
+# Lines /kb coverage shows (a source's heading or one sentence); the command line lists all.
+COVERAGE_SHOWN = 60
 
 
 class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
@@ -230,6 +236,25 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
         view.origin = interaction
         await interaction.followup.send(embed=view.page_embed(), view=view, ephemeral=True)
 
+    async def dismiss_gap(
+        self, interaction: discord.Interaction[Any], gap: Gap, reason: str
+    ) -> bool:
+        """Take a question off /kb gaps with a reason (or say why not); whether it was."""
+        actor = actor_of(interaction.user)
+        try:
+            await asyncio.to_thread(
+                self.store.dismiss_gap, gap.question, reason=reason, actor=actor
+            )
+        except StoreError as error:  # the lock, STATE_DIR, a blank reason
+            text = f"Not dismissed: {echo(str(error), 1800)}"
+            await interaction.response.send_message(text, ephemeral=True)
+            return False
+        log.info("user %s dismissed an unanswered question", interaction.user.id)
+        await self.bot.post_mod_log(
+            render.dismissed_line(interaction.user.mention, gap.question, reason)
+        )
+        return True
+
     @kb.command(name="stats")
     @moderator_only()
     async def kb_stats(self, interaction: discord.Interaction[CamerabotBot]) -> None:
@@ -264,16 +289,30 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
         if len(stale) > STALE_SHOWN:
             lines.append(f"…and {len(stale) - STALE_SHOWN} more (camerabot kb stale lists all).")
         lines.append("Citing the newer source with /fact edit reviews a fact.")
-        # Several messages rather than one cut short: each line whole, each message in bounds.
-        messages: list[str] = []
-        for line in lines:
-            escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(line))
-            if not messages or len(messages[-1]) + len(escaped) + 1 > STALE_MESSAGE_MAX:
-                messages.append(escaped)
-            else:
-                messages[-1] += "\n" + escaped
-        for message in messages:
-            await interaction.followup.send(message, ephemeral=True)
+        await _send_lines(interaction, lines)
+
+    @kb.command(name="coverage")
+    @moderator_only()
+    async def kb_coverage(self, interaction: discord.Interaction[CamerabotBot]) -> None:
+        """The source sentences no fact, partnership or person cites, by source.
+
+        Args:
+            interaction: The slash command's interaction.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await asyncio.to_thread(uncited, self.bot.engine.base)
+        if not found:
+            await interaction.followup.send(NO_UNCITED, ephemeral=True)
+            return
+        lines: list[str] = []
+        for source, left in found:
+            lines.append(f"{source.id} ({source.date_label}): {len(left)} sentence(s) uncited")
+            lines += [f"- {sentence}"[:STALE_LINE_MAX] for sentence in left]
+        if len(lines) > COVERAGE_SHOWN:
+            more = len(lines) - COVERAGE_SHOWN
+            lines[COVERAGE_SHOWN:] = [f"…and {more} more lines (camerabot kb coverage lists all)."]
+        lines.append("A fact or record quoting a sentence covers it (/fact add).")
+        await _send_lines(interaction, lines)
 
     @kb.command(name="feedback")
     @moderator_only()
@@ -284,7 +323,7 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
             interaction: The slash command's interaction.
         """
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reports = await asyncio.to_thread(self.bot.feedback.summary, FEEDBACK_MAX)
+        reports = await asyncio.to_thread(open_reports, self.bot.state, FEEDBACK_MAX)
         if not reports:
             await interaction.followup.send(render.NO_FEEDBACK, ephemeral=True)
             return
@@ -466,3 +505,16 @@ def size_problem(attachment: discord.Attachment) -> str | None:
             f"at most {SOURCE_BYTES_MAX:,} are accepted."
         )
     return None
+
+
+async def _send_lines(interaction: discord.Interaction[Any], lines: list[str]) -> None:
+    """Private follow-ups: several messages rather than one cut short, each line whole."""
+    messages: list[str] = []
+    for line in lines:
+        escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(line))
+        if not messages or len(messages[-1]) + len(escaped) + 1 > STALE_MESSAGE_MAX:
+            messages.append(escaped)
+        else:
+            messages[-1] += "\n" + escaped
+    for message in messages:
+        await interaction.followup.send(message, ephemeral=True)

@@ -430,10 +430,19 @@ def gaps_embed(
     return build_embed(
         title="Unanswered questions",
         description=lines_within(lines, EMBED_DESCRIPTION_MAX, lambda n: f"…and {n} more."),
-        footer="Press a number to answer that question with a new fact (/fact add, pre-filled)"
-        + pages_note(page, pages),
+        footer="Press a number to answer that question with a new fact (/fact add, pre-filled), "
+        "or dismiss one from the menu" + pages_note(page, pages),
         colour=INFO_COLOUR,
     )
+
+
+DISMISS_PLACEHOLDER = "Dismiss a question (spam, abuse, off topic)…"
+
+
+def dismissed_line(moderator: str, question: str, reason: str) -> str:
+    """The moderators' channel line for a dismissed question (user text escaped)."""
+    line = f"{moderator} dismissed the unanswered question “{echo(question, 300)}”: {echo(reason)}"
+    return clip(line, MESSAGE_CONTENT_MAX)
 
 
 NO_FEEDBACK = "No answer has been reported wrong or outdated."
@@ -511,6 +520,12 @@ def imported_text(names: Sequence[str]) -> str:
     listed = ", ".join(f"`{echo(n, 80)}`" for n in names[:10])
     more = f" and {len(names) - 10} more" if len(names) > 10 else ""
     return clip(f"Imported: {plural(len(names), 'file')} changed ({listed}{more}).", 1900)
+
+
+def resolved_line(moderator: str, fact_id: str, count: int) -> str:
+    """The moderators' channel line for reports resolved by an edit made from them."""
+    reports = plural(count, "report")
+    return clip(f"{moderator} resolved {reports} on {fact_ref(fact_id)}", MESSAGE_CONTENT_MAX)
 
 
 def imported_line(moderator: str, count: int) -> str:

@@ -20,7 +20,7 @@ from discord import ButtonStyle, TextStyle, ui
 import commands.moderation._render as render
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FactFeedback
-from bot.state.gaps import Gap
+from bot.state.gaps import REASON_MAX, Gap
 from commands.checks import is_moderator
 from commands.client import CamerabotBot
 from commands.errors import report_error
@@ -37,7 +37,8 @@ MODAL_TIMEOUT = 3600.0
 # still be edited to say so.
 PREVIEW_TIMEOUT = 840.0
 CONFIRM_TIMEOUT = 120.0
-GAPS_PER_PAGE = 20
+# Three rows of five buttons; the fourth holds the Dismiss menu, the fifth Previous and Next.
+GAPS_PER_PAGE = 15
 # How many unanswered questions /kb gaps reads (five pages).
 GAPS_MAX = 100
 BUTTONS_PER_ROW = 5
@@ -69,8 +70,10 @@ class FactForms(Protocol):
         """Open an empty fact form (or one with a question)."""
         ...
 
-    async def open_edit_form(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
-        """Open the edit form of a fact."""
+    async def open_edit_form(
+        self, interaction: discord.Interaction[Any], fact_id: str, *, report: bool = False
+    ) -> None:
+        """Open the edit form of a fact (`report`: from a report, which saving resolves)."""
         ...
 
     async def show_preview(
@@ -85,6 +88,16 @@ class FactForms(Protocol):
 
     async def reopen_current(self, interaction: discord.Interaction[Any], flow: FactFlow) -> None:
         """Reopen the form on the fact as stored now."""
+        ...
+
+
+class GapForms(FactForms, Protocol):
+    """What the /kb gaps list calls back: the fact form, and dismissing a question."""
+
+    async def dismiss_gap(
+        self, interaction: discord.Interaction[Any], gap: Gap, reason: str
+    ) -> bool:
+        """Take a question off /kb gaps with a reason (or say why not); whether it was."""
         ...
 
 
@@ -456,7 +469,7 @@ class GapsView(PagedView):
 
     def __init__(
         self,
-        cog: FactForms,
+        cog: GapForms,
         owner_id: int,
         gaps: Sequence[Gap],
         *,
@@ -468,10 +481,15 @@ class GapsView(PagedView):
         self.render()
 
     def page_items(self) -> list[ui.Item[Any]]:
-        """A button for each question on the page."""
+        """A button for each question on the page, and the menu that dismisses one."""
         first = self.page * GAPS_PER_PAGE
         shown = self.gaps[first : first + GAPS_PER_PAGE]
-        return [GapButton(first + n, gap, row=n // BUTTONS_PER_ROW) for n, gap in enumerate(shown)]
+        items: list[ui.Item[Any]] = [
+            GapButton(first + n, gap, row=n // BUTTONS_PER_ROW) for n, gap in enumerate(shown)
+        ]
+        if shown:
+            items.append(_DismissSelect(first, shown, row=GAPS_PER_PAGE // BUTTONS_PER_ROW))
+        return items
 
     def page_embed(self) -> discord.Embed:
         """The page's questions."""
@@ -479,6 +497,67 @@ class GapsView(PagedView):
         return render.gaps_embed(
             self.gaps, page=self.page, per_page=GAPS_PER_PAGE, server_names=names
         )
+
+    async def dismissed(self, interaction: discord.Interaction[Any], gap: Gap) -> None:
+        """The list without a question just dismissed, in place."""
+        self.gaps = [kept for kept in self.gaps if kept.key != gap.key]
+        if not self.gaps:
+            await interaction.response.edit_message(content=render.NO_GAPS, embed=None, view=None)
+            self.stop()
+            return
+        self.pages = -(-len(self.gaps) // GAPS_PER_PAGE)
+        self.page = min(self.page, self.pages - 1)
+        await interaction.response.edit_message(embed=self.render(), view=self)
+
+
+class _DismissSelect(ui.Select["GapsView"]):
+    """The page's questions: choosing one asks why it is dismissed (spam, abuse, off topic)."""
+
+    def __init__(self, first: int, shown: Sequence[Gap], *, row: int) -> None:
+        # The gap is kept by index in the view: no user text goes into the custom_id.
+        options = [
+            discord.SelectOption(label=clip(f"{first + n + 1}. {gap.question}", 100), value=str(n))
+            for n, gap in enumerate(shown)
+        ]
+        super().__init__(placeholder=render.DISMISS_PLACEHOLDER, options=options, row=row)
+        self.first = first
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is None:
+            return
+        gap = view.gaps[self.first + int(self.values[0])]
+        await interaction.response.send_modal(DismissModal(view, gap))
+
+
+class DismissModal(ui.Modal):
+    """Why a question is dismissed: kept with who and when, and told to the moderators."""
+
+    def __init__(self, gaps_view: GapsView, gap: Gap) -> None:
+        super().__init__(title="Dismiss a question", timeout=MODAL_TIMEOUT)
+        self.gaps_view = gaps_view
+        self.gap = gap
+        self.reason: ui.TextInput[DismissModal] = ui.TextInput(
+            custom_id="reason", style=TextStyle.short, required=True, max_length=REASON_MAX
+        )
+        self.add_item(
+            ui.Label(text="Why", description=clip(gap.question, 100), component=self.reason)
+        )
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who opened the list, and only while still a moderator."""
+        return await _owner_check(interaction, self.gaps_view.owner_id)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Dismiss it; the list without it."""
+        if await self.gaps_view.cog.dismiss_gap(interaction, self.gap, self.reason.value):
+            await self.gaps_view.dismissed(interaction, self.gap)
+
+    async def on_error(  # type: ignore[override]  # Modal.on_error takes no item
+        self, interaction: discord.Interaction[Any], error: Exception
+    ) -> None:
+        """Errors go through the same handler as command errors."""
+        await report_error(interaction, error)
 
 
 class FeedbackView(PagedView):
@@ -518,4 +597,4 @@ class _EditFactButton(ui.Button["FeedbackView"]):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         view = self.view
         if view is not None:
-            await view.cog.open_edit_form(interaction, self.fact_id)
+            await view.cog.open_edit_form(interaction, self.fact_id, report=True)

@@ -54,6 +54,13 @@ def session_id() -> str:
     return f"cb:x:{BOOT}:{os.urandom(6).hex()}"
 
 
+def _custom_id(item: ui.Item[Any]) -> str:
+    """The custom_id of a session button or menu as discord.py hands it back."""
+    if not isinstance(item, ui.Button | ui.Select):
+        raise TypeError(f"a session item of camerabot is a button or a menu, not {item!r}")
+    return item.custom_id or ""
+
+
 def _button(item: ui.Item[Any]) -> ui.Button[Any]:
     """The button a persistent item was registered with (discord.py hands it back as an Item)."""
     if not isinstance(item, ui.Button):
@@ -65,8 +72,8 @@ class SessionView(ui.View):
     """A view whose buttons say "expired" when pressed after the process that made them ended."""
 
     def add_item(self, item: ui.Item[Any]) -> SessionView:
-        """Add an item, giving a button a session custom_id."""
-        if isinstance(item, ui.Button) and item.url is None:
+        """Add an item, giving a button or a menu a session custom_id."""
+        if isinstance(item, ui.Select) or (isinstance(item, ui.Button) and item.url is None):
             item.custom_id = session_id()
             _LIVE[item.custom_id] = self
         super().add_item(item)
@@ -124,8 +131,8 @@ class Expired(ui.DynamicItem[ui.Button[Any]], template=r"cb:x:(?P<boot>[0-9a-f]+
         cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> Expired:
         """Whether a live view serves it is decided now, before that view's callback runs."""
-        view = _LIVE.get(_button(item).custom_id or "")
-        return cls(_button(item).custom_id or "", live=view is not None and not view.is_finished())
+        view = _LIVE.get(_custom_id(item))
+        return cls(_custom_id(item), live=view is not None and not view.is_finished())
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Say it expired, unless a live view answers it."""
@@ -144,7 +151,7 @@ class Legacy(
         cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
     ) -> Legacy:
         """Any such id."""
-        return cls(ui.Button(label="…", custom_id=_button(item).custom_id))
+        return cls(ui.Button(label="…", custom_id=_custom_id(item)))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Say it expired."""

@@ -66,7 +66,12 @@ def stored(env, result) -> Any:
 
 def labels(message: Any) -> list[str]:
     """The button labels of a message (backend message or ResponseMessage)."""
-    return [c.get("label") for row in message.components for c in row.get("components", [])]
+    return [
+        c["label"]
+        for row in message.components
+        for c in row.get("components", [])
+        if c.get("type") == discord.ComponentType.button.value
+    ]
 
 
 def embeds_of(message: Any) -> list[discord.Embed]:

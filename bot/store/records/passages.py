@@ -6,6 +6,8 @@ import re
 
 from rapidfuzz import fuzz
 
+from bot.facts.models import FactBase, Source
+
 # A sentence ends at . ! or ? before a space, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -50,3 +52,34 @@ def text_page(text: str, page: int, size: int = 1800) -> tuple[str, int]:
         pages.append(current)
     number = max(1, min(page, len(pages)))
     return pages[number - 1], len(pages)
+
+
+def _flat(text: str) -> str:
+    """Text with its whitespace as single spaces."""
+    return " ".join(text.split())
+
+
+def uncited(base: FactBase) -> list[tuple[Source, list[str]]]:
+    """Each source's sentences no fact, partnership or person cites, sources by date then id.
+
+    A sentence counts as cited when a quote of that source holds it or lies within it.
+    """
+    quotes: dict[str, list[str]] = {}
+    cited = [
+        *(c for fact in base.facts.values() for c in fact.citations),
+        *(c for pair in base.partnerships.values() for c in pair.citations),
+        *(c for brand in base.brands.values() for p in brand.people for c in p.citations),
+    ]
+    for citation in cited:
+        quotes.setdefault(citation.source_id, []).append(_flat(citation.quote))
+    found = []
+    for source in sorted(base.sources.values(), key=lambda s: (s.date, s.id)):
+        known = quotes.get(source.id, [])
+        left = [
+            sentence
+            for sentence in sentences(source.text)
+            if not any(q in _flat(sentence) or _flat(sentence) in q for q in known if q)
+        ]
+        if left:
+            found.append((source, left))
+    return found

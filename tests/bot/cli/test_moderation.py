@@ -11,6 +11,7 @@ import yaml
 
 from bot.cli.main import main
 from bot.facts.yaml_loading import load_fact_base
+from bot.state.feedback import FeedbackLog, Vote
 from bot.state.gaps import GapLog
 from bot.state.usage import USAGE_FILE, UsageLog
 from tests.helpers.store import QUOTE, SOURCE, copy_knowledge, snapshot
@@ -170,6 +171,78 @@ def test_kb_gaps_most_asked_first_without_answered_ones(
     assert len(capsys.readouterr().out.splitlines()) == 1
 
 
+def test_kb_gaps_dismiss_hides_a_question_until_it_is_asked_again(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = GapLog(kb[1] / "gaps.jsonl")
+    log.record("free nitro https://example.com/x")
+    log.record("Does Sony make phones?")
+    assert (
+        run(kb, "kb", "gaps", "dismiss", "Free  nitro https://example.com/x", "--reason", "spam")
+        == 0
+    )
+    assert "dismissed: Free nitro https://example.com/x  (reason: spam;" in capsys.readouterr().out
+    assert run(kb, "kb", "gaps") == 0
+    assert [line.split("  (")[0].strip() for line in capsys.readouterr().out.splitlines()] == [
+        "1  Does Sony make phones?"
+    ]
+    # Who, when and why are kept, in the named values of the state backend.
+    stored = json.loads((kb[1] / "values.json").read_text())["gaps.dismissed"]
+    assert [(d["question"], d["reason"], d["by"]) for d in stored.values()] == [
+        ("Free nitro https://example.com/x", "spam", "alice")
+    ]
+    # Asked again after the dismissal: listed again, with every time it was asked.
+    (dismissal,) = stored.values()
+    later = {
+        "question": "free nitro https://example.com/x",
+        "key": "free nitro https example com x",
+    }
+    later |= {"at": "2999-01-01T00:00:00+00:00"}
+    with (kb[1] / "gaps.jsonl").open("a") as handle:
+        handle.write(json.dumps(later) + "\n")
+    assert dismissal["at"] < later["at"]
+    assert run(kb, "kb", "gaps") == 0
+    assert "2  free nitro https://example.com/x" in capsys.readouterr().out
+
+
+def test_kb_gaps_dismiss_needs_a_reason_and_a_question(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        run(kb, "kb", "gaps", "dismiss", "you suck")
+    assert run(kb, "kb", "gaps", "dismiss", "you suck", "--reason", " \n ") != 0
+    assert run(kb, "kb", "gaps", "dismiss", " ?! ", "--reason", "spam") != 0
+    assert "needs a question and a reason" in capsys.readouterr().err
+    assert not (kb[1] / "values.json").exists()
+
+
+def test_kb_feedback_resolve_takes_a_report_off_until_reported_again(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    votes = FeedbackLog(kb[1] / "feedback.jsonl")
+    for voter in (1, 2):
+        votes.record(
+            answer_id="m1", voter_id=voter, vote=Vote.WRONG, fact_id="xiaomi-leica",
+            question="who does xiaomi work with", reason="outdated",
+        )  # fmt: skip
+    votes.record(answer_id="m2", voter_id=3, vote=Vote.WRONG, fact_id="other", question="q")
+    assert run(kb, "kb", "feedback", "resolve", "xiaomi-leica") == 0
+    assert "resolved 2 report(s) on xiaomi-leica" in capsys.readouterr().out
+    assert run(kb, "kb", "feedback", "--json") == 0
+    reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [report["fact_id"] for report in reports] == ["other"]
+    # Nothing left to resolve: said so, and a failure.
+    assert run(kb, "kb", "feedback", "resolve", "xiaomi-leica") == 1
+    assert "no open report on xiaomi-leica" in capsys.readouterr().err
+    # A later "wrong" vote lists it again, counting only what came after the resolution.
+    lines = (kb[1] / "feedback.jsonl").read_text().splitlines()
+    later = json.loads(lines[0]) | {"at": "2999-01-01T00:00:00+00:00", "voter_id": 9}
+    (kb[1] / "feedback.jsonl").write_text("\n".join([*lines, json.dumps(later)]) + "\n")
+    assert run(kb, "kb", "feedback", "--json") == 0
+    reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["fact_id"], r["wrong"]) for r in reports] == [("xiaomi-leica", 1), ("other", 1)]
+
+
 def test_kb_stats_prints_the_usage_figures_per_server(
     kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -226,3 +299,31 @@ def test_kb_stale_on_one_source_lists_nothing(
 ) -> None:
     assert run(kb, "kb", "stale") == 0
     assert capsys.readouterr().out == "no fact is older than the records of its brands\n"
+
+
+def test_kb_coverage_lists_the_sentences_nothing_cites_until_a_fact_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, state = tmp_path / "knowledge", tmp_path / "state"
+    shutil.copytree(LATER, root)
+    later = (root, state)
+    sentence = "The first Oppo phone from the partnership will be the Oppo Find X6 Pro."
+    assert run(later, "kb", "coverage") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "article-2022-12-14 (14 December 2022): 1 sentence(s) no record cites",
+        f"    - {sentence}",
+    ]
+    assert run(later, "kb", "coverage", "--json") == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert json.loads(line) == {"source": "article-2022-12-14", "sentence": sentence}
+    # A fact quoting part of the sentence covers it.
+    fact = [
+        "--question", "What is the first Oppo Hasselblad phone?",
+        "--answer", "The Oppo Find X6 Pro.",
+        "--source", "article-2022-12-14",
+        "--quote", "the Oppo Find X6 Pro",
+    ]  # fmt: skip
+    assert run(later, "fact", "add", *fact) == 0
+    capsys.readouterr()
+    assert run(later, "kb", "coverage") == 0
+    assert capsys.readouterr().out == "every sentence of the 3 source(s) is cited\n"

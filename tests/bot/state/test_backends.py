@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.engine import Engine
 from bot.errors import CamerabotError
 from bot.runtime.state import open_backend
 from bot.state.audit import Action, AuditEntry, Kind, new_entry_id, now_iso
-from bot.state.backend import StateBackend
-from bot.state.feedback import Vote
+from bot.state.backend import StateBackend, open_reports, resolve_reports
+from bot.state.feedback import RESOLVED_KEY, Vote
+from bot.state.gaps import DISMISSED_KEY
 from bot.state.settings import ServerSettings
 from bot.store import KnowledgeStore
 from tests.helpers.store import copy_knowledge, fact_fields
@@ -162,3 +164,41 @@ def test_the_store_keeps_its_history_in_the_backend(backend: StateBackend, tmp_p
     assert [entry.actor for entry in history] == ["ana", "bo", "ana"]
     assert not backend.journal.exists()
     assert store.fact_record(fact_id)["answer"] == fact_fields()["answer"]
+
+
+def test_a_dismissed_gap_stays_off_the_list_until_asked_again(
+    backend: StateBackend, tmp_path: Path
+) -> None:
+    root, state = copy_knowledge(tmp_path / "copy")
+    store = KnowledgeStore(root, state, backend=backend)
+    engine = Engine(store.load())
+    backend.gaps.record("you suck", user_id=1, where="slash", guild_id=11)
+    backend.gaps.record("Does Oppo work with Leica?", user_id=2, where="dm")
+    assert backend.gaps.flush()
+    made = store.dismiss_gap("You suck!", reason="abuse", actor="ana")
+    assert (made.question, made.reason, made.by) == ("You suck!", "abuse", "ana")
+    assert [gap.question for gap in store.gaps(engine)] == ["Does Oppo work with Leica?"]
+    stored = backend.values.get(DISMISSED_KEY)
+    assert [(d["reason"], d["by"]) for d in stored.values()] == [("abuse", "ana")]
+    # Asked again after the dismissal (the same second too): listed again, counting every time.
+    backend.gaps.record("you suck", user_id=3, where="slash", guild_id=11)
+    assert backend.gaps.flush()
+    assert [(g.question, g.count) for g in store.gaps(engine)] == [
+        ("you suck", 2),
+        ("Does Oppo work with Leica?", 1),
+    ]
+
+
+def test_resolved_reports_leave_the_list_until_reported_again(backend: StateBackend) -> None:
+    for voter in (1, 2):
+        backend.feedback.record(
+            answer_id="m1", voter_id=voter, vote=Vote.WRONG, fact_id="f1", question="q"
+        )
+    backend.feedback.record(answer_id="m2", voter_id=3, vote=Vote.WRONG, fact_id="f2", question="q")
+    assert resolve_reports(backend, "f1", by="ana") == 2
+    assert [report.fact_id for report in open_reports(backend)] == ["f2"]
+    assert resolve_reports(backend, "f1", by="ana") == 0
+    assert backend.values.get(RESOLVED_KEY)["f1"]["by"] == "ana"
+    # Reported again, even in the same second: listed again, with the new report only.
+    backend.feedback.record(answer_id="m3", voter_id=4, vote=Vote.WRONG, fact_id="f1", question="q")
+    assert sorted((r.fact_id, r.wrong) for r in open_reports(backend)) == [("f1", 1), ("f2", 1)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import discord
 import pytest
 import simcord
 from discord import app_commands
@@ -37,6 +38,7 @@ REFUSED = [
     ("kb gaps", {}),
     ("kb stats", {}),
     ("kb stale", {}),
+    ("kb coverage", {}),
     ("source add", {"title": "T", "date": "2022-05-23", "text": ("a.txt", b"Some text.")}),
 ]
 
@@ -201,12 +203,16 @@ async def test_the_gaps_buttons_fit_discords_limits(simcord_env, bot):
     gaps = [Gap(f"{n} " + "why " * 100 + "?", 30 - n, "2024-01-01", f"k{n}") for n in range(30)]
     view = GapsView(cog, 1, gaps)
     rows = view.to_components()
-    buttons = [c for row in rows for c in row["components"]]
+    items = [c for row in rows for c in row["components"]]
+    buttons = [c for c in items if c["type"] == discord.ComponentType.button.value]
+    [menu] = [c for c in items if c["type"] == discord.ComponentType.select.value]
     assert len(rows) == 5
     assert all(len(row["components"]) <= 5 for row in rows)
-    assert len(buttons) == 22, "20 questions a page, then Previous and Next"
+    assert len(buttons) == 17, "15 questions a page, then Previous and Next"
     assert [b["label"] for b in buttons[-2:]] == ["◀ Previous", "Next ▶"]
     assert all(1 <= len(b["label"]) <= 80 for b in buttons)
-    assert all(len(b["custom_id"]) <= 100 for b in buttons)
-    assert all("why" not in b["custom_id"] for b in buttons), "no user text in custom_ids"
+    assert all(len(b["custom_id"]) <= 100 for b in items)
+    assert all("why" not in b["custom_id"] for b in items), "no user text in custom_ids"
+    assert len(menu["options"]) == 15
+    assert all(1 <= len(o["label"]) <= 100 and "why" not in o["value"] for o in menu["options"])
     assert buttons[0]["label"].startswith("1. 0 why")

@@ -226,6 +226,74 @@ async def test_gaps_lists_unanswered_questions_and_a_button_turns_one_into_a_fac
     ]
 
 
+async def test_a_question_dismissed_with_a_reason_leaves_the_list_until_asked_again(
+    simcord_env, channel, moderator, alice, mod_log, mod_kb
+):
+    spam = "free nitro https://evil.example/@everyone"
+    for question in (spam, "you suck", "What sensor does the Leitz Phone 3 use?"):
+        await alice.slash(channel, "ask", question=question)
+    listed = await moderator.slash(channel, "kb gaps")
+    assert "or dismiss one from the menu" in only_embed(listed.response).footer.text
+
+    form = await moderator.select(listed.response, ["0"])
+    assert form.modal is not None
+    assert form.modal["title"] == "Dismiss a question"
+    dismissed = await moderator.submit_modal(form, {"reason": "spam"})
+
+    shown = stored(simcord_env, listed)
+    lines = embeds_of(shown)[0].description.splitlines()
+    assert [line.split(" — ")[0] for line in lines] == [
+        "**1.** you suck",
+        "**2.** What sensor does the Leitz Phone 3 use?",
+    ]
+    assert dismissed.acknowledged
+    [line] = [m.content for m in mod_log.history()]
+    assert line.startswith(f"<@{moderator.id}> dismissed the unanswered question “free nitro")
+    assert line.endswith("”: spam")
+    assert "@everyone" not in line.replace("\\@everyone", ""), "no ping"
+    kept = json.loads((mod_kb[1] / "values.json").read_text())["gaps.dismissed"]
+    assert [(d["reason"], d["by"]) for d in kept.values()] == [
+        ("spam", f"{moderator.name} (discord {moderator.id})")
+    ]
+
+    again = await moderator.slash(channel, "kb gaps")
+    assert "free nitro" not in only_embed(again.response).description
+    await alice.slash(channel, "ask", question=spam)
+    again = await moderator.slash(channel, "kb gaps")
+    assert only_embed(again.response).description.startswith("**1.** free nitro")
+
+
+async def test_the_last_question_dismissed_leaves_an_empty_list(
+    simcord_env, channel, moderator, alice
+):
+    await alice.slash(channel, "ask", question="you suck")
+    listed = await moderator.slash(channel, "kb gaps")
+    form = await moderator.select(listed.response, ["0"])
+    await moderator.submit_modal(form, {"reason": "abuse"})
+    shown = stored(simcord_env, listed)
+    assert shown.content == render.NO_GAPS
+    assert shown.components == []
+
+
+async def test_kb_coverage_lists_the_sentences_no_fact_or_record_cites(
+    simcord_env, channel, moderator, mod_kb
+):
+    result = await moderator.slash(channel, "kb coverage")
+    assert result.ephemeral
+    assert reply(result).content == "Every sentence of every source is cited by a fact or record."
+
+    # A sentence added to the article (the quotes still in it): the one sentence uncited.
+    text = mod_kb[0] / "sources" / "article-2022-05-23.txt"
+    added = "Leica also sells lenses for @everyone at [a shop](https://evil.example)."
+    text.write_text(text.read_text(encoding="utf-8") + added + "\n", encoding="utf-8")
+    await moderator.slash(channel, "kb reload")
+    result = await moderator.slash(channel, "kb coverage")
+    lines = reply(result).content.splitlines()
+    assert lines[0] == "article-2022-05-23 (23 May 2022): 1 sentence(s) uncited"
+    assert lines[1].startswith("\\- Leica also sells lenses for @\u200beveryone at \\[a shop]")
+    assert lines[-1].startswith("A fact or record quoting a sentence covers it")
+
+
 async def test_no_gaps(simcord_env, channel, moderator):
     result = await moderator.slash(channel, "kb gaps")
     assert result.response.content == render.NO_GAPS

@@ -11,7 +11,7 @@ from commands.client import create_bot
 from commands.moderation import _render as render
 from commands.ui import render as _render
 from tests.helpers.discord_checks import custom_ids, fact_of
-from tests.helpers.moderation import modal_inputs, reply
+from tests.helpers.moderation import modal_inputs, prefilled, reply
 
 LEICA = "Where is Leica from?"
 
@@ -104,6 +104,50 @@ async def test_kb_feedback_lists_the_facts_most_reported_wrong_with_an_edit_butt
     edit = await moderator.click(message, label="1. Edit leica-country")
     assert edit.modal is not None
     assert edit.modal["title"] == "Edit fact leica-country"
+
+
+async def test_an_edit_saved_from_a_report_resolves_it(
+    simcord_env, channel, alice, bob, bot, moderator, mod_log
+):
+    for member, question in ((alice, LEICA), (bob, "Who is Lei Jun?")):
+        asked = await member.slash(channel, "ask", question=question)
+        form = await member.click(asked.response, label="Wrong or outdated")
+        await member.submit_modal(form, {"reason": "outdated"})
+    listed = await moderator.slash(channel, "kb feedback")
+    assert reply(listed).embeds[0].fields[0].name.startswith("1. leica-country")
+    other = reply(listed).embeds[0].fields[1].name.split(" — ")[0].removeprefix("2. ")
+
+    edit = await moderator.click(reply(listed), label="1. Edit leica-country")
+    edited = {**prefilled(edit.modal), "answer": "Leica makes cameras in Wetzlar."}
+    preview = await moderator.submit_modal(edit, edited)
+    await moderator.click(preview.response, label="Save")
+
+    assert [m.content for m in mod_log.history()][-1] == (
+        f"<@{moderator.id}> resolved 1 report on `leica-country`"
+    )
+    listed = await moderator.slash(channel, "kb feedback")
+    assert [f.name.split(" — ")[0] for f in reply(listed).embeds[0].fields] == [f"1. {other}"]
+    # Reported again after the edit: listed again.
+    asked = await alice.slash(channel, "ask", question=LEICA)
+    form = await alice.click(asked.response, label="Wrong or outdated")
+    await alice.submit_modal(form, {"reason": "still wrong"})
+    listed = await moderator.slash(channel, "kb feedback")
+    names = [f.name for f in reply(listed).embeds[0].fields]
+    assert any("leica-country" in name for name in names)
+
+
+async def test_an_edit_made_with_fact_edit_leaves_the_report(
+    simcord_env, channel, alice, bot, moderator
+):
+    asked = await alice.slash(channel, "ask", question=LEICA)
+    form = await alice.click(asked.response, label="Wrong or outdated")
+    await alice.submit_modal(form, {"reason": "outdated"})
+    shown = await moderator.slash(channel, "fact edit", fact="leica-country")
+    edited = {**prefilled(shown.modal), "answer": "Leica makes cameras in Wetzlar."}
+    preview = await moderator.submit_modal(shown, edited)
+    await moderator.click(preview.response, label="Save")
+    listed = await moderator.slash(channel, "kb feedback")
+    assert reply(listed).embeds[0].fields[0].name.startswith("1. leica-country")
 
 
 async def test_kb_feedback_on_the_command_line(simcord_env, channel, alice, bot, capsys):
