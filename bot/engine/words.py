@@ -507,6 +507,19 @@ class Analyzer:
         """`analyse` for a text already split by `bot.facts.text.words`."""
         if correct:
             raw = [self._correct(word) for word in raw]
+        tokens, brands, devices = self.scan(raw)
+        unique = tuple(dict.fromkeys(tokens))
+        unknown = frozenset(
+            token
+            for token in unique
+            if token not in QUESTION_TOKENS
+            and token not in self.known_tokens
+            and token not in brands
+        )
+        return Analysis(unique, frozenset(brands), unknown, frozenset(devices))
+
+    def scan(self, raw: list[str]) -> tuple[list[str], set[str], set[str]]:
+        """The tokens of words as they stand (repeats kept), the brands and devices named."""
         tokens: list[str] = []
         brands: set[str] = set()
         devices: set[str] = set()
@@ -536,15 +549,7 @@ class Analyzer:
             if token is not None:
                 tokens.append(token)
             position += 1
-        unique = tuple(dict.fromkeys(tokens))
-        unknown = frozenset(
-            token
-            for token in unique
-            if token not in QUESTION_TOKENS
-            and token not in self.known_tokens
-            and token not in brands
-        )
-        return Analysis(unique, frozenset(brands), unknown, frozenset(devices))
+        return tokens, brands, devices
 
     def _phrase_at(self, raw: list[str], position: int) -> tuple[tuple[str, ...], int] | None:
         widest = self._phrase_starts.get(raw[position], 0)
