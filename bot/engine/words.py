@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -408,6 +408,20 @@ class Analyzer:
                 self._corrections.clear()
 
     learn = add_texts
+
+    @property
+    def word_counts(self) -> Counter[str]:
+        """How often each word was added (`add_words`), less those taken back."""
+        return self._counts
+
+    def add_counts(self, counts: Mapping[str, int]) -> None:
+        """`add_words` of words counted elsewhere (`word_counts` of another analyzer)."""
+        for word, count in counts.items():
+            self._counts[word] += count
+            if word not in self.vocabulary:
+                self.vocabulary.add(word)
+                self._file(word, keep_sorted=True)
+                self._corrections.clear()
 
     def remove_texts(self, texts: Iterable[str]) -> None:
         """Take back the words of texts given to `add_texts`: words no text uses are forgotten."""

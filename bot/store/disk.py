@@ -10,10 +10,6 @@ import dataclasses
 import hashlib
 import logging
 import os
-import pickle
-import subprocess
-import sys
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +17,7 @@ from typing import Any
 
 from bot.caches.digests import digest
 from bot.caches.records import CachedRecords, RecordCache
+from bot.caches.second_process import SecondProcess
 from bot.facts.models import Fact, FactBase
 from bot.facts.problems import Problem
 from bot.facts.raw import (
@@ -255,11 +252,6 @@ def _cache(
 # A start that parses this much fact text (no cache) checks half of it in a second process:
 # at 100,000 facts (~47 MB) parsing and checking takes ~15 s on one core.
 PARALLEL_MIN_TEXT = 4_000_000
-# The folder holding this `bot` package, put first on the second process's import path.
-_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
-_PARTCHECK_START = (
-    "import sys; sys.path.insert(0, sys.argv[1]); from bot.store.partcheck import main; main()"
-)
 
 
 def checked_part(
@@ -300,36 +292,15 @@ def _checked_in_two(
     for name in fact_names:  # in read order: the first half's facts come first, as in one read
         (first if size < total // 2 else second)[name] = texts[name]
         size += len(texts[name])
-    # A fresh interpreter running this module (not multiprocessing, whose children import the
-    # parent's __main__ again): the second half goes in, its result comes out, both pickled.
-    # Isolated (-I): neither the working directory nor PYTHONPATH comes before this package's
-    # own folder, so a planted `bot/store/partcheck.py` is never what runs.
+    # The second half goes to another interpreter (`bot.store.partcheck`), both pickled.
     try:
-        child = subprocess.Popen(
-            [sys.executable, "-I", "-c", _PARTCHECK_START, _PACKAGE_PARENT],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
+        other = SecondProcess("bot.store.partcheck", (str(root), second))
     except OSError as error:
         log.info("checking the fact files in one process: %s", error)
         return None
-    answer: list[bytes] = []
-    request = pickle.dumps((str(root), second), protocol=pickle.HIGHEST_PROTOCOL)
-    talk = threading.Thread(target=lambda: answer.append(child.communicate(request)[0]))
-    talk.start()
-    try:
-        mine = checked_part(str(root), first)
-    finally:
-        talk.join()
-    if child.returncode != 0 or not answer or mine is None:
-        return None
-    try:
-        # Our own child's answer: a pickle of `checked_part`'s result.
-        theirs = pickle.loads(answer[0])  # noqa: S301
-    except Exception as error:  # e.g. something else printed on its output: read in one process
-        log.warning("the second process's answer could not be read: %r", error)
-        return None
-    if theirs is None:
+    mine = checked_part(str(root), first)
+    theirs = other.answer()
+    if mine is None or theirs is None:
         return None
     base, fact_files, asked = mine
     other_base, other_files, other_asked = theirs

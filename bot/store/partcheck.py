@@ -7,17 +7,20 @@ standard output. Only `bot.store.disk` starts it.
 
 from __future__ import annotations
 
-import pickle
-import sys
+from typing import Any
 
+from bot.caches.second_process import serve
 from bot.store.disk import checked_part
+
+
+def _check(request: tuple[str, dict[str, str]]) -> Any:
+    root, texts = request
+    return checked_part(root, texts)
 
 
 def main() -> None:
     """Check the part sent on stdin; its result on stdout."""
-    root, texts = pickle.load(sys.stdin.buffer)  # noqa: S301 - sent by the parent process
-    result = checked_part(root, texts)
-    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    serve(_check)
 
 
 if __name__ == "__main__":

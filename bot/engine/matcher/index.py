@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import logging
 import math
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import cast
 
+from bot.engine.matcher import prepare
 from bot.engine.matcher.bitmaps import bitmap, members, sorted_gently
 from bot.engine.matcher.records import (
     KIND_BITS,
     KIND_FLAGS,
     Entry,
     Record,
-    answer_flags,
     record_tokens,
 )
 from bot.engine.matcher.scoring import QUESTION_WORD_WEIGHT
 from bot.engine.words import QUESTION_TOKENS, Analyzer
 from bot.facts.models import Brand
-from bot.facts.text import words
 
 # A leaf group of more entries than this, and an eighth or more of its token's postings, is
 # walked in the token's postings sorted by brevity (`ranked_postings`), not sorted itself.
@@ -37,6 +37,8 @@ RANKED_MIN = 256
 # bitmaps of the others it needs (a bitmap costs an eighth of a byte per entry of the base, a
 # sorted array four bytes per entry holding the token).
 _BITMAP_DENSITY = 1024
+
+log = logging.getLogger(__name__)
 
 
 class Index:
@@ -70,12 +72,12 @@ class Index:
         self._brand_sets: dict[frozenset[str], frozenset[str]] = {}
         # Large postings as slots sorted by (brevity, id): made on first use, kept up to date.
         self._ranked: dict[str, array[int]] = {}
+        brands = list(brands)
         self.analyzer = Analyzer(brands, known_tokens=self._postings)
         # Built in one pass: slots come in order, so each posting is born sorted.
         postings: dict[str, array[int]] = {}
-        for entry in entries:
+        for entry, record in zip(entries, self._records_of(entries, brands), strict=True):
             slot = len(self._records)
-            record = self._prepare(entry)
             self._records.append(record)
             self._slots[entry.id] = slot
             for token in record_tokens(record):
@@ -128,33 +130,36 @@ class Index:
                 self._kind_sizes[flag] += 1
         self._weights.clear()
 
+    def _records_of(self, entries: list[Entry], brands: list[Brand]) -> Iterator[Record]:
+        """The entries' records in order: of a large build, the second half's made elsewhere."""
+        half = len(entries) // 2 if len(entries) >= prepare.PARALLEL_MIN_ENTRIES else len(entries)
+        other = None
+        if half < len(entries):
+            try:
+                other = prepare.OtherHalf(entries[half:], brands)
+            except OSError as error:
+                log.info("analysing the entries in one process: %s", error)
+                half = len(entries)
+        for entry in entries[:half]:
+            yield self._prepare(entry)
+        theirs = other.result() if other is not None else None
+        if theirs is None:
+            for entry in entries[half:]:
+                yield self._prepare(entry)
+            return
+        found, counts = theirs
+        self.analyzer.add_counts(counts)
+        for entry, texts in zip(entries[half:], found, strict=True):
+            yield self._new_record(entry, texts)
+
     def _prepare(self, entry: Entry) -> Record:
         """Analyse an entry's texts, adding their words to the analyzer's vocabulary."""
-        analyzer = self.analyzer
-        brands = set(entry.brands)
-        phrasings = []
-        # `scan`, not `analyse_words`: a record needs neither the unknown words nor the order.
-        for question in entry.questions:
-            question_words = words(question)
-            analyzer.add_words(question_words)
-            tokens, named, _ = analyzer.scan(question_words)
-            brands |= named
-            phrasings.append(" ".join(sorted(set(tokens))))
-        brevity = min(map(len, phrasings), default=0)
-        answer_words = words(entry.answer)
-        analyzer.add_words(answer_words)
-        answer_tokens, _, _ = analyzer.scan(answer_words)
-        # An entry is about the brands it declares and those its questions name (not its
-        # answer: a list of every partnership is not about each brand in it).
-        brand_set = frozenset(brands)
-        return Record(
-            entry,
-            f" {' | '.join(phrasings)} ",
-            f" {' '.join(sorted(set(answer_tokens)))} ",
-            self._brand_sets.setdefault(brand_set, brand_set),
-            answer_flags(entry.answer),
-            brevity,
-        )
+        return self._new_record(entry, prepare.analysed(self.analyzer, entry))
+
+    def _new_record(self, entry: Entry, texts: prepare.Analysed) -> Record:
+        # Entries about the same brands share one set of them.
+        brand_set = self._brand_sets.setdefault(texts.brands, texts.brands)
+        return Record(entry, texts.phrasings, texts.answer, brand_set, texts.flags, texts.brevity)
 
     def _add(self, entry: Entry, slot: int | None = None) -> None:
         record = self._prepare(entry)

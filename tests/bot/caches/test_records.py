@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.caches import second_process
 from bot.caches.records import RECORDS_CACHE_DIR, CachedRecords, RecordCache
 from bot.engine.fingerprint import cache_key
 from bot.engine.loading import ENGINE_CACHE_DIR, cached_or_built
@@ -258,14 +259,14 @@ def test_a_change_checks_questions_against_the_cached_index(
 def _two_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Read in two processes whatever the size; the second processes' commands."""
     started: list[list[str]] = []
-    popen = store_reading.subprocess.Popen
+    popen = second_process.subprocess.Popen
 
     def recording(command: list[str], **kwargs: object) -> object:
         started.append(command)
         return popen(command, **kwargs)
 
     monkeypatch.setattr(store_reading, "PARALLEL_MIN_TEXT", 0)
-    monkeypatch.setattr(store_reading.subprocess, "Popen", recording)
+    monkeypatch.setattr(second_process.subprocess, "Popen", recording)
     return started
 
 
@@ -310,7 +311,7 @@ def test_without_a_second_process_the_read_is_done_in_one(
     def refused(*args: object, **kwargs: object) -> None:
         raise OSError("no more processes")
 
-    monkeypatch.setattr(store_reading.subprocess, "Popen", refused)
+    monkeypatch.setattr(second_process.subprocess, "Popen", refused)
     base = KnowledgeStore(root, state).load()
     assert "leica-country" in base.facts
 
@@ -320,12 +321,12 @@ def test_a_second_process_answering_garbage_means_a_read_in_one(
 ) -> None:
     root, state = kb
     monkeypatch.setattr(store_reading, "PARALLEL_MIN_TEXT", 0)
-    popen = store_reading.subprocess.Popen
+    popen = second_process.subprocess.Popen
 
     def chatty(command: list[str], **kwargs: object) -> object:
         return popen([command[0], "-c", "print('hello')"], **kwargs)
 
-    monkeypatch.setattr(store_reading.subprocess, "Popen", chatty)
+    monkeypatch.setattr(second_process.subprocess, "Popen", chatty)
     assert KnowledgeStore(root, state).load() == KnowledgeStore(root, tmp_path / "alone").base
 
 

@@ -1,0 +1,95 @@
+"""An entry's texts analysed for the index; at a large build, half the entries in another process.
+
+What an entry's record holds depends only on its own texts and the brands (`Analyzer.scan`
+reads neither the vocabulary nor other entries), so the entries can be analysed in any order
+and anywhere: at 100,000 facts analysing them is ~10 s of one core, most of a start with no
+cache, and a second interpreter takes half of it. The vocabulary each analysis adds to is
+counts of words, merged back (`Analyzer.add_counts`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from bot.caches.second_process import SecondProcess, serve
+from bot.engine.matcher.records import Entry, answer_flags
+from bot.engine.words import Analyzer
+from bot.facts.models import Brand
+from bot.facts.text import words
+
+# Fewer entries than this are analysed in this process: starting another costs ~0.3 s.
+PARALLEL_MIN_ENTRIES = 20_000
+
+
+class Analysed(NamedTuple):
+    """An entry's texts as its record holds them (see `Record`), short of the entry itself."""
+
+    phrasings: str
+    answer: str
+    brands: frozenset[str]
+    flags: int
+    brevity: int
+
+
+def analysed(analyzer: Analyzer, entry: Entry) -> Analysed:
+    """Analyse an entry's texts, adding their words to the analyzer's vocabulary."""
+    brands = set(entry.brands)
+    phrasings = []
+    # `scan`, not `analyse_words`: a record needs neither the unknown words nor the order.
+    for question in entry.questions:
+        question_words = words(question)
+        analyzer.add_words(question_words)
+        tokens, named, _ = analyzer.scan(question_words)
+        brands |= named
+        phrasings.append(" ".join(sorted(set(tokens))))
+    answer_words = words(entry.answer)
+    analyzer.add_words(answer_words)
+    answer_tokens, _, _ = analyzer.scan(answer_words)
+    # An entry is about the brands it declares and those its questions name (not its
+    # answer: a list of every partnership is not about each brand in it).
+    return Analysed(
+        f" {' | '.join(phrasings)} ",
+        f" {' '.join(sorted(set(answer_tokens)))} ",
+        frozenset(brands),
+        answer_flags(entry.answer),
+        min(map(len, phrasings), default=0),
+    )
+
+
+# What the other process is sent: the brands, and each entry's questions, answer and brands.
+_Request = tuple[list[Brand], list[tuple[tuple[str, ...], str, frozenset[str]]]]
+
+
+def _analyse_part(request: _Request) -> tuple[list[Analysed], Counter[str]]:
+    brands, texts = request
+    analyzer = Analyzer(brands)
+    found = [
+        analysed(analyzer, Entry("", questions, answer, named))
+        for questions, answer, named in texts
+    ]
+    return found, analyzer.word_counts
+
+
+def main() -> None:
+    """The other process: analyse the entries sent on stdin; the analyses on stdout."""
+    serve(_analyse_part)
+
+
+class OtherHalf:
+    """Entries analysed in a second process while this one analyses the rest."""
+
+    def __init__(self, entries: Sequence[Entry], brands: list[Brand]) -> None:
+        """Send `entries` off (OSError: no process could start)."""
+        texts = [(entry.questions, entry.answer, entry.brands) for entry in entries]
+        self._count = len(entries)
+        self._process = SecondProcess("bot.engine.matcher.prepare", (brands, texts))
+
+    def result(self) -> tuple[list[Analysed], Counter[str]] | None:
+        """Their analyses in the order sent and the words they counted; None if it failed."""
+        answer = self._process.answer()
+        if not isinstance(answer, tuple) or len(answer) != 2 or len(answer[0]) != self._count:
+            return None
+        found, counts = answer
+        return found, counts
