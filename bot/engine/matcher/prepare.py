@@ -1,10 +1,10 @@
-"""An entry's texts analysed for the index; at a large build, half the entries in another process.
+"""An entry's texts analysed for the index; at a large build, most entries in another process.
 
 What an entry's record holds depends only on its own texts and the brands (`Analyzer.scan`
 reads neither the vocabulary nor other entries), so the entries can be analysed in any order
 and anywhere: at 100,000 facts analysing them is ~10 s of one core, most of a start with no
-cache, and a second interpreter takes half of it. The vocabulary each analysis adds to is
-counts of words, merged back (`Analyzer.add_counts`).
+cache, and a second interpreter takes two thirds of it (`Index._records_of`). The
+vocabulary each analysis adds to is counts of words, merged back (`Analyzer.add_counts`).
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ def main() -> None:
     serve(_analyse_part)
 
 
-class OtherHalf:
-    """Entries analysed in a second process while this one analyses the rest."""
+class OtherPart:
+    """Entries analysed in a second process while this one analyses the others."""
 
     def __init__(self, entries: Sequence[Entry], brands: list[Brand]) -> None:
         """Send `entries` off (OSError: no process could start)."""

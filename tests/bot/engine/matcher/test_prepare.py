@@ -1,4 +1,4 @@
-"""A large build analyses half its entries in a second process: the same index, or one process."""
+"""A large build analyses most entries in a second process: the same index, or one process."""
 
 from __future__ import annotations
 
@@ -44,14 +44,14 @@ def index_state(matcher: Matcher) -> tuple[Any, ...]:
 def in_two(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Analyse in two processes whatever the size; how many entries each child was sent."""
     sent: list[int] = []
-    start = prepare.OtherHalf.__init__
+    start = prepare.OtherPart.__init__
 
-    def counting(self: prepare.OtherHalf, entries: Any, brands: Any) -> None:
+    def counting(self: prepare.OtherPart, entries: Any, brands: Any) -> None:
         sent.append(len(entries))
         start(self, entries, brands)
 
     monkeypatch.setattr(prepare, "PARALLEL_MIN_ENTRIES", 2)
-    monkeypatch.setattr(prepare.OtherHalf, "__init__", counting)
+    monkeypatch.setattr(prepare.OtherPart, "__init__", counting)
     return sent
 
 
