@@ -361,6 +361,7 @@ def measure_reload(root: Path, cache: Path, inputs: dict[str, Any]) -> dict[str,
     import threading
 
     from bot.engine.loading import ENGINE_CACHE_DIR
+    from bot.runtime.retire import retire, wait_for_retired
     from bot.runtime.startup import share_the_interpreter
     from bot.store import KnowledgeStore
     from commands.app import load_engine_or_report
@@ -380,8 +381,12 @@ def measure_reload(root: Path, cache: Path, inputs: dict[str, Any]) -> dict[str,
         begin = time.perf_counter()
         result = store.refresh(force=True)  # what the watcher does when files changed
         done["read_s"] = time.perf_counter() - begin
-        Engine(result.base)
+        built = Engine(result.base)
         done["total_s"] = time.perf_counter() - begin
+        # As the bot does with the engine a reload replaces: freed in parts, in the background.
+        retire(built)
+        del built
+        wait_for_retired()
 
     worker = threading.Thread(target=reload)
     wall: list[float] = []

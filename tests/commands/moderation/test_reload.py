@@ -197,3 +197,32 @@ def test_the_reported_problems_file_is_never_written_through_a_link(tmp_path) ->
     path.symlink_to(victim)
     assert ReportedProblems(path).claim("abc") is True  # refused to write: posted anyway
     assert victim.read_text(encoding="utf-8") == "keep"
+
+
+async def test_a_full_reload_frees_the_replaced_engine_in_the_background(
+    simcord_env, channel, alice, bot, mod_kb, monkeypatch
+):
+    import commands.client
+    from bot.runtime.retire import wait_for_retired
+
+    retired = []
+    real = commands.client.retire
+
+    def recording(engine):
+        retired.append(engine)
+        real(engine)
+
+    monkeypatch.setattr(commands.client, "retire", recording)
+    before = bot.engine
+    # Brands changed: a full reload, a new engine.
+    edit(mod_kb[0] / "brands.yaml", "    - 12 Pro\n", "    - 12 Pro\n    - Twelve Pro\n")
+    await tick(simcord_env, bot)
+    assert bot.engine is not before
+    assert retired == [before]
+    retired.clear()
+    del before
+    wait_for_retired()
+    assert (await answer_of(alice, channel, LEICA)).description.endswith("German camera maker.")
+    # An engine served again (an edit applied in place) is not retired.
+    bot._serve(bot.engine)
+    assert retired == []
