@@ -23,6 +23,7 @@ from bot.facts.validation import printable
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.state import open_state
+from bot.runtime.worklists import add_gap_phrasing
 from bot.state.atomic import LockTimeout
 from bot.state.audit import AuditEntry, shown_at
 from bot.state.backend import LockBusy, StateUnavailable, open_reports, resolve_reports
@@ -317,6 +318,24 @@ def cmd_kb_gaps_dismiss(args: argparse.Namespace, settings: Settings) -> int:
     return _run(action, store)
 
 
+def cmd_kb_gaps_add_phrasing(args: argparse.Namespace, settings: Settings) -> int:
+    """Add an unanswered question as another phrasing of a fact; the gap is closed."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        added = add_gap_phrasing(store, args.question, args.fact_id, actor=cli_actor())
+        change = added.change
+        _out(
+            f"added {added.question!r} as a phrasing of {change.record_id} in {change.file} "
+            f"(version {change.version}; kb undo takes it back)"
+        )
+        if added.dismissal is None:
+            _err("camerabot: the question could not be marked closed; the fact answers it now")
+        return 0
+
+    return _run(action, store)
+
+
 def cmd_kb_feedback_resolve(args: argparse.Namespace, settings: Settings) -> int:
     """Mark a fact's reports resolved: it leaves `kb feedback` until reported again."""
     state = Path(args.state) if getattr(args, "state", None) else settings.state_dir
@@ -556,6 +575,12 @@ def _add_list_actions(gaps: argparse.ArgumentParser, feedback: argparse.Argument
     dismiss.add_argument("question")
     dismiss.add_argument("--reason", required=True, help="why (kept with who and when)")
     dismiss.set_defaults(handler=cmd_kb_gaps_dismiss)
+    phrasing = gaps_actions.add_parser(
+        "add-phrasing", parents=[inner], help="add a question as another phrasing of a fact"
+    )
+    phrasing.add_argument("question")
+    phrasing.add_argument("fact_id")
+    phrasing.set_defaults(handler=cmd_kb_gaps_add_phrasing)
     feedback_actions = feedback.add_subparsers(dest="feedback_command", metavar="ACTION")
     resolve = feedback_actions.add_parser(
         "resolve", parents=[inner], help="mark a fact's reports resolved"

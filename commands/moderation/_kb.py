@@ -13,11 +13,13 @@ from discord import app_commands
 import commands.moderation._render as render
 from bot.engine.timeline import stale_facts
 from bot.facts.validation import parse_date
+from bot.runtime.worklists import PhrasingAdded, add_gap_phrasing
 from bot.state.audit import Kind
 from bot.state.backend import open_reports
 from bot.state.gaps import Gap
 from bot.state.usage import usage_lines
 from bot.store import (
+    Change,
     ChangeRejected,
     StoreError,
 )
@@ -39,6 +41,7 @@ from commands.moderation._base import (
 from commands.moderation._records import RecordFlows, source_autocomplete
 from commands.moderation._views import (
     GAPS_MAX,
+    PHRASING_CHOICES,
     ConfirmView,
     FeedbackView,
     GapsView,
@@ -252,6 +255,43 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
         log.info("user %s dismissed an unanswered question", interaction.user.id)
         await self.bot.post_mod_log(
             render.dismissed_line(interaction.user.mention, gap.question, reason)
+        )
+        return True
+
+    def nearest_facts(self, question: str) -> list[tuple[str, str]]:
+        """The facts nearest a question (its suggestions, then the fact autocomplete's)."""
+        engine = self.bot.engine
+        found = {s.fact_id: s.question for s in engine.ask(question).suggestions}
+        found |= {i: q for i, q in engine.fact_choices(question, 25) if i not in found}
+        return [(i, q) for i, q in found.items() if i in engine.base.facts][:PHRASING_CHOICES]
+
+    async def add_gap_phrasing(
+        self, interaction: discord.Interaction[Any], gap: Gap, fact_id: str
+    ) -> bool:
+        """Add a question as a phrasing of a fact through the store; whether it was."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        actor = actor_of(interaction.user)
+        added: list[PhrasingAdded] = []
+
+        def operation() -> Change:
+            added.append(add_gap_phrasing(self.store, gap.question, fact_id, actor=actor))
+            return added[0].change
+
+        try:
+            change = await self.bot.change_knowledge(operation)
+        except ChangeRejected as error:
+            await interaction.followup.send(embed=render.refused_embed(error), ephemeral=True)
+            return False
+        except StoreError as error:  # no such fact, already a phrasing, the lock, STATE_DIR
+            text = f"Not added: {echo(str(error), 1800)}"
+            await interaction.followup.send(text, ephemeral=True)
+            return False
+        await interaction.followup.send(
+            render.phrasing_line("You", gap.question, change), ephemeral=True
+        )
+        log.info("user %s added a phrasing to fact %s", interaction.user.id, change.record_id)
+        await self.bot.post_mod_log(
+            render.phrasing_line(interaction.user.mention, gap.question, change)
         )
         return True
 

@@ -431,12 +431,29 @@ def gaps_embed(
         title="Unanswered questions",
         description=lines_within(lines, EMBED_DESCRIPTION_MAX, lambda n: f"…and {n} more."),
         footer="Press a number to answer that question with a new fact (/fact add, pre-filled), "
-        "or dismiss one from the menu" + pages_note(page, pages),
+        "add it as another phrasing of a fact, or dismiss one from the menu"
+        + pages_note(page, pages),
         colour=INFO_COLOUR,
     )
 
 
 DISMISS_PLACEHOLDER = "Dismiss a question (spam, abuse, off topic)…"
+PHRASING_PLACEHOLDER = "Add a question as another phrasing of a fact…"
+
+
+def phrasing_question(question: str, nearest: bool) -> str:
+    """What the phrasing chooser asks (user text escaped)."""
+    which = "Choose the fact it asks (nearest first), or" if nearest else "No fact is near it:"
+    return f"Add “{echo(question, 300)}” as another phrasing: {which} press **Another fact…**"
+
+
+def phrasing_line(moderator: str, question: str, change: Change) -> str:
+    """The moderators' channel line for a question added as a phrasing (user text escaped)."""
+    line = (
+        f"{moderator} added the unanswered question “{echo(question, 300)}” as a phrasing of "
+        f"{fact_ref(change.record_id)} (version {change.version})"
+    )
+    return clip(line, MESSAGE_CONTENT_MAX)
 
 
 def dismissed_line(moderator: str, question: str, reason: str) -> str:

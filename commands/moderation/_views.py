@@ -37,8 +37,9 @@ MODAL_TIMEOUT = 3600.0
 # still be edited to say so.
 PREVIEW_TIMEOUT = 840.0
 CONFIRM_TIMEOUT = 120.0
-# Three rows of five buttons; the fourth holds the Dismiss menu, the fifth Previous and Next.
-GAPS_PER_PAGE = 15
+# Two rows of five buttons; the third holds the Dismiss menu, the fourth the Add-as-phrasing
+# menu, the fifth Previous and Next.
+GAPS_PER_PAGE = 10
 # How many unanswered questions /kb gaps reads (five pages).
 GAPS_MAX = 100
 BUTTONS_PER_ROW = 5
@@ -98,6 +99,16 @@ class GapForms(FactForms, Protocol):
         self, interaction: discord.Interaction[Any], gap: Gap, reason: str
     ) -> bool:
         """Take a question off /kb gaps with a reason (or say why not); whether it was."""
+        ...
+
+    def nearest_facts(self, question: str) -> list[tuple[str, str]]:
+        """The facts nearest a question, as (id, question) pairs, best first."""
+        ...
+
+    async def add_gap_phrasing(
+        self, interaction: discord.Interaction[Any], gap: Gap, fact_id: str
+    ) -> bool:
+        """Add a question as a phrasing of a fact (or say why not); whether it was."""
         ...
 
 
@@ -488,7 +499,9 @@ class GapsView(PagedView):
             GapButton(first + n, gap, row=n // BUTTONS_PER_ROW) for n, gap in enumerate(shown)
         ]
         if shown:
-            items.append(_DismissSelect(first, shown, row=GAPS_PER_PAGE // BUTTONS_PER_ROW))
+            row = GAPS_PER_PAGE // BUTTONS_PER_ROW
+            items.append(_DismissSelect(first, shown, row=row))
+            items.append(_PhrasingSelect(first, shown, row=row + 1))
         return items
 
     def page_embed(self) -> discord.Embed:
@@ -500,14 +513,26 @@ class GapsView(PagedView):
 
     async def dismissed(self, interaction: discord.Interaction[Any], gap: Gap) -> None:
         """The list without a question just dismissed, in place."""
+        await interaction.response.edit_message(**self._without(gap))
+
+    async def closed(self, gap: Gap) -> None:
+        """The list without a question closed from another message (it may be gone by now)."""
+        if self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(**self._without(gap))
+        except discord.HTTPException:
+            log.debug("could not update the gaps list", exc_info=True)
+
+    def _without(self, gap: Gap) -> dict[str, Any]:
+        """The message's fields once `gap` leaves the list."""
         self.gaps = [kept for kept in self.gaps if kept.key != gap.key]
         if not self.gaps:
-            await interaction.response.edit_message(content=render.NO_GAPS, embed=None, view=None)
             self.stop()
-            return
+            return {"content": render.NO_GAPS, "embed": None, "view": None}
         self.pages = -(-len(self.gaps) // GAPS_PER_PAGE)
         self.page = min(self.page, self.pages - 1)
-        await interaction.response.edit_message(embed=self.render(), view=self)
+        return {"embed": self.render(), "view": self}
 
 
 class _DismissSelect(ui.Select["GapsView"]):
@@ -552,6 +577,105 @@ class DismissModal(ui.Modal):
         """Dismiss it; the list without it."""
         if await self.gaps_view.cog.dismiss_gap(interaction, self.gap, self.reason.value):
             await self.gaps_view.dismissed(interaction, self.gap)
+
+    async def on_error(  # type: ignore[override]  # Modal.on_error takes no item
+        self, interaction: discord.Interaction[Any], error: Exception
+    ) -> None:
+        """Errors go through the same handler as command errors."""
+        await report_error(interaction, error)
+
+
+class _PhrasingSelect(ui.Select["GapsView"]):
+    """The page's questions: choosing one offers the nearest facts to add it to as a phrasing."""
+
+    def __init__(self, first: int, shown: Sequence[Gap], *, row: int) -> None:
+        options = [
+            discord.SelectOption(label=clip(f"{first + n + 1}. {gap.question}", 100), value=str(n))
+            for n, gap in enumerate(shown)
+        ]
+        super().__init__(placeholder=render.PHRASING_PLACEHOLDER, options=options, row=row)
+        self.first = first
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is None:
+            return
+        gap = view.gaps[self.first + int(self.values[0])]
+        nearest = view.cog.nearest_facts(gap.question)
+        chooser = PhrasingView(view, gap, nearest)
+        await interaction.response.send_message(
+            render.phrasing_question(gap.question, bool(nearest)), view=chooser, ephemeral=True
+        )
+        chooser.origin = interaction
+
+
+class PhrasingView(OwnedView):
+    """Which fact a question becomes a phrasing of: the nearest facts, or one typed by id."""
+
+    def __init__(self, gaps_view: GapsView, gap: Gap, nearest: Sequence[tuple[str, str]]) -> None:
+        super().__init__(gaps_view.owner_id, timeout=PREVIEW_TIMEOUT)
+        self.gaps_view = gaps_view
+        self.gap = gap
+        if nearest:
+            options = [
+                discord.SelectOption(label=clip(fact_id, 100), description=clip(question, 100),
+                                     value=fact_id)
+                for fact_id, question in nearest[:PHRASING_CHOICES]
+            ]  # fmt: skip
+            choose: ui.Select[PhrasingView] = ui.Select(
+                placeholder="The fact it asks…", options=options
+            )
+            choose.callback = self._chosen  # type: ignore[method-assign]
+            self.choose: ui.Select[PhrasingView] | None = choose
+            self.add_item(choose)
+        else:
+            self.choose = None
+        other = ui.Button[PhrasingView](label="Another fact…", style=ButtonStyle.secondary)
+        other.callback = self._other  # type: ignore[method-assign]
+        self.add_item(other)
+
+    async def _chosen(self, interaction: discord.Interaction[Any]) -> None:
+        assert self.choose is not None
+        await self.add(interaction, self.choose.values[0])
+
+    async def _other(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(PhrasingModal(self))
+
+    async def add(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
+        """Add the question to the fact; this message says so, and the list loses it."""
+        if await self.gaps_view.cog.add_gap_phrasing(interaction, self.gap, fact_id):
+            self.stop()
+            await self.gaps_view.closed(self.gap)
+
+
+# How many of the nearest facts the phrasing menu offers.
+PHRASING_CHOICES = 10
+
+
+class PhrasingModal(ui.Modal):
+    """The id of the fact a question becomes a phrasing of, typed."""
+
+    def __init__(self, chooser: PhrasingView) -> None:
+        super().__init__(title="Add as a phrasing", timeout=MODAL_TIMEOUT)
+        self.chooser = chooser
+        self.fact: ui.TextInput[PhrasingModal] = ui.TextInput(
+            custom_id="fact", style=TextStyle.short, required=True, max_length=100
+        )
+        self.add_item(
+            ui.Label(
+                text="Fact id (/fact show lists one)",
+                description=clip(chooser.gap.question, 100),
+                component=self.fact,
+            )
+        )
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who opened the list, and only while still a moderator."""
+        return await _owner_check(interaction, self.chooser.owner_id)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Add it to that fact."""
+        await self.chooser.add(interaction, self.fact.value.strip())
 
     async def on_error(  # type: ignore[override]  # Modal.on_error takes no item
         self, interaction: discord.Interaction[Any], error: Exception

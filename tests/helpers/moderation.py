@@ -74,6 +74,18 @@ def labels(message: Any) -> list[str]:
     ]
 
 
+def menu_id(message: Any, placeholder: str) -> str:
+    """The custom_id of a message's select menu whose placeholder starts so."""
+    [found] = [
+        c["custom_id"]
+        for row in message.components
+        for c in row.get("components", [])
+        if c.get("type") == discord.ComponentType.select.value
+        and str(c.get("placeholder", "")).startswith(placeholder)
+    ]
+    return str(found)
+
+
 def embeds_of(message: Any) -> list[discord.Embed]:
     """A backend message's embeds."""
     return [discord.Embed.from_dict(e) for e in message.embeds]

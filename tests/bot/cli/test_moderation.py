@@ -216,6 +216,53 @@ def test_kb_gaps_dismiss_needs_a_reason_and_a_question(
     assert not (kb[1] / "values.json").exists()
 
 
+def test_kb_gaps_add_phrasing_edits_the_fact_and_closes_the_gap(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = "how many summers did huawei and leica share"
+    log = GapLog(kb[1] / "gaps.jsonl")
+    log.record(question)
+    log.record("Does Sony make phones?")
+    assert run(kb, "kb", "gaps") == 0
+    assert question in capsys.readouterr().out
+
+    assert run(kb, "kb", "gaps", "add-phrasing", question, "huawei-leica-duration") == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"added {question!r} as a phrasing of huawei-leica-duration")
+    fact = load_fact_base(kb[0]).facts["huawei-leica-duration"]
+    assert fact.phrasings[-1] == question
+    # The fact answers it now; the gap is closed, and why is kept with who and when.
+    assert main(["--knowledge", str(kb[0]), "ask", "--json", question]) == 0
+    assert json.loads(capsys.readouterr().out)["fact_id"] == "huawei-leica-duration"
+    assert run(kb, "kb", "gaps") == 0
+    assert question not in capsys.readouterr().out
+    stored = json.loads((kb[1] / "values.json").read_text())["gaps.dismissed"]
+    assert [(d["question"], d["reason"], d["by"]) for d in stored.values()] == [
+        (question, "added as a phrasing of huawei-leica-duration", "alice")
+    ]
+    # An edit like any other: in the fact's history, and undone by kb undo.
+    assert run(kb, "fact", "history", "huawei-leica-duration") == 0
+    assert "changed: phrasings" in capsys.readouterr().out
+    assert run(kb, "kb", "undo") == 0
+    capsys.readouterr()
+    assert question not in load_fact_base(kb[0]).facts["huawei-leica-duration"].phrasings
+
+
+def test_kb_gaps_add_phrasing_refuses_an_unknown_fact_a_repeat_and_a_long_question(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(kb[0])
+    assert run(kb, "kb", "gaps", "add-phrasing", "who makes leica lenses", "no-such-fact") == 1
+    assert "no-such-fact" in capsys.readouterr().err
+    repeat = "How long did the Huawei Leica partnership last?"
+    assert run(kb, "kb", "gaps", "add-phrasing", repeat.upper(), "huawei-leica-duration") == 1
+    assert "already has the phrasing" in capsys.readouterr().err
+    assert run(kb, "kb", "gaps", "add-phrasing", "why " * 60, "huawei-leica-duration") == 1
+    assert "phrasing" in capsys.readouterr().err
+    assert snapshot(kb[0]) == before
+    assert not (kb[1] / "values.json").exists()
+
+
 def test_kb_feedback_resolve_takes_a_report_off_until_reported_again(
     kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

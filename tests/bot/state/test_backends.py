@@ -11,6 +11,7 @@ import pytest
 from bot.engine.engine import Engine
 from bot.errors import CamerabotError
 from bot.runtime.state import open_backend
+from bot.runtime.worklists import add_gap_phrasing
 from bot.state.audit import Action, AuditEntry, Kind, new_entry_id, now_iso
 from bot.state.backend import StateBackend, open_reports, resolve_reports
 from bot.state.feedback import RESOLVED_KEY, Vote
@@ -187,6 +188,31 @@ def test_a_dismissed_gap_stays_off_the_list_until_asked_again(
         ("you suck", 2),
         ("Does Oppo work with Leica?", 1),
     ]
+
+
+def test_a_gap_added_as_a_phrasing_is_an_edit_and_a_closed_gap(
+    backend: StateBackend, tmp_path: Path
+) -> None:
+    root, state = copy_knowledge(tmp_path / "copy")
+    store = KnowledgeStore(root, state, backend=backend)
+    question = "how many summers did huawei and leica share"
+    backend.gaps.record(question, user_id=1, where="slash", guild_id=11)
+    assert backend.gaps.flush()
+    assert [gap.question for gap in store.gaps(Engine(store.load()))] == [question]
+
+    added = add_gap_phrasing(store, question, "huawei-leica-duration", actor="ana")
+
+    assert store.fact_record("huawei-leica-duration")["phrasings"][-1] == question
+    assert [gap.question for gap in store.gaps(Engine(store.load()))] == []
+    stored = backend.values.get(DISMISSED_KEY)
+    assert [(d["reason"], d["by"]) for d in stored.values()] == [
+        ("added as a phrasing of huawei-leica-duration", "ana")
+    ]
+    last = backend.audit.last()
+    assert last is not None
+    assert added.change.entry is not None
+    assert last.id == added.change.entry.id
+    assert (last.record_id, last.actor) == ("huawei-leica-duration", "ana")
 
 
 def test_resolved_reports_leave_the_list_until_reported_again(backend: StateBackend) -> None:
