@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from bot.engine.engine import Engine
+from bot.engine.entries import BRAND_PREFIX, OVERVIEW_ID, PARTNERSHIP_PREFIX
 from bot.engine.timeline import stale_facts
 from bot.facts.problems import KnowledgeError
 from bot.facts.validation import printable
@@ -419,8 +420,20 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
             _out(f"         asked as: {report.questions[0]}")
         if report.guilds:
             _out(f"         from: {servers_text(report.guilds)}")
-    _out("(camerabot fact edit FACT_ID … corrects one)")
+        _out(f"         edit: {_edit_hint(report.fact_id)}")
+    _out("(kb feedback resolve ID marks one resolved)")
     return 0
+
+
+def _edit_hint(entry_id: str) -> str:
+    """The command that edits what an answer was built from (a fact, brand or partnership)."""
+    if entry_id.startswith(BRAND_PREFIX):
+        return f"camerabot brand edit {entry_id.removeprefix(BRAND_PREFIX)} …"
+    if entry_id.startswith(PARTNERSHIP_PREFIX):
+        return f"camerabot partnership edit {entry_id.removeprefix(PARTNERSHIP_PREFIX)} …"
+    if entry_id == OVERVIEW_ID:
+        return "camerabot partnership edit ID … (built from every partnership)"
+    return f"camerabot fact edit {entry_id} …"
 
 
 def cmd_kb_stale(args: argparse.Namespace, settings: Settings) -> int:

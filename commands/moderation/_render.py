@@ -494,7 +494,7 @@ def feedback_embed(
     return build_embed(
         title="Answers reported wrong or outdated",
         fields=fields,
-        footer="Press a number to edit that fact" + pages_note(page, pages),
+        footer="Press a number to edit that fact or record" + pages_note(page, pages),
         colour=PREVIEW_COLOUR,
     )
 

@@ -9,7 +9,7 @@ the views never import a cog.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
@@ -18,6 +18,7 @@ import discord
 from discord import ButtonStyle, TextStyle, ui
 
 import commands.moderation._render as render
+from bot.engine.entries import edited_record
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FactFeedback
 from bot.state.gaps import REASON_MAX, Gap
@@ -684,10 +685,30 @@ class PhrasingModal(ui.Modal):
         await report_error(interaction, error)
 
 
-class FeedbackView(PagedView):
-    """Facts reported wrong, a page at a time, each with a button that opens its edit form."""
+class FeedbackForms(FactForms, Protocol):
+    """What /kb feedback calls back: the fact form, and the brand and partnership forms."""
 
-    def __init__(self, cog: FactForms, owner_id: int, reports: Sequence[FactFeedback]) -> None:
+    async def open_record_form(
+        self,
+        interaction: discord.Interaction[Any],
+        kind: str,
+        record_id: str,
+        *,
+        fixed: Mapping[str, Any] | None = None,
+        report: str | None = None,
+    ) -> None:
+        """Open a record's edit form (`report`: the answer id whose reports saving resolves)."""
+        ...
+
+
+class FeedbackView(PagedView):
+    """Answers reported wrong, a page at a time, each with a button that opens its edit form.
+
+    An answer built from a fact opens the fact form; one built from a brand's or a pair's
+    records, that brand's or partnership's form.
+    """
+
+    def __init__(self, cog: FeedbackForms, owner_id: int, reports: Sequence[FactFeedback]) -> None:
         self.reports = list(reports)
         super().__init__(owner_id, -(-len(self.reports) // render.FEEDBACK_PER_PAGE))
         self.cog = cog
@@ -698,10 +719,12 @@ class FeedbackView(PagedView):
         first = self.page * render.FEEDBACK_PER_PAGE
         shown = self.reports[first : first + render.FEEDBACK_PER_PAGE]
         items: list[ui.Item[Any]] = []
+        base = self.cog.bot.engine.base
         for n, report in enumerate(shown):
-            button = _EditFactButton(first + n + 1, report.fact_id, row=n // BUTTONS_PER_ROW)
-            if report.fact_id not in self.cog.bot.engine.base.facts:
-                button.disabled = True  # removed since, or an answer built from partnerships
+            edit = edited_record(report.fact_id, base)
+            button = _EditButton(first + n + 1, report.fact_id, edit, row=n // BUTTONS_PER_ROW)
+            # Removed since, or an answer built from every partnership: nothing to open.
+            button.disabled = edit is None
             items.append(button)
         return items
 
@@ -711,14 +734,24 @@ class FeedbackView(PagedView):
         return render.feedback_embed(self.reports, page=self.page, server_names=names)
 
 
-class _EditFactButton(ui.Button["FeedbackView"]):
-    def __init__(self, number: int, fact_id: str, *, row: int) -> None:
+class _EditButton(ui.Button["FeedbackView"]):
+    def __init__(
+        self, number: int, entry_id: str, edit: tuple[str, str] | None, *, row: int
+    ) -> None:
+        kind, record_id = edit or ("fact", entry_id)
+        what = record_id if kind == "fact" else f"{kind} {record_id}"
         super().__init__(
-            label=clip(f"{number}. Edit {fact_id}", 80), style=ButtonStyle.primary, row=row
+            label=clip(f"{number}. Edit {what}", 80), style=ButtonStyle.primary, row=row
         )
-        self.fact_id = fact_id
+        self.entry_id = entry_id
+        self.edit = edit
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         view = self.view
-        if view is not None:
-            await view.cog.open_edit_form(interaction, self.fact_id, report=True)
+        if view is None or self.edit is None:
+            return
+        kind, record_id = self.edit
+        if kind == "fact":
+            await view.cog.open_edit_form(interaction, record_id, report=True)
+        else:
+            await view.cog.open_record_form(interaction, kind, record_id, report=self.entry_id)

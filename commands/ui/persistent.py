@@ -28,6 +28,7 @@ import discord
 from discord import ButtonStyle, ui
 
 from bot.engine.engine import Answer, Suggestion
+from bot.engine.entries import edited_record
 from bot.facts.models import FactBase
 from bot.state.feedback import REASON_MAX, Vote
 from bot.state.settings import REPORTERS_EVERYONE
@@ -518,7 +519,11 @@ class InfoButton(_Persistent, template=r"cb:in:(?P<entry>\S+)"):
             await _reply(interaction, _render.ANSWER_GONE)
             return
         moderator = is_moderator(interaction, bot.settings)
-        text = _render.info_text(answer, fact_id=self.entry_id if moderator else None)
+        if moderator:
+            edit = edited_record(self.entry_id, bot.engine.base)
+            text = _render.info_text(answer, fact_id=self.entry_id, edit=edit)
+        else:
+            text = _render.info_text(answer)
         await _reply(interaction, text)
 
 

@@ -290,6 +290,31 @@ def test_kb_feedback_resolve_takes_a_report_off_until_reported_again(
     assert [(r["fact_id"], r["wrong"]) for r in reports] == [("xiaomi-leica", 1), ("other", 1)]
 
 
+def test_kb_feedback_names_the_record_to_edit_and_resolves_reports_on_record_answers(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    votes = FeedbackLog(kb[1] / "feedback.jsonl")
+    for voter, entry in enumerate(
+        ["partners:xiaomi", "partnership:oneplus-hasselblad", "partnerships:all", "leica-country"]
+    ):
+        votes.record(answer_id=f"m{voter}", voter_id=voter, vote=Vote.WRONG, fact_id=entry,
+                     question="q", reason="outdated")  # fmt: skip
+    assert run(kb, "kb", "feedback") == 0
+    hints = [line.strip() for line in capsys.readouterr().out.splitlines() if "edit:" in line]
+    assert sorted(hints) == [
+        "edit: camerabot brand edit xiaomi …",
+        "edit: camerabot fact edit leica-country …",
+        "edit: camerabot partnership edit ID … (built from every partnership)",
+        "edit: camerabot partnership edit oneplus-hasselblad …",
+    ]
+    for entry in ("partners:xiaomi", "partnership:oneplus-hasselblad"):
+        assert run(kb, "kb", "feedback", "resolve", entry) == 0
+        assert f"resolved 1 report(s) on {entry}" in capsys.readouterr().out
+    assert run(kb, "kb", "feedback", "--json") == 0
+    reports = [json.loads(line)["fact_id"] for line in capsys.readouterr().out.splitlines()]
+    assert sorted(reports) == ["leica-country", "partnerships:all"]
+
+
 def test_kb_stats_prints_the_usage_figures_per_server(
     kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

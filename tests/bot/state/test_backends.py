@@ -215,6 +215,18 @@ def test_a_gap_added_as_a_phrasing_is_an_edit_and_a_closed_gap(
     assert (last.record_id, last.actor) == ("huawei-leica-duration", "ana")
 
 
+def test_reports_on_answers_built_from_records_are_resolved_by_their_ids(
+    backend: StateBackend,
+) -> None:
+    for voter, entry in enumerate(["partners:xiaomi", "partnership:oneplus-hasselblad"]):
+        backend.feedback.record(
+            answer_id=f"m{voter}", voter_id=voter, vote=Vote.WRONG, fact_id=entry, question="q"
+        )
+    assert resolve_reports(backend, "partners:xiaomi", by="ana") == 1
+    assert [r.fact_id for r in open_reports(backend)] == ["partnership:oneplus-hasselblad"]
+    assert backend.values.get(RESOLVED_KEY)["partners:xiaomi"]["by"] == "ana"
+
+
 def test_resolved_reports_leave_the_list_until_reported_again(backend: StateBackend) -> None:
     for voter in (1, 2):
         backend.feedback.record(
