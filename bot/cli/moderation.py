@@ -24,7 +24,7 @@ from bot.facts.validation import printable
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.state import open_state
-from bot.runtime.worklists import add_gap_phrasing
+from bot.runtime.worklists import add_gap_phrasing, review_stale, stale_reviews
 from bot.state.atomic import LockTimeout
 from bot.state.audit import AuditEntry, shown_at
 from bot.state.backend import LockBusy, StateUnavailable, open_reports, resolve_reports
@@ -441,10 +441,11 @@ def cmd_kb_stale(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(args, settings)
 
     def action() -> int:
-        stale = stale_facts(store.load())
+        stale = stale_facts(store.load(), stale_reviews(store.backend))
         if args.json:
             for fact in stale:
                 data = {**dataclasses.asdict(fact), "cited": str(fact.cited or "")}
+                data |= {"newest": str(fact.newest or ""), "reviewed": str(fact.reviewed or "")}
                 data["statement"] = fact.statement.removeprefix(" Since then, ")
                 _out(json.dumps(data, ensure_ascii=False))
             return 0
@@ -453,7 +454,26 @@ def cmd_kb_stale(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         for fact in stale:
             _out(fact.line())
-        _out("(citing the newer source with camerabot fact edit FACT_ID … reviews a fact)")
+        _out(
+            "(kb stale review FACT_ID, once you checked it still holds, or citing the newer "
+            "source with fact edit FACT_ID --add-citation …, reviews a fact)"
+        )
+        return 0
+
+    return _run(action, store)
+
+
+def cmd_kb_stale_review(args: argparse.Namespace, settings: Settings) -> int:
+    """Record that a stale fact still holds: it leaves the list until a newer source arrives."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        made, found = review_stale(store, args.fact_id, actor=cli_actor(), timeout=args.wait)
+        _out(
+            f"reviewed {made.fact_id} as still true against the sources up to "
+            f"{made.against.isoformat()} ({', '.join(found.newer)}); listed again when a newer "
+            "source arrives"
+        )
         return 0
 
     return _run(action, store)
@@ -574,8 +594,12 @@ def _fact_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--from-file", metavar="FILE", help="a YAML file holding the record")
 
 
-def _add_list_actions(gaps: argparse.ArgumentParser, feedback: argparse.ArgumentParser) -> None:
-    """`kb gaps dismiss` and `kb feedback resolve`: the worklists' own actions."""
+def _add_list_actions(
+    gaps: argparse.ArgumentParser,
+    feedback: argparse.ArgumentParser,
+    stale: argparse.ArgumentParser,
+) -> None:
+    """`kb gaps dismiss|add-phrasing`, `kb feedback resolve`, `kb stale review`."""
     # The same options after a list's own action (`kb gaps dismiss … --state D`): suppressed
     # defaults, so that the action does not undo the ones given before it.
     inner = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
@@ -598,8 +622,14 @@ def _add_list_actions(gaps: argparse.ArgumentParser, feedback: argparse.Argument
     resolve = feedback_actions.add_parser(
         "resolve", parents=[inner], help="mark a fact's reports resolved"
     )
-    resolve.add_argument("fact_id")
+    resolve.add_argument("fact_id", metavar="ID", help="a fact, partners:BRAND or partnership:ID")
     resolve.set_defaults(handler=cmd_kb_feedback_resolve)
+    stale_actions = stale.add_subparsers(dest="stale_command", metavar="ACTION")
+    review = stale_actions.add_parser(
+        "review", parents=[inner], help="record that a stale fact still holds"
+    )
+    review.add_argument("fact_id")
+    review.set_defaults(handler=cmd_kb_stale_review)
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -675,7 +705,6 @@ def add_moderation_commands(
     feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
     feedback.add_argument("--json", action="store_true", help="one JSON object a line")
     feedback.set_defaults(handler=cmd_kb_feedback)
-    _add_list_actions(gaps, feedback)
     coverage = kb_actions.add_parser(
         "coverage", parents=[common], help="source sentences no record or fact cites"
     )
@@ -691,6 +720,7 @@ def add_moderation_commands(
     )
     stale.add_argument("--json", action="store_true", help="one JSON object a line")
     stale.set_defaults(handler=cmd_kb_stale)
+    _add_list_actions(gaps, feedback, stale)
     validate = kb_actions.add_parser("validate", parents=[common], help="check the files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_kb_validate)

@@ -1,4 +1,4 @@
-"""The moderators' worklists closed through the store: a gap added as another phrasing of a fact.
+"""The moderators' worklists closed: a gap added as a phrasing of a fact, a stale fact reviewed.
 
 Each action changes the fact base only through `KnowledgeStore` (the same validation, history,
 undo and redo as any edit) and records what it closed in the state backend.
@@ -6,11 +6,24 @@ undo and redo as any edit) and records what it closed in the state backend.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from bot.engine.timeline import StaleFact, stale_facts
 from bot.facts.text import fold
+from bot.state.atomic import LockTimeout
+from bot.state.audit import clean_actor
+from bot.state.backend import LockBusy, StateBackend
 from bot.state.gaps import Dismissal, gap_line
-from bot.store import Change, KnowledgeStore, StoreError, record_version
+from bot.state.reviews import REVIEWED_KEY, Review, keep_review, reviewed_dates
+from bot.store import (
+    Change,
+    KnowledgeStore,
+    StateDirError,
+    StoreError,
+    StoreLocked,
+    record_version,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +75,34 @@ def add_gap_phrasing(
         # The fact answers the question now, so it leaves the list anyway; only the note waits.
         made = None
     return PhrasingAdded(line.question, change, made)
+
+
+def stale_reviews(backend: StateBackend) -> dict[str, dt.date]:
+    """Each reviewed fact and the newest source date it was reviewed against."""
+    return reviewed_dates(backend.values.get(REVIEWED_KEY))
+
+
+def review_stale(
+    store: KnowledgeStore, fact_id: str, *, actor: str, timeout: float = 10.0
+) -> tuple[Review, StaleFact]:
+    """Record that a stale fact still holds, against its newer sources as they are now.
+
+    It leaves the stale list, and its answer the "Since then, …" note, until a source newer
+    than those arrives. StoreError when the fact is not stale (or not there).
+    """
+    backend = store.backend
+    listed = {item.fact_id: item for item in stale_facts(store.load(), stale_reviews(backend))}
+    found = listed.get(fact_id)
+    if found is None or found.newest is None:
+        store.fact_record(fact_id)  # UnknownFact: "there is no fact …"
+        raise StoreError(f"{fact_id} is not stale: no source about its brands is newer")
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    made = Review(fact_id, clean_actor(actor), at, found.newest, found.question)
+    try:
+        with backend.change_lock(timeout):  # two reviews at once keep both
+            keep_review(backend.values, made)
+    except (LockTimeout, LockBusy) as error:
+        raise StoreLocked(str(error)) from None
+    except OSError as error:
+        raise StateDirError(store.state_dir, error) from None
+    return made, found

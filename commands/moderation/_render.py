@@ -438,6 +438,23 @@ def gaps_embed(
 
 
 DISMISS_PLACEHOLDER = "Dismiss a question (spam, abuse, off topic)…"
+STALE_PLACEHOLDER = "Still true: mark a fact reviewed against the newer sources…"
+STALE_MENU_TEXT = (
+    "Checked one against the newer sources and it still holds? Choose it: it leaves this list, "
+    "and its answer the “Since then…” note, until a newer source arrives."
+)
+ALL_REVIEWED = "Every listed fact is reviewed."
+
+
+def reviewed_line(moderator: str, fact_id: str, against: str, newer: Sequence[str]) -> str:
+    """The moderators' channel line for a stale fact reviewed as still true."""
+    line = (
+        f"{moderator} reviewed {fact_ref(fact_id)} as still true against the sources up to "
+        f"{against} ({', '.join(newer)})"
+    )
+    return clip(line, MESSAGE_CONTENT_MAX)
+
+
 PHRASING_PLACEHOLDER = "Add a question as another phrasing of a fact…"
 
 

@@ -685,6 +685,55 @@ class PhrasingModal(ui.Modal):
         await report_error(interaction, error)
 
 
+class StaleForms(Protocol):
+    """What /kb stale calls back: a stale fact reviewed as still true."""
+
+    async def review_stale(self, interaction: discord.Interaction[Any], fact_id: str) -> bool:
+        """Record that a stale fact still holds (or say why not); whether it was."""
+        ...
+
+
+class StaleView(OwnedView):
+    """The listed stale facts in a menu: choosing one records it as reviewed, still true."""
+
+    def __init__(self, cog: StaleForms, owner_id: int, facts: Sequence[tuple[str, str]]) -> None:
+        super().__init__(owner_id, timeout=PREVIEW_TIMEOUT)
+        self.cog = cog
+        self.facts = list(facts[:STALE_CHOICES])
+        self.render()
+
+    def render(self) -> None:
+        """The menu of the facts not reviewed yet."""
+        self.clear_items()
+        options = [
+            discord.SelectOption(label=clip(fact_id, 100), description=clip(question, 100),
+                                 value=fact_id)
+            for fact_id, question in self.facts
+        ]  # fmt: skip
+        menu: ui.Select[StaleView] = ui.Select(
+            placeholder=render.STALE_PLACEHOLDER, options=options
+        )
+        menu.callback = self._chosen  # type: ignore[method-assign]
+        self.menu = menu
+        self.add_item(menu)
+
+    async def _chosen(self, interaction: discord.Interaction[Any]) -> None:
+        fact_id = self.menu.values[0]
+        if not await self.cog.review_stale(interaction, fact_id):
+            return
+        self.facts = [(i, q) for i, q in self.facts if i != fact_id]
+        if not self.facts:
+            self.stop()
+            await interaction.edit_original_response(content=render.ALL_REVIEWED, view=None)
+            return
+        self.render()
+        await interaction.edit_original_response(view=self)
+
+
+# How many stale facts the review menu offers (Discord: 25 options a menu).
+STALE_CHOICES = 25
+
+
 class FeedbackForms(FactForms, Protocol):
     """What /kb feedback calls back: the fact form, and the brand and partnership forms."""
 

@@ -366,6 +366,63 @@ def test_kb_stale_lists_facts_a_newer_source_overtakes_until_one_cites_it(
     assert "xiaomi-leica-announced" not in listed
 
 
+def ask(root: Path, state: Path, question: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """The answer `camerabot ask` gives with this knowledge and state."""
+    capsys.readouterr()
+    assert main(["--knowledge", str(root), "ask", "--json", question]) == 0
+    return str(json.loads(capsys.readouterr().out)["answer"])
+
+
+def test_kb_stale_review_takes_a_fact_off_until_a_newer_source_arrives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = tmp_path / "knowledge", tmp_path / "state"
+    shutil.copytree(LATER, root)
+    later = (root, state)
+    monkeypatch.setenv("STATE_DIR", str(state))  # `ask` reads the reviews from there
+    monkeypatch.setattr("getpass.getuser", lambda: "alice")
+    question = "what does the xiaomi leica partnership cover?"
+    assert "Since then, as of 14 December 2022" in ask(root, state, question, capsys)
+
+    assert run(later, "kb", "stale", "review", "xiaomi-leica-scope") == 0
+    assert capsys.readouterr().out.startswith(
+        "reviewed xiaomi-leica-scope as still true against the sources up to 2022-12-14"
+    )
+    assert run(later, "kb", "stale") == 0
+    listed = capsys.readouterr().out
+    assert "xiaomi-leica-scope" not in listed
+    assert "xiaomi-leica-first-phone-name (cites 23 May 2022" in listed, "the others stay"
+    answer = ask(root, state, question, capsys)
+    assert answer.startswith("As reported on 23 May 2022, the two companies")
+    assert "Since then" not in answer
+    # Who, when and against what, in the state backend's named values.
+    kept = json.loads((state / "values.json").read_text())["stale.reviewed"]
+    assert {k: (v["by"], v["against"]) for k, v in kept.items()} == {
+        "xiaomi-leica-scope": ("alice", "2022-12-14")
+    }
+    # Not stale, or no such fact: refused, nothing kept.
+    assert run(later, "kb", "stale", "review", "xiaomi-leica-scope") == 1
+    assert "is not stale" in capsys.readouterr().err
+    assert run(later, "kb", "stale", "review", "no-such-fact") == 1
+    assert "no-such-fact" in capsys.readouterr().err
+
+    # A source newer than the review, about the pair: stale again, the note back.
+    article = tmp_path / "article.txt"
+    article.write_text("Xiaomi and Leica have renewed their partnership.\n", encoding="utf-8")
+    add = ["--title", "Renewed", "--date", "2024-01-10", "--id", "renewed"]
+    assert main(["--knowledge", str(root), "source", "add", str(article), *add]) == 0
+    cite = ["--add-citation", "renewed", "Xiaomi and Leica have renewed their partnership."]
+    edit = ["partnership", "edit", "xiaomi-leica", *cite]
+    assert main(["--knowledge", str(root), *edit]) == 0
+    capsys.readouterr()
+    assert run(later, "kb", "stale", "--json") == 0
+    stale = {e["fact_id"]: e for e in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert stale["xiaomi-leica-scope"]["reviewed"] == "2022-12-14"
+    assert stale["xiaomi-leica-scope"]["newest"] == "2024-01-10"
+    assert stale["xiaomi-leica-scope"]["statement"].startswith("as of 10 January 2024")
+    assert "Since then, as of 10 January 2024" in ask(root, state, question, capsys)
+
+
 def test_kb_stale_on_one_source_lists_nothing(
     kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,17 +11,19 @@ from pathlib import Path
 import pytest
 
 from bot.engine.engine import Engine
+from bot.engine.timeline import stale_facts
 from bot.errors import CamerabotError
 from bot.runtime.state import open_backend
-from bot.runtime.worklists import add_gap_phrasing
+from bot.runtime.worklists import add_gap_phrasing, review_stale, stale_reviews
 from bot.state.audit import Action, AuditEntry, Kind, new_entry_id, now_iso
 from bot.state.backend import StateBackend, open_reports, resolve_reports
 from bot.state.feedback import RESOLVED_KEY, Vote
 from bot.state.gaps import DISMISSED_KEY
 from bot.state.settings import ServerSettings
-from bot.store import KnowledgeStore
+from bot.store import KnowledgeStore, StoreError
 from tests.helpers.store import copy_knowledge, fact_fields
 
+LATER = Path(__file__).resolve().parents[2] / "data" / "later"
 BACKENDS = ["files", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -213,6 +217,29 @@ def test_a_gap_added_as_a_phrasing_is_an_edit_and_a_closed_gap(
     assert added.change.entry is not None
     assert last.id == added.change.entry.id
     assert (last.record_id, last.actor) == ("huawei-leica-duration", "ana")
+
+
+def test_a_stale_fact_reviewed_is_kept_with_who_when_and_against_what(
+    backend: StateBackend, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy" / "knowledge"
+    shutil.copytree(LATER, root)
+    store = KnowledgeStore(root, tmp_path / "copy" / "state", backend=backend)
+    assert "xiaomi-leica-scope" in {f.fact_id for f in stale_facts(store.load())}
+
+    made, found = review_stale(store, "xiaomi-leica-scope", actor="ana")
+    review_stale(store, "vivo-zeiss", actor="bo")
+
+    assert (made.by, made.against, found.newer) == ("ana", dt.date(2022, 12, 14), ("xiaomi-leica",))
+    assert stale_reviews(backend) == {
+        "vivo-zeiss": dt.date(2023, 6, 18),
+        "xiaomi-leica-scope": dt.date(2022, 12, 14),
+    }
+    listed = {f.fact_id for f in stale_facts(store.load(), stale_reviews(backend))}
+    assert not listed & {"xiaomi-leica-scope", "vivo-zeiss"}
+    assert "xiaomi-leica-first-phone-name" in listed
+    with pytest.raises(StoreError, match="is not stale"):
+        review_stale(store, "vivo-zeiss", actor="ana")
 
 
 def test_reports_on_answers_built_from_records_are_resolved_by_their_ids(
