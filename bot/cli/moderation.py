@@ -24,7 +24,7 @@ from bot.facts.validation import printable
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.state import open_state
-from bot.runtime.worklists import add_gap_phrasing, review_stale, stale_reviews
+from bot.runtime.worklists import add_gap_phrasing, fact_review, review_stale, stale_reviews
 from bot.state.atomic import LockTimeout
 from bot.state.audit import AuditEntry, shown_at
 from bot.state.backend import LockBusy, StateUnavailable, open_reports, resolve_reports
@@ -260,7 +260,8 @@ def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
 
     def action() -> int:
         entries = store.history(args.fact_id)
-        if not entries:
+        review = fact_review(store.backend, args.fact_id)
+        if not entries and review is None:
             store.fact_record(args.fact_id)  # UnknownFact: "there is no fact …"
         if args.json:
             for entry in entries:
@@ -268,8 +269,12 @@ def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not entries:
             _out(f"no recorded changes to {args.fact_id}")
-            return 0
         _history(entries)
+        if review is not None:
+            _out(
+                f"{shown_at(review.at)}  {printable(review.by)}  reviewed as still true against "
+                f"the sources up to {review.against.isoformat()} (the last review)"
+            )
         return 0
 
     return _run(action, store)

@@ -15,7 +15,7 @@ from bot.state.atomic import LockTimeout
 from bot.state.audit import clean_actor
 from bot.state.backend import LockBusy, StateBackend
 from bot.state.gaps import Dismissal, gap_line
-from bot.state.reviews import REVIEWED_KEY, Review, keep_review, reviewed_dates
+from bot.state.reviews import REVIEWED_KEY, Review, keep_review, reviewed_dates, reviews
 from bot.store import (
     Change,
     KnowledgeStore,
@@ -80,6 +80,11 @@ def add_gap_phrasing(
 def stale_reviews(backend: StateBackend) -> dict[str, dt.date]:
     """Each reviewed fact and the newest source date it was reviewed against."""
     return reviewed_dates(backend.values.get(REVIEWED_KEY))
+
+
+def fact_review(backend: StateBackend, fact_id: str) -> Review | None:
+    """The last review of a fact as still true, if any."""
+    return reviews(backend.values.get(REVIEWED_KEY)).get(fact_id)
 
 
 def review_stale(

@@ -300,9 +300,17 @@ def pages_note(page: int, pages: int) -> str:
 
 
 def history_embed(
-    fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0, kind: str = "fact"
+    fact_id: str,
+    entries: Sequence[AuditEntry],
+    *,
+    page: int = 0,
+    kind: str = "fact",
+    review: str = "",
 ) -> Embed:
-    """Who changed a fact (or a record of another kind), when, and what: newest first, a page."""
+    """Who changed a fact (or a record of another kind), when, and what: newest first, a page.
+
+    `review`: the line saying when the fact was last reviewed as still true, if it was.
+    """
     newest = list(reversed(entries))
     pages = max(1, -(-len(newest) // HISTORY_PER_PAGE))
     shown_here = newest[page * HISTORY_PER_PAGE : (page + 1) * HISTORY_PER_PAGE]
@@ -316,10 +324,13 @@ def history_embed(
     ]
     return build_embed(
         title=f"History of {fact_id}" if kind == "fact" else f"History of {kind} {fact_id}",
-        description=""
-        if entries
-        else "No recorded changes (it was never changed from Discord "
-        "or the command line; git log has the rest).",
+        description=(review + "\n" if review else "")
+        + (
+            ""
+            if entries
+            else "No recorded changes (it was never changed from Discord "
+            "or the command line; git log has the rest)."
+        ),
         fields=fields,
         footer=f"{plural(len(entries), 'change')}, newest first{pages_note(page, pages)}",
         colour=INFO_COLOUR,
@@ -444,6 +455,14 @@ STALE_MENU_TEXT = (
     "and its answer the “Since then…” note, until a newer source arrives."
 )
 ALL_REVIEWED = "Every listed fact is reviewed."
+
+
+def review_note(by: str, at: str, against: str) -> str:
+    """A fact's last review as still true, for its history (the reviewer's name escaped)."""
+    return (
+        f"Last reviewed as still true {when(at)} by {echo(by, 80)}, against the sources up to "
+        f"{against}."
+    )
 
 
 def reviewed_line(moderator: str, fact_id: str, against: str, newer: Sequence[str]) -> str:

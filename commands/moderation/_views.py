@@ -442,17 +442,25 @@ class HistoryView(PagedView):
     """A fact's (or another record's) history, newest first, a page at a time."""
 
     def __init__(
-        self, owner_id: int, fact_id: str, entries: Sequence[AuditEntry], kind: str = "fact"
+        self,
+        owner_id: int,
+        fact_id: str,
+        entries: Sequence[AuditEntry],
+        kind: str = "fact",
+        review: str = "",
     ) -> None:
         per_page = render.HISTORY_PER_PAGE
         super().__init__(owner_id, -(-len(entries) // per_page))
         self.fact_id = fact_id
         self.entries = list(entries)
         self.kind = kind
+        self.review = review
 
     def page_embed(self) -> discord.Embed:
         """The page's changes."""
-        return render.history_embed(self.fact_id, self.entries, page=self.page, kind=self.kind)
+        return render.history_embed(
+            self.fact_id, self.entries, page=self.page, kind=self.kind, review=self.review
+        )
 
 
 class GapButton(ui.Button["GapsView"]):

@@ -400,6 +400,13 @@ def test_kb_stale_review_takes_a_fact_off_until_a_newer_source_arrives(
     assert {k: (v["by"], v["against"]) for k, v in kept.items()} == {
         "xiaomi-leica-scope": ("alice", "2022-12-14")
     }
+    # In the fact's history (the files are not changed: no undo, nothing to commit).
+    assert run(later, "fact", "history", "xiaomi-leica-scope") == 0
+    history = capsys.readouterr().out.splitlines()
+    assert history[0] == "no recorded changes to xiaomi-leica-scope"
+    assert history[1].endswith(
+        "  alice  reviewed as still true against the sources up to 2022-12-14 (the last review)"
+    )
     # Not stale, or no such fact: refused, nothing kept.
     assert run(later, "kb", "stale", "review", "xiaomi-leica-scope") == 1
     assert "is not stale" in capsys.readouterr().err

@@ -9,7 +9,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from tests.helpers.moderation import knowledge_files, stored
+from tests.helpers.moderation import knowledge_files, reply, stored
 
 LATER = Path(__file__).resolve().parents[2] / "data" / "later"
 
@@ -103,6 +103,10 @@ async def test_a_fact_reviewed_still_true_leaves_the_list_and_its_answer_the_not
     assert knowledge_files(mod_kb[0]) == files
     after = await alice.slash(channel, "ask", question=question)
     assert "Since then" not in answer_text(after)
+    history = await moderator.slash(channel, "fact history", fact="xiaomi-leica-scope")
+    description = reply(history).embeds[0].description
+    assert description.startswith("Last reviewed as still true ")
+    assert "against the sources up to 14 December 2022." in description
     again = await moderator.slash(channel, "kb stale")
     assert not any("xiaomi-leica-scope" in m.content for m in again.followups[:-1])
 
@@ -117,3 +121,19 @@ async def test_a_review_from_another_process_reaches_the_answers_at_the_next_wat
     await bot.watch_knowledge()
     after = await alice.slash(channel, "ask", question=question)
     assert "Since then" not in answer_text(after)
+
+
+async def test_a_moderator_who_loses_the_role_cannot_review(
+    simcord_env, channel, bot, moderator, mod_kb
+):
+    from commands.ui import render as ui_render
+    from tests.helpers.discord_checks import use_settings
+
+    listed = await moderator.slash(channel, "kb stale")
+    menu_message = listed.followups[-1]
+    use_settings(bot, moderator_role_ids=frozenset())
+    pressed = await moderator.select(
+        menu_message, ["xiaomi-leica-scope"], custom_id=_menu(menu_message)["custom_id"]
+    )
+    assert pressed.response.content == ui_render.NO_PERMISSION
+    assert not (mod_kb[1] / "values.json").exists()
