@@ -654,6 +654,7 @@ class PhrasingView(OwnedView):
         """Add the question to the fact; this message says so, and the list loses it."""
         if await self.gaps_view.cog.add_gap_phrasing(interaction, self.gap, fact_id):
             self.stop()
+            await self.on_timeout()  # this chooser's menu goes: the question is added
             await self.gaps_view.closed(self.gap)
 
 

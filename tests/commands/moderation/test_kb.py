@@ -308,6 +308,7 @@ async def test_a_question_added_as_a_phrasing_of_the_nearest_fact_leaves_the_lis
     )
 
     assert "as a phrasing of `huawei-leica-duration`" in reply(added).content
+    assert stored(simcord_env, chooser).components == [], "the chooser's menu goes"
     lines = embeds_of(stored(simcord_env, listed))[0].description.splitlines()
     assert [line.split(" — ")[0] for line in lines] == [
         "**1.** What sensor does the Leitz Phone 3 use?"
