@@ -258,6 +258,29 @@ async def test_info_on_an_answer_built_from_records_names_the_command_that_edits
     assert f"(moderators: {command} changes" in for_moderator.response.content
     assert "/fact edit" not in for_moderator.response.content, "no command that does not exist"
     assert entry not in for_alice.response.content
+    assert for_alice.response.components == []
+    if entry == "partnerships:all":
+        assert for_moderator.response.components == [], "built from every record: no one form"
+        return
+    # The button under it opens the form of what the answer was built from.
+    kind, record_id = command.split(" ")[0].removeprefix("/"), command.split(" ")[-1]
+    form = await moderator.click(for_moderator.response, label=f"Edit {kind} {record_id}")
+    assert form.modal["title"] == f"Edit {kind} {record_id}"
+
+
+async def test_info_offers_a_moderator_the_fact_form_and_checks_the_role_when_pressed(
+    simcord_env, channel, alice, moderator, bot
+):
+    from tests.helpers.discord_checks import use_settings
+
+    asked = await alice.slash(channel, "ask", question="leica nationality?")
+    info = await moderator.click(asked.response, label="ⓘ")
+    form = await moderator.click(info.response, label="Edit leica-country")
+    assert form.modal["title"] == "Edit fact leica-country"
+
+    use_settings(bot, moderator_role_ids=frozenset())
+    refused = await moderator.click(info.response, label="Edit leica-country")
+    assert refused.response.content == _render.NO_PERMISSION
 
 
 async def test_an_answer_reasoned_from_several_records_takes_feedback_too(
