@@ -1,7 +1,8 @@
 """The moderators' worklists closed: a gap added as a phrasing of a fact, a stale fact reviewed.
 
-Each action changes the fact base only through `KnowledgeStore` (the same validation, history,
-undo and redo as any edit) and records what it closed in the state backend.
+A phrasing changes the fact base only through `KnowledgeStore` (the same validation, history,
+undo and redo as any edit); a review changes no file. Both record what they closed in the state
+backend.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from bot.engine.timeline import StaleFact, stale_facts
 from bot.facts.text import fold
 from bot.state.atomic import LockTimeout
 from bot.state.audit import clean_actor
-from bot.state.backend import LockBusy, StateBackend
+from bot.state.backend import LockBusy, StateBackend, StateUnavailable
 from bot.state.gaps import Dismissal, gap_line
 from bot.state.reviews import REVIEWED_KEY, Review, keep_review, reviewed_dates, reviews
 from bot.store import (
@@ -108,6 +109,8 @@ def review_stale(
             keep_review(backend.values, made)
     except (LockTimeout, LockBusy) as error:
         raise StoreLocked(str(error)) from None
+    except StateUnavailable as error:
+        raise StoreError(f"{error}; nothing was recorded") from None
     except OSError as error:
         raise StateDirError(store.state_dir, error) from None
     return made, found
