@@ -30,6 +30,7 @@ from bot.runtime.git_remote import open_store
 from bot.runtime.retire import retire
 from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
+from bot.runtime.worklists import stale_reviews
 from bot.state.backend import GapStore
 from bot.state.settings import REPORTERS_EVERYONE, ServerSettings
 from bot.state.usage import USAGE_FILE, UsageLog
@@ -194,9 +195,21 @@ class CamerabotBot(AutoShardedBot):
             log.info("servers' settings read again")
         self.settings_unread = False
 
+    async def load_reviews(self) -> None:
+        """Read the stale facts moderators reviewed into the served engine (kept on failure)."""
+        try:
+            reviewed = await asyncio.to_thread(stale_reviews, self.state)
+        except (CamerabotError, OSError) as error:
+            log.debug("the reviews of stale facts were not read now: %s", error)
+            return
+        # Between changes: a change's new engine carries the reviews of the one it replaces.
+        async with self.knowledge_lock:
+            self.engine.reviewed = reviewed
+
     async def setup_hook(self) -> None:
         """Load the extensions, sync the commands if they changed, start watching knowledge/."""
         await self.load_server_settings()
+        await self.load_reviews()
         for name in self.extension_names:
             try:
                 await self.load_extension(name)
@@ -273,8 +286,9 @@ class CamerabotBot(AutoShardedBot):
             await self.reload_knowledge()
         except Exception:
             log.exception("watching %s failed; will retry", self.store.root)
-        # Another process's (or host's) /config arrives the same way as its fact changes.
+        # Another process's (or host's) /config and reviews arrive the same way as its changes.
         await self.load_server_settings()
+        await self.load_reviews()
 
     async def report_reload(self, result: ReloadResult) -> None:
         """Tell the moderators' channel that knowledge/ broke, or was fixed: once, not per process.

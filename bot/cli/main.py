@@ -19,11 +19,13 @@ from bot.cli.records import add_record_commands
 from bot.cli.state_commands import add_state_commands
 from bot.cli.text_views import format_answer, format_brand, format_partnerships, format_sources
 from bot.engine.engine import Engine
+from bot.errors import CamerabotError
 from bot.facts.problems import KnowledgeError
 from bot.facts.yaml_loading import check_knowledge
 from bot.runtime.config import Settings, SettingsError, load_settings
 from bot.runtime.startup import open_engine
 from bot.runtime.state import open_state
+from bot.runtime.worklists import stale_reviews
 
 log = logging.getLogger("bot")
 
@@ -60,9 +62,24 @@ def _reason(error: BaseException) -> str:
     return text[:300]
 
 
+def _reviewed_engine(args: argparse.Namespace, settings: Settings) -> Engine:
+    """The engine, knowing the stale facts moderators reviewed (their answers lose the note)."""
+    engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
+    try:
+        state = open_state(settings, knowledge_dir=_knowledge(args, settings))
+        try:
+            engine.reviewed = stale_reviews(state)
+        finally:
+            state.close()
+    except (CamerabotError, OSError) as error:
+        # Answering goes on: a reviewed fact's answer then notes the newer sources again.
+        log.warning("the reviews of stale facts were not read: %s", error)
+    return engine
+
+
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     """The interactive console."""
-    engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
+    engine = _reviewed_engine(args, settings)
     # Questions it cannot answer go to /kb gaps (not those of `camerabot ask`: scripts, evals).
     state = open_state(settings, knowledge_dir=_knowledge(args, settings))
     try:
@@ -77,7 +94,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, or one per line of standard input."""
-    engine = open_engine(_knowledge(args, settings), state_dir=settings.state_dir)
+    engine = _reviewed_engine(args, settings)
     if args.question:
         questions: Iterable[str] = [" ".join(args.question)]
     else:

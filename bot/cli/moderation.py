@@ -17,12 +17,14 @@ from typing import Any
 import yaml
 
 from bot.engine.engine import Engine
+from bot.engine.entries import BRAND_PREFIX, OVERVIEW_ID, PARTNERSHIP_PREFIX
 from bot.engine.timeline import stale_facts
 from bot.facts.problems import KnowledgeError
 from bot.facts.validation import printable
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
 from bot.runtime.state import open_state
+from bot.runtime.worklists import add_gap_phrasing, fact_review, review_stale, stale_reviews
 from bot.state.atomic import LockTimeout
 from bot.state.audit import AuditEntry, shown_at
 from bot.state.backend import LockBusy, StateUnavailable, open_reports, resolve_reports
@@ -258,7 +260,8 @@ def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
 
     def action() -> int:
         entries = store.history(args.fact_id)
-        if not entries:
+        review = fact_review(store.backend, args.fact_id)
+        if not entries and review is None:
             store.fact_record(args.fact_id)  # UnknownFact: "there is no fact …"
         if args.json:
             for entry in entries:
@@ -266,8 +269,12 @@ def cmd_fact_history(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not entries:
             _out(f"no recorded changes to {args.fact_id}")
-            return 0
         _history(entries)
+        if review is not None:
+            _out(
+                f"{shown_at(review.at)}  {printable(review.by)}  reviewed as still true against "
+                f"the sources up to {review.against.isoformat()} (the last review)"
+            )
         return 0
 
     return _run(action, store)
@@ -312,6 +319,24 @@ def cmd_kb_gaps_dismiss(args: argparse.Namespace, settings: Settings) -> int:
     def action() -> int:
         made = store.dismiss_gap(args.question, reason=args.reason, actor=cli_actor())
         _out(f"dismissed: {made.question}  (reason: {made.reason}; listed again if asked again)")
+        return 0
+
+    return _run(action, store)
+
+
+def cmd_kb_gaps_add_phrasing(args: argparse.Namespace, settings: Settings) -> int:
+    """Add an unanswered question as another phrasing of a fact; the gap is closed."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        added = add_gap_phrasing(store, args.question, args.fact_id, actor=cli_actor())
+        change = added.change
+        _out(
+            f"added {added.question!r} as a phrasing of {change.record_id} in {change.file} "
+            f"(version {change.version}; kb undo takes it back)"
+        )
+        if added.dismissal is None:
+            _err("camerabot: the question could not be marked closed; the fact answers it now")
         return 0
 
     return _run(action, store)
@@ -400,8 +425,20 @@ def cmd_kb_feedback(args: argparse.Namespace, settings: Settings) -> int:
             _out(f"         asked as: {report.questions[0]}")
         if report.guilds:
             _out(f"         from: {servers_text(report.guilds)}")
-    _out("(camerabot fact edit FACT_ID … corrects one)")
+        _out(f"         edit: {_edit_hint(report.fact_id)}")
+    _out("(kb feedback resolve ID marks one resolved)")
     return 0
+
+
+def _edit_hint(entry_id: str) -> str:
+    """The command that edits what an answer was built from (a fact, brand or partnership)."""
+    if entry_id.startswith(BRAND_PREFIX):
+        return f"camerabot brand edit {entry_id.removeprefix(BRAND_PREFIX)} …"
+    if entry_id.startswith(PARTNERSHIP_PREFIX):
+        return f"camerabot partnership edit {entry_id.removeprefix(PARTNERSHIP_PREFIX)} …"
+    if entry_id == OVERVIEW_ID:
+        return "camerabot partnership edit ID … (built from every partnership)"
+    return f"camerabot fact edit {entry_id} …"
 
 
 def cmd_kb_stale(args: argparse.Namespace, settings: Settings) -> int:
@@ -409,10 +446,11 @@ def cmd_kb_stale(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(args, settings)
 
     def action() -> int:
-        stale = stale_facts(store.load())
+        stale = stale_facts(store.load(), stale_reviews(store.backend))
         if args.json:
             for fact in stale:
                 data = {**dataclasses.asdict(fact), "cited": str(fact.cited or "")}
+                data |= {"newest": str(fact.newest or ""), "reviewed": str(fact.reviewed or "")}
                 data["statement"] = fact.statement.removeprefix(" Since then, ")
                 _out(json.dumps(data, ensure_ascii=False))
             return 0
@@ -421,7 +459,26 @@ def cmd_kb_stale(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         for fact in stale:
             _out(fact.line())
-        _out("(citing the newer source with camerabot fact edit FACT_ID … reviews a fact)")
+        _out(
+            "(kb stale review FACT_ID, once you checked it still holds, or citing the newer "
+            "source with fact edit FACT_ID --add-citation …, reviews a fact)"
+        )
+        return 0
+
+    return _run(action, store)
+
+
+def cmd_kb_stale_review(args: argparse.Namespace, settings: Settings) -> int:
+    """Record that a stale fact still holds: it leaves the list until a newer source arrives."""
+    store = _store(args, settings)
+
+    def action() -> int:
+        made, found = review_stale(store, args.fact_id, actor=cli_actor(), timeout=args.wait)
+        _out(
+            f"reviewed {made.fact_id} as still true against the sources up to "
+            f"{made.against.isoformat()} ({', '.join(found.newer)}); listed again when a newer "
+            "source arrives"
+        )
         return 0
 
     return _run(action, store)
@@ -542,8 +599,12 @@ def _fact_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
     parser.add_argument("--from-file", metavar="FILE", help="a YAML file holding the record")
 
 
-def _add_list_actions(gaps: argparse.ArgumentParser, feedback: argparse.ArgumentParser) -> None:
-    """`kb gaps dismiss` and `kb feedback resolve`: the worklists' own actions."""
+def _add_list_actions(
+    gaps: argparse.ArgumentParser,
+    feedback: argparse.ArgumentParser,
+    stale: argparse.ArgumentParser,
+) -> None:
+    """`kb gaps dismiss|add-phrasing`, `kb feedback resolve`, `kb stale review`."""
     # The same options after a list's own action (`kb gaps dismiss … --state D`): suppressed
     # defaults, so that the action does not undo the ones given before it.
     inner = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
@@ -556,12 +617,24 @@ def _add_list_actions(gaps: argparse.ArgumentParser, feedback: argparse.Argument
     dismiss.add_argument("question")
     dismiss.add_argument("--reason", required=True, help="why (kept with who and when)")
     dismiss.set_defaults(handler=cmd_kb_gaps_dismiss)
+    phrasing = gaps_actions.add_parser(
+        "add-phrasing", parents=[inner], help="add a question as another phrasing of a fact"
+    )
+    phrasing.add_argument("question")
+    phrasing.add_argument("fact_id")
+    phrasing.set_defaults(handler=cmd_kb_gaps_add_phrasing)
     feedback_actions = feedback.add_subparsers(dest="feedback_command", metavar="ACTION")
     resolve = feedback_actions.add_parser(
         "resolve", parents=[inner], help="mark a fact's reports resolved"
     )
-    resolve.add_argument("fact_id")
+    resolve.add_argument("fact_id", metavar="ID", help="a fact, partners:BRAND or partnership:ID")
     resolve.set_defaults(handler=cmd_kb_feedback_resolve)
+    stale_actions = stale.add_subparsers(dest="stale_command", metavar="ACTION")
+    review = stale_actions.add_parser(
+        "review", parents=[inner], help="record that a stale fact still holds"
+    )
+    review.add_argument("fact_id")
+    review.set_defaults(handler=cmd_kb_stale_review)
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -637,7 +710,6 @@ def add_moderation_commands(
     feedback.add_argument("--limit", type=_positive, default=25, help="how many facts (default 25)")
     feedback.add_argument("--json", action="store_true", help="one JSON object a line")
     feedback.set_defaults(handler=cmd_kb_feedback)
-    _add_list_actions(gaps, feedback)
     coverage = kb_actions.add_parser(
         "coverage", parents=[common], help="source sentences no record or fact cites"
     )
@@ -653,6 +725,7 @@ def add_moderation_commands(
     )
     stale.add_argument("--json", action="store_true", help="one JSON object a line")
     stale.set_defaults(handler=cmd_kb_stale)
+    _add_list_actions(gaps, feedback, stale)
     validate = kb_actions.add_parser("validate", parents=[common], help="check the files")
     validate.add_argument("directory", nargs="?", help="knowledge directory to check")
     validate.set_defaults(handler=cmd_kb_validate)

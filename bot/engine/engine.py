@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import replace
+from types import MappingProxyType
 
 from bot.caches.pickles import collection_paused
 from bot.engine.answer import (
@@ -77,6 +79,9 @@ def status_phrase(partnership: Partnership) -> str:
 class Engine:
     """The fact base and its matcher, answering questions and brand look-ups."""
 
+    # Facts reviewed still true: the source date each was reviewed against (the runtime's).
+    reviewed: Mapping[str, dt.date] = MappingProxyType({})
+
     def __init__(self, base: FactBase) -> None:
         with collection_paused():
             self._build(base)
@@ -102,8 +107,7 @@ class Engine:
     def adopt(self, base: FactBase) -> None:
         """Serve `base`, equal to the cached engine's own, so that each fact is held once.
 
-        The store's fact base and the engine's would otherwise be two copies of every fact:
-        the engine's copy and its entries are dropped for `base`'s.
+        Else the store's base and the engine's would be two copies: the engine's is dropped.
         """
         self.base = base
         self.matcher.adopt(fact_entry(fact) for fact in base.facts.values())
@@ -288,8 +292,7 @@ class Engine:
     def _opposite_match(self, part: Part, match: Match) -> Match:
         """A yes/no question found by the opposite of its one opposable word, if a fact states it.
 
-        "Is Xiaomi's market share falling?" finds the fact that it had been growing; the match is
-        kept only when that fact states the opposite (`_opposed`), so its answer is a "No".
+        "Is Xiaomi's market share falling?" finds that it grew: kept when `_opposed` (a "No").
         """
         if part.form is not Form.YES_NO or part.wh:
             return match
@@ -326,8 +329,7 @@ class Engine:
     def _affirms(self, part: Part, best: Candidate) -> bool:
         """Whether an entry's answer says yes to a yes/no question: it asserts every word asked.
 
-        Every content word of the question (brands, people, devices, what is asked) must be in
-        the answer itself, not only in its phrasings, and the answer must hold no negation.
+        Every content word asked in the answer itself (not only its phrasings), none negated.
         """
         if part.form is not Form.YES_NO or part.wh or _NEGATION.search(best.entry.answer):
             return False
@@ -489,7 +491,7 @@ class Engine:
         note = ""
         if fact is not None:
             newer = self.newer_than(fact.id)
-            note = stale_note(self.base, fact, newer) if newer else ""
+            note = stale_note(self.base, fact, newer, self.reviewed.get(fact.id)) if newer else ""
         if note and text.startswith(("Yes. ", "No. ")):
             # A newer source may overturn the yes or no: what was reported, then what is newer.
             text = text.split(" ", 1)[1]
@@ -509,12 +511,12 @@ class Engine:
         fact = self.base.facts.get(fact_id)
         if fact is None or not fact.brands:
             return []
-        # Worked out once a base (every question asks it of its best fact): a walk over every
-        # partnership per question cost ~4 ms at 100,000 facts.
+        # Once a base: a walk over every partnership per question cost ~4 ms at 100,000 facts.
         known = getattr(self, "_first_reports", None)
         if known is None or known[0] is not self.base:
             known = self._first_reports = (self.base, first_reports(self.base))
-        return newer_records(self.base, fact, self.reasoner.of(fact.brands[0]), known[1])
+        of = self.reasoner.of(fact.brands[0])
+        return newer_records(self.base, fact, of, known[1], self.reviewed.get(fact_id))
 
     def question_of(self, candidate: Candidate) -> str:
         """The canonical question of a candidate, for suggestions."""

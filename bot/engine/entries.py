@@ -29,6 +29,23 @@ PARTNERSHIP_PREFIX = "partnership:"
 Derived = dict[str, tuple[Entry, tuple[Citation, ...]]]
 
 
+def edited_record(entry_id: str, base: FactBase) -> tuple[str, str] | None:
+    """The record an edit of an answer changes, as (kind, id): its fact, brand or partnership.
+
+    An answer built from a brand's partnerships (`partners:ID`) is edited on the brand's record,
+    one about a pair (`partnership:ID`) on that partnership; the overview of every partnership,
+    or a record gone since, has none (None).
+    """
+    if entry_id in base.facts:
+        return "fact", entry_id
+    if entry_id.startswith(BRAND_PREFIX) and entry_id[len(BRAND_PREFIX) :] in base.brands:
+        return "brand", entry_id[len(BRAND_PREFIX) :]
+    found = entry_id[len(PARTNERSHIP_PREFIX) :]
+    if entry_id.startswith(PARTNERSHIP_PREFIX) and found in base.partnerships:
+        return "partnership", found
+    return None
+
+
 def brand_keys(brand: Brand) -> set[str]:
     """Every name of a brand as look-ups compare them."""
     return {compact(name) for name in brand.names} | {fold(brand.name)}

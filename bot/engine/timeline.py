@@ -8,7 +8,7 @@ quotes that say it. A record whose quotes all come from one source reads as it a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.engine.prose import (
@@ -255,15 +255,18 @@ def newer_records(
     fact: Fact,
     candidates: Iterable[Partnership],
     firsts: list[tuple[dt.date, Partnership]] | None = None,
+    reviewed: dt.date | None = None,
 ) -> list[Partnership]:
     """The partnerships of a pair a fact names, reported by a source newer than its quotes.
 
     `candidates` are the partnerships of one of the fact's brands. A fact is about a pair when
     it names both brands; a fact of one brand ("Lei Jun is Xiaomi's CEO") is not made stale by
-    that brand's partnerships. Citing the newer source (an edit) is what reviews a fact.
+    that brand's partnerships. Citing the newer source (an edit) reviews a fact, and so does a
+    moderator's review: `reviewed` is the newest source date it was reviewed against, and only
+    sources newer than that make it stale again.
     `firsts` is `first_reports(base)`, worked out once for a base that answers many questions.
     """
-    cited = base.source_date(fact.citations)
+    cited = reviewed_since(base, fact, reviewed)
     brands = set(fact.brands)
     said = set(words(f"{fact.question} {fact.answer}"))
     if cited is None or (len(brands) < 2 and not said & (_LATEST | _ONLY)):
@@ -291,9 +294,19 @@ _LATEST = frozenset({"latest", "newest", "recent", "last"})
 _ONLY = frozenset({"only", "sole", "exclusive", "exclusively"})
 
 
-def stale_note(base: FactBase, fact: Fact, newer: Iterable[Partnership]) -> str:
-    """What newer sources say of a fact's pair, to follow its answer until it is reviewed."""
+def reviewed_since(base: FactBase, fact: Fact, reviewed: dt.date | None) -> dt.date | None:
+    """The date a fact holds as of: its sources', or a later review's (None: no source date)."""
     cited = base.source_date(fact.citations)
+    if cited is None or reviewed is None:
+        return cited
+    return max(cited, reviewed)
+
+
+def stale_note(
+    base: FactBase, fact: Fact, newer: Iterable[Partnership], reviewed: dt.date | None = None
+) -> str:
+    """What newer sources say of a fact's pair, to follow its answer until it is reviewed."""
+    cited = reviewed_since(base, fact, reviewed)
     said = [
         [
             piece
@@ -316,27 +329,41 @@ class StaleFact:
     cited: dt.date | None
     newer: tuple[str, ...]  # the partnerships' ids
     statement: str  # what the newer sources say, dated
+    # The newest source date of those partnerships: what a review now is made against.
+    newest: dt.date | None = None
+    # The date an earlier review was made against (a source newer than it listed the fact again).
+    reviewed: dt.date | None = None
 
     def line(self) -> str:
         """The fact, the date it cites, and what is newer, in one line."""
         cited = date_label(self.cited) or "no date"
+        review = f"; reviewed up to {date_label(self.reviewed)}" if self.reviewed else ""
         return (
-            f"{self.fact_id} (cites {cited}; newer: {', '.join(self.newer)}): "
+            f"{self.fact_id} (cites {cited}{review}; newer: {', '.join(self.newer)}): "
             f"{self.statement.removeprefix(' Since then, ')}"
         )
 
 
-def stale_facts(base: FactBase) -> list[StaleFact]:
-    """Every fact a newer source about its pair may have overtaken, by id."""
+def stale_facts(base: FactBase, reviewed: Mapping[str, dt.date] | None = None) -> list[StaleFact]:
+    """Every fact a newer source about its pair may have overtaken, by id.
+
+    `reviewed`: facts a moderator reviewed as still true, with the newest source date each was
+    reviewed against; such a fact is listed again only once a newer source arrives.
+    """
     found = []
     firsts = first_reports(base)
+    reviews = reviewed or {}
     for fact in sorted(base.facts.values(), key=lambda f: f.id):
         candidates = base.partnerships_of(fact.brands[0]) if fact.brands else []
-        newer = newer_records(base, fact, candidates, firsts)
+        newer = newer_records(base, fact, candidates, firsts, reviews.get(fact.id))
         if newer:
-            statement = stale_note(base, fact, newer)
+            statement = stale_note(base, fact, newer, reviews.get(fact.id))
             ids = tuple(p.id for p in newer)
-            found.append(
-                StaleFact(fact.id, fact.question, base.source_date(fact.citations), ids, statement)
+            dates = [d for p in newer if (d := status_date(base, p)) is not None]
+            cited = base.source_date(fact.citations)
+            newest = max(dates, default=None)
+            made = StaleFact(
+                fact.id, fact.question, cited, ids, statement, newest, reviews.get(fact.id)
             )
+            found.append(made)
     return found

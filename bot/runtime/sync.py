@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from bot.engine.engine import Engine
-from bot.facts.models import Fact
+from bot.facts.models import Fact, FactBase
 from bot.state.audit import Kind
 from bot.store.events import Change, ReloadResult
+
+
+def _rebuilt(engine: Engine, base: FactBase) -> Engine:
+    """A new engine for `base`, keeping the reviews the served one knows (state, not files)."""
+    fresh = Engine(base)
+    fresh.reviewed = engine.reviewed
+    return fresh
 
 
 def apply_reload(engine: Engine, result: ReloadResult) -> Engine:
@@ -16,7 +23,7 @@ def apply_reload(engine: Engine, result: ReloadResult) -> Engine:
     if result.base is None or not result.changed:
         return engine
     if result.full:
-        return Engine(result.base)
+        return _rebuilt(engine, result.base)
     for fact_id in result.removed:
         engine.remove_fact(fact_id, result.base)
     for fact in result.upserted:
@@ -38,7 +45,7 @@ def apply_change(engine: Engine, change: Change) -> Engine:
     ):
         # Brands and partnerships shape the rules' look-ups and the vocabulary, and a source's
         # date or title the answers' wording: built anew.
-        return Engine(change.base)
+        return _rebuilt(engine, change.base)
     else:
         # A source changes no matcher entry; citations are looked up in the base.
         engine.base = change.base

@@ -9,6 +9,8 @@ import discord
 from discord import app_commands
 
 import commands.moderation._render as render
+from bot.engine.answer import day_label
+from bot.runtime.worklists import fact_review
 from bot.store import (
     StaleEdit,
     StoreError,
@@ -165,10 +167,14 @@ class FactCommands(ModerationCog, name="Facts"):
         """
         await interaction.response.defer(ephemeral=True, thinking=True)
         entries = await self.read_store(lambda: self.store.history(fact))
-        if not entries and fact not in self.bot.engine.base.facts:
+        review = await self.read_store(lambda: fact_review(self.bot.state, fact))
+        if not entries and review is None and fact not in self.bot.engine.base.facts:
             await self.unknown_fact(interaction, fact)
             return
-        view = HistoryView(interaction.user.id, fact, entries)
+        note = ""
+        if review is not None:
+            note = render.review_note(review.by, review.at, day_label(review.against) or "")
+        view = HistoryView(interaction.user.id, fact, entries, review=note)
         embed = view.render()
         view.origin = interaction
         if view.pages > 1:

@@ -11,13 +11,16 @@ import discord
 from discord import app_commands
 
 import commands.moderation._render as render
+from bot.engine.answer import day_label
 from bot.engine.timeline import stale_facts
 from bot.facts.validation import parse_date
+from bot.runtime.worklists import PhrasingAdded, add_gap_phrasing, review_stale
 from bot.state.audit import Kind
 from bot.state.backend import open_reports
 from bot.state.gaps import Gap
 from bot.state.usage import usage_lines
 from bot.store import (
+    Change,
     ChangeRejected,
     StoreError,
 )
@@ -39,9 +42,11 @@ from commands.moderation._base import (
 from commands.moderation._records import RecordFlows, source_autocomplete
 from commands.moderation._views import (
     GAPS_MAX,
+    PHRASING_CHOICES,
     ConfirmView,
     FeedbackView,
     GapsView,
+    StaleView,
 )
 from commands.ui.render import echo
 
@@ -255,6 +260,43 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
         )
         return True
 
+    def nearest_facts(self, question: str) -> list[tuple[str, str]]:
+        """The facts nearest a question (its suggestions, then the fact autocomplete's)."""
+        engine = self.bot.engine
+        found = {s.fact_id: s.question for s in engine.ask(question).suggestions}
+        found |= {i: q for i, q in engine.fact_choices(question, 25) if i not in found}
+        return [(i, q) for i, q in found.items() if i in engine.base.facts][:PHRASING_CHOICES]
+
+    async def add_gap_phrasing(
+        self, interaction: discord.Interaction[Any], gap: Gap, fact_id: str
+    ) -> bool:
+        """Add a question as a phrasing of a fact through the store; whether it was."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        actor = actor_of(interaction.user)
+        added: list[PhrasingAdded] = []
+
+        def operation() -> Change:
+            added.append(add_gap_phrasing(self.store, gap.question, fact_id, actor=actor))
+            return added[0].change
+
+        try:
+            change = await self.bot.change_knowledge(operation)
+        except ChangeRejected as error:
+            await interaction.followup.send(embed=render.refused_embed(error), ephemeral=True)
+            return False
+        except StoreError as error:  # no such fact, already a phrasing, the lock, STATE_DIR
+            text = f"Not added: {echo(str(error), 1800)}"
+            await interaction.followup.send(text, ephemeral=True)
+            return False
+        await interaction.followup.send(
+            render.phrasing_line("You", gap.question, change), ephemeral=True
+        )
+        log.info("user %s added a phrasing to fact %s", interaction.user.id, change.record_id)
+        await self.bot.post_mod_log(
+            render.phrasing_line(interaction.user.mention, gap.question, change)
+        )
+        return True
+
     @kb.command(name="stats")
     @moderator_only()
     async def kb_stats(self, interaction: discord.Interaction[CamerabotBot]) -> None:
@@ -281,15 +323,45 @@ class KnowledgeBaseCommands(RecordFlows, name="KnowledgeBase"):
             interaction: The slash command's interaction.
         """
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stale = await asyncio.to_thread(stale_facts, self.bot.engine.base)
+        engine = self.bot.engine
+        stale = await asyncio.to_thread(stale_facts, engine.base, engine.reviewed)
         if not stale:
             await interaction.followup.send(NO_STALE, ephemeral=True)
             return
         lines = [f"- {fact.line()}"[:STALE_LINE_MAX] for fact in stale[:STALE_SHOWN]]
         if len(stale) > STALE_SHOWN:
             lines.append(f"…and {len(stale) - STALE_SHOWN} more (camerabot kb stale lists all).")
-        lines.append("Citing the newer source with /fact edit reviews a fact.")
+        lines.append("Citing the newer source with /fact edit reviews a fact, as does the menu.")
         await _send_lines(interaction, lines)
+        shown = [(fact.fact_id, fact.question) for fact in stale[:STALE_SHOWN]]
+        view = StaleView(self, interaction.user.id, shown)
+        view.origin = interaction
+        await interaction.followup.send(render.STALE_MENU_TEXT, view=view, ephemeral=True)
+
+    async def review_stale(self, interaction: discord.Interaction[Any], fact_id: str) -> bool:
+        """Record a stale fact as reviewed, still true, through the state backend.
+
+        The menu's message is updated by the caller (`interaction` is deferred as an update).
+        """
+        await interaction.response.defer()
+        actor = actor_of(interaction.user)
+        try:
+            made, found = await self.bot.read_knowledge(
+                lambda: review_stale(self.store, fact_id, actor=actor)
+            )
+        except StoreError as error:  # not stale any more, removed, the lock, STATE_DIR
+            text = f"Not reviewed: {echo(str(error), 1800)}"
+            await interaction.followup.send(text, ephemeral=True)
+            return False
+        await self.bot.load_reviews()  # this process answers without the note at once
+        line = render.reviewed_line("You", fact_id, day_label(made.against) or "", found.newer)
+        await interaction.followup.send(line, ephemeral=True)
+        log.info("user %s reviewed the stale fact %s", interaction.user.id, fact_id)
+        mention = interaction.user.mention
+        await self.bot.post_mod_log(
+            render.reviewed_line(mention, fact_id, day_label(made.against) or "", found.newer)
+        )
+        return True
 
     @kb.command(name="coverage")
     @moderator_only()

@@ -65,6 +65,8 @@ class RecordFlow:
     opened: Mapping[str, str] | None = None
     # Fields the form does not show: an added record's id and pair, a brand's kind.
     fixed: Mapping[str, Any] = field(default_factory=dict)
+    # The answer id whose reports saving resolves (the form was opened from /kb feedback).
+    report: str | None = None
 
     def fits(self) -> bool:
         """Whether every text fits its input (so the form can show it whole)."""
@@ -258,14 +260,20 @@ class RecordFlows(ModerationCog):
         record_id: str,
         *,
         fixed: Mapping[str, Any] | None = None,
+        report: str | None = None,
     ) -> None:
-        """The edit form of a record, pre-filled from the served record (or why it cannot open)."""
+        """The edit form of a record, pre-filled from the served record (or why it cannot open).
+
+        `report`: opened from the reports on that answer id, which saving resolves.
+        """
         record = self.served(kind, record_id)
         if record is None:
             await self.unknown_record(interaction, kind, record_id)
             return
         texts = record_texts(kind, record)
-        flow = RecordFlow(interaction.user.id, kind, record_id, texts, texts, fixed or {})
+        flow = RecordFlow(
+            interaction.user.id, kind, record_id, texts, texts, fixed or {}, report=report
+        )
         if not flow.fits():
             # A form cut short would drop what it cannot show when saved.
             text = (
@@ -362,7 +370,7 @@ class RecordFlows(ModerationCog):
             if isinstance(error.record, Mapping):
                 texts = record_texts(flow.kind, error.record)
                 current = RecordFlow(
-                    flow.owner_id, flow.kind, flow.record_id, texts, texts, flow.fixed
+                    flow.owner_id, flow.kind, flow.record_id, texts, texts, flow.fixed, flow.report
                 )
             view = RecordView(self, flow, current=current)
             view.origin = interaction
@@ -383,6 +391,8 @@ class RecordFlows(ModerationCog):
         await self._reply(interaction, replace=replace, content=text, embeds=[], view=None)
         if not change.noop:
             await self.post_change(interaction, change)
+            if flow.report is not None:
+                await self.resolve_reports(interaction, flow.report)
 
     async def show_record(
         self, interaction: discord.Interaction[Any], kind: str, record_id: str

@@ -300,9 +300,17 @@ def pages_note(page: int, pages: int) -> str:
 
 
 def history_embed(
-    fact_id: str, entries: Sequence[AuditEntry], *, page: int = 0, kind: str = "fact"
+    fact_id: str,
+    entries: Sequence[AuditEntry],
+    *,
+    page: int = 0,
+    kind: str = "fact",
+    review: str = "",
 ) -> Embed:
-    """Who changed a fact (or a record of another kind), when, and what: newest first, a page."""
+    """Who changed a fact (or a record of another kind), when, and what: newest first, a page.
+
+    `review`: the line saying when the fact was last reviewed as still true, if it was.
+    """
     newest = list(reversed(entries))
     pages = max(1, -(-len(newest) // HISTORY_PER_PAGE))
     shown_here = newest[page * HISTORY_PER_PAGE : (page + 1) * HISTORY_PER_PAGE]
@@ -316,10 +324,13 @@ def history_embed(
     ]
     return build_embed(
         title=f"History of {fact_id}" if kind == "fact" else f"History of {kind} {fact_id}",
-        description=""
-        if entries
-        else "No recorded changes (it was never changed from Discord "
-        "or the command line; git log has the rest).",
+        description=(review + "\n" if review else "")
+        + (
+            ""
+            if entries
+            else "No recorded changes (it was never changed from Discord "
+            "or the command line; git log has the rest)."
+        ),
         fields=fields,
         footer=f"{plural(len(entries), 'change')}, newest first{pages_note(page, pages)}",
         colour=INFO_COLOUR,
@@ -431,12 +442,54 @@ def gaps_embed(
         title="Unanswered questions",
         description=lines_within(lines, EMBED_DESCRIPTION_MAX, lambda n: f"…and {n} more."),
         footer="Press a number to answer that question with a new fact (/fact add, pre-filled), "
-        "or dismiss one from the menu" + pages_note(page, pages),
+        "add it as another phrasing of a fact, or dismiss one from the menu"
+        + pages_note(page, pages),
         colour=INFO_COLOUR,
     )
 
 
 DISMISS_PLACEHOLDER = "Dismiss a question (spam, abuse, off topic)…"
+STALE_PLACEHOLDER = "Still true: mark a fact reviewed against the newer sources…"
+STALE_MENU_TEXT = (
+    "Checked one against the newer sources and it still holds? Choose it: it leaves this list, "
+    "and its answer the “Since then…” note, until a newer source arrives."
+)
+ALL_REVIEWED = "Every listed fact is reviewed."
+
+
+def review_note(by: str, at: str, against: str) -> str:
+    """A fact's last review as still true, for its history (the reviewer's name escaped)."""
+    return (
+        f"Last reviewed as still true {when(at)} by {echo(by, 80)}, against the sources up to "
+        f"{against}."
+    )
+
+
+def reviewed_line(moderator: str, fact_id: str, against: str, newer: Sequence[str]) -> str:
+    """The moderators' channel line for a stale fact reviewed as still true."""
+    line = (
+        f"{moderator} reviewed {fact_ref(fact_id)} as still true against the sources up to "
+        f"{against} ({', '.join(newer)})"
+    )
+    return clip(line, MESSAGE_CONTENT_MAX)
+
+
+PHRASING_PLACEHOLDER = "Add a question as another phrasing of a fact…"
+
+
+def phrasing_question(question: str, nearest: bool) -> str:
+    """What the phrasing chooser asks (user text escaped)."""
+    which = "Choose the fact it asks (nearest first), or" if nearest else "No fact is near it:"
+    return f"Add “{echo(question, 300)}” as another phrasing: {which} press **Another fact…**"
+
+
+def phrasing_line(moderator: str, question: str, change: Change) -> str:
+    """The moderators' channel line for a question added as a phrasing (user text escaped)."""
+    line = (
+        f"{moderator} added the unanswered question “{echo(question, 300)}” as a phrasing of "
+        f"{fact_ref(change.record_id)} (version {change.version})"
+    )
+    return clip(line, MESSAGE_CONTENT_MAX)
 
 
 def dismissed_line(moderator: str, question: str, reason: str) -> str:
@@ -477,7 +530,7 @@ def feedback_embed(
     return build_embed(
         title="Answers reported wrong or outdated",
         fields=fields,
-        footer="Press a number to edit that fact" + pages_note(page, pages),
+        footer="Press a number to edit that fact or record" + pages_note(page, pages),
         colour=PREVIEW_COLOUR,
     )
 

@@ -9,7 +9,7 @@ the views never import a cog.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
@@ -18,6 +18,7 @@ import discord
 from discord import ButtonStyle, TextStyle, ui
 
 import commands.moderation._render as render
+from bot.engine.entries import edited_record
 from bot.state.audit import AuditEntry
 from bot.state.feedback import FactFeedback
 from bot.state.gaps import REASON_MAX, Gap
@@ -37,8 +38,9 @@ MODAL_TIMEOUT = 3600.0
 # still be edited to say so.
 PREVIEW_TIMEOUT = 840.0
 CONFIRM_TIMEOUT = 120.0
-# Three rows of five buttons; the fourth holds the Dismiss menu, the fifth Previous and Next.
-GAPS_PER_PAGE = 15
+# Two rows of five buttons; the third holds the Dismiss menu, the fourth the Add-as-phrasing
+# menu, the fifth Previous and Next.
+GAPS_PER_PAGE = 10
 # How many unanswered questions /kb gaps reads (five pages).
 GAPS_MAX = 100
 BUTTONS_PER_ROW = 5
@@ -98,6 +100,16 @@ class GapForms(FactForms, Protocol):
         self, interaction: discord.Interaction[Any], gap: Gap, reason: str
     ) -> bool:
         """Take a question off /kb gaps with a reason (or say why not); whether it was."""
+        ...
+
+    def nearest_facts(self, question: str) -> list[tuple[str, str]]:
+        """The facts nearest a question, as (id, question) pairs, best first."""
+        ...
+
+    async def add_gap_phrasing(
+        self, interaction: discord.Interaction[Any], gap: Gap, fact_id: str
+    ) -> bool:
+        """Add a question as a phrasing of a fact (or say why not); whether it was."""
         ...
 
 
@@ -430,17 +442,25 @@ class HistoryView(PagedView):
     """A fact's (or another record's) history, newest first, a page at a time."""
 
     def __init__(
-        self, owner_id: int, fact_id: str, entries: Sequence[AuditEntry], kind: str = "fact"
+        self,
+        owner_id: int,
+        fact_id: str,
+        entries: Sequence[AuditEntry],
+        kind: str = "fact",
+        review: str = "",
     ) -> None:
         per_page = render.HISTORY_PER_PAGE
         super().__init__(owner_id, -(-len(entries) // per_page))
         self.fact_id = fact_id
         self.entries = list(entries)
         self.kind = kind
+        self.review = review
 
     def page_embed(self) -> discord.Embed:
         """The page's changes."""
-        return render.history_embed(self.fact_id, self.entries, page=self.page, kind=self.kind)
+        return render.history_embed(
+            self.fact_id, self.entries, page=self.page, kind=self.kind, review=self.review
+        )
 
 
 class GapButton(ui.Button["GapsView"]):
@@ -488,7 +508,9 @@ class GapsView(PagedView):
             GapButton(first + n, gap, row=n // BUTTONS_PER_ROW) for n, gap in enumerate(shown)
         ]
         if shown:
-            items.append(_DismissSelect(first, shown, row=GAPS_PER_PAGE // BUTTONS_PER_ROW))
+            row = GAPS_PER_PAGE // BUTTONS_PER_ROW
+            items.append(_DismissSelect(first, shown, row=row))
+            items.append(_PhrasingSelect(first, shown, row=row + 1))
         return items
 
     def page_embed(self) -> discord.Embed:
@@ -500,14 +522,26 @@ class GapsView(PagedView):
 
     async def dismissed(self, interaction: discord.Interaction[Any], gap: Gap) -> None:
         """The list without a question just dismissed, in place."""
+        await interaction.response.edit_message(**self._without(gap))
+
+    async def closed(self, gap: Gap) -> None:
+        """The list without a question closed from another message (it may be gone by now)."""
+        if self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(**self._without(gap))
+        except discord.HTTPException:
+            log.debug("could not update the gaps list", exc_info=True)
+
+    def _without(self, gap: Gap) -> dict[str, Any]:
+        """The message's fields once `gap` leaves the list."""
         self.gaps = [kept for kept in self.gaps if kept.key != gap.key]
         if not self.gaps:
-            await interaction.response.edit_message(content=render.NO_GAPS, embed=None, view=None)
             self.stop()
-            return
+            return {"content": render.NO_GAPS, "embed": None, "view": None}
         self.pages = -(-len(self.gaps) // GAPS_PER_PAGE)
         self.page = min(self.page, self.pages - 1)
-        await interaction.response.edit_message(embed=self.render(), view=self)
+        return {"embed": self.render(), "view": self}
 
 
 class _DismissSelect(ui.Select["GapsView"]):
@@ -560,10 +594,179 @@ class DismissModal(ui.Modal):
         await report_error(interaction, error)
 
 
-class FeedbackView(PagedView):
-    """Facts reported wrong, a page at a time, each with a button that opens its edit form."""
+class _PhrasingSelect(ui.Select["GapsView"]):
+    """The page's questions: choosing one offers the nearest facts to add it to as a phrasing."""
 
-    def __init__(self, cog: FactForms, owner_id: int, reports: Sequence[FactFeedback]) -> None:
+    def __init__(self, first: int, shown: Sequence[Gap], *, row: int) -> None:
+        options = [
+            discord.SelectOption(label=clip(f"{first + n + 1}. {gap.question}", 100), value=str(n))
+            for n, gap in enumerate(shown)
+        ]
+        super().__init__(placeholder=render.PHRASING_PLACEHOLDER, options=options, row=row)
+        self.first = first
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        view = self.view
+        if view is None:
+            return
+        gap = view.gaps[self.first + int(self.values[0])]
+        nearest = view.cog.nearest_facts(gap.question)
+        chooser = PhrasingView(view, gap, nearest)
+        await interaction.response.send_message(
+            render.phrasing_question(gap.question, bool(nearest)), view=chooser, ephemeral=True
+        )
+        chooser.origin = interaction
+
+
+class PhrasingView(OwnedView):
+    """Which fact a question becomes a phrasing of: the nearest facts, or one typed by id."""
+
+    def __init__(self, gaps_view: GapsView, gap: Gap, nearest: Sequence[tuple[str, str]]) -> None:
+        super().__init__(gaps_view.owner_id, timeout=PREVIEW_TIMEOUT)
+        self.gaps_view = gaps_view
+        self.gap = gap
+        if nearest:
+            options = [
+                discord.SelectOption(label=clip(fact_id, 100), description=clip(question, 100),
+                                     value=fact_id)
+                for fact_id, question in nearest[:PHRASING_CHOICES]
+            ]  # fmt: skip
+            choose: ui.Select[PhrasingView] = ui.Select(
+                placeholder="The fact it asks…", options=options
+            )
+            choose.callback = self._chosen  # type: ignore[method-assign]
+            self.choose: ui.Select[PhrasingView] | None = choose
+            self.add_item(choose)
+        else:
+            self.choose = None
+        other = ui.Button[PhrasingView](label="Another fact…", style=ButtonStyle.secondary)
+        other.callback = self._other  # type: ignore[method-assign]
+        self.add_item(other)
+
+    async def _chosen(self, interaction: discord.Interaction[Any]) -> None:
+        assert self.choose is not None
+        await self.add(interaction, self.choose.values[0])
+
+    async def _other(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(PhrasingModal(self))
+
+    async def add(self, interaction: discord.Interaction[Any], fact_id: str) -> None:
+        """Add the question to the fact; this message says so, and the list loses it."""
+        if await self.gaps_view.cog.add_gap_phrasing(interaction, self.gap, fact_id):
+            self.stop()
+            await self.on_timeout()  # this chooser's menu goes: the question is added
+            await self.gaps_view.closed(self.gap)
+
+
+# How many of the nearest facts the phrasing menu offers.
+PHRASING_CHOICES = 10
+
+
+class PhrasingModal(ui.Modal):
+    """The id of the fact a question becomes a phrasing of, typed."""
+
+    def __init__(self, chooser: PhrasingView) -> None:
+        super().__init__(title="Add as a phrasing", timeout=MODAL_TIMEOUT)
+        self.chooser = chooser
+        self.fact: ui.TextInput[PhrasingModal] = ui.TextInput(
+            custom_id="fact", style=TextStyle.short, required=True, max_length=100
+        )
+        self.add_item(
+            ui.Label(
+                text="Fact id (/fact show lists one)",
+                description=clip(chooser.gap.question, 100),
+                component=self.fact,
+            )
+        )
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the moderator who opened the list, and only while still a moderator."""
+        return await _owner_check(interaction, self.chooser.owner_id)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        """Add it to that fact."""
+        await self.chooser.add(interaction, self.fact.value.strip())
+
+    async def on_error(  # type: ignore[override]  # Modal.on_error takes no item
+        self, interaction: discord.Interaction[Any], error: Exception
+    ) -> None:
+        """Errors go through the same handler as command errors."""
+        await report_error(interaction, error)
+
+
+class StaleForms(Protocol):
+    """What /kb stale calls back: a stale fact reviewed as still true."""
+
+    async def review_stale(self, interaction: discord.Interaction[Any], fact_id: str) -> bool:
+        """Record that a stale fact still holds (or say why not); whether it was."""
+        ...
+
+
+class StaleView(OwnedView):
+    """The listed stale facts in a menu: choosing one records it as reviewed, still true."""
+
+    def __init__(self, cog: StaleForms, owner_id: int, facts: Sequence[tuple[str, str]]) -> None:
+        super().__init__(owner_id, timeout=PREVIEW_TIMEOUT)
+        self.cog = cog
+        self.facts = list(facts[:STALE_CHOICES])
+        self.render()
+
+    def render(self) -> None:
+        """The menu of the facts not reviewed yet."""
+        self.clear_items()
+        options = [
+            discord.SelectOption(label=clip(fact_id, 100), description=clip(question, 100),
+                                 value=fact_id)
+            for fact_id, question in self.facts
+        ]  # fmt: skip
+        menu: ui.Select[StaleView] = ui.Select(
+            placeholder=render.STALE_PLACEHOLDER, options=options
+        )
+        menu.callback = self._chosen  # type: ignore[method-assign]
+        self.menu = menu
+        self.add_item(menu)
+
+    async def _chosen(self, interaction: discord.Interaction[Any]) -> None:
+        fact_id = self.menu.values[0]
+        if not await self.cog.review_stale(interaction, fact_id):
+            return
+        self.facts = [(i, q) for i, q in self.facts if i != fact_id]
+        if not self.facts:
+            self.stop()
+            await interaction.edit_original_response(content=render.ALL_REVIEWED, view=None)
+            return
+        self.render()
+        await interaction.edit_original_response(view=self)
+
+
+# How many stale facts the review menu offers (Discord: 25 options a menu).
+STALE_CHOICES = 25
+
+
+class FeedbackForms(FactForms, Protocol):
+    """What /kb feedback calls back: the fact form, and the brand and partnership forms."""
+
+    async def open_record_form(
+        self,
+        interaction: discord.Interaction[Any],
+        kind: str,
+        record_id: str,
+        *,
+        fixed: Mapping[str, Any] | None = None,
+        report: str | None = None,
+    ) -> None:
+        """Open a record's edit form (`report`: the answer id whose reports saving resolves)."""
+        ...
+
+
+class FeedbackView(PagedView):
+    """Answers reported wrong, a page at a time, each with a button that opens its edit form.
+
+    An answer built from a fact opens the fact form; one built from a brand's or a pair's
+    records, that brand's or partnership's form.
+    """
+
+    def __init__(self, cog: FeedbackForms, owner_id: int, reports: Sequence[FactFeedback]) -> None:
         self.reports = list(reports)
         super().__init__(owner_id, -(-len(self.reports) // render.FEEDBACK_PER_PAGE))
         self.cog = cog
@@ -574,10 +777,12 @@ class FeedbackView(PagedView):
         first = self.page * render.FEEDBACK_PER_PAGE
         shown = self.reports[first : first + render.FEEDBACK_PER_PAGE]
         items: list[ui.Item[Any]] = []
+        base = self.cog.bot.engine.base
         for n, report in enumerate(shown):
-            button = _EditFactButton(first + n + 1, report.fact_id, row=n // BUTTONS_PER_ROW)
-            if report.fact_id not in self.cog.bot.engine.base.facts:
-                button.disabled = True  # removed since, or an answer built from partnerships
+            edit = edited_record(report.fact_id, base)
+            button = _EditButton(first + n + 1, report.fact_id, edit, row=n // BUTTONS_PER_ROW)
+            # Removed since, or an answer built from every partnership: nothing to open.
+            button.disabled = edit is None
             items.append(button)
         return items
 
@@ -587,14 +792,24 @@ class FeedbackView(PagedView):
         return render.feedback_embed(self.reports, page=self.page, server_names=names)
 
 
-class _EditFactButton(ui.Button["FeedbackView"]):
-    def __init__(self, number: int, fact_id: str, *, row: int) -> None:
+class _EditButton(ui.Button["FeedbackView"]):
+    def __init__(
+        self, number: int, entry_id: str, edit: tuple[str, str] | None, *, row: int
+    ) -> None:
+        kind, record_id = edit or ("fact", entry_id)
+        what = record_id if kind == "fact" else f"{kind} {record_id}"
         super().__init__(
-            label=clip(f"{number}. Edit {fact_id}", 80), style=ButtonStyle.primary, row=row
+            label=clip(f"{number}. Edit {what}", 80), style=ButtonStyle.primary, row=row
         )
-        self.fact_id = fact_id
+        self.entry_id = entry_id
+        self.edit = edit
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         view = self.view
-        if view is not None:
-            await view.cog.open_edit_form(interaction, self.fact_id, report=True)
+        if view is None or self.edit is None:
+            return
+        kind, record_id = self.edit
+        if kind == "fact":
+            await view.cog.open_edit_form(interaction, record_id, report=True)
+        else:
+            await view.cog.open_record_form(interaction, kind, record_id, report=self.entry_id)

@@ -22,12 +22,13 @@ import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import discord
 from discord import ButtonStyle, ui
 
 from bot.engine.engine import Answer, Suggestion
+from bot.engine.entries import edited_record
 from bot.facts.models import FactBase
 from bot.state.feedback import REASON_MAX, Vote
 from bot.state.settings import REPORTERS_EVERYONE
@@ -517,9 +518,65 @@ class InfoButton(_Persistent, template=r"cb:in:(?P<entry>\S+)"):
         except KeyError:
             await _reply(interaction, _render.ANSWER_GONE)
             return
-        moderator = is_moderator(interaction, bot.settings)
-        text = _render.info_text(answer, fact_id=self.entry_id if moderator else None)
-        await _reply(interaction, text)
+        if not is_moderator(interaction, bot.settings):
+            await _reply(interaction, _render.info_text(answer))
+            return
+        edit = edited_record(self.entry_id, bot.engine.base)
+        text = _render.info_text(answer, fact_id=self.entry_id, edit=edit)
+        if edit is None:
+            await _reply(interaction, text)
+            return
+        # The form of what the answer was built from: its fact, brand or partnership.
+        view = EditRecordView(interaction.user.id, *edit)
+        await interaction.response.send_message(text, view=view, ephemeral=True)
+
+
+class _Forms(Protocol):
+    """The moderators' forms a cog opens (commands.moderation; found by name, never imported)."""
+
+    async def open_edit_form(
+        self, interaction: discord.Interaction[Any], fact_id: str, *, report: bool = False
+    ) -> None: ...
+
+    async def open_record_form(
+        self, interaction: discord.Interaction[Any], kind: str, record_id: str
+    ) -> None: ...
+
+
+# The moderators' cog that opens every form (it holds /kb, and the record forms' steps).
+FORMS_COG = "KnowledgeBase"
+EDIT_TIMEOUT = 840.0
+
+
+class EditRecordView(SessionView):
+    """Under a moderator's ⓘ: a button that opens the form of what the answer was built from."""
+
+    def __init__(self, owner_id: int, kind: str, record_id: str) -> None:
+        super().__init__(timeout=EDIT_TIMEOUT)
+        self.owner_id = owner_id
+        self.kind = kind
+        self.record_id = record_id
+        what = record_id if kind == "fact" else f"{kind} {record_id}"
+        button = ui.Button[EditRecordView](
+            label=_render.clip(f"Edit {what}", 80), style=ButtonStyle.primary
+        )
+        button.callback = self._open  # type: ignore[method-assign]
+        self.add_item(button)
+
+    async def _open(self, interaction: discord.Interaction[Any]) -> None:
+        if not await _only_owner(interaction, self.owner_id):
+            return
+        if not is_moderator(interaction, interaction.client.settings):
+            await _reply(interaction, _render.NO_PERMISSION)
+            return
+        forms = cast("_Forms | None", interaction.client.get_cog(FORMS_COG))
+        if forms is None:  # the moderators' extension failed to load
+            await _reply(interaction, f"The forms are not loaded: try /{self.kind} edit.")
+            return
+        if self.kind == "fact":
+            await forms.open_edit_form(interaction, self.record_id)
+        else:
+            await forms.open_record_form(interaction, self.kind, self.record_id)
 
 
 # Pages of the public lists

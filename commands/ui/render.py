@@ -599,13 +599,27 @@ def missing_permissions_text(permissions: Sequence[str]) -> str:
     return clip(f"I'm missing a permission here: {names}.", MESSAGE_CONTENT_MAX)
 
 
-def info_text(answer: Answer, *, fact_id: str | None = None) -> str:
-    """The reply to "ⓘ": the question an answer is for; for moderators, its fact id too."""
+def info_text(
+    answer: Answer, *, fact_id: str | None = None, edit: tuple[str, str] | None = None
+) -> str:
+    """The reply to "ⓘ": the question an answer is for; for moderators, the command editing it.
+
+    `fact_id` is the answer's id; `edit` the record an edit of it changes (kind, id), if any.
+    """
     text = f"This answer is for the question “{echo(answer.matched_question or '', 200)}”."
     if answer.reported_on:
         text += f" Its source reported it on {answer.reported_on}."
-    if fact_id is not None:
+    if fact_id is None:
+        return clip(text, MESSAGE_CONTENT_MAX)
+    if edit is not None and edit[0] == "fact":
         text += f"\nFact id: `{fact_id}` (moderators: /fact edit {fact_id} changes it)."
+    elif edit is not None:
+        kind, record_id = edit
+        text += f"\nAnswer id: `{fact_id}`, built from the {kind} `{record_id}` "
+        text += f"(moderators: /{kind} edit {record_id} changes it)."
+    else:
+        text += f"\nAnswer id: `{fact_id}`, built from several records "
+        text += "(moderators: /partnership edit or /brand edit changes one)."
     return clip(text, MESSAGE_CONTENT_MAX)
 
 

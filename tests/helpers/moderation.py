@@ -74,6 +74,32 @@ def labels(message: Any) -> list[str]:
     ]
 
 
+def menu_id(message: Any, placeholder: str) -> str:
+    """The custom_id of a message's select menu whose placeholder starts so."""
+    [found] = [
+        c["custom_id"]
+        for row in message.components
+        for c in row.get("components", [])
+        if c.get("type") == discord.ComponentType.select.value
+        and str(c.get("placeholder", "")).startswith(placeholder)
+    ]
+    return str(found)
+
+
+def option_of(message: Any, placeholder: str, text: str) -> str:
+    """The value of the option whose label holds `text`, in the menu whose placeholder starts so."""
+    [found] = [
+        option["value"]
+        for row in message.components
+        for c in row.get("components", [])
+        if c.get("type") == discord.ComponentType.select.value
+        and str(c.get("placeholder", "")).startswith(placeholder)
+        for option in c.get("options", [])
+        if text in option["label"]
+    ]
+    return str(found)
+
+
 def embeds_of(message: Any) -> list[discord.Embed]:
     """A backend message's embeds."""
     return [discord.Embed.from_dict(e) for e in message.embeds]

@@ -216,6 +216,53 @@ def test_kb_gaps_dismiss_needs_a_reason_and_a_question(
     assert not (kb[1] / "values.json").exists()
 
 
+def test_kb_gaps_add_phrasing_edits_the_fact_and_closes_the_gap(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = "how many summers did huawei and leica share"
+    log = GapLog(kb[1] / "gaps.jsonl")
+    log.record(question)
+    log.record("Does Sony make phones?")
+    assert run(kb, "kb", "gaps") == 0
+    assert question in capsys.readouterr().out
+
+    assert run(kb, "kb", "gaps", "add-phrasing", question, "huawei-leica-duration") == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"added {question!r} as a phrasing of huawei-leica-duration")
+    fact = load_fact_base(kb[0]).facts["huawei-leica-duration"]
+    assert fact.phrasings[-1] == question
+    # The fact answers it now; the gap is closed, and why is kept with who and when.
+    assert main(["--knowledge", str(kb[0]), "ask", "--json", question]) == 0
+    assert json.loads(capsys.readouterr().out)["fact_id"] == "huawei-leica-duration"
+    assert run(kb, "kb", "gaps") == 0
+    assert question not in capsys.readouterr().out
+    stored = json.loads((kb[1] / "values.json").read_text())["gaps.dismissed"]
+    assert [(d["question"], d["reason"], d["by"]) for d in stored.values()] == [
+        (question, "added as a phrasing of huawei-leica-duration", "alice")
+    ]
+    # An edit like any other: in the fact's history, and undone by kb undo.
+    assert run(kb, "fact", "history", "huawei-leica-duration") == 0
+    assert "changed: phrasings" in capsys.readouterr().out
+    assert run(kb, "kb", "undo") == 0
+    capsys.readouterr()
+    assert question not in load_fact_base(kb[0]).facts["huawei-leica-duration"].phrasings
+
+
+def test_kb_gaps_add_phrasing_refuses_an_unknown_fact_a_repeat_and_a_long_question(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(kb[0])
+    assert run(kb, "kb", "gaps", "add-phrasing", "who makes leica lenses", "no-such-fact") == 1
+    assert "no-such-fact" in capsys.readouterr().err
+    repeat = "How long did the Huawei Leica partnership last?"
+    assert run(kb, "kb", "gaps", "add-phrasing", repeat.upper(), "huawei-leica-duration") == 1
+    assert "already has the phrasing" in capsys.readouterr().err
+    assert run(kb, "kb", "gaps", "add-phrasing", "why " * 60, "huawei-leica-duration") == 1
+    assert "phrasing" in capsys.readouterr().err
+    assert snapshot(kb[0]) == before
+    assert not (kb[1] / "values.json").exists()
+
+
 def test_kb_feedback_resolve_takes_a_report_off_until_reported_again(
     kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -241,6 +288,31 @@ def test_kb_feedback_resolve_takes_a_report_off_until_reported_again(
     assert run(kb, "kb", "feedback", "--json") == 0
     reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["fact_id"], r["wrong"]) for r in reports] == [("xiaomi-leica", 1), ("other", 1)]
+
+
+def test_kb_feedback_names_the_record_to_edit_and_resolves_reports_on_record_answers(
+    kb: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    votes = FeedbackLog(kb[1] / "feedback.jsonl")
+    for voter, entry in enumerate(
+        ["partners:xiaomi", "partnership:oneplus-hasselblad", "partnerships:all", "leica-country"]
+    ):
+        votes.record(answer_id=f"m{voter}", voter_id=voter, vote=Vote.WRONG, fact_id=entry,
+                     question="q", reason="outdated")  # fmt: skip
+    assert run(kb, "kb", "feedback") == 0
+    hints = [line.strip() for line in capsys.readouterr().out.splitlines() if "edit:" in line]
+    assert sorted(hints) == [
+        "edit: camerabot brand edit xiaomi …",
+        "edit: camerabot fact edit leica-country …",
+        "edit: camerabot partnership edit ID … (built from every partnership)",
+        "edit: camerabot partnership edit oneplus-hasselblad …",
+    ]
+    for entry in ("partners:xiaomi", "partnership:oneplus-hasselblad"):
+        assert run(kb, "kb", "feedback", "resolve", entry) == 0
+        assert f"resolved 1 report(s) on {entry}" in capsys.readouterr().out
+    assert run(kb, "kb", "feedback", "--json") == 0
+    reports = [json.loads(line)["fact_id"] for line in capsys.readouterr().out.splitlines()]
+    assert sorted(reports) == ["leica-country", "partnerships:all"]
 
 
 def test_kb_stats_prints_the_usage_figures_per_server(
@@ -292,6 +364,70 @@ def test_kb_stale_lists_facts_a_newer_source_overtakes_until_one_cites_it(
     listed = capsys.readouterr().out
     assert "xiaomi-leica-first-phone-name (cites 23 May 2022" in listed
     assert "xiaomi-leica-announced" not in listed
+
+
+def ask(root: Path, state: Path, question: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """The answer `camerabot ask` gives with this knowledge and state."""
+    capsys.readouterr()
+    assert main(["--knowledge", str(root), "ask", "--json", question]) == 0
+    return str(json.loads(capsys.readouterr().out)["answer"])
+
+
+def test_kb_stale_review_takes_a_fact_off_until_a_newer_source_arrives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, state = tmp_path / "knowledge", tmp_path / "state"
+    shutil.copytree(LATER, root)
+    later = (root, state)
+    monkeypatch.setenv("STATE_DIR", str(state))  # `ask` reads the reviews from there
+    monkeypatch.setattr("getpass.getuser", lambda: "alice")
+    question = "what does the xiaomi leica partnership cover?"
+    assert "Since then, as of 14 December 2022" in ask(root, state, question, capsys)
+
+    assert run(later, "kb", "stale", "review", "xiaomi-leica-scope") == 0
+    assert capsys.readouterr().out.startswith(
+        "reviewed xiaomi-leica-scope as still true against the sources up to 2022-12-14"
+    )
+    assert run(later, "kb", "stale") == 0
+    listed = capsys.readouterr().out
+    assert "xiaomi-leica-scope" not in listed
+    assert "xiaomi-leica-first-phone-name (cites 23 May 2022" in listed, "the others stay"
+    answer = ask(root, state, question, capsys)
+    assert answer.startswith("As reported on 23 May 2022, the two companies")
+    assert "Since then" not in answer
+    # Who, when and against what, in the state backend's named values.
+    kept = json.loads((state / "values.json").read_text())["stale.reviewed"]
+    assert {k: (v["by"], v["against"]) for k, v in kept.items()} == {
+        "xiaomi-leica-scope": ("alice", "2022-12-14")
+    }
+    # In the fact's history (the files are not changed: no undo, nothing to commit).
+    assert run(later, "fact", "history", "xiaomi-leica-scope") == 0
+    history = capsys.readouterr().out.splitlines()
+    assert history[0] == "no recorded changes to xiaomi-leica-scope"
+    assert history[1].endswith(
+        "  alice  reviewed as still true against the sources up to 2022-12-14 (the last review)"
+    )
+    # Not stale, or no such fact: refused, nothing kept.
+    assert run(later, "kb", "stale", "review", "xiaomi-leica-scope") == 1
+    assert "is not stale" in capsys.readouterr().err
+    assert run(later, "kb", "stale", "review", "no-such-fact") == 1
+    assert "no-such-fact" in capsys.readouterr().err
+
+    # A source newer than the review, about the pair: stale again, the note back.
+    article = tmp_path / "article.txt"
+    article.write_text("Xiaomi and Leica have renewed their partnership.\n", encoding="utf-8")
+    add = ["--title", "Renewed", "--date", "2024-01-10", "--id", "renewed"]
+    assert main(["--knowledge", str(root), "source", "add", str(article), *add]) == 0
+    cite = ["--add-citation", "renewed", "Xiaomi and Leica have renewed their partnership."]
+    edit = ["partnership", "edit", "xiaomi-leica", *cite]
+    assert main(["--knowledge", str(root), *edit]) == 0
+    capsys.readouterr()
+    assert run(later, "kb", "stale", "--json") == 0
+    stale = {e["fact_id"]: e for e in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert stale["xiaomi-leica-scope"]["reviewed"] == "2022-12-14"
+    assert stale["xiaomi-leica-scope"]["newest"] == "2024-01-10"
+    assert stale["xiaomi-leica-scope"]["statement"].startswith("as of 10 January 2024")
+    assert "Since then, as of 10 January 2024" in ask(root, state, question, capsys)
 
 
 def test_kb_stale_on_one_source_lists_nothing(

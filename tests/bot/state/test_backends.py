@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,16 +11,19 @@ from pathlib import Path
 import pytest
 
 from bot.engine.engine import Engine
+from bot.engine.timeline import stale_facts
 from bot.errors import CamerabotError
 from bot.runtime.state import open_backend
+from bot.runtime.worklists import add_gap_phrasing, review_stale, stale_reviews
 from bot.state.audit import Action, AuditEntry, Kind, new_entry_id, now_iso
 from bot.state.backend import StateBackend, open_reports, resolve_reports
 from bot.state.feedback import RESOLVED_KEY, Vote
 from bot.state.gaps import DISMISSED_KEY
 from bot.state.settings import ServerSettings
-from bot.store import KnowledgeStore
+from bot.store import KnowledgeStore, StoreError
 from tests.helpers.store import copy_knowledge, fact_fields
 
+LATER = Path(__file__).resolve().parents[2] / "data" / "later"
 BACKENDS = ["files", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -187,6 +192,66 @@ def test_a_dismissed_gap_stays_off_the_list_until_asked_again(
         ("you suck", 2),
         ("Does Oppo work with Leica?", 1),
     ]
+
+
+def test_a_gap_added_as_a_phrasing_is_an_edit_and_a_closed_gap(
+    backend: StateBackend, tmp_path: Path
+) -> None:
+    root, state = copy_knowledge(tmp_path / "copy")
+    store = KnowledgeStore(root, state, backend=backend)
+    question = "how many summers did huawei and leica share"
+    backend.gaps.record(question, user_id=1, where="slash", guild_id=11)
+    assert backend.gaps.flush()
+    assert [gap.question for gap in store.gaps(Engine(store.load()))] == [question]
+
+    added = add_gap_phrasing(store, question, "huawei-leica-duration", actor="ana")
+
+    assert store.fact_record("huawei-leica-duration")["phrasings"][-1] == question
+    assert [gap.question for gap in store.gaps(Engine(store.load()))] == []
+    stored = backend.values.get(DISMISSED_KEY)
+    assert [(d["reason"], d["by"]) for d in stored.values()] == [
+        ("added as a phrasing of huawei-leica-duration", "ana")
+    ]
+    last = backend.audit.last()
+    assert last is not None
+    assert added.change.entry is not None
+    assert last.id == added.change.entry.id
+    assert (last.record_id, last.actor) == ("huawei-leica-duration", "ana")
+
+
+def test_a_stale_fact_reviewed_is_kept_with_who_when_and_against_what(
+    backend: StateBackend, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy" / "knowledge"
+    shutil.copytree(LATER, root)
+    store = KnowledgeStore(root, tmp_path / "copy" / "state", backend=backend)
+    assert "xiaomi-leica-scope" in {f.fact_id for f in stale_facts(store.load())}
+
+    made, found = review_stale(store, "xiaomi-leica-scope", actor="ana")
+    review_stale(store, "vivo-zeiss", actor="bo")
+
+    assert (made.by, made.against, found.newer) == ("ana", dt.date(2022, 12, 14), ("xiaomi-leica",))
+    assert stale_reviews(backend) == {
+        "vivo-zeiss": dt.date(2023, 6, 18),
+        "xiaomi-leica-scope": dt.date(2022, 12, 14),
+    }
+    listed = {f.fact_id for f in stale_facts(store.load(), stale_reviews(backend))}
+    assert not listed & {"xiaomi-leica-scope", "vivo-zeiss"}
+    assert "xiaomi-leica-first-phone-name" in listed
+    with pytest.raises(StoreError, match="is not stale"):
+        review_stale(store, "vivo-zeiss", actor="ana")
+
+
+def test_reports_on_answers_built_from_records_are_resolved_by_their_ids(
+    backend: StateBackend,
+) -> None:
+    for voter, entry in enumerate(["partners:xiaomi", "partnership:oneplus-hasselblad"]):
+        backend.feedback.record(
+            answer_id=f"m{voter}", voter_id=voter, vote=Vote.WRONG, fact_id=entry, question="q"
+        )
+    assert resolve_reports(backend, "partners:xiaomi", by="ana") == 1
+    assert [r.fact_id for r in open_reports(backend)] == ["partnership:oneplus-hasselblad"]
+    assert backend.values.get(RESOLVED_KEY)["partners:xiaomi"]["by"] == "ana"
 
 
 def test_resolved_reports_leave_the_list_until_reported_again(backend: StateBackend) -> None:

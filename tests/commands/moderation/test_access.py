@@ -18,6 +18,7 @@ from tests.helpers.moderation import (
     audit_lines,
     fact_form,
     knowledge_files,
+    menu_id,
     modal_inputs,
     reply,
 )
@@ -106,6 +107,27 @@ async def test_a_moderator_who_loses_the_role_cannot_save_an_open_form(
 
     assert pressed.ephemeral
     assert pressed.response.content == _render.NO_PERMISSION
+    assert audit_lines(mod_kb[1]) == []
+
+
+async def test_a_moderator_who_loses_the_role_cannot_add_a_phrasing(
+    simcord_env, channel, bot, moderator, alice, mod_kb
+):
+    await alice.slash(channel, "ask", question="how many summers did huawei and leica share")
+    listed = await moderator.slash(channel, "kb gaps")
+    chooser = await moderator.select(
+        listed.response, ["0"], custom_id=menu_id(listed.response, "Add a question")
+    )
+    from tests.helpers.discord_checks import use_settings
+
+    use_settings(bot, moderator_role_ids=frozenset())
+    before = knowledge_files(mod_kb[0])
+    pressed = await moderator.select(
+        chooser.response, ["huawei-leica-duration"], custom_id=menu_id(chooser.response, "The")
+    )
+
+    assert pressed.response.content == _render.NO_PERMISSION
+    assert knowledge_files(mod_kb[0]) == before
     assert audit_lines(mod_kb[1]) == []
 
 
@@ -205,14 +227,16 @@ async def test_the_gaps_buttons_fit_discords_limits(simcord_env, bot):
     rows = view.to_components()
     items = [c for row in rows for c in row["components"]]
     buttons = [c for c in items if c["type"] == discord.ComponentType.button.value]
-    [menu] = [c for c in items if c["type"] == discord.ComponentType.select.value]
+    menus = [c for c in items if c["type"] == discord.ComponentType.select.value]
+    assert [m["placeholder"].split(" ")[0] for m in menus] == ["Dismiss", "Add"]
     assert len(rows) == 5
     assert all(len(row["components"]) <= 5 for row in rows)
-    assert len(buttons) == 17, "15 questions a page, then Previous and Next"
+    assert len(buttons) == 12, "10 questions a page, then Previous and Next"
     assert [b["label"] for b in buttons[-2:]] == ["◀ Previous", "Next ▶"]
     assert all(1 <= len(b["label"]) <= 80 for b in buttons)
     assert all(len(b["custom_id"]) <= 100 for b in items)
     assert all("why" not in b["custom_id"] for b in items), "no user text in custom_ids"
-    assert len(menu["options"]) == 15
-    assert all(1 <= len(o["label"]) <= 100 and "why" not in o["value"] for o in menu["options"])
+    for menu in menus:
+        assert len(menu["options"]) == 10
+        assert all(1 <= len(o["label"]) <= 100 and "why" not in o["value"] for o in menu["options"])
     assert buttons[0]["label"].startswith("1. 0 why")

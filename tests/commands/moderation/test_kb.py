@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from bot.facts.yaml_loading import load_fact_base
 from commands.moderation import _render as render
 from commands.moderation._base import SOURCE_BYTES_MAX
 from tests.helpers.discord_checks import fact_of, only_embed
@@ -21,6 +22,8 @@ from tests.helpers.moderation import (
     fact_form,
     knowledge_files,
     labels,
+    menu_id,
+    option_of,
     prefilled,
     reply,
     stored,
@@ -235,16 +238,20 @@ async def test_a_question_dismissed_with_a_reason_leaves_the_list_until_asked_ag
     listed = await moderator.slash(channel, "kb gaps")
     assert "or dismiss one from the menu" in only_embed(listed.response).footer.text
 
-    form = await moderator.select(listed.response, ["0"])
+    # Asked once each: the newest first, so the order depends on the seconds they fell in.
+    chosen = option_of(listed.response, "Dismiss", "free nitro")
+    form = await moderator.select(
+        listed.response, [chosen], custom_id=menu_id(listed.response, "Dismiss")
+    )
     assert form.modal is not None
     assert form.modal["title"] == "Dismiss a question"
     dismissed = await moderator.submit_modal(form, {"reason": "spam"})
 
     shown = stored(simcord_env, listed)
     lines = embeds_of(shown)[0].description.splitlines()
-    assert [line.split(" — ")[0] for line in lines] == [
-        "**1.** you suck",
-        "**2.** What sensor does the Leitz Phone 3 use?",
+    assert sorted(line.split(" — ")[0].split(" ", 1)[1] for line in lines) == [
+        "What sensor does the Leitz Phone 3 use?",
+        "you suck",
     ]
     assert dismissed.acknowledged
     [line] = [m.content for m in mod_log.history()]
@@ -268,11 +275,81 @@ async def test_the_last_question_dismissed_leaves_an_empty_list(
 ):
     await alice.slash(channel, "ask", question="you suck")
     listed = await moderator.slash(channel, "kb gaps")
-    form = await moderator.select(listed.response, ["0"])
+    form = await moderator.select(
+        listed.response, ["0"], custom_id=menu_id(listed.response, "Dismiss")
+    )
     await moderator.submit_modal(form, {"reason": "abuse"})
     shown = stored(simcord_env, listed)
     assert shown.content == render.NO_GAPS
     assert shown.components == []
+
+
+async def test_a_question_added_as_a_phrasing_of_the_nearest_fact_leaves_the_list(
+    simcord_env, channel, moderator, alice, mod_log, mod_kb
+):
+    question = "how many summers did huawei and leica share"
+    for asked in (question, "What sensor does the Leitz Phone 3 use?"):
+        await alice.slash(channel, "ask", question=asked)
+    listed = await moderator.slash(channel, "kb gaps")
+    assert "add it as another phrasing" in only_embed(listed.response).footer.text
+
+    chosen = option_of(listed.response, "Add a question", question)
+    chooser = await moderator.select(
+        listed.response, [chosen], custom_id=menu_id(listed.response, "Add a question")
+    )
+    assert chooser.ephemeral
+    assert chooser.response.content.startswith(f"Add “{question}” as another phrasing")
+    offered = [
+        option["value"]
+        for row in chooser.response.components
+        for item in row["components"]
+        for option in item.get("options", [])
+    ]
+    assert "huawei-leica-duration" in offered, "the nearest facts are offered"
+    assert "Another fact…" in labels(chooser.response)
+    added = await moderator.select(
+        chooser.response, ["huawei-leica-duration"], custom_id=menu_id(chooser.response, "The fact")
+    )
+
+    assert "as a phrasing of `huawei-leica-duration`" in reply(added).content
+    assert stored(simcord_env, chooser).components == [], "the chooser's menu goes"
+    lines = embeds_of(stored(simcord_env, listed))[0].description.splitlines()
+    assert [line.split(" — ")[0] for line in lines] == [
+        "**1.** What sensor does the Leitz Phone 3 use?"
+    ]
+    [line] = [m.content for m in mod_log.history()]
+    assert line.startswith(f"<@{moderator.id}> added the unanswered question “{question}”")
+    # Through the store: the fact holds it, its history has the edit, and /ask answers it.
+    assert question in stored_phrasings(mod_kb[0], "huawei-leica-duration")
+    last = json.loads(audit_lines(mod_kb[1])[-1])
+    assert (last["fact_id"], last["action"]) == ("huawei-leica-duration", "edit")
+    answer = await alice.slash(channel, "ask", question=question)
+    assert fact_of(answer.response) == "huawei-leica-duration"
+    kept = json.loads((mod_kb[1] / "values.json").read_text())["gaps.dismissed"]
+    assert [d["reason"] for d in kept.values()] == ["added as a phrasing of huawei-leica-duration"]
+
+
+async def test_a_phrasing_for_a_fact_typed_by_id_and_a_refusal(
+    simcord_env, channel, moderator, alice, mod_kb
+):
+    question = "how many summers did huawei and leica share"
+    await alice.slash(channel, "ask", question=question)
+    listed = await moderator.slash(channel, "kb gaps")
+    chooser = await moderator.select(
+        listed.response, ["0"], custom_id=menu_id(listed.response, "Add a question")
+    )
+    before = knowledge_files(mod_kb[0])
+
+    form = await moderator.click(chooser.response, label="Another fact…")
+    assert form.modal["title"] == "Add as a phrasing"
+    refused = await moderator.submit_modal(form, {"fact": "no-such-fact"})
+    assert reply(refused).content.startswith("Not added: ")
+    assert knowledge_files(mod_kb[0]) == before
+    # Another moderator's press is refused: only the one who opened the list.
+    form = await moderator.click(chooser.response, label="Another fact…")
+    added = await moderator.submit_modal(form, {"fact": "huawei-leica-split"})
+    assert "as a phrasing of `huawei-leica-split`" in reply(added).content
+    assert stored(simcord_env, listed).content == render.NO_GAPS
 
 
 async def test_kb_coverage_lists_the_sentences_no_fact_or_record_cites(
@@ -298,6 +375,11 @@ async def test_no_gaps(simcord_env, channel, moderator):
     result = await moderator.slash(channel, "kb gaps")
     assert result.response.content == render.NO_GAPS
     assert result.ephemeral
+
+
+def stored_phrasings(root, fact_id: str) -> list[str]:
+    """A fact's phrasings as the files hold them now."""
+    return list(load_fact_base(root).facts[fact_id].phrasings)
 
 
 # /source add

@@ -114,10 +114,12 @@ async def test_an_edit_saved_from_a_report_resolves_it(
         form = await member.click(asked.response, label="Wrong or outdated")
         await member.submit_modal(form, {"reason": "outdated"})
     listed = await moderator.slash(channel, "kb feedback")
-    assert reply(listed).embeds[0].fields[0].name.startswith("1. leica-country")
-    other = reply(listed).embeds[0].fields[1].name.split(" — ")[0].removeprefix("2. ")
+    # One report each: the newer first, or (asked in the same second) the first asked.
+    names = [f.name.split(" — ")[0].split(". ", 1) for f in reply(listed).embeds[0].fields]
+    [number] = [n for n, entry in names if entry == "leica-country"]
+    [other] = [entry for _, entry in names if entry != "leica-country"]
 
-    edit = await moderator.click(reply(listed), label="1. Edit leica-country")
+    edit = await moderator.click(reply(listed), label=f"{number}. Edit leica-country")
     edited = {**prefilled(edit.modal), "answer": "Leica makes cameras in Wetzlar."}
     preview = await moderator.submit_modal(edit, edited)
     await moderator.click(preview.response, label="Save")
@@ -134,6 +136,45 @@ async def test_an_edit_saved_from_a_report_resolves_it(
     listed = await moderator.slash(channel, "kb feedback")
     names = [f.name for f in reply(listed).embeds[0].fields]
     assert any("leica-country" in name for name in names)
+
+
+async def test_reports_on_answers_built_from_records_open_their_forms_and_saving_resolves(
+    simcord_env, channel, alice, bob, bot, moderator, mod_log
+):
+    for member, question in (
+        (alice, "who does xiaomi work with?"),
+        (bob, "oneplus hasselblad"),
+        (bob, "list all partnerships"),
+    ):
+        asked = await member.slash(channel, "ask", question=question)
+        form = await member.click(asked.response, label="Wrong or outdated")
+        await member.submit_modal(form, {"reason": "outdated"})
+    listed = reply(await moderator.slash(channel, "kb feedback"))
+    # Each listed once, in any order (one report each): the label without its number.
+    buttons = {
+        c["label"].split(". ", 1)[1]: (c["label"], c.get("disabled", False))
+        for row in listed.components
+        for c in row["components"]
+    }
+    assert buttons["Edit brand xiaomi"][1] is False
+    assert buttons["Edit partnership oneplus-hasselblad"][1] is False
+    assert buttons["Edit partnerships:all"][1] is True, "built from every record: no one form"
+
+    brand = await moderator.click(listed, label=buttons["Edit brand xiaomi"][0])
+    assert brand.modal["title"] == "Edit brand xiaomi"
+    saved = await moderator.submit_modal(brand, {**prefilled(brand.modal), "country": "China"})
+    assert reply(saved).content.startswith("Edited brand `xiaomi`")
+    pair = await moderator.click(listed, label=buttons["Edit partnership oneplus-hasselblad"][0])
+    assert pair.modal["title"] == "Edit partnership oneplus-hasselblad"
+    form = prefilled(pair.modal)
+    saved = await moderator.submit_modal(pair, {**form, "summary": "A camera partnership."})
+    assert reply(saved).content.startswith("Edited partnership `oneplus-hasselblad`")
+
+    lines = [m.content for m in mod_log.history()]
+    assert f"<@{moderator.id}> resolved 1 report on `partners:xiaomi`" in lines
+    assert f"<@{moderator.id}> resolved 1 report on `partnership:oneplus-hasselblad`" in lines
+    listed = reply(await moderator.slash(channel, "kb feedback"))
+    assert [f.name.split(" — ")[0] for f in listed.embeds[0].fields] == ["1. partnerships:all"]
 
 
 async def test_an_edit_made_with_fact_edit_leaves_the_report(
@@ -195,6 +236,51 @@ async def test_info_shows_the_matched_question_and_only_moderators_the_fact_id(
     assert "leica-country" not in for_alice.response.content
     assert "Fact id: `leica-country`" in for_moderator.response.content
     assert fact_of(asked.response) == "leica-country"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry", "command"),
+    [
+        ("who does xiaomi work with?", "partners:xiaomi", "/brand edit xiaomi"),
+        ("oneplus hasselblad", "partnership:oneplus-hasselblad",
+         "/partnership edit oneplus-hasselblad"),
+        ("list all partnerships", "partnerships:all", "/partnership edit or /brand edit"),
+    ],
+)  # fmt: skip
+async def test_info_on_an_answer_built_from_records_names_the_command_that_edits_them(
+    simcord_env, channel, alice, moderator, question, entry, command
+):
+    asked = await alice.slash(channel, "ask", question=question)
+    for_moderator = await moderator.click(asked.response, label="ⓘ")
+    for_alice = await alice.click(asked.response, label="ⓘ")
+
+    assert f"Answer id: `{entry}`" in for_moderator.response.content
+    assert f"(moderators: {command} changes" in for_moderator.response.content
+    assert "/fact edit" not in for_moderator.response.content, "no command that does not exist"
+    assert entry not in for_alice.response.content
+    assert for_alice.response.components == []
+    if entry == "partnerships:all":
+        assert for_moderator.response.components == [], "built from every record: no one form"
+        return
+    # The button under it opens the form of what the answer was built from.
+    kind, record_id = command.split(" ")[0].removeprefix("/"), command.split(" ")[-1]
+    form = await moderator.click(for_moderator.response, label=f"Edit {kind} {record_id}")
+    assert form.modal["title"] == f"Edit {kind} {record_id}"
+
+
+async def test_info_offers_a_moderator_the_fact_form_and_checks_the_role_when_pressed(
+    simcord_env, channel, alice, moderator, bot
+):
+    from tests.helpers.discord_checks import use_settings
+
+    asked = await alice.slash(channel, "ask", question="leica nationality?")
+    info = await moderator.click(asked.response, label="ⓘ")
+    form = await moderator.click(info.response, label="Edit leica-country")
+    assert form.modal["title"] == "Edit fact leica-country"
+
+    use_settings(bot, moderator_role_ids=frozenset())
+    refused = await moderator.click(info.response, label="Edit leica-country")
+    assert refused.response.content == _render.NO_PERMISSION
 
 
 async def test_an_answer_reasoned_from_several_records_takes_feedback_too(
