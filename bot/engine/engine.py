@@ -276,7 +276,7 @@ class Engine:
 
     def _asked_of(self, part: Part, best: Candidate) -> bool:
         """Whether a part asks nothing its matched entry's questions and answer do not hold."""
-        asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
+        asked = _asked_tokens(part)
         texts = " ".join((*best.entry.questions, best.entry.answer))
         if not asked <= set(self.matcher.analyzer.analyse(texts, correct=False).tokens):
             return False
@@ -320,7 +320,7 @@ class Engine:
         if OPPOSITES[asked[0]] not in answer:
             return False
         typed = self.matcher.analyzer.analyse_words([asked[0]], correct=False).tokens
-        rest = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS} - set(typed)
+        rest = _asked_tokens(part) - set(typed)
         return bool(rest) and rest <= answer
 
     def _affirms(self, part: Part, best: Candidate) -> bool:
@@ -338,7 +338,7 @@ class Engine:
             return False
         if part.negated or part.excluded or part.countries or self.reasoner.miskinded(part):
             return False
-        asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
+        asked = _asked_tokens(part)
         if not asked:
             return False
         answer = self.matcher.analyzer.analyse(best.entry.answer, correct=False)
@@ -578,6 +578,14 @@ class Engine:
 
 # Operators that choose which answer a wh-question wants: a fact without them answers another.
 _SELECTING = frozenset({Operator.FIRST_LATEST, Operator.ONLY})
+
+
+def _asked_tokens(part: Part) -> set[str]:
+    """The tokens a part asks with: no question word, nor a pronoun "one" ("the latest one")."""
+    asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
+    if part.pronoun_one:
+        asked.discard("1")
+    return asked
 
 
 def _carries(part: Part, best: Candidate, facts: Container[str]) -> bool:

@@ -81,7 +81,7 @@ _LEAD_FILLERS = frozenset(
 # tokens ("1", "end", "say") are content too.
 _OPERATOR_TOKENS = frozenset(
     canonical(word) or word
-    for word in """shorter longer fewer nor neither sole solely exclusive exclusively
+    for word in """shorter longer fewer less nor neither sole solely exclusive exclusively
     exclusivity until till unsuccessful flop flopped""".split()
 ) | frozenset(canonical(word) or word for word in NEGATORS)
 # Greetings of two words before a question ("good morning, does Vivo use Zeiss?").
@@ -306,11 +306,13 @@ class Part:
     # Lengths in years it names ("four years", "10 yrs") and calendar years ("in 2022").
     durations: tuple[int, ...] = ()
     years: tuple[int, ...] = ()
+    # "the latest one", "has one": "one" stands for a noun, it counts nothing.
+    pronoun_one: bool = False
 
     @property
     def text(self) -> str:
-        """The part's words, as read."""
-        return " ".join(self.words)
+        """The part's words, as read; a pronoun "one" is no count for the matcher to find."""
+        return " ".join(w for w in self.words if not (self.pronoun_one and w == "one"))
 
     @property
     def operators(self) -> frozenset[Operator]:
@@ -593,7 +595,11 @@ class Reader:
         # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
         asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
         # Greetings, thanks and insults around a question ("hey, …", "…, idiot") are not parts.
-        spoken = tuple(p for p in asked_parts if not set(p.words) <= EMPTY_WORDS)
+        spoken = tuple(
+            p
+            for p in asked_parts
+            if not set(p.words) <= EMPTY_WORDS and _source_frame(list(p.words), 0) < len(p.words)
+        )
         asked_parts = spoken or asked_parts
         return Reading(asked_parts or tuple(parts), unread=unread)
 
@@ -653,7 +659,9 @@ class Reader:
             and token not in analysis.brands
             and token not in analysis.devices
             and self.analyzer.brand_of(token) is None
-        ) - _pronoun_one(corrected)
+        )
+        pronoun_one = bool(_pronoun_one(corrected))
+        residual -= _pronoun_one(corrected)
         only_brands = (
             bool(brands)
             and not (set(analysis.tokens) - set(analysis.brands))
@@ -692,6 +700,7 @@ class Reader:
             description=frozenset(spans),
             people=people,
             months=_months(corrected),
+            pronoun_one=pronoun_one,
         )
 
     def _mentions(
@@ -996,7 +1005,7 @@ def _relation_of(verbs: Iterable[str]) -> str | None:
 _VERBS = frozenset(
     """is are was were uses use used works work worked partnered partners has have had gave
     give makes made did does will still officially confirmed dumped left split ended
-    going""".split()
+    going lasted lasts last launched launches launching sold sells got gets went""".split()
 )
 _PRONOUNS = frozenset("he she him her his hers".split())
 # Words by which a question refers to the brands of the one before ("did it", "do they").
@@ -1011,8 +1020,50 @@ _FRAME_VERBS = frozenset("say said says mention mentioned mentions tell tells wr
 _FRAME_ENDS = frozenset("about regarding on of".split())
 
 
+# "…, per the article", "according to the sources, …": where the asker read it, not what is asked.
+_FRAME_PREPOSITIONS = frozenset("per in from according to by".split())
+_FRAME_ARTICLES = frozenset("the this that your".split())
+# "Which phone makers are in the article?" asks what the source holds: not a frame.
+_IN_SOURCE = frozenset("is are was were mentioned named listed appear appears featured".split())
+
+
+def _source_frame(raw: list[str], at: int) -> int:
+    """How many words from `at` name the source as a frame ("per the article"), else 0."""
+    index = at
+    if index < len(raw) and raw[index] == "according":
+        index += 1
+    if index >= len(raw) or raw[index] not in _FRAME_PREPOSITIONS:
+        return 0
+    index += 1
+    if index < len(raw) and raw[index] in _FRAME_ARTICLES:
+        index += 1
+    if index < len(raw) and raw[index] in _FRAME_SOURCES:
+        return index + 1 - at
+    return 0
+
+
 def _unframed(raw: list[str]) -> list[str]:
     """A question less a frame that names the source ("what does the article say about …")."""
+    for at in range(1, len(raw) - 4):
+        # "which phones does the article say were successful": the frame inside a wh-question.
+        said = raw[at : at + 4]
+        if (
+            raw[0] in _WH
+            and said[0] in ("does", "did", "do")
+            and said[1] in _FRAME_ARTICLES
+            and said[2] in _FRAME_SOURCES
+            and said[3] in _FRAME_VERBS
+        ):
+            raw = raw[:at] + raw[at + 4 :]
+            break
+    for at in range(max(0, len(raw) - 4), len(raw)):
+        width = _source_frame(raw, at)
+        if width and at + width == len(raw) and at >= 2 and raw[at - 1] not in _IN_SOURCE:
+            raw = raw[:at]
+            break
+    width = _source_frame(raw, 0)
+    if width and width + 2 <= len(raw):
+        raw = raw[width:]
     if not raw or raw[0] not in ("what", "whats"):
         return raw
     for index, word in enumerate(raw[:8]):

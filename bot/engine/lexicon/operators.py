@@ -84,6 +84,20 @@ WORDS: dict[str, Operator] = {
 _TIME_WORDS = frozenset({"before", "after", "by", "prior"})
 _COMPARE_WORDS = frozenset({"more", "less", "longer", "shorter", "over", "under", "least", "most"})
 _FIRST_WORDS = frozenset({"first", "last"})
+# "Did it last more than 5 years?", "how long did it last": the verb, which measures a length.
+_LAST_VERB_BEFORE = frozenset(
+    """did does do will would could can to it that this they has have had should partnership
+    deal collab collaboration relationship tieup partnerships deals""".split()
+)
+_LAST_VERB_AFTER = frozenset(
+    """more less longer shorter over under for about around beyond at only just long even
+    until till past""".split()
+)
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+# "this year", "next month", "last week": a time counted from the day it is asked, which a
+# dated source cannot confirm by itself. A season is read as its months (questions.SEASONS).
+_RELATIVE = frozenset({"this", "next", "last", "coming"})
+_PERIODS = frozenset("year years month months week weeks quarter".split())
 # "Is it just optical design?" asks "only"; "just wondering", "just launched" do not narrow
 # anything: the word before these is chat or "recently", which the rules may leave unread.
 _JUST_NOT_ONLY = frozenset(
@@ -162,6 +176,14 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
                 "than" in after or any(w.isdigit() for w in after[:1]) or word[-2:] == "er"
             ):
                 found.add(Operator.COMPARE)
+        elif word in _RELATIVE and after[:1] and after[0] in _PERIODS:
+            found.add(Operator.TIME)
+        elif word == "last" and (
+            (index and words[index - 1] in _LAST_VERB_BEFORE)
+            or index == last
+            or (after and (after[0] in _LAST_VERB_AFTER | _NUMBER_WORDS or after[0].isdigit()))
+        ):
+            continue  # the verb: "did it last 4 years?" measures a length, ranks nothing
         elif word in _FIRST_WORDS:
             found.add(Operator.FIRST_LATEST)
         elif word == "just" and after and after[0] not in _JUST_NOT_ONLY:

@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Iterable
 from typing import cast
 
+from bot.engine.lexicon.operators import WORDS, Operator
 from bot.engine.matcher.bitmaps import bitmap, members, sorted_gently
 from bot.engine.matcher.records import (
     KIND_BITS,
@@ -37,6 +38,24 @@ RANKED_MIN = 256
 # bitmaps of the others it needs (a bitmap costs an eighth of a byte per entry of the base, a
 # sorted array four bytes per entry holding the token).
 _BITMAP_DENSITY = 1024
+
+
+def quoted_words(entry: Entry) -> list[str]:
+    """The words of the sentences a moderator's fact quotes, by which it is found too.
+
+    "What do Xiaomi and Leica agree on?" finds the fact whose quote says they agree. An entry
+    derived from the records ("partners:xiaomi") quotes whole paragraphs, whose every word
+    would find it; and a quote's attribution ("Xiaomi has said that…") is not what it answers:
+    who said it is for the fact's own answer to give.
+    """
+    if ":" in entry.id:
+        return []
+    return [
+        word
+        for quote in entry.evidence
+        for word in words(quote)
+        if WORDS.get(word) is not Operator.SPEAKER
+    ]
 
 
 class Index:
@@ -67,6 +86,9 @@ class Index:
         # Token weights depend on the entry count and the token's frequency: cached until
         # the next change.
         self._weights: dict[str, float] = {}
+        # How many entries hold each token only in the sentences they quote: their weight is
+        # the phrasings' and answers' (a quote's every word would make common words rarer).
+        self._quoted: dict[str, int] = {}
         self._brand_sets: dict[frozenset[str], frozenset[str]] = {}
         # Large postings as slots sorted by (brevity, id): made on first use, kept up to date.
         self._ranked: dict[str, array[int]] = {}
@@ -78,6 +100,7 @@ class Index:
             record = self._prepare(entry)
             self._records.append(record)
             self._slots[entry.id] = slot
+            self._count_quoted(record, 1)
             for token in record_tokens(record):
                 postings.setdefault(token, array("I")).append(slot)
             self._index_slot(slot, record)
@@ -87,6 +110,19 @@ class Index:
         for token in self._postings:
             if self._count(token) > RANKED_MIN:
                 self._ranked_postings(token)
+
+    def _count_quoted(self, record: Record, change: int) -> None:
+        """Count (1) or uncount (-1) the tokens an entry holds only in what it quotes."""
+        if ":" in record.entry.id or not record.entry.evidence:
+            return
+        own = set(record.phrasings.split())
+        own.update(self.analyzer.analyse_words(words(record.entry.answer), correct=False).tokens)
+        for token in set(record.answer.split()) - own:
+            left = self._quoted.get(token, 0) + change
+            if left:
+                self._quoted[token] = left
+            else:
+                self._quoted.pop(token, None)
 
     def _compact(self, token: str, slots: array[int]) -> int | array[int]:
         """A posting's form: a bitmap when its token is common, else its sorted array."""
@@ -135,7 +171,7 @@ class Index:
             brands |= analysis.brands
             phrasings.append(" ".join(sorted(set(analysis.tokens))))
         brevity = min(map(len, phrasings), default=0)
-        answer_words = words(entry.answer)
+        answer_words = words(entry.answer) + quoted_words(entry)
         analyzer.add_words(answer_words)
         answer = analyzer.analyse_words(answer_words, correct=False)
         # An entry is about the brands it declares and those its questions name (not its
@@ -162,6 +198,7 @@ class Index:
         else:
             self._records[slot] = record
         self._slots[entry.id] = slot
+        self._count_quoted(record, 1)
         for token in record_tokens(record):
             posting = self._postings.get(token)
             if posting is None:
@@ -194,6 +231,7 @@ class Index:
             return None
         record = self._records[slot]
         assert record is not None
+        self._count_quoted(record, -1)
         for token in record_tokens(record):
             self._unpost(token, slot, (record.brevity, entry_id))
         # After the ranked lists, whose key reads the record.
@@ -210,7 +248,7 @@ class Index:
                 self._kind_sizes[flag] -= 1
         self._weights.clear()
         entry = record.entry
-        self.analyzer.remove_texts((*entry.questions, entry.answer))
+        self.analyzer.remove_texts((*entry.questions, entry.answer, " ".join(quoted_words(entry))))
         return slot
 
     def _unpost(self, token: str, slot: int, key: tuple[int, str]) -> None:
@@ -294,7 +332,7 @@ class Index:
             weight = QUESTION_WORD_WEIGHT
         else:
             count = len(self._slots) or 1
-            frequency = self._count(token)
+            frequency = self._count(token) - self._quoted.get(token, 0)
             weight = math.log((count + 1) / (frequency + 0.5)) + 0.5
             if not frequency:
                 return weight  # unknown words are not cached: users can type any number of them

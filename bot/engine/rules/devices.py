@@ -27,7 +27,8 @@ def device(
     """Whether a phone came of a partnership: seen on it, or only named by reports."""
     if not part.devices:
         return None
-    if "1" in part.analysis.tokens and part.form is Form.YES_NO and len(part.devices) == 1:
+    counted = "1" in part.analysis.tokens and not part.pronoun_one  # "one of" is no "first"
+    if counted and part.form is Form.YES_NO and len(part.devices) == 1:
         return _first_named(ctx, part, known)
     if part.says({"last", "latest", "newest"}):
         return None  # the sources do not order the phones they name

@@ -138,6 +138,18 @@ SHIPPED = [
     ("so the oneplus hasselblad contract is for 1 year, right?", "No: the sources", ["multi"]),
     ("is oneplus's deal with hasselblad for over 1 year", "Yes.", ["multi-year"]),
     ("is the oneplus hasselblad deal six years", "The sources don't say how many", []),
+    # "last" the verb measures a length; "less" compares as "more" does; a statement asks.
+    ("huawei and leica lasted under 3 years?", "No: the sources report four", []),
+    ("did the huawei leica deal last longer than two years", "Yes.", ["four-year"]),
+    ("huawei leica lasted less than six yrs?", "Yes.", ["four-year"]),
+    # Where the asker read it is no part of what is asked.
+    ("where is leica from, according to the article", "As reported", ["German"]),
+    ("what nationality is leica per the source", "As reported", ["German"]),
+    ("which huawei phones does the article say had leica", "As reported", ["P40"]),
+    ("which phone makers are in the article", "As reported", ["OnePlus", "Vivo"]),
+    # "one" standing for a noun counts nothing: "the newest one" is not "the first".
+    ("is xiaomi the newest one to team up with a camera maker", "Yes.", ["latest"]),
+    ("was the huawei p50 one of the leica phones", "Yes.", ["P50"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -158,6 +170,10 @@ NOT_POLAR = [
     "does zeiss collaborate with other smartphone makers",  # "other" than whom is not said
     "could hasselblad partner with other phone companies too",  # what a contract allows
     "can vivo keep working with zeiss",
+    # A time counted from the day it is asked: a dated source cannot confirm it by itself.
+    "will the first xiaomi leica phone launch next year",
+    "is the xiaomi leica phone out this year",
+    "what was the last huawei leica phone",  # the sources do not order the phones they name
 ]
 
 
@@ -186,7 +202,27 @@ NORRA = [
     ("did vellum go with norra instead of kestrel", "Yes.", ["Norra", "ended"]),
     ("has kestrel replaced vellum with optiva", "Yes.", ["Optiva", "ended"]),
     ("did norra choose vellum rather than optiva", "The sources don't say Norra chose", []),
+    ("did the kestrel vellum partnership last less than 2 years", "No: the sources report six", []),
+    ("kestrel and vellum lasted more than four years?", "Yes.", ["six-year"]),
+    ("who does norra work with according to the source", "As reported", ["Vellum"]),
 ]
+
+
+@pytest.mark.parametrize(
+    ("words", "held", "not_held"),
+    [
+        ("did it last 4 years", set(), {Operator.FIRST_LATEST}),
+        ("how long did the deal last", set(), {Operator.FIRST_LATEST}),
+        ("what was the last leica phone", {Operator.FIRST_LATEST}, set()),
+        ("is it out this year", {Operator.TIME}, set()),
+        ("will it launch next month", {Operator.TIME, Operator.FUTURE}, set()),
+        ("is it out this summer", set(), {Operator.TIME}),  # a season is read as its months
+    ],
+)
+def test_the_verb_last_and_relative_times(words: str, held: set[Operator], not_held: set[Operator]):
+    found = operators_of(words.split())
+    assert held <= found
+    assert not (not_held & found)
 
 
 def _said(answer: object) -> str:
