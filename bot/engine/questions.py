@@ -17,6 +17,7 @@ from bot.engine.lexicon.operators import (
     EMPTY_WORDS,
     NEGATORS,
     OPERATOR_WORDS,
+    SET_ASIDE_WORDS,
     Operator,
     operators_of,
 )
@@ -377,10 +378,23 @@ def small_talk(part: Part) -> bool:
     return part.form is Form.PLAIN and not part.wh and set(part.words) <= _SMALL_TALK_WORDS
 
 
+_QUANTIFIERS = frozenset("both all each every either".split())
+
+
 @lru_cache(maxsize=256)
 def _operators_of(words: tuple[str, ...]) -> frozenset[Operator]:
-    """`operators_of`, once a part: rules and the engine ask a part for them several times."""
-    return operators_of(words)
+    """`operators_of`, once a part: rules and the engine ask a part for them several times.
+
+    "Does Vivo work with Hasselblad too?" asks the pair as it is: "also" and "too" narrow
+    nothing; "other" or "besides" set a partner aside, which the rules must read. "Either"
+    before "or" is the form of a choice.
+    """
+    found = operators_of(words)
+    if Operator.ADDITIVE in found and SET_ASIDE_WORDS.isdisjoint(words):
+        found -= {Operator.ADDITIVE}
+    if Operator.QUANTIFIER in found and "or" in words and _QUANTIFIERS & set(words) == {"either"}:
+        found -= {Operator.QUANTIFIER}  # "either … or" is the form of a choice, no quantity
+    return found
 
 
 def chat_kind(raw: list[str]) -> str | None:

@@ -47,6 +47,11 @@ NEGATORS = frozenset(
 )
 
 
+# "Is Xiaomi also with Leica?" asks the pair as it is; "other", "besides" set a partner aside.
+ALSO_WORDS = frozenset({"also", "too"})
+SET_ASIDE_WORDS = frozenset("other another else besides except".split())
+
+
 def _all(words: str, operator: Operator) -> dict[str, Operator]:
     return dict.fromkeys(words.split(), operator)
 
@@ -78,7 +83,7 @@ WORDS: dict[str, Operator] = {
         Operator.RELATION,
     ),
     **_all("instead replace replaced replaces", Operator.INSTEAD),
-    **_all("also too other another else besides except", Operator.ADDITIVE),
+    **_all(" ".join(ALSO_WORDS | SET_ASIDE_WORDS), Operator.ADDITIVE),
 }
 # Words whose operator depends on the next word: "before July", "more than", "makes phones".
 _TIME_WORDS = frozenset({"before", "after", "by", "prior"})

@@ -150,6 +150,14 @@ SHIPPED = [
     # "one" standing for a noun counts nothing: "the newest one" is not "the first".
     ("is xiaomi the newest one to team up with a camera maker", "Yes.", ["latest"]),
     ("was the huawei p50 one of the leica phones", "Yes.", ["P50"]),
+    # "also" and "too" leave the pair's yes or no as it is; "other" still sets one aside.
+    ("does vivo partner w hasselblad too?", "No: the sources report no Vivo–Hasselblad", []),
+    ("is xiaomi also working with leica", "Yes.", ["Leica"]),
+    ("xiaomi got one too?", "Yes.", ["Leica"]),
+    # Two brands either side of "or", the third beside them: "either … or" is a choice.
+    ("does either oneplus or vivo work with leica", "Neither, as far as the sources say", []),
+    ("oneplus or vivo works with zeiss - which one", "Vivo.", ["Zeiss"]),
+    ("does xiaomi or huawei work with leica now", "Xiaomi.", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -174,6 +182,7 @@ NOT_POLAR = [
     "will the first xiaomi leica phone launch next year",
     "is the xiaomi leica phone out this year",
     "what was the last huawei leica phone",  # the sources do not order the phones they name
+    "does leica work with other phone makers too",  # "other" than whom is not said
 ]
 
 
@@ -205,6 +214,9 @@ NORRA = [
     ("did the kestrel vellum partnership last less than 2 years", "No: the sources report six", []),
     ("kestrel and vellum lasted more than four years?", "Yes.", ["six-year"]),
     ("who does norra work with according to the source", "As reported", ["Vellum"]),
+    ("does norra partner with optiva too", "No: the sources report no Norra–Optiva", []),
+    ("did either kestrel or optiva work with vellum", "Kestrel.", ["ended"]),
+    ("does norra or optiva work with kestrel", "Optiva.", ["Kestrel"]),
 ]
 
 
