@@ -622,7 +622,7 @@ class Reader:
         raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
         while len(raw) > 1 and (raw[0] in _LEAD_FILLERS or tuple(raw[:2]) in _GREETING_PAIRS):
             raw = raw[2:] if tuple(raw[:2]) in _GREETING_PAIRS else raw[1:]
-        raw = _unframed(raw)
+        raw = _unpadded(raw)
         corrected = self.analyzer.corrected(raw)
         # Names the base does not know are kept as typed: correction would make them known ones.
         for index, word in enumerate(raw):
@@ -752,7 +752,21 @@ class Reader:
             if choice and (two_phones or all(self._names_brand(option) for option in choice)):
                 # "vivo: zeiss or hasselblad?" chooses between brands.
                 form, options = Form.EITHER_OR, choice
+        if form is Form.EITHER_OR and len(options) == 2 and self._synonyms(*options):
+            # "did Xiaomi give any specs or details?": one thing in two words, not a choice.
+            form, options = Form.YES_NO, ()
         return form, wh, options
+
+    def _synonyms(self, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+        """Whether the words either side of "or" are synonyms ("specs or details").
+
+        The same word both sides ("did Kestrel end it or did Vellum end it?") is no synonym.
+        """
+        if left[-1] == right[0]:
+            return False
+        a = self.analyzer.analyse_words([left[-1]], correct=False).tokens
+        b = self.analyzer.analyse_words([right[0]], correct=False).tokens
+        return bool(a) and a == b
 
     def _related(self, raw: list[str]) -> tuple[list[str], set[int], set[str]]:
         """Brands named by a partner, with the describing words' positions and the brands in them.
@@ -1054,6 +1068,22 @@ def _source_frame(raw: list[str], at: int) -> int:
     if index < len(raw) and raw[index] in _FRAME_SOURCES:
         return index + 1 - at
     return 0
+
+
+def _unpadded(raw: list[str]) -> list[str]:
+    """A question less the source it names as a frame and an intensifier ("at all")."""
+    raw = _unframed(raw)
+    return [w for i, w in enumerate(raw) if not _intensifier(raw, i)]
+
+
+def _intensifier(raw: list[str], index: int) -> bool:
+    """Whether a word is part of "at all" ending a question or a clause."""
+    after = raw[index + 2 : index + 3]
+    if raw[index : index + 2] == ["at", "all"]:
+        return not after or after[0] in _JOINS | {"or"}
+    if raw[index - 1 : index + 1] == ["at", "all"] and index:
+        return _intensifier(raw, index - 1)
+    return False
 
 
 def _unframed(raw: list[str]) -> list[str]:

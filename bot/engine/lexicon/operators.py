@@ -163,6 +163,8 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
             continue  # "…was 2021, no?", "…or not?": a tag asking yes or no, not a negation
         if word == "than" and index and words[index - 1] == "rather":
             continue  # "rather than" sets one aside (INSTEAD, below); it compares nothing
+        if word == "all" and index and words[index - 1] == "at":
+            continue  # "any details at all": an intensifier, no quantity
         if word in WORDS:
             found.add(WORDS[word])
         elif word in _TIME_WORDS:

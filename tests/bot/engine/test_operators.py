@@ -158,6 +158,9 @@ SHIPPED = [
     ("does either oneplus or vivo work with leica", "Neither, as far as the sources say", []),
     ("oneplus or vivo works with zeiss - which one", "Vivo.", ["Zeiss"]),
     ("does xiaomi or huawei work with leica now", "Xiaomi.", []),
+    # "at all" is an intensifier; two synonyms either side of "or" are one thing, no choice.
+    ("has xiaomi revealed any specs or details about the leica phone at all", "No.", ["July"]),
+    ("is leica german or swedish", "German.", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -229,6 +232,8 @@ NORRA = [
         ("is it out this year", {Operator.TIME}, set()),
         ("will it launch next month", {Operator.TIME, Operator.FUTURE}, set()),
         ("is it out this summer", set(), {Operator.TIME}),  # a season is read as its months
+        ("any details at all", set(), {Operator.QUANTIFIER}),
+        ("are all its phones leica phones", {Operator.QUANTIFIER}, set()),
     ],
 )
 def test_the_verb_last_and_relative_times(words: str, held: set[Operator], not_held: set[Operator]):
