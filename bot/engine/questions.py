@@ -1070,8 +1070,25 @@ def _source_frame(raw: list[str], at: int) -> int:
     return 0
 
 
+# "Isn't Vivo working with Zeiss?" asks what "Is Vivo working with Zeiss?" asks: a negative
+# auxiliary first expects a yes, it negates nothing ("Yes: Vivo works with Zeiss").
+_NEGATIVE_AUXILIARIES = {
+    "isnt": "is",
+    "arent": "are",
+    "wasnt": "was",
+    "werent": "were",
+    "doesnt": "does",
+    "dont": "do",
+    "didnt": "did",
+    "hasnt": "has",
+    "havent": "have",
+}
+
+
 def _unpadded(raw: list[str]) -> list[str]:
     """A question less the source it names as a frame and an intensifier ("at all")."""
+    if len(raw) > 2 and raw[0] in _NEGATIVE_AUXILIARIES:
+        raw = [_NEGATIVE_AUXILIARIES[raw[0]], *raw[1:]]
     raw = _unframed(raw)
     return [w for i, w in enumerate(raw) if not _intensifier(raw, i)]
 

@@ -120,10 +120,6 @@ MONTHS = frozenset(
 _TAIL_TAGS = frozenset({"no", "not"})
 # The words `operators_of` may read as an operator in context: the whole vocabulary.
 VOCABULARY = frozenset(WORDS) | _TIME_WORDS | _COMPARE_WORDS | _FIRST_WORDS | _MAKE_WORDS | {"just"}
-# Words the spelling corrector must leave as typed: an operator read as another word ("shorter"
-# as "shooter") answers another question.
-OPERATOR_WORDS = VOCABULARY | frozenset("longer shorter bigger smaller earlier later".split())
-
 # Words whose opposite a source may state, to the token of that opposite ("a flop" against
 # "successful devices", "dropping" against "growing"): a yes/no question asking the word of a
 # fact that states its opposite is answered "No", with the fact (engine.py, `_opposed`).
@@ -138,6 +134,29 @@ OPPOSITES: dict[str, str] = {
         "grow",
     ),
 }
+
+# A direction asked as a choice ("market share going up or down?"): each word to "up" or "down",
+# and the token a source states for "up" ("growing"), whose opposites OPPOSITES holds.
+RISE_STEM = "grow"
+DIRECTIONS: dict[str, str] = {
+    **dict.fromkeys(
+        "up upward upwards rising rise rises growing grow grows increasing increase higher "
+        "climbing".split(),
+        "up",
+    ),
+    **dict.fromkeys(
+        [w for w, token in OPPOSITES.items() if token == RISE_STEM] + ["down", "downward", "lower"],
+        "down",
+    ),
+}
+
+# Words the spelling corrector must leave as typed: an operator read as another word ("shorter"
+# as "shooter", "losing" as "long") answers another question.
+OPERATOR_WORDS = (
+    VOCABULARY
+    | frozenset("longer shorter bigger smaller earlier later".split())
+    | frozenset(OPPOSITES)
+)
 
 EMPTY_WORDS = frozenset(
     "hey hi hello hiya yo sup morning evening afternoon good gm thanks thank thx ty please pls "

@@ -161,6 +161,13 @@ SHIPPED = [
     # "at all" is an intensifier; two synonyms either side of "or" are one thing, no choice.
     ("has xiaomi revealed any specs or details about the leica phone at all", "No.", ["July"]),
     ("is leica german or swedish", "German.", []),
+    # A negative auxiliary first expects a yes; it negates nothing.
+    ("isnt vivo working with zeiss", "Yes.", ["Zeiss"]),
+    ("doesnt oneplus work with leica", "No: the sources report no OnePlus–Leica", []),
+    ("isnt xiaomi losing market share lately", "No.", ["growing"]),
+    # A direction asked as a choice: the one a moderator's fact states, with the fact.
+    ("xiaomi market share up or down?", "Up.", ["growing"]),
+    ("is xiaomi's market share falling or rising", "Rising.", ["growing"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -186,6 +193,8 @@ NOT_POLAR = [
     "is the xiaomi leica phone out this year",
     "what was the last huawei leica phone",  # the sources do not order the phones they name
     "does leica work with other phone makers too",  # "other" than whom is not said
+    "are vivo's sales going up or down",  # no fact states the direction asked
+    "is xiaomi's share rising or falling",  # "share" alone is no question of the fact's
 ]
 
 
