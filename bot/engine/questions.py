@@ -1086,11 +1086,31 @@ _NEGATIVE_AUXILIARIES = {
 
 
 def _unpadded(raw: list[str]) -> list[str]:
-    """A question less the source it names as a frame and an intensifier ("at all")."""
+    """A question as it asks: no source frame, "at all" or negative auxiliary; "share" in full."""
     if len(raw) > 2 and raw[0] in _NEGATIVE_AUXILIARIES:
         raw = [_NEGATIVE_AUXILIARIES[raw[0]], *raw[1:]]
     raw = _unframed(raw)
-    return [w for i, w in enumerate(raw) if not _intensifier(raw, i)]
+    raw = [w for i, w in enumerate(raw) if not _intensifier(raw, i)]
+    # "since when has Xiaomi's share been growing": the market share, not sharing anything.
+    out: list[str] = []
+    for index, word in enumerate(raw):
+        if _market_share(raw, index):
+            out.append("market")
+        out.append(word)
+    return out
+
+
+_SHARE_FOLLOWERS = frozenset(
+    """is was has had been does do did growing grew grows going rising rose falling fell
+    dropping dropped up down increasing increased shrinking shrank declining declined""".split()
+)
+
+
+def _market_share(raw: list[str], index: int) -> bool:
+    """Whether a "share" is the market share: the subject of what follows, "market" unsaid."""
+    if raw[index] != "share" or not index or raw[index - 1] == "market":
+        return False
+    return index + 1 == len(raw) or raw[index + 1] in _SHARE_FOLLOWERS
 
 
 def _intensifier(raw: list[str], index: int) -> bool:

@@ -168,6 +168,11 @@ SHIPPED = [
     # A direction asked as a choice: the one a moderator's fact states, with the fact.
     ("xiaomi market share up or down?", "Up.", ["growing"]),
     ("is xiaomi's market share falling or rising", "Rising.", ["growing"]),
+    # A brand's "share" before what it does is its market share; "stuff" is a filler.
+    ("since when has xiaomis share been growing", "As reported", ["past couple of quarters"]),
+    ("what share does xiaomi have", "As reported", ["market share"]),
+    ("did xiaomi share details about the leica phone", "No.", ["did not give"]),
+    ("what stuff will xiaomi and leica work on", "As reported", ["optical design"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
