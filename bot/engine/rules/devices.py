@@ -165,8 +165,11 @@ def first_phone(
         return None
     tokens = set(part.analysis.tokens)
     asks_date = bool(part.months or part.years) and bool(tokens & {"1", "phon"})
+    # "What month does it launch?", "what is the first phone's launch month?": a when.
+    asks_when = part.wh == "when" or "?when" in tokens or (part.wh == "what" and "month" in tokens)
     asks_first = (
         part.wh in {"which", "what"}
+        and not asks_when
         and "phon" in tokens
         and bool(tokens & {"1", "report", "launch", "say", "announce"})
     )
@@ -178,7 +181,9 @@ def first_phone(
     ):
         return None
     months = {canonical(name) for name in [*MONTHS, *SEASONS]} | numbers(part)
-    if not residual - {"launch", "expect"} - months <= LAUNCH | CONFIRM:
+    if not residual - {"launch", "expect"} - months - ({"month"} if asks_when else set()) <= (
+        LAUNCH | CONFIRM
+    ):
         return None
     partnership = due_partnership(ctx, known)
     if partnership is None or partnership.first_phone_due is None:
@@ -222,7 +227,7 @@ def first_phone(
         else:
             text = f"The sources don't say whether it has launched: {ctx.as_of(said_due)}, {fact}."
         return Said(text, citations, entry_id=partnership_id(partnership))
-    if part.wh == "when":
+    if asks_when:
         return Said(
             f"{ctx.dated(said_due)}, {fact}.",
             citations,

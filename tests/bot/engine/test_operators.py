@@ -173,6 +173,10 @@ SHIPPED = [
     ("what share does xiaomi have", "As reported", ["market share"]),
     ("did xiaomi share details about the leica phone", "No.", ["did not give"]),
     ("what stuff will xiaomi and leica work on", "As reported", ["optical design"]),
+    # "What month" of a first phone asks when it was due, not which phone it is.
+    ("what month does the first xiaomi leica phone launch", "As reported", ["July 2022"]),
+    ("who is xiaomi's partner? and what is the first phone launch month", "", ["July 2022"]),
+    ("what exact day in july does the xiaomi leica phone launch", "The sources don't", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -234,6 +238,7 @@ NORRA = [
     ("does norra partner with optiva too", "No: the sources report no Norra–Optiva", []),
     ("did either kestrel or optiva work with vellum", "Kestrel.", ["ended"]),
     ("does norra or optiva work with kestrel", "Optiva.", ["Kestrel"]),
+    ("what month does the first norra vellum phone launch", "As reported", ["October 2031"]),
 ]
 
 
