@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.engine.lexicon.operators import Operator
 from bot.engine.prose import lower_first, lowered, series
 from bot.engine.questions import ALREADY, MONTHS, SEASONS, Form, Part
 from bot.engine.rules.context import (
@@ -27,6 +28,10 @@ def device(
     """Whether a phone came of a partnership: seen on it, or only named by reports."""
     if not part.devices:
         return None
+    # "Are the P30 Pro and P40 both Leica phones?": "both" is read over two phones or more.
+    quantified = Operator.QUANTIFIER in part.operators
+    if quantified and (len(part.devices) < 2 or part.form is not Form.YES_NO):
+        return None
     counted = "1" in part.analysis.tokens and not part.pronoun_one  # "one of" is no "first"
     if counted and part.form is Form.YES_NO and len(part.devices) == 1:
         return _first_named(ctx, part, known)
@@ -34,7 +39,7 @@ def device(
         return None  # the sources do not order the phones they name
     corrected = _device_premise(ctx, part, known)
     if corrected is not None or part.form is not Form.YES_NO:
-        return corrected
+        return None if quantified else corrected
     if not residual <= RELATION | LAUNCH | CONFIRM | {"launch", "expect", "?when"}:
         return None
     said: list[str] = []
@@ -66,6 +71,11 @@ def device(
             citations += partnership.citations
     if not said:
         said, citations = _not_the_reported(ctx, part, known)
+    if len(part.devices) > 1 and len(said) == len(part.devices) and len(set(said)) == 1:
+        # "Are the P30 Pro and P40 both Leica phones?": one partnership seen on each.
+        said, citations = said[:1], list(dict.fromkeys(citations))
+    elif quantified:
+        return None  # phones the records answer differently: no one yes or no for "both"
     if len(said) != 1:
         # A phone no partnership names is for the fact matcher (or a refusal).
         return None

@@ -177,6 +177,8 @@ SHIPPED = [
     ("what month does the first xiaomi leica phone launch", "As reported", ["July 2022"]),
     ("who is xiaomi's partner? and what is the first phone launch month", "", ["July 2022"]),
     ("what exact day in july does the xiaomi leica phone launch", "The sources don't", []),
+    # "both" over several phones: one yes when one partnership was seen on each.
+    ("did both the p30 pro and the p40 use leica", "Yes.", ["P30 Pro", "P40"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -204,6 +206,8 @@ NOT_POLAR = [
     "does leica work with other phone makers too",  # "other" than whom is not said
     "are vivo's sales going up or down",  # no fact states the direction asked
     "is xiaomi's share rising or falling",  # "share" alone is no question of the fact's
+    "are the p30 pro and xiaomi 12 ultra both leica phones",  # phones answered differently
+    "are all huawei phones leica phones",  # "all" over no phone named
 ]
 
 
@@ -239,6 +243,7 @@ NORRA = [
     ("did either kestrel or optiva work with vellum", "Kestrel.", ["ended"]),
     ("does norra or optiva work with kestrel", "Optiva.", ["Kestrel"]),
     ("what month does the first norra vellum phone launch", "As reported", ["October 2031"]),
+    ("are the kestrel k7 and k9 both vellum phones", "Yes.", ["Kestrel K9"]),
 ]
 
 
