@@ -35,6 +35,8 @@ def device(
     counted = "1" in part.analysis.tokens and not part.pronoun_one  # "one of" is no "first"
     if counted and part.form is Form.YES_NO and len(part.devices) == 1:
         return _first_named(ctx, part, known)
+    if Operator.FIRST_LATEST in part.operators:
+        return None  # only one phone asked to be the first is read ("was the P30 the first?")
     if part.says({"last", "latest", "newest"}):
         return None  # the sources do not order the phones they name
     corrected = _device_premise(ctx, part, known)
@@ -125,6 +127,10 @@ def _not_the_reported(
     pairs = (
         {ctx.pair(*asked)} if len(asked) == 2 else {ctx.pair(*known)} if len(known) == 2 else set()
     )
+    if len(known) == 1:
+        # "Will the first phone of the partnership be the 12 Pro?": the phone maker's one
+        # partnership whose first phone reports named.
+        pairs = {p for p in ctx.of(known[0]) if p.reported_devices}
     partnership = pairs.pop() if len(pairs) == 1 else None
     if partnership is None or not partnership.reported_devices:
         return [], []

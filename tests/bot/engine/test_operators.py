@@ -179,6 +179,8 @@ SHIPPED = [
     ("what exact day in july does the xiaomi leica phone launch", "The sources don't", []),
     # "both" over several phones: one yes when one partnership was seen on each.
     ("did both the p30 pro and the p40 use leica", "Yes.", ["P30 Pro", "P40"]),
+    # "the partnership" of a phone maker's one partnership whose first phone reports named.
+    ("will the first phone from the partnership be the xiaomi 12 pro", "Not as far as", ["Ultra"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -208,6 +210,7 @@ NOT_POLAR = [
     "is xiaomi's share rising or falling",  # "share" alone is no question of the fact's
     "are the p30 pro and xiaomi 12 ultra both leica phones",  # phones answered differently
     "are all huawei phones leica phones",  # "all" over no phone named
+    "was the p30 pro or the p40 first",  # the sources do not order the phones they name
 ]
 
 
@@ -244,6 +247,8 @@ NORRA = [
     ("does norra or optiva work with kestrel", "Optiva.", ["Kestrel"]),
     ("what month does the first norra vellum phone launch", "As reported", ["October 2031"]),
     ("are the kestrel k7 and k9 both vellum phones", "Yes.", ["Kestrel K9"]),
+    # Kestrel has no partnership whose first phone reports named: no answer.
+    ("will the first phone of the partnership be the kestrel k9", "The sources don't", []),
 ]
 
 
