@@ -1085,8 +1085,34 @@ _NEGATIVE_AUXILIARIES = {
 }
 
 
+# "my friend says …, true?", "i heard that …": someone's claim to check, not a speaker asked of.
+_HEARSAY_WHO = frozenset(
+    """friend friends buddy mate bro brother sister cousin dad mom mum colleague coworker guy
+    someone somebody people everyone""".split()
+)
+_HEARSAY_VERBS = frozenset("says say said claims claimed thinks reckons told tells".split())
+
+
+def _unhearsaid(raw: list[str]) -> list[str]:
+    """A claim less the hearsay before it ("my friend says", "i heard that")."""
+    at = 1 if raw[:1] in (["my"], ["a"], ["some"]) else 0
+    if raw[at : at + 1] and raw[at] in _HEARSAY_WHO:
+        if not raw[at + 1 : at + 2] or raw[at + 1] not in _HEARSAY_VERBS:
+            return raw
+        at += 2
+        if raw[at - 1] in ("told", "tells") and raw[at : at + 1] == ["me"]:
+            at += 1
+    elif raw[:2] in (["i", "heard"], ["i", "read"]):
+        at = 2
+    else:
+        return raw
+    at += 1 if raw[at : at + 1] == ["that"] else 0
+    return raw[at:] if len(raw) - at >= 3 else raw
+
+
 def _unpadded(raw: list[str]) -> list[str]:
     """A question as it asks: no source frame, "at all" or negative auxiliary; "share" in full."""
+    raw = _unhearsaid(raw)
     if len(raw) > 2 and raw[0] in _NEGATIVE_AUXILIARIES:
         raw = [_NEGATIVE_AUXILIARIES[raw[0]], *raw[1:]]
     raw = _unframed(raw)

@@ -181,6 +181,10 @@ SHIPPED = [
     ("did both the p30 pro and the p40 use leica", "Yes.", ["P30 Pro", "P40"]),
     # "the partnership" of a phone maker's one partnership whose first phone reports named.
     ("will the first phone from the partnership be the xiaomi 12 pro", "Not as far as", ["Ultra"]),
+    # Hearsay before a claim is the claim to check, no speaker asked of.
+    ("my buddy says vivo and zeiss never worked together. true?", "No.", ["Zeiss"]),
+    ("my friend told me oneplus works with zeiss, true?", "No: the sources report no", []),
+    ("i heard that huawei still uses leica, is that right?", "Not any more.", ["ended"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -249,6 +253,7 @@ NORRA = [
     ("are the kestrel k7 and k9 both vellum phones", "Yes.", ["Kestrel K9"]),
     # Kestrel has no partnership whose first phone reports named: no answer.
     ("will the first phone of the partnership be the kestrel k9", "The sources don't", []),
+    ("someone said kestrel works with optiva, is that right?", "Yes.", ["Optiva"]),
 ]
 
 
