@@ -97,10 +97,10 @@ class Index:
         postings: dict[str, array[int]] = {}
         for entry in entries:
             slot = len(self._records)
-            record = self._prepare(entry)
+            record, quote_only = self._prepare(entry)
             self._records.append(record)
             self._slots[entry.id] = slot
-            self._count_quoted(record, 1)
+            self._count_quoted(quote_only, 1)
             for token in record_tokens(record):
                 postings.setdefault(token, array("I")).append(slot)
             self._index_slot(slot, record)
@@ -111,13 +111,17 @@ class Index:
             if self._count(token) > RANKED_MIN:
                 self._ranked_postings(token)
 
-    def _count_quoted(self, record: Record, change: int) -> None:
-        """Count (1) or uncount (-1) the tokens an entry holds only in what it quotes."""
+    def _uncount_quoted(self, record: Record) -> None:
+        """Uncount the tokens an entry being removed holds only in what it quotes."""
         if ":" in record.entry.id or not record.entry.evidence:
             return
         own = set(record.phrasings.split())
         own.update(self.analyzer.analyse_words(words(record.entry.answer), correct=False).tokens)
-        for token in set(record.answer.split()) - own:
+        self._count_quoted(set(record.answer.split()) - own, -1)
+
+    def _count_quoted(self, tokens: Iterable[str], change: int) -> None:
+        """Count (1) or uncount (-1) tokens an entry holds only in what it quotes."""
+        for token in tokens:
             left = self._quoted.get(token, 0) + change
             if left:
                 self._quoted[token] = left
@@ -159,8 +163,11 @@ class Index:
                 self._kind_sizes[flag] += 1
         self._weights.clear()
 
-    def _prepare(self, entry: Entry) -> Record:
-        """Analyse an entry's texts, adding their words to the analyzer's vocabulary."""
+    def _prepare(self, entry: Entry) -> tuple[Record, set[str]]:
+        """Analyse an entry's texts, adding their words to the analyzer's vocabulary.
+
+        Returns its record and the tokens it holds only in the sentences it quotes.
+        """
         analyzer = self.analyzer
         brands = set(entry.brands)
         phrasings = []
@@ -171,9 +178,15 @@ class Index:
             brands |= analysis.brands
             phrasings.append(" ".join(sorted(set(analysis.tokens))))
         brevity = min(map(len, phrasings), default=0)
-        answer_words = words(entry.answer) + quoted_words(entry)
-        analyzer.add_words(answer_words)
-        answer = analyzer.analyse_words(answer_words, correct=False)
+        answer_words = words(entry.answer)
+        quoted = quoted_words(entry)
+        analyzer.add_words(answer_words + quoted)
+        tokens = set(analyzer.analyse_words(answer_words, correct=False).tokens)
+        quote_only: set[str] = set()
+        if quoted:
+            quote_only = set(analyzer.analyse_words(quoted, correct=False).tokens) - tokens
+            quote_only.difference_update(*(p.split() for p in phrasings))
+            tokens |= quote_only
         # An entry is about the brands it declares and those its questions name (not its
         # answer: a list of every partnership is not about each brand in it).
         brand_set = frozenset(brands)
@@ -184,21 +197,21 @@ class Index:
         return Record(
             entry,
             f" {' | '.join(phrasings)} ",
-            f" {' '.join(sorted(set(answer.tokens)))} ",
+            f" {' '.join(sorted(tokens))} ",
             self._brand_sets.setdefault(brand_set, brand_set),
             flags,
             brevity,
-        )
+        ), quote_only
 
     def _add(self, entry: Entry, slot: int | None = None) -> None:
-        record = self._prepare(entry)
+        record, quote_only = self._prepare(entry)
         if slot is None:
             slot = len(self._records)
             self._records.append(record)
         else:
             self._records[slot] = record
         self._slots[entry.id] = slot
-        self._count_quoted(record, 1)
+        self._count_quoted(quote_only, 1)
         for token in record_tokens(record):
             posting = self._postings.get(token)
             if posting is None:
@@ -231,7 +244,7 @@ class Index:
             return None
         record = self._records[slot]
         assert record is not None
-        self._count_quoted(record, -1)
+        self._uncount_quoted(record)
         for token in record_tokens(record):
             self._unpost(token, slot, (record.brevity, entry_id))
         # After the ranked lists, whose key reads the record.
