@@ -32,7 +32,7 @@ from bot.engine.entries import (
     fact_entry,
 )
 from bot.engine.fingerprint import engine_code_hash
-from bot.engine.lexicon.operators import OPPOSITES, Operator, operators_of
+from bot.engine.lexicon.operators import DIRECTIONS, OPPOSITES, RISE_STEM, Operator, operators_of
 from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
@@ -166,7 +166,7 @@ class Engine:
 
     def _part_answer(self, part: Part | None, question: str | None = None) -> Answer:
         """One question: by the records' rules, or else (or when a fact says it) the matcher."""
-        said = self.reasoner.answer(part) if part is not None else None
+        said = (self.reasoner.answer(part) if part is not None else None) or _direction(self, part)
         # The matcher reads the part as read: chat spellings spelled out, chatter dropped.
         text = self._part_question(part) if part is not None else question or ""
         if said is not None and said.shaped:
@@ -280,7 +280,7 @@ class Engine:
 
     def _asked_of(self, part: Part, best: Candidate) -> bool:
         """Whether a part asks nothing its matched entry's questions and answer do not hold."""
-        asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
+        asked = _asked_tokens(part)
         texts = " ".join((*best.entry.questions, best.entry.answer))
         if not asked <= set(self.matcher.analyzer.analyse(texts, correct=False).tokens):
             return False
@@ -323,7 +323,7 @@ class Engine:
         if OPPOSITES[asked[0]] not in answer:
             return False
         typed = self.matcher.analyzer.analyse_words([asked[0]], correct=False).tokens
-        rest = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS} - set(typed)
+        rest = _asked_tokens(part) - set(typed)
         return bool(rest) and rest <= answer
 
     def _affirms(self, part: Part, best: Candidate) -> bool:
@@ -340,7 +340,7 @@ class Engine:
             return False
         if part.negated or part.excluded or part.countries or self.reasoner.miskinded(part):
             return False
-        asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
+        asked = _asked_tokens(part)
         if not asked:
             return False
         answer = self.matcher.analyzer.analyse(best.entry.answer, correct=False)
@@ -580,6 +580,48 @@ class Engine:
 
 # Operators that choose which answer a wh-question wants: a fact without them answers another.
 _SELECTING = frozenset({Operator.FIRST_LATEST, Operator.ONLY})
+
+
+def _asked_tokens(part: Part) -> set[str]:
+    """The tokens a part asks with: no question word, nor a pronoun "one" ("the latest one")."""
+    asked = {t for t in part.analysis.tokens if t not in QUESTION_TOKENS}
+    if part.pronoun_one:
+        asked.discard("1")
+    return asked
+
+
+def _direction(engine: Engine, part: Part | None) -> Said | None:
+    """A direction asked as a choice ("Xiaomi's share going up or down?"), from a fact.
+
+    The question is matched with "growing" for its two directions; a moderator's fact found so
+    answers only when it states the rise itself, with no negation, and no newer source may have
+    overtaken it: then the option named is the one it states.
+    """
+    if part is None or "or" not in part.words[1:-1]:
+        return None
+    at = part.words.index("or")
+    left, right = part.words[at - 1], part.words[at + 1]
+    if {DIRECTIONS.get(left), DIRECTIONS.get(right)} != {"up", "down"}:
+        return None
+    asked = [*part.words[: at - 1], "growing", *part.words[at + 2 :]]
+    best = engine.matcher.match(" ".join(asked)).best
+    if best is None or best.entry.id not in engine.base.facts:
+        return None
+    fact = engine.base.facts[best.entry.id]
+    if _NEGATION.search(fact.answer) or engine.newer_than(fact.id):
+        return None
+    analyse = engine.matcher.analyzer.analyse
+    # One of the fact's own questions asks every word asked, the rise included; its answer
+    # states the rise.
+    content = {t for t in analyse(" ".join(asked)).tokens if t not in QUESTION_TOKENS}
+    if not any(content <= set(analyse(q, correct=False).tokens) for q in best.entry.questions):
+        return None
+    if RISE_STEM not in analyse(fact.answer, correct=False).tokens:
+        return None
+    head = left if DIRECTIONS[left] == "up" else right
+    stated = fact.answer.removeprefix("Yes. ")
+    text = f"{head.capitalize()}. {with_date(stated, engine.reported_on(fact.citations))}"
+    return Said(text, fact.citations, entry_id=fact.id)
 
 
 def _carries(part: Part, best: Candidate, facts: Container[str]) -> bool:

@@ -17,6 +17,7 @@ from bot.engine.lexicon.operators import (
     EMPTY_WORDS,
     NEGATORS,
     OPERATOR_WORDS,
+    SET_ASIDE_WORDS,
     Operator,
     operators_of,
 )
@@ -81,7 +82,7 @@ _LEAD_FILLERS = frozenset(
 # tokens ("1", "end", "say") are content too.
 _OPERATOR_TOKENS = frozenset(
     canonical(word) or word
-    for word in """shorter longer fewer nor neither sole solely exclusive exclusively
+    for word in """shorter longer fewer less nor neither sole solely exclusive exclusively
     exclusivity until till unsuccessful flop flopped""".split()
 ) | frozenset(canonical(word) or word for word in NEGATORS)
 # Greetings of two words before a question ("good morning, does Vivo use Zeiss?").
@@ -306,11 +307,13 @@ class Part:
     # Lengths in years it names ("four years", "10 yrs") and calendar years ("in 2022").
     durations: tuple[int, ...] = ()
     years: tuple[int, ...] = ()
+    # "the latest one", "has one": "one" stands for a noun, it counts nothing.
+    pronoun_one: bool = False
 
     @property
     def text(self) -> str:
-        """The part's words, as read."""
-        return " ".join(self.words)
+        """The part's words, as read; a pronoun "one" is no count for the matcher to find."""
+        return " ".join(w for w in self.words if not (self.pronoun_one and w == "one"))
 
     @property
     def operators(self) -> frozenset[Operator]:
@@ -375,10 +378,23 @@ def small_talk(part: Part) -> bool:
     return part.form is Form.PLAIN and not part.wh and set(part.words) <= _SMALL_TALK_WORDS
 
 
+_QUANTIFIERS = frozenset("both all each every either".split())
+
+
 @lru_cache(maxsize=256)
 def _operators_of(words: tuple[str, ...]) -> frozenset[Operator]:
-    """`operators_of`, once a part: rules and the engine ask a part for them several times."""
-    return operators_of(words)
+    """`operators_of`, once a part: rules and the engine ask a part for them several times.
+
+    "Does Vivo work with Hasselblad too?" asks the pair as it is: "also" and "too" narrow
+    nothing; "other" or "besides" set a partner aside, which the rules must read. "Either"
+    before "or" is the form of a choice.
+    """
+    found = operators_of(words)
+    if Operator.ADDITIVE in found and SET_ASIDE_WORDS.isdisjoint(words):
+        found -= {Operator.ADDITIVE}
+    if Operator.QUANTIFIER in found and "or" in words and _QUANTIFIERS & set(words) == {"either"}:
+        found -= {Operator.QUANTIFIER}  # "either … or" is the form of a choice, no quantity
+    return found
 
 
 def chat_kind(raw: list[str]) -> str | None:
@@ -593,7 +609,11 @@ class Reader:
         # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
         asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
         # Greetings, thanks and insults around a question ("hey, …", "…, idiot") are not parts.
-        spoken = tuple(p for p in asked_parts if not set(p.words) <= EMPTY_WORDS)
+        spoken = tuple(
+            p
+            for p in asked_parts
+            if not set(p.words) <= EMPTY_WORDS and _source_frame(list(p.words), 0) < len(p.words)
+        )
         asked_parts = spoken or asked_parts
         return Reading(asked_parts or tuple(parts), unread=unread)
 
@@ -602,7 +622,7 @@ class Reader:
         raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
         while len(raw) > 1 and (raw[0] in _LEAD_FILLERS or tuple(raw[:2]) in _GREETING_PAIRS):
             raw = raw[2:] if tuple(raw[:2]) in _GREETING_PAIRS else raw[1:]
-        raw = _unframed(raw)
+        raw = _unpadded(raw)
         corrected = self.analyzer.corrected(raw)
         # Names the base does not know are kept as typed: correction would make them known ones.
         for index, word in enumerate(raw):
@@ -653,7 +673,9 @@ class Reader:
             and token not in analysis.brands
             and token not in analysis.devices
             and self.analyzer.brand_of(token) is None
-        ) - _pronoun_one(corrected)
+        )
+        pronoun_one = bool(_pronoun_one(corrected))
+        residual -= _pronoun_one(corrected)
         only_brands = (
             bool(brands)
             and not (set(analysis.tokens) - set(analysis.brands))
@@ -692,6 +714,7 @@ class Reader:
             description=frozenset(spans),
             people=people,
             months=_months(corrected),
+            pronoun_one=pronoun_one,
         )
 
     def _mentions(
@@ -729,7 +752,21 @@ class Reader:
             if choice and (two_phones or all(self._names_brand(option) for option in choice)):
                 # "vivo: zeiss or hasselblad?" chooses between brands.
                 form, options = Form.EITHER_OR, choice
+        if form is Form.EITHER_OR and len(options) == 2 and self._synonyms(*options):
+            # "did Xiaomi give any specs or details?": one thing in two words, not a choice.
+            form, options = Form.YES_NO, ()
         return form, wh, options
+
+    def _synonyms(self, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+        """Whether the words either side of "or" are synonyms ("specs or details").
+
+        The same word both sides ("did Kestrel end it or did Vellum end it?") is no synonym.
+        """
+        if left[-1] == right[0]:
+            return False
+        a = self.analyzer.analyse_words([left[-1]], correct=False).tokens
+        b = self.analyzer.analyse_words([right[0]], correct=False).tokens
+        return bool(a) and a == b
 
     def _related(self, raw: list[str]) -> tuple[list[str], set[int], set[str]]:
         """Brands named by a partner, with the describing words' positions and the brands in them.
@@ -996,7 +1033,7 @@ def _relation_of(verbs: Iterable[str]) -> str | None:
 _VERBS = frozenset(
     """is are was were uses use used works work worked partnered partners has have had gave
     give makes made did does will still officially confirmed dumped left split ended
-    going""".split()
+    going lasted lasts last launched launches launching sold sells got gets went""".split()
 )
 _PRONOUNS = frozenset("he she him her his hers".split())
 # Words by which a question refers to the brands of the one before ("did it", "do they").
@@ -1011,8 +1048,129 @@ _FRAME_VERBS = frozenset("say said says mention mentioned mentions tell tells wr
 _FRAME_ENDS = frozenset("about regarding on of".split())
 
 
+# "…, per the article", "according to the sources, …": where the asker read it, not what is asked.
+_FRAME_PREPOSITIONS = frozenset("per in from according to by".split())
+_FRAME_ARTICLES = frozenset("the this that your".split())
+# "Which phone makers are in the article?" asks what the source holds: not a frame.
+_IN_SOURCE = frozenset("is are was were mentioned named listed appear appears featured".split())
+
+
+def _source_frame(raw: list[str], at: int) -> int:
+    """How many words from `at` name the source as a frame ("per the article"), else 0."""
+    index = at
+    if index < len(raw) and raw[index] == "according":
+        index += 1
+    if index >= len(raw) or raw[index] not in _FRAME_PREPOSITIONS:
+        return 0
+    index += 1
+    if index < len(raw) and raw[index] in _FRAME_ARTICLES:
+        index += 1
+    if index < len(raw) and raw[index] in _FRAME_SOURCES:
+        return index + 1 - at
+    return 0
+
+
+# "Isn't Vivo working with Zeiss?" asks what "Is Vivo working with Zeiss?" asks: a negative
+# auxiliary first expects a yes, it negates nothing ("Yes: Vivo works with Zeiss").
+_NEGATIVE_AUXILIARIES = {
+    "isnt": "is",
+    "arent": "are",
+    "wasnt": "was",
+    "werent": "were",
+    "doesnt": "does",
+    "dont": "do",
+    "didnt": "did",
+    "hasnt": "has",
+    "havent": "have",
+}
+
+
+# "my friend says …, true?", "i heard that …": someone's claim to check, not a speaker asked of.
+_HEARSAY_WHO = frozenset(
+    """friend friends buddy mate bro brother sister cousin dad mom mum colleague coworker guy
+    someone somebody people everyone""".split()
+)
+_HEARSAY_VERBS = frozenset("says say said claims claimed thinks reckons told tells".split())
+
+
+def _unhearsaid(raw: list[str]) -> list[str]:
+    """A claim less the hearsay before it ("my friend says", "i heard that")."""
+    at = 1 if raw[:1] in (["my"], ["a"], ["some"]) else 0
+    if raw[at : at + 1] and raw[at] in _HEARSAY_WHO:
+        if not raw[at + 1 : at + 2] or raw[at + 1] not in _HEARSAY_VERBS:
+            return raw
+        at += 2
+        if raw[at - 1] in ("told", "tells") and raw[at : at + 1] == ["me"]:
+            at += 1
+    elif raw[:2] in (["i", "heard"], ["i", "read"]):
+        at = 2
+    else:
+        return raw
+    at += 1 if raw[at : at + 1] == ["that"] else 0
+    return raw[at:] if len(raw) - at >= 3 else raw
+
+
+def _unpadded(raw: list[str]) -> list[str]:
+    """A question as it asks: no source frame, "at all" or negative auxiliary; "share" in full."""
+    raw = _unhearsaid(raw)
+    if len(raw) > 2 and raw[0] in _NEGATIVE_AUXILIARIES:
+        raw = [_NEGATIVE_AUXILIARIES[raw[0]], *raw[1:]]
+    raw = _unframed(raw)
+    raw = [w for i, w in enumerate(raw) if not _intensifier(raw, i)]
+    # "since when has Xiaomi's share been growing": the market share, not sharing anything.
+    out: list[str] = []
+    for index, word in enumerate(raw):
+        if _market_share(raw, index):
+            out.append("market")
+        out.append(word)
+    return out
+
+
+_SHARE_FOLLOWERS = frozenset(
+    """is was has had been does do did growing grew grows going rising rose falling fell
+    dropping dropped up down increasing increased shrinking shrank declining declined""".split()
+)
+
+
+def _market_share(raw: list[str], index: int) -> bool:
+    """Whether a "share" is the market share: the subject of what follows, "market" unsaid."""
+    if raw[index] != "share" or not index or raw[index - 1] == "market":
+        return False
+    return index + 1 == len(raw) or raw[index + 1] in _SHARE_FOLLOWERS
+
+
+def _intensifier(raw: list[str], index: int) -> bool:
+    """Whether a word is part of "at all" ending a question or a clause."""
+    after = raw[index + 2 : index + 3]
+    if raw[index : index + 2] == ["at", "all"]:
+        return not after or after[0] in _JOINS | {"or"}
+    if raw[index - 1 : index + 1] == ["at", "all"] and index:
+        return _intensifier(raw, index - 1)
+    return False
+
+
 def _unframed(raw: list[str]) -> list[str]:
     """A question less a frame that names the source ("what does the article say about …")."""
+    for at in range(1, len(raw) - 4):
+        # "which phones does the article say were successful": the frame inside a wh-question.
+        said = raw[at : at + 4]
+        if (
+            raw[0] in _WH
+            and said[0] in ("does", "did", "do")
+            and said[1] in _FRAME_ARTICLES
+            and said[2] in _FRAME_SOURCES
+            and said[3] in _FRAME_VERBS
+        ):
+            raw = raw[:at] + raw[at + 4 :]
+            break
+    for at in range(max(0, len(raw) - 4), len(raw)):
+        width = _source_frame(raw, at)
+        if width and at + width == len(raw) and at >= 2 and raw[at - 1] not in _IN_SOURCE:
+            raw = raw[:at]
+            break
+    width = _source_frame(raw, 0)
+    if width and width + 2 <= len(raw):
+        raw = raw[width:]
     if not raw or raw[0] not in ("what", "whats"):
         return raw
     for index, word in enumerate(raw[:8]):

@@ -32,7 +32,7 @@ STOPWORDS = frozenset(
     wondering wonder curious question ask asking idea how show together happen happened even
     find finds found finding need needs want wants carry carries feature features featuring
     equipped sport sports pack packs explain describe elaborate summarise summarize
-    never heard hear hears
+    never heard hear hears lately presently stuff
     """.split()
 )
 

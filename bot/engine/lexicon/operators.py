@@ -47,6 +47,11 @@ NEGATORS = frozenset(
 )
 
 
+# "Is Xiaomi also with Leica?" asks the pair as it is; "other", "besides" set a partner aside.
+ALSO_WORDS = frozenset({"also", "too"})
+SET_ASIDE_WORDS = frozenset("other another else besides except".split())
+
+
 def _all(words: str, operator: Operator) -> dict[str, Operator]:
     return dict.fromkeys(words.split(), operator)
 
@@ -78,12 +83,26 @@ WORDS: dict[str, Operator] = {
         Operator.RELATION,
     ),
     **_all("instead replace replaced replaces", Operator.INSTEAD),
-    **_all("also too other another else besides except", Operator.ADDITIVE),
+    **_all(" ".join(ALSO_WORDS | SET_ASIDE_WORDS), Operator.ADDITIVE),
 }
 # Words whose operator depends on the next word: "before July", "more than", "makes phones".
 _TIME_WORDS = frozenset({"before", "after", "by", "prior"})
 _COMPARE_WORDS = frozenset({"more", "less", "longer", "shorter", "over", "under", "least", "most"})
 _FIRST_WORDS = frozenset({"first", "last"})
+# "Did it last more than 5 years?", "how long did it last": the verb, which measures a length.
+_LAST_VERB_BEFORE = frozenset(
+    """did does do will would could can to it that this they has have had should partnership
+    deal collab collaboration relationship tieup partnerships deals""".split()
+)
+_LAST_VERB_AFTER = frozenset(
+    """more less longer shorter over under for about around beyond at only just long even
+    until till past""".split()
+)
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+# "this year", "next month", "last week": a time counted from the day it is asked, which a
+# dated source cannot confirm by itself. A season is read as its months (questions.SEASONS).
+_RELATIVE = frozenset({"this", "next", "last", "coming"})
+_PERIODS = frozenset("year years month months week weeks quarter".split())
 # "Is it just optical design?" asks "only"; "just wondering", "just launched" do not narrow
 # anything: the word before these is chat or "recently", which the rules may leave unread.
 _JUST_NOT_ONLY = frozenset(
@@ -101,10 +120,6 @@ MONTHS = frozenset(
 _TAIL_TAGS = frozenset({"no", "not"})
 # The words `operators_of` may read as an operator in context: the whole vocabulary.
 VOCABULARY = frozenset(WORDS) | _TIME_WORDS | _COMPARE_WORDS | _FIRST_WORDS | _MAKE_WORDS | {"just"}
-# Words the spelling corrector must leave as typed: an operator read as another word ("shorter"
-# as "shooter") answers another question.
-OPERATOR_WORDS = VOCABULARY | frozenset("longer shorter bigger smaller earlier later".split())
-
 # Words whose opposite a source may state, to the token of that opposite ("a flop" against
 # "successful devices", "dropping" against "growing"): a yes/no question asking the word of a
 # fact that states its opposite is answered "No", with the fact (engine.py, `_opposed`).
@@ -119,6 +134,29 @@ OPPOSITES: dict[str, str] = {
         "grow",
     ),
 }
+
+# A direction asked as a choice ("market share going up or down?"): each word to "up" or "down",
+# and the token a source states for "up" ("growing"), whose opposites OPPOSITES holds.
+RISE_STEM = "grow"
+DIRECTIONS: dict[str, str] = {
+    **dict.fromkeys(
+        "up upward upwards rising rise rises growing grow grows increasing increase higher "
+        "climbing".split(),
+        "up",
+    ),
+    **dict.fromkeys(
+        [w for w, token in OPPOSITES.items() if token == RISE_STEM] + ["down", "downward", "lower"],
+        "down",
+    ),
+}
+
+# Words the spelling corrector must leave as typed: an operator read as another word ("shorter"
+# as "shooter", "losing" as "long") answers another question.
+OPERATOR_WORDS = (
+    VOCABULARY
+    | frozenset("longer shorter bigger smaller earlier later".split())
+    | frozenset(OPPOSITES)
+)
 
 EMPTY_WORDS = frozenset(
     "hey hi hello hiya yo sup morning evening afternoon good gm thanks thank thx ty please pls "
@@ -144,6 +182,8 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
             continue  # "…was 2021, no?", "…or not?": a tag asking yes or no, not a negation
         if word == "than" and index and words[index - 1] == "rather":
             continue  # "rather than" sets one aside (INSTEAD, below); it compares nothing
+        if word == "all" and index and words[index - 1] == "at":
+            continue  # "any details at all": an intensifier, no quantity
         if word in WORDS:
             found.add(WORDS[word])
         elif word in _TIME_WORDS:
@@ -162,6 +202,14 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
                 "than" in after or any(w.isdigit() for w in after[:1]) or word[-2:] == "er"
             ):
                 found.add(Operator.COMPARE)
+        elif word in _RELATIVE and after[:1] and after[0] in _PERIODS:
+            found.add(Operator.TIME)
+        elif word == "last" and (
+            (index and words[index - 1] in _LAST_VERB_BEFORE)
+            or index == last
+            or (after and (after[0] in _LAST_VERB_AFTER | _NUMBER_WORDS or after[0].isdigit()))
+        ):
+            continue  # the verb: "did it last 4 years?" measures a length, ranks nothing
         elif word in _FIRST_WORDS:
             found.add(Operator.FIRST_LATEST)
         elif word == "just" and after and after[0] not in _JUST_NOT_ONLY:

@@ -29,6 +29,7 @@ from bot.engine.matcher.records import (
 from bot.engine.matcher.scoring import QUESTION_WORD_WEIGHT
 from bot.engine.words import QUESTION_TOKENS, Analyzer
 from bot.facts.models import Brand
+from bot.facts.text import words
 
 # A leaf group of more entries than this, and an eighth or more of its token's postings, is
 # walked in the token's postings sorted by brevity (`ranked_postings`), not sorted itself.
@@ -69,6 +70,9 @@ class Index:
         # Token weights depend on the entry count and the token's frequency: cached until
         # the next change.
         self._weights: dict[str, float] = {}
+        # How many entries hold each token only in the sentences they quote: their weight is
+        # the phrasings' and answers' (a quote's every word would make common words rarer).
+        self._quoted: dict[str, int] = {}
         self._brand_sets: dict[frozenset[str], frozenset[str]] = {}
         # Large postings as slots sorted by (brevity, id): made on first use, kept up to date.
         self._ranked: dict[str, array[int]] = {}
@@ -76,10 +80,13 @@ class Index:
         self.analyzer = Analyzer(brands, known_tokens=self._postings)
         # Built in one pass: slots come in order, so each posting is born sorted.
         postings: dict[str, array[int]] = {}
-        for entry, record in zip(entries, self._records_of(entries, brands), strict=True):
+        for entry, (record, quote_only) in zip(
+            entries, self._records_of(entries, brands), strict=True
+        ):
             slot = len(self._records)
             self._records.append(record)
             self._slots[entry.id] = slot
+            self._count_quoted(quote_only, 1)
             for token in record_tokens(record):
                 postings.setdefault(token, array("I")).append(slot)
             self._index_slot(slot, record)
@@ -94,6 +101,23 @@ class Index:
             if self._count(token) > RANKED_MIN:
                 held = members(posting) if isinstance(posting, int) else posting
                 self._ranked[token] = array("I", sorted_gently(held, brevities.__getitem__))
+
+    def _uncount_quoted(self, record: Record) -> None:
+        """Uncount the tokens an entry being removed holds only in what it quotes."""
+        if ":" in record.entry.id or not record.entry.evidence:
+            return
+        own = set(record.phrasings.split())
+        own.update(self.analyzer.analyse_words(words(record.entry.answer), correct=False).tokens)
+        self._count_quoted(set(record.answer.split()) - own, -1)
+
+    def _count_quoted(self, tokens: Iterable[str], change: int) -> None:
+        """Count (1) or uncount (-1) tokens an entry holds only in what it quotes."""
+        for token in tokens:
+            left = self._quoted.get(token, 0) + change
+            if left:
+                self._quoted[token] = left
+            else:
+                self._quoted.pop(token, None)
 
     def _compact(self, token: str, slots: array[int]) -> int | array[int]:
         """A posting's form: a bitmap when its token is common, else its sorted array."""
@@ -130,11 +154,13 @@ class Index:
                 self._kind_sizes[flag] += 1
         self._weights.clear()
 
-    def _records_of(self, entries: list[Entry], brands: list[Brand]) -> Iterator[Record]:
-        """The entries' records in order: of a large build, the last two thirds made elsewhere.
+    def _records_of(
+        self, entries: list[Entry], brands: list[Brand]
+    ) -> Iterator[tuple[Record, frozenset[str]]]:
+        """Each entry's record and quoted-only tokens, in order; of a large build, most elsewhere.
 
-        Two thirds: besides its third this process files every record and builds the rest of
-        the engine, about as long as analysing another third.
+        The last two thirds are analysed in another process: besides its third this process
+        files every record and builds the rest of the engine, as long as another third takes.
         """
         mine = len(entries) // 3 if len(entries) >= prepare.PARALLEL_MIN_ENTRIES else len(entries)
         other = None
@@ -154,11 +180,15 @@ class Index:
         found, counts = theirs
         self.analyzer.add_counts(counts)
         for entry, texts in zip(entries[mine:], found, strict=True):
-            yield self._new_record(entry, texts)
+            yield self._new_record(entry, texts), texts.quote_only
 
-    def _prepare(self, entry: Entry) -> Record:
-        """Analyse an entry's texts, adding their words to the analyzer's vocabulary."""
-        return self._new_record(entry, prepare.analysed(self.analyzer, entry))
+    def _prepare(self, entry: Entry) -> tuple[Record, frozenset[str]]:
+        """Analyse an entry's texts, adding their words to the analyzer's vocabulary.
+
+        Returns its record and the tokens it holds only in the sentences it quotes.
+        """
+        texts = prepare.analysed(self.analyzer, entry)
+        return self._new_record(entry, texts), texts.quote_only
 
     def _new_record(self, entry: Entry, texts: prepare.Analysed) -> Record:
         # Entries about the same brands share one set of them.
@@ -166,13 +196,14 @@ class Index:
         return Record(entry, texts.phrasings, texts.answer, brand_set, texts.flags, texts.brevity)
 
     def _add(self, entry: Entry, slot: int | None = None) -> None:
-        record = self._prepare(entry)
+        record, quote_only = self._prepare(entry)
         if slot is None:
             slot = len(self._records)
             self._records.append(record)
         else:
             self._records[slot] = record
         self._slots[entry.id] = slot
+        self._count_quoted(quote_only, 1)
         for token in record_tokens(record):
             posting = self._postings.get(token)
             if posting is None:
@@ -205,6 +236,7 @@ class Index:
             return None
         record = self._records[slot]
         assert record is not None
+        self._uncount_quoted(record)
         for token in record_tokens(record):
             self._unpost(token, slot, (record.brevity, entry_id))
         # After the ranked lists, whose key reads the record.
@@ -221,7 +253,8 @@ class Index:
                 self._kind_sizes[flag] -= 1
         self._weights.clear()
         entry = record.entry
-        self.analyzer.remove_texts((*entry.questions, entry.answer))
+        quoted = " ".join(prepare.quoted_words(entry))
+        self.analyzer.remove_texts((*entry.questions, entry.answer, quoted))
         return slot
 
     def _unpost(self, token: str, slot: int, key: tuple[int, str]) -> None:
@@ -305,7 +338,7 @@ class Index:
             weight = QUESTION_WORD_WEIGHT
         else:
             count = len(self._slots) or 1
-            frequency = self._count(token)
+            frequency = self._count(token) - self._quoted.get(token, 0)
             weight = math.log((count + 1) / (frequency + 0.5)) + 0.5
             if not frequency:
                 return weight  # unknown words are not cached: users can type any number of them

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from bot.caches.second_process import SecondProcess, serve
+from bot.engine.lexicon.operators import WORDS, Operator
 from bot.engine.matcher.records import Entry, answer_flags
 from bot.engine.words import Analyzer
 from bot.facts.models import Brand
@@ -31,6 +32,26 @@ class Analysed(NamedTuple):
     brands: frozenset[str]
     flags: int
     brevity: int
+    # The tokens it holds only in the sentences it quotes (`quoted_words`).
+    quote_only: frozenset[str]
+
+
+def quoted_words(entry: Entry) -> list[str]:
+    """The words of the sentences a moderator's fact quotes, by which it is found too.
+
+    "What do Xiaomi and Leica agree on?" finds the fact whose quote says they agree. An entry
+    derived from the records ("partners:xiaomi") quotes whole paragraphs, whose every word
+    would find it; and a quote's attribution ("Xiaomi has said that…") is not what it answers:
+    who said it is for the fact's own answer to give.
+    """
+    if ":" in entry.id:
+        return []
+    return [
+        word
+        for quote in entry.evidence
+        for word in words(quote)
+        if WORDS.get(word) is not Operator.SPEAKER
+    ]
 
 
 def analysed(analyzer: Analyzer, entry: Entry) -> Analysed:
@@ -45,30 +66,36 @@ def analysed(analyzer: Analyzer, entry: Entry) -> Analysed:
         brands |= named
         phrasings.append(" ".join(sorted(set(tokens))))
     answer_words = words(entry.answer)
-    analyzer.add_words(answer_words)
-    answer_tokens, _, _ = analyzer.scan(answer_words)
+    quoted = quoted_words(entry)
+    analyzer.add_words(answer_words + quoted)
+    answer_tokens = set(analyzer.scan(answer_words)[0])
+    quote_only: set[str] = set()
+    if quoted:
+        quote_only = set(analyzer.scan(quoted)[0]) - answer_tokens
+        quote_only.difference_update(*(p.split() for p in phrasings))
+        answer_tokens |= quote_only
     # An entry is about the brands it declares and those its questions name (not its
     # answer: a list of every partnership is not about each brand in it).
     return Analysed(
         f" {' | '.join(phrasings)} ",
-        f" {' '.join(sorted(set(answer_tokens)))} ",
+        f" {' '.join(sorted(answer_tokens))} ",
         frozenset(brands),
         answer_flags(entry.answer),
         min(map(len, phrasings), default=0),
+        frozenset(quote_only),
     )
 
 
-# What the other process is sent: the brands, and each entry's questions, answer and brands.
-_Request = tuple[list[Brand], list[tuple[tuple[str, ...], str, frozenset[str]]]]
+# What the other process is sent: the brands, and each entry's id, questions, answer, brands
+# and quotes.
+_Text = tuple[str, tuple[str, ...], str, frozenset[str], tuple[str, ...]]
+_Request = tuple[list[Brand], list[_Text]]
 
 
 def _analyse_part(request: _Request) -> tuple[list[Analysed], Counter[str]]:
     brands, texts = request
     analyzer = Analyzer(brands)
-    found = [
-        analysed(analyzer, Entry("", questions, answer, named))
-        for questions, answer, named in texts
-    ]
+    found = [analysed(analyzer, Entry(*text)) for text in texts]
     return found, analyzer.word_counts
 
 
@@ -82,7 +109,10 @@ class OtherPart:
 
     def __init__(self, entries: Sequence[Entry], brands: list[Brand]) -> None:
         """Send `entries` off (OSError: no process could start)."""
-        texts = [(entry.questions, entry.answer, entry.brands) for entry in entries]
+        texts = [
+            (entry.id, entry.questions, entry.answer, entry.brands, entry.evidence)
+            for entry in entries
+        ]
         self._count = len(entries)
         self._process = SecondProcess("bot.engine.matcher.prepare", (brands, texts))
 

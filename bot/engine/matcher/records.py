@@ -15,7 +15,9 @@ from bot.caches.pickles import fast_pickling
 # What an answer must contain to answer "when", "how long", "how many" and "where".
 _POINT_IN_TIME = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|(?:19|20)\d\d|since|until|ago|yesterday|today|tomorrow)\b",
+    r"december|(?:19|20)\d\d|since|until|ago|yesterday|today|tomorrow|"
+    # "over the past couple of quarters" says since when, as "since 2021" does.
+    r"past (?:\w+ ){0,2}(?:quarters?|years?|months?|weeks?))\b",
     re.IGNORECASE,
 )
 _DURATION = re.compile(

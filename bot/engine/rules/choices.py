@@ -233,8 +233,11 @@ def _brand_choice(
     ctx: Context, part: Part, known: tuple[str, ...], left: tuple[str, ...], right: tuple[str, ...]
 ) -> Said | None:
     option_brands = []
-    for option in (left, right):
+    for option, edge in ((left, -1), (right, 0)):
         found = [b for b in known if any(w in brand_words(ctx.base.brands[b]) for w in option)]
+        if len(found) > 1:
+            # "Does OnePlus or Vivo work with Leica?": the option is the brand beside "or".
+            found = [b for b in found if option[edge] in brand_words(ctx.base.brands[b])]
         if len(found) != 1:
             return None
         option_brands.append(found[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.engine.lexicon.operators import Operator
 from bot.engine.prose import lower_first, lowered, series
 from bot.engine.questions import ALREADY, MONTHS, SEASONS, Form, Part
 from bot.engine.rules.context import (
@@ -27,13 +28,20 @@ def device(
     """Whether a phone came of a partnership: seen on it, or only named by reports."""
     if not part.devices:
         return None
-    if "1" in part.analysis.tokens and part.form is Form.YES_NO and len(part.devices) == 1:
+    # "Are the P30 Pro and P40 both Leica phones?": "both" is read over two phones or more.
+    quantified = Operator.QUANTIFIER in part.operators
+    if quantified and (len(part.devices) < 2 or part.form is not Form.YES_NO):
+        return None
+    counted = "1" in part.analysis.tokens and not part.pronoun_one  # "one of" is no "first"
+    if counted and part.form is Form.YES_NO and len(part.devices) == 1:
         return _first_named(ctx, part, known)
+    if Operator.FIRST_LATEST in part.operators:
+        return None  # only one phone asked to be the first is read ("was the P30 the first?")
     if part.says({"last", "latest", "newest"}):
         return None  # the sources do not order the phones they name
     corrected = _device_premise(ctx, part, known)
     if corrected is not None or part.form is not Form.YES_NO:
-        return corrected
+        return None if quantified else corrected
     if not residual <= RELATION | LAUNCH | CONFIRM | {"launch", "expect", "?when"}:
         return None
     said: list[str] = []
@@ -65,6 +73,11 @@ def device(
             citations += partnership.citations
     if not said:
         said, citations = _not_the_reported(ctx, part, known)
+    if len(part.devices) > 1 and len(said) == len(part.devices) and len(set(said)) == 1:
+        # "Are the P30 Pro and P40 both Leica phones?": one partnership seen on each.
+        said, citations = said[:1], list(dict.fromkeys(citations))
+    elif quantified:
+        return None  # phones the records answer differently: no one yes or no for "both"
     if len(said) != 1:
         # A phone no partnership names is for the fact matcher (or a refusal).
         return None
@@ -114,6 +127,10 @@ def _not_the_reported(
     pairs = (
         {ctx.pair(*asked)} if len(asked) == 2 else {ctx.pair(*known)} if len(known) == 2 else set()
     )
+    if len(known) == 1:
+        # "Will the first phone of the partnership be the 12 Pro?": the phone maker's one
+        # partnership whose first phone reports named.
+        pairs = {p for p in ctx.of(known[0]) if p.reported_devices}
     partnership = pairs.pop() if len(pairs) == 1 else None
     if partnership is None or not partnership.reported_devices:
         return [], []
@@ -164,8 +181,11 @@ def first_phone(
         return None
     tokens = set(part.analysis.tokens)
     asks_date = bool(part.months or part.years) and bool(tokens & {"1", "phon"})
+    # "What month does it launch?", "what is the first phone's launch month?": a when.
+    asks_when = part.wh == "when" or "?when" in tokens or (part.wh == "what" and "month" in tokens)
     asks_first = (
         part.wh in {"which", "what"}
+        and not asks_when
         and "phon" in tokens
         and bool(tokens & {"1", "report", "launch", "say", "announce"})
     )
@@ -177,7 +197,9 @@ def first_phone(
     ):
         return None
     months = {canonical(name) for name in [*MONTHS, *SEASONS]} | numbers(part)
-    if not residual - {"launch", "expect"} - months <= LAUNCH | CONFIRM:
+    if not residual - {"launch", "expect"} - months - ({"month"} if asks_when else set()) <= (
+        LAUNCH | CONFIRM
+    ):
         return None
     partnership = due_partnership(ctx, known)
     if partnership is None or partnership.first_phone_due is None:
@@ -221,7 +243,7 @@ def first_phone(
         else:
             text = f"The sources don't say whether it has launched: {ctx.as_of(said_due)}, {fact}."
         return Said(text, citations, entry_id=partnership_id(partnership))
-    if part.wh == "when":
+    if asks_when:
         return Said(
             f"{ctx.dated(said_due)}, {fact}.",
             citations,

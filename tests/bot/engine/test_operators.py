@@ -138,6 +138,53 @@ SHIPPED = [
     ("so the oneplus hasselblad contract is for 1 year, right?", "No: the sources", ["multi"]),
     ("is oneplus's deal with hasselblad for over 1 year", "Yes.", ["multi-year"]),
     ("is the oneplus hasselblad deal six years", "The sources don't say how many", []),
+    # "last" the verb measures a length; "less" compares as "more" does; a statement asks.
+    ("huawei and leica lasted under 3 years?", "No: the sources report four", []),
+    ("did the huawei leica deal last longer than two years", "Yes.", ["four-year"]),
+    ("huawei leica lasted less than six yrs?", "Yes.", ["four-year"]),
+    # Where the asker read it is no part of what is asked.
+    ("where is leica from, according to the article", "As reported", ["German"]),
+    ("what nationality is leica per the source", "As reported", ["German"]),
+    ("which huawei phones does the article say had leica", "As reported", ["P40"]),
+    ("which phone makers are in the article", "As reported", ["OnePlus", "Vivo"]),
+    # "one" standing for a noun counts nothing: "the newest one" is not "the first".
+    ("is xiaomi the newest one to team up with a camera maker", "Yes.", ["latest"]),
+    ("was the huawei p50 one of the leica phones", "Yes.", ["P50"]),
+    # "also" and "too" leave the pair's yes or no as it is; "other" still sets one aside.
+    ("does vivo partner w hasselblad too?", "No: the sources report no Vivo–Hasselblad", []),
+    ("is xiaomi also working with leica", "Yes.", ["Leica"]),
+    ("xiaomi got one too?", "Yes.", ["Leica"]),
+    # Two brands either side of "or", the third beside them: "either … or" is a choice.
+    ("does either oneplus or vivo work with leica", "Neither, as far as the sources say", []),
+    ("oneplus or vivo works with zeiss - which one", "Vivo.", ["Zeiss"]),
+    ("does xiaomi or huawei work with leica now", "Xiaomi.", []),
+    # "at all" is an intensifier; two synonyms either side of "or" are one thing, no choice.
+    ("has xiaomi revealed any specs or details about the leica phone at all", "No.", ["July"]),
+    ("is leica german or swedish", "German.", []),
+    # A negative auxiliary first expects a yes; it negates nothing.
+    ("isnt vivo working with zeiss", "Yes.", ["Zeiss"]),
+    ("doesnt oneplus work with leica", "No: the sources report no OnePlus–Leica", []),
+    ("isnt xiaomi losing market share lately", "No.", ["growing"]),
+    # A direction asked as a choice: the one a moderator's fact states, with the fact.
+    ("xiaomi market share up or down?", "Up.", ["growing"]),
+    ("is xiaomi's market share falling or rising", "Rising.", ["growing"]),
+    # A brand's "share" before what it does is its market share; "stuff" is a filler.
+    ("since when has xiaomis share been growing", "As reported", ["past couple of quarters"]),
+    ("what share does xiaomi have", "As reported", ["market share"]),
+    ("did xiaomi share details about the leica phone", "No.", ["did not give"]),
+    ("what stuff will xiaomi and leica work on", "As reported", ["optical design"]),
+    # "What month" of a first phone asks when it was due, not which phone it is.
+    ("what month does the first xiaomi leica phone launch", "As reported", ["July 2022"]),
+    ("who is xiaomi's partner? and what is the first phone launch month", "", ["July 2022"]),
+    ("what exact day in july does the xiaomi leica phone launch", "The sources don't", []),
+    # "both" over several phones: one yes when one partnership was seen on each.
+    ("did both the p30 pro and the p40 use leica", "Yes.", ["P30 Pro", "P40"]),
+    # "the partnership" of a phone maker's one partnership whose first phone reports named.
+    ("will the first phone from the partnership be the xiaomi 12 pro", "Not as far as", ["Ultra"]),
+    # Hearsay before a claim is the claim to check, no speaker asked of.
+    ("my buddy says vivo and zeiss never worked together. true?", "No.", ["Zeiss"]),
+    ("my friend told me oneplus works with zeiss, true?", "No: the sources report no", []),
+    ("i heard that huawei still uses leica, is that right?", "Not any more.", ["ended"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -158,6 +205,16 @@ NOT_POLAR = [
     "does zeiss collaborate with other smartphone makers",  # "other" than whom is not said
     "could hasselblad partner with other phone companies too",  # what a contract allows
     "can vivo keep working with zeiss",
+    # A time counted from the day it is asked: a dated source cannot confirm it by itself.
+    "will the first xiaomi leica phone launch next year",
+    "is the xiaomi leica phone out this year",
+    "what was the last huawei leica phone",  # the sources do not order the phones they name
+    "does leica work with other phone makers too",  # "other" than whom is not said
+    "are vivo's sales going up or down",  # no fact states the direction asked
+    "is xiaomi's share rising or falling",  # "share" alone is no question of the fact's
+    "are the p30 pro and xiaomi 12 ultra both leica phones",  # phones answered differently
+    "are all huawei phones leica phones",  # "all" over no phone named
+    "was the p30 pro or the p40 first",  # the sources do not order the phones they name
 ]
 
 
@@ -186,7 +243,37 @@ NORRA = [
     ("did vellum go with norra instead of kestrel", "Yes.", ["Norra", "ended"]),
     ("has kestrel replaced vellum with optiva", "Yes.", ["Optiva", "ended"]),
     ("did norra choose vellum rather than optiva", "The sources don't say Norra chose", []),
+    ("did the kestrel vellum partnership last less than 2 years", "No: the sources report six", []),
+    ("kestrel and vellum lasted more than four years?", "Yes.", ["six-year"]),
+    ("who does norra work with according to the source", "As reported", ["Vellum"]),
+    ("does norra partner with optiva too", "No: the sources report no Norra–Optiva", []),
+    ("did either kestrel or optiva work with vellum", "Kestrel.", ["ended"]),
+    ("does norra or optiva work with kestrel", "Optiva.", ["Kestrel"]),
+    ("what month does the first norra vellum phone launch", "As reported", ["October 2031"]),
+    ("are the kestrel k7 and k9 both vellum phones", "Yes.", ["Kestrel K9"]),
+    # Kestrel has no partnership whose first phone reports named: no answer.
+    ("will the first phone of the partnership be the kestrel k9", "The sources don't", []),
+    ("someone said kestrel works with optiva, is that right?", "Yes.", ["Optiva"]),
 ]
+
+
+@pytest.mark.parametrize(
+    ("words", "held", "not_held"),
+    [
+        ("did it last 4 years", set(), {Operator.FIRST_LATEST}),
+        ("how long did the deal last", set(), {Operator.FIRST_LATEST}),
+        ("what was the last leica phone", {Operator.FIRST_LATEST}, set()),
+        ("is it out this year", {Operator.TIME}, set()),
+        ("will it launch next month", {Operator.TIME, Operator.FUTURE}, set()),
+        ("is it out this summer", set(), {Operator.TIME}),  # a season is read as its months
+        ("any details at all", set(), {Operator.QUANTIFIER}),
+        ("are all its phones leica phones", {Operator.QUANTIFIER}, set()),
+    ],
+)
+def test_the_verb_last_and_relative_times(words: str, held: set[Operator], not_held: set[Operator]):
+    found = operators_of(words.split())
+    assert held <= found
+    assert not (not_held & found)
 
 
 def _said(answer: object) -> str:

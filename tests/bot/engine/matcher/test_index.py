@@ -503,3 +503,40 @@ def test_sorting_gently_gives_what_sorted_gives() -> None:
         items = [(rng.randrange(40), rng.random()) for _ in range(size)]
         assert sorted_gently(items) == sorted(items)
         assert sorted_gently(items, lambda item: item[0]) == sorted(items, key=lambda i: i[0])
+
+
+def test_a_fact_is_found_by_the_words_it_quotes_but_not_by_its_attribution() -> None:
+    from tests.bot.engine.matcher.test_matcher_properties import BRANDS
+
+    quoted = Entry(
+        "xiaomi-leica-views",
+        ("What did Lei Jun say about Leica?",),
+        "Lei Jun said the two companies share ideas.",
+        frozenset({"xiaomi", "leica"}),
+        ("Xiaomi and Leica agree on each other's pursuits for the phone, Lei Jun said.",),
+    )
+    other = Entry(
+        "xiaomi-leica-launch",
+        ("When will the Xiaomi Leica phone launch?",),
+        "The first phone was due in July.",
+        frozenset({"xiaomi", "leica"}),
+        ("Xiaomi has said the first phone will launch in July.",),
+    )
+    derived = replace(other, id="partnership:xiaomi-leica", questions=("Xiaomi Leica",))
+    matcher = Matcher([quoted, other, derived], BRANDS)
+    found = matcher.match("what do xiaomi and leica agree on", exhaustive=True)
+    assert found.candidates[0].entry.id == "xiaomi-leica-views"
+    agree = next(c.score for c in found.candidates if c.entry.id == "xiaomi-leica-views")
+    bare = Matcher([replace(quoted, evidence=()), other, derived], BRANDS)
+    unquoted = bare.match("what do xiaomi and leica agree on", exhaustive=True)
+    assert agree > next(c.score for c in unquoted.candidates if c.entry.id == quoted.id)
+    # "said" in a quote is who said it, not what the fact answers; a record's long quotes
+    # (derived entries) find nothing by their words.
+    asked = "who said the phone will launch in july"
+    said = matcher.match(asked, exhaustive=True)
+    launch = next(c.score for c in said.candidates if c.entry.id == other.id)
+    unquoted_other = Matcher([quoted, replace(other, evidence=()), derived], BRANDS)
+    unsaid = unquoted_other.match(asked, exhaustive=True)
+    assert launch == next(c.score for c in unsaid.candidates if c.entry.id == other.id)
+    # Words only quoted do not make the words of phrasings and answers rarer.
+    assert matcher._weight("phon") == bare._weight("phon")

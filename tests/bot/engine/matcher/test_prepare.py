@@ -34,6 +34,7 @@ def index_state(matcher: Matcher) -> tuple[Any, ...]:
         {k: list(v) for k, v in matcher._about.items()},
         matcher._kinds,
         matcher._kind_sizes,
+        matcher._quoted,
         {k: list(v) for k, v in matcher._ranked.items()},
         dict(analyzer.word_counts),
         sorted(analyzer.vocabulary),
@@ -145,3 +146,12 @@ def test_the_child_collects_no_garbage_while_it_works() -> None:
             gc.enable()
     assert seen == [False]
     assert pickle.loads(out.getvalue()) == 42
+
+
+def test_the_other_process_counts_what_entries_hold_only_in_their_quotes(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = Engine(base).matcher._quoted
+    in_two(monkeypatch)
+    assert alone
+    assert Engine(base).matcher._quoted == alone
