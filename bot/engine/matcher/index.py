@@ -157,12 +157,12 @@ class Index:
     def _records_of(
         self, entries: list[Entry], brands: list[Brand]
     ) -> Iterator[tuple[Record, frozenset[str]]]:
-        """Each entry's record and quoted-only tokens, in order; of a large build, most elsewhere.
+        """Each entry's record and quoted-only tokens, in order; of a large build, half elsewhere.
 
-        The last two thirds are analysed in another process: besides its third this process
-        files every record and builds the rest of the engine, as long as another third takes.
+        Half: this process also files every record and builds the rest of the engine, but only
+        after the other's answer, which it would wait for longer if it analysed less.
         """
-        mine = len(entries) // 3 if len(entries) >= prepare.PARALLEL_MIN_ENTRIES else len(entries)
+        mine = len(entries) // 2 if len(entries) >= prepare.PARALLEL_MIN_ENTRIES else len(entries)
         other = None
         if mine < len(entries):
             try:

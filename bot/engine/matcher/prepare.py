@@ -1,9 +1,9 @@
-"""An entry's texts analysed for the index; at a large build, most entries in another process.
+"""An entry's texts analysed for the index; at a large build, half of them in another process.
 
 What an entry's record holds depends only on its own texts and the brands (`Analyzer.scan`
 reads neither the vocabulary nor other entries), so the entries can be analysed in any order
 and anywhere: at 100,000 facts analysing them is ~10 s of one core, most of a start with no
-cache, and a second interpreter takes two thirds of it (`Index._records_of`). The
+cache, and a second interpreter takes half of it (`Index._records_of`). The
 vocabulary each analysis adds to is counts of words, merged back (`Analyzer.add_counts`).
 """
 

@@ -1,4 +1,4 @@
-"""A large build analyses most entries in a second process: the same index, or one process."""
+"""A large build analyses half its entries in a second process: the same index, or one process."""
 
 from __future__ import annotations
 
