@@ -1132,10 +1132,16 @@ _SHARE_FOLLOWERS = frozenset(
 )
 
 
+# Subjects before which "share" is the verb.
+_SHARING_SUBJECTS = frozenset({"they", "we", "you", "i", "both", "all", "each"})
+
+
 def _market_share(raw: list[str], index: int) -> bool:
     """Whether a "share" is the market share: the subject of what follows, "market" unsaid."""
     if raw[index] != "share" or not index or raw[index - 1] == "market":
         return False
+    if raw[index - 1] in _SHARING_SUBJECTS or raw[index - 2 : index - 1] == ["and"]:
+        return False  # "did huawei and leica share", "what do they share": sharing something
     return index + 1 == len(raw) or raw[index + 1] in _SHARE_FOLLOWERS
 
 
