@@ -212,6 +212,10 @@ class Engine:
     def _polarised(self, text: str, part: Part, best: Candidate, answer: Answer) -> Answer:
         """A matched fact's answer with the yes or no its question's form calls for."""
         polar = (answer.answer or "").startswith(("Yes. ", "No. "))
+        if part.dangling:
+            # "was that a leica phone?" with nothing before it: no yes or no of what it names.
+            text = answer.answer or ""
+            return replace(answer, answer=text.split(" ", 1)[1] if polar else text)
         if polar and (answer.answer or "").startswith("Yes. ") and self._opposed(part, best):
             # "Is Xiaomi's share dropping?" of the fact for "Is Xiaomi's share growing?".
             return replace(answer, answer="No. " + (answer.answer or "").split(" ", 1)[1])

@@ -309,6 +309,8 @@ class Part:
     years: tuple[int, ...] = ()
     # "the latest one", "has one": "one" stands for a noun, it counts nothing.
     pronoun_one: bool = False
+    # "was that a leica phone?" with nothing before it: its subject names nothing read.
+    dangling: bool = False
 
     @property
     def text(self) -> str:
@@ -491,6 +493,55 @@ def _contentless(piece: list[str]) -> bool:
     )
 
 
+# Pronouns that take up a topic set before a comma ("mi 11 ultra, was that a leica phone?").
+_DISLOCATED_PRONOUNS = frozenset("that this it they those these".split())
+
+
+def _dislocated(before: list[str], after: list[str]) -> tuple[list[str], list[str]]:
+    """The words before a topic and the topic a pronoun after the comma stands for, if any.
+
+    "mi 11 ultra, was that one of the leica phones?" asks whether the Mi 11 Ultra was: read in
+    two parts, "was that…" would be answered of nothing it names. A topic is words without a
+    verb or question word; the greetings before it stay where they are.
+    """
+    following = [w for token in after for w in normalised(words(token))]
+    if len(following) < 2 or following[1] not in _DISLOCATED_PRONOUNS:
+        return before, []
+    at = 0
+    while at < len(before) and (before[at] in EMPTY_WORDS or before[at] in CHATTER):
+        at += 1
+    named = before[at:]
+    verbs = _AUXILIARIES | _WH | _VERBS
+    if not named or named[0] in _JOINS:
+        return before, []
+    if any(w in verbs or _SPELLINGS.get(w, ("",))[0] in verbs for w in named):
+        return before, []
+    return before[:at], named
+
+
+# Words after "is it" that make "it" a dummy subject ("is it true that…"), not a reference.
+_DUMMY_IT_FOLLOWERS = frozenset(
+    "true right correct so possible likely official confirmed known accurate fair real".split()
+)
+
+_CLEFT_ADVERBS = frozenset("only just really actually also even solely".split())
+
+
+def _dangling(raw: list[str], brand_of: Callable[[str], str | None]) -> bool:
+    """Whether a yes/no question's subject is a pronoun nothing before it names.
+
+    "was that one of the leica phones?" asks of a phone it does not name: a yes about Leica
+    would answer another question. "is it true that…" and "was it Huawei that…" name theirs.
+    """
+    if len(raw) < 2 or raw[0] not in _AUXILIARIES or raw[1] not in _DISLOCATED_PRONOUNS:
+        return False
+    at = 2
+    while at < len(raw) - 1 and raw[at] in _CLEFT_ADVERBS:
+        at += 1  # "was it only Huawei that…" names Huawei as much as "was it Huawei that…"
+    following = raw[at] if len(raw) > at else ""
+    return following not in _DUMMY_IT_FOLLOWERS and brand_of(following) is None
+
+
 def _pieces(question: str) -> list[tuple[list[str], bool]]:
     """The questions a message holds, as word lists, each with whether a "?" ended it."""
     pieces: list[tuple[list[str], bool]] = []
@@ -501,6 +552,7 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
         marked = re.sub(r",", " , ", sentence)
         current: list[str] = []
         tokens = marked.split()
+        topic: list[str] = []
         for index, token in enumerate(tokens):
             following = normalised(words(tokens[index + 1])) if index + 1 < len(tokens) else []
             joined = words(token)
@@ -508,9 +560,16 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
                 following[0] in _WH or following[0] in _AUXILIARIES
             )
             if token == "," and starts_question and current:  # noqa: S105 (not a secret)
+                lead, named = _dislocated(current, tokens[index + 1 : index + 3])
+                if named:
+                    # "mi 11 ultra, was that a leica phone?": one question, "that" is its topic.
+                    current, topic = lead, named
+                    continue
                 pieces.append((current, asked))
                 current = []
                 continue
+            if topic and joined and joined[0] in _DISLOCATED_PRONOUNS:
+                joined, topic = [*topic, *joined[1:]], []
             if joined and joined[0] in _JOINS and starts_question and len(current) >= 2:
                 pieces.append((current, asked))
                 current = []
@@ -715,6 +774,7 @@ class Reader:
             people=people,
             months=_months(corrected),
             pronoun_one=pronoun_one,
+            dangling=previous is None and _dangling(corrected, self.analyzer.brand_of),
         )
 
     def _mentions(

@@ -76,7 +76,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     either_or: frozenset({_O.FIRST_LATEST}),
     where_from: frozenset({_O.NEGATION}),
     first_named: frozenset({_O.FIRST_LATEST, _O.FUTURE}),
-    device: frozenset({_O.FUTURE, _O.QUANTIFIER, _O.FIRST_LATEST}),
+    device: frozenset({_O.FUTURE, _O.QUANTIFIER, _O.FIRST_LATEST, _O.SPEAKER}),
     first_phone: frozenset({_O.FIRST_LATEST, _O.FUTURE}),
     pair: frozenset({_O.NEGATION, _O.COMPARE}),
     partners: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),

@@ -185,6 +185,13 @@ SHIPPED = [
     ("my buddy says vivo and zeiss never worked together. true?", "No.", ["Zeiss"]),
     ("my friend told me oneplus works with zeiss, true?", "No: the sources report no", []),
     ("i heard that huawei still uses leica, is that right?", "Not any more.", ["ended"]),
+    # A topic before a comma is what the pronoun after it stands for: one question, read whole.
+    ("mi 11 ultra, was that one of the leica phones?", "Not as far as reports say", ["12 Ultra"]),
+    ("the huawei p40, was it a leica phone?", "Yes.", ["P40"]),
+    ("xiaomi and leica, are they still together?", "Yes.", ["Leica"]),
+    # A phone only reports named was confirmed by nobody, whoever the question names.
+    ("is the xiaomi 12 ultra confirmed as the leica phone", "Not confirmed", ["12 Ultra"]),
+    ("xiaomi confirmed it's the 12 ultra, yes?", "Not confirmed", ["reports"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -215,6 +222,11 @@ NOT_POLAR = [
     "are the p30 pro and xiaomi 12 ultra both leica phones",  # phones answered differently
     "are all huawei phones leica phones",  # "all" over no phone named
     "was the p30 pro or the p40 first",  # the sources do not order the phones they name
+    # A subject pronoun that names nothing read: a yes about the brand would answer another.
+    "was that one of the leica phones?",
+    "is it a leica phone?",
+    "are they still together?",
+    "did leica confirm the p40 was a leica phone",  # seen on a phone is not who said so
 ]
 
 
@@ -254,6 +266,7 @@ NORRA = [
     # Kestrel has no partnership whose first phone reports named: no answer.
     ("will the first phone of the partnership be the kestrel k9", "The sources don't", []),
     ("someone said kestrel works with optiva, is that right?", "Yes.", ["Optiva"]),
+    ("kestrel k9, was that a vellum phone?", "Yes.", ["Kestrel K9"]),
 ]
 
 
