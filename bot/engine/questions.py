@@ -14,9 +14,11 @@ from rapidfuzz.distance import OSA
 
 from bot.engine.lexicon.language import foreign_language, preload
 from bot.engine.lexicon.operators import (
+    DIRECTIONS,
     EMPTY_WORDS,
     NEGATORS,
     OPERATOR_WORDS,
+    OPPOSITES,
     SET_ASIDE_WORDS,
     Operator,
     operators_of,
@@ -1095,6 +1097,9 @@ _VERBS = frozenset(
     give makes made did does will still officially confirmed dumped left split ended
     going lasted lasts last launched launches launching sold sells got gets went""".split()
 )
+# Verbs of a direction a source may state ("dropping", "growing"): "xiaomi's share dropping
+# lately?" asks yes or no as "is xiaomi's share dropping?" does.
+_VERBS |= frozenset(w for w in (*OPPOSITES, *DIRECTIONS) if w.endswith(("ing", "ed")))
 _PRONOUNS = frozenset("he she him her his hers".split())
 # Words by which a question refers to the brands of the one before ("did it", "do they").
 _REFERS_BACK = frozenset("it its they them their".split())

@@ -192,6 +192,10 @@ SHIPPED = [
     # A phone only reports named was confirmed by nobody, whoever the question names.
     ("is the xiaomi 12 ultra confirmed as the leica phone", "Not confirmed", ["12 Ultra"]),
     ("xiaomi confirmed it's the 12 ultra, yes?", "Not confirmed", ["reports"]),
+    # A role at another brand given after a comma is a premise, corrected before the answer.
+    ("who's lei jun, leica's boss?", "Actually, the sources describe Lei Jun as Xiaomi's", []),
+    # A direction verb with a "?" asks yes or no without an auxiliary first.
+    ("xiaomi's market share dropping lately?", "No.", ["growing"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -267,6 +271,7 @@ NORRA = [
     ("will the first phone of the partnership be the kestrel k9", "The sources don't", []),
     ("someone said kestrel works with optiva, is that right?", "Yes.", ["Optiva"]),
     ("kestrel k9, was that a vellum phone?", "Yes.", ["Kestrel K9"]),
+    ("who is ada lind, vellum's chief executive?", "Actually, the sources describe Ada Lind", []),
 ]
 
 
