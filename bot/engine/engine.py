@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -651,7 +651,40 @@ def _carries(part: Part, best: Candidate, facts: Container[str]) -> bool:
         # that quotes someone settles whether they said it only with a yes or a no.
         return False
     texts = (*best.entry.questions, best.entry.answer)
+    if Operator.FIRST_LATEST in held:
+        # "Is Xiaomi Leica's first ever partner?" ranks partners: "the first phone" does not.
+        asked = _ranked(part.words)
+        texts = tuple(t for t in texts if asked <= _ranked(words(t)))
     return any(held <= operators_of(words(text)) for text in texts)
+
+
+_RANKING = frozenset("first 1st earliest latest newest recent last".split())
+# A partner and a maker ranked are one thing ("the latest maker to partner" is the latest
+# partnership); a phone ranked is another.
+_RANKED_HEADS = {"phon": "phone", "partner": "party", "maker": "party"}
+_RANKED_ENDS = frozenset(
+    "of to from with for in on by at that who which and or than between among since".split()
+)
+
+
+def _ranked(text: Sequence[str]) -> frozenset[str]:
+    """What a text's ranking words rank: "the first ever smartphone partner" ranks partners.
+
+    The head is the last of the words after the ranking word (up to four, to a preposition)
+    that names a phone, or a partner or maker: "first Xiaomi Leica phone" ranks phones.
+    """
+    heads: set[str] = set()
+    for index, word in enumerate(text):
+        if word.lower() not in _RANKING:
+            continue
+        head = None
+        for following in text[index + 1 : index + 5]:
+            if following.lower() in _RANKED_ENDS:
+                break
+            head = _RANKED_HEADS.get(canonical(following) or "", head)
+        if head is not None:
+            heads.add(head)
+    return frozenset(heads)
 
 
 def _names_phones(part: Part, best: Candidate) -> bool:

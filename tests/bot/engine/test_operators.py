@@ -232,6 +232,18 @@ NOT_POLAR = [
     "are they still together?",
     "did leica confirm the p40 was a leica phone",  # seen on a phone is not who said so
 ]
+# "first" ranks the noun it qualifies: a partner ranked is not answered by the first phone.
+RANKS_ANOTHER_NOUN = [
+    "is xiaomi leica's first ever smartphone partner?",
+    "was huawei the first partner leica had",
+]
+
+
+@pytest.mark.parametrize("question", RANKS_ANOTHER_NOUN)
+def test_first_partner_is_not_answered_by_the_first_phone(shipped: Engine, question: str) -> None:
+    text = _said(shipped.ask(question))
+    assert "12 Ultra" not in text, text
+    assert not re.match(r"(yes|no)\b", text, re.IGNORECASE), text
 
 
 @pytest.mark.parametrize("question", NOT_POLAR)
