@@ -207,15 +207,11 @@ class Engine:
             answer = replace(answer, answer=f"{speaker[0]} {answer.answer}")
         if not answer.answered or best is None or part is None:
             return answer
-        return self._polarised(text, part, best, answer)
+        return _unpolar(answer) if part.dangling else self._polarised(text, part, best, answer)
 
     def _polarised(self, text: str, part: Part, best: Candidate, answer: Answer) -> Answer:
         """A matched fact's answer with the yes or no its question's form calls for."""
         polar = (answer.answer or "").startswith(("Yes. ", "No. "))
-        if part.dangling:
-            # "was that a leica phone?" with nothing before it: no yes or no of what it names.
-            text = answer.answer or ""
-            return replace(answer, answer=text.split(" ", 1)[1] if polar else text)
         if polar and (answer.answer or "").startswith("Yes. ") and self._opposed(part, best):
             # "Is Xiaomi's share dropping?" of the fact for "Is Xiaomi's share growing?".
             return replace(answer, answer="No. " + (answer.answer or "").split(" ", 1)[1])
@@ -626,6 +622,16 @@ def _direction(engine: Engine, part: Part | None) -> Said | None:
     stated = fact.answer.removeprefix("Yes. ")
     text = f"{head.capitalize()}. {with_date(stated, engine.reported_on(fact.citations))}"
     return Said(text, fact.citations, entry_id=fact.id)
+
+
+def _unpolar(answer: Answer) -> Answer:
+    """An answer without its "Yes." or "No.": a question whose subject names nothing read.
+
+    "was that one of the leica phones?" with nothing before it asks of a phone it does not name.
+    """
+    text = answer.answer or ""
+    polar = text.startswith(("Yes. ", "No. "))
+    return replace(answer, answer=text.split(" ", 1)[1] if polar else text)
 
 
 def _carries(part: Part, best: Candidate, facts: Container[str]) -> bool:

@@ -196,6 +196,9 @@ SHIPPED = [
     ("who's lei jun, leica's boss?", "Actually, the sources describe Lei Jun as Xiaomi's", []),
     # A direction verb with a "?" asks yes or no without an auxiliary first.
     ("xiaomi's market share dropping lately?", "No.", ["growing"]),
+    # "again" presumes an earlier partnership of the pair; a count of phones is no length.
+    ("has xiaomi teamed up with leica again?", "No: the sources report no earlier", ["Leica"]),
+    ("will leica work with huawei again?", "The sources don't say what Leica and Huawei", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -231,6 +234,8 @@ NOT_POLAR = [
     "is it a leica phone?",
     "are they still together?",
     "did leica confirm the p40 was a leica phone",  # seen on a phone is not who said so
+    "is the oneplus hasselblad deal for one phone?",  # a count of phones no record counts
+    "is the xiaomi leica deal for two phones?",
 ]
 # "first" ranks the noun it qualifies: a partner ranked is not answered by the first phone.
 RANKS_ANOTHER_NOUN = [
@@ -283,6 +288,7 @@ NORRA = [
     ("will the first phone of the partnership be the kestrel k9", "The sources don't", []),
     ("someone said kestrel works with optiva, is that right?", "Yes.", ["Optiva"]),
     ("kestrel k9, was that a vellum phone?", "Yes.", ["Kestrel K9"]),
+    ("is vellum working with norra again", "No: the sources report no earlier", ["Norra"]),
     ("who is ada lind, vellum's chief executive?", "Actually, the sources describe Ada Lind", []),
 ]
 
