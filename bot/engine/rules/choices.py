@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine.prose import adjective, lower_first, series
 from bot.engine.questions import COUNTRY_KEYS, MONTHS, NATIONALITIES, PAST, Form, Part
 from bot.engine.rules.context import (
+    COUNTRY_WORDS,
     END,
     ENDED,
     IGNORED,
@@ -17,7 +18,7 @@ from bot.engine.rules.context import (
 from bot.engine.rules.devices import due_partnership
 from bot.engine.rules.said import Said
 from bot.engine.words import canonical
-from bot.facts.models import Partnership, PartnershipStatus
+from bot.facts.models import Citation, Partnership, PartnershipStatus
 from bot.facts.text import fold, words
 
 
@@ -33,6 +34,11 @@ def either_or(
     ]
     if all(countries) and len(known) == 1:
         return _country_choice(ctx, known[0], [c[0] for c in countries], left, right)
+    if len(part.countries) == 1 and len(known) >= 2:
+        # "which is the german one: leica, zeiss or hasselblad?" asks a brand by its country.
+        return _brand_of_country(ctx, part, known, residual)
+    if part.countries:
+        return None  # a country asked is no partner to choose
     if len(part.devices) == 2:
         return _device_choice(ctx, part)
     said = _order_choice(ctx, part, known, left, right) or _status_choice(
@@ -205,6 +211,38 @@ def _country_choice(
     else:
         text = f"Neither. {ctx.dated([support])}, {brand.name} is a {nationality} brand."
     return Said(text, (support,), entry_id=f"partners:{brand.id}")
+
+
+def _brand_of_country(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Which of several brands is from the country asked, each country quoted or not stated."""
+    if part.wh not in {"which", "who", None} or part.negated or part.devices or part.people:
+        return None
+    if not residual - IGNORED <= COUNTRY_WORDS | {"1"}:
+        return None
+    asked = part.countries[0]
+    chosen: list[str] = []
+    stated: list[str] = []
+    unstated: list[str] = []
+    citations: list[Citation] = []
+    for brand_id in known:
+        brand = ctx.base.brands[brand_id]
+        support = ctx.support(brand, brand.country) if brand.country else None
+        if support is None:
+            unstated.append(f"The sources don't say where {brand.name} is from.")
+            continue
+        citations.append(support)
+        clause = f"{brand.name} is a {adjective(brand.country or '')} brand"
+        if COUNTRY_KEYS.get(fold(brand.country or "")) == asked:
+            chosen.append(brand.name)
+            stated.insert(0, clause)
+        else:
+            stated.append(clause)
+    if len(chosen) != 1:
+        return None  # none, or several: no one brand to name
+    text = f"{chosen[0]}. {ctx.dated(citations)}, " + "; ".join(stated) + "."
+    return Said(" ".join([text, *unstated]), tuple(citations))
 
 
 def _month_choice(

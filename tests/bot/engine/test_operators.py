@@ -199,6 +199,10 @@ SHIPPED = [
     # "again" presumes an earlier partnership of the pair; a count of phones is no length.
     ("has xiaomi teamed up with leica again?", "No: the sources report no earlier", ["Leica"]),
     ("will leica work with huawei again?", "The sources don't say what Leica and Huawei", []),
+    # A brand asked by its country among several named: each country quoted, or not stated.
+    ("which is the german one: leica, zeiss or hasselblad?", "Leica.", ["don't say where Zeiss"]),
+    ("which is swedish: leica, zeiss or hasselblad?", "Hasselblad.", ["Leica is a German"]),
+    ("is leica or hasselblad swedish?", "Hasselblad.", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -289,6 +293,7 @@ NORRA = [
     ("someone said kestrel works with optiva, is that right?", "Yes.", ["Optiva"]),
     ("kestrel k9, was that a vellum phone?", "Yes.", ["Kestrel K9"]),
     ("is vellum working with norra again", "No: the sources report no earlier", ["Norra"]),
+    ("which is japanese: vellum, norra or optiva?", "Optiva.", ["Vellum is a Finnish"]),
     ("who is ada lind, vellum's chief executive?", "Actually, the sources describe Ada Lind", []),
 ]
 
