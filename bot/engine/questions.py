@@ -495,6 +495,38 @@ def _contentless(piece: list[str]) -> bool:
     )
 
 
+_LABELS = frozenset({"question", "q", "qn"})
+
+
+def _unlabelled(raw: list[str]) -> list[str]:
+    """A question less the label before it: "sceptic question: does vivo work with zeiss?"."""
+    for index, word in enumerate(raw[:3]):
+        if word in _LABELS and index + 1 < len(raw) and raw[index + 1] in _AUXILIARIES | _WH:
+            return raw[index + 1 :]
+    return raw
+
+
+def _names_nothing(part: Part) -> bool:
+    """Whether a part speaks of the asker ("reseller here", "i keep hearing…") and names nothing."""
+    named = (
+        part.analysis.brands,
+        part.devices,
+        part.people,
+        part.unknown_brands,
+        part.unknown_devices,
+        part.countries,
+        part.months,
+        part.years,
+        part.description,
+    )
+    about_asker = bool(_ASKER & set(part.words)) or part.words[-1:] == ("here",)
+    return about_asker and part.form is Form.PLAIN and part.wh is None and not any(named)
+
+
+# Words that open a clause about the asker after a comma ("…, i keep hearing other names").
+_ASKER = frozenset("i im ive my me".split())
+
+
 # Pronouns that take up a topic set before a comma ("mi 11 ultra, was that a leica phone?").
 _DISLOCATED_PRONOUNS = frozenset("that this it they those these".split())
 
@@ -561,6 +593,12 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
             starts_question = bool(following) and (
                 following[0] in _WH or following[0] in _AUXILIARIES
             )
+            if token == "," and following[:1] and following[0] in _ASKER and current:  # noqa: S105
+                # "which one did xiaomi sign with, i keep hearing different names": the clause
+                # after the comma is about the asker, read apart (and set aside if it asks nothing).
+                pieces.append((current, asked))
+                current = []
+                continue
             if token == "," and starts_question and current:  # noqa: S105 (not a secret)
                 lead, named = _dislocated(current, tokens[index + 1 : index + 3])
                 if named:
@@ -676,14 +714,17 @@ class Reader:
             if not set(p.words) <= EMPTY_WORDS and _source_frame(list(p.words), 0) < len(p.words)
         )
         asked_parts = spoken or asked_parts
-        return Reading(asked_parts or tuple(parts), unread=unread)
+        # "reseller here, can i list…", "…, i keep hearing different names": a clause that
+        # names nothing and asks nothing is said about the asker, not asked of the sources.
+        asking = tuple(p for p in asked_parts if not _names_nothing(p))
+        return Reading(asking or asked_parts or tuple(parts), unread=unread)
 
     def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:
         vocabulary = self.analyzer.vocabulary
         raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
         while len(raw) > 1 and (raw[0] in _LEAD_FILLERS or tuple(raw[:2]) in _GREETING_PAIRS):
             raw = raw[2:] if tuple(raw[:2]) in _GREETING_PAIRS else raw[1:]
-        raw = _unpadded(raw)
+        raw = _unpadded(_unlabelled(raw))
         corrected = self.analyzer.corrected(raw)
         # Names the base does not know are kept as typed: correction would make them known ones.
         for index, word in enumerate(raw):
@@ -1132,6 +1173,8 @@ def _source_frame(raw: list[str], at: int) -> int:
         index += 1
     if index < len(raw) and raw[index] in _FRAME_SOURCES:
         return index + 1 - at
+    if index == len(raw) and raw[index - 1] in _FRAME_ARTICLES and raw[at] in ("according", "per"):
+        return index - at  # "…, according to this?": the text the question is about
     return 0
 
 
@@ -1233,6 +1276,28 @@ def _unframed(raw: list[str]) -> list[str]:
         if width and at + width == len(raw) and at >= 2 and raw[at - 1] not in _IN_SOURCE:
             raw = raw[:at]
             break
+    for at in range(2, len(raw) - 3):
+        # "which of the camera brands in this article is from sweden": the brands it names.
+        width = _source_frame(raw, at) if raw[at] in ("in", "from") else 0
+        if (
+            width
+            and raw[0] in _WH
+            and raw[at - 1] not in _IN_SOURCE
+            and raw[at + width] in _AUXILIARIES
+        ):
+            raw = raw[:at] + raw[at + width :]
+            break
+    said = raw[1:4]
+    # "does the article say the partnership will boost sales?": what the sources say is all
+    # camerabot answers with, so the claim is the question.
+    if (
+        raw[:1] in (["does"], ["did"])
+        and len(raw) > 6
+        and said[0] in _FRAME_ARTICLES
+        and said[1] in _FRAME_SOURCES
+        and said[2] in _FRAME_VERBS
+    ):
+        raw = [raw[0], *(raw[5:] if raw[4] == "that" else raw[4:])]  # "does" asks yes or no
     width = _source_frame(raw, 0)
     if width and width + 2 <= len(raw):
         raw = raw[width:]

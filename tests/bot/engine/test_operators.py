@@ -203,6 +203,17 @@ SHIPPED = [
     ("which is the german one: leica, zeiss or hasselblad?", "Leica.", ["don't say where Zeiss"]),
     ("which is swedish: leica, zeiss or hasselblad?", "Hasselblad.", ["Leica is a German"]),
     ("is leica or hasselblad swedish?", "Hasselblad.", []),
+    # The source named as a frame anywhere ("in this article", "according to this", "does the
+    # article say …") is where every answer comes from; the claim after it is the question.
+    ("which of the camera brands in this article is from sweden", "As reported", ["Hasselblad"]),
+    ("was the 12 pro a flop according to this?", "No.", ["successful"]),
+    ("does the article say vivo works with zeiss?", "Yes.", ["Zeiss"]),
+    ("does the article say that oneplus works with leica?", "No: the sources report no", []),
+    # A label before a question, and clauses about the asker that name nothing, are set aside.
+    ("sceptic question: does vivo work with zeiss?", "Yes.", ["Zeiss"]),
+    ("reseller here, who does vivo work with?", "As reported", ["Zeiss"]),
+    ("photographer here. does oneplus work with hasselblad?", "Yes.", ["Hasselblad"]),
+    ("which camera company did xiaomi sign with, i keep hearing other names", "As reported", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
