@@ -619,6 +619,11 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
             pieces.append((current, asked))
     merged: list[tuple[list[str], bool]] = []
     for piece, asked in pieces:
+        if merged and piece[:1] == ["or"] and merged[-1][1] and len(piece) > 1:
+            # "vivo + hasselblad? or is it zeiss": the other option of the question before.
+            option = piece[3:] if piece[1:3] in (["is", "it"], ["was", "it"]) else piece[1:]
+            merged[-1] = ([*merged[-1][0], "or", *option], True)
+            continue
         if merged and _contentless(piece):
             merged[-1] = (merged[-1][0] + piece, merged[-1][1] or asked)
         elif piece and all(piece != seen for seen, _ in merged):
@@ -705,6 +710,9 @@ class Reader:
             elif part is not None:
                 parts.append(part)
         parts = parts or chat
+        # "reseller here, can i list…", "…, i keep hearing different names": a clause that
+        # names nothing and asks nothing is said about the asker, not asked of the sources.
+        parts = [p for p in parts if not _names_nothing(p)] or parts
         # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
         asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
         # Greetings, thanks and insults around a question ("hey, …", "…, idiot") are not parts.
@@ -714,10 +722,7 @@ class Reader:
             if not set(p.words) <= EMPTY_WORDS and _source_frame(list(p.words), 0) < len(p.words)
         )
         asked_parts = spoken or asked_parts
-        # "reseller here, can i list…", "…, i keep hearing different names": a clause that
-        # names nothing and asks nothing is said about the asker, not asked of the sources.
-        asking = tuple(p for p in asked_parts if not _names_nothing(p))
-        return Reading(asking or asked_parts or tuple(parts), unread=unread)
+        return Reading(asked_parts or tuple(parts), unread=unread)
 
     def _part(self, raw: list[str], previous: Part | None, *, asked: bool = False) -> Part | None:
         vocabulary = self.analyzer.vocabulary
@@ -1224,6 +1229,15 @@ def _unpadded(raw: list[str]) -> list[str]:
     if len(raw) > 2 and raw[0] in _NEGATIVE_AUXILIARIES:
         raw = [_NEGATIVE_AUXILIARIES[raw[0]], *raw[1:]]
     raw = _unframed(raw)
+    if raw[-2:] == ["as", "well"] and len(raw) > 3:
+        raw = [*raw[:-2], "too"]  # "did vivo's zeiss partnership end as well?"
+    for at in range(2, len(raw) - 1):
+        # "…end their partnership too, like Huawei and Leica?": the case "too" refers to.
+        tail = set(raw[at + 1 :])
+        plain_tail = len(tail) <= 4 and not tail & (_AUXILIARIES | _WH | _VERBS)
+        if raw[at] == "like" and raw[at - 1] in _ALSO and plain_tail:
+            raw = raw[:at]
+            break
     raw = [w for i, w in enumerate(raw) if not _intensifier(raw, i)]
     # "since when has Xiaomi's share been growing": the market share, not sharing anything.
     out: list[str] = []
@@ -1234,6 +1248,7 @@ def _unpadded(raw: list[str]) -> list[str]:
     return out
 
 
+_ALSO = frozenset({"too", "also"})
 _SHARE_FOLLOWERS = frozenset(
     """is was has had been does do did growing grew grows going rising rose falling fell
     dropping dropped up down increasing increased shrinking shrank declining declined""".split()

@@ -214,6 +214,11 @@ SHIPPED = [
     ("reseller here, who does vivo work with?", "As reported", ["Zeiss"]),
     ("photographer here. does oneplus work with hasselblad?", "Yes.", ["Hasselblad"]),
     ("which camera company did xiaomi sign with, i keep hearing other names", "As reported", []),
+    # "as well" is "too"; "too, like Huawei and Leica" names the case "too" refers to.
+    ("did vivo's zeiss partnership end as well?", "No: the sources do not report", ["Zeiss"]),
+    ("did oneplus and hasselblad split too, like huawei and leica?", "No: the sources do not", []),
+    # A question after "?" that opens with "or" is the other option of the one before.
+    ("vivo + hasselblad? or is it zeiss, i always mix them up", "Zeiss.", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
