@@ -506,6 +506,36 @@ def _unlabelled(raw: list[str]) -> list[str]:
     return raw
 
 
+_CONJOINED_FILLERS = frozenset({"with", "and", "to", "for"})
+
+
+def _conjoined(
+    piece: tuple[list[str], bool], brand_of: Callable[[str], str | None]
+) -> list[tuple[list[str], bool]]:
+    """Two pair claims joined by "and", as two questions.
+
+    "is OnePlus with Zeiss and Vivo with Hasselblad?" asks "is OnePlus with Zeiss?" and "is Vivo
+    with Hasselblad?": the second claim takes the words of the first around its brands, and the
+    tag after it ("…, right?") asks of both.
+    """
+    raw, asked = piece
+    if "and" not in raw:
+        return [piece]
+    at = raw.index("and")
+    left, right = raw[:at], raw[at + 1 :]
+    left_brands = [i for i, w in enumerate(left) if brand_of(w) is not None]
+    right_brands = [i for i, w in enumerate(right) if brand_of(w) is not None]
+    if len(left_brands) != 2 or len(right_brands) != 2 or right_brands[0] != 0:
+        return [piece]
+    tag = right[right_brands[1] + 1 :]
+    between = right[1 : right_brands[1]]
+    if not set(tag) <= TAGS or not set(between) <= _CONJOINED_FILLERS:
+        return [piece]
+    second = list(left)
+    second[left_brands[0]], second[left_brands[1]] = right[0], right[right_brands[1]]
+    return [([*left, *tag], asked), ([*second, *tag], asked)]
+
+
 def _names_nothing(part: Part) -> bool:
     """Whether a part speaks of the asker ("reseller here", "i keep hearing…") and names nothing."""
     named = (
@@ -698,7 +728,8 @@ class Reader:
         if foreign_language(question, self, self.plainly_knows):
             return Reading(chat="foreign")
         parts: list[Part] = []
-        pieces = _pieces(question)
+        brand_of = self.analyzer.brand_of
+        pieces = [split for p in _pieces(question) for split in _conjoined(p, brand_of)]
         # Each question costs a search: past MAX_PARTS, the rest are named, not answered.
         unread = max(0, len(pieces) - MAX_PARTS)
         chat: list[Part] = []
@@ -781,7 +812,6 @@ class Reader:
             and token not in analysis.devices
             and self.analyzer.brand_of(token) is None
         )
-        pronoun_one = bool(_pronoun_one(corrected))
         residual -= _pronoun_one(corrected)
         only_brands = (
             bool(brands)
@@ -793,7 +823,8 @@ class Reader:
             for i, w in enumerate(corrected)
             if self.analyzer.brand_of(w) is None
         )
-        topic = only_brands or described_only
+        # A yes/no question ("is OnePlus with Zeiss?") is asked, though it names only brands.
+        topic = (only_brands and form is not Form.YES_NO) or described_only
         return Part(
             unresolved=unresolved,
             negated=bool(
@@ -821,7 +852,7 @@ class Reader:
             description=frozenset(spans),
             people=people,
             months=_months(corrected),
-            pronoun_one=pronoun_one,
+            pronoun_one=bool(_pronoun_one(corrected)),
             dangling=previous is None and _dangling(corrected, self.analyzer.brand_of),
         )
 

@@ -219,6 +219,11 @@ SHIPPED = [
     ("did oneplus and hasselblad split too, like huawei and leica?", "No: the sources do not", []),
     # A question after "?" that opens with "or" is the other option of the one before.
     ("vivo + hasselblad? or is it zeiss, i always mix them up", "Zeiss.", []),
+    # Two pair claims joined by "and" are two questions, each read whole (a swapped premise).
+    ("OnePlus is with Zeiss and Vivo with Hasselblad, right?", "No: the sources report no", []),
+    ("is oneplus with hasselblad and vivo with zeiss?", "Yes.", ["Yes. Vivo works with Zeiss"]),
+    # A yes/no question naming only brands is asked, never a topic the next part takes up.
+    ("is vivo with zeiss? and oneplus?", "Yes.", ["Zeiss"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
