@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.engine.lexicon.operators import Operator
 from bot.engine.prose import adjective, lower_first, series
 from bot.engine.questions import COUNTRY_KEYS, MONTHS, NATIONALITIES, PAST, Form, Part
 from bot.engine.rules.context import (
@@ -41,6 +42,11 @@ def either_or(
         return None  # a country asked is no partner to choose
     if len(part.devices) == 2:
         return _device_choice(ctx, part)
+    if left[-1:] == ("before",) and right[:1] == ("after",):
+        # "…before or after Xiaomi": the brand after "after" is one to order, not set aside.
+        return _before_or_after(ctx, part, tuple(b for b in part.brands if b in ctx.base.brands))
+    if Operator.TIME in part.operators:
+        return None  # "July or August, before 2023?": no other choice reads a time
     said = _order_choice(ctx, part, known, left, right) or _status_choice(
         ctx, part, known, left, right
     )
@@ -99,23 +105,57 @@ def _order_choice(
     found = _option_partnerships(ctx, known, left, right)
     if found is None:
         return None
-    rank = {
-        PartnershipStatus.ENDED: 0,
-        PartnershipStatus.ACTIVE: 1,
-        PartnershipStatus.ANNOUNCED: 2,
-    }
-    a, b = found
-    if a.since and b.since and a.since != b.since:
-        older, newest = (a, b) if a.since < b.since else (b, a)
-    elif rank[a.status] != rank[b.status]:
-        older, newest = (a, b) if rank[a.status] < rank[b.status] else (b, a)
-    else:
+    ordered = _ordered(*found)
+    if ordered is None:
         return None  # the records do not order them
+    older, newest = ordered
     chosen = older if first else newest
     label = f"{ctx.name(chosen.phone_maker)}–{ctx.name(chosen.camera_maker)}"
     citations = tuple(dict.fromkeys([*older.citations, *newest.citations]))
     body = f"{lower_first(ctx.sentence(older))} {ctx.sentence(newest)}"
     head = f"The {label} partnership {'came first' if first else 'is the newer one'}."
+    return Said(f"{head} {ctx.dated(citations)}, {body}", citations)
+
+
+_RANK = {PartnershipStatus.ENDED: 0, PartnershipStatus.ACTIVE: 1, PartnershipStatus.ANNOUNCED: 2}
+
+
+def _ordered(a: Partnership, b: Partnership) -> tuple[Partnership, Partnership] | None:
+    """Two partnerships, older first: by `since` when both give one, else an ended one first."""
+    if a.since and b.since and a.since != b.since:
+        return (a, b) if a.since < b.since else (b, a)
+    if _RANK[a.status] != _RANK[b.status]:
+        return (a, b) if _RANK[a.status] < _RANK[b.status] else (b, a)
+    return None
+
+
+def _before_or_after(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | None:
+    """A pair's partnership before or after another's, as the records order them.
+
+    "did Leica work with Huawei before or after Xiaomi?" orders Huawei–Leica and Xiaomi–Leica.
+    """
+    words = part.words
+    at = words.index("before")
+    if words[at + 1 : at + 3] != ("or", "after"):
+        return None
+    named = [
+        [b for b in known if set(words[s]) & brand_words(ctx.base.brands[b])]
+        for s in (slice(0, at), slice(at + 3, None))
+    ]
+    if len(named[0]) != 2 or len(named[1]) != 1:
+        return None
+    asked = ctx.pair(*named[0])
+    others = [ctx.pair(b, named[1][0]) for b in named[0]]
+    other = [p for p in others if p is not None]
+    if asked is None or len(other) != 1:
+        return None
+    ordered = _ordered(asked, other[0])
+    if ordered is None:
+        return None
+    older, newest = ordered
+    citations = tuple(dict.fromkeys([*older.citations, *newest.citations]))
+    body = f"{lower_first(ctx.sentence(older))} {ctx.sentence(newest)}"
+    head = "Before." if older is asked else "After."
     return Said(f"{head} {ctx.dated(citations)}, {body}", citations)
 
 

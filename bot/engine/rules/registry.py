@@ -76,7 +76,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     what_is: frozenset(),
     compare: frozenset({_O.COMPARE, _O.QUANTIFIER}),
     listing: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),
-    either_or: frozenset({_O.FIRST_LATEST}),
+    either_or: frozenset({_O.FIRST_LATEST, _O.TIME}),  # a time only as "before or after"
     where_from: frozenset({_O.NEGATION}),
     first_named: frozenset({_O.FIRST_LATEST, _O.FUTURE}),
     device: frozenset({_O.FUTURE, _O.QUANTIFIER, _O.FIRST_LATEST, _O.SPEAKER}),

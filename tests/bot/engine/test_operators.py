@@ -224,6 +224,9 @@ SHIPPED = [
     ("is oneplus with hasselblad and vivo with zeiss?", "Yes.", ["Yes. Vivo works with Zeiss"]),
     # A yes/no question naming only brands is asked, never a topic the next part takes up.
     ("is vivo with zeiss? and oneplus?", "Yes.", ["Zeiss"]),
+    # One partnership before or after another, as the records order them (an ended one first).
+    ("was leica partnered w huawei before or after the xiaomi deal", "Before.", ["Huawei"]),
+    ("did leica work with xiaomi before or after huawei?", "After.", ["Xiaomi"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -315,6 +318,7 @@ NORRA = [
     ("kestrel k9, was that a vellum phone?", "Yes.", ["Kestrel K9"]),
     ("is vellum working with norra again", "No: the sources report no earlier", ["Norra"]),
     ("which is japanese: vellum, norra or optiva?", "Optiva.", ["Vellum is a Finnish"]),
+    ("did vellum work with kestrel before or after norra?", "Before.", ["Kestrel"]),
     ("who is ada lind, vellum's chief executive?", "Actually, the sources describe Ada Lind", []),
 ]
 
