@@ -654,6 +654,11 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
             option = piece[3:] if piece[1:3] in (["is", "it"], ["was", "it"]) else piece[1:]
             merged[-1] = ([*merged[-1][0], "or", *option], True)
             continue
+        lead = merged[-1][0] if merged else []
+        if (lead[:2] == ["out", "of"] or lead[:1] == ["among"]) and piece[:1] and piece[0] in _WH:
+            # "out of oneplus, vivo and xiaomi, whose partner…?": the options of the question.
+            merged[-1] = ([*piece, *merged[-1][0]], asked)
+            continue
         if merged and _contentless(piece):
             merged[-1] = (merged[-1][0] + piece, merged[-1][1] or asked)
         elif piece and all(piece != seen for seen, _ in merged):

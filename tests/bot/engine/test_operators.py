@@ -272,6 +272,19 @@ RANKS_ANOTHER_NOUN = [
 ]
 
 
+# "out of X, Y and Z, whose …?" is one question whose options come first: never half answered.
+OPTIONS_FIRST = [
+    "out of oneplus, vivo and xiaomi, whose camera partner used to work with huawei?",
+    "among xiaomi and vivo, which works with zeiss?",
+]
+
+
+@pytest.mark.parametrize("question", OPTIONS_FIRST)
+def test_options_before_a_question_are_not_a_question(shipped: Engine, question: str) -> None:
+    assert len(shipped.reader.read(question).parts) == 1
+    assert "first question" not in _said(shipped.ask(question))
+
+
 @pytest.mark.parametrize("question", RANKS_ANOTHER_NOUN)
 def test_first_partner_is_not_answered_by_the_first_phone(shipped: Engine, question: str) -> None:
     text = _said(shipped.ask(question))
