@@ -1295,7 +1295,14 @@ def _market_share(raw: list[str], index: int) -> bool:
     """Whether a "share" is the market share: the subject of what follows, "market" unsaid."""
     if raw[index] != "share" or not index or raw[index - 1] == "market":
         return False
-    return index + 1 == len(raw) or raw[index + 1] in _SHARE_FOLLOWERS
+    if index + 1 == len(raw):
+        # "what is xiaomi's share?" names it; "how many summers did huawei and leica share"
+        # ends on the verb its auxiliary asks with.
+        return not _SHARE_AUXILIARIES & set(raw[:index])
+    return raw[index + 1] in _SHARE_FOLLOWERS
+
+
+_SHARE_AUXILIARIES = frozenset("did do does will would can could".split())
 
 
 def _intensifier(raw: list[str], index: int) -> bool:
