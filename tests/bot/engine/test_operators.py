@@ -227,6 +227,8 @@ SHIPPED = [
     # One partnership before or after another, as the records order them (an ended one first).
     ("was leica partnered w huawei before or after the xiaomi deal", "Before.", ["Huawei"]),
     ("did leica work with xiaomi before or after huawei?", "After.", ["Xiaomi"]),
+    # "only" over one phone: the partnership's record names every phone it was seen on.
+    ("the p50 series was the only huawei line with leica right?", "No.", ["P30 Pro", "P40"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -332,6 +334,7 @@ NORRA = [
     ("is vellum working with norra again", "No: the sources report no earlier", ["Norra"]),
     ("which is japanese: vellum, norra or optiva?", "Optiva.", ["Vellum is a Finnish"]),
     ("did vellum work with kestrel before or after norra?", "Before.", ["Kestrel"]),
+    ("was the kestrel k9 the only vellum phone?", "No.", ["Kestrel K7"]),
     ("who is ada lind, vellum's chief executive?", "Actually, the sources describe Ada Lind", []),
 ]
 
