@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -207,7 +207,7 @@ class Engine:
             answer = replace(answer, answer=f"{speaker[0]} {answer.answer}")
         if not answer.answered or best is None or part is None:
             return answer
-        return self._polarised(text, part, best, answer)
+        return _unpolar(answer) if part.dangling else self._polarised(text, part, best, answer)
 
     def _polarised(self, text: str, part: Part, best: Candidate, answer: Answer) -> Answer:
         """A matched fact's answer with the yes or no its question's form calls for."""
@@ -624,6 +624,16 @@ def _direction(engine: Engine, part: Part | None) -> Said | None:
     return Said(text, fact.citations, entry_id=fact.id)
 
 
+def _unpolar(answer: Answer) -> Answer:
+    """An answer without its "Yes." or "No.": a question whose subject names nothing read.
+
+    "was that one of the leica phones?" with nothing before it asks of a phone it does not name.
+    """
+    text = answer.answer or ""
+    polar = text.startswith(("Yes. ", "No. "))
+    return replace(answer, answer=text.split(" ", 1)[1] if polar else text)
+
+
 def _carries(part: Part, best: Candidate, facts: Container[str]) -> bool:
     """Whether the matched entry's phrasings (or its answer) hold every operator of the part."""
     held = part.operators
@@ -647,7 +657,40 @@ def _carries(part: Part, best: Candidate, facts: Container[str]) -> bool:
         # that quotes someone settles whether they said it only with a yes or a no.
         return False
     texts = (*best.entry.questions, best.entry.answer)
+    if Operator.FIRST_LATEST in held:
+        # "Is Xiaomi Leica's first ever partner?" ranks partners: "the first phone" does not.
+        asked = _ranked(part.words)
+        texts = tuple(t for t in texts if asked <= _ranked(words(t)))
     return any(held <= operators_of(words(text)) for text in texts)
+
+
+_RANKING = frozenset("first 1st earliest latest newest recent last".split())
+# A partner and a maker ranked are one thing ("the latest maker to partner" is the latest
+# partnership); a phone ranked is another.
+_RANKED_HEADS = {"phon": "phone", "partner": "party", "maker": "party"}
+_RANKED_ENDS = frozenset(
+    "of to from with for in on by at that who which and or than between among since".split()
+)
+
+
+def _ranked(text: Sequence[str]) -> frozenset[str]:
+    """What a text's ranking words rank: "the first ever smartphone partner" ranks partners.
+
+    The head is the last of the words after the ranking word (up to four, to a preposition)
+    that names a phone, or a partner or maker: "first Xiaomi Leica phone" ranks phones.
+    """
+    heads: set[str] = set()
+    for index, word in enumerate(text):
+        if word.lower() not in _RANKING:
+            continue
+        head = None
+        for following in text[index + 1 : index + 5]:
+            if following.lower() in _RANKED_ENDS:
+                break
+            head = _RANKED_HEADS.get(canonical(following) or "", head)
+        if head is not None:
+            heads.add(head)
+    return frozenset(heads)
 
 
 def _names_phones(part: Part, best: Candidate) -> bool:

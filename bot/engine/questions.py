@@ -14,9 +14,11 @@ from rapidfuzz.distance import OSA
 
 from bot.engine.lexicon.language import foreign_language, preload
 from bot.engine.lexicon.operators import (
+    DIRECTIONS,
     EMPTY_WORDS,
     NEGATORS,
     OPERATOR_WORDS,
+    OPPOSITES,
     SET_ASIDE_WORDS,
     Operator,
     operators_of,
@@ -309,6 +311,8 @@ class Part:
     years: tuple[int, ...] = ()
     # "the latest one", "has one": "one" stands for a noun, it counts nothing.
     pronoun_one: bool = False
+    # "was that a leica phone?" with nothing before it: its subject names nothing read.
+    dangling: bool = False
 
     @property
     def text(self) -> str:
@@ -491,6 +495,117 @@ def _contentless(piece: list[str]) -> bool:
     )
 
 
+_LABELS = frozenset({"question", "q", "qn"})
+
+
+def _unlabelled(raw: list[str]) -> list[str]:
+    """A question less the label before it: "sceptic question: does vivo work with zeiss?"."""
+    for index, word in enumerate(raw[:3]):
+        if word in _LABELS and index + 1 < len(raw) and raw[index + 1] in _AUXILIARIES | _WH:
+            return raw[index + 1 :]
+    return raw
+
+
+_CONJOINED_FILLERS = frozenset({"with", "and", "to", "for"})
+
+
+def _conjoined(
+    piece: tuple[list[str], bool], brand_of: Callable[[str], str | None]
+) -> list[tuple[list[str], bool]]:
+    """Two pair claims joined by "and", as two questions.
+
+    "is OnePlus with Zeiss and Vivo with Hasselblad?" asks "is OnePlus with Zeiss?" and "is Vivo
+    with Hasselblad?": the second claim takes the words of the first around its brands, and the
+    tag after it ("…, right?") asks of both.
+    """
+    raw, asked = piece
+    if "and" not in raw:
+        return [piece]
+    at = raw.index("and")
+    left, right = raw[:at], raw[at + 1 :]
+    left_brands = [i for i, w in enumerate(left) if brand_of(w) is not None]
+    right_brands = [i for i, w in enumerate(right) if brand_of(w) is not None]
+    if len(left_brands) != 2 or len(right_brands) != 2 or right_brands[0] != 0:
+        return [piece]
+    tag = right[right_brands[1] + 1 :]
+    between = right[1 : right_brands[1]]
+    if not set(tag) <= TAGS or not set(between) <= _CONJOINED_FILLERS:
+        return [piece]
+    second = list(left)
+    second[left_brands[0]], second[left_brands[1]] = right[0], right[right_brands[1]]
+    return [([*left, *tag], asked), ([*second, *tag], asked)]
+
+
+def _names_nothing(part: Part) -> bool:
+    """Whether a part speaks of the asker ("reseller here", "i keep hearing…") and names nothing."""
+    named = (
+        part.analysis.brands,
+        part.devices,
+        part.people,
+        part.unknown_brands,
+        part.unknown_devices,
+        part.countries,
+        part.months,
+        part.years,
+        part.description,
+    )
+    about_asker = bool(_ASKER & set(part.words)) or part.words[-1:] == ("here",)
+    return about_asker and part.form is Form.PLAIN and part.wh is None and not any(named)
+
+
+# Words that open a clause about the asker after a comma ("…, i keep hearing other names").
+_ASKER = frozenset("i im ive my me".split())
+
+
+# Pronouns that take up a topic set before a comma ("mi 11 ultra, was that a leica phone?").
+_DISLOCATED_PRONOUNS = frozenset("that this it they those these".split())
+
+
+def _dislocated(before: list[str], after: list[str]) -> tuple[list[str], list[str]]:
+    """The words before a topic and the topic a pronoun after the comma stands for, if any.
+
+    "mi 11 ultra, was that one of the leica phones?" asks whether the Mi 11 Ultra was: read in
+    two parts, "was that…" would be answered of nothing it names. A topic is words without a
+    verb or question word; the greetings before it stay where they are.
+    """
+    following = [w for token in after for w in normalised(words(token))]
+    if len(following) < 2 or following[1] not in _DISLOCATED_PRONOUNS:
+        return before, []
+    at = 0
+    while at < len(before) and (before[at] in EMPTY_WORDS or before[at] in CHATTER):
+        at += 1
+    named = before[at:]
+    verbs = _AUXILIARIES | _WH | _VERBS
+    if not named or named[0] in _JOINS:
+        return before, []
+    if any(w in verbs or _SPELLINGS.get(w, ("",))[0] in verbs for w in named):
+        return before, []
+    return before[:at], named
+
+
+# Words after "is it" that make "it" a dummy subject ("is it true that…"), not a reference.
+_DUMMY_IT_FOLLOWERS = frozenset(
+    "true right correct so possible likely official confirmed known accurate fair real".split()
+)
+
+_CLEFT_ADVERBS = frozenset("only just really actually also even solely".split())
+
+
+def _dangling(raw: list[str], brand_of: Callable[[str], str | None]) -> bool:
+    """Whether a yes/no question's subject is a pronoun nothing before it names.
+
+    "was that one of the leica phones?" asks of a phone it does not name: a yes about Leica
+    would answer another question. "is it true that…" and "was it Huawei that…" name theirs.
+    """
+    if len(raw) < 2 or raw[0] not in _AUXILIARIES or raw[1] not in _DISLOCATED_PRONOUNS:
+        return False
+    at = 2
+    while at < len(raw) - 1 and raw[at] in _CLEFT_ADVERBS:
+        at += 1  # "was it only Huawei that…" names Huawei as much as "was it Huawei that…"
+    following = raw[at] if len(raw) > at else ""
+    return following not in _DUMMY_IT_FOLLOWERS and brand_of(following) is None
+
+
 def _pieces(question: str) -> list[tuple[list[str], bool]]:
     """The questions a message holds, as word lists, each with whether a "?" ended it."""
     pieces: list[tuple[list[str], bool]] = []
@@ -501,16 +616,30 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
         marked = re.sub(r",", " , ", sentence)
         current: list[str] = []
         tokens = marked.split()
+        topic: list[str] = []
         for index, token in enumerate(tokens):
             following = normalised(words(tokens[index + 1])) if index + 1 < len(tokens) else []
             joined = words(token)
             starts_question = bool(following) and (
                 following[0] in _WH or following[0] in _AUXILIARIES
             )
-            if token == "," and starts_question and current:  # noqa: S105 (not a secret)
+            if token == "," and following[:1] and following[0] in _ASKER and current:  # noqa: S105
+                # "which one did xiaomi sign with, i keep hearing different names": the clause
+                # after the comma is about the asker, read apart (and set aside if it asks nothing).
                 pieces.append((current, asked))
                 current = []
                 continue
+            if token == "," and starts_question and current:  # noqa: S105 (not a secret)
+                lead, named = _dislocated(current, tokens[index + 1 : index + 3])
+                if named:
+                    # "mi 11 ultra, was that a leica phone?": one question, "that" is its topic.
+                    current, topic = lead, named
+                    continue
+                pieces.append((current, asked))
+                current = []
+                continue
+            if topic and joined and joined[0] in _DISLOCATED_PRONOUNS:
+                joined, topic = [*topic, *joined[1:]], []
             if joined and joined[0] in _JOINS and starts_question and len(current) >= 2:
                 pieces.append((current, asked))
                 current = []
@@ -520,6 +649,16 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
             pieces.append((current, asked))
     merged: list[tuple[list[str], bool]] = []
     for piece, asked in pieces:
+        if merged and piece[:1] == ["or"] and merged[-1][1] and len(piece) > 1:
+            # "vivo + hasselblad? or is it zeiss": the other option of the question before.
+            option = piece[3:] if piece[1:3] in (["is", "it"], ["was", "it"]) else piece[1:]
+            merged[-1] = ([*merged[-1][0], "or", *option], True)
+            continue
+        lead = merged[-1][0] if merged else []
+        if (lead[:2] == ["out", "of"] or lead[:1] == ["among"]) and piece[:1] and piece[0] in _WH:
+            # "out of oneplus, vivo and xiaomi, whose partner…?": the options of the question.
+            merged[-1] = ([*piece, *merged[-1][0]], asked)
+            continue
         if merged and _contentless(piece):
             merged[-1] = (merged[-1][0] + piece, merged[-1][1] or asked)
         elif piece and all(piece != seen for seen, _ in merged):
@@ -594,7 +733,8 @@ class Reader:
         if foreign_language(question, self, self.plainly_knows):
             return Reading(chat="foreign")
         parts: list[Part] = []
-        pieces = _pieces(question)
+        brand_of = self.analyzer.brand_of
+        pieces = [split for p in _pieces(question) for split in _conjoined(p, brand_of)]
         # Each question costs a search: past MAX_PARTS, the rest are named, not answered.
         unread = max(0, len(pieces) - MAX_PARTS)
         chat: list[Part] = []
@@ -606,6 +746,9 @@ class Reader:
             elif part is not None:
                 parts.append(part)
         parts = parts or chat
+        # "reseller here, can i list…", "…, i keep hearing different names": a clause that
+        # names nothing and asks nothing is said about the asker, not asked of the sources.
+        parts = [p for p in parts if not _names_nothing(p)] or parts
         # A topic ("the brand that left Huawei, …") is asked about by the parts after it.
         asked_parts = tuple(p for p in parts if not p.topic) if len(parts) > 1 else tuple(parts)
         # Greetings, thanks and insults around a question ("hey, …", "…, idiot") are not parts.
@@ -622,7 +765,7 @@ class Reader:
         raw = [w if w in vocabulary or w in OTHER_MAKERS else _common(w) for w in normalised(raw)]
         while len(raw) > 1 and (raw[0] in _LEAD_FILLERS or tuple(raw[:2]) in _GREETING_PAIRS):
             raw = raw[2:] if tuple(raw[:2]) in _GREETING_PAIRS else raw[1:]
-        raw = _unpadded(raw)
+        raw = _unpadded(_unlabelled(raw))
         corrected = self.analyzer.corrected(raw)
         # Names the base does not know are kept as typed: correction would make them known ones.
         for index, word in enumerate(raw):
@@ -674,7 +817,6 @@ class Reader:
             and token not in analysis.devices
             and self.analyzer.brand_of(token) is None
         )
-        pronoun_one = bool(_pronoun_one(corrected))
         residual -= _pronoun_one(corrected)
         only_brands = (
             bool(brands)
@@ -686,7 +828,8 @@ class Reader:
             for i, w in enumerate(corrected)
             if self.analyzer.brand_of(w) is None
         )
-        topic = only_brands or described_only
+        # A yes/no question ("is OnePlus with Zeiss?") is asked, though it names only brands.
+        topic = (only_brands and form is not Form.YES_NO) or described_only
         return Part(
             unresolved=unresolved,
             negated=bool(
@@ -714,7 +857,8 @@ class Reader:
             description=frozenset(spans),
             people=people,
             months=_months(corrected),
-            pronoun_one=pronoun_one,
+            pronoun_one=bool(_pronoun_one(corrected)),
+            dangling=previous is None and _dangling(corrected, self.analyzer.brand_of),
         )
 
     def _mentions(
@@ -1035,6 +1179,9 @@ _VERBS = frozenset(
     give makes made did does will still officially confirmed dumped left split ended
     going lasted lasts last launched launches launching sold sells got gets went""".split()
 )
+# Verbs of a direction a source may state ("dropping", "growing"): "xiaomi's share dropping
+# lately?" asks yes or no as "is xiaomi's share dropping?" does.
+_VERBS |= frozenset(w for w in (*OPPOSITES, *DIRECTIONS) if w.endswith(("ing", "ed")))
 _PRONOUNS = frozenset("he she him her his hers".split())
 # Words by which a question refers to the brands of the one before ("did it", "do they").
 _REFERS_BACK = frozenset("it its they them their".split())
@@ -1067,6 +1214,8 @@ def _source_frame(raw: list[str], at: int) -> int:
         index += 1
     if index < len(raw) and raw[index] in _FRAME_SOURCES:
         return index + 1 - at
+    if index == len(raw) and raw[index - 1] in _FRAME_ARTICLES and raw[at] in ("according", "per"):
+        return index - at  # "…, according to this?": the text the question is about
     return 0
 
 
@@ -1116,6 +1265,15 @@ def _unpadded(raw: list[str]) -> list[str]:
     if len(raw) > 2 and raw[0] in _NEGATIVE_AUXILIARIES:
         raw = [_NEGATIVE_AUXILIARIES[raw[0]], *raw[1:]]
     raw = _unframed(raw)
+    if raw[-2:] == ["as", "well"] and len(raw) > 3:
+        raw = [*raw[:-2], "too"]  # "did vivo's zeiss partnership end as well?"
+    for at in range(2, len(raw) - 1):
+        # "…end their partnership too, like Huawei and Leica?": the case "too" refers to.
+        tail = set(raw[at + 1 :])
+        plain_tail = len(tail) <= 4 and not tail & (_AUXILIARIES | _WH | _VERBS)
+        if raw[at] == "like" and raw[at - 1] in _ALSO and plain_tail:
+            raw = raw[:at]
+            break
     raw = [w for i, w in enumerate(raw) if not _intensifier(raw, i)]
     # "since when has Xiaomi's share been growing": the market share, not sharing anything.
     out: list[str] = []
@@ -1126,6 +1284,7 @@ def _unpadded(raw: list[str]) -> list[str]:
     return out
 
 
+_ALSO = frozenset({"too", "also"})
 _SHARE_FOLLOWERS = frozenset(
     """is was has had been does do did growing grew grows going rising rose falling fell
     dropping dropped up down increasing increased shrinking shrank declining declined""".split()
@@ -1142,7 +1301,14 @@ def _market_share(raw: list[str], index: int) -> bool:
         return False
     if raw[index - 1] in _SHARING_SUBJECTS or raw[index - 2 : index - 1] == ["and"]:
         return False  # "did huawei and leica share", "what do they share": sharing something
-    return index + 1 == len(raw) or raw[index + 1] in _SHARE_FOLLOWERS
+    if index + 1 == len(raw):
+        # "what is xiaomi's share?" names it; "how many summers did huawei and leica share"
+        # ends on the verb its auxiliary asks with.
+        return not _SHARE_AUXILIARIES & set(raw[:index])
+    return raw[index + 1] in _SHARE_FOLLOWERS
+
+
+_SHARE_AUXILIARIES = frozenset("did do does will would can could".split())
 
 
 def _intensifier(raw: list[str], index: int) -> bool:
@@ -1174,6 +1340,28 @@ def _unframed(raw: list[str]) -> list[str]:
         if width and at + width == len(raw) and at >= 2 and raw[at - 1] not in _IN_SOURCE:
             raw = raw[:at]
             break
+    for at in range(2, len(raw) - 3):
+        # "which of the camera brands in this article is from sweden": the brands it names.
+        width = _source_frame(raw, at) if raw[at] in ("in", "from") else 0
+        if (
+            width
+            and raw[0] in _WH
+            and raw[at - 1] not in _IN_SOURCE
+            and raw[at + width] in _AUXILIARIES
+        ):
+            raw = raw[:at] + raw[at + width :]
+            break
+    said = raw[1:4]
+    # "does the article say the partnership will boost sales?": what the sources say is all
+    # camerabot answers with, so the claim is the question.
+    if (
+        raw[:1] in (["does"], ["did"])
+        and len(raw) > 6
+        and said[0] in _FRAME_ARTICLES
+        and said[1] in _FRAME_SOURCES
+        and said[2] in _FRAME_VERBS
+    ):
+        raw = [raw[0], *(raw[5:] if raw[4] == "that" else raw[4:])]  # "does" asks yes or no
     width = _source_frame(raw, 0)
     if width and width + 2 <= len(raw):
         raw = raw[width:]

@@ -33,6 +33,7 @@ class Operator(StrEnum):
     RELATION = "relation"
     INSTEAD = "instead"
     ADDITIVE = "additive"
+    REPEAT = "repeat"
 
 
 # Words that say "only": the claimed one is alone among another brand's partners.
@@ -84,6 +85,8 @@ WORDS: dict[str, Operator] = {
     ),
     **_all("instead replace replaced replaces", Operator.INSTEAD),
     **_all(" ".join(ALSO_WORDS | SET_ASIDE_WORDS), Operator.ADDITIVE),
+    # "Has Xiaomi teamed up with Leica again?" presumes an earlier partnership of the pair.
+    "again": Operator.REPEAT,
 }
 # Words whose operator depends on the next word: "before July", "more than", "makes phones".
 _TIME_WORDS = frozenset({"before", "after", "by", "prior"})

@@ -50,9 +50,24 @@ def person(
         else:
             return None
         return Said(f"{head} {said}", record.citations, entry_id=f"partners:{brand_id}")
+    wrong = [b for b in others if _role_of(ctx, part, b, roles)]
+    if wrong and part.wh in {"who", "what"}:
+        # "who's lei jun, leica's boss?": the role given him at another brand is a premise.
+        role = f"{brand.name}'s {record.role}"
+        head = f"Actually, the sources describe {name} as {role}, not {ctx.name(wrong[0])}'s."
+        return Said(f"{head} {said}", record.citations, entry_id=f"partners:{brand_id}")
     if others or part.wh not in {"who", "what", None}:
         return None
     return Said(said, record.citations, entry_id=f"partners:{brand_id}", shaped=False)
+
+
+def _role_of(ctx: Context, part: Part, brand_id: str, roles: set[str]) -> bool:
+    """Whether the part gives a brand one of these roles right after its name ("Leica's CEO")."""
+    names = {w for name in ctx.base.brands[brand_id].names for w in words(name)}
+    return any(
+        word in names and canonical(following) in roles
+        for word, following in zip(part.words, part.words[1:], strict=False)
+    )
 
 
 def what_is(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.engine.lexicon.operators import Operator
 from bot.engine.prose import adjective, lower_first, series
 from bot.engine.questions import COUNTRY_KEYS, MONTHS, NATIONALITIES, PAST, Form, Part
 from bot.engine.rules.context import (
+    COUNTRY_WORDS,
     END,
     ENDED,
     IGNORED,
@@ -17,7 +19,7 @@ from bot.engine.rules.context import (
 from bot.engine.rules.devices import due_partnership
 from bot.engine.rules.said import Said
 from bot.engine.words import canonical
-from bot.facts.models import Partnership, PartnershipStatus
+from bot.facts.models import Citation, Partnership, PartnershipStatus
 from bot.facts.text import fold, words
 
 
@@ -33,8 +35,18 @@ def either_or(
     ]
     if all(countries) and len(known) == 1:
         return _country_choice(ctx, known[0], [c[0] for c in countries], left, right)
+    if len(part.countries) == 1 and len(known) >= 2:
+        # "which is the german one: leica, zeiss or hasselblad?" asks a brand by its country.
+        return _brand_of_country(ctx, part, known, residual)
+    if part.countries:
+        return None  # a country asked is no partner to choose
     if len(part.devices) == 2:
         return _device_choice(ctx, part)
+    if left[-1:] == ("before",) and right[:1] == ("after",):
+        # "…before or after Xiaomi": the brand after "after" is one to order, not set aside.
+        return _before_or_after(ctx, part, tuple(b for b in part.brands if b in ctx.base.brands))
+    if Operator.TIME in part.operators:
+        return None  # "July or August, before 2023?": no other choice reads a time
     said = _order_choice(ctx, part, known, left, right) or _status_choice(
         ctx, part, known, left, right
     )
@@ -93,23 +105,57 @@ def _order_choice(
     found = _option_partnerships(ctx, known, left, right)
     if found is None:
         return None
-    rank = {
-        PartnershipStatus.ENDED: 0,
-        PartnershipStatus.ACTIVE: 1,
-        PartnershipStatus.ANNOUNCED: 2,
-    }
-    a, b = found
-    if a.since and b.since and a.since != b.since:
-        older, newest = (a, b) if a.since < b.since else (b, a)
-    elif rank[a.status] != rank[b.status]:
-        older, newest = (a, b) if rank[a.status] < rank[b.status] else (b, a)
-    else:
+    ordered = _ordered(*found)
+    if ordered is None:
         return None  # the records do not order them
+    older, newest = ordered
     chosen = older if first else newest
     label = f"{ctx.name(chosen.phone_maker)}–{ctx.name(chosen.camera_maker)}"
     citations = tuple(dict.fromkeys([*older.citations, *newest.citations]))
     body = f"{lower_first(ctx.sentence(older))} {ctx.sentence(newest)}"
     head = f"The {label} partnership {'came first' if first else 'is the newer one'}."
+    return Said(f"{head} {ctx.dated(citations)}, {body}", citations)
+
+
+_RANK = {PartnershipStatus.ENDED: 0, PartnershipStatus.ACTIVE: 1, PartnershipStatus.ANNOUNCED: 2}
+
+
+def _ordered(a: Partnership, b: Partnership) -> tuple[Partnership, Partnership] | None:
+    """Two partnerships, older first: by `since` when both give one, else an ended one first."""
+    if a.since and b.since and a.since != b.since:
+        return (a, b) if a.since < b.since else (b, a)
+    if _RANK[a.status] != _RANK[b.status]:
+        return (a, b) if _RANK[a.status] < _RANK[b.status] else (b, a)
+    return None
+
+
+def _before_or_after(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | None:
+    """A pair's partnership before or after another's, as the records order them.
+
+    "did Leica work with Huawei before or after Xiaomi?" orders Huawei–Leica and Xiaomi–Leica.
+    """
+    words = part.words
+    at = words.index("before")
+    if words[at + 1 : at + 3] != ("or", "after"):
+        return None
+    named = [
+        [b for b in known if set(words[s]) & brand_words(ctx.base.brands[b])]
+        for s in (slice(0, at), slice(at + 3, None))
+    ]
+    if len(named[0]) != 2 or len(named[1]) != 1:
+        return None
+    asked = ctx.pair(*named[0])
+    others = [ctx.pair(b, named[1][0]) for b in named[0]]
+    other = [p for p in others if p is not None]
+    if asked is None or len(other) != 1:
+        return None
+    ordered = _ordered(asked, other[0])
+    if ordered is None:
+        return None
+    older, newest = ordered
+    citations = tuple(dict.fromkeys([*older.citations, *newest.citations]))
+    body = f"{lower_first(ctx.sentence(older))} {ctx.sentence(newest)}"
+    head = "Before." if older is asked else "After."
     return Said(f"{head} {ctx.dated(citations)}, {body}", citations)
 
 
@@ -205,6 +251,38 @@ def _country_choice(
     else:
         text = f"Neither. {ctx.dated([support])}, {brand.name} is a {nationality} brand."
     return Said(text, (support,), entry_id=f"partners:{brand.id}")
+
+
+def _brand_of_country(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Which of several brands is from the country asked, each country quoted or not stated."""
+    if part.wh not in {"which", "who", None} or part.negated or part.devices or part.people:
+        return None
+    if not residual - IGNORED <= COUNTRY_WORDS | {"1"}:
+        return None
+    asked = part.countries[0]
+    chosen: list[str] = []
+    stated: list[str] = []
+    unstated: list[str] = []
+    citations: list[Citation] = []
+    for brand_id in known:
+        brand = ctx.base.brands[brand_id]
+        support = ctx.support(brand, brand.country) if brand.country else None
+        if support is None:
+            unstated.append(f"The sources don't say where {brand.name} is from.")
+            continue
+        citations.append(support)
+        clause = f"{brand.name} is a {adjective(brand.country or '')} brand"
+        if COUNTRY_KEYS.get(fold(brand.country or "")) == asked:
+            chosen.append(brand.name)
+            stated.insert(0, clause)
+        else:
+            stated.append(clause)
+    if len(chosen) != 1:
+        return None  # none, or several: no one brand to name
+    text = f"{chosen[0]}. {ctx.dated(citations)}, " + "; ".join(stated) + "."
+    return Said(" ".join([text, *unstated]), tuple(citations))
 
 
 def _month_choice(

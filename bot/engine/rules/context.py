@@ -74,10 +74,18 @@ ENDED = PartnershipStatus.ENDED
 NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor)\b|n't\b", re.IGNORECASE)
 
 
+_COUNTED = _canon("phone partner maker camera model device brand company")
+
+
 def numbers(part: Part) -> frozenset[str]:
     """The tokens of the counts and years a part names, and their units."""
+    following = [*part.words[1:], ""]
     tokens = {
-        canonical(w) or w for w in part.words if number_of(w) is not None or YEAR.fullmatch(w)
+        canonical(w) or w
+        for w, after in zip(part.words, following, strict=True)
+        if YEAR.fullmatch(w)
+        # "for one phone", "two partners": a count of things no record counts, not a length.
+        or (number_of(w) is not None and canonical(after) not in _COUNTED)
     }
     if part.durations:
         tokens |= {"year", "last", "long", "after"}

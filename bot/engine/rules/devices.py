@@ -81,6 +81,10 @@ def device(
     if len(said) != 1:
         # A phone no partnership names is for the fact matcher (or a refusal).
         return None
+    if Operator.SPEAKER in part.operators and not said[0].startswith("Not "):
+        # "did Leica confirm the P40 was theirs?": a phone seen on a partnership says nothing of
+        # who said so. A phone only reports named was confirmed by nobody, whoever is asked.
+        return None
     entry = f"partners:{part.devices[0][0]}"
     return Said(said[0], tuple(citations), entry_id=entry)
 

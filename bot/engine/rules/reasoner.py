@@ -82,7 +82,8 @@ class Reasoner:
                 said = _country_premise(self._context, part, known, said)
             if said is None:
                 continue
-            understood = held <= HANDLES.get(rule, frozenset())
+            # A subject pronoun that names nothing ("was that a leica phone?") is not read.
+            understood = held <= HANDLES.get(rule, frozenset()) and not part.dangling
             if rule in READS_FLAGS and unread:
                 understood = False
             if not said.answered or understood:

@@ -12,6 +12,7 @@ from bot.engine.rules.choices import either_or, status_or
 from bot.engine.rules.devices import device, first_named, first_phone
 from bot.engine.rules.lists import compare, listing, partners
 from bot.engine.rules.operators import (
+    again,
     due_by,
     future,
     instead,
@@ -34,6 +35,7 @@ RULES: tuple[Rule, ...] = (
     quantified,
     negated_pair,
     due_by,
+    again,
     future,
     said_by,
     succession,
@@ -63,7 +65,8 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     quantified: frozenset({_O.QUANTIFIER, _O.NEGATION}),
     negated_pair: frozenset({_O.NEGATION}),
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
-    future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME}),
+    again: frozenset({_O.REPEAT}),
+    future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME, _O.REPEAT}),
     said_by: frozenset({_O.SPEAKER}),
     succession: frozenset({_O.TIME, _O.INSTEAD, _O.FUTURE}),
     # "still with Zeiss or did that end too?": "too" adds nothing, "or is it over" compares nothing.
@@ -73,10 +76,10 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     what_is: frozenset(),
     compare: frozenset({_O.COMPARE, _O.QUANTIFIER}),
     listing: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),
-    either_or: frozenset({_O.FIRST_LATEST}),
+    either_or: frozenset({_O.FIRST_LATEST, _O.TIME}),  # a time only as "before or after"
     where_from: frozenset({_O.NEGATION}),
     first_named: frozenset({_O.FIRST_LATEST, _O.FUTURE}),
-    device: frozenset({_O.FUTURE, _O.QUANTIFIER, _O.FIRST_LATEST}),
+    device: frozenset({_O.FUTURE, _O.QUANTIFIER, _O.FIRST_LATEST, _O.SPEAKER}),
     first_phone: frozenset({_O.FIRST_LATEST, _O.FUTURE}),
     pair: frozenset({_O.NEGATION, _O.COMPARE}),
     partners: frozenset({_O.ADDITIVE, _O.QUANTIFIER}),

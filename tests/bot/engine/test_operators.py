@@ -185,6 +185,50 @@ SHIPPED = [
     ("my buddy says vivo and zeiss never worked together. true?", "No.", ["Zeiss"]),
     ("my friend told me oneplus works with zeiss, true?", "No: the sources report no", []),
     ("i heard that huawei still uses leica, is that right?", "Not any more.", ["ended"]),
+    # A topic before a comma is what the pronoun after it stands for: one question, read whole.
+    ("mi 11 ultra, was that one of the leica phones?", "Not as far as reports say", ["12 Ultra"]),
+    ("the huawei p40, was it a leica phone?", "Yes.", ["P40"]),
+    ("xiaomi and leica, are they still together?", "Yes.", ["Leica"]),
+    # A phone only reports named was confirmed by nobody, whoever the question names.
+    ("is the xiaomi 12 ultra confirmed as the leica phone", "Not confirmed", ["12 Ultra"]),
+    ("xiaomi confirmed it's the 12 ultra, yes?", "Not confirmed", ["reports"]),
+    # A role at another brand given after a comma is a premise, corrected before the answer.
+    ("who's lei jun, leica's boss?", "Actually, the sources describe Lei Jun as Xiaomi's", []),
+    # A direction verb with a "?" asks yes or no without an auxiliary first.
+    ("xiaomi's market share dropping lately?", "No.", ["growing"]),
+    # "again" presumes an earlier partnership of the pair; a count of phones is no length.
+    ("has xiaomi teamed up with leica again?", "No: the sources report no earlier", ["Leica"]),
+    ("will leica work with huawei again?", "The sources don't say what Leica and Huawei", []),
+    # A brand asked by its country among several named: each country quoted, or not stated.
+    ("which is the german one: leica, zeiss or hasselblad?", "Leica.", ["don't say where Zeiss"]),
+    ("which is swedish: leica, zeiss or hasselblad?", "Hasselblad.", ["Leica is a German"]),
+    ("is leica or hasselblad swedish?", "Hasselblad.", []),
+    # The source named as a frame anywhere ("in this article", "according to this", "does the
+    # article say …") is where every answer comes from; the claim after it is the question.
+    ("which of the camera brands in this article is from sweden", "As reported", ["Hasselblad"]),
+    ("was the 12 pro a flop according to this?", "No.", ["successful"]),
+    ("does the article say vivo works with zeiss?", "Yes.", ["Zeiss"]),
+    ("does the article say that oneplus works with leica?", "No: the sources report no", []),
+    # A label before a question, and clauses about the asker that name nothing, are set aside.
+    ("sceptic question: does vivo work with zeiss?", "Yes.", ["Zeiss"]),
+    ("reseller here, who does vivo work with?", "As reported", ["Zeiss"]),
+    ("photographer here. does oneplus work with hasselblad?", "Yes.", ["Hasselblad"]),
+    ("which camera company did xiaomi sign with, i keep hearing other names", "As reported", []),
+    # "as well" is "too"; "too, like Huawei and Leica" names the case "too" refers to.
+    ("did vivo's zeiss partnership end as well?", "No: the sources do not report", ["Zeiss"]),
+    ("did oneplus and hasselblad split too, like huawei and leica?", "No: the sources do not", []),
+    # A question after "?" that opens with "or" is the other option of the one before.
+    ("vivo + hasselblad? or is it zeiss, i always mix them up", "Zeiss.", []),
+    # Two pair claims joined by "and" are two questions, each read whole (a swapped premise).
+    ("OnePlus is with Zeiss and Vivo with Hasselblad, right?", "No: the sources report no", []),
+    ("is oneplus with hasselblad and vivo with zeiss?", "Yes.", ["Yes. Vivo works with Zeiss"]),
+    # A yes/no question naming only brands is asked, never a topic the next part takes up.
+    ("is vivo with zeiss? and oneplus?", "Yes.", ["Zeiss"]),
+    # One partnership before or after another, as the records order them (an ended one first).
+    ("was leica partnered w huawei before or after the xiaomi deal", "Before.", ["Huawei"]),
+    ("did leica work with xiaomi before or after huawei?", "After.", ["Xiaomi"]),
+    # "only" over one phone: the partnership's record names every phone it was seen on.
+    ("the p50 series was the only huawei line with leica right?", "No.", ["P30 Pro", "P40"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -215,7 +259,39 @@ NOT_POLAR = [
     "are the p30 pro and xiaomi 12 ultra both leica phones",  # phones answered differently
     "are all huawei phones leica phones",  # "all" over no phone named
     "was the p30 pro or the p40 first",  # the sources do not order the phones they name
+    # A subject pronoun that names nothing read: a yes about the brand would answer another.
+    "was that one of the leica phones?",
+    "is it a leica phone?",
+    "are they still together?",
+    "did leica confirm the p40 was a leica phone",  # seen on a phone is not who said so
+    "is the oneplus hasselblad deal for one phone?",  # a count of phones no record counts
+    "is the xiaomi leica deal for two phones?",
 ]
+# "first" ranks the noun it qualifies: a partner ranked is not answered by the first phone.
+RANKS_ANOTHER_NOUN = [
+    "is xiaomi leica's first ever smartphone partner?",
+    "was huawei the first partner leica had",
+]
+
+
+# "out of X, Y and Z, whose …?" is one question whose options come first: never half answered.
+OPTIONS_FIRST = [
+    "out of oneplus, vivo and xiaomi, whose camera partner used to work with huawei?",
+    "among xiaomi and vivo, which works with zeiss?",
+]
+
+
+@pytest.mark.parametrize("question", OPTIONS_FIRST)
+def test_options_before_a_question_are_not_a_question(shipped: Engine, question: str) -> None:
+    assert len(shipped.reader.read(question).parts) == 1
+    assert "first question" not in _said(shipped.ask(question))
+
+
+@pytest.mark.parametrize("question", RANKS_ANOTHER_NOUN)
+def test_first_partner_is_not_answered_by_the_first_phone(shipped: Engine, question: str) -> None:
+    text = _said(shipped.ask(question))
+    assert "12 Ultra" not in text, text
+    assert not re.match(r"(yes|no)\b", text, re.IGNORECASE), text
 
 
 @pytest.mark.parametrize("question", NOT_POLAR)
@@ -254,6 +330,12 @@ NORRA = [
     # Kestrel has no partnership whose first phone reports named: no answer.
     ("will the first phone of the partnership be the kestrel k9", "The sources don't", []),
     ("someone said kestrel works with optiva, is that right?", "Yes.", ["Optiva"]),
+    ("kestrel k9, was that a vellum phone?", "Yes.", ["Kestrel K9"]),
+    ("is vellum working with norra again", "No: the sources report no earlier", ["Norra"]),
+    ("which is japanese: vellum, norra or optiva?", "Optiva.", ["Vellum is a Finnish"]),
+    ("did vellum work with kestrel before or after norra?", "Before.", ["Kestrel"]),
+    ("was the kestrel k9 the only vellum phone?", "No.", ["Kestrel K7"]),
+    ("who is ada lind, vellum's chief executive?", "Actually, the sources describe Ada Lind", []),
 ]
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 from bot.engine.rules.operators.closed_world import only, quantified
 from bot.engine.rules.operators.instead import instead
 from bot.engine.rules.operators.polarity import future, negated_pair, relation, said_by
+from bot.engine.rules.operators.repeat import again
 from bot.engine.rules.operators.succession import succession
 from bot.engine.rules.operators.timing import due_by
 
 __all__ = [
+    "again",
     "due_by",
     "future",
     "instead",

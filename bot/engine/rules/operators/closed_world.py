@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.engine.lexicon.operators import NEGATORS, ONLY_WORDS
 from bot.engine.prose import lower_first, series
 from bot.engine.questions import Form, Part
-from bot.engine.rules.context import Context
+from bot.engine.rules.context import IGNORED, RELATION, Context, partnership_id
 from bot.engine.rules.operators.common import (
     about_partnerships,
     clauses,
@@ -23,6 +23,7 @@ from bot.engine.rules.operators.common import (
 )
 from bot.engine.rules.said import Said
 from bot.facts.models import BrandKind, Partnership
+from bot.facts.text import words
 
 _ARTICLES = frozenset({"the", "a", "an", "their", "its", "his", "her"})
 _NEITHER = frozenset({"neither", "nor"})
@@ -34,6 +35,8 @@ def only(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
     at = next((i for i, w in enumerate(part.words) if w in ONLY_WORDS), None)
     if at is None or part.form is not Form.YES_NO or not 1 <= len(known) <= 2:
         return None
+    if len(part.devices) == 1:
+        return _only_phone(ctx, part, known, residual)
     if not about_partnerships(part, residual):
         return None
     if len(known) == 1:
@@ -49,6 +52,32 @@ def only(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
         return Said(text, quoted(own), entry_id=entry_of(own))
     others = [p for p in ctx.of(anchor) if p is not partnership]
     return _judged(ctx, part, partnership, others, unique, anchor)
+
+
+# Words for a phone or a line of phones beside "only": "the only Huawei line with Leica".
+_PHONE_WORDS = frozenset({"phon", "lin", "series", "model", "device"})
+
+
+def _only_phone(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether one phone was the only one a partnership was seen on, over its record."""
+    if part.negated or not residual - IGNORED <= RELATION | _PHONE_WORDS:
+        return None
+    brand, model = part.devices[0][0], set(part.devices[0][1:])
+    cameras = [b for b in known if b != brand]
+    if len(cameras) != 1:
+        return None
+    partnership = ctx.pair(brand, cameras[0])
+    if partnership is None or not any(model <= set(words(d)) for d in partnership.devices):
+        return None  # a phone the partnership's record does not name: not this rule's
+    pair = f"{ctx.name(brand)}–{ctx.name(cameras[0])}"
+    seen = f"{ctx.dated(partnership.citations)}, the {pair} partnership was seen on the "
+    seen += f"{series(partnership.devices)}."
+    if len(partnership.devices) > 1:
+        return Said(f"No. {seen}", partnership.citations, entry_id=partnership_id(partnership))
+    # One phone recorded is the closed world as the sources state it, never a bare "Yes".
+    return Said(seen, partnership.citations, entry_id=partnership_id(partnership))
 
 
 def _judged(

@@ -14,6 +14,7 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
         "quantified",
         "negated_pair",
         "due_by",
+        "again",
         "future",
         "said_by",
         "succession",
