@@ -291,9 +291,9 @@ def _checked_in_two(
     size = 0
     # This process takes a little more than half: the other starts later, and its answer is
     # pickled there and unpickled here (~1 s at 100,000 facts).
-    mine = total * 11 // 20
+    cut = total * 11 // 20
     for name in fact_names:  # in read order: the first half's facts come first, as in one read
-        (first if size < mine else second)[name] = texts[name]
+        (first if size < cut else second)[name] = texts[name]
         size += len(texts[name])
     # The second half goes to another interpreter (`bot.store.partcheck`), both pickled.
     try:
