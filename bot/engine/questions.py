@@ -1383,11 +1383,19 @@ def _untagged(raw: list[str]) -> list[str]:
     return raw[1:]
 
 
+# Prepositions a stemmer keeps as words: after "one" they make it a pronoun, not a count.
+_AFTER_PRONOUN = frozenset({"among", "amongst", "between", "within"})
+
+
 def _pronoun_one(raw: list[str]) -> frozenset[str]:
     """The token "1" when "one" stands for a noun ("the latest one", "has one"), not a count."""
     if any(w in _FIRST_SPELLINGS for w in raw):
         return frozenset()
-    counted = any(w == "one" and canonical(n) is not None for w, n in pairwise(raw))
+    # "one among them" is a pronoun before a preposition; "one phone" counts a noun.
+    counted = any(
+        w == "one" and n not in _AFTER_PRONOUN and canonical(n) is not None
+        for w, n in pairwise(raw)
+    )
     return frozenset() if counted or "one" not in raw else frozenset({"1"})
 
 

@@ -229,6 +229,12 @@ SHIPPED = [
     ("did leica work with xiaomi before or after huawei?", "After.", ["Xiaomi"]),
     # "only" over one phone: the partnership's record names every phone it was seen on.
     ("the p50 series was the only huawei line with leica right?", "No.", ["P30 Pro", "P40"]),
+    # A fact's answer affirms a yes/no: "one" before "among" is a pronoun, not a count; a phone
+    # maker's partnership is about phones; "before X" is affirmed by an answer "before X" itself.
+    ("is the xiaomi leica deal the latest one among phone and camera brands", "Yes.", ["latest"]),
+    ("has leica ever done phones with anyone before xiaomi", "Yes.", ["Huawei"]),
+    ("has leica ever done phones with anyone after huawei", "The sources don't", []),
+    ("has leica ever done phones with anyone besides xiaomi", "The sources don't", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
