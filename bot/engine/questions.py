@@ -1259,12 +1259,28 @@ def _unhearsaid(raw: list[str]) -> list[str]:
     return raw[at:] if len(raw) - at >= 3 else raw
 
 
+_TAG_PRONOUNS = frozenset({"it", "they", "he", "she", "there", "we"})
+# "over" as a state ("is the partnership over?") is "ended"; before a count it compares.
+_ENDED = "ended"
+_OVER_STATE_NEXT = frozenset({"now", "already", "yet", "then", "between"})
+
+
+def _over(raw: list[str], index: int) -> bool:
+    """Whether "over" at `index` says a thing has ended: last, or before "now", "between"…."""
+    if raw[index] != "over" or index < 2:
+        return False
+    return index == len(raw) - 1 or raw[index + 1] in _OVER_STATE_NEXT
+
+
 def _unpadded(raw: list[str]) -> list[str]:
     """A question as it asks: no source frame, "at all" or negative auxiliary; "share" in full."""
     raw = _unhearsaid(raw)
     if len(raw) > 2 and raw[0] in _NEGATIVE_AUXILIARIES:
         raw = [_NEGATIVE_AUXILIARIES[raw[0]], *raw[1:]]
     raw = _unframed(raw)
+    if len(raw) > 3 and raw[-2] in _NEGATIVE_AUXILIARIES and raw[-1] in _TAG_PRONOUNS:
+        raw = [*raw[:-2], "right"]  # "xiaomi is losing market share isnt it": a tag question
+    raw = [_ENDED if _over(raw, i) else w for i, w in enumerate(raw)]
     if raw[-2:] == ["as", "well"] and len(raw) > 3:
         raw = [*raw[:-2], "too"]  # "did vivo's zeiss partnership end as well?"
     for at in range(2, len(raw) - 1):

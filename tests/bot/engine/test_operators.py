@@ -235,6 +235,11 @@ SHIPPED = [
     ("has leica ever done phones with anyone before xiaomi", "Yes.", ["Huawei"]),
     ("has leica ever done phones with anyone after huawei", "The sources don't", []),
     ("has leica ever done phones with anyone besides xiaomi", "The sources don't", []),
+    # "over" as a state is "ended" (before a count it still compares); a tag question.
+    ("is the oneplus hasselblad partnership over?", "No: the sources do not report", []),
+    ("is the huawei leica partnership over?", "Yes.", ["four-year"]),
+    ("xiaomi is losing market share isnt it", "No.", ["growing"]),
+    ("vivo works with zeiss doesnt it", "Yes.", ["Zeiss"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -342,6 +347,10 @@ NORRA = [
     ("did vellum work with kestrel before or after norra?", "Before.", ["Kestrel"]),
     ("was the kestrel k9 the only vellum phone?", "No.", ["Kestrel K7"]),
     ("who is ada lind, vellum's chief executive?", "Actually, the sources describe Ada Lind", []),
+    ("is the kestrel vellum partnership over?", "Yes.", ["six-year"]),
+    ("is the kestrel optiva partnership over?", "No: the sources do not report", []),
+    ("kestrel works with optiva doesnt it", "Yes.", ["Optiva"]),
+    ("did kestrel and vellum work together over 2 years", "Yes.", ["six-year"]),
 ]
 
 
