@@ -240,6 +240,10 @@ SHIPPED = [
     ("is the huawei leica partnership over?", "Yes.", ["four-year"]),
     ("xiaomi is losing market share isnt it", "No.", ["growing"]),
     ("vivo works with zeiss doesnt it", "Yes.", ["Zeiss"]),
+    # Makers of a kind less those set aside; a brand of the other kind set aside is not read.
+    ("besides xiaomi which phone makers already have camera partners", "As reported", ["Vivo"]),
+    ("besides zeiss which camera makers have phone partners", "As reported", ["Hasselblad"]),
+    ("besides leica which phone makers have camera partners", "The sources don't", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -351,6 +355,7 @@ NORRA = [
     ("is the kestrel optiva partnership over?", "No: the sources do not report", []),
     ("kestrel works with optiva doesnt it", "Yes.", ["Optiva"]),
     ("did kestrel and vellum work together over 2 years", "Yes.", ["six-year"]),
+    ("besides norra which phone makers have camera partners", "As reported", ["Kestrel (with"]),
 ]
 
 
