@@ -14,6 +14,7 @@ from bot.engine.rules.context import (
     current_first,
     numbers,
     partnership_id,
+    period_years,
 )
 from bot.engine.rules.devices import phones_of
 from bot.engine.rules.said import Said
@@ -174,7 +175,9 @@ def partners(
         return None
     brand = known[0]
     ending = END in residual
-    residual = residual - numbers(part) if part.years else residual
+    # "Who was Leica with for the last four years?": the partner whose record has that length.
+    spanned = part.form is Form.WH and bool(part.durations) and not part.comparison
+    residual = residual - numbers(part) if part.years or spanned else residual
     # "Who is it with now?" asks for partners with nothing but "with".
     bare_with = not residual and part.wh in {"who", "which"} and part.says({"with"})
     if not bare_with and (not residual or not residual <= RELATION | {END}):
@@ -202,6 +205,10 @@ def partners(
         chosen, wanted = own, "any"
     if part.years:
         chosen = [p for p in chosen if p.since is not None and p.since.year in part.years]
+        if not chosen:
+            return None
+    if spanned:
+        chosen = [p for p in chosen if period_years(p.period) in part.durations]
         if not chosen:
             return None
     name = ctx.name(brand)

@@ -244,6 +244,9 @@ SHIPPED = [
     ("besides xiaomi which phone makers already have camera partners", "As reported", ["Vivo"]),
     ("besides zeiss which camera makers have phone partners", "As reported", ["Hasselblad"]),
     ("besides leica which phone makers have camera partners", "The sources don't", []),
+    # A partner "for N years" is the one whose record has that length; another length steps aside.
+    ("which phone brand was leica with for the last four years", "As reported", ["Huawei"]),
+    ("who was leica with for five years", "The sources don't", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -356,6 +359,8 @@ NORRA = [
     ("kestrel works with optiva doesnt it", "Yes.", ["Optiva"]),
     ("did kestrel and vellum work together over 2 years", "Yes.", ["six-year"]),
     ("besides norra which phone makers have camera partners", "As reported", ["Kestrel (with"]),
+    ("which camera maker was kestrel with for the last 6 years", "As reported", ["Vellum"]),
+    ("who was kestrel with for 2 years", "The sources don't", []),
 ]
 
 
