@@ -1259,6 +1259,12 @@ def _unhearsaid(raw: list[str]) -> list[str]:
     return raw[at:] if len(raw) - at >= 3 else raw
 
 
+# "is that a real thing?", "is this legit?": whether what was said is true.
+_REAL_TAILS = tuple(
+    (*head, *tail)
+    for head in (("that",), ("this",), ("it",))
+    for tail in (("a", "real", "thing"), ("real",), ("legit",), ("a", "thing"))
+)
 _TAG_PRONOUNS = frozenset({"it", "they", "he", "she", "there", "we"})
 # "over" as a state ("is the partnership over?") is "ended"; before a count it compares.
 _ENDED = "ended"
@@ -1281,6 +1287,10 @@ def _unpadded(raw: list[str]) -> list[str]:
     if len(raw) > 3 and raw[-2] in _NEGATIVE_AUXILIARIES and raw[-1] in _TAG_PRONOUNS:
         raw = [*raw[:-2], "right"]  # "xiaomi is losing market share isnt it": a tag question
     raw = [_ENDED if _over(raw, i) else w for i, w in enumerate(raw)]
+    for real in _REAL_TAILS:
+        if len(raw) > len(real) + 1 and tuple(raw[-len(real) :]) == real:
+            raw = [*raw[: 1 - len(real)], "true"]  # "vivo x zeiss, is that a real thing?"
+            break
     if raw[-2:] == ["as", "well"] and len(raw) > 3:
         raw = [*raw[:-2], "too"]  # "did vivo's zeiss partnership end as well?"
     for at in range(2, len(raw) - 1):

@@ -247,6 +247,9 @@ SHIPPED = [
     # A partner "for N years" is the one whose record has that length; another length steps aside.
     ("which phone brand was leica with for the last four years", "As reported", ["Huawei"]),
     ("who was leica with for five years", "The sources don't", []),
+    # "is that a real thing?", "is that real?" ask whether what was said is true.
+    ("vivo x zeiss is that a real thing?", "Yes.", ["Zeiss"]),
+    ("huawei leica is that real", "Not any more.", ["four-year"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -361,6 +364,7 @@ NORRA = [
     ("besides norra which phone makers have camera partners", "As reported", ["Kestrel (with"]),
     ("which camera maker was kestrel with for the last 6 years", "As reported", ["Vellum"]),
     ("who was kestrel with for 2 years", "The sources don't", []),
+    ("kestrel x optiva is that a real thing?", "Yes.", ["Optiva"]),
 ]
 
 
