@@ -668,8 +668,9 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
 
 
 def _symbols(text: str) -> str:
-    """Symbols that carry a word: "5%" asks a percentage, "$" a price."""
-    for symbol, word in (("%", " percent "), ("$", " price "), ("€", " price "), ("£", " price ")):
+    """Symbols that carry a word: "5%" asks a percentage, "$" a price, "X = Y?" "X is Y?"."""
+    carried = (("%", " percent "), ("$", " price "), ("€", " price "), ("£", " price "))
+    for symbol, word in (*carried, ("=", " is ")):
         text = text.replace(symbol, word)
     return text
 

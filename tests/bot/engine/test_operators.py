@@ -250,6 +250,8 @@ SHIPPED = [
     # "is that a real thing?", "is that real?" ask whether what was said is true.
     ("vivo x zeiss is that a real thing?", "Yes.", ["Zeiss"]),
     ("huawei leica is that real", "Not any more.", ["four-year"]),
+    # "X = Y?" asks "X is Y?".
+    ("first xiaomi leica phone = xiaomi 12 pro?", "Not as far as reports say", ["12 Ultra"]),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -365,6 +367,7 @@ NORRA = [
     ("which camera maker was kestrel with for the last 6 years", "As reported", ["Vellum"]),
     ("who was kestrel with for 2 years", "The sources don't", []),
     ("kestrel x optiva is that a real thing?", "Yes.", ["Optiva"]),
+    ("first norra vellum phone = kestrel k9?", "Not as far as reports say", ["Polar X"]),
 ]
 
 
