@@ -252,6 +252,9 @@ SHIPPED = [
     ("huawei leica is that real", "Not any more.", ["four-year"]),
     # "X = Y?" asks "X is Y?".
     ("first xiaomi leica phone = xiaomi 12 pro?", "Not as far as reports say", ["12 Ultra"]),
+    # A country "like" another brand's: read only when that brand's quoted country is the one asked.
+    ("is hasselblad german like leica", "No: the sources describe Hasselblad as Swedish", []),
+    ("is hasselblad swedish like leica", "The sources don't", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -368,6 +371,7 @@ NORRA = [
     ("who was kestrel with for 2 years", "The sources don't", []),
     ("kestrel x optiva is that a real thing?", "Yes.", ["Optiva"]),
     ("first norra vellum phone = kestrel k9?", "Not as far as reports say", ["Polar X"]),
+    ("is optiva finnish like vellum", "No: the sources describe Optiva as Japanese", []),
 ]
 
 
