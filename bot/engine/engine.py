@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import replace
+from itertools import pairwise
 from types import MappingProxyType
 
 from bot.caches.pickles import collection_paused
@@ -38,7 +39,16 @@ from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
 from bot.engine.timeline import first_reports, newer_records, stale_note
 from bot.engine.words import QUESTION_TOKENS, canonical
-from bot.facts.models import Brand, Citation, Fact, FactBase, Partnership, PartnershipStatus, Source
+from bot.facts.models import (
+    Brand,
+    BrandKind,
+    Citation,
+    Fact,
+    FactBase,
+    Partnership,
+    PartnershipStatus,
+    Source,
+)
 from bot.facts.text import words
 
 # What the bot says to small talk: never a fact, always the way to real answers.
@@ -338,13 +348,12 @@ class Engine:
             # "Is the Xiaomi 12 Ultra successful?" is not answered by "the Mi 11 Ultra and the
             # 12 Pro have been": each phone asked about must be named whole.
             return False
-        if part.negated or part.excluded or part.countries or self.reasoner.miskinded(part):
+        if part.negated or _sets_aside(part, best.entry.answer) or part.countries:
             return False
         asked = _asked_tokens(part)
-        if not asked:
+        if not asked or self.reasoner.miskinded(part):
             return False
-        answer = self.matcher.analyzer.analyse(best.entry.answer, correct=False)
-        return asked <= set(answer.tokens)
+        return asked <= _asserted(self, best.entry.answer)
 
     def _part_question(self, part: Part | None) -> str:
         """A part as the matcher should read it: with the brands it took from the part before."""
@@ -622,6 +631,36 @@ def _direction(engine: Engine, part: Part | None) -> Said | None:
     stated = fact.answer.removeprefix("Yes. ")
     text = f"{head.capitalize()}. {with_date(stated, engine.reported_on(fact.citations))}"
     return Said(text, fact.citations, entry_id=fact.id)
+
+
+_ASIDE = frozenset({"before", "after"})
+
+
+def _sets_aside(part: Part, answer: str) -> bool:
+    """Whether a part sets a brand aside in a way the answer does not state itself.
+
+    "Has Leica worked with anyone before Xiaomi?" is affirmed by "Before Xiaomi, Leica was
+    with Huawei"; "anyone besides Xiaomi?" is not by "Leica works with Xiaomi".
+    """
+    if not part.excluded:
+        return False
+    asked = {(w, n) for w, n in pairwise(part.words) if w in _ASIDE}
+    return len(asked) < len(part.excluded) or not asked <= set(pairwise(words(answer)))
+
+
+_PHONE = "phon"  # the stem of "phone", "phones", "smartphone"
+
+
+def _asserted(engine: Engine, answer: str) -> set[str]:
+    """The tokens an answer asserts: its own, and "phone" when it names a phone maker.
+
+    "Has Leica ever done phones with anyone?" of "Leica was in partnership with Huawei": a phone
+    maker's partnership is one about phones.
+    """
+    tokens = set(engine.matcher.analyzer.analyse(answer, correct=False).tokens)
+    brands = engine.base.brands
+    makers = any(brands[t].kind is BrandKind.PHONE_MAKER for t in tokens if t in brands)
+    return tokens | {_PHONE} if makers else tokens
 
 
 def _unpolar(answer: Answer) -> Answer:

@@ -668,8 +668,9 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
 
 
 def _symbols(text: str) -> str:
-    """Symbols that carry a word: "5%" asks a percentage, "$" a price."""
-    for symbol, word in (("%", " percent "), ("$", " price "), ("€", " price "), ("£", " price ")):
+    """Symbols that carry a word: "5%" asks a percentage, "$" a price, "X = Y?" "X is Y?"."""
+    carried = (("%", " percent "), ("$", " price "), ("€", " price "), ("£", " price "))
+    for symbol, word in (*carried, ("=", " is ")):
         text = text.replace(symbol, word)
     return text
 
@@ -1259,12 +1260,38 @@ def _unhearsaid(raw: list[str]) -> list[str]:
     return raw[at:] if len(raw) - at >= 3 else raw
 
 
+# "is that a real thing?", "is this legit?": whether what was said is true.
+_REAL_TAILS = tuple(
+    (*head, *tail)
+    for head in (("that",), ("this",), ("it",))
+    for tail in (("a", "real", "thing"), ("real",), ("legit",), ("a", "thing"))
+)
+_TAG_PRONOUNS = frozenset({"it", "they", "he", "she", "there", "we"})
+# "over" as a state ("is the partnership over?") is "ended"; before a count it compares.
+_ENDED = "ended"
+_OVER_STATE_NEXT = frozenset({"now", "already", "yet", "then", "between"})
+
+
+def _over(raw: list[str], index: int) -> bool:
+    """Whether "over" at `index` says a thing has ended: last, or before "now", "between"…."""
+    if raw[index] != "over" or index < 2:
+        return False
+    return index == len(raw) - 1 or raw[index + 1] in _OVER_STATE_NEXT
+
+
 def _unpadded(raw: list[str]) -> list[str]:
     """A question as it asks: no source frame, "at all" or negative auxiliary; "share" in full."""
     raw = _unhearsaid(raw)
     if len(raw) > 2 and raw[0] in _NEGATIVE_AUXILIARIES:
         raw = [_NEGATIVE_AUXILIARIES[raw[0]], *raw[1:]]
     raw = _unframed(raw)
+    if len(raw) > 3 and raw[-2] in _NEGATIVE_AUXILIARIES and raw[-1] in _TAG_PRONOUNS:
+        raw = [*raw[:-2], "right"]  # "xiaomi is losing market share isnt it": a tag question
+    raw = [_ENDED if _over(raw, i) else w for i, w in enumerate(raw)]
+    for real in _REAL_TAILS:
+        if len(raw) > len(real) + 1 and tuple(raw[-len(real) :]) == real:
+            raw = [*raw[: 1 - len(real)], "true"]  # "vivo x zeiss, is that a real thing?"
+            break
     if raw[-2:] == ["as", "well"] and len(raw) > 3:
         raw = [*raw[:-2], "too"]  # "did vivo's zeiss partnership end as well?"
     for at in range(2, len(raw) - 1):
@@ -1383,11 +1410,19 @@ def _untagged(raw: list[str]) -> list[str]:
     return raw[1:]
 
 
+# Prepositions a stemmer keeps as words: after "one" they make it a pronoun, not a count.
+_AFTER_PRONOUN = frozenset({"among", "amongst", "between", "within"})
+
+
 def _pronoun_one(raw: list[str]) -> frozenset[str]:
     """The token "1" when "one" stands for a noun ("the latest one", "has one"), not a count."""
     if any(w in _FIRST_SPELLINGS for w in raw):
         return frozenset()
-    counted = any(w == "one" and canonical(n) is not None for w, n in pairwise(raw))
+    # "one among them" is a pronoun before a preposition; "one phone" counts a noun.
+    counted = any(
+        w == "one" and n not in _AFTER_PRONOUN and canonical(n) is not None
+        for w, n in pairwise(raw)
+    )
     return frozenset() if counted or "one" not in raw else frozenset({"1"})
 
 

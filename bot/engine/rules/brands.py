@@ -103,6 +103,11 @@ def where_from(
         return _identity(ctx, part, known[0], residual)
     if len(known) == 2 and part.says({"same", "both"}) and "?where" in part.analysis.tokens:
         return _same_country(ctx, known)
+    liked = _like(ctx, part, known)
+    if liked is not None:
+        # "Is Hasselblad German like Leica?": Leica's country, quoted, is the one asked.
+        known = tuple(b for b in known if b != liked.about[0])
+        residual = residual - {"like"}
     if len(known) != 1:
         return None
     asked_where = part.wh == "where" or "?where" in part.analysis.tokens
@@ -142,7 +147,21 @@ def where_from(
             said = f"Yes. {said}"
         else:
             said = f"No: {described}, not {asked}. {said}"
-    return Said(said, (support,), entry_id=f"partners:{brand.id}", shaped=shaped)
+    citations = (support, *(liked.citations if liked else ()))
+    return Said(said, citations, entry_id=f"partners:{brand.id}", shaped=shaped)
+
+
+def _like(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | None:
+    """The brand after "like" when its quoted country is the one asked ("German like Leica")."""
+    if len(known) != 2 or len(part.countries) != 1 or part.form is not Form.YES_NO:
+        return None
+    for before, word in zip(part.words, part.words[1:], strict=False):
+        if before == "like" and word in known:
+            brand = ctx.base.brands[word]
+            support = ctx.support(brand, brand.country) if brand.country else None
+            same = brand.country and COUNTRY_KEYS.get(fold(brand.country)) in part.countries
+            return Said("", (support,), about=(word,)) if support and same else None
+    return None
 
 
 def _same_country(ctx: Context, known: tuple[str, ...]) -> Said:

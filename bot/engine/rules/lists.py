@@ -14,10 +14,12 @@ from bot.engine.rules.context import (
     current_first,
     numbers,
     partnership_id,
+    period_years,
 )
 from bot.engine.rules.devices import phones_of
 from bot.engine.rules.said import Said
 from bot.engine.timeline import multi_dated
+from bot.engine.words import canonical
 from bot.facts.models import BrandKind, Citation, Partnership, PartnershipStatus
 
 
@@ -51,7 +53,9 @@ def listing(
     ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
 ) -> Said | None:
     """Every partnership, or every camera or phone maker with its partners ("List the makers")."""
-    if part.form is not Form.LIST or not residual <= LIST_TOKENS:
+    # "besides Xiaomi, which phone makers have camera partners?" lists the others of a kind.
+    aside = part.form is Form.WH and part.wh in {"which", "what"} and bool(part.excluded)
+    if (part.form is not Form.LIST and not aside) or not residual - _ASIDE <= LIST_TOKENS:
         return None
     if known:
         return _list_phones(ctx, part, known)
@@ -61,8 +65,10 @@ def listing(
         kind = BrandKind.CAMERA_MAKER
     elif any(t in PHONE_TOKENS for t in tokens) and "maker" in tokens:
         kind = BrandKind.PHONE_MAKER
+    if aside:
+        kind = _kind_before_maker(part)  # "phone makers … camera partners" lists phone makers
     partnerships = sorted(ctx.base.partnerships.values(), key=current_first)
-    if not partnerships:
+    if not partnerships or (part.excluded and (kind is None or _aside_of_another(ctx, part, kind))):
         return None
     if kind is None:
         if "partner" not in tokens:
@@ -75,7 +81,9 @@ def listing(
             text = f"The camera partnerships: {ctx.told(partnerships)}"
         return Said(text, citations, entry_id="partnerships:all")
     brands = [
-        brand for brand in ctx.base.brands.values() if brand.kind is kind and ctx.of(brand.id)
+        brand
+        for brand in ctx.base.brands.values()
+        if brand.kind is kind and ctx.of(brand.id) and brand.id not in part.excluded
     ]
     entries = []
     citations_list: list[Citation] = []
@@ -89,6 +97,8 @@ def listing(
         entries.append(f"{brand.name} ({'; '.join(partners)})")
         citations_list += [p.citations[0] for p in ctx.of(brand.id)]
     noun = "camera makers" if kind is BrandKind.CAMERA_MAKER else "phone makers"
+    if part.excluded:
+        noun += f" besides {series([ctx.name(b) for b in part.excluded])}"
     citations = tuple(dict.fromkeys(citations_list))
     text = f"{ctx.dated(citations)}, the {noun} in the sources are {series(entries)}."
     if multi_dated(ctx.base, [p for brand in brands for p in ctx.of(brand.id)]):
@@ -96,6 +106,25 @@ def listing(
         told = " ".join(ctx.told_clauses(ctx.of(brand.id), brand.id) for brand in brands)
         text = f"The {noun} in the sources are {names}. {told}"
     return Said(text, citations, entry_id="partnerships:all")
+
+
+# The words that set a brand aside ("besides", "except", "apart from"), as tokens.
+_ASIDE = frozenset({"besid", "except", "exclud", "apart", "asid"})
+
+
+def _kind_before_maker(part: Part) -> BrandKind | None:
+    """The kind of maker a question names: the word before its first "makers"."""
+    for before, word in zip(part.words, part.words[1:], strict=False):
+        if canonical(word) == "maker":
+            if canonical(before) in CAMERA_TOKENS:
+                return BrandKind.CAMERA_MAKER
+            return BrandKind.PHONE_MAKER if canonical(before) in PHONE_TOKENS else None
+    return None
+
+
+def _aside_of_another(ctx: Context, part: Part, kind: BrandKind) -> bool:
+    """Whether a brand set aside is not of the kind listed ("besides Leica, which phone makers")."""
+    return any(ctx.base.brands[b].kind is not kind for b in part.excluded if b in ctx.base.brands)
 
 
 def _list_phones(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | None:
@@ -146,7 +175,9 @@ def partners(
         return None
     brand = known[0]
     ending = END in residual
-    residual = residual - numbers(part) if part.years else residual
+    # "Who was Leica with for the last four years?": the partner whose record has that length.
+    spanned = part.form is Form.WH and bool(part.durations) and not part.comparison
+    residual = residual - numbers(part) if part.years or spanned else residual
     # "Who is it with now?" asks for partners with nothing but "with".
     bare_with = not residual and part.wh in {"who", "which"} and part.says({"with"})
     if not bare_with and (not residual or not residual <= RELATION | {END}):
@@ -174,6 +205,10 @@ def partners(
         chosen, wanted = own, "any"
     if part.years:
         chosen = [p for p in chosen if p.since is not None and p.since.year in part.years]
+        if not chosen:
+            return None
+    if spanned:
+        chosen = [p for p in chosen if period_years(p.period) in part.durations]
         if not chosen:
             return None
     name = ctx.name(brand)

@@ -229,6 +229,32 @@ SHIPPED = [
     ("did leica work with xiaomi before or after huawei?", "After.", ["Xiaomi"]),
     # "only" over one phone: the partnership's record names every phone it was seen on.
     ("the p50 series was the only huawei line with leica right?", "No.", ["P30 Pro", "P40"]),
+    # A fact's answer affirms a yes/no: "one" before "among" is a pronoun, not a count; a phone
+    # maker's partnership is about phones; "before X" is affirmed by an answer "before X" itself.
+    ("is the xiaomi leica deal the latest one among phone and camera brands", "Yes.", ["latest"]),
+    ("has leica ever done phones with anyone before xiaomi", "Yes.", ["Huawei"]),
+    ("has leica ever done phones with anyone after huawei", "The sources don't", []),
+    ("has leica ever done phones with anyone besides xiaomi", "The sources don't", []),
+    # "over" as a state is "ended" (before a count it still compares); a tag question.
+    ("is the oneplus hasselblad partnership over?", "No: the sources do not report", []),
+    ("is the huawei leica partnership over?", "Yes.", ["four-year"]),
+    ("xiaomi is losing market share isnt it", "No.", ["growing"]),
+    ("vivo works with zeiss doesnt it", "Yes.", ["Zeiss"]),
+    # Makers of a kind less those set aside; a brand of the other kind set aside is not read.
+    ("besides xiaomi which phone makers already have camera partners", "As reported", ["Vivo"]),
+    ("besides zeiss which camera makers have phone partners", "As reported", ["Hasselblad"]),
+    ("besides leica which phone makers have camera partners", "The sources don't", []),
+    # A partner "for N years" is the one whose record has that length; another length steps aside.
+    ("which phone brand was leica with for the last four years", "As reported", ["Huawei"]),
+    ("who was leica with for five years", "The sources don't", []),
+    # "is that a real thing?", "is that real?" ask whether what was said is true.
+    ("vivo x zeiss is that a real thing?", "Yes.", ["Zeiss"]),
+    ("huawei leica is that real", "Not any more.", ["four-year"]),
+    # "X = Y?" asks "X is Y?".
+    ("first xiaomi leica phone = xiaomi 12 pro?", "Not as far as reports say", ["12 Ultra"]),
+    # A country "like" another brand's: read only when that brand's quoted country is the one asked.
+    ("is hasselblad german like leica", "No: the sources describe Hasselblad as Swedish", []),
+    ("is hasselblad swedish like leica", "The sources don't", []),
 ]
 # Questions no rule reads whole: a "Yes" or "No" over the rest of them would answer another.
 NOT_POLAR = [
@@ -336,6 +362,16 @@ NORRA = [
     ("did vellum work with kestrel before or after norra?", "Before.", ["Kestrel"]),
     ("was the kestrel k9 the only vellum phone?", "No.", ["Kestrel K7"]),
     ("who is ada lind, vellum's chief executive?", "Actually, the sources describe Ada Lind", []),
+    ("is the kestrel vellum partnership over?", "Yes.", ["six-year"]),
+    ("is the kestrel optiva partnership over?", "No: the sources do not report", []),
+    ("kestrel works with optiva doesnt it", "Yes.", ["Optiva"]),
+    ("did kestrel and vellum work together over 2 years", "Yes.", ["six-year"]),
+    ("besides norra which phone makers have camera partners", "As reported", ["Kestrel (with"]),
+    ("which camera maker was kestrel with for the last 6 years", "As reported", ["Vellum"]),
+    ("who was kestrel with for 2 years", "The sources don't", []),
+    ("kestrel x optiva is that a real thing?", "Yes.", ["Optiva"]),
+    ("first norra vellum phone = kestrel k9?", "Not as far as reports say", ["Polar X"]),
+    ("is optiva finnish like vellum", "No: the sources describe Optiva as Japanese", []),
 ]
 
 
