@@ -544,24 +544,34 @@ class GapsView(PagedView):
         return {"embed": self.render(), "view": self}
 
 
-class _DismissSelect(ui.Select["GapsView"]):
-    """The page's questions: choosing one asks why it is dismissed (spam, abuse, off topic)."""
+class _GapSelect(ui.Select["GapsView"]):
+    """The page's questions, numbered as the list shows them, to choose one of."""
 
-    def __init__(self, first: int, shown: Sequence[Gap], *, row: int) -> None:
+    def __init__(self, first: int, shown: Sequence[Gap], *, placeholder: str, row: int) -> None:
         # The gap is kept by index in the view: no user text goes into the custom_id.
         options = [
             discord.SelectOption(label=clip(f"{first + n + 1}. {gap.question}", 100), value=str(n))
             for n, gap in enumerate(shown)
         ]
-        super().__init__(placeholder=render.DISMISS_PLACEHOLDER, options=options, row=row)
+        super().__init__(placeholder=placeholder, options=options, row=row)
         self.first = first
+
+    def chosen(self, view: GapsView) -> Gap:
+        """The question chosen."""
+        return view.gaps[self.first + int(self.values[0])]
+
+
+class _DismissSelect(_GapSelect):
+    """The page's questions: choosing one asks why it is dismissed (spam, abuse, off topic)."""
+
+    def __init__(self, first: int, shown: Sequence[Gap], *, row: int) -> None:
+        super().__init__(first, shown, placeholder=render.DISMISS_PLACEHOLDER, row=row)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         view = self.view
         if view is None:
             return
-        gap = view.gaps[self.first + int(self.values[0])]
-        await interaction.response.send_modal(DismissModal(view, gap))
+        await interaction.response.send_modal(DismissModal(view, self.chosen(view)))
 
 
 class DismissModal(ui.Modal):
@@ -594,22 +604,17 @@ class DismissModal(ui.Modal):
         await report_error(interaction, error)
 
 
-class _PhrasingSelect(ui.Select["GapsView"]):
+class _PhrasingSelect(_GapSelect):
     """The page's questions: choosing one offers the nearest facts to add it to as a phrasing."""
 
     def __init__(self, first: int, shown: Sequence[Gap], *, row: int) -> None:
-        options = [
-            discord.SelectOption(label=clip(f"{first + n + 1}. {gap.question}", 100), value=str(n))
-            for n, gap in enumerate(shown)
-        ]
-        super().__init__(placeholder=render.PHRASING_PLACEHOLDER, options=options, row=row)
-        self.first = first
+        super().__init__(first, shown, placeholder=render.PHRASING_PLACEHOLDER, row=row)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         view = self.view
         if view is None:
             return
-        gap = view.gaps[self.first + int(self.values[0])]
+        gap = self.chosen(view)
         nearest = view.cog.nearest_facts(gap.question)
         chooser = PhrasingView(view, gap, nearest)
         await interaction.response.send_message(
