@@ -10,14 +10,14 @@ import dataclasses
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.caches.digests import digest
 from bot.caches.records import CachedRecords, RecordCache
-from bot.caches.second_process import SecondProcess
+from bot.caches.second_process import SecondProcess, frames_of
 from bot.facts.models import Fact, FactBase
 from bot.facts.problems import Problem
 from bot.facts.raw import (
@@ -273,6 +273,54 @@ def checked_part(
     return base, fact_files, asked
 
 
+_Checked = tuple[FactBase, dict[str, str], dict[str, str]]
+
+
+def in_frames(checked: _Checked | None) -> Iterator[object]:
+    """`checked_part`'s result as frames: the base without its facts, then the rest in parts.
+
+    None alone when it is None; else the base (no facts) with the three counts, then the facts,
+    each fact's file and which fact asks each question, in frames (`bot.caches.second_process`).
+    """
+    if checked is None:
+        yield None
+        return
+    base, fact_files, asked = checked
+    yield (dataclasses.replace(base, facts={}), len(base.facts), len(fact_files), len(asked))
+    yield from frames_of(list(base.facts.values()))
+    yield from frames_of(list(fact_files.items()))
+    yield from frames_of(list(asked.items()))
+
+
+def from_frames(frames: list[Any] | None) -> _Checked | None:
+    """What `in_frames` sent, whole again; None if it is not whole."""
+    if not frames or frames[0] is None or len(frames[0]) != 4:
+        return None
+    (frame, facts_count, files_count, asked_count), parts = frames[0], iter(frames[1:])
+    try:
+        facts = {fact.id: fact for fact in _taken(parts, facts_count)}
+        fact_files = dict(_taken(parts, files_count))
+        asked = dict(_taken(parts, asked_count))
+    except (ValueError, AttributeError, TypeError):
+        return None
+    if len(facts) != facts_count or next(parts, None) is not None:
+        return None
+    return dataclasses.replace(frame, facts=facts), fact_files, asked
+
+
+def _taken(parts: Iterator[list[Any]], count: int) -> list[Any]:
+    """The next frames' items, `count` of them (ValueError: not as many)."""
+    items: list[Any] = []
+    while len(items) < count:
+        part = next(parts, None)
+        if part is None:
+            raise ValueError("the frames end before the part does")
+        items += part
+    if len(items) != count:
+        raise ValueError("frames do not end where a part does")
+    return items
+
+
 def _checked_in_two(
     root: Path, texts: dict[str, str]
 ) -> tuple[FactBase, dict[str, str], dict[str, str]] | None:
@@ -297,12 +345,12 @@ def _checked_in_two(
         size += len(texts[name])
     # The second half goes to another interpreter (`bot.store.partcheck`), both pickled.
     try:
-        other = SecondProcess("bot.store.partcheck", (str(root), second))
+        other = SecondProcess("bot.store.partcheck", [str(root), *frames_of(list(second.items()))])
     except OSError as error:
         log.info("checking the fact files in one process: %s", error)
         return None
     mine = checked_part(str(root), first)
-    theirs = other.answer()
+    theirs = from_frames(other.answer())
     if mine is None or theirs is None:
         return None
     base, fact_files, asked = mine

@@ -10,10 +10,10 @@ vocabulary each analysis adds to is counts of words, merged back (`Analyzer.add_
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
-from bot.caches.second_process import SecondProcess, serve
+from bot.caches.second_process import SecondProcess, frames_of, serve
 from bot.engine.lexicon.operators import WORDS, Operator
 from bot.engine.matcher.records import Entry, answer_flags
 from bot.engine.words import Analyzer
@@ -86,17 +86,18 @@ def analysed(analyzer: Analyzer, entry: Entry) -> Analysed:
     )
 
 
-# What the other process is sent: the brands, and each entry's id, questions, answer, brands
-# and quotes.
+# What the other process is sent: the brands, then each entry's id, questions, answer, brands
+# and quotes, in frames.
 _Text = tuple[str, tuple[str, ...], str, frozenset[str], tuple[str, ...]]
-_Request = tuple[list[Brand], list[_Text]]
 
 
-def _analyse_part(request: _Request) -> tuple[list[Analysed], Counter[str]]:
-    brands, texts = request
+def _analyse_part(frames: list[Any]) -> Iterator[object]:
+    """The analyses in frames, in the order sent; the words counted last."""
+    brands: list[Brand] = frames[0]
     analyzer = Analyzer(brands)
-    found = [analysed(analyzer, Entry(*text)) for text in texts]
-    return found, analyzer.word_counts
+    for texts in frames[1:]:
+        yield [analysed(analyzer, Entry(*text)) for text in texts]
+    yield analyzer.word_counts
 
 
 def main() -> None:
@@ -109,17 +110,19 @@ class OtherPart:
 
     def __init__(self, entries: Sequence[Entry], brands: list[Brand]) -> None:
         """Send `entries` off (OSError: no process could start)."""
-        texts = [
+        texts: list[_Text] = [
             (entry.id, entry.questions, entry.answer, entry.brands, entry.evidence)
             for entry in entries
         ]
         self._count = len(entries)
-        self._process = SecondProcess("bot.engine.matcher.prepare", (brands, texts))
+        self._process = SecondProcess("bot.engine.matcher.prepare", [brands, *frames_of(texts)])
 
     def result(self) -> tuple[list[Analysed], Counter[str]] | None:
         """Their analyses in the order sent and the words they counted; None if it failed."""
         answer = self._process.answer()
-        if not isinstance(answer, tuple) or len(answer) != 2 or len(answer[0]) != self._count:
+        if not answer or not isinstance(answer[-1], Counter):
             return None
-        found, counts = answer
-        return found, counts
+        found = [texts for frame in answer[:-1] for texts in frame]
+        if len(found) != self._count:
+            return None
+        return found, answer[-1]

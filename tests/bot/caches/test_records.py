@@ -465,3 +465,22 @@ def test_many_asked_questions_come_back_whole_from_their_chunks(tmp_path: Path) 
     asked = {f"question {n}": f"fact-{n % 97}" for n in range(12_001)}
     assert records.write_asked("k", asked)
     assert records.read_asked("k") == asked
+
+
+def test_a_checked_part_crosses_the_pipe_in_frames_and_whole(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _ = kb
+    texts = {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*.yaml")}
+    checked = store_reading.checked_part(str(root), texts)
+    assert checked is not None
+    monkeypatch.setattr(second_process, "FRAME", 2)
+    frames = list(store_reading.in_frames(checked))
+    assert len(frames) > 4
+    assert store_reading.from_frames(frames) == checked
+    # Cut short, or with a frame too many, it is not whole: the read is then done in one.
+    assert store_reading.from_frames(frames[:-1]) is None
+    assert store_reading.from_frames([*frames, [("x", "y")]]) is None
+    assert store_reading.from_frames([None]) is None
+    assert store_reading.from_frames(None) is None
+    assert list(store_reading.in_frames(None)) == [None]

@@ -130,22 +130,29 @@ def test_the_second_process_never_runs_code_from_the_working_directory(
 def test_the_child_collects_no_garbage_while_it_works() -> None:
     import gc
     import io
-    import pickle
 
     seen: list[bool] = []
     out = io.BytesIO()
     was = gc.isenabled()
+
+    def work(frames: list[Any]) -> Any:
+        seen.append(gc.isenabled())
+        return [frame * 2 for frame in frames]
+
     try:
-        second_process.serve(
-            lambda request: seen.append(gc.isenabled()) or request * 2,
-            io.BytesIO(pickle.dumps(21)),
-            out,
-        )
+        second_process.serve(work, io.BytesIO(second_process.pickled([21, [1, 2]])), out)
     finally:
         if was:
             gc.enable()
     assert seen == [False]
-    assert pickle.loads(out.getvalue()) == 42
+    assert second_process.unpickled(io.BytesIO(out.getvalue())) == [42, [1, 2, 1, 2]]
+
+
+def test_requests_and_answers_go_in_frames_of_a_few_thousand() -> None:
+    items = list(range(2 * second_process.FRAME + 3))
+    frames = list(second_process.frames_of(items))
+    assert [len(frame) for frame in frames] == [second_process.FRAME] * 2 + [3]
+    assert [item for frame in frames for item in frame] == items
 
 
 def test_the_other_process_counts_what_entries_hold_only_in_their_quotes(
