@@ -360,8 +360,8 @@ def measure_reload(root: Path, cache: Path, inputs: dict[str, Any]) -> dict[str,
     import tempfile
     import threading
 
+    from bot.caches.retire import retire, wait_for_retired
     from bot.engine.loading import ENGINE_CACHE_DIR
-    from bot.runtime.retire import retire, wait_for_retired
     from bot.runtime.startup import share_the_interpreter
     from bot.store import KnowledgeStore
     from commands.app import load_engine_or_report

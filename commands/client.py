@@ -21,13 +21,13 @@ import discord
 from discord.ext.commands import AutoShardedBot, when_mentioned
 from discord.ext.tasks import Loop, loop
 
+from bot.caches.retire import retire
 from bot.engine.engine import Engine
 from bot.errors import CamerabotError
 from bot.facts.limits import MESSAGE_CONTENT_MAX
 from bot.facts.problems import Problem
 from bot.runtime.config import Settings
 from bot.runtime.git_remote import open_store
-from bot.runtime.retire import retire
 from bot.runtime.sync import apply_change, apply_reload
 from bot.runtime.watcher import KnowledgeWatcher
 from bot.runtime.worklists import stale_reviews

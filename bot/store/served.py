@@ -16,9 +16,10 @@ from pathlib import Path
 
 from bot.caches.pickles import collection_paused
 from bot.caches.records import RecordCache
+from bot.caches.retire import retire
 from bot.facts.models import Fact, FactBase
 from bot.facts.problems import Problem
-from bot.facts.raw import FACTS_DIR
+from bot.facts.raw import FACTS_DIR, RawKnowledge
 from bot.facts.record_files import Item, RecordFile, parse_record_file
 from bot.facts.validation import build_fact, question_key
 from bot.store.disk import Stamp, read_disk, read_text, scan
@@ -90,6 +91,10 @@ class LoadedKnowledge:
             read = read_disk(
                 self.root, stamps, self.records if first else None, known if first else None
             )
+        # The raw records of 100,000 facts take ~300 ms to free at once, holding every other
+        # thread (a shard's answers) that long: they are freed in parts in the background.
+        retire(read.raw)
+        read.raw = RawKnowledge(self.root)
         base = read.base
         if read.problems or base is None:
             self._broken(stamps, read.problems)

@@ -215,3 +215,27 @@ def test_a_source_added_to_a_file_rewritten_whole_is_not_a_fact(kb: tuple[Path, 
     with pytest.raises(UnknownFact):
         store.show_fact(records[0]["id"])
     assert_as_fresh(store, root, state)
+
+
+def test_a_full_reload_hands_its_raw_records_to_the_background(
+    kb: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw records of a full re-read are freed in parts, not at once by the reloading thread."""
+    import bot.store.served
+    from bot.caches.retire import retire as real_retire
+    from bot.caches.retire import wait_for_retired
+    from bot.facts.raw import RawKnowledge
+
+    handed: list[tuple[Path, set[str]]] = []
+
+    def recording_retire(obj: object) -> None:
+        if isinstance(obj, RawKnowledge):  # what it held, not itself: retire waits for sole hold
+            handed.append((obj.root, {record["id"] for record in obj.facts}))
+        real_retire(obj)
+
+    store = KnowledgeStore(*kb)
+    store.load()
+    monkeypatch.setattr(bot.store.served, "retire", recording_retire)
+    store.refresh(force=True)
+    assert handed == [(kb[0], set(store.base.facts))]
+    wait_for_retired()

@@ -203,7 +203,7 @@ async def test_a_full_reload_frees_the_replaced_engine_in_the_background(
     simcord_env, channel, alice, bot, mod_kb, monkeypatch
 ):
     import commands.client
-    from bot.runtime.retire import wait_for_retired
+    from bot.caches.retire import wait_for_retired
 
     retired = []
     real = commands.client.retire

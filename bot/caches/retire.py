@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 
 # Items freed between two pauses: ~1 ms of deallocation at most.
 CHUNK = 1000
+# The pause between two parts. Not 0: a thread that asks for the interpreter lock again at once
+# competes with the others at every switch, and beside a reload's worker the event loop could
+# lose the lock to one of the two many times in a row (one answer waited 247 ms). Freeing is
+# never urgent.
+PAUSE_SECONDS = 0.002
 # How long a retired object may stay held elsewhere before it is simply let go.
 WAIT_SECONDS = 30.0
 _POLL_SECONDS = 0.05
@@ -85,13 +90,13 @@ def dismantle(root: Any) -> None:
                 del item[-CHUNK:]
                 _own(part, stack, containers_only=True)
                 del part
-                time.sleep(0)  # let other threads run between parts
+                time.sleep(PAUSE_SECONDS)  # let other threads run between parts
         elif type(item) is dict:
             while item:
                 part = [item.popitem()[1] for _ in range(min(CHUNK, len(item)))]
                 _own(part, stack, containers_only=True)
                 del part
-                time.sleep(0)
+                time.sleep(PAUSE_SECONDS)
         else:
             _own(_take_attributes(item), stack, containers_only=False)
         del item

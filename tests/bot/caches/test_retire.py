@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from bot.caches import retire as retiring
+from bot.caches.retire import dismantle, retire, wait_for_retired
 from bot.engine.engine import Engine
 from bot.facts.models import FactBase
 from bot.facts.yaml_loading import load_fact_base
-from bot.runtime import retire as retiring
-from bot.runtime.retire import dismantle, retire, wait_for_retired
 from tests.conftest import KNOWLEDGE
 
 
