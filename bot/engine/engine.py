@@ -294,6 +294,16 @@ class Engine:
         texts = " ".join((*best.entry.questions, best.entry.answer))
         if not asked <= set(self.matcher.analyzer.analyse(texts, correct=False).tokens):
             return False
+        # Its yes or no answers its own questions: "is the July phone the first one?" holds only
+        # words of the answer of "did Xiaomi give details of the first phone?" ("No. …July…").
+        analyse = self.matcher.analyzer.analyse
+        brands = set(part.brands)
+        if not any(
+            {t for t in analyse(q, correct=False).tokens if t not in QUESTION_TOKENS} - brands
+            <= asked
+            for q in best.entry.questions
+        ):
+            return False
         # "…gave no details?" of the fact for "did Xiaomi give details?": its "No." was not
         # said to a question holding that negation.
         held = part.operators

@@ -833,9 +833,7 @@ class Reader:
         topic = (only_brands and form is not Form.YES_NO) or described_only
         return Part(
             unresolved=unresolved,
-            negated=bool(
-                {"not", "dont", "doesnt", "didnt", "isnt", "arent", "never"} & set(_untagged(raw))
-            ),
+            negated=bool(_NEGATING & set(_untagged(raw))),
             comparison=_comparison(corrected),
             topic=topic,
             words=tuple(corrected),
@@ -1401,6 +1399,14 @@ def _unframed(raw: list[str]) -> list[str]:
                 return raw[index + 1 :]
             return raw
     return raw
+
+
+# Words that negate a question's proposition after its first word ("did Leica not…", "so Vivo
+# wasn't…"); a first "Isn't…" asks for a yes, as a tag does (`_untagged`).
+_NEGATING = frozenset(
+    """not never dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt wont wouldnt cant
+    couldnt""".split()
+)
 
 
 def _untagged(raw: list[str]) -> list[str]:

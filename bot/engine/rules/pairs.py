@@ -141,9 +141,12 @@ def _duration_check(
 ) -> Said | None:
     """How long a partnership lasted, checked against the length a question names."""
     length = period_years(partnership.period)
+    said = ctx.told([partnership], subject)
+    if part.negated and part.form is not Form.WH:
+        # "Did they not work together for four years?": what the sources say, no yes or no.
+        return Said(said, partnership.citations, entry_id=partnership_id(partnership))
     if length is None:
         return _multi_year(ctx, part, partnership, subject)
-    said = ctx.told([partnership], subject)
     asked = series([count_words(d) for d in part.durations], "or")
     if part.comparison == ">":
         right = all(length > d for d in part.durations)
@@ -226,6 +229,9 @@ def _year_check(ctx: Context, part: Part, partnership: Partnership, subject: str
         return None
     a, b = ctx.name(subject), ctx.name(partnership.other(subject))
     said = f"{ctx.dated(partnership.citations)}, {a} and {b} partnered in {since.label}."
+    if part.negated:
+        # "Did Leica not partner with Xiaomi in 2022?": what the sources say, no yes or no.
+        return Said(said, partnership.citations, entry_id=partnership_id(partnership))
     head = "Yes." if since.year in part.years else "No, as far as the sources say."
     return Said(f"{head} {said}", partnership.citations, entry_id=partnership_id(partnership))
 

@@ -292,6 +292,14 @@ NOT_POLAR = [
     "did leica confirm the p40 was a leica phone",  # seen on a phone is not who said so
     "is the oneplus hasselblad deal for one phone?",  # a count of phones no record counts
     "is the xiaomi leica deal for two phones?",
+    # A negation inside the question, before a year or a length: the rule reads both or neither.
+    "did xiaomi not start working with leica in 2022",
+    "did leica and xiaomi not team up in 2021?",
+    "so huawei and leica didnt last four years?",
+    "huawei and leica werent together for more than four years?",
+    # A fact's yes or no answers its own question, not one made of its answer's words.
+    "is july the month the first xiaomi leica phone comes out",
+    "is the phone coming in july the first one of the partnership",
 ]
 # "first" ranks the noun it qualifies: a partner ranked is not answered by the first phone.
 RANKS_ANOTHER_NOUN = [
