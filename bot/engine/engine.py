@@ -38,7 +38,7 @@ from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorte
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
 from bot.engine.timeline import first_reports, newer_records, stale_note
-from bot.engine.words import QUESTION_TOKENS, canonical
+from bot.engine.words import QUESTION_TOKENS, Analyzer, canonical
 from bot.facts.models import (
     Brand,
     BrandKind,
@@ -225,7 +225,9 @@ class Engine:
         if polar and (answer.answer or "").startswith("Yes. ") and self._opposed(part, best):
             # "Is Xiaomi's share dropping?" of the fact for "Is Xiaomi's share growing?".
             return replace(answer, answer="No. " + (answer.answer or "").split(" ", 1)[1])
-        if polar and (part.form is not Form.YES_NO or not self._asked_of(part, best)):
+        if polar and (
+            part.form is not Form.YES_NO or not _asked_of(self.matcher.analyzer, part, best)
+        ):
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
             # but its "Yes." does not; nor is it a yes to a word its question never held.
             return replace(answer, answer=(answer.answer or "").split(" ", 1)[1])
@@ -287,27 +289,6 @@ class Engine:
             return False
         first = best.entry.answer.split(" ", 1)[0].strip(".,:;").lower()
         return first not in {"yes", "no", "not"} and not _NEGATION.search(best.entry.answer)
-
-    def _asked_of(self, part: Part, best: Candidate) -> bool:
-        """Whether a part asks nothing its matched entry's questions and answer do not hold."""
-        asked = _asked_tokens(part)
-        texts = " ".join((*best.entry.questions, best.entry.answer))
-        if not asked <= set(self.matcher.analyzer.analyse(texts, correct=False).tokens):
-            return False
-        # Its yes or no answers its own questions: "is the July phone the first one?" holds only
-        # words of the answer of "did Xiaomi give details of the first phone?" ("No. …July…").
-        analyse = self.matcher.analyzer.analyse
-        brands = set(part.brands)
-        if not any(
-            {t for t in analyse(q, correct=False).tokens if t not in QUESTION_TOKENS} - brands
-            <= asked
-            for q in best.entry.questions
-        ):
-            return False
-        # "…gave no details?" of the fact for "did Xiaomi give details?": its "No." was not
-        # said to a question holding that negation.
-        held = part.operators
-        return not held or any(held <= operators_of(words(q)) for q in best.entry.questions)
 
     def _opposite_match(self, part: Part, match: Match) -> Match:
         """A yes/no question found by the opposite of its one opposable word, if a fact states it.
@@ -599,6 +580,27 @@ class Engine:
 
 # Operators that choose which answer a wh-question wants: a fact without them answers another.
 _SELECTING = frozenset({Operator.FIRST_LATEST, Operator.ONLY})
+
+
+def _asked_of(analyzer: Analyzer, part: Part, best: Candidate) -> bool:
+    """Whether a part asks nothing its matched entry's questions and answer do not hold."""
+    asked = _asked_tokens(part)
+    texts = " ".join((*best.entry.questions, best.entry.answer))
+    if not asked <= set(analyzer.analyse(texts, correct=False).tokens):
+        return False
+    # Its yes or no answers its own questions: "is the July phone the first one?" holds only
+    # words of the answer of "did Xiaomi give details of the first phone?" ("No. …July…").
+    brands = set(part.brands)
+    if not any(
+        {t for t in analyzer.analyse(q, correct=False).tokens if t not in QUESTION_TOKENS} - brands
+        <= asked
+        for q in best.entry.questions
+    ):
+        return False
+    # "…gave no details?" of the fact for "did Xiaomi give details?": its "No." was not
+    # said to a question holding that negation.
+    held = part.operators
+    return not held or any(held <= operators_of(words(q)) for q in best.entry.questions)
 
 
 def _asked_tokens(part: Part) -> set[str]:
