@@ -655,6 +655,13 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
             merged[-1] = ([*merged[-1][0], "or", *option], True)
             continue
         lead = merged[-1][0] if merged else []
+        aside = lead[:1] in (["besides"], ["except"], ["excluding"]) or tuple(lead[:2]) in (
+            _EXCLUDING_PAIRS
+        )
+        if aside and piece[:1] and piece[0] in _WH:
+            # "besides the p40, which huawei phones had leica?": what the question sets aside.
+            merged[-1] = ([*piece, *merged[-1][0]], asked)
+            continue
         if (lead[:2] == ["out", "of"] or lead[:1] == ["among"]) and piece[:1] and piece[0] in _WH:
             # "out of oneplus, vivo and xiaomi, whose partner…?": the options of the question.
             merged[-1] = ([*piece, *merged[-1][0]], asked)

@@ -20,8 +20,13 @@ such partnership, and the records list every partnership the sources report):
                     not_said (no record shows the world has no other).
   only_ever         no X–Y record: no; another phone maker's record with Y: no; else not_said.
   latest / first    a source sentence "<X> is the latest phone maker to partner…": yes for X, no
-                    for every other phone maker; X with no record: correct_premise; X's records all
-                    dated by `since` and another record's `since` strictly later (earlier): no;
+                    for every other phone maker (for "latest", not_said when a record first
+                    reported after that source may have overtaken it: any for X, the asked
+                    brand's for another); X the latest, asked first: no when another phone
+                    maker's record with one of X's camera makers was reported by then (it
+                    partnered before the latest did); X with no record: correct_premise; X's
+                    records all dated by `since` and another record's `since` strictly later
+                    (earlier): no;
                     else not_said.
   due_*             no record: correct_premise; no first_phone_due: not_said; else the due month
                     (or year) compared with the asked month (or year): yes or no where the spans
@@ -43,6 +48,8 @@ such partnership, and the records list every partnership the sources report):
   person_role       the person's brand and role as recorded: yes; another brand: no.
   both_have         each phone maker has a current record: yes; else no.
   both_with         both currently with Y: yes; else no.   neither_with: the negation of "either".
+  all_have, all_had three phone makers: each with a current record (any record, asked of the
+                    past): yes; else no.
   bought            not_said.   makes_phones: phone maker: yes; camera maker: not_said.
   instead           no X–Y record: no; X–Y and X–Z both current: no; X–Y current and X–Z
                     ended: yes (the one replaced the other, both quoted); else not_said.
@@ -59,6 +66,15 @@ such partnership, and the records list every partnership the sources report):
   flop / success    a source calls the device successful: no / yes; else not_said.
   country_is        no country: not_said; the recorded country: yes; another: no.
   country_not       the negation of country_is.
+  phones_aside      "apart from D, which X phones had Y?": D among the pair's devices: open (a
+                    list); else not_said.
+  only_phones       "was Y only on D and D2?": no record: no; a phone not among the devices:
+                    not_said; the record names other phones too: no; else not_said.
+  both_phones       "were D and D2 both Y phones?": both among the devices: yes; no record: no;
+                    else not_said.
+  too_or_only       "D too, or only D2?": both among the devices: open; else not_said.
+  scope_all         "does X use Y on every phone?": no record: no; else not_said (no source says
+                    a partnership covers every phone a maker sells).
 """
 
 from __future__ import annotations
@@ -147,7 +163,21 @@ def _superlative(m: Model, p: Probe, word: str) -> Truth:
     name = m.brands[p.x].name
     stated = [n for n, w in m.superlatives if w == word]
     if stated:
+        on = m.superlative_dates[(stated[0], word)]
+        mover = None if name in stated else p.x  # who could have overtaken it since
+        later = [q for q in m.pairs.values() if q.first_reported > on and mover in (None, q.phone)]
+        if word == "latest" and later:
+            return Truth(NOT_SAID, f"{later[0].id} was first reported after the ranking")
         return Truth(YES if name in stated else NO, f"a source says {stated[0]} is the {word}")
+    if word == "first" and (on := m.superlative_dates.get((name, "latest"))):
+        cameras = {q.camera for q in m.pairs_of(p.x)}
+        before = [
+            q
+            for q in m.pairs.values()
+            if q.phone != p.x and q.camera in cameras and q.first_reported <= on
+        ]
+        if before:
+            return Truth(NO, f"{name} is the latest; {before[0].id} was reported by then")
     own = m.pairs_of(p.x)
     if not own:
         return Truth(PREMISE, f"no {p.x} record")
@@ -292,6 +322,11 @@ def both_have(m: Model, p: Probe) -> Truth:
     return Truth(NO, f"{lacking[0]} has no current record") if lacking else Truth(YES, "both")
 
 
+def all_have(m: Model, p: Probe, *, past: bool) -> Truth:
+    lacking = [b for b in (p.x, p.z, p.w) if not any(past or q.current for q in m.pairs_of(b))]
+    return Truth(NO, f"{lacking[0]} has no such record") if lacking else Truth(YES, "all three")
+
+
 def both_with(m: Model, p: Probe) -> Truth:
     truths = [works_with(m, Probe("works_with", x=b, y=p.y)) for b in (p.x, p.z)]
     no = [t for t in truths if t.cls == NO]
@@ -376,6 +411,54 @@ def country_is(m: Model, p: Probe) -> Truth:
     return Truth(YES if country == p.country else NO, f"{p.y} is from {country}")
 
 
+def _phones(m: Model, p: Probe) -> tuple[PairFacts | None, list[str]]:
+    """The pair's record and which of the probe's phones it names."""
+    pair = m.pair(p.x, p.y)
+    named = [d for d in (p.device, p.device2) if d]
+    return pair, [d for d in named if pair is not None and d in pair.devices]
+
+
+def phones_aside(m: Model, p: Probe) -> Truth:
+    pair, seen = _phones(m, p)
+    if pair is None or not seen:
+        return Truth(NOT_SAID, f"{p.device} is not among the {p.x}–{p.y} phones")
+    return Truth(OPEN, f"{pair.id} devices less {p.device}: a list, never a yes or a no")
+
+
+def only_phones(m: Model, p: Probe) -> Truth:
+    pair, seen = _phones(m, p)
+    if pair is None:
+        return _no_record(m, p)
+    if len(seen) < 2:
+        return Truth(NOT_SAID, f"{pair.id} does not name both phones")
+    if set(pair.devices) - set(seen):
+        return Truth(NO, f"{pair.id} was seen on other phones too")
+    return Truth(NOT_SAID, "the record names just these; the sources do not say 'only'")
+
+
+def both_phones(m: Model, p: Probe) -> Truth:
+    pair, seen = _phones(m, p)
+    if pair is None:
+        return _no_record(m, p)
+    if len(seen) == 2:
+        return Truth(YES, f"{pair.id} was seen on both")
+    return Truth(NOT_SAID, f"{pair.id} does not name both phones")
+
+
+def too_or_only(m: Model, p: Probe) -> Truth:
+    pair, seen = _phones(m, p)
+    if pair is None or len(seen) < 2:
+        return Truth(NOT_SAID, "a phone the records do not name")
+    return Truth(OPEN, f"{pair.id} names both: a choice, answered by naming")
+
+
+def scope_all(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _no_record(m, p)
+    return Truth(NOT_SAID, f"{pair.id}: no source says it covers every phone")
+
+
 RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "works_with": works_with,
     "ever_worked": ever_worked,
@@ -406,6 +489,8 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "person_role": person_role,
     "both_have": both_have,
     "both_with": both_with,
+    "all_have": lambda m, p: all_have(m, p, past=False),
+    "all_had": lambda m, p: all_have(m, p, past=True),
     "neither_with": neither_with,
     "bought": _not_said("ownership is not in the records"),
     "makes_phones": makes_phones,
@@ -422,6 +507,11 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "success": lambda m, p: _device_success(m, p, True),
     "country_is": country_is,
     "country_not": lambda m, p: _flip(country_is(m, p)),
+    "phones_aside": phones_aside,
+    "only_phones": only_phones,
+    "both_phones": both_phones,
+    "too_or_only": too_or_only,
+    "scope_all": scope_all,
 }
 
 

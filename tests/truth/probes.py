@@ -186,6 +186,16 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Do both {X} and {Z} have a camera partner?",
         "Does each of {X} and {Z} have a camera partnership?",
     ),
+    "all_have": (
+        "Do {X}, {Z} and {W} all have camera partners?",
+        "Do {X}, {Z} and {W} all have a camera partnership?",
+        "Are {X}, {Z} and {W} all working with camera makers?",
+    ),
+    "all_had": (
+        "Did {X}, {Z} and {W} all work with camera makers?",
+        "Have {X}, {Z} and {W} all had camera partners?",
+        "Did {X}, {Z} and {W} all partner with a camera maker?",
+    ),
     "both_with": (
         "Do {X} and {Z} both work with {Y}?",
         "Do both {X} and {Z} work with {Y}?",
@@ -263,6 +273,34 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "When did {X} and {Y} split?",
         "Why did {X} leave {Y}?",
     ),
+    # operators over the phones a partnership was seen on
+    "phones_aside": (
+        "Apart from the {D}, which {X} phones had {Y}?",
+        "Which {X} phones had {Y} cameras besides the {D}?",
+        "Other than the {D}, what {X} phones used {Y}?",
+    ),
+    "only_phones": (
+        "Was {Y} only on the {D} and the {D2}?",
+        "Were the {D} and the {D2} the only {Y} phones?",
+        "{X} and {Y}: only the {D} and {D2}, right?",
+    ),
+    "both_phones": (
+        "Were the {D} and the {D2} both {Y} phones?",
+        "{D} and {D2}, {Y} on both?",
+        "Did both the {D} and the {D2} use {Y}?",
+    ),
+    "too_or_only": (
+        "Did {Y} work on the {D} too, or only the {D2}?",
+        "Was the {D} a {Y} phone too, or just the {D2}?",
+        "{X} and {Y} made the {D} together too, or only the {D2}?",
+    ),
+    # every / all against the scope a record quotes
+    "scope_all": (
+        "Does {X} use {Y} on every phone?",
+        "Is {X}'s {Y} partnership for all {X} phones?",
+        "Every {X} phone has {Y} cameras?",
+        "Does {X} use {Y} on all its phones or only some?",
+    ),
     # country
     "country_is": (
         "Is {Y} {ADJ}?",
@@ -288,7 +326,7 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "succession": ("successor",),
     "cause": ("why_end", "why_partner"),
     "who_said": ("announced_by", "person_announced", "person_role"),
-    "both_neither": ("both_have", "both_with", "neither_with"),
+    "both_neither": ("both_have", "both_with", "neither_with", "all_have", "all_had"),
     "relation": ("bought", "makes_phones"),
     "kind": ("camera_kind", "kind_choice"),
     "instead": ("instead", "instead_now", "instead_phone"),
@@ -296,6 +334,8 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "antonym": ("unsuccessful", "flop", "success"),
     "wrong_premise": ("premise_end",),
     "country": ("country_is", "country_not"),
+    "phones": ("phones_aside", "only_phones", "both_phones", "too_or_only"),
+    "scope": ("scope_all",),
 }
 OPERATOR_OF = {rule: op for op, rules in OPERATORS.items() for rule in rules}
 
@@ -309,8 +349,10 @@ class Probe:
     x: str = ""  # a phone maker (or the brand asked about)
     y: str = ""  # a camera maker
     z: str = ""  # another brand
+    w: str = ""  # a third brand, for quantifiers over several
     a: str = ""  # the brand said to announce
     device: str = ""
+    device2: str = ""  # a second phone, for operators over several
     person: str = ""
     role: str = ""
     month: Month | None = None
@@ -330,9 +372,11 @@ def _words(model: Model, probe: Probe) -> dict[str, str]:
         "X": name(probe.x),
         "Y": name(probe.y),
         "Z": name(probe.z),
+        "W": name(probe.w),
         "A": name(probe.a),
         "B": name(probe.x),
         "D": probe.device,
+        "D2": probe.device2,
         "P": probe.person,
         "R": probe.role,
         "M": probe.month.label if probe.month else "",
@@ -421,6 +465,9 @@ def _brand_probes(model: Model) -> Iterator[Probe]:
             yield Probe(rule, x=phone.id)
     for one, other in permutations(model.phone_makers(), 2):
         yield Probe("both_have", x=one.id, z=other.id)
+    for one, other, third in permutations(model.phone_makers(), 3):
+        for rule in ("all_have", "all_had"):
+            yield Probe(rule, x=one.id, z=other.id, w=third.id)
 
 
 def _device_probes(model: Model) -> Iterator[Probe]:
@@ -430,6 +477,21 @@ def _device_probes(model: Model) -> Iterator[Probe]:
                 yield Probe(rule, device=device)
             for camera in model.camera_makers():
                 yield Probe("device_with", x=brand.id, y=camera.id, device=device)
+
+
+def _phones_probes(model: Model) -> Iterator[Probe]:
+    for brand in model.phone_makers():
+        # The brand's partners, and one camera maker it has no record with (a "no" to ask).
+        partners = [c for c in model.camera_makers() if model.pair(brand.id, c.id)]
+        strangers = [c for c in model.camera_makers() if c not in partners]
+        for camera in partners + strangers[:1]:
+            yield Probe("scope_all", x=brand.id, y=camera.id)
+            for device in brand.devices:
+                yield Probe("phones_aside", x=brand.id, y=camera.id, device=device)
+            pairs = list(permutations(brand.devices, 2))
+            for one, other in pairs if camera in partners else pairs[:1]:
+                for rule in ("only_phones", "both_phones", "too_or_only"):
+                    yield Probe(rule, x=brand.id, y=camera.id, device=one, device2=other)
 
 
 def _person_probes(model: Model) -> Iterator[Probe]:
@@ -447,6 +509,7 @@ def probes(model: Model) -> list[Probe]:
         *_pair_probes(model),
         *_brand_probes(model),
         *_device_probes(model),
+        *_phones_probes(model),
         *_person_probes(model),
     ]
     return [phrasing for probe in bases for phrasing in phrased(model, probe)]

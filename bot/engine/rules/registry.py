@@ -18,9 +18,12 @@ from bot.engine.rules.operators import (
     instead,
     negated_pair,
     only,
+    phones_aside,
     quantified,
+    ranked,
     relation,
     said_by,
+    scope,
     succession,
 )
 from bot.engine.rules.pairs import pair
@@ -31,6 +34,9 @@ RULES: tuple[Rule, ...] = (
     # or "bought" is theirs before any rule that would read it without that word.
     relation,
     instead,
+    phones_aside,
+    scope,
+    ranked,
     only,
     quantified,
     negated_pair,
@@ -62,6 +68,9 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     relation: frozenset({_O.RELATION}),
     instead: frozenset({_O.INSTEAD}),
     only: frozenset({_O.ONLY}),
+    phones_aside: frozenset({_O.ONLY, _O.ADDITIVE}),
+    scope: frozenset({_O.QUANTIFIER, _O.ONLY}),
+    ranked: frozenset({_O.FIRST_LATEST}),
     quantified: frozenset({_O.QUANTIFIER, _O.NEGATION}),
     negated_pair: frozenset({_O.NEGATION}),
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from bot.engine.rules.operators.closed_world import only, quantified
 from bot.engine.rules.operators.instead import instead
+from bot.engine.rules.operators.phones import phones_aside
 from bot.engine.rules.operators.polarity import future, negated_pair, relation, said_by
+from bot.engine.rules.operators.ranking import ranked
 from bot.engine.rules.operators.repeat import again
+from bot.engine.rules.operators.scope import scope
 from bot.engine.rules.operators.succession import succession
 from bot.engine.rules.operators.timing import due_by
 
@@ -21,8 +24,11 @@ __all__ = [
     "instead",
     "negated_pair",
     "only",
+    "phones_aside",
     "quantified",
+    "ranked",
     "relation",
     "said_by",
+    "scope",
     "succession",
 ]

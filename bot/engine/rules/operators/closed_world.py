@@ -35,7 +35,7 @@ def only(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
     at = next((i for i, w in enumerate(part.words) if w in ONLY_WORDS), None)
     if at is None or part.form is not Form.YES_NO or not 1 <= len(known) <= 2:
         return None
-    if len(part.devices) == 1:
+    if part.devices:
         return _only_phone(ctx, part, known, residual)
     if not about_partnerships(part, residual):
         return None
@@ -61,20 +61,28 @@ _PHONE_WORDS = frozenset({"phon", "lin", "series", "model", "device"})
 def _only_phone(
     ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
 ) -> Said | None:
-    """Whether one phone was the only one a partnership was seen on, over its record."""
+    """Whether the phones named were the only ones a partnership was seen on, over its record."""
     if part.negated or not residual - IGNORED <= RELATION | _PHONE_WORDS:
         return None
-    brand, model = part.devices[0][0], set(part.devices[0][1:])
+    brand = part.devices[0][0]
     cameras = [b for b in known if b != brand]
-    if len(cameras) != 1:
+    if len(cameras) != 1 or any(d[0] != brand for d in part.devices):
         return None
     partnership = ctx.pair(brand, cameras[0])
-    if partnership is None or not any(model <= set(words(d)) for d in partnership.devices):
+    if partnership is None:
+        return None
+    named = {
+        d
+        for device in part.devices
+        for d in partnership.devices
+        if set(device[1:]) <= set(words(d))
+    }
+    if len(named) != len(part.devices):
         return None  # a phone the partnership's record does not name: not this rule's
     pair = f"{ctx.name(brand)}–{ctx.name(cameras[0])}"
     seen = f"{ctx.dated(partnership.citations)}, the {pair} partnership was seen on the "
     seen += f"{series(partnership.devices)}."
-    if len(partnership.devices) > 1:
+    if len(partnership.devices) > len(named):
         return Said(f"No. {seen}", partnership.citations, entry_id=partnership_id(partnership))
     # One phone recorded is the closed world as the sources state it, never a bare "Yes".
     return Said(seen, partnership.citations, entry_id=partnership_id(partnership))
@@ -165,7 +173,8 @@ def quantified(
     neither = bool(words & _NEITHER) or bool(words & _BOTH and words & NEGATORS)
     if part.form is not Form.YES_NO or len(known) < 2 or not (neither or words & _BOTH):
         return None
-    if not about_partnerships(part, residual):
+    # "all" is the quantifier itself ("do A, B and C all have partners?"), read here.
+    if not about_partnerships(part, residual - {"all"}):
         return None
     kinds = {b: ctx.base.brands[b].kind for b in known}
     groups = [b for b in known if kinds[b] is kinds[known[0]]]

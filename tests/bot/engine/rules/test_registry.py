@@ -10,6 +10,9 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
     assert names == [
         "relation",
         "instead",
+        "phones_aside",
+        "scope",
+        "ranked",
         "only",
         "quantified",
         "negated_pair",

@@ -1,0 +1,99 @@
+"""Operators over the records' lists (issue #17): phones set aside, "too or only", "both" phones,
+every phone against a quoted scope, first and latest from a source's ranking, either/neither.
+
+Each row is a question written for this table (not a blind set's), the start its answer must
+have and words it must hold; rows that fail before the rule they test, on the shipped base and
+on the fictional Norra base.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine.engine import Engine
+from bot.facts.yaml_loading import load_fact_base
+from tests.conftest import DATA
+
+SHIPPED = [
+    # A partnership's phones less those set aside, each way of setting one aside.
+    ("other than the p30 pro, which huawei phones used leica?", "The Huawei P40 and", ["P50"]),
+    ("which huawei phones carried leica cameras except the p50", "The Huawei P30 Pro and", []),
+    ("what huawei phones had leica, aside from the p40 and the p50", "The Huawei P30 Pro.", []),
+    ("excluding the p40, which phones came of huawei and leica", "The Huawei P30 Pro and", []),
+    ("besides the p30 pro, p40 and p50 which huawei phones had leica", "The sources name no", []),
+    # A phone the record does not name is not set aside from it: no answer made up.
+    ("apart from the xiaomi 12 pro which xiaomi phones had leica", "", []),
+    # "X too, or only Y?" is a choice between two sets of the record's phones.
+    ("was the p40 a leica phone too or only the p50 series?", "The Huawei P40 too.", ["P30"]),
+    ("did huawei put leica on the p50 as well, or just on the p30 pro", "The Huawei P50", []),
+    # "only" over several phones: the record names another phone, so it is a "No".
+    ("were the p30 pro and p50 the only leica phones huawei made?", "No.", ["Huawei P40"]),
+    ("were the p30 pro, the p40 and the p50 the only huawei phones with leica", "As reported", []),
+    # A claim closed by "both" asks it of each phone.
+    ("huawei p30 pro and p40, leica on both?", "Yes.", ["P30 Pro", "P40"]),
+    # Every phone of a maker against the scope its record quotes; no scope is no answer.
+    ("do all vivo phones come with zeiss cameras?", "Not as far as the sources say", ["flagship"]),
+    ("is zeiss on each and every vivo phone", "Not as far as the sources say", ["flagship"]),
+    ("vivo uses zeiss for all its phones or only the top models?", "Flagship smartphones", []),
+    ("does oneplus put hasselblad on every phone it sells", "The sources don't say which", []),
+    ("does huawei use zeiss on every phone", "No: the sources report no Huawei–Zeiss", []),
+    # First and latest from the source's own ranking sentence.
+    ("was vivo the latest phone maker to team up with a camera brand?", "No.", ["Xiaomi is"]),
+    ("is xiaomi the earliest smartphone company to partner with a camera maker", "No: the", []),
+    ("is xiaomi the newest phone brand to partner with a camera company", "Yes.", ["latest"]),
+    # A rank of another noun is not the maker's: "the first phone" is no ranking of makers.
+    ("is oneplus the first phone from a camera partnership", "", []),
+    # "Neither" with each brand's own partners named.
+    ("does either xiaomi or oneplus work with zeiss", "Neither", ["Hasselblad", "Leica", "Vivo"]),
+]
+
+NORRA = [
+    ("apart from the k7, which kestrel phones had vellum", "The Kestrel K9.", ["K7"]),
+    ("was vellum on the k9 too, or only the k7?", "The Kestrel K9 too.", []),
+    ("was the kestrel k7 the only vellum phone besides none", "", []),
+    ("kestrel k7 and k9, vellum on both?", "Yes.", ["Kestrel K9"]),
+    ("were the k7 and k9 the only kestrel phones with vellum", "As reported", ["K7"]),
+    # Norra's quote names "flagship cameras", no kind of phone: no scope to answer with.
+    ("does norra use vellum on every phone", "The sources don't say which", []),
+    ("does norra use optiva on all its phones", "No: the sources report no Norra–Optiva", []),
+    # No source ranks a maker here: the rule steps aside.
+    ("is norra the latest phone maker to partner with a camera maker", "", []),
+    ("does either norra or kestrel work with optiva", "Kestrel.", []),
+]
+
+
+def _said(answer: object) -> str:
+    return getattr(answer, "answer", None) or getattr(answer, "reply", None) or ""
+
+
+@pytest.mark.parametrize(("question", "start", "holds"), SHIPPED, ids=[q for q, _, _ in SHIPPED])
+def test_list_operators_on_the_shipped_base(
+    engine: Engine, question: str, start: str, holds: list[str]
+) -> None:
+    answer = engine.ask(question)
+    text = _said(answer)
+    if not start:
+        # Not this rule's: whatever answers must open with no bare yes or no.
+        assert not text.startswith(("Yes", "No")), text
+        return
+    assert text.startswith(start), text
+    assert all(h in text for h in holds), text
+
+
+@pytest.fixture(scope="module")
+def norra() -> Engine:
+    return Engine(load_fact_base(Path(DATA) / "norra"))
+
+
+@pytest.mark.parametrize(("question", "start", "holds"), NORRA, ids=[q for q, _, _ in NORRA])
+def test_list_operators_on_the_norra_base(
+    norra: Engine, question: str, start: str, holds: list[str]
+) -> None:
+    text = _said(norra.ask(question))
+    if not start:
+        assert not text.startswith(("Yes", "No")), text
+        return
+    assert text.startswith(start), text
+    assert all(h in text for h in holds), text
