@@ -50,6 +50,8 @@ such partnership, and the records list every partnership the sources report):
   both_with         both currently with Y: yes; else no.   neither_with: the negation of "either".
   all_have, all_had three phone makers: each with a current record (any record, asked of the
                     past): yes; else no.
+  which_ended       "which of X, Z and W no longer has a partner?": open (named, never a bare yes
+                    or no).
   bought            not_said.   makes_phones: phone maker: yes; camera maker: not_said.
   instead           no X–Y record: no; X–Y and X–Z both current: no; X–Y current and X–Z
                     ended: yes (the one replaced the other, both quoted); else not_said.
@@ -66,6 +68,9 @@ such partnership, and the records list every partnership the sources report):
   flop / success    a source calls the device successful: no / yes; else not_said.
   country_is        no country: not_said; the recorded country: yes; another: no.
   country_not       the negation of country_is.
+  term_choice       "a one-off or long term?": open (a choice, never a bare yes or no).
+  country_all       "are Y and Z both <ADJ>?": one from another recorded country: no; both from
+                    the country asked: yes; else not_said.
   phones_aside      "apart from D, which X phones had Y?": D among the pair's devices: open (a
                     list); else not_said.
   only_phones       "was Y only on D and D2?": no record: no; a phone not among the devices:
@@ -459,6 +464,15 @@ def scope_all(m: Model, p: Probe) -> Truth:
     return Truth(NOT_SAID, f"{pair.id}: no source says it covers every phone")
 
 
+def country_all(m: Model, p: Probe) -> Truth:
+    countries = [m.brands[b].country for b in (p.y, p.z)]
+    if any(c is not None and c != p.country for c in countries):
+        return Truth(NO, f"{p.y} or {p.z} is from another country")
+    if None in countries:
+        return Truth(NOT_SAID, "a brand has no country")
+    return Truth(YES, f"both from {p.country}")
+
+
 RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "works_with": works_with,
     "ever_worked": ever_worked,
@@ -491,6 +505,7 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "both_with": both_with,
     "all_have": lambda m, p: all_have(m, p, past=False),
     "all_had": lambda m, p: all_have(m, p, past=True),
+    "which_ended": lambda m, p: Truth(OPEN, "a choice among brands, answered by naming"),
     "neither_with": neither_with,
     "bought": _not_said("ownership is not in the records"),
     "makes_phones": makes_phones,
@@ -507,6 +522,8 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "success": lambda m, p: _device_success(m, p, True),
     "country_is": country_is,
     "country_not": lambda m, p: _flip(country_is(m, p)),
+    "country_all": country_all,
+    "term_choice": lambda m, p: Truth(OPEN, "a choice, answered by naming one, never yes or no"),
     "phones_aside": phones_aside,
     "only_phones": only_phones,
     "both_phones": both_phones,

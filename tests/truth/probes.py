@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import permutations
+from itertools import combinations, permutations
 
 from bot.facts.models import Month
 from tests.truth.model import BrandFacts, Model
@@ -118,6 +118,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Is the {X} {Y} partnership {N} years long?",
         "Is the {X} {Y} deal just {N} years?",
         "The {X} {Y} deal is {N} years, right?",
+        "Is the {X} {Y} partnership just for {N} years?",
+    ),
+    "term_choice": (
+        "Is the {X} {Y} partnership a one-off or long term?",
+        "{X} and {Y}: a one-off deal or a long-term one?",
+        "Is the {X} {Y} deal long term or a one-off?",
     ),
     "worked_longer": (
         "Did {X} and {Y} work together for more than {N} years?",
@@ -195,6 +201,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Did {X}, {Z} and {W} all work with camera makers?",
         "Have {X}, {Z} and {W} all had camera partners?",
         "Did {X}, {Z} and {W} all partner with a camera maker?",
+    ),
+    "which_ended": (
+        "Which of {X}, {Z} and {W} no longer has a camera partner?",
+        "Of {X}, {Z} and {W}, which one's camera partnership is over?",
+        "Which of {X}, {Z} and {W} still has a camera partner?",
     ),
     "both_with": (
         "Do {X} and {Z} both work with {Y}?",
@@ -307,6 +318,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Is {Y} a {ADJ} company?",
         "Is {Y} from {COUNTRY}?",
     ),
+    "country_all": (
+        "Are {Y} and {Z} both {ADJ}?",
+        "Are both {Y} and {Z} from {COUNTRY}?",
+        "Is each of {Y} and {Z} a {ADJ} company?",
+    ),
     "country_not": (
         "Is {Y} not {ADJ}?",
         "Is it true that {Y} is not {ADJ}?",
@@ -320,20 +336,27 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "only": ("only_current", "only_ever"),
     "first_latest": ("latest", "first"),
     "launch": ("due_before", "due_after", "due_in", "due_by", "due_until"),
-    "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter"),
+    "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter", "term_choice"),
     "future": ("will_partner", "still_in"),
     "status_choice": ("still_or",),
     "succession": ("successor",),
     "cause": ("why_end", "why_partner"),
     "who_said": ("announced_by", "person_announced", "person_role"),
-    "both_neither": ("both_have", "both_with", "neither_with", "all_have", "all_had"),
+    "both_neither": (
+        "both_have",
+        "both_with",
+        "neither_with",
+        "all_have",
+        "all_had",
+        "which_ended",
+    ),
     "relation": ("bought", "makes_phones"),
     "kind": ("camera_kind", "kind_choice"),
     "instead": ("instead", "instead_now", "instead_phone"),
     "double_negation": ("not_not",),
     "antonym": ("unsuccessful", "flop", "success"),
     "wrong_premise": ("premise_end",),
-    "country": ("country_is", "country_not"),
+    "country": ("country_is", "country_not", "country_all"),
     "phones": ("phones_aside", "only_phones", "both_phones", "too_or_only"),
     "scope": ("scope_all",),
 }
@@ -427,7 +450,7 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
     future = (model.latest.year + 3, 2030 if model.latest.year < 2030 else model.latest.year + 8)
     pair_rules = (
         "works_with ever_worked still_or successor not_works stopped only_current only_ever "
-        "will_partner why_end why_partner not_not unsuccessful premise_end bought"
+        "will_partner why_end why_partner not_not unsuccessful premise_end bought term_choice"
     ).split()
     for phone, camera in _pairs(model):
         for rule in pair_rules:
@@ -460,13 +483,16 @@ def _brand_probes(model: Model) -> Iterator[Probe]:
         for country in sorted({*countries, *EXTRA_COUNTRIES}):
             for rule in ("country_is", "country_not"):
                 yield Probe(rule, y=brand.id, country=country)
+    for one, other in combinations(model.brands.values(), 2):
+        for country in sorted({*countries, *EXTRA_COUNTRIES}):
+            yield Probe("country_all", y=one.id, z=other.id, country=country)
     for phone in model.phone_makers():
         for rule in ("latest", "first"):
             yield Probe(rule, x=phone.id)
     for one, other in permutations(model.phone_makers(), 2):
         yield Probe("both_have", x=one.id, z=other.id)
     for one, other, third in permutations(model.phone_makers(), 3):
-        for rule in ("all_have", "all_had"):
+        for rule in ("all_have", "all_had", "which_ended"):
             yield Probe(rule, x=one.id, z=other.id, w=third.id)
 
 

@@ -102,6 +102,7 @@ _LAST_VERB_AFTER = frozenset(
     until till past""".split()
 )
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+_YEARS = frozenset("year years yr yrs".split())
 # "this year", "next month", "last week": a time counted from the day it is asked, which a
 # dated source cannot confirm by itself. A season is read as its months (questions.SEASONS).
 _RELATIVE = frozenset({"this", "next", "last", "coming"})
@@ -182,6 +183,16 @@ def negations(words: Sequence[str]) -> int:
     return sum(1 for word in (words[:-1] if tagged else words) if word in NEGATORS)
 
 
+def _a_length(after: Sequence[str]) -> bool:
+    """Whether words name a length in years: "one year", "for two years", "for 1 yr"."""
+    counted = list(after[1:] if after[:1] in (["for"], ("for",)) else after)
+    return (
+        len(counted) >= 2
+        and (counted[0].isdigit() or counted[0] in _NUMBER_WORDS)
+        and counted[1] in _YEARS
+    )
+
+
 def operators_of(words: Sequence[str]) -> frozenset[Operator]:
     """The operators a part's words hold, each read in its context (one pass over the words)."""
     found: set[Operator] = set()
@@ -223,8 +234,13 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
         elif word in _FIRST_WORDS:
             found.add(Operator.FIRST_LATEST)
         elif word == "just" and after and after[0] not in _JUST_NOT_ONLY:
-            # "Official, or just a rumour?" sets two apart; "just 1 year" is a length, read so.
-            if not (index and words[index - 1] == "or") and not after[0].isdigit():
+            # "Official, or just a rumour?" sets two apart; "just 1 year", "just for one year"
+            # are a length, read so.
+            if (
+                not (index and words[index - 1] == "or")
+                and not after[0].isdigit()
+                and not _a_length(after)
+            ):
                 found.add(Operator.ONLY)
         elif word in ("apart", "aside") and tuple(after[:1]) == ("from",):
             found.add(Operator.ADDITIVE)  # "apart from the P40" sets it aside, as "besides" does

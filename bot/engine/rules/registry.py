@@ -13,6 +13,7 @@ from bot.engine.rules.devices import device, first_named, first_phone
 from bot.engine.rules.lists import compare, listing, partners
 from bot.engine.rules.operators import (
     again,
+    countries_all,
     due_by,
     future,
     instead,
@@ -24,7 +25,9 @@ from bot.engine.rules.operators import (
     relation,
     said_by,
     scope,
+    status_among,
     succession,
+    term_choice,
 )
 from bot.engine.rules.pairs import pair
 from bot.engine.rules.said import Rule
@@ -37,6 +40,9 @@ RULES: tuple[Rule, ...] = (
     phones_aside,
     scope,
     ranked,
+    status_among,
+    countries_all,
+    term_choice,
     only,
     quantified,
     negated_pair,
@@ -67,10 +73,14 @@ _O = Operator
 HANDLES: dict[Rule, frozenset[Operator]] = {
     relation: frozenset({_O.RELATION}),
     instead: frozenset({_O.INSTEAD}),
+    countries_all: frozenset({_O.QUANTIFIER}),
+    term_choice: frozenset({_O.COMPARE}),  # "or a longer term arrangement?"
     only: frozenset({_O.ONLY}),
     phones_aside: frozenset({_O.ONLY, _O.ADDITIVE}),
     scope: frozenset({_O.QUANTIFIER, _O.ONLY}),
     ranked: frozenset({_O.FIRST_LATEST}),
+    # "…the only one that's over?": "over" the state, read as the comparison word it looks like.
+    status_among: frozenset({_O.NEGATION, _O.ONLY, _O.COMPARE}),
     quantified: frozenset({_O.QUANTIFIER, _O.NEGATION}),
     negated_pair: frozenset({_O.NEGATION}),
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
@@ -114,4 +124,6 @@ READS_FLAGS: frozenset[Rule] = frozenset(
 # Rules that read the countries a part names ("is Leica German?", "German or Swedish?"). Any
 # other rule steps aside from a part naming a place: "will it launch in India?" asks of a market
 # the records say nothing of, and a launch month does not answer it.
-READS_COUNTRIES: frozenset[Rule] = frozenset({where_from, either_or, what_is, person})
+READS_COUNTRIES: frozenset[Rule] = frozenset(
+    {where_from, either_or, what_is, person, countries_all}
+)

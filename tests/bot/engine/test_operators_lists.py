@@ -45,6 +45,19 @@ SHIPPED = [
     ("is xiaomi the newest phone brand to partner with a camera company", "Yes.", ["latest"]),
     # A rank of another noun is not the maker's: "the first phone" is no ranking of makers.
     ("is oneplus the first phone from a camera partnership", "", []),
+    # Which of several brands named no longer has (or still has) a partnership.
+    ("which of oneplus, huawei and xiaomi no longer has a camera partner", "Huawei, as far", []),
+    ("of vivo, xiaomi and huawei, who still has a camera partner?", "Vivo and Xiaomi, as", []),
+    ("which of oneplus and vivo has ended its camera partnership", "None of them", ["Zeiss"]),
+    ("do vivo, huawei and oneplus all have camera partners", "No: the sources report no", []),
+    # Both/all over brands' countries: one from elsewhere is a quoted "No"; unstated is said.
+    ("are hasselblad and leica both german companies?", "No: as reported", ["Swedish"]),
+    ("is every camera brand in the article german", "No: as reported", ["Hasselblad"]),
+    ("are leica and zeiss both from germany", "The sources don't say where Zeiss", ["German"]),
+    # A length asked with "just": the length, read; a one-off against a multi-year term.
+    ("is oneplus's hasselblad contract just for one year", "No: the sources report a multi", []),
+    ("was oneplus and hasselblad a one-off deal or long term?", "Long term, as far as", ["multi"]),
+    ("is vivo with zeiss for the long term or a one-off", "", []),
     # "Neither" with each brand's own partners named.
     ("does either xiaomi or oneplus work with zeiss", "Neither", ["Hasselblad", "Leica", "Vivo"]),
 ]
@@ -61,6 +74,13 @@ NORRA = [
     # No source ranks a maker here: the rule steps aside.
     ("is norra the latest phone maker to partner with a camera maker", "", []),
     ("does either norra or kestrel work with optiva", "Kestrel.", []),
+    ("are vellum and optiva both finnish", "No: as reported", ["Japanese"]),
+    ("are both vellum and optiva from japan", "No: as reported", ["Finnish"]),
+    ("is the norra vellum deal a one-off or long term", "Long term, as far as", ["five-year"]),
+    ("was the kestrel vellum deal just for two years", "No: the sources report six", []),
+    # Kestrel has an ended and a current partnership: neither plainly, so no answer.
+    ("which of kestrel and norra no longer works with a camera maker", "", []),
+    ("which of kestrel and norra still has a camera partner", "Kestrel and Norra", []),
 ]
 
 

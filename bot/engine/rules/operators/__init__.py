@@ -7,18 +7,20 @@ whole proposition; otherwise it says what the sources report, or steps aside.
 
 from __future__ import annotations
 
-from bot.engine.rules.operators.closed_world import only, quantified
+from bot.engine.rules.operators.closed_world import only, quantified, status_among
+from bot.engine.rules.operators.countries import countries_all
 from bot.engine.rules.operators.instead import instead
 from bot.engine.rules.operators.phones import phones_aside
 from bot.engine.rules.operators.polarity import future, negated_pair, relation, said_by
 from bot.engine.rules.operators.ranking import ranked
 from bot.engine.rules.operators.repeat import again
-from bot.engine.rules.operators.scope import scope
+from bot.engine.rules.operators.scope import scope, term_choice
 from bot.engine.rules.operators.succession import succession
 from bot.engine.rules.operators.timing import due_by
 
 __all__ = [
     "again",
+    "countries_all",
     "due_by",
     "future",
     "instead",
@@ -30,5 +32,7 @@ __all__ = [
     "relation",
     "said_by",
     "scope",
+    "status_among",
     "succession",
+    "term_choice",
 ]

@@ -8,6 +8,8 @@ there is no other).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bot.engine.lexicon.operators import NEGATORS, ONLY_WORDS
 from bot.engine.prose import lower_first, series
 from bot.engine.questions import Form, Part
@@ -22,6 +24,7 @@ from bot.engine.rules.operators.common import (
     quoted,
 )
 from bot.engine.rules.said import Said
+from bot.engine.timeline import multi_dated
 from bot.facts.models import BrandKind, Partnership
 from bot.facts.text import words
 
@@ -227,3 +230,57 @@ def _quantified_answer(
         text = f"No: the sources report no {kind}partnership of {names}{with_partner}.{said}"
         return Said(text, citations, entry_id=entry_of(shown))
     return Said(f"Yes.{said}", citations, entry_id=entry_of(shown))
+
+
+# Words that ask which partnership ended ("no longer", "over", "split"), and which goes on.
+_ENDED_ASKED = frozenset("ended end over split stopped quit finished dropped dumped".split())
+_GOING_ASKED = frozenset({"still", "currently"})
+
+
+def status_among(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Which of several brands named no longer has a partnership, or still has one."""
+    if part.form is not Form.WH or part.wh not in ("which", "who", "whose") or len(known) < 2:
+        return None
+    if part.devices or part.countries or part.people or part.durations or part.years:
+        return None
+    if len({ctx.base.brands[b].kind for b in known}) != 1:
+        return None  # "which of these ended: Huawei–Leica, OnePlus–Hasselblad?" names pairs
+    words = part.words
+    pairs = set(pairwise(words))
+    ended = ("no", "longer") in pairs or bool(set(words) & _ENDED_ASKED)
+    going = bool(set(words) & _GOING_ASKED)
+    if ended == going or (set(words) & NEGATORS and ("no", "longer") not in pairs):
+        return None
+    allowed = RELATION | {"1", "end", "longer"} | ({"launch"} if "over" in words else set())
+    if not residual - IGNORED <= allowed:
+        return None
+    chosen = [
+        b
+        for b in known
+        if ctx.of(b)
+        and (
+            all(not current(p) for p in ctx.of(b)) if ended else any(current(p) for p in ctx.of(b))
+        )
+    ]
+    if ended and any(
+        ctx.of(b) and b not in chosen and not all(map(current, ctx.of(b))) for b in known
+    ):
+        return None  # a brand with an ended and a current partnership: neither plainly
+    if ONLY_WORDS & set(words) and len(chosen) != 1:
+        return None
+    everything = [p for b in known for p in ctx.of(b)]
+    if not everything:
+        return None
+    head = series([ctx.name(b) for b in chosen]) if chosen else "None of them"
+    if multi_dated(ctx.base, everything):
+        told = " ".join(ctx.told_clauses(ctx.of(b), b) for b in known if ctx.of(b))
+    else:
+        listed = "; ".join(ctx.clause(p, b) for b in known for p in ctx.of(b))
+        told = f"{ctx.dated(quoted(everything))}, " + lower_first(listed + ".")
+    return Said(
+        f"{head}, as far as the sources say. {told}",
+        quoted(everything),
+        entry_id=entry_of(everything),
+    )

@@ -10,9 +10,10 @@ phones or just the flagships?" is answered with the scope the quote names.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.engine.questions import Form, Part
-from bot.engine.rules.context import IGNORED, RELATION, Context, partnership_id
+from bot.engine.rules.context import IGNORED, RELATION, Context, partnership_id, period_years
 from bot.engine.rules.operators.common import current
 from bot.engine.rules.said import Said
 from bot.engine.words import canonical
@@ -128,3 +129,34 @@ def scope(
         f"and never say it covers every {maker} phone. {quoted}"
     )
     return Said(text, (citation,), entry_id=entry)
+
+
+_ONE_OFF = frozenset({("one", "off"), ("one", "time"), ("single", "deal")})
+_LONG = frozenset({("long", "term"), ("longer", "term"), ("long", "run"), ("multi", "year")})
+_TERM_WORDS = frozenset("1 off long longer term arrangement thing run multi year time".split())
+
+
+def term_choice(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """A one-off or the long term: a multi-year length (two years at least) is the long term."""
+    if part.form is not Form.EITHER_OR or "or" not in part.words or len(known) != 2:
+        return None
+    at = part.words.index("or")
+    sides = (set(pairwise(part.words[:at])), set(pairwise(part.words[at + 1 :])))
+    if not any(s & _ONE_OFF and o & _LONG for s, o in (sides, sides[::-1])):
+        return None
+    if part.negated or part.devices or part.durations or part.years or part.months:
+        return None
+    if not residual - IGNORED <= RELATION | _TERM_WORDS:
+        return None
+    partnership = ctx.pair(*known)
+    if partnership is None:
+        return None
+    years = period_years(partnership.period)
+    if "multi" not in partnership.period and (years is None or years < 2):
+        return None  # no length quoted, or one year: the choice is not settled
+    subject = partnership.phone_maker
+    head = f"Long term, as far as the sources say: a {partnership.period} partnership."
+    said = ctx.told([partnership], subject)
+    return Said(f"{head} {said}", partnership.citations, entry_id=partnership_id(partnership))
