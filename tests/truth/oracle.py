@@ -28,6 +28,11 @@ such partnership, and the records list every partnership the sources report):
                     records all dated by `since` and another record's `since` strictly later
                     (earlier): no;
                     else not_said.
+  pair_first / pair_latest   "was X Y's first / latest phone partner?": no X–Y record: no; the
+                    one phone maker a source calls the latest, with Y its one camera partner by
+                    then: another phone maker's record with Y reported by then makes the latest
+                    not Y's first (no) and that other not Y's latest (no), the latest Y's
+                    latest (yes) unless a record with Y was first reported since; else not_said.
   due_*             no record: correct_premise; no first_phone_due: not_said; else the due month
                     (or year) compared with the asked month (or year): yes or no where the spans
                     decide it, not_said where they overlap without deciding.
@@ -69,6 +74,8 @@ such partnership, and the records list every partnership the sources report):
   country_is        no country: not_said; the recorded country: yes; another: no.
   country_not       the negation of country_is.
   term_choice       "a one-off or long term?": open (a choice, never a bare yes or no).
+  due_relative      "due this year or next year?": open (named as counted from the source's
+                    date, never a bare yes or no: "this year" moves with the asker).
   country_all       "are Y and Z both <ADJ>?": one from another recorded country: no; both from
                     the country asked: yes; else not_said.
   phones_aside      "apart from D, which X phones had Y?": D among the pair's devices: open (a
@@ -206,6 +213,31 @@ def latest(m: Model, p: Probe) -> Truth:
 
 def first(m: Model, p: Probe) -> Truth:
     return _superlative(m, p, "first")
+
+
+def _pair_rank(m: Model, p: Probe, word: str) -> Truth:
+    """First or latest partner of one camera maker, from the one maker a source calls latest."""
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _no_record(m, p)
+    stated = {(n, d) for (n, w), d in m.superlative_dates.items() if w == "latest"}
+    if len({n for n, _ in stated}) != 1:
+        return Truth(NOT_SAID, "no one maker ranked latest")
+    name, on = min(stated, key=lambda s: s[1])
+    ranked = next(b.id for b in m.brands.values() if b.name == name)
+    if {q.camera for q in m.pairs_of(ranked) if q.first_reported <= on} != {p.y}:
+        return Truth(NOT_SAID, f"{p.y} is not the one partner of the latest, {ranked}")
+    others = [q for q in m.pairs_of(p.y) if q.phone != ranked]
+    before = [q for q in others if q.first_reported <= on]
+    if word == "first":
+        if p.x == ranked and before:
+            return Truth(NO, f"{before[0].id} was reported by the ranking of {ranked}")
+        return Truth(NOT_SAID, "the sources rank no first partner")
+    if len(before) < len(others):
+        return Truth(NOT_SAID, f"a record with {p.y} was first reported after the ranking")
+    if p.x == ranked:
+        return Truth(YES, f"{ranked} is the latest; {p.y} its one partner")
+    return Truth(NO if pair in before else NOT_SAID, f"{ranked} partnered with {p.y} later")
 
 
 def _span(month: Month) -> tuple[int, int]:
@@ -483,6 +515,8 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "only_ever": only_ever,
     "latest": latest,
     "first": first,
+    "pair_first": lambda m, p: _pair_rank(m, p, "first"),
+    "pair_latest": lambda m, p: _pair_rank(m, p, "latest"),
     "due_before": lambda m, p: _due(m, p, _before),
     "due_after": lambda m, p: _due(m, p, _after),
     "due_in": lambda m, p: _due(m, p, _in),
@@ -524,6 +558,7 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "country_not": lambda m, p: _flip(country_is(m, p)),
     "country_all": country_all,
     "term_choice": lambda m, p: Truth(OPEN, "a choice, answered by naming one, never yes or no"),
+    "due_relative": lambda m, p: Truth(OPEN, "a choice of years counted from a source's date"),
     "phones_aside": phones_aside,
     "only_phones": only_phones,
     "both_phones": both_phones,

@@ -77,6 +77,16 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Was {X} the earliest phone maker to team up with a camera brand?",
         "Did {X} partner with a camera maker before any other phone maker?",
     ),
+    "pair_first": (
+        "Was {X} the first phone maker to work with {Y}?",
+        "Is {X} {Y}'s first phone partner?",
+        "Was {X} {Y}'s first ever smartphone partner?",
+    ),
+    "pair_latest": (
+        "Is {X} the latest phone maker to work with {Y}?",
+        "Was {X} the latest phone maker to partner with {Y}?",
+        "Is {X} the newest phone brand to team up with {Y}?",
+    ),
     # the first phone's launch
     "due_before": (
         "Will the first {X} {Y} phone launch before {M}?",
@@ -102,6 +112,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Will the first {X} {Y} phone not launch until {M}?",
         "Do we have to wait until {M} for the first {X} {Y} phone?",
         "Is the first {X} {Y} phone not due until {M}?",
+    ),
+    "due_relative": (
+        "Is the first {X} {Y} phone due this year or next year?",
+        "Will the first {X} {Y} phone launch this year or next year?",
+        "The first phone from {X} and {Y}: this year or next year?",
     ),
     # lengths
     "longer": (
@@ -334,8 +349,8 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "pair": ("works_with", "ever_worked", "device_with"),
     "negation": ("not_works", "stopped"),
     "only": ("only_current", "only_ever"),
-    "first_latest": ("latest", "first"),
-    "launch": ("due_before", "due_after", "due_in", "due_by", "due_until"),
+    "first_latest": ("latest", "first", "pair_first", "pair_latest"),
+    "launch": ("due_before", "due_after", "due_in", "due_by", "due_until", "due_relative"),
     "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter", "term_choice"),
     "future": ("will_partner", "still_in"),
     "status_choice": ("still_or",),
@@ -450,7 +465,8 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
     future = (model.latest.year + 3, 2030 if model.latest.year < 2030 else model.latest.year + 8)
     pair_rules = (
         "works_with ever_worked still_or successor not_works stopped only_current only_ever "
-        "will_partner why_end why_partner not_not unsuccessful premise_end bought term_choice"
+        "will_partner why_end why_partner not_not unsuccessful premise_end bought term_choice "
+        "due_relative pair_first pair_latest"
     ).split()
     for phone, camera in _pairs(model):
         for rule in pair_rules:

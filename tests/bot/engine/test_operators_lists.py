@@ -43,6 +43,12 @@ SHIPPED = [
     ("was vivo the latest phone maker to team up with a camera brand?", "No.", ["Xiaomi is"]),
     ("is xiaomi the earliest smartphone company to partner with a camera maker", "No: the", []),
     ("is xiaomi the newest phone brand to partner with a camera company", "Yes.", ["latest"]),
+    # A camera maker's first or latest partner, from the same ranking and the records.
+    ("was xiaomi the first phone company leica partnered with", "No. As reported", ["Huawei"]),
+    ("is xiaomi leica's first ever phone partner", "No. As reported", ["Huawei"]),
+    ("was huawei the latest phone brand to team up with leica", "No. As reported", ["Xiaomi"]),
+    ("was vivo the first phone maker to work with leica", "No: the sources report no Vivo–", []),
+    ("was huawei leica's first partner", "", []),
     # A rank of another noun is not the maker's: "the first phone" is no ranking of makers.
     ("is oneplus the first phone from a camera partnership", "", []),
     # Which of several brands named no longer has (or still has) a partnership.
@@ -58,6 +64,9 @@ SHIPPED = [
     ("is oneplus's hasselblad contract just for one year", "No: the sources report a multi", []),
     ("was oneplus and hasselblad a one-off deal or long term?", "Long term, as far as", ["multi"]),
     ("is vivo with zeiss for the long term or a one-off", "", []),
+    # "This year or next year" of a first phone, counted from its source's date.
+    ("is the first xiaomi leica phone coming out this year or next year", "This year, counted", []),
+    ("is the xiaomi leica phone due next year or this year", "This year, counted", ["2022"]),
     # "Neither" with each brand's own partners named.
     ("does either xiaomi or oneplus work with zeiss", "Neither", ["Hasselblad", "Leica", "Vivo"]),
 ]
@@ -71,6 +80,8 @@ NORRA = [
     # Norra's quote names "flagship cameras", no kind of phone: no scope to answer with.
     ("does norra use vellum on every phone", "The sources don't say which", []),
     ("does norra use optiva on all its phones", "No: the sources report no Norra–Optiva", []),
+    ("was kestrel vellum's first phone partner", "", []),
+    ("was norra the first phone maker to work with optiva", "No: the sources report no Norra–", []),
     # No source ranks a maker here: the rule steps aside.
     ("is norra the latest phone maker to partner with a camera maker", "", []),
     ("does either norra or kestrel work with optiva", "Kestrel.", []),
@@ -78,6 +89,7 @@ NORRA = [
     ("are both vellum and optiva from japan", "No: as reported", ["Finnish"]),
     ("is the norra vellum deal a one-off or long term", "Long term, as far as", ["five-year"]),
     ("was the kestrel vellum deal just for two years", "No: the sources report six", []),
+    ("first norra vellum phone due this year or next year?", "This year, counted", ["2031"]),
     # Kestrel has an ended and a current partnership: neither plainly, so no answer.
     ("which of kestrel and norra no longer works with a camera maker", "", []),
     ("which of kestrel and norra still has a camera partner", "Kestrel and Norra", []),

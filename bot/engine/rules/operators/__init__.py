@@ -16,7 +16,7 @@ from bot.engine.rules.operators.ranking import ranked
 from bot.engine.rules.operators.repeat import again
 from bot.engine.rules.operators.scope import scope, term_choice
 from bot.engine.rules.operators.succession import succession
-from bot.engine.rules.operators.timing import due_by
+from bot.engine.rules.operators.timing import due_by, relative_year
 
 __all__ = [
     "again",
@@ -30,6 +30,7 @@ __all__ = [
     "quantified",
     "ranked",
     "relation",
+    "relative_year",
     "said_by",
     "scope",
     "status_among",

@@ -29,7 +29,9 @@ _RANKING = re.compile(
 )
 _RANKS = {"latest": "latest", "newest": "latest", "most recent": "latest"}
 _RANKS |= {"first": "first", "earliest": "first"}
-_MAKER_NOUNS = frozenset("maker makers brand company manufacturer firm vendor oem".split())
+_MAKER_NOUNS = frozenset(
+    "maker makers brand company manufacturer firm vendor oem partner partners".split()
+)
 _BEFORE_NOUN = frozenset("ever smartphone phone mobile handset".split())
 
 
@@ -105,10 +107,12 @@ def ranked(
     ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
 ) -> Said | None:
     """Whether a phone maker is the first or the latest to partner with a camera maker."""
-    if part.form is not Form.YES_NO or part.negated or len(known) != 1:
+    if part.form is not Form.YES_NO or part.negated or not 1 <= len(known) <= 2:
         return None
     if part.devices or part.countries or part.people or part.durations or part.years:
         return None
+    if len(known) == 2:
+        return _partner_ranked(ctx, part, known, residual)
     brand = known[0]
     if ctx.base.brands[brand].kind is not BrandKind.PHONE_MAKER:
         return None
@@ -167,3 +171,51 @@ def _latest_not_first(ctx: Context, brand: str, ranking: Ranked) -> Said | None:
 
 def _label(date: dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
+
+
+def _partner_ranked(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a phone maker is a camera maker's first or latest partner, from the ranking.
+
+    The maker a source calls the latest to partner with a camera maker partnered with its one
+    camera partner then: another phone maker that partnered with that camera maker by the
+    ranking's date came before it.
+    """
+    kinds = {ctx.base.brands[b].kind: b for b in known}
+    if len(kinds) != 2 or not residual - IGNORED <= RELATION | {"1", "ever", "earliest"}:
+        return None
+    phone, camera = kinds[BrandKind.PHONE_MAKER], kinds[BrandKind.CAMERA_MAKER]
+    asked = _asked_rank(part)
+    latest = [r for r in rankings(ctx.base) if r.rank == "latest"]
+    pair = ctx.pair(phone, camera)
+    if asked is not None and pair is None:
+        # Never partners: neither the first nor the latest, whatever any source ranks.
+        text = f"No: the sources report no {ctx.name(phone)}–{ctx.name(camera)} partnership."
+        own = ctx.of(phone)
+        if not own:
+            return Said(text)
+        citations = tuple(c for p in own for c in p.citations)
+        return Said(f"{text} {ctx.told_clauses(own, phone)}", citations)
+    if asked is None or pair is None or len({r.brand for r in latest}) != 1:
+        return None
+    ranking = min(latest, key=lambda r: r.date)
+    partners = {
+        p.camera_maker
+        for p in ctx.of(ranking.brand)
+        if (first := _first_reported(ctx, p)) is not None and first <= ranking.date
+    }
+    if partners != {camera}:
+        return None  # the latest maker's camera partner then must be this one, and only it
+    others = [p for p in ctx.of(camera) if p is not ctx.pair(ranking.brand, camera)]
+    before = [p for p in others if (f := _first_reported(ctx, p)) is not None and f <= ranking.date]
+    after = [p for p in others if p not in before]
+    quote = f"As reported on {_label(ranking.date)}, the source says: “{ranking.citation.quote}”"
+    told = " ".join(ctx.told_clauses([p], camera) for p in before)
+    citations = tuple(dict.fromkeys((ranking.citation, *(c for p in before for c in p.citations))))
+    if asked == "first" and phone == ranking.brand and before:
+        return Said(f"No. {quote} {told}", citations)
+    if asked == "latest" and not after and (phone == ranking.brand or pair in before):
+        head = "Yes." if phone == ranking.brand else "No."
+        return Said(f"{head} {quote} {told}".strip(), citations)
+    return None

@@ -8,6 +8,8 @@ due year) is not answered with a yes or a no.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bot.engine.lexicon.operators import MONTHS
 from bot.engine.prose import lowered
 from bot.engine.questions import YEAR, Form, Part
@@ -15,6 +17,7 @@ from bot.engine.rules.context import LAUNCH, Context, partnership_id
 from bot.engine.rules.devices import due_partnership
 from bot.engine.rules.operators.common import FIRST_PHONE_TOKENS
 from bot.engine.rules.said import Said
+from bot.engine.timeline import claim_quotes
 from bot.engine.words import canonical
 from bot.facts.models import Month
 
@@ -104,3 +107,40 @@ def _compare(due: Month, asked: Month, order: str) -> bool | None:
     if order == "from":
         return first >= last
     return first <= last
+
+
+def relative_year(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """A first phone due "this year or next year", counted from its source's date.
+
+    A dated source says "July this year" of its own year; a question asked later means another
+    year by "this year", so the answer names the year each way and opens with no yes or no.
+    """
+    words = part.words
+    pairs = set(pairwise(words))
+    if not {("this", "year"), ("next", "year")} <= pairs or "or" not in words:
+        return None
+    if part.devices or part.years or len(part.months) > 1 or part.negated:
+        return None
+    if not set(part.analysis.tokens) & FIRST_PHONE_TOKENS:
+        return None
+    if not residual - {"year", "next", "say"} - {canonical(w) or w for w in MONTHS} <= LAUNCH:
+        return None
+    partnership = due_partnership(ctx, known)
+    if partnership is None or partnership.first_phone_due is None:
+        return None
+    due = partnership.first_phone_due
+    said_due = claim_quotes(ctx.base, partnership, [due.label.split()[0]])
+    reported = ctx.base.source_date(said_due)
+    if reported is None or due.year - reported.year not in (0, 1):
+        return None
+    if part.months and due.month not in part.months:
+        return None  # "July this year or next?" of an August due month: not this rule's
+    head = "This year" if due.year == reported.year else "Next year"
+    pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
+    text = (
+        f"{head}, counted from the source's date: {ctx.as_of(said_due)}, the first phone of the "
+        f"{pair} partnership was due in {due.label}."
+    )
+    return Said(text, partnership.citations, entry_id=partnership_id(partnership))

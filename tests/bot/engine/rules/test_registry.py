@@ -20,6 +20,7 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
         "quantified",
         "negated_pair",
         "due_by",
+        "relative_year",
         "again",
         "future",
         "said_by",
