@@ -44,6 +44,9 @@ such partnership, and the records list every partnership the sources report):
   worked_*          as longer / shorter for an ended partnership; a current one has not run its
                     course: not_said.
   will_partner, still_in   the future: not_said (a current record does not say what will be).
+  status_in         "is X still with Y in <year>?": no record: no; before its `since`: no; after
+                    its newest source: ended no, current not_said; ended within: not_said (no
+                    end date); current in the newest source's year, or since then: yes.
   why_end, premise_end     no record or not ended: correct_premise; ended with a quote linking a
                     cause: open; ended without: not_said.
   why_partner       no record: correct_premise; else not_said (no record states a motive).
@@ -71,6 +74,8 @@ such partnership, and the records list every partnership the sources report):
   not_not           "isn't it true that X doesn't work with Y": as not_works.
   unsuccessful      no record: correct_premise; else not_said.
   flop / success    a source calls the device successful: no / yes; else not_said.
+  both_success      a source calls both phones successful: yes; else not_said.
+  success_too       "did D do well too, or just D2?": open (named, never a bare yes or no).
   country_is        no country: not_said; the recorded country: yes; another: no.
   country_not       the negation of country_is.
   term_choice       "a one-off or long term?": open (a choice, never a bare yes or no).
@@ -312,6 +317,22 @@ def length_is(m: Model, p: Probe) -> Truth:
     return Truth(NOT_SAID, f"{pair.id} period {pair.period or 'not given'}")
 
 
+def status_in(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _no_record(m, p)
+    year, reported = p.years, pair.reported_on.year
+    if pair.since is not None and year < pair.since.year:
+        return Truth(NO, f"{pair.id} began in {pair.since.label}")
+    if year > reported:
+        return Truth(NO if pair.ended else NOT_SAID, f"after {pair.id}'s newest source")
+    if pair.ended:
+        return Truth(NOT_SAID, f"{pair.id} ended; its last year is not recorded")
+    if year == reported or (pair.since is not None and pair.since.year <= year):
+        return Truth(YES, f"{pair.id} current as of {pair.reported_on}")
+    return Truth(NOT_SAID, f"{pair.id} has no start before {year}")
+
+
 def _not_said(reason: str) -> Callable[[Model, Probe], Truth]:
     return lambda m, p: Truth(NOT_SAID, reason)
 
@@ -529,6 +550,7 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "worked_shorter": lambda m, p: _length(m, p, False, ran=True),
     "will_partner": _not_said("the future"),
     "still_in": _not_said("the future beyond the reports"),
+    "status_in": status_in,
     "why_end": _ending,
     "premise_end": _ending,
     "why_partner": why_partner,
@@ -554,6 +576,10 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "unsuccessful": unsuccessful,
     "flop": lambda m, p: _device_success(m, p, False),
     "success": lambda m, p: _device_success(m, p, True),
+    "both_success": lambda m, p: Truth(
+        YES if {p.device, p.device2} <= m.successful else NOT_SAID, "a source's 'successful'"
+    ),
+    "success_too": lambda m, p: Truth(OPEN, "a choice of phones, answered by naming"),
     "country_is": country_is,
     "country_not": lambda m, p: _flip(country_is(m, p)),
     "country_all": country_all,

@@ -161,6 +161,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Will {X} still be partnered with {Y} in {YEAR}?",
         "Is the {X} {Y} partnership going to last until {YEAR}?",
     ),
+    "status_in": (
+        "Is {X} still with {Y} in {YEAR}?",
+        "Are {X} and {Y} still partners in {YEAR}?",
+        "Is {X} still working with {Y} in {YEAR}?",
+    ),
     # the status as a choice: going on, or ended
     "still_or": (
         "Is {X} still with {Y} or did that end?",
@@ -293,6 +298,16 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Was the {D} successful?",
         "Did the {D} do well?",
     ),
+    "both_success": (
+        "Were the {D} and the {D2} both successful?",
+        "Did both the {D} and the {D2} do well?",
+        "{D} and {D2}: were both a success?",
+    ),
+    "success_too": (
+        "Did the {D} do well too, or just the {D2}?",
+        "Was the {D} successful too or only the {D2}?",
+        "Did the {D} sell well too, or just the {D2}?",
+    ),
     # wrong premises
     "premise_end": (
         "Why did {X} stop working with {Y}?",
@@ -352,7 +367,7 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "first_latest": ("latest", "first", "pair_first", "pair_latest"),
     "launch": ("due_before", "due_after", "due_in", "due_by", "due_until", "due_relative"),
     "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter", "term_choice"),
-    "future": ("will_partner", "still_in"),
+    "future": ("will_partner", "still_in", "status_in"),
     "status_choice": ("still_or",),
     "succession": ("successor",),
     "cause": ("why_end", "why_partner"),
@@ -369,7 +384,7 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "kind": ("camera_kind", "kind_choice"),
     "instead": ("instead", "instead_now", "instead_phone"),
     "double_negation": ("not_not",),
-    "antonym": ("unsuccessful", "flop", "success"),
+    "antonym": ("unsuccessful", "flop", "success", "both_success", "success_too"),
     "wrong_premise": ("premise_end",),
     "country": ("country_is", "country_not", "country_all"),
     "phones": ("phones_aside", "only_phones", "both_phones", "too_or_only"),
@@ -479,6 +494,8 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
                 yield Probe(rule, x=phone.id, y=camera.id, years=years)
         for year in future:
             yield Probe("still_in", x=phone.id, y=camera.id, years=year)
+        for year in sorted({d.year + by for d in model.sources.values() for by in (-3, -1, 0, 1)}):
+            yield Probe("status_in", x=phone.id, y=camera.id, years=year)
         for announcer in (phone, camera):
             yield Probe("announced_by", x=phone.id, y=camera.id, a=announcer.id)
         for other in model.camera_makers():
@@ -536,6 +553,13 @@ def _phones_probes(model: Model) -> Iterator[Probe]:
                     yield Probe(rule, x=brand.id, y=camera.id, device=one, device2=other)
 
 
+def _success_probes(model: Model) -> Iterator[Probe]:
+    for brand in model.phone_makers():
+        for one, other in permutations(brand.devices, 2):
+            for rule in ("both_success", "success_too"):
+                yield Probe(rule, x=brand.id, device=one, device2=other)
+
+
 def _person_probes(model: Model) -> Iterator[Probe]:
     for brand in model.brands.values():
         for person, role in brand.people:
@@ -552,6 +576,7 @@ def probes(model: Model) -> list[Probe]:
         *_brand_probes(model),
         *_device_probes(model),
         *_phones_probes(model),
+        *_success_probes(model),
         *_person_probes(model),
     ]
     return [phrasing for probe in bases for phrasing in phrased(model, probe)]

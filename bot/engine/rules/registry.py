@@ -20,6 +20,7 @@ from bot.engine.rules.operators import (
     negated_pair,
     only,
     phones_aside,
+    phones_success,
     quantified,
     ranked,
     relation,
@@ -27,6 +28,7 @@ from bot.engine.rules.operators import (
     said_by,
     scope,
     status_among,
+    status_in_year,
     succession,
     term_choice,
 )
@@ -39,6 +41,7 @@ RULES: tuple[Rule, ...] = (
     relation,
     instead,
     phones_aside,
+    phones_success,
     scope,
     ranked,
     status_among,
@@ -49,6 +52,7 @@ RULES: tuple[Rule, ...] = (
     negated_pair,
     due_by,
     relative_year,
+    status_in_year,
     again,
     future,
     said_by,
@@ -79,6 +83,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     term_choice: frozenset({_O.COMPARE}),  # "or a longer term arrangement?"
     only: frozenset({_O.ONLY}),
     phones_aside: frozenset({_O.ONLY, _O.ADDITIVE}),
+    phones_success: frozenset({_O.ONLY, _O.ADDITIVE, _O.QUANTIFIER}),
     scope: frozenset({_O.QUANTIFIER, _O.ONLY}),
     ranked: frozenset({_O.FIRST_LATEST}),
     # "…the only one that's over?": "over" the state, read as the comparison word it looks like.
@@ -87,6 +92,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     negated_pair: frozenset({_O.NEGATION}),
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
     relative_year: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST, _O.SPEAKER}),
+    status_in_year: frozenset(),
     again: frozenset({_O.REPEAT}),
     future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME, _O.REPEAT}),
     said_by: frozenset({_O.SPEAKER}),

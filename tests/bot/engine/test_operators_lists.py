@@ -31,6 +31,10 @@ SHIPPED = [
     # "only" over several phones: the record names another phone, so it is a "No".
     ("were the p30 pro and p50 the only leica phones huawei made?", "No.", ["Huawei P40"]),
     ("were the p30 pro, the p40 and the p50 the only huawei phones with leica", "As reported", []),
+    # Several phones' success, from a source's clause calling each successful.
+    ("did the xiaomi 12 pro and the mi 11 ultra both sell well", "Yes. As reported", ["12 Pro"]),
+    ("was the mi 11 ultra a success too or only the 12 pro", "The Xiaomi Mi 11 Ultra too.", []),
+    ("were the 12 ultra and the 12 pro both successful", "", []),
     # A claim closed by "both" asks it of each phone.
     ("huawei p30 pro and p40, leica on both?", "Yes.", ["P30 Pro", "P40"]),
     # Every phone of a maker against the scope its record quotes; no scope is no answer.
@@ -67,6 +71,12 @@ SHIPPED = [
     # "This year or next year" of a first phone, counted from its source's date.
     ("is the first xiaomi leica phone coming out this year or next year", "This year, counted", []),
     ("is the xiaomi leica phone due next year or this year", "This year, counted", ["2022"]),
+    # A pair "still" together in a year, as of the newest source's date.
+    ("was huawei still working with leica in 2022", "Not as of 23 May 2022: it had ended", []),
+    ("is oneplus still with hasselblad in 2022?", "Yes, as of 23 May 2022", []),
+    ("is oneplus still with hasselblad in 2030?", "The sources don't say: as of 23 May", []),
+    # "The only … mentioned": every brand with a partnership is named, so another is a "No".
+    ("is zeiss the only camera company mentioned", "No.", ["Leica"]),
     # "Neither" with each brand's own partners named.
     ("does either xiaomi or oneplus work with zeiss", "Neither", ["Hasselblad", "Leica", "Vivo"]),
 ]
@@ -90,6 +100,9 @@ NORRA = [
     ("is the norra vellum deal a one-off or long term", "Long term, as far as", ["five-year"]),
     ("was the kestrel vellum deal just for two years", "No: the sources report six", []),
     ("first norra vellum phone due this year or next year?", "This year, counted", ["2031"]),
+    ("is norra still with vellum in 2031", "Yes, as of 14 March 2031", []),
+    ("is vellum the only camera maker named in the article", "No.", ["Optiva"]),
+    ("were the kestrel k7 and k9 both successful", "", []),
     # Kestrel has an ended and a current partnership: neither plainly, so no answer.
     ("which of kestrel and norra no longer works with a camera maker", "", []),
     ("which of kestrel and norra still has a camera partner", "Kestrel and Norra", []),

@@ -29,6 +29,7 @@ from bot.facts.models import BrandKind, Partnership
 from bot.facts.text import words
 
 _ARTICLES = frozenset({"the", "a", "an", "their", "its", "his", "her"})
+_MENTIONED = frozenset({"mention", "articl", "source", "nam", "appear"})
 _NEITHER = frozenset({"neither", "nor"})
 _BOTH = frozenset({"both", "each", "all", "every"})
 
@@ -40,10 +41,16 @@ def only(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
         return None
     if part.devices:
         return _only_phone(ctx, part, known, residual)
-    if not about_partnerships(part, residual):
+    # "the only camera brand mentioned (in the article)": named in the sources, which every
+    # brand with a partnership is; so another one is a "No", and nothing else is said to it.
+    framed = residual & _MENTIONED
+    if not about_partnerships(part, residual - framed):
         return None
     if len(known) == 1:
-        return _only_of_kind(ctx, part, known[0])
+        said = _only_of_kind(ctx, part, known[0])
+        return None if framed and said is not None and not said.text.startswith("No") else said
+    if framed:
+        return None
     unique, anchor = _roles(ctx, part, known, at)
     partnership = ctx.pair(unique, anchor)
     u, a = ctx.name(unique), ctx.name(anchor)

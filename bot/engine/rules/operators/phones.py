@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 from bot.engine.prose import series
 from bot.engine.questions import Form, Part
-from bot.engine.rules.context import IGNORED, RELATION, Context, partnership_id
+from bot.engine.rules.context import IGNORED, NEGATION, RELATION, Context, partnership_id
 from bot.engine.rules.said import Said
 from bot.engine.words import canonical
-from bot.facts.models import Partnership
+from bot.facts.models import Citation, Device, Partnership
 from bot.facts.text import words
 
 # Words that set what follows aside ("apart from", "other than"), and their tokens.
@@ -143,3 +143,59 @@ def _too_or_only(ctx: Context, part: Part, known: tuple[str, ...]) -> Said | Non
     added = series([_names(partnership, d)[0] for d in sides[0]])
     text = f"The {added} too. {_seen(ctx, partnership)}"
     return Said(text, partnership.citations, entry_id=partnership_id(partnership))
+
+
+# Words that ask whether phones did well: "successful", "do well", "sold well".
+_SUCCESS_TOKENS = frozenset({"success", "well", "1"})
+_DID = frozenset({"do", "did", "does", "doing", "done", "sold", "sell", "selling"})
+
+
+def phones_success(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether several phones were successful ("both", "too or just"), from the source's clause.
+
+    Each phone needs a clause of a source that names it and calls it successful; a phone no
+    clause calls so makes the rule step aside (not said, never denied).
+    """
+    if len(part.devices) < 2 or part.negated or part.form not in (Form.YES_NO, Form.EITHER_OR):
+        return None
+    words = part.words
+    asked = "success" in part.analysis.tokens or any(
+        w == "well" and words[i - 1 : i] and words[i - 1] in _DID for i, w in enumerate(words)
+    )
+    if not asked or not residual - IGNORED <= _SUCCESS_TOKENS:
+        return None
+    quotes: list[Citation] = []
+    names: list[str] = []
+    for device in part.devices:
+        found = _device(ctx, device)
+        if found is None:
+            return None
+        quote = ctx.quotes.shortest(found.names, ("successful",))
+        if quote is None or NEGATION.search(quote.quote):
+            return None  # a phone no source calls successful: neither said nor denied
+        quotes.append(quote)
+        names.append(found.name)
+    citations = tuple(dict.fromkeys(quotes))
+    said = " ".join(f"“{c.quote}”" for c in citations)
+    dated = f"{ctx.dated(citations)}, the source says: {said}"
+    if part.form is Form.EITHER_OR:
+        at = words.index("or") if "or" in words else len(words)
+        first = [n for d, n in zip(part.devices, names, strict=True) if _where(part, d) < at]
+        if not first or not {"too", "also"} & set(words[:at]):
+            return None
+        return Said(f"The {series(first)} too. {dated}", citations)
+    return Said(f"Yes. {dated}", citations)
+
+
+def _device(ctx: Context, device: tuple[str, ...]) -> Device | None:
+    """The brand's recorded phone a named phone is ("12 pro": the Xiaomi 12 Pro)."""
+    model = set(device[1:])
+    brand = ctx.base.brands.get(device[0])
+    found = [
+        d
+        for d in (brand.devices if brand else ())
+        if any(model <= set(words(name)) for name in d.names)
+    ]
+    return found[0] if len(found) == 1 else None

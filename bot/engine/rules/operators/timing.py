@@ -13,13 +13,13 @@ from itertools import pairwise
 from bot.engine.lexicon.operators import MONTHS
 from bot.engine.prose import lowered
 from bot.engine.questions import YEAR, Form, Part
-from bot.engine.rules.context import LAUNCH, Context, partnership_id
+from bot.engine.rules.context import LAUNCH, RELATION, Context, partnership_id
 from bot.engine.rules.devices import due_partnership
 from bot.engine.rules.operators.common import FIRST_PHONE_TOKENS
 from bot.engine.rules.said import Said
 from bot.engine.timeline import claim_quotes
 from bot.engine.words import canonical
-from bot.facts.models import Month
+from bot.facts.models import Month, PartnershipStatus
 
 _BEFORE = frozenset({"before", "prior", "earlier"})
 _AFTER = frozenset({"after", "later"})
@@ -144,3 +144,55 @@ def relative_year(
         f"{pair} partnership was due in {due.label}."
     )
     return Said(text, partnership.citations, entry_id=partnership_id(partnership))
+
+
+def status_in_year(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a pair was still together in a year, as its records and their dates say.
+
+    "Is Vivo still with Zeiss in 2022?" of a current partnership reported on 23 May 2022 (or
+    begun before and reported since) is "Yes, as of" the newest source; of one ended by then,
+    "Not as of 23 May 2022" (it may have run earlier that year). A year before it began is a
+    "No"; a year after the newest source is what it reported, with no yes or no for a current
+    one and a "No" for one that had ended.
+    """
+    if part.form is not Form.YES_NO or len(known) != 2 or "still" not in part.words:
+        return None
+    if len(part.years) != 1 or part.months or part.devices or part.negated or part.durations:
+        return None
+    if not residual - {str(part.years[0])} <= RELATION:
+        return None
+    partnership = ctx.pair(*known)
+    if partnership is None:
+        return None
+    citations = partnership.citations
+    reported = ctx.base.source_date(citations)
+    if reported is None:
+        return None
+    asked, since = part.years[0], partnership.since
+    said = ctx.told([partnership], known[0])
+    entry = partnership_id(partnership)
+    ended = partnership.status is PartnershipStatus.ENDED
+    if since is not None and asked < since.year:
+        return Said(f"No: they partnered in {since.label}. {said}", citations, entry_id=entry)
+    if asked > reported.year:
+        if ended:
+            return Said(
+                f"No: it had ended {ctx.as_of(citations)}. {said}", citations, entry_id=entry
+            )
+        # A year after the newest source: what it reported, never a forecast.
+        text = f"The sources don't say: {ctx.as_of(citations)}, they were still together. {said}"
+        return Said(text, citations, entry_id=entry)
+    if ended and asked == reported.year:
+        return Said(f"Not {ctx.as_of(citations)}: it had ended. {said}", citations, entry_id=entry)
+    if not ended and asked == reported.year:
+        return Said(f"Yes, {ctx.as_of(citations)}. {said}", citations, entry_id=entry)
+    if not ended and since is not None:
+        head = (
+            f"Yes: they partnered in {since.label} and were still together {ctx.as_of(citations)}."
+        )
+        return Said(f"{head} {said}", citations, entry_id=entry)
+    # An ended partnership's last year, or a start, that no record gives: said, not judged.
+    text = f"The sources don't say whether they were still together in {asked}. {said}"
+    return Said(text, citations, entry_id=entry)
