@@ -60,6 +60,7 @@ such partnership, and the records list every partnership the sources report):
                     past): yes; else no.
   which_ended       "which of X, Z and W no longer has a partner?": open (named, never a bare yes
                     or no).
+  partner_of_partner  "of X, Z and W, whose partner used to work with A?": open (named).
   bought            not_said.   makes_phones: phone maker: yes; camera maker: not_said.
   instead           no X–Y record: no; X–Y and X–Z both current: no; X–Y current and X–Z
                     ended: yes (the one replaced the other, both quoted); else not_said.
@@ -562,6 +563,7 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "all_have": lambda m, p: all_have(m, p, past=False),
     "all_had": lambda m, p: all_have(m, p, past=True),
     "which_ended": lambda m, p: Truth(OPEN, "a choice among brands, answered by naming"),
+    "partner_of_partner": lambda m, p: Truth(OPEN, "a wh-question over two steps of records"),
     "neither_with": neither_with,
     "bought": _not_said("ownership is not in the records"),
     "makes_phones": makes_phones,

@@ -227,6 +227,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Of {X}, {Z} and {W}, which one's camera partnership is over?",
         "Which of {X}, {Z} and {W} still has a camera partner?",
     ),
+    "partner_of_partner": (
+        "Out of {X}, {Z} and {W}, whose camera partner used to work with {A}?",
+        "Which of {X}, {Z} and {W} has a partner that previously worked with {A}?",
+        "Among {X}, {Z} and {W}, whose partner used to work with {A}?",
+    ),
     "both_with": (
         "Do {X} and {Z} both work with {Y}?",
         "Do both {X} and {Z} work with {Y}?",
@@ -379,6 +384,7 @@ OPERATORS: dict[str, tuple[str, ...]] = {
         "all_have",
         "all_had",
         "which_ended",
+        "partner_of_partner",
     ),
     "relation": ("bought", "makes_phones"),
     "kind": ("camera_kind", "kind_choice"),
@@ -527,6 +533,9 @@ def _brand_probes(model: Model) -> Iterator[Probe]:
     for one, other, third in permutations(model.phone_makers(), 3):
         for rule in ("all_have", "all_had", "which_ended"):
             yield Probe(rule, x=one.id, z=other.id, w=third.id)
+        for former in model.phone_makers():
+            if former.id not in (one.id, other.id, third.id):
+                yield Probe("partner_of_partner", x=one.id, z=other.id, w=third.id, a=former.id)
 
 
 def _device_probes(model: Model) -> Iterator[Probe]:

@@ -19,6 +19,7 @@ from bot.engine.rules.operators import (
     instead,
     negated_pair,
     only,
+    partner_of_partner,
     phones_aside,
     phones_success,
     quantified,
@@ -56,6 +57,7 @@ RULES: tuple[Rule, ...] = (
     again,
     future,
     said_by,
+    partner_of_partner,
     succession,
     status_or,
     person,
@@ -96,6 +98,7 @@ HANDLES: dict[Rule, frozenset[Operator]] = {
     again: frozenset({_O.REPEAT}),
     future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME, _O.REPEAT}),
     said_by: frozenset({_O.SPEAKER}),
+    partner_of_partner: frozenset(),
     succession: frozenset({_O.TIME, _O.INSTEAD, _O.FUTURE}),
     # "still with Zeiss or did that end too?": "too" adds nothing, "or is it over" compares nothing.
     status_or: frozenset({_O.ADDITIVE, _O.COMPARE}),

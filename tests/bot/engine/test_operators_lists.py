@@ -77,6 +77,17 @@ SHIPPED = [
     ("is oneplus still with hasselblad in 2030?", "The sources don't say: as of 23 May", []),
     # "The only … mentioned": every brand with a partnership is named, so another is a "No".
     ("is zeiss the only camera company mentioned", "No.", ["Leica"]),
+    # Two steps over the records: an option's partner, then that partner's ended partnership.
+    (
+        "which of vivo, xiaomi and oneplus has a partner that previously worked with huawei",
+        "Xiaomi.",
+        ["Leica", "ended"],
+    ),
+    (
+        "out of vivo, oneplus and huawei, whose camera partner used to work with xiaomi?",
+        "None of them",
+        [],
+    ),
     # "Neither" with each brand's own partners named.
     ("does either xiaomi or oneplus work with zeiss", "Neither", ["Hasselblad", "Leica", "Vivo"]),
 ]

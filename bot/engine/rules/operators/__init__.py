@@ -15,7 +15,7 @@ from bot.engine.rules.operators.polarity import future, negated_pair, relation, 
 from bot.engine.rules.operators.ranking import ranked
 from bot.engine.rules.operators.repeat import again
 from bot.engine.rules.operators.scope import scope, term_choice
-from bot.engine.rules.operators.succession import succession
+from bot.engine.rules.operators.succession import partner_of_partner, succession
 from bot.engine.rules.operators.timing import due_by, relative_year, status_in_year
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "instead",
     "negated_pair",
     "only",
+    "partner_of_partner",
     "phones_aside",
     "phones_success",
     "quantified",

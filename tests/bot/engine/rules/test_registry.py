@@ -26,6 +26,7 @@ def test_rules_are_tried_in_their_dispatch_order() -> None:
         "again",
         "future",
         "said_by",
+        "partner_of_partner",
         "succession",
         "status_or",
         "person",
