@@ -443,13 +443,27 @@ def number_of(word: str) -> int | None:
 
 
 def durations(raw: list[str] | tuple[str, ...]) -> tuple[int, ...]:
-    """The lengths in years a text names: "four years", "10 yrs", "a four-year deal"."""
+    """The lengths in years a text names: "four years", "10 yrs", "shorter than a year"."""
     found = []
     for index, word in enumerate(raw[:-1]):
         number = number_of(word)
         if number is not None and raw[index + 1] in _YEAR_UNITS:
             found.append(number)
+        elif word in ("a", "one") and raw[index + 1] in _DECADES:
+            found.append(10)  # "like a decade"
+        elif (
+            word == "a"
+            and raw[index + 1] in _YEAR_UNITS
+            and raw[index - 1 : index]
+            and (raw[index - 1] in _BEFORE_A_YEAR)
+        ):
+            found.append(1)  # "shorter than a year", "just for a year": not "a year ago"
     return tuple(dict.fromkeys(found))
+
+
+_DECADES = frozenset({"decade", "decades"})
+# Words before "a year" that make it a length: compared ("than a year") or a term ("for a year").
+_BEFORE_A_YEAR = frozenset({"than", "for", "over", "under", "about", "around", "just", "only"})
 
 
 def _common(word: str) -> str:

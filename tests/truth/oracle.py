@@ -79,6 +79,8 @@ such partnership, and the records list every partnership the sources report):
   success_too       "did D do well too, or just D2?": open (named, never a bare yes or no).
   country_is        no country: not_said; the recorded country: yes; another: no.
   country_not       the negation of country_is.
+  length_decade     "a decade long?": length_is with ten years.
+  shorter_year      "shorter than a year?": shorter with one year.
   term_choice       "a one-off or long term?": open (a choice, never a bare yes or no).
   due_relative      "due this year or next year?": open (named as counted from the source's
                     date, never a bare yes or no: "this year" moves with the asker).
@@ -98,7 +100,7 @@ such partnership, and the records list every partnership the sources report):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.facts.models import Month
 from tests.truth.model import Model, PairFacts
@@ -585,6 +587,8 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "country_is": country_is,
     "country_not": lambda m, p: _flip(country_is(m, p)),
     "country_all": country_all,
+    "length_decade": lambda m, p: length_is(m, replace(p, years=10)),
+    "shorter_year": lambda m, p: _length(m, replace(p, years=1), False, ran=False),
     "term_choice": lambda m, p: Truth(OPEN, "a choice, answered by naming one, never yes or no"),
     "due_relative": lambda m, p: Truth(OPEN, "a choice of years counted from a source's date"),
     "phones_aside": phones_aside,

@@ -135,6 +135,16 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "The {X} {Y} deal is {N} years, right?",
         "Is the {X} {Y} partnership just for {N} years?",
     ),
+    "length_decade": (
+        "Is the {X} {Y} partnership a decade long?",
+        "Is the {X} {Y} deal for a decade?",
+        "The {X} {Y} deal is like a decade, right?",
+    ),
+    "shorter_year": (
+        "Is the {X} {Y} partnership shorter than a year?",
+        "Is the {X} {Y} deal for less than a year?",
+        "Is the {X} {Y} deal under a year?",
+    ),
     "term_choice": (
         "Is the {X} {Y} partnership a one-off or long term?",
         "{X} and {Y}: a one-off deal or a long-term one?",
@@ -371,7 +381,16 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "only": ("only_current", "only_ever"),
     "first_latest": ("latest", "first", "pair_first", "pair_latest"),
     "launch": ("due_before", "due_after", "due_in", "due_by", "due_until", "due_relative"),
-    "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter", "term_choice"),
+    "length": (
+        "longer",
+        "shorter",
+        "length_is",
+        "worked_longer",
+        "worked_shorter",
+        "term_choice",
+        "length_decade",
+        "shorter_year",
+    ),
     "future": ("will_partner", "still_in", "status_in"),
     "status_choice": ("still_or",),
     "succession": ("successor",),
@@ -487,7 +506,7 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
     pair_rules = (
         "works_with ever_worked still_or successor not_works stopped only_current only_ever "
         "will_partner why_end why_partner not_not unsuccessful premise_end bought term_choice "
-        "due_relative pair_first pair_latest"
+        "due_relative pair_first pair_latest length_decade shorter_year"
     ).split()
     for phone, camera in _pairs(model):
         for rule in pair_rules:

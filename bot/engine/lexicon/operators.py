@@ -184,12 +184,12 @@ def negations(words: Sequence[str]) -> int:
 
 
 def _a_length(after: Sequence[str]) -> bool:
-    """Whether words name a length in years: "one year", "for two years", "for 1 yr"."""
+    """Whether words name a length in years: "one year", "for two years", "for a year"."""
     counted = list(after[1:] if after[:1] in (["for"], ("for",)) else after)
     return (
         len(counted) >= 2
-        and (counted[0].isdigit() or counted[0] in _NUMBER_WORDS)
-        and counted[1] in _YEARS
+        and (counted[0].isdigit() or counted[0] in _NUMBER_WORDS | {"a"})
+        and counted[1] in _YEARS | {"decade"}
     )
 
 

@@ -88,6 +88,10 @@ SHIPPED = [
         "None of them",
         [],
     ),
+    # "a decade", "than a year", "for a year" are lengths in years.
+    ("were huawei and leica partners for a decade?", "No: the sources report four years", []),
+    ("is oneplus's deal with hasselblad shorter than a year", "No: the sources report a multi", []),
+    ("is the oneplus hasselblad contract just for a year?", "No: the sources report a multi", []),
     # "Neither" with each brand's own partners named.
     ("does either xiaomi or oneplus work with zeiss", "Neither", ["Hasselblad", "Leica", "Vivo"]),
 ]
@@ -114,6 +118,7 @@ NORRA = [
     ("is norra still with vellum in 2031", "Yes, as of 14 March 2031", []),
     ("is vellum the only camera maker named in the article", "No.", ["Optiva"]),
     ("were the kestrel k7 and k9 both successful", "", []),
+    ("did kestrel work with vellum for a decade", "No: the sources report six years", []),
     # Kestrel has an ended and a current partnership: neither plainly, so no answer.
     ("which of kestrel and norra no longer works with a camera maker", "", []),
     ("which of kestrel and norra still has a camera partner", "Kestrel and Norra", []),
