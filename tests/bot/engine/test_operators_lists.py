@@ -41,6 +41,8 @@ SHIPPED = [
     ("do all vivo phones come with zeiss cameras?", "Not as far as the sources say", ["flagship"]),
     ("is zeiss on each and every vivo phone", "Not as far as the sources say", ["flagship"]),
     ("vivo uses zeiss for all its phones or only the top models?", "Flagship smartphones", []),
+    # Every phone within the quoted scope is neither said nor denied: no answer from this rule.
+    ("does vivo use zeiss on every flagship phone?", "", []),
     ("does oneplus put hasselblad on every phone it sells", "The sources don't say which", []),
     ("does huawei use zeiss on every phone", "No: the sources report no Huawei–Zeiss", []),
     # First and latest from the source's own ranking sentence.

@@ -120,7 +120,11 @@ def scope(
     said, citation = found
     quoted = f"{ctx.dated([citation])}, the source says: “{citation.quote}”"
     narrow = [i for i, w in enumerate(words) if w in _ONLY]
-    if part.form is Form.EITHER_OR or (narrow and "or" in words):
+    choice = part.form is Form.EITHER_OR or bool(narrow and "or" in words)
+    named = said.split()[0].lower()
+    if not choice and (named in words or f"{named}s" in words):
+        return None  # "every flagship phone?" asks within the quoted scope: not settled either way
+    if choice:
         # "all its phones or just the flagships?": the scope the quote names, nothing more.
         text = f"{said[0].upper()}{said[1:]}, as far as the sources say. {quoted}"
         return Said(text, (citation,), entry_id=entry)
