@@ -443,13 +443,27 @@ def number_of(word: str) -> int | None:
 
 
 def durations(raw: list[str] | tuple[str, ...]) -> tuple[int, ...]:
-    """The lengths in years a text names: "four years", "10 yrs", "a four-year deal"."""
+    """The lengths in years a text names: "four years", "10 yrs", "shorter than a year"."""
     found = []
     for index, word in enumerate(raw[:-1]):
         number = number_of(word)
         if number is not None and raw[index + 1] in _YEAR_UNITS:
             found.append(number)
+        elif word in ("a", "one") and raw[index + 1] in _DECADES:
+            found.append(10)  # "like a decade"
+        elif (
+            word == "a"
+            and raw[index + 1] in _YEAR_UNITS
+            and raw[index - 1 : index]
+            and (raw[index - 1] in _BEFORE_A_YEAR)
+        ):
+            found.append(1)  # "shorter than a year", "just for a year": not "a year ago"
     return tuple(dict.fromkeys(found))
+
+
+_DECADES = frozenset({"decade", "decades"})
+# Words before "a year" that make it a length: compared ("than a year") or a term ("for a year").
+_BEFORE_A_YEAR = frozenset({"than", "for", "over", "under", "about", "around", "just", "only"})
 
 
 def _common(word: str) -> str:
@@ -655,6 +669,13 @@ def _pieces(question: str) -> list[tuple[list[str], bool]]:
             merged[-1] = ([*merged[-1][0], "or", *option], True)
             continue
         lead = merged[-1][0] if merged else []
+        aside = lead[:1] in (["besides"], ["except"], ["excluding"]) or tuple(lead[:2]) in (
+            _EXCLUDING_PAIRS
+        )
+        if aside and piece[:1] and piece[0] in _WH:
+            # "besides the p40, which huawei phones had leica?": what the question sets aside.
+            merged[-1] = ([*piece, *merged[-1][0]], asked)
+            continue
         if (lead[:2] == ["out", "of"] or lead[:1] == ["among"]) and piece[:1] and piece[0] in _WH:
             # "out of oneplus, vivo and xiaomi, whose partner…?": the options of the question.
             merged[-1] = ([*piece, *merged[-1][0]], asked)

@@ -62,6 +62,7 @@ class PairFacts:
     devices: tuple[str, ...]
     reported_devices: tuple[str, ...]
     reported_on: dt.date
+    first_reported: dt.date
     quotes: tuple[str, ...]
 
     @property
@@ -89,6 +90,8 @@ class Model:
     superlatives: frozenset[tuple[str, str]]
     # Device names a source calls successful.
     successful: frozenset[str]
+    # The date of the source that states each superlative, the earliest if several do.
+    superlative_dates: dict[tuple[str, str], dt.date]
 
     @property
     def latest(self) -> dt.date:
@@ -144,6 +147,7 @@ def _pair(base: FactBase, record: Partnership) -> PairFacts:
         devices=record.devices,
         reported_devices=record.reported_devices,
         reported_on=reported_on,
+        first_reported=min(base.sources[c.source_id].date for c in record.citations),
         quotes=tuple(c.quote for c in record.citations),
     )
 
@@ -157,6 +161,17 @@ def _superlatives(base: FactBase) -> frozenset[tuple[str, str]]:
     words = {"newest": "latest", "earliest": "first"}
     found = (m.groups()[:2] for s in _sentences(base) for m in _SUPERLATIVE.finditer(s))
     return frozenset((name, words.get(word, word)) for name, word in found)
+
+
+def _superlative_dates(base: FactBase) -> dict[tuple[str, str], dt.date]:
+    words = {"newest": "latest", "earliest": "first"}
+    found: dict[tuple[str, str], dt.date] = {}
+    for source in sorted(base.sources.values(), key=lambda s: s.date):
+        for sentence in re.split(r"(?<=[.!?])\s+", source.text):
+            for match in _SUPERLATIVE.finditer(sentence):
+                name, word = match.group(1), match.group(2)
+                found.setdefault((name, words.get(word, word)), source.date)
+    return found
 
 
 def _successful(base: FactBase) -> frozenset[str]:
@@ -179,4 +194,5 @@ def load_model(root: Path) -> Model:
         sources={s.id: s.date for s in base.sources.values()},
         superlatives=_superlatives(base),
         successful=_successful(base),
+        superlative_dates=_superlative_dates(base),
     )

@@ -20,9 +20,19 @@ such partnership, and the records list every partnership the sources report):
                     not_said (no record shows the world has no other).
   only_ever         no X–Y record: no; another phone maker's record with Y: no; else not_said.
   latest / first    a source sentence "<X> is the latest phone maker to partner…": yes for X, no
-                    for every other phone maker; X with no record: correct_premise; X's records all
-                    dated by `since` and another record's `since` strictly later (earlier): no;
+                    for every other phone maker (for "latest", not_said when a record first
+                    reported after that source may have overtaken it: any for X, the asked
+                    brand's for another); X the latest, asked first: no when another phone
+                    maker's record with one of X's camera makers was reported by then (it
+                    partnered before the latest did); X with no record: correct_premise; X's
+                    records all dated by `since` and another record's `since` strictly later
+                    (earlier): no;
                     else not_said.
+  pair_first / pair_latest   "was X Y's first / latest phone partner?": no X–Y record: no; the
+                    one phone maker a source calls the latest, with Y its one camera partner by
+                    then: another phone maker's record with Y reported by then makes the latest
+                    not Y's first (no) and that other not Y's latest (no), the latest Y's
+                    latest (yes) unless a record with Y was first reported since; else not_said.
   due_*             no record: correct_premise; no first_phone_due: not_said; else the due month
                     (or year) compared with the asked month (or year): yes or no where the spans
                     decide it, not_said where they overlap without deciding.
@@ -34,6 +44,9 @@ such partnership, and the records list every partnership the sources report):
   worked_*          as longer / shorter for an ended partnership; a current one has not run its
                     course: not_said.
   will_partner, still_in   the future: not_said (a current record does not say what will be).
+  status_in         "is X still with Y in <year>?": no record: no; before its `since`: no; after
+                    its newest source: ended no, current not_said; ended within: not_said (no
+                    end date); current in the newest source's year, or since then: yes.
   why_end, premise_end     no record or not ended: correct_premise; ended with a quote linking a
                     cause: open; ended without: not_said.
   why_partner       no record: correct_premise; else not_said (no record states a motive).
@@ -43,6 +56,11 @@ such partnership, and the records list every partnership the sources report):
   person_role       the person's brand and role as recorded: yes; another brand: no.
   both_have         each phone maker has a current record: yes; else no.
   both_with         both currently with Y: yes; else no.   neither_with: the negation of "either".
+  all_have, all_had three phone makers: each with a current record (any record, asked of the
+                    past): yes; else no.
+  which_ended       "which of X, Z and W no longer has a partner?": open (named, never a bare yes
+                    or no).
+  partner_of_partner  "of X, Z and W, whose partner used to work with A?": open (named).
   bought            not_said.   makes_phones: phone maker: yes; camera maker: not_said.
   instead           no X–Y record: no; X–Y and X–Z both current: no; X–Y current and X–Z
                     ended: yes (the one replaced the other, both quoted); else not_said.
@@ -57,14 +75,32 @@ such partnership, and the records list every partnership the sources report):
   not_not           "isn't it true that X doesn't work with Y": as not_works.
   unsuccessful      no record: correct_premise; else not_said.
   flop / success    a source calls the device successful: no / yes; else not_said.
+  both_success      a source calls both phones successful: yes; else not_said.
+  success_too       "did D do well too, or just D2?": open (named, never a bare yes or no).
   country_is        no country: not_said; the recorded country: yes; another: no.
   country_not       the negation of country_is.
+  length_decade     "a decade long?": length_is with ten years.
+  shorter_year      "shorter than a year?": shorter with one year.
+  term_choice       "a one-off or long term?": open (a choice, never a bare yes or no).
+  due_relative      "due this year or next year?": open (named as counted from the source's
+                    date, never a bare yes or no: "this year" moves with the asker).
+  country_all       "are Y and Z both <ADJ>?": one from another recorded country: no; both from
+                    the country asked: yes; else not_said.
+  phones_aside      "apart from D, which X phones had Y?": D among the pair's devices: open (a
+                    list); else not_said.
+  only_phones       "was Y only on D and D2?": no record: no; a phone not among the devices:
+                    not_said; the record names other phones too: no; else not_said.
+  both_phones       "were D and D2 both Y phones?": both among the devices: yes; no record: no;
+                    else not_said.
+  too_or_only       "D too, or only D2?": both among the devices: open; else not_said.
+  scope_all         "does X use Y on every phone?": no record: no; else not_said (no source says
+                    a partnership covers every phone a maker sells).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.facts.models import Month
 from tests.truth.model import Model, PairFacts
@@ -147,7 +183,21 @@ def _superlative(m: Model, p: Probe, word: str) -> Truth:
     name = m.brands[p.x].name
     stated = [n for n, w in m.superlatives if w == word]
     if stated:
+        on = m.superlative_dates[(stated[0], word)]
+        mover = None if name in stated else p.x  # who could have overtaken it since
+        later = [q for q in m.pairs.values() if q.first_reported > on and mover in (None, q.phone)]
+        if word == "latest" and later:
+            return Truth(NOT_SAID, f"{later[0].id} was first reported after the ranking")
         return Truth(YES if name in stated else NO, f"a source says {stated[0]} is the {word}")
+    if word == "first" and (on := m.superlative_dates.get((name, "latest"))):
+        cameras = {q.camera for q in m.pairs_of(p.x)}
+        before = [
+            q
+            for q in m.pairs.values()
+            if q.phone != p.x and q.camera in cameras and q.first_reported <= on
+        ]
+        if before:
+            return Truth(NO, f"{name} is the latest; {before[0].id} was reported by then")
     own = m.pairs_of(p.x)
     if not own:
         return Truth(PREMISE, f"no {p.x} record")
@@ -171,6 +221,31 @@ def latest(m: Model, p: Probe) -> Truth:
 
 def first(m: Model, p: Probe) -> Truth:
     return _superlative(m, p, "first")
+
+
+def _pair_rank(m: Model, p: Probe, word: str) -> Truth:
+    """First or latest partner of one camera maker, from the one maker a source calls latest."""
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _no_record(m, p)
+    stated = {(n, d) for (n, w), d in m.superlative_dates.items() if w == "latest"}
+    if len({n for n, _ in stated}) != 1:
+        return Truth(NOT_SAID, "no one maker ranked latest")
+    name, on = min(stated, key=lambda s: s[1])
+    ranked = next(b.id for b in m.brands.values() if b.name == name)
+    if {q.camera for q in m.pairs_of(ranked) if q.first_reported <= on} != {p.y}:
+        return Truth(NOT_SAID, f"{p.y} is not the one partner of the latest, {ranked}")
+    others = [q for q in m.pairs_of(p.y) if q.phone != ranked]
+    before = [q for q in others if q.first_reported <= on]
+    if word == "first":
+        if p.x == ranked and before:
+            return Truth(NO, f"{before[0].id} was reported by the ranking of {ranked}")
+        return Truth(NOT_SAID, "the sources rank no first partner")
+    if len(before) < len(others):
+        return Truth(NOT_SAID, f"a record with {p.y} was first reported after the ranking")
+    if p.x == ranked:
+        return Truth(YES, f"{ranked} is the latest; {p.y} its one partner")
+    return Truth(NO if pair in before else NOT_SAID, f"{ranked} partnered with {p.y} later")
 
 
 def _span(month: Month) -> tuple[int, int]:
@@ -245,6 +320,22 @@ def length_is(m: Model, p: Probe) -> Truth:
     return Truth(NOT_SAID, f"{pair.id} period {pair.period or 'not given'}")
 
 
+def status_in(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _no_record(m, p)
+    year, reported = p.years, pair.reported_on.year
+    if pair.since is not None and year < pair.since.year:
+        return Truth(NO, f"{pair.id} began in {pair.since.label}")
+    if year > reported:
+        return Truth(NO if pair.ended else NOT_SAID, f"after {pair.id}'s newest source")
+    if pair.ended:
+        return Truth(NOT_SAID, f"{pair.id} ended; its last year is not recorded")
+    if year == reported or (pair.since is not None and pair.since.year <= year):
+        return Truth(YES, f"{pair.id} current as of {pair.reported_on}")
+    return Truth(NOT_SAID, f"{pair.id} has no start before {year}")
+
+
 def _not_said(reason: str) -> Callable[[Model, Probe], Truth]:
     return lambda m, p: Truth(NOT_SAID, reason)
 
@@ -290,6 +381,11 @@ def person_role(m: Model, p: Probe) -> Truth:
 def both_have(m: Model, p: Probe) -> Truth:
     lacking = [b for b in (p.x, p.z) if not any(q.current for q in m.pairs_of(b))]
     return Truth(NO, f"{lacking[0]} has no current record") if lacking else Truth(YES, "both")
+
+
+def all_have(m: Model, p: Probe, *, past: bool) -> Truth:
+    lacking = [b for b in (p.x, p.z, p.w) if not any(past or q.current for q in m.pairs_of(b))]
+    return Truth(NO, f"{lacking[0]} has no such record") if lacking else Truth(YES, "all three")
 
 
 def both_with(m: Model, p: Probe) -> Truth:
@@ -376,6 +472,63 @@ def country_is(m: Model, p: Probe) -> Truth:
     return Truth(YES if country == p.country else NO, f"{p.y} is from {country}")
 
 
+def _phones(m: Model, p: Probe) -> tuple[PairFacts | None, list[str]]:
+    """The pair's record and which of the probe's phones it names."""
+    pair = m.pair(p.x, p.y)
+    named = [d for d in (p.device, p.device2) if d]
+    return pair, [d for d in named if pair is not None and d in pair.devices]
+
+
+def phones_aside(m: Model, p: Probe) -> Truth:
+    pair, seen = _phones(m, p)
+    if pair is None or not seen:
+        return Truth(NOT_SAID, f"{p.device} is not among the {p.x}–{p.y} phones")
+    return Truth(OPEN, f"{pair.id} devices less {p.device}: a list, never a yes or a no")
+
+
+def only_phones(m: Model, p: Probe) -> Truth:
+    pair, seen = _phones(m, p)
+    if pair is None:
+        return _no_record(m, p)
+    if len(seen) < 2:
+        return Truth(NOT_SAID, f"{pair.id} does not name both phones")
+    if set(pair.devices) - set(seen):
+        return Truth(NO, f"{pair.id} was seen on other phones too")
+    return Truth(NOT_SAID, "the record names just these; the sources do not say 'only'")
+
+
+def both_phones(m: Model, p: Probe) -> Truth:
+    pair, seen = _phones(m, p)
+    if pair is None:
+        return _no_record(m, p)
+    if len(seen) == 2:
+        return Truth(YES, f"{pair.id} was seen on both")
+    return Truth(NOT_SAID, f"{pair.id} does not name both phones")
+
+
+def too_or_only(m: Model, p: Probe) -> Truth:
+    pair, seen = _phones(m, p)
+    if pair is None or len(seen) < 2:
+        return Truth(NOT_SAID, "a phone the records do not name")
+    return Truth(OPEN, f"{pair.id} names both: a choice, answered by naming")
+
+
+def scope_all(m: Model, p: Probe) -> Truth:
+    pair = m.pair(p.x, p.y)
+    if pair is None:
+        return _no_record(m, p)
+    return Truth(NOT_SAID, f"{pair.id}: no source says it covers every phone")
+
+
+def country_all(m: Model, p: Probe) -> Truth:
+    countries = [m.brands[b].country for b in (p.y, p.z)]
+    if any(c is not None and c != p.country for c in countries):
+        return Truth(NO, f"{p.y} or {p.z} is from another country")
+    if None in countries:
+        return Truth(NOT_SAID, "a brand has no country")
+    return Truth(YES, f"both from {p.country}")
+
+
 RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "works_with": works_with,
     "ever_worked": ever_worked,
@@ -386,6 +539,8 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "only_ever": only_ever,
     "latest": latest,
     "first": first,
+    "pair_first": lambda m, p: _pair_rank(m, p, "first"),
+    "pair_latest": lambda m, p: _pair_rank(m, p, "latest"),
     "due_before": lambda m, p: _due(m, p, _before),
     "due_after": lambda m, p: _due(m, p, _after),
     "due_in": lambda m, p: _due(m, p, _in),
@@ -398,6 +553,7 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "worked_shorter": lambda m, p: _length(m, p, False, ran=True),
     "will_partner": _not_said("the future"),
     "still_in": _not_said("the future beyond the reports"),
+    "status_in": status_in,
     "why_end": _ending,
     "premise_end": _ending,
     "why_partner": why_partner,
@@ -406,6 +562,10 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "person_role": person_role,
     "both_have": both_have,
     "both_with": both_with,
+    "all_have": lambda m, p: all_have(m, p, past=False),
+    "all_had": lambda m, p: all_have(m, p, past=True),
+    "which_ended": lambda m, p: Truth(OPEN, "a choice among brands, answered by naming"),
+    "partner_of_partner": lambda m, p: Truth(OPEN, "a wh-question over two steps of records"),
     "neither_with": neither_with,
     "bought": _not_said("ownership is not in the records"),
     "makes_phones": makes_phones,
@@ -420,8 +580,22 @@ RULES: dict[str, Callable[[Model, Probe], Truth]] = {
     "unsuccessful": unsuccessful,
     "flop": lambda m, p: _device_success(m, p, False),
     "success": lambda m, p: _device_success(m, p, True),
+    "both_success": lambda m, p: Truth(
+        YES if {p.device, p.device2} <= m.successful else NOT_SAID, "a source's 'successful'"
+    ),
+    "success_too": lambda m, p: Truth(OPEN, "a choice of phones, answered by naming"),
     "country_is": country_is,
     "country_not": lambda m, p: _flip(country_is(m, p)),
+    "country_all": country_all,
+    "length_decade": lambda m, p: length_is(m, replace(p, years=10)),
+    "shorter_year": lambda m, p: _length(m, replace(p, years=1), False, ran=False),
+    "term_choice": lambda m, p: Truth(OPEN, "a choice, answered by naming one, never yes or no"),
+    "due_relative": lambda m, p: Truth(OPEN, "a choice of years counted from a source's date"),
+    "phones_aside": phones_aside,
+    "only_phones": only_phones,
+    "both_phones": both_phones,
+    "too_or_only": too_or_only,
+    "scope_all": scope_all,
 }
 
 

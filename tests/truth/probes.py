@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import permutations
+from itertools import combinations, permutations
 
 from bot.facts.models import Month
 from tests.truth.model import BrandFacts, Model
@@ -77,6 +77,16 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Was {X} the earliest phone maker to team up with a camera brand?",
         "Did {X} partner with a camera maker before any other phone maker?",
     ),
+    "pair_first": (
+        "Was {X} the first phone maker to work with {Y}?",
+        "Is {X} {Y}'s first phone partner?",
+        "Was {X} {Y}'s first ever smartphone partner?",
+    ),
+    "pair_latest": (
+        "Is {X} the latest phone maker to work with {Y}?",
+        "Was {X} the latest phone maker to partner with {Y}?",
+        "Is {X} the newest phone brand to team up with {Y}?",
+    ),
     # the first phone's launch
     "due_before": (
         "Will the first {X} {Y} phone launch before {M}?",
@@ -103,6 +113,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Do we have to wait until {M} for the first {X} {Y} phone?",
         "Is the first {X} {Y} phone not due until {M}?",
     ),
+    "due_relative": (
+        "Is the first {X} {Y} phone due this year or next year?",
+        "Will the first {X} {Y} phone launch this year or next year?",
+        "The first phone from {X} and {Y}: this year or next year?",
+    ),
     # lengths
     "longer": (
         "Is the {X} {Y} partnership longer than {N} years?",
@@ -118,6 +133,22 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Is the {X} {Y} partnership {N} years long?",
         "Is the {X} {Y} deal just {N} years?",
         "The {X} {Y} deal is {N} years, right?",
+        "Is the {X} {Y} partnership just for {N} years?",
+    ),
+    "length_decade": (
+        "Is the {X} {Y} partnership a decade long?",
+        "Is the {X} {Y} deal for a decade?",
+        "The {X} {Y} deal is like a decade, right?",
+    ),
+    "shorter_year": (
+        "Is the {X} {Y} partnership shorter than a year?",
+        "Is the {X} {Y} deal for less than a year?",
+        "Is the {X} {Y} deal under a year?",
+    ),
+    "term_choice": (
+        "Is the {X} {Y} partnership a one-off or long term?",
+        "{X} and {Y}: a one-off deal or a long-term one?",
+        "Is the {X} {Y} deal long term or a one-off?",
     ),
     "worked_longer": (
         "Did {X} and {Y} work together for more than {N} years?",
@@ -139,6 +170,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Will {X} and {Y} still work together in {YEAR}?",
         "Will {X} still be partnered with {Y} in {YEAR}?",
         "Is the {X} {Y} partnership going to last until {YEAR}?",
+    ),
+    "status_in": (
+        "Is {X} still with {Y} in {YEAR}?",
+        "Are {X} and {Y} still partners in {YEAR}?",
+        "Is {X} still working with {Y} in {YEAR}?",
     ),
     # the status as a choice: going on, or ended
     "still_or": (
@@ -185,6 +221,26 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Do {X} and {Z} both have camera partnerships?",
         "Do both {X} and {Z} have a camera partner?",
         "Does each of {X} and {Z} have a camera partnership?",
+    ),
+    "all_have": (
+        "Do {X}, {Z} and {W} all have camera partners?",
+        "Do {X}, {Z} and {W} all have a camera partnership?",
+        "Are {X}, {Z} and {W} all working with camera makers?",
+    ),
+    "all_had": (
+        "Did {X}, {Z} and {W} all work with camera makers?",
+        "Have {X}, {Z} and {W} all had camera partners?",
+        "Did {X}, {Z} and {W} all partner with a camera maker?",
+    ),
+    "which_ended": (
+        "Which of {X}, {Z} and {W} no longer has a camera partner?",
+        "Of {X}, {Z} and {W}, which one's camera partnership is over?",
+        "Which of {X}, {Z} and {W} still has a camera partner?",
+    ),
+    "partner_of_partner": (
+        "Out of {X}, {Z} and {W}, whose camera partner used to work with {A}?",
+        "Which of {X}, {Z} and {W} has a partner that previously worked with {A}?",
+        "Among {X}, {Z} and {W}, whose partner used to work with {A}?",
     ),
     "both_with": (
         "Do {X} and {Z} both work with {Y}?",
@@ -257,17 +313,60 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Was the {D} successful?",
         "Did the {D} do well?",
     ),
+    "both_success": (
+        "Were the {D} and the {D2} both successful?",
+        "Did both the {D} and the {D2} do well?",
+        "{D} and {D2}: were both a success?",
+    ),
+    "success_too": (
+        "Did the {D} do well too, or just the {D2}?",
+        "Was the {D} successful too or only the {D2}?",
+        "Did the {D} sell well too, or just the {D2}?",
+    ),
     # wrong premises
     "premise_end": (
         "Why did {X} stop working with {Y}?",
         "When did {X} and {Y} split?",
         "Why did {X} leave {Y}?",
     ),
+    # operators over the phones a partnership was seen on
+    "phones_aside": (
+        "Apart from the {D}, which {X} phones had {Y}?",
+        "Which {X} phones had {Y} cameras besides the {D}?",
+        "Other than the {D}, what {X} phones used {Y}?",
+    ),
+    "only_phones": (
+        "Was {Y} only on the {D} and the {D2}?",
+        "Were the {D} and the {D2} the only {Y} phones?",
+        "{X} and {Y}: only the {D} and {D2}, right?",
+    ),
+    "both_phones": (
+        "Were the {D} and the {D2} both {Y} phones?",
+        "{D} and {D2}, {Y} on both?",
+        "Did both the {D} and the {D2} use {Y}?",
+    ),
+    "too_or_only": (
+        "Did {Y} work on the {D} too, or only the {D2}?",
+        "Was the {D} a {Y} phone too, or just the {D2}?",
+        "{X} and {Y} made the {D} together too, or only the {D2}?",
+    ),
+    # every / all against the scope a record quotes
+    "scope_all": (
+        "Does {X} use {Y} on every phone?",
+        "Is {X}'s {Y} partnership for all {X} phones?",
+        "Every {X} phone has {Y} cameras?",
+        "Does {X} use {Y} on all its phones or only some?",
+    ),
     # country
     "country_is": (
         "Is {Y} {ADJ}?",
         "Is {Y} a {ADJ} company?",
         "Is {Y} from {COUNTRY}?",
+    ),
+    "country_all": (
+        "Are {Y} and {Z} both {ADJ}?",
+        "Are both {Y} and {Z} from {COUNTRY}?",
+        "Is each of {Y} and {Z} a {ADJ} company?",
     ),
     "country_not": (
         "Is {Y} not {ADJ}?",
@@ -280,22 +379,41 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "pair": ("works_with", "ever_worked", "device_with"),
     "negation": ("not_works", "stopped"),
     "only": ("only_current", "only_ever"),
-    "first_latest": ("latest", "first"),
-    "launch": ("due_before", "due_after", "due_in", "due_by", "due_until"),
-    "length": ("longer", "shorter", "length_is", "worked_longer", "worked_shorter"),
-    "future": ("will_partner", "still_in"),
+    "first_latest": ("latest", "first", "pair_first", "pair_latest"),
+    "launch": ("due_before", "due_after", "due_in", "due_by", "due_until", "due_relative"),
+    "length": (
+        "longer",
+        "shorter",
+        "length_is",
+        "worked_longer",
+        "worked_shorter",
+        "term_choice",
+        "length_decade",
+        "shorter_year",
+    ),
+    "future": ("will_partner", "still_in", "status_in"),
     "status_choice": ("still_or",),
     "succession": ("successor",),
     "cause": ("why_end", "why_partner"),
     "who_said": ("announced_by", "person_announced", "person_role"),
-    "both_neither": ("both_have", "both_with", "neither_with"),
+    "both_neither": (
+        "both_have",
+        "both_with",
+        "neither_with",
+        "all_have",
+        "all_had",
+        "which_ended",
+        "partner_of_partner",
+    ),
     "relation": ("bought", "makes_phones"),
     "kind": ("camera_kind", "kind_choice"),
     "instead": ("instead", "instead_now", "instead_phone"),
     "double_negation": ("not_not",),
-    "antonym": ("unsuccessful", "flop", "success"),
+    "antonym": ("unsuccessful", "flop", "success", "both_success", "success_too"),
     "wrong_premise": ("premise_end",),
-    "country": ("country_is", "country_not"),
+    "country": ("country_is", "country_not", "country_all"),
+    "phones": ("phones_aside", "only_phones", "both_phones", "too_or_only"),
+    "scope": ("scope_all",),
 }
 OPERATOR_OF = {rule: op for op, rules in OPERATORS.items() for rule in rules}
 
@@ -309,8 +427,10 @@ class Probe:
     x: str = ""  # a phone maker (or the brand asked about)
     y: str = ""  # a camera maker
     z: str = ""  # another brand
+    w: str = ""  # a third brand, for quantifiers over several
     a: str = ""  # the brand said to announce
     device: str = ""
+    device2: str = ""  # a second phone, for operators over several
     person: str = ""
     role: str = ""
     month: Month | None = None
@@ -330,9 +450,11 @@ def _words(model: Model, probe: Probe) -> dict[str, str]:
         "X": name(probe.x),
         "Y": name(probe.y),
         "Z": name(probe.z),
+        "W": name(probe.w),
         "A": name(probe.a),
         "B": name(probe.x),
         "D": probe.device,
+        "D2": probe.device2,
         "P": probe.person,
         "R": probe.role,
         "M": probe.month.label if probe.month else "",
@@ -383,7 +505,8 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
     future = (model.latest.year + 3, 2030 if model.latest.year < 2030 else model.latest.year + 8)
     pair_rules = (
         "works_with ever_worked still_or successor not_works stopped only_current only_ever "
-        "will_partner why_end why_partner not_not unsuccessful premise_end bought"
+        "will_partner why_end why_partner not_not unsuccessful premise_end bought term_choice "
+        "due_relative pair_first pair_latest length_decade shorter_year"
     ).split()
     for phone, camera in _pairs(model):
         for rule in pair_rules:
@@ -396,6 +519,8 @@ def _pair_probes(model: Model) -> Iterator[Probe]:
                 yield Probe(rule, x=phone.id, y=camera.id, years=years)
         for year in future:
             yield Probe("still_in", x=phone.id, y=camera.id, years=year)
+        for year in sorted({d.year + by for d in model.sources.values() for by in (-3, -1, 0, 1)}):
+            yield Probe("status_in", x=phone.id, y=camera.id, years=year)
         for announcer in (phone, camera):
             yield Probe("announced_by", x=phone.id, y=camera.id, a=announcer.id)
         for other in model.camera_makers():
@@ -416,11 +541,20 @@ def _brand_probes(model: Model) -> Iterator[Probe]:
         for country in sorted({*countries, *EXTRA_COUNTRIES}):
             for rule in ("country_is", "country_not"):
                 yield Probe(rule, y=brand.id, country=country)
+    for one, other in combinations(model.brands.values(), 2):
+        for country in sorted({*countries, *EXTRA_COUNTRIES}):
+            yield Probe("country_all", y=one.id, z=other.id, country=country)
     for phone in model.phone_makers():
         for rule in ("latest", "first"):
             yield Probe(rule, x=phone.id)
     for one, other in permutations(model.phone_makers(), 2):
         yield Probe("both_have", x=one.id, z=other.id)
+    for one, other, third in permutations(model.phone_makers(), 3):
+        for rule in ("all_have", "all_had", "which_ended"):
+            yield Probe(rule, x=one.id, z=other.id, w=third.id)
+        for former in model.phone_makers():
+            if former.id not in (one.id, other.id, third.id):
+                yield Probe("partner_of_partner", x=one.id, z=other.id, w=third.id, a=former.id)
 
 
 def _device_probes(model: Model) -> Iterator[Probe]:
@@ -430,6 +564,28 @@ def _device_probes(model: Model) -> Iterator[Probe]:
                 yield Probe(rule, device=device)
             for camera in model.camera_makers():
                 yield Probe("device_with", x=brand.id, y=camera.id, device=device)
+
+
+def _phones_probes(model: Model) -> Iterator[Probe]:
+    for brand in model.phone_makers():
+        # The brand's partners, and one camera maker it has no record with (a "no" to ask).
+        partners = [c for c in model.camera_makers() if model.pair(brand.id, c.id)]
+        strangers = [c for c in model.camera_makers() if c not in partners]
+        for camera in partners + strangers[:1]:
+            yield Probe("scope_all", x=brand.id, y=camera.id)
+            for device in brand.devices:
+                yield Probe("phones_aside", x=brand.id, y=camera.id, device=device)
+            pairs = list(permutations(brand.devices, 2))
+            for one, other in pairs if camera in partners else pairs[:1]:
+                for rule in ("only_phones", "both_phones", "too_or_only"):
+                    yield Probe(rule, x=brand.id, y=camera.id, device=one, device2=other)
+
+
+def _success_probes(model: Model) -> Iterator[Probe]:
+    for brand in model.phone_makers():
+        for one, other in permutations(brand.devices, 2):
+            for rule in ("both_success", "success_too"):
+                yield Probe(rule, x=brand.id, device=one, device2=other)
 
 
 def _person_probes(model: Model) -> Iterator[Probe]:
@@ -447,6 +603,8 @@ def probes(model: Model) -> list[Probe]:
         *_pair_probes(model),
         *_brand_probes(model),
         *_device_probes(model),
+        *_phones_probes(model),
+        *_success_probes(model),
         *_person_probes(model),
     ]
     return [phrasing for probe in bases for phrasing in phrased(model, probe)]

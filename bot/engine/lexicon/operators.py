@@ -50,7 +50,7 @@ NEGATORS = frozenset(
 
 # "Is Xiaomi also with Leica?" asks the pair as it is; "other", "besides" set a partner aside.
 ALSO_WORDS = frozenset({"also", "too"})
-SET_ASIDE_WORDS = frozenset("other another else besides except".split())
+SET_ASIDE_WORDS = frozenset("other another else besides except excluding".split())
 
 
 def _all(words: str, operator: Operator) -> dict[str, Operator]:
@@ -102,6 +102,7 @@ _LAST_VERB_AFTER = frozenset(
     until till past""".split()
 )
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+_YEARS = frozenset("year years yr yrs".split())
 # "this year", "next month", "last week": a time counted from the day it is asked, which a
 # dated source cannot confirm by itself. A season is read as its months (questions.SEASONS).
 _RELATIVE = frozenset({"this", "next", "last", "coming"})
@@ -122,7 +123,14 @@ MONTHS = frozenset(
 # A question's last word that asks for a yes or a no rather than negating ("…in 2021, no?").
 _TAIL_TAGS = frozenset({"no", "not"})
 # The words `operators_of` may read as an operator in context: the whole vocabulary.
-VOCABULARY = frozenset(WORDS) | _TIME_WORDS | _COMPARE_WORDS | _FIRST_WORDS | _MAKE_WORDS | {"just"}
+VOCABULARY = (
+    frozenset(WORDS)
+    | _TIME_WORDS
+    | _COMPARE_WORDS
+    | _FIRST_WORDS
+    | _MAKE_WORDS
+    | {"just", "apart", "aside"}
+)
 # Words whose opposite a source may state, to the token of that opposite ("a flop" against
 # "successful devices", "dropping" against "growing"): a yes/no question asking the word of a
 # fact that states its opposite is answered "No", with the fact (engine.py, `_opposed`).
@@ -175,6 +183,16 @@ def negations(words: Sequence[str]) -> int:
     return sum(1 for word in (words[:-1] if tagged else words) if word in NEGATORS)
 
 
+def _a_length(after: Sequence[str]) -> bool:
+    """Whether words name a length in years: "one year", "for two years", "for a year"."""
+    counted = list(after[1:] if after[:1] in (["for"], ("for",)) else after)
+    return (
+        len(counted) >= 2
+        and (counted[0].isdigit() or counted[0] in _NUMBER_WORDS | {"a"})
+        and counted[1] in _YEARS | {"decade"}
+    )
+
+
 def operators_of(words: Sequence[str]) -> frozenset[Operator]:
     """The operators a part's words hold, each read in its context (one pass over the words)."""
     found: set[Operator] = set()
@@ -183,8 +201,8 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
         after = words[index + 1 : index + 4]
         if index == last and index >= 2 and word in _TAIL_TAGS:
             continue  # "…was 2021, no?", "…or not?": a tag asking yes or no, not a negation
-        if word == "than" and index and words[index - 1] == "rather":
-            continue  # "rather than" sets one aside (INSTEAD, below); it compares nothing
+        if word == "than" and index and words[index - 1] in ("rather", "other"):
+            continue  # "rather than", "other than" set one aside (INSTEAD, ADDITIVE): no compare
         if word == "all" and index and words[index - 1] == "at":
             continue  # "any details at all": an intensifier, no quantity
         if word in WORDS:
@@ -216,9 +234,16 @@ def operators_of(words: Sequence[str]) -> frozenset[Operator]:
         elif word in _FIRST_WORDS:
             found.add(Operator.FIRST_LATEST)
         elif word == "just" and after and after[0] not in _JUST_NOT_ONLY:
-            # "Official, or just a rumour?" sets two apart; "just 1 year" is a length, read so.
-            if not (index and words[index - 1] == "or") and not after[0].isdigit():
+            # "Official, or just a rumour?" sets two apart; "just 1 year", "just for one year"
+            # are a length, read so.
+            if (
+                not (index and words[index - 1] == "or")
+                and not after[0].isdigit()
+                and not _a_length(after)
+            ):
                 found.add(Operator.ONLY)
+        elif word in ("apart", "aside") and tuple(after[:1]) == ("from",):
+            found.add(Operator.ADDITIVE)  # "apart from the P40" sets it aside, as "besides" does
         elif word in _MAKE_WORDS and any(w in _PHONES for w in after):
             found.add(Operator.RELATION)
     text = " ".join(words)

@@ -18,6 +18,7 @@ from bot.engine.rules.context import (
 )
 from bot.engine.rules.devices import due_partnership
 from bot.engine.rules.said import Said
+from bot.engine.timeline import multi_dated
 from bot.engine.words import canonical
 from bot.facts.models import Citation, Partnership, PartnershipStatus
 from bot.facts.text import fold, words
@@ -335,11 +336,18 @@ def _brand_choice(
             f"Neither, as far as the sources say: they report no partnership of "
             f"{ctx.name(subject)} with {series([ctx.name(b) for b in option_brands], 'or')}."
         )
-        own = ctx.of(subject)
-        citations = tuple(c for p in own for c in p.citations)
-        if own:
+        # Each brand named with its own partners: "Neither" alone would leave the asker to
+        # guess whom OnePlus and Vivo do work with.
+        told = [(p, b) for b in (subject, *option_brands) for p in ctx.of(b)]
+        told = [(p, b) for i, (p, b) in enumerate(told) if p not in [q for q, _ in told[:i]]]
+        own = [p for p, _ in told]
+        citations = tuple(dict.fromkeys(c for p in own for c in p.citations))
+        if own and multi_dated(ctx.base, own):
+            groups = {b: [p for p, o in told if o == b] for _, b in told}
+            text += " " + " ".join(ctx.told_clauses(ps, b) for b, ps in groups.items())
+        elif own:
             text += f" {ctx.dated(citations)}, " + lower_first(
-                "; ".join(ctx.clause(p, subject) for p in own) + "."
+                "; ".join(ctx.clause(p, b) for p, b in told) + "."
             )
         return Said(text, citations, entry_id=partnership_id(own[0]) if own else None)
     lines = [ctx.sentence(p, subject) for p in partnered]

@@ -88,7 +88,7 @@ def numbers(part: Part) -> frozenset[str]:
         or (number_of(w) is not None and canonical(after) not in _COUNTED)
     }
     if part.durations:
-        tokens |= {"year", "last", "long", "after"}
+        tokens |= {"year", "last", "long", "after", canonical("decade") or "decade"}
     return frozenset(tokens)
 
 

@@ -30,7 +30,10 @@ def device(
         return None
     # "Are the P30 Pro and P40 both Leica phones?": "both" is read over two phones or more.
     quantified = Operator.QUANTIFIER in part.operators
-    if quantified and (len(part.devices) < 2 or part.form is not Form.YES_NO):
+    # "huawei p40 and p50, leica on both?": a claim closed by "both" asks it of each phone.
+    closing = part.words[-1:] in (("both",), ("each",)) or part.words[-3:] == ("both", "of", "them")
+    yes_no = part.form is Form.YES_NO or (quantified and closing and part.form is Form.PLAIN)
+    if quantified and (len(part.devices) < 2 or not yes_no):
         return None
     counted = "1" in part.analysis.tokens and not part.pronoun_one  # "one of" is no "first"
     if counted and part.form is Form.YES_NO and len(part.devices) == 1:
@@ -40,7 +43,7 @@ def device(
     if part.says({"last", "latest", "newest"}):
         return None  # the sources do not order the phones they name
     corrected = _device_premise(ctx, part, known)
-    if corrected is not None or part.form is not Form.YES_NO:
+    if corrected is not None or not yes_no:
         return None if quantified else corrected
     if not residual <= RELATION | LAUNCH | CONFIRM | {"launch", "expect", "?when"}:
         return None

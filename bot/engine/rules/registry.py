@@ -13,15 +13,25 @@ from bot.engine.rules.devices import device, first_named, first_phone
 from bot.engine.rules.lists import compare, listing, partners
 from bot.engine.rules.operators import (
     again,
+    countries_all,
     due_by,
     future,
     instead,
     negated_pair,
     only,
+    partner_of_partner,
+    phones_aside,
+    phones_success,
     quantified,
+    ranked,
     relation,
+    relative_year,
     said_by,
+    scope,
+    status_among,
+    status_in_year,
     succession,
+    term_choice,
 )
 from bot.engine.rules.pairs import pair
 from bot.engine.rules.said import Rule
@@ -31,13 +41,23 @@ RULES: tuple[Rule, ...] = (
     # or "bought" is theirs before any rule that would read it without that word.
     relation,
     instead,
+    phones_aside,
+    phones_success,
+    scope,
+    ranked,
+    status_among,
+    countries_all,
+    term_choice,
     only,
     quantified,
     negated_pair,
     due_by,
+    relative_year,
+    status_in_year,
     again,
     future,
     said_by,
+    partner_of_partner,
     succession,
     status_or,
     person,
@@ -61,13 +81,24 @@ _O = Operator
 HANDLES: dict[Rule, frozenset[Operator]] = {
     relation: frozenset({_O.RELATION}),
     instead: frozenset({_O.INSTEAD}),
+    countries_all: frozenset({_O.QUANTIFIER}),
+    term_choice: frozenset({_O.COMPARE}),  # "or a longer term arrangement?"
     only: frozenset({_O.ONLY}),
+    phones_aside: frozenset({_O.ONLY, _O.ADDITIVE}),
+    phones_success: frozenset({_O.ONLY, _O.ADDITIVE, _O.QUANTIFIER}),
+    scope: frozenset({_O.QUANTIFIER, _O.ONLY}),
+    ranked: frozenset({_O.FIRST_LATEST}),
+    # "…the only one that's over?": "over" the state, read as the comparison word it looks like.
+    status_among: frozenset({_O.NEGATION, _O.ONLY, _O.COMPARE}),
     quantified: frozenset({_O.QUANTIFIER, _O.NEGATION}),
     negated_pair: frozenset({_O.NEGATION}),
     due_by: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST}),
+    relative_year: frozenset({_O.TIME, _O.FUTURE, _O.FIRST_LATEST, _O.SPEAKER}),
+    status_in_year: frozenset(),
     again: frozenset({_O.REPEAT}),
     future: frozenset({_O.FUTURE, _O.ADDITIVE, _O.TIME, _O.REPEAT}),
     said_by: frozenset({_O.SPEAKER}),
+    partner_of_partner: frozenset(),
     succession: frozenset({_O.TIME, _O.INSTEAD, _O.FUTURE}),
     # "still with Zeiss or did that end too?": "too" adds nothing, "or is it over" compares nothing.
     status_or: frozenset({_O.ADDITIVE, _O.COMPARE}),
@@ -105,4 +136,6 @@ READS_FLAGS: frozenset[Rule] = frozenset(
 # Rules that read the countries a part names ("is Leica German?", "German or Swedish?"). Any
 # other rule steps aside from a part naming a place: "will it launch in India?" asks of a market
 # the records say nothing of, and a launch month does not answer it.
-READS_COUNTRIES: frozenset[Rule] = frozenset({where_from, either_or, what_is, person})
+READS_COUNTRIES: frozenset[Rule] = frozenset(
+    {where_from, either_or, what_is, person, countries_all}
+)

@@ -325,7 +325,10 @@ def test_options_before_a_question_are_not_a_question(shipped: Engine, question:
 def test_first_partner_is_not_answered_by_the_first_phone(shipped: Engine, question: str) -> None:
     text = _said(shipped.ask(question))
     assert "12 Ultra" not in text, text
-    assert not re.match(r"(yes|no)\b", text, re.IGNORECASE), text
+    assert "July" not in text, text
+    # A yes or a no comes only from the source's own ranking of makers (rules/operators/ranking).
+    if re.match(r"(yes|no)\b", text, re.IGNORECASE):
+        assert "latest smartphone maker" in text, text
 
 
 @pytest.mark.parametrize("question", NOT_POLAR)

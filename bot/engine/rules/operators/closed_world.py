@@ -8,6 +8,8 @@ there is no other).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bot.engine.lexicon.operators import NEGATORS, ONLY_WORDS
 from bot.engine.prose import lower_first, series
 from bot.engine.questions import Form, Part
@@ -22,10 +24,12 @@ from bot.engine.rules.operators.common import (
     quoted,
 )
 from bot.engine.rules.said import Said
+from bot.engine.timeline import multi_dated
 from bot.facts.models import BrandKind, Partnership
 from bot.facts.text import words
 
 _ARTICLES = frozenset({"the", "a", "an", "their", "its", "his", "her"})
+_MENTIONED = frozenset({"mention", "articl", "source", "nam", "appear"})
 _NEITHER = frozenset({"neither", "nor"})
 _BOTH = frozenset({"both", "each", "all", "every"})
 
@@ -35,12 +39,18 @@ def only(ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[s
     at = next((i for i, w in enumerate(part.words) if w in ONLY_WORDS), None)
     if at is None or part.form is not Form.YES_NO or not 1 <= len(known) <= 2:
         return None
-    if len(part.devices) == 1:
+    if part.devices:
         return _only_phone(ctx, part, known, residual)
-    if not about_partnerships(part, residual):
+    # "the only camera brand mentioned (in the article)": named in the sources, which every
+    # brand with a partnership is; so another one is a "No", and nothing else is said to it.
+    framed = residual & _MENTIONED
+    if not about_partnerships(part, residual - framed):
         return None
     if len(known) == 1:
-        return _only_of_kind(ctx, part, known[0])
+        said = _only_of_kind(ctx, part, known[0])
+        return None if framed and said is not None and not said.text.startswith("No") else said
+    if framed:
+        return None
     unique, anchor = _roles(ctx, part, known, at)
     partnership = ctx.pair(unique, anchor)
     u, a = ctx.name(unique), ctx.name(anchor)
@@ -61,20 +71,28 @@ _PHONE_WORDS = frozenset({"phon", "lin", "series", "model", "device"})
 def _only_phone(
     ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
 ) -> Said | None:
-    """Whether one phone was the only one a partnership was seen on, over its record."""
+    """Whether the phones named were the only ones a partnership was seen on, over its record."""
     if part.negated or not residual - IGNORED <= RELATION | _PHONE_WORDS:
         return None
-    brand, model = part.devices[0][0], set(part.devices[0][1:])
+    brand = part.devices[0][0]
     cameras = [b for b in known if b != brand]
-    if len(cameras) != 1:
+    if len(cameras) != 1 or any(d[0] != brand for d in part.devices):
         return None
     partnership = ctx.pair(brand, cameras[0])
-    if partnership is None or not any(model <= set(words(d)) for d in partnership.devices):
+    if partnership is None:
+        return None
+    named = {
+        d
+        for device in part.devices
+        for d in partnership.devices
+        if set(device[1:]) <= set(words(d))
+    }
+    if len(named) != len(part.devices):
         return None  # a phone the partnership's record does not name: not this rule's
     pair = f"{ctx.name(brand)}–{ctx.name(cameras[0])}"
     seen = f"{ctx.dated(partnership.citations)}, the {pair} partnership was seen on the "
     seen += f"{series(partnership.devices)}."
-    if len(partnership.devices) > 1:
+    if len(partnership.devices) > len(named):
         return Said(f"No. {seen}", partnership.citations, entry_id=partnership_id(partnership))
     # One phone recorded is the closed world as the sources state it, never a bare "Yes".
     return Said(seen, partnership.citations, entry_id=partnership_id(partnership))
@@ -165,7 +183,8 @@ def quantified(
     neither = bool(words & _NEITHER) or bool(words & _BOTH and words & NEGATORS)
     if part.form is not Form.YES_NO or len(known) < 2 or not (neither or words & _BOTH):
         return None
-    if not about_partnerships(part, residual):
+    # "all" is the quantifier itself ("do A, B and C all have partners?"), read here.
+    if not about_partnerships(part, residual - {"all"}):
         return None
     kinds = {b: ctx.base.brands[b].kind for b in known}
     groups = [b for b in known if kinds[b] is kinds[known[0]]]
@@ -218,3 +237,57 @@ def _quantified_answer(
         text = f"No: the sources report no {kind}partnership of {names}{with_partner}.{said}"
         return Said(text, citations, entry_id=entry_of(shown))
     return Said(f"Yes.{said}", citations, entry_id=entry_of(shown))
+
+
+# Words that ask which partnership ended ("no longer", "over", "split"), and which goes on.
+_ENDED_ASKED = frozenset("ended end over split stopped quit finished dropped dumped".split())
+_GOING_ASKED = frozenset({"still", "currently"})
+
+
+def status_among(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Which of several brands named no longer has a partnership, or still has one."""
+    if part.form is not Form.WH or part.wh not in ("which", "who", "whose") or len(known) < 2:
+        return None
+    if part.devices or part.countries or part.people or part.durations or part.years:
+        return None
+    if len({ctx.base.brands[b].kind for b in known}) != 1:
+        return None  # "which of these ended: Huawei–Leica, OnePlus–Hasselblad?" names pairs
+    words = part.words
+    pairs = set(pairwise(words))
+    ended = ("no", "longer") in pairs or bool(set(words) & _ENDED_ASKED)
+    going = bool(set(words) & _GOING_ASKED)
+    if ended == going or (set(words) & NEGATORS and ("no", "longer") not in pairs):
+        return None
+    allowed = RELATION | {"1", "end", "longer"} | ({"launch"} if "over" in words else set())
+    if not residual - IGNORED <= allowed:
+        return None
+    chosen = [
+        b
+        for b in known
+        if ctx.of(b)
+        and (
+            all(not current(p) for p in ctx.of(b)) if ended else any(current(p) for p in ctx.of(b))
+        )
+    ]
+    if ended and any(
+        ctx.of(b) and b not in chosen and not all(map(current, ctx.of(b))) for b in known
+    ):
+        return None  # a brand with an ended and a current partnership: neither plainly
+    if ONLY_WORDS & set(words) and len(chosen) != 1:
+        return None
+    everything = [p for b in known for p in ctx.of(b)]
+    if not everything:
+        return None
+    head = series([ctx.name(b) for b in chosen]) if chosen else "None of them"
+    if multi_dated(ctx.base, everything):
+        told = " ".join(ctx.told_clauses(ctx.of(b), b) for b in known if ctx.of(b))
+    else:
+        listed = "; ".join(ctx.clause(p, b) for b in known for p in ctx.of(b))
+        told = f"{ctx.dated(quoted(everything))}, " + lower_first(listed + ".")
+    return Said(
+        f"{head}, as far as the sources say. {told}",
+        quoted(everything),
+        entry_id=entry_of(everything),
+    )

@@ -7,6 +7,8 @@ name no successor, and the answer says so without a guess.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bot.engine.prose import lower_first, lowered, series
 from bot.engine.questions import Form, Part
 from bot.engine.rules.context import Context, brand_words
@@ -98,3 +100,61 @@ def _after(partnership: Partnership, ended: Partnership) -> bool:
 def _names(ctx: Context, brand_id: str, word: str) -> bool:
     names = brand_words(ctx.base.brands[brand_id])
     return word in names or word.removesuffix("s") in names
+
+
+# "whose partner used to work with Huawei": the earlier tie, as people say it.
+_FORMERLY = frozenset({("used", "to"), ("had", "worked"), ("once", "worked")})
+_FORMER_WORDS = frozenset({"formerly", "previously", "earlier", "once"})
+
+
+def partner_of_partner(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Which of several brands has a partner that used to work with another brand (two steps).
+
+    "Out of OnePlus, Vivo and Xiaomi, whose camera partner used to work with Huawei?": each
+    option's current partner, then that partner's ended partnership with the brand named, both
+    records quoted; none is said as such.
+    """
+    words = part.words
+    if part.form is not Form.WH or part.wh not in ("whose", "which") or "with" not in words:
+        return None
+    pairs = set(pairwise(words))
+    if not (pairs & _FORMERLY or set(words) & _FORMER_WORDS) or "partner" not in residual:
+        return None
+    if part.devices or part.countries or part.people or part.years or part.negated:
+        return None
+    at = len(words) - 1 - words[::-1].index("with")
+    named = [
+        b
+        for b in known
+        if words[at + 1 : at + 2] and words[at + 1] in brand_words(ctx.base.brands[b])
+    ]
+    if len(named) != 1 or len(known) < 3:
+        return None
+    former = named[0]
+    options = [b for b in known if b != former]
+    kind = ctx.base.brands[former].kind
+    if any(ctx.base.brands[b].kind is not kind for b in options):
+        return None
+    if not residual <= frozenset({"camera", "partner", "work", "launch", "phon", "maker"}):
+        return None  # "used" reads as a launch word: nothing else may stand beside
+    found: list[tuple[str, Partnership, Partnership]] = []
+    for option in options:
+        for own in ctx.of(option):
+            tie = ctx.pair(own.other(option), former)
+            if current(own) and tie is not None and tie.status is PartnershipStatus.ENDED:
+                found.append((option, own, tie))
+    shown = [p for _, own, tie in found for p in (own, tie)] or [
+        p for b in options for p in ctx.of(b)
+    ]
+    if not shown:
+        return None
+    told = " ".join(
+        ctx.told_clauses([p], p.phone_maker if p.phone_maker != former else p.camera_maker)
+        for p in dict.fromkeys(shown)
+    )
+    if not found:
+        return Said(f"None of them, as far as the sources say. {told}", quoted(shown))
+    head = series([ctx.name(option) for option, _, _ in found])
+    return Said(f"{head}. {told}", quoted(shown), entry_id=entry_of(shown))

@@ -8,15 +8,18 @@ due year) is not answered with a yes or a no.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bot.engine.lexicon.operators import MONTHS
 from bot.engine.prose import lowered
 from bot.engine.questions import YEAR, Form, Part
-from bot.engine.rules.context import LAUNCH, Context, partnership_id
+from bot.engine.rules.context import LAUNCH, RELATION, Context, partnership_id
 from bot.engine.rules.devices import due_partnership
 from bot.engine.rules.operators.common import FIRST_PHONE_TOKENS
 from bot.engine.rules.said import Said
+from bot.engine.timeline import claim_quotes
 from bot.engine.words import canonical
-from bot.facts.models import Month
+from bot.facts.models import Month, PartnershipStatus
 
 _BEFORE = frozenset({"before", "prior", "earlier"})
 _AFTER = frozenset({"after", "later"})
@@ -104,3 +107,92 @@ def _compare(due: Month, asked: Month, order: str) -> bool | None:
     if order == "from":
         return first >= last
     return first <= last
+
+
+def relative_year(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """A first phone due "this year or next year", counted from its source's date.
+
+    A dated source says "July this year" of its own year; a question asked later means another
+    year by "this year", so the answer names the year each way and opens with no yes or no.
+    """
+    words = part.words
+    pairs = set(pairwise(words))
+    if not {("this", "year"), ("next", "year")} <= pairs or "or" not in words:
+        return None
+    if part.devices or part.years or len(part.months) > 1 or part.negated:
+        return None
+    if not set(part.analysis.tokens) & FIRST_PHONE_TOKENS:
+        return None
+    if not residual - {"year", "next", "say"} - {canonical(w) or w for w in MONTHS} <= LAUNCH:
+        return None
+    partnership = due_partnership(ctx, known)
+    if partnership is None or partnership.first_phone_due is None:
+        return None
+    due = partnership.first_phone_due
+    said_due = claim_quotes(ctx.base, partnership, [due.label.split()[0]])
+    reported = ctx.base.source_date(said_due)
+    if reported is None or due.year - reported.year not in (0, 1):
+        return None
+    if part.months and due.month not in part.months:
+        return None  # "July this year or next?" of an August due month: not this rule's
+    head = "This year" if due.year == reported.year else "Next year"
+    pair = f"{ctx.name(partnership.phone_maker)}–{ctx.name(partnership.camera_maker)}"
+    text = (
+        f"{head}, counted from the source's date: {ctx.as_of(said_due)}, the first phone of the "
+        f"{pair} partnership was due in {due.label}."
+    )
+    return Said(text, partnership.citations, entry_id=partnership_id(partnership))
+
+
+def status_in_year(
+    ctx: Context, part: Part, known: tuple[str, ...], residual: frozenset[str]
+) -> Said | None:
+    """Whether a pair was still together in a year, as its records and their dates say.
+
+    "Is Vivo still with Zeiss in 2022?" of a current partnership reported on 23 May 2022 (or
+    begun before and reported since) is "Yes, as of" the newest source; of one ended by then,
+    "Not as of 23 May 2022" (it may have run earlier that year). A year before it began is a
+    "No"; a year after the newest source is what it reported, with no yes or no for a current
+    one and a "No" for one that had ended.
+    """
+    if part.form is not Form.YES_NO or len(known) != 2 or "still" not in part.words:
+        return None
+    if len(part.years) != 1 or part.months or part.devices or part.negated or part.durations:
+        return None
+    if not residual - {str(part.years[0])} <= RELATION:
+        return None
+    partnership = ctx.pair(*known)
+    if partnership is None:
+        return None
+    citations = partnership.citations
+    reported = ctx.base.source_date(citations)
+    if reported is None:
+        return None
+    asked, since = part.years[0], partnership.since
+    said = ctx.told([partnership], known[0])
+    entry = partnership_id(partnership)
+    ended = partnership.status is PartnershipStatus.ENDED
+    if since is not None and asked < since.year:
+        return Said(f"No: they partnered in {since.label}. {said}", citations, entry_id=entry)
+    if asked > reported.year:
+        if ended:
+            return Said(
+                f"No: it had ended {ctx.as_of(citations)}. {said}", citations, entry_id=entry
+            )
+        # A year after the newest source: what it reported, never a forecast.
+        text = f"The sources don't say: {ctx.as_of(citations)}, they were still together. {said}"
+        return Said(text, citations, entry_id=entry)
+    if ended and asked == reported.year:
+        return Said(f"Not {ctx.as_of(citations)}: it had ended. {said}", citations, entry_id=entry)
+    if not ended and asked == reported.year:
+        return Said(f"Yes, {ctx.as_of(citations)}. {said}", citations, entry_id=entry)
+    if not ended and since is not None:
+        head = (
+            f"Yes: they partnered in {since.label} and were still together {ctx.as_of(citations)}."
+        )
+        return Said(f"{head} {said}", citations, entry_id=entry)
+    # An ended partnership's last year, or a start, that no record gives: said, not judged.
+    text = f"The sources don't say whether they were still together in {asked}. {said}"
+    return Said(text, citations, entry_id=entry)
