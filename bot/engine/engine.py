@@ -34,11 +34,18 @@ from bot.engine.entries import (
 )
 from bot.engine.fingerprint import engine_code_hash
 from bot.engine.lexicon.operators import DIRECTIONS, OPPOSITES, RISE_STEM, Operator, operators_of
-from bot.engine.matcher.matcher import Candidate, Match, Matcher, Outcome, sorted_gently
+from bot.engine.matcher.matcher import (
+    Candidate,
+    Match,
+    Matcher,
+    Outcome,
+    agree,
+    sorted_gently,
+)
 from bot.engine.questions import Form, Part, Reader, Reading
 from bot.engine.rules.reasoner import Reasoner, Said
 from bot.engine.timeline import first_reports, newer_records, stale_note
-from bot.engine.words import QUESTION_TOKENS, Analyzer, canonical
+from bot.engine.words import QUESTION_TOKENS, Analyzer, canonical, stem
 from bot.facts.models import (
     Brand,
     BrandKind,
@@ -176,14 +183,14 @@ class Engine:
 
     def _part_answer(self, part: Part | None, question: str | None = None) -> Answer:
         """One question: by the records' rules, or else (or when a fact says it) the matcher."""
-        said = (self.reasoner.answer(part) if part is not None else None) or _direction(self, part)
+        said = (self.reasoner.answer(part) if part is not None else None) or _facts_say(self, part)
         # The matcher reads the part as read: chat spellings spelled out, chatter dropped.
         text = self._part_question(part) if part is not None else question or ""
         if said is not None and said.shaped:
             return self._from_said(text, said)
         match = self.matcher.match(text)
         if match.best is None and part is not None and said is None:
-            match = self._opposite_match(part, match)
+            match = _passage(self, part, self._opposite_match(part, match))
         best = match.best
         # A moderator's fact that the matcher finds is kept over a record's plain restatement
         # of the same thing: moderators choose the wording.
@@ -642,6 +649,245 @@ def _direction(engine: Engine, part: Part | None) -> Said | None:
     head = left if DIRECTIONS[left] == "up" else right
     stated = fact.answer.removeprefix("Yes. ")
     text = f"{head.capitalize()}. {with_date(stated, engine.reported_on(fact.citations))}"
+    return Said(text, fact.citations, entry_id=fact.id)
+
+
+# How many entries a paraphrase may find before it is too vague to name one passage.
+_PASSAGES = 4
+# Question words a passage answers by quoting: "why" only from a fact asked why (a cause a
+# source states); "when", "how long", "where" are kinds of answer the rules and matcher check.
+_PASSAGE_KINDS = frozenset({"?who", "?why"})
+# A role binds a person to one brand, which words held anywhere in a fact cannot show: "who is
+# Leica's CEO?" is not answered by a quote that names Xiaomi's.
+_ROLES = frozenset({canonical("ceo"), canonical("founder")})
+
+
+def _passage(engine: Engine, part: Part, match: Match) -> Match:
+    """A wh-question found by the one fact whose sentences hold every word it asks.
+
+    "What's Xiaomi trying to improve by bringing in experts?" paraphrases the sentence a fact
+    quotes: its words are scattered over the fact's phrasings, answer and quote, so no phrasing
+    scores enough. Every word must be read (no unknown word, no operator the fact does not
+    carry) and held by one fact, or by facts citing the same sentence; "why" only by a fact
+    asked why. No yes/no question is read so: a bag of words establishes no proposition.
+    """
+    if match.best is not None or part.form is Form.YES_NO or part.wh is None:
+        return match
+    if part.negated or part.analysis.unknown or part.unknown_brands or part.unknown_devices:
+        return match
+    kinds = part.analysis.question_types
+    if not kinds <= _PASSAGE_KINDS:
+        return match
+    asked = _asked_tokens(part) | (kinds - {"?who"})
+    if not asked - set(part.brands) or asked & _ROLES:
+        return match
+    found = engine.matcher.holding(sorted(asked), _PASSAGES)
+    facts = [entry for entry in found if entry.id in engine.base.facts]
+    if not facts or len(found) == _PASSAGES or any(not agree(facts[0], e) for e in found[1:]):
+        return match
+    best = facts[0]
+    if not set(part.brands) <= best.brands:
+        return match
+    scored = {c.entry.id: c for c in match.candidates}
+    chosen = scored.get(best.id) or Candidate(best, 0.0, best.questions[0])
+    rest = tuple(c for c in match.candidates if c.entry.id != best.id)
+    return Match(Outcome.FOUND, match.analysis, (chosen, *rest), exact=match.exact)
+
+
+def _facts_say(engine: Engine, part: Part | None) -> Said | None:
+    """What moderators' facts say to a direction asked as a choice, or to a cause asked."""
+    return (
+        _direction(engine, part)
+        or _cause(engine, part)
+        or _clause_verdict(engine, part)
+        or _one_option(engine, part)
+    )
+
+
+def _one_option(engine: Engine, part: Part | None) -> Said | None:
+    """A choice between what a source says and words it never uses: what the source says.
+
+    "Leica and Xiaomi working closely, or more like a loose licensing deal?": one side is read
+    whole and held by one clause of one fact ("work closely together"), the other holds words
+    no fact uses. The answer is that fact, with no yes, no and no choice made: the unread side
+    is neither affirmed nor denied.
+    """
+    if part is None or part.wh or part.negated or "or" not in part.words[1:-1]:
+        return None
+    at = part.words.index("or")
+    sides = (list(part.words[:at]), list(part.words[at + 1 :]))
+    analyse = engine.matcher.analyzer.analyse_words
+    read = [analyse(side) for side in sides]
+    known = [i for i, a in enumerate(read) if not a.unknown]
+    if len(known) != 1 or not read[1 - known[0]].unknown:
+        return None
+    side = read[known[0]]
+    asked = {t for t in side.tokens if t not in QUESTION_TOKENS} | set(part.brands)
+    if not asked - set(part.brands) or asked & _ROLES:
+        return None
+    if operators_of(sides[known[0]]) or part.devices or part.months or part.years:
+        return None
+    # A record restating the pair may hold the same words: the one fact must, in one clause.
+    found = engine.matcher.holding(sorted(asked), _PASSAGES)
+    facts = [entry for entry in found if entry.id in engine.base.facts]
+    if len(facts) != 1 or len(found) == _PASSAGES:
+        return None
+    fact = engine.base.facts[facts[0].id]
+    if engine.newer_than(fact.id):
+        return None
+    analysed = engine.matcher.analyzer.analyse
+    # What the fact's own questions ask ("work on") frames every clause of its answer.
+    framed = {t for q in fact.questions for t in analysed(q, correct=False).tokens}
+    content = asked - set(part.brands) - framed
+    quoted = (c.quote for c in fact.citations)
+    clauses = (c for text in (fact.answer, *quoted) for c in _CLAUSES.split(text))
+    if not any(content <= set(analysed(c, correct=False).tokens) for c in clauses):
+        return None
+    text = with_date(
+        fact.answer.removeprefix("Yes. ").removeprefix("No. "), engine.reported_on(fact.citations)
+    )
+    return Said(text, fact.citations, entry_id=fact.id)
+
+
+# Where an answer's or a quote's clauses part: "Lei Jun said that A, that B, and that C. D".
+_CLAUSES = re.compile(r"[;,.!?]\s*(?:and\s+)?|\s+and\s+that\s+")
+_SAY = canonical("say")
+
+
+def _clause_verdict(engine: Engine, part: Part | None) -> Said | None:
+    """A yes/no question that paraphrases one clause of a fact's answer: "Yes." or "No.".
+
+    "Do Xiaomi and Leica see eye to eye?" of "Lei Jun said that Xiaomi and Leica agree with each
+    other's pursuits": the one fact holding every word asked (as a wh-question's passage is
+    found), and one clause of its own answer holding them all, none negated: "Yes."; holding all
+    but the one word whose opposite it states ("disagree"): "No.". "Did Lei Jun say …?" needs
+    the clause's speaker to be the one asked. Anything else is left to the matcher.
+    """
+    if part is None or part.form is not Form.YES_NO or part.wh or part.negated:
+        return None
+    if "or" in part.words:
+        return None  # "agree or disagree?" is a choice, not the yes/no of either side
+    if part.operators - {Operator.SPEAKER} or part.analysis.unknown - _OPPOSITE_TOKENS.keys():
+        return None
+    if part.countries or part.devices or part.months or part.years or part.excluded:
+        return None
+    asked = _asked_tokens(part)
+    opposite = {t: _OPPOSITE_TOKENS[t] for t in asked if t in _OPPOSITE_TOKENS}
+    if len(opposite) > 1 or not asked - set(part.brands):
+        return None
+    wanted = sorted({opposite.get(t, t) for t in asked})
+    found = engine.matcher.holding(wanted, _PASSAGES)
+    facts = [entry for entry in found if entry.id in engine.base.facts]
+    if len(facts) != 1 or len(found) == _PASSAGES or any(not agree(facts[0], e) for e in found):
+        return None
+    fact = engine.base.facts[facts[0].id]
+    if engine.newer_than(fact.id) or fact.answer.startswith(("Yes", "No")):
+        return None
+    analyse = engine.matcher.analyzer.analyse
+    if Operator.SPEAKER in part.operators:
+        # "Did Lei Jun say …?": the fact's answer must be his word ("Lei Jun said that …").
+        subject, said, _ = fact.answer.partition(" said ")
+        if not said or _speaker(engine, part) != set(analyse(subject, correct=False).tokens):
+            return None
+        wanted = [t for t in wanted if t not in _speaker(engine, part) and t != _SAY]
+    quoted = (c.quote for c in fact.citations)
+    for clause in (c for text in (fact.answer, *quoted) for c in _CLAUSES.split(text)):
+        if _NEGATION.search(clause):
+            continue
+        if set(wanted) <= set(analyse(clause, correct=False).tokens):
+            verdict = "No." if opposite else "Yes."
+            text = f"{verdict} {with_date(fact.answer, engine.reported_on(fact.citations))}"
+            return Said(text, fact.citations, entry_id=fact.id)
+    return None
+
+
+def _speaker(engine: Engine, part: Part) -> set[str]:
+    """The tokens of who a "did X say …?" question asks about: the words before "say"."""
+    for index, word in enumerate(part.words):
+        if word in {"say", "said", "says"}:
+            before = [w for w in part.words[:index] if w not in {"did", "does", "do", "has"}]
+            return set(engine.matcher.analyzer.analyse_words(before, correct=False).tokens)
+    return set()
+
+
+# Words that open the cause a yes/no question asks about ("…because its phones failed?").
+_BECAUSE = frozenset({"because", "due"})
+_CAUSE_LINKS = frozenset({"of", "to", "that"})
+_CAUSE_OPERATORS = frozenset({Operator.CAUSE, Operator.ANTONYM, Operator.FIRST_LATEST})
+# What follows a cause word up to the clause's end ("after Kestrel cut its range"); "after
+# four years" is a time.
+_CAUSAL = re.compile(
+    r"\b(?:because|due to|with|given|after(?! \w+ years?\b))\b([^;,.]*)", re.IGNORECASE
+)
+# Words read as the opposite of what a source states ("failing" against "successful"), by stem.
+_OPPOSITE_STEMS = {stem(word): token for word, token in OPPOSITES.items()}
+# The same by token: "disagre" to "agre".
+_OPPOSITE_TOKENS = {
+    token: canonical(value) or value
+    for word, value in OPPOSITES.items()
+    if (token := canonical(word)) is not None
+}
+
+
+def _cause(engine: Engine, part: Part | None) -> Said | None:
+    """A yes/no question about a cause ("did they split because of X?"), from a fact asked why.
+
+    The words before "because" must find one fact that a source's reason answers ("Why did
+    Huawei and Leica split?"), every word read. "Yes" only when the fact's own answer holds
+    every word of the cause asked in a clause that gives a cause; a cause it contradicts is
+    "Not as far as the sources say", with the reason they give; one of another brand gets the
+    reason they give, with no yes or no; never a cause of our own.
+    """
+    if part is None or part.form is not Form.YES_NO or part.wh or part.negated:
+        return None
+    at = next((i for i, w in enumerate(part.words) if w in _BECAUSE), None)
+    if not at:
+        return None
+    # "only because", "will … because": words this reading does not weigh. A cause's "recent
+    # phones" ranks nothing asked of the sources, but a "Yes" would not have read it.
+    ranked = operators_of(part.words[at:]) & {Operator.FIRST_LATEST}
+    if operators_of(part.words[:at]) or operators_of(part.words[at:]) - _CAUSE_OPERATORS:
+        return None
+    cause = list(part.words[at + 1 :])
+    while cause and cause[0] in _CAUSE_LINKS:
+        cause = cause[1:]
+    analyse = engine.matcher.analyzer.analyse_words
+    effect, asked = analyse(list(part.words[:at])), analyse(cause)
+    wanted = {t for t in asked.tokens if t not in QUESTION_TOKENS}
+    opposites = {
+        canonical(w): _OPPOSITE_STEMS[stem(w)] for w in cause if stem(w) in _OPPOSITE_STEMS
+    }
+    if not wanted or effect.unknown or asked.unknown - set(opposites):
+        return None
+    found = engine.matcher.holding(sorted({*effect.content, "?why"}), _PASSAGES)
+    facts = [entry for entry in found if entry.id in engine.base.facts]
+    if not facts or len(found) == _PASSAGES or any(not agree(facts[0], e) for e in found[1:]):
+        return None
+    fact = engine.base.facts[facts[0].id]
+    if engine.newer_than(fact.id) or _NEGATION.search(fact.answer):
+        return None
+    # The cause is what the answer's causal clauses say ("With Huawei facing …"), not the rest.
+    causal = " ".join(_CAUSAL.findall(fact.answer))
+    stated = set(engine.matcher.analyzer.analyse(causal, correct=False).tokens)
+    given = with_date(fact.answer, engine.reported_on(fact.citations))
+    if wanted <= stated and not opposites and not ranked:
+        return Said(f"Yes, as far as the sources say. {given}", fact.citations, entry_id=fact.id)
+    # Another cause is denied only where the sources state its opposite ("failing" of
+    # "successful") or the same with another brand, or only another brand ("Leica's problems",
+    # "because of Xiaomi" of "Huawei facing challenges"); one they merely do not mention
+    # ("because Leica is German") is not said.
+    # A reason given of another brand does not deny the one asked (the sources may not tell
+    # every cause): it is said, with no yes or no.
+    brands = {t for t in wanted if engine.matcher.analyzer.brand_of(t)}
+    plain = wanted - brands - set(opposites)
+    # The opposite denies only a cause otherwise the same ("its phones failing" of "successful
+    # phones"), not a word of another sense ("Huawei dropped Leica" of "its share growing").
+    if any(t in stated for t in opposites.values()) and plain | brands <= stated:
+        text = f"Not as far as the sources say: they give this reason. {given}"
+    elif plain <= stated and not brands <= stated:
+        text = f"The sources give another reason. {given}"
+    else:
+        return None
     return Said(text, fact.citations, entry_id=fact.id)
 
 

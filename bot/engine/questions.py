@@ -124,6 +124,11 @@ _SPELLINGS: Mapping[str, tuple[str, ...]] = {
     "phonemakers": ("phone", "makers"),
     "cameramaker": ("camera", "maker"),
     "cameramakers": ("camera", "makers"),
+    "cuz": ("because",),
+    "bc": ("because",),
+    "coz": ("because",),
+    "bcuz": ("because",),
+    "becuz": ("because",),
     "gonna": ("going", "to"),
     "wanna": ("want", "to"),
     "gotta": ("got", "to"),
@@ -520,6 +525,39 @@ def _unlabelled(raw: list[str]) -> list[str]:
     return raw
 
 
+# What may join brands named as a question's options before a colon ("Xiaomi and Leica: …").
+_OPTION_JOINS = frozenset({"and", "or", "vs", "versus", "x"})
+# Words after a colon that refer back to what stood before it ("the p50: did it have Leica?").
+_BACK_REFERENCES = frozenset("it its they them their that this those these he she his her".split())
+
+
+def _before_colon(question: str, brand_of: Callable[[str], str | None]) -> str:
+    """A question after a colon, with what stands before it read as a label or its options.
+
+    "writing a school report: which brands…" asks what follows the label, which names no brand
+    and to which nothing after it refers; "Xiaomi and Leica: whose boss said…?" names the
+    brands a wh-question chooses among ("out of Xiaomi and Leica, whose…"). Anything else is
+    read as typed.
+    """
+    head, colon, rest = question.partition(":")
+    if not colon or "?" in head:
+        return question
+    head_words, rest_words = normalised(words(head)), normalised(words(rest))
+    if not head_words or len(head_words) > 6 or len(rest_words) < 3:
+        return question
+    if "," in " ".join(rest.split()[:3]):
+        return question  # "…the first device: when, what, details": a list of what to tell
+    if rest_words[0] not in _WH | _AUXILIARIES:
+        return question
+    brands = [w for w in head_words if brand_of(w) is not None]
+    persona = head_words[-1] == "here" or tuple(head_words[:2]) in _PERSONA_OPENINGS
+    if persona or (not brands and not _BACK_REFERENCES & set(rest_words[:6])):
+        return rest.strip()
+    if len(brands) >= 2 and rest_words[0] in _WH and set(head_words) <= {*brands, *_OPTION_JOINS}:
+        return f"out of {head.strip()}, {rest.strip()}"
+    return question
+
+
 _CONJOINED_FILLERS = frozenset({"with", "and", "to", "for"})
 
 
@@ -563,12 +601,21 @@ def _names_nothing(part: Part) -> bool:
         part.years,
         part.description,
     )
-    about_asker = bool(_ASKER & set(part.words)) or part.words[-1:] == ("here",)
-    return about_asker and part.form is Form.PLAIN and part.wh is None and not any(named)
+    if part.wh is not None:
+        return False
+    # "p50 owner here", "as a vivo owner", "i'm a huawei fan": who asks, whatever it names, and
+    # whatever the "?" that ends the message makes of its form.
+    if part.words[-1:] == ("here",) or part.words[:2] in _PERSONA_OPENINGS:
+        return True
+    about_asker = bool(_ASKER & set(part.words))
+    return about_asker and part.form is Form.PLAIN and not any(named)
 
 
 # Words that open a clause about the asker after a comma ("…, i keep hearing other names").
 _ASKER = frozenset("i im ive my me".split())
+_PERSONA_OPENINGS = frozenset(
+    {("as", "a"), ("as", "an"), ("im", "a"), ("im", "an"), ("i", "am"), ("i", "own")}
+)
 
 
 # Pronouns that take up a topic set before a comma ("mi 11 ultra, was that a leica phone?").
@@ -756,6 +803,7 @@ class Reader:
             return Reading(chat="foreign")
         parts: list[Part] = []
         brand_of = self.analyzer.brand_of
+        question = _before_colon(question, brand_of)
         pieces = [split for p in _pieces(question) for split in _conjoined(p, brand_of)]
         # Each question costs a search: past MAX_PARTS, the rest are named, not answered.
         unread = max(0, len(pieces) - MAX_PARTS)

@@ -32,7 +32,8 @@ STOPWORDS = frozenset(
     wondering wonder curious question ask asking idea how show together happen happened even
     find finds found finding need needs want wants carry carries feature features featuring
     equipped sport sports pack packs explain describe elaborate summarise summarize
-    never heard hear hears lately presently stuff
+    never heard hear hears lately presently stuff try trying tries aim aims aiming
+    roughly approximately
     """.split()
 )
 
@@ -83,8 +84,45 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("take", "on"), "say"),
     (("do", "together"), "cover"),
     (("locked", "in"), "partner"),
+    # Idioms people use for what the sources say in plain words.
+    (("see", "eye", "to", "eye"), "agree"),
+    (("sees", "eye", "to", "eye"), "agree"),
+    (("on", "the", "same", "page"), "agree"),
+    (("call", "it", "quits"), "end"),
+    (("called", "it", "quits"), "end"),
+    (("calling", "it", "quits"), "end"),
+    (("call", "it", "quit"), "end"),
+    (("called", "it", "quit"), "end"),
+    (("calling", "it", "quit"), "end"),
+    (("separate", "ways"), "end"),
+    (("what", "made"), "?why"),
+    (("how", "come"), "?why"),
+    (("the", "point", "of"), "?why"),
+    (("line", "about"), "say"),
+    (("teaser", "line"), "post"),
+    (("link", "up"), "partner"),
+    (("linked", "up"), "partner"),
+    (("linking", "up"), "partner"),
+    (("hook", "up"), "partner"),
+    (("hooked", "up"), "partner"),
+    (("hooking", "up"), "partner"),
+    (("walk", "away"), "end"),
+    (("walked", "away"), "end"),
+    (("walking", "away"), "end"),
+    (("walks", "away"), "end"),
+    (("top", "end"), "flagship"),
+    (("high", "end"), "flagship"),
+    (("stick", "with"), "partner"),
+    (("sticking", "with"), "partner"),
+    (("stuck", "with"), "partner"),
+    (("stay", "with"), "partner"),
+    (("stayed", "with"), "partner"),
+    (("staying", "with"), "partner"),
+    (("in", "bed", "with"), "partner"),
 )
 QUESTION_TOKENS = frozenset(token for _, token in _PHRASES if token.startswith("?"))
+# An idiom's words are words, never typos of others ("separate ways" is not "separate was").
+_IDIOM_WORDS = frozenset(word for phrase, _ in _PHRASES for word in phrase)
 
 _PHRASES_BY_FIRST: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
 for _phrase, _token in _PHRASES:
@@ -129,9 +167,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "collaborators",
         "associated",
         "association",
+        "aligned",
     ),
     ("phone", "smartphone", "handset", "device", "mobile", "model", "cellphone"),
-    ("maker", "manufacturer", "company", "brand", "firm", "vendor", "oem", "producer"),
+    ("maker", "manufacturer", "company", "brand", "firm", "vendor", "oem", "producer", "outfit"),
     ("camera", "lens", "lenses", "optics", "cam", "cams", "shooter", "shooters"),
     ("launch", "release", "debut", "unveil", "arrive", "available", "ship", "out"),
     ("announce", "announcement", "reveal", "confirm", "declare", "share", "shared", "disclose"),
@@ -190,13 +229,75 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("grow", "growing", "growth", "rise", "rising", "increase", "increasing", "expand", "gain"),
     ("before", "previous", "previously", "earlier", "former", "formerly", "past", "prior"),
     ("latest", "newest", "recent", "recently", "new", "newly"),
-    ("say", "said", "says", "quote", "statement", "comment", "remark", "speech", "speak", "spoke"),
-    ("post", "posted", "tweet", "tweeted", "wrote", "write", "message", "teaser", "tease"),
-    ("report", "reported", "reportedly", "rumor", "rumour", "rumored", "rumoured", "suggest"),
+    (
+        "say",
+        "said",
+        "says",
+        "saying",
+        "quote",
+        "statement",
+        "comment",
+        "remark",
+        "speech",
+        "speak",
+        "spoke",
+        "phrase",
+        "wording",
+    ),
+    (
+        "post",
+        "posted",
+        "tweet",
+        "tweeted",
+        "wrote",
+        "write",
+        "message",
+        "teaser",
+        "tease",
+        "teased",
+        "promise",
+        "promised",
+        "hint",
+        "hinted",
+        "tagline",
+        "slogan",
+        "catchphrase",
+        "hype",
+        "hyped",
+    ),
+    (
+        "report",
+        "reported",
+        "reportedly",
+        "rumor",
+        "rumour",
+        "rumored",
+        "rumoured",
+        "suggest",
+        "tipped",
+        "speculate",
+        "speculated",
+        "speculating",
+        "speculation",
+    ),
     ("work", "works", "worked", "working", "collaborate", "collaborating", "collaborated"),
     ("all", "list", "every", "overview", "everything", "summary"),
     ("year", "years", "yr", "yrs", "annual"),
-    ("cover", "involve", "include", "span", "entail", "scope", "encompass", "contain", "area"),
+    (
+        "cover",
+        "involve",
+        "involved",
+        "include",
+        "span",
+        "entail",
+        "scope",
+        "encompass",
+        "contain",
+        "area",
+        "areas",
+        "parts",
+        "aspects",
+    ),
     ("choose", "chose", "chosen", "pick", "picked", "select", "selected", "opt", "opted"),
     ("help", "benefit", "advantage", "boost", "improve", "improvement"),
     ("photo", "photography", "picture", "image", "imaging", "photographic"),
@@ -214,6 +315,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "slated",
     ),
     ("delay", "delayed", "postpone", "postponed", "pushed"),
+    ("bring", "brought", "hire", "hired", "hiring", "recruit", "recruited", "recruiting"),
     (
         "challenge",
         "challenges",
@@ -360,7 +462,7 @@ class Analyzer:
         self._phrase_starts: dict[str, int] = {}
         for key in self._phrases:
             self._phrase_starts[key[0]] = max(self._phrase_starts.get(key[0], 0), len(key))
-        self._static = frozenset(STOPWORDS) | frozenset(_SYNONYM) | KNOWN_WORDS
+        self._static = frozenset(STOPWORDS) | frozenset(_SYNONYM) | KNOWN_WORDS | _IDIOM_WORDS
         self._static |= {word for key in self._phrases for word in key}
         self._counts: Counter[str] = Counter()
         self.vocabulary: set[str] = set(self._static)
@@ -544,7 +646,8 @@ class Analyzer:
             idiom = self._idiom_at(raw, position) if word in _PHRASES_BY_FIRST else None
             if idiom:
                 idiom_token, width = idiom
-                tokens.append(idiom_token)
+                # "see eye to eye" is "agree", as the word itself is read.
+                tokens.append(canonical(idiom_token) or idiom_token)
                 position += width
                 continue
             phrase = self._phrase_at(raw, position) if word in phrase_starts else None

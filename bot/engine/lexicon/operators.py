@@ -144,6 +144,7 @@ OPPOSITES: dict[str, str] = {
         decreased""".split(),
         "grow",
     ),
+    **dict.fromkeys("disagree disagrees disagreed disagreement".split(), "agree"),
 }
 
 # A direction asked as a choice ("market share going up or down?"): each word to "up" or "down",

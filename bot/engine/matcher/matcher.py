@@ -6,7 +6,9 @@ their bounds (scoring.py), the budgeted search (search.py) and the decision (dec
 
 from __future__ import annotations
 
+import bisect
 import heapq
+from array import array
 from collections.abc import Callable, Iterable
 
 from bot.engine.matcher.bitmaps import SORT_PART as _SORT_PART
@@ -78,6 +80,14 @@ __all__ = [
     "decide",
     "sorted_gently",
 ]
+
+
+def _holds(posting: int | array[int], slot: int) -> bool:
+    """Whether a posting (a bitmap, or a sorted array of slots) holds a slot."""
+    if isinstance(posting, int):
+        return bool(posting >> slot & 1)
+    at = bisect.bisect_left(posting, slot)
+    return at < len(posting) and posting[at] == slot
 
 
 class Matcher(Index):
@@ -209,6 +219,36 @@ class Matcher(Index):
                     value = part_held + rest[after + 1]
                     heapq.heappush(heap, (-value, sequence, part, after + 1, part_held))
         return found
+
+    def holding(self, tokens: Iterable[str], limit: int) -> list[Entry]:
+        """The entries that hold every one of these tokens (in a phrasing, answer or quote).
+
+        At most `limit` of them, in id order; none when a token is held nowhere. The rarest
+        token's postings are walked and looked up in the others' (a bitmap's bit, a sorted
+        array's bisection), so the work grows with the rarest token, not with the base.
+        """
+        postings = self._postings
+        asked = list(dict.fromkeys(tokens))
+        if not asked or any(token not in postings for token in asked):
+            return []
+        asked.sort(key=self._count)
+        rarest = postings[asked[0]]
+        if isinstance(rarest, int):
+            # Every token is common: the bitmaps' intersection, as `covering` takes them.
+            ids = rarest
+            for token in asked[1:]:
+                ids &= self._bits(token)
+                if not ids:
+                    return []
+            return [self._record(entry_id).entry for entry_id in self._first_by_id(ids, limit)]
+        others = [postings[token] for token in asked[1:]]
+        found: list[Entry] = []
+        for slot in rarest:
+            if all(_holds(posting, slot) for posting in others):
+                found.append(self._record(self._id_of(slot)).entry)
+                if len(found) == limit:
+                    break
+        return sorted(found, key=lambda entry: entry.id)
 
     def match(self, question: str, *, exhaustive: bool = False) -> Match:
         """Decide whether a question has an answer among the entries."""
