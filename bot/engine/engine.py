@@ -348,6 +348,10 @@ class Engine:
             return False
         if part.negated or _sets_aside(part, best.entry.answer) or part.countries:
             return False
+        if QUESTION_TOKENS.intersection(part.analysis.tokens):
+            # "Does Leica have headquarters?" asks a place ("?where") that "Leica is a German
+            # camera maker" does not assert: a question word read is not a word said yes to.
+            return False
         asked = _asked_tokens(part)
         if not asked or self.reasoner.miskinded(part):
             return False
@@ -835,8 +839,8 @@ def _cause(engine: Engine, part: Part | None) -> Said | None:
     The words before "because" must find one fact that a source's reason answers ("Why did
     Huawei and Leica split?"), every word read. "Yes" only when the fact's own answer holds
     every word of the cause asked in a clause that gives a cause; a cause it contradicts is
-    "Not as far as the sources say", with the reason they give; one of another brand gets the
-    reason they give, with no yes or no; never a cause of our own.
+    "Not as far as the sources say", with the reason they give; one of another brand is not
+    said by them, and they give another reason; never a cause of our own.
     """
     if part is None or part.form is not Form.YES_NO or part.wh or part.negated:
         return None
@@ -876,8 +880,8 @@ def _cause(engine: Engine, part: Part | None) -> Said | None:
     # "successful") or the same with another brand, or only another brand ("Leica's problems",
     # "because of Xiaomi" of "Huawei facing challenges"); one they merely do not mention
     # ("because Leica is German") is not said.
-    # A reason given of another brand does not deny the one asked (the sources may not tell
-    # every cause): it is said, with no yes or no.
+    # A reason given of another brand is not a "No" to the one asked (the sources may not tell
+    # every cause), only that the sources do not say so: the reason they give follows.
     brands = {t for t in wanted if engine.matcher.analyzer.brand_of(t)}
     plain = wanted - brands - set(opposites)
     # The opposite denies only a cause otherwise the same ("its phones failing" of "successful
@@ -885,7 +889,7 @@ def _cause(engine: Engine, part: Part | None) -> Said | None:
     if any(t in stated for t in opposites.values()) and plain | brands <= stated:
         text = f"Not as far as the sources say: they give this reason. {given}"
     elif plain <= stated and not brands <= stated:
-        text = f"The sources give another reason. {given}"
+        text = f"Not as far as the sources say: they give another reason. {given}"
     else:
         return None
     return Said(text, fact.citations, entry_id=fact.id)

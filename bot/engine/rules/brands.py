@@ -132,6 +132,8 @@ def where_from(
     country = COUNTRY_KEYS.get(fold(brand.country))
     said = f"{ctx.dated([support])}, {brand.name} is a {nationality} brand."
     shaped = part.form is Form.YES_NO
+    if part.form is Form.YES_NO and not part.countries:
+        return None  # "is Leica based anywhere?" names no country to say yes or no to
     if part.form is Form.YES_NO:
         negated = negations(part.words)
         if negated > 1:

@@ -300,6 +300,11 @@ NOT_POLAR = [
     # A fact's yes or no answers its own question, not one made of its answer's words.
     "is july the month the first xiaomi leica phone comes out",
     "is the phone coming in july the first one of the partnership",
+    # A place asked yes/no with no country named (it raised IndexError in where_from), and a
+    # question word read ("headquarters" is "where") that no answer says yes to.
+    "does leica have headquarters?",
+    "does vivo have a head office",
+    "is zeiss based anywhere",
 ]
 # "first" ranks the noun it qualifies: a partner ranked is not answered by the first phone.
 RANKS_ANOTHER_NOUN = [

@@ -108,15 +108,17 @@ def test_a_paraphrase_read_in_part_stays_refused_on_norra(norra: Engine, questio
 
 
 # A yes/no about a cause: "Yes" only when a fact asked why states it; "Not as far as the sources
-# say" only when they state its opposite; the same of another brand gets the reason they give,
-# with no yes or no (they may not tell every cause); a cause they never mention, or a word not
-# read, is refused.
+# say" when they state its opposite (with their reason), or the same of another brand (with
+# "another reason": not a denial, they may not tell every cause); a cause they never mention,
+# or a word not read, is refused.
+# Not a denial: the sources give the reason of another brand.
+ANOTHER = "Not as far as the sources say: they give another"
 CAUSES = [
     ("did huawei and leica end it because huawei was struggling?", "Yes, as far as"),
     ("did leica and huawei split because of challenges in many markets", "Yes, as far as"),
-    ("did leica and huawei split cuz leica had troubles", "The sources give another reason."),
+    ("did leica and huawei split cuz leica had troubles", ANOTHER),
     ("did huawei and leica split bc huawei was struggling", "Yes, as far as"),
-    ("huawei and leica broke up because of xiaomi, right?", "The sources give another reason."),
+    ("huawei and leica broke up because of xiaomi, right?", ANOTHER),
     ("is xiaomi bringing in experts because its phones flopped?", "Not as far as"),
     ("did xiaomi partner with leica because its phones were successful", "Yes, as far as"),
 ]
@@ -130,7 +132,7 @@ CAUSES_REFUSED = [
 ]
 NORRA_CAUSES = [
     ("did kestrel and vellum split because kestrel cut its phone range?", "Yes, as far as"),
-    ("did kestrel and vellum split because vellum cut its range?", "The sources give another"),
+    ("did kestrel and vellum split because vellum cut its range?", ANOTHER),
 ]
 
 

@@ -4,7 +4,7 @@ tests/data/probes_s5.jsonl: 300 questions by a writer who read only the source a
 with its truthful class (yes, no, or not stated), most in minimal pairs (the same question with
 and without the flipping word). No answer may open with a "Yes" the truth is not, nor with a
 "No" against a true claim; a "No" to a claim the sources do not make is allowed only as "the
-sources report no such thing".
+sources report no such thing" or "not as far as the sources say" (what "No" means here).
 """
 
 from __future__ import annotations
@@ -39,8 +39,10 @@ def test_no_yes_or_no_against_the_truth(engine: Engine, probe: dict) -> None:
         assert truth == "yes", text
     if first in {"no", "not", "neither", "none"}:
         assert truth != "yes", text
-        if truth == "not_stated":
-            assert re.match(r"No: the sources report no\b", text), text
+        if truth == "not_stated":  # only "the sources report no such thing", never a bare No
+            assert re.match(r"No: the sources report no\b|Not as far as the sources say\b", text), (
+                text
+            )
 
 
 def test_most_yes_and_no_are_given(engine: Engine) -> None:
