@@ -233,7 +233,9 @@ class Engine:
             # "Is Xiaomi's share dropping?" of the fact for "Is Xiaomi's share growing?".
             return replace(answer, answer="No. " + (answer.answer or "").split(" ", 1)[1])
         if polar and (
-            part.form is not Form.YES_NO or not _asked_of(self.matcher.analyzer, part, best)
+            part.form is not Form.YES_NO
+            or part.compares
+            or not _asked_of(self.matcher.analyzer, part, best)
         ):
             # A fact written for "Is Xiaomi's share growing?" answers "what's its share?" too,
             # but its "Yes." does not; nor is it a yes to a word its question never held.
@@ -322,6 +324,8 @@ class Engine:
         """
         if part.form is not Form.YES_NO or part.wh or part.negated or part.countries:
             return False
+        if part.compares:
+            return False
         if part.operators - {Operator.ANTONYM} or _NEGATION.search(best.entry.answer):
             return False
         asked = [w for w in part.words if w in OPPOSITES]
@@ -347,6 +351,8 @@ class Engine:
             # 12 Pro have been": each phone asked about must be named whole.
             return False
         if part.negated or _sets_aside(part, best.entry.answer) or part.countries:
+            return False
+        if part.compares:  # "is it multi-year like OnePlus?" asks of another than OnePlus
             return False
         if QUESTION_TOKENS.intersection(part.analysis.tokens):
             # "Does Leica have headquarters?" asks a place ("?where") that "Leica is a German

@@ -329,6 +329,14 @@ class Part:
         """The operator words it holds, by meaning (bot/engine/lexicon/operators.py)."""
         return _operators_of(self.words)
 
+    @property
+    def compares(self) -> bool:
+        """Whether a brand is named only to compare with it ("… like OnePlus?", "unlike Vivo")."""
+        words = self.words
+        return any(
+            words[at - 1] in _COMPARING and words[at] in self.brands for at in range(1, len(words))
+        )
+
     def says(self, vocabulary: Iterable[str]) -> bool:
         """Whether any of these words is in the part."""
         return not frozenset(vocabulary).isdisjoint(self.words)
@@ -1476,6 +1484,10 @@ _NEGATING = frozenset(
     """not never dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt wont wouldnt cant
     couldnt""".split()
 )
+
+
+# Words before a brand that compare with it rather than ask of it.
+_COMPARING = frozenset({"like", "unlike"})
 
 
 def _untagged(raw: list[str]) -> list[str]:

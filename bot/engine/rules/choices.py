@@ -295,7 +295,12 @@ def _month_choice(
     due = partnership.first_phone_due
     citations = partnership.citations
     names = {number: name for name, number in MONTHS.items() if len(name) > 3 or name == "may"}
-    if due.month in months:
+    if part.years:
+        # "July 2022 or July 2023?": the options differ by year; the month alone names neither.
+        if due.month not in months or due.year not in part.years:
+            return None
+        head = f"{due.label}."
+    elif due.month in months:
         head = f"{names[due.month].title()}."
     else:
         asked = series([names[m].title() for m in months], "or")

@@ -15,7 +15,7 @@ from bot.engine.prose import series
 from bot.engine.questions import COUNTRIES, COUNTRY_KEYS, Form, Part, asked_kind
 from bot.engine.rules.context import IGNORED, Context
 from bot.engine.rules.lists import partners
-from bot.engine.rules.registry import HANDLES, READS_COUNTRIES, READS_FLAGS, RULES
+from bot.engine.rules.registry import HANDLES, READS_COUNTRIES, READS_FLAGS, READS_LIKE, RULES
 from bot.engine.rules.said import Said
 from bot.facts.models import Brand, BrandKind, Citation, FactBase, Partnership
 from bot.facts.text import fold
@@ -76,6 +76,8 @@ class Reasoner:
         unread |= Operator.COMPARE in held and not (part.comparison and part.durations)
         for rule in RULES:
             if part.countries and rule not in READS_COUNTRIES and rule is not partners:
+                continue
+            if part.compares and rule not in READS_LIKE:
                 continue
             said = rule(self._context, part, known, residual)
             if said is not None and part.countries and rule is partners:

@@ -139,3 +139,7 @@ READS_FLAGS: frozenset[Rule] = frozenset(
 READS_COUNTRIES: frozenset[Rule] = frozenset(
     {where_from, either_or, what_is, person, countries_all}
 )
+# Rules that read a brand compared with "like" ("is Hasselblad German like Leica?"). Any other
+# steps aside: "is Xiaomi a phone maker like OnePlus?" asks of no Xiaomi–OnePlus pair, and "is
+# it multi-year like OnePlus?" of no OnePlus deal.
+READS_LIKE: frozenset[Rule] = frozenset({where_from})

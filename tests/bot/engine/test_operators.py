@@ -305,6 +305,10 @@ NOT_POLAR = [
     "does leica have headquarters?",
     "does vivo have a head office",
     "is zeiss based anywhere",
+    # A brand named only to compare with ("like OnePlus") is not the one asked about.
+    "is xiaomi a phone maker like oneplus",
+    "is it multi year like oneplus?",
+    "does vivo have a deal as long as oneplus, like oneplus?",
 ]
 # "first" ranks the noun it qualifies: a partner ranked is not answered by the first phone.
 RANKS_ANOTHER_NOUN = [
@@ -452,3 +456,18 @@ def test_a_message_too_long_to_read_whole_is_refused_not_read_in_part(shipped: E
 def test_a_long_but_readable_message_is_still_read(shipped: Engine) -> None:
     question = "Who does Xiaomi work with, " + "and " * 20 + "who does OnePlus work with?"
     assert shipped.ask(question).answered
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("first leica xiaomi phone july 2022 or july 2023?", "July 2022."),
+        ("xiaomi leica phone june 2022 or july 2022", "July 2022."),
+        ("is the first leica phone due in june or july", "July."),
+    ],
+)
+def test_a_choice_of_months_names_the_option_whole(
+    shipped: Engine, question: str, start: str
+) -> None:
+    """Options that differ by year are answered with the year: "July." would name both."""
+    assert _said(shipped.ask(question)).startswith(start)
