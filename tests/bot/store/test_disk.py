@@ -98,6 +98,8 @@ def test_a_read_under_the_threshold_starts_no_second_process(
         ([7150, 7150, 3000, 8700], FACT_FILES[2:]),
         # 26,002: the cut is 14,301, one past the second file: the third is read here.
         ([7150, 7150, 3000, 8702], FACT_FILES[3:]),
+        # 26,001: 55 % is 14,300.55, the cut 14,300: where the second file ends, as at 26,000.
+        ([7150, 7150, 3000, 8701], FACT_FILES[2:]),
     ],
 )
 def test_this_process_reads_the_files_before_55_percent_of_the_text(
