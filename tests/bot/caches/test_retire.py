@@ -228,6 +228,15 @@ def test_objects_in_a_list_are_freed_whole_with_their_part(log: list[Any]) -> No
     assert parts(log)[1] == {(0, n) for n in range(5)}
 
 
+def test_objects_in_a_dict_are_freed_whole_with_their_part(log: list[Any]) -> None:
+    records = {r: Holder(rows=[Tracked(log, (r, n)) for n in range(5)]) for r in range(5)}
+    root = Holder(records=records)
+    del records
+    dismantle(root)
+    assert [len(part) for part in parts(log)] == [20, 5]
+    assert parts(log)[1] == {(0, n) for n in range(5)}
+
+
 def test_an_objects_objects_are_taken_apart_with_their_own_attributes(log: list[Any]) -> None:
     frozen = Frozen({f"k{n}": [n] for n in range(4)})
     root = Holder(inner=Holder(rows=[Tracked(log, n) for n in range(5)]), frozen=frozen)
