@@ -249,7 +249,7 @@ def test_a_part_with_nothing_in_it_takes_no_frame() -> None:
     parts = iter([["a", "b"], ["c"], ["d"]])
     assert disk._taken(parts, 3) == ["a", "b", "c"]
     assert next(parts) == ["d"]
-    with pytest.raises(ValueError, match="frames do not end where a part does"):
+    with pytest.raises(ValueError, match=r"^frames do not end where a part does$"):
         disk._taken(iter([["a", "b"]]), 1)
-    with pytest.raises(ValueError, match="the frames end before the part does"):
+    with pytest.raises(ValueError, match=r"^the frames end before the part does$"):
         disk._taken(iter([["a"]]), 2)
