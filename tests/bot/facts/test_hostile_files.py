@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.facts.validation import invisible_character, quote_in, url_problem
 from bot.facts.yaml_loading import (
+    MAX_DEPTH,
     check_knowledge,
     parse_yaml_records,
     read_knowledge,
@@ -343,6 +344,50 @@ def test_nested_aliases_are_counted_without_being_expanded() -> None:
     records, problems = parse_yaml_records("\n".join(lines) + "\n", "facts/laughs.yaml")
     assert records == []
     assert "aliases" in problems[0].message
+
+
+def nested_answer(lists: int) -> str:
+    """A record whose answer is `lists` lists deep: its text is at level `lists` + 3."""
+    return "- {id: a, answer: " + "[" * lists + "x" + "]" * lists + "}\n"
+
+
+DEEP = f"the data is nested more than {MAX_DEPTH} levels deep (or refers to itself)"
+
+
+def test_data_exactly_max_depth_deep_is_read_and_one_level_more_refused() -> None:
+    records, problems = parse_yaml_records(nested_answer(MAX_DEPTH - 3), "facts/deep.yaml")
+    assert problems == []
+    assert [record["id"] for record in records] == ["a"]
+    records, problems = parse_yaml_records(nested_answer(MAX_DEPTH - 2), "facts/deep.yaml")
+    assert records == []
+    assert [(p.file, p.line, p.message) for p in problems] == [("facts/deep.yaml", 1, DEEP)]
+
+
+def test_the_line_of_too_deep_data_is_that_of_the_last_node_too_deep() -> None:
+    lists = MAX_DEPTH - 2
+    text = "- id: a\n  answer: " + "[" * lists + "x,\n    y" + "]" * lists + "\n"
+    _, problems = parse_yaml_records(text, "facts/deep.yaml")
+    assert [(p.line, p.message) for p in problems] == [(3, DEEP)]
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "- &shared [s]\n- *shared\n",  # a node met twice, the second time not walked again
+        "- []\n- {}\n",  # empty lists and mappings end their own branch only
+        "- text\n",
+    ],
+)
+def test_too_deep_data_is_found_after_whatever_else_the_walk_meets_first(before: str) -> None:
+    # The walk takes the last items first: what comes after the deep one is met before it.
+    text = "- " + "[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1) + "\n" + before
+    _, problems = parse_yaml_records(text, "facts/deep.yaml")
+    assert [(p.line, p.message) for p in problems] == [(1, DEEP)]
+
+
+def test_a_list_that_holds_itself_is_refused() -> None:
+    _, problems = parse_yaml_records("- &loop [a, *loop]\n", "facts/loop.yaml")
+    assert [(p.line, p.message) for p in problems] == [(1, DEEP)]
 
 
 def test_a_few_aliases_within_the_file_size_are_kept() -> None:

@@ -80,6 +80,11 @@ ODD = [
     "- 'quoted: text'\n- \"escaped \\u00e9\"\n- !!str 123\n- !!int '7'\n",
     # tags that must be refused, and a mapping or a scalar at the top
     "- !!python/object:os.system {}\n",
+    # lists and mappings of other tags: an ordered map, pairs, a set, bytes
+    "- !!omap [{a: 1}, {b: 2}]\n",
+    "- !!pairs [{a: 1}, {a: 2}]\n",
+    "- !!set {a, b}\n",
+    "- !!binary aGVsbG8=\n",
     "- !custom thing\n",
     "a: 1\nb: [c]\n",
     "just text\n",
@@ -115,3 +120,81 @@ def test_any_data_dumped_as_yaml_is_built_as_pyyaml_builds_it(value: Any, flow: 
     text = yaml.safe_dump([value], default_flow_style=flow, allow_unicode=True)
     fast, slow = both(text)
     assert shape(fast) == shape(slow)
+
+
+def built_by_the_loader(text: str) -> list[tuple[str, str]]:
+    """The nodes PyYAML's own constructor built while `_data` built the document (tag, text)."""
+    loader = loading._LineLoader(text)
+    try:
+        loading._data(loader, loader.get_single_node())
+        return [(node.tag.rpartition(":")[2], node.value) for node in loader.constructed_objects]
+    finally:
+        loader.dispose()
+
+
+def test_text_lists_and_mappings_of_text_keys_are_built_without_pyyamls_constructor() -> None:
+    text = "- id: a\n  questions: [x, 'y']\n  nested: {k: [v, {w: z}]}\n- [plain, list]\n- text\n"
+    assert built_by_the_loader(text) == []
+
+
+def test_only_the_other_nodes_go_to_pyyamls_constructor() -> None:
+    assert built_by_the_loader("- {id: a, n: 3, list: [x, 2022-05-23]}\n") == [
+        ("int", "3"),
+        ("timestamp", "2022-05-23"),
+    ]
+    # A mapping with a key that is not text is built whole by the loader, keys and values.
+    assert built_by_the_loader("- {id: a, 1: b}\n") == [
+        ("str", "id"),
+        ("str", "a"),
+        ("int", "1"),
+        ("str", "b"),
+    ]
+
+
+def record_lines_found(text: str) -> list[tuple[int, dict[str, int], list[str]]]:
+    """Each record's line, its keys' lines and repeated keys, as read from the text itself."""
+    found = []
+    current: tuple[int, dict[str, int], list[str]] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("- "):
+            current = (number, {}, [])
+            found.append(current)
+            line = "  " + line[2:]
+        if current is None or not line.startswith("  ") or line.startswith("   "):
+            continue
+        key = line.strip().split(":", 1)[0]
+        if ":" in line and not line.strip().startswith(("#", "- ")):
+            if key in current[1]:
+                current[2].append(key)
+            current[1][key] = number
+    return found
+
+
+@pytest.mark.parametrize("path", knowledge_files(), ids=lambda p: p.name)
+def test_each_records_line_and_key_lines_are_where_the_file_has_them(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    records, problems = loading.parse_yaml_records(text, path.name)
+    if problems or not records:
+        return
+    expected = record_lines_found(text)
+    assert [(r.line, r.key_lines, r.duplicate_keys) for r in records] == expected
+    for record, (_, key_lines, _) in zip(records, expected, strict=True):
+        assert set(key_lines) == set(record)
+
+
+def test_a_repeated_key_is_listed_each_time_it_repeats_with_its_last_line() -> None:
+    text = "# a comment\n- id: a\n  id: b\n  answer: x\n  id: c\n- id: d\n"
+    [first, second], problems = loading.parse_yaml_records(text, "facts/x.yaml")
+    assert problems == []
+    assert (first.line, first.key_lines, first.duplicate_keys) == (
+        2,
+        {"id": 5, "answer": 4},
+        ["id", "id"],
+    )
+    assert (second.line, second.key_lines, second.duplicate_keys) == (6, {"id": 6}, [])
+
+
+def test_a_key_that_is_not_text_has_its_line_under_its_text() -> None:
+    [record], _ = loading.parse_yaml_records("- id: a\n  7: seven\n  b: c\n", "facts/x.yaml")
+    assert record == {"id": "a", 7: "seven", "b": "c"}
+    assert (record.line, record.key_lines) == (1, {"id": 1, "7": 2, "b": 3})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,14 @@ import pytest
 from benchmarks import synth
 from bot.caches import second_process
 from bot.engine.engine import Engine
-from bot.engine.matcher import prepare
+from bot.engine.matcher import index, prepare
 from bot.engine.matcher.matcher import Matcher
+from bot.engine.matcher.records import Entry, answer_flags
+from bot.engine.words import Analyzer
 from bot.facts.models import FactBase
 from bot.facts.yaml_loading import load_fact_base
+from tests.conftest import KNOWLEDGE
+from tests.helpers.child_process import served_in_process
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +167,168 @@ def test_the_other_process_counts_what_entries_hold_only_in_their_quotes(
     in_two(monkeypatch)
     assert alone
     assert Engine(base).matcher._quoted == alone
+
+
+def shipped_analyzer() -> Analyzer:
+    return Analyzer(list(load_fact_base(KNOWLEDGE).brands.values()))
+
+
+LEICA_ZOOM = Entry(
+    "leica-zoom",
+    ("Who makes the Xiaomi camera lenses?", "Does Leica tune the zoom?"),
+    "Leica tunes Xiaomi's lenses since 2022, not OnePlus.",
+    frozenset({"huawei"}),
+    ("Xiaomi has said that Leica tunes the zoom and colour science.",),
+)
+
+
+def test_an_entrys_texts_are_analysed_into_its_record_and_the_words_counted() -> None:
+    analyzer = shipped_analyzer()
+    assert prepare.analysed(analyzer, LEICA_ZOOM) == prepare.Analysed(
+        " ?who camera xiaomi | leica tun zoom ",
+        # The quote's words not in the answer or a phrasing ("zoom" is in one) are the answer's.
+        " 2022 camera colour leica oneplus scienc sinc tun xiaomi ",
+        # The brands it declares and those its questions name, not its answer's (OnePlus).
+        frozenset({"huawei", "xiaomi", "leica"}),
+        answer_flags(LEICA_ZOOM.answer),
+        len("leica tun zoom"),
+        frozenset({"colour", "scienc"}),
+    )
+    # Every word of the questions, the answer and the quote but its speaker's ("said").
+    assert dict(analyzer.word_counts) == {
+        "2022": 1, "and": 1, "camera": 1, "colour": 1, "does": 1, "has": 1, "leica": 3,
+        "lenses": 2, "makes": 1, "not": 1, "oneplus": 1, "science": 1, "since": 1, "that": 1,
+        "the": 3, "tune": 1, "tunes": 2, "who": 1, "xiaomi": 3, "zoom": 2,
+    }  # fmt: skip
+
+
+def test_an_entry_derived_from_the_records_is_found_by_no_word_of_its_quotes() -> None:
+    derived = Entry("partners:leica", (), "Leica.", frozenset(), ("Leica colour zoom",))
+    assert prepare.quoted_words(derived) == []
+    analyzer = shipped_analyzer()
+    assert prepare.analysed(analyzer, derived) == prepare.Analysed(
+        "  ", " leica ", frozenset(), answer_flags("Leica."), 0, frozenset()
+    )
+    assert dict(analyzer.word_counts) == {"leica": 1}
+
+
+def test_a_facts_quotes_find_it_by_every_word_but_who_said_it() -> None:
+    assert prepare.quoted_words(LEICA_ZOOM) == [
+        "xiaomi", "has", "that", "leica", "tunes", "the", "zoom", "and", "colour", "science",
+    ]  # fmt: skip
+
+
+def entries_of(base: FactBase) -> list[Entry]:
+    return [r.entry for r in Engine(base).matcher._records if r is not None]
+
+
+def test_the_other_part_answers_each_entrys_analysis_in_order_and_the_words_it_counted(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = entries_of(base)[:40]
+    brands = list(base.brands.values())
+    analyzer = Analyzer(brands)
+    expected = [prepare.analysed(analyzer, entry) for entry in entries]
+    monkeypatch.setattr(second_process, "FRAME", 7)  # six frames of entries, the last short
+    answer = prepare.OtherPart(entries, brands).result()
+    assert answer == (expected, analyzer.word_counts)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "pickle.dumps([1])",  # no word counts at the end
+        "pickle.dumps([]) + pickle.dumps(Counter())",  # fewer analyses than entries sent
+        "b''",  # nothing at all
+    ],
+)
+def test_an_other_part_that_answers_otherwise_is_none(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    script = "import pickle, sys; from collections import Counter; "
+    script += f"sys.stdout.buffer.write({written})"
+    popen = second_process.subprocess.Popen
+
+    def answering(command: list[str], **kwargs: Any) -> Any:
+        return popen([command[0], "-c", script], **kwargs)
+
+    monkeypatch.setattr(second_process.subprocess, "Popen", answering)
+    assert prepare.OtherPart(entries_of(base)[:3], list(base.brands.values())).result() is None
+
+
+def analysed_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the entries analysed in this process from now on (the analysis itself runs)."""
+    ids: list[str] = []
+    analyse = prepare.analysed
+
+    def counting(analyzer: Analyzer, entry: Entry) -> prepare.Analysed:
+        ids.append(entry.id)
+        return analyse(analyzer, entry)
+
+    monkeypatch.setattr(prepare, "analysed", counting)
+    return ids
+
+
+def test_a_build_of_the_threshold_sends_the_second_half_off_and_uses_its_answer(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = entries_of(base)
+    alone = index_state(Engine(base).matcher)
+    sent = in_two(monkeypatch)
+    monkeypatch.setattr(prepare, "PARALLEL_MIN_ENTRIES", len(entries))
+    here = analysed_here(monkeypatch)
+    assert index_state(Engine(base).matcher) == alone
+    assert sent == [len(entries) - len(entries) // 2]
+    # Only the first half was analysed here: the second half's records came from the child.
+    assert here == [entry.id for entry in entries[: len(entries) // 2]]
+
+
+def test_a_build_under_the_threshold_starts_no_second_process(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = entries_of(base)
+    sent = in_two(monkeypatch)
+    monkeypatch.setattr(prepare, "PARALLEL_MIN_ENTRIES", len(entries) + 1)
+    here = analysed_here(monkeypatch)
+    Engine(base)
+    assert sent == []
+    assert here == [entry.id for entry in entries]
+
+
+def test_the_second_half_is_analysed_here_only_when_the_other_process_fails(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    entries = entries_of(base)
+    monkeypatch.setattr(prepare, "PARALLEL_MIN_ENTRIES", 2)
+    popen = second_process.subprocess.Popen
+
+    def failing(command: list[str], **kwargs: Any) -> Any:
+        return popen([command[0], "-c", "import sys; sys.exit(3)"], **kwargs)
+
+    monkeypatch.setattr(second_process.subprocess, "Popen", failing)
+    here = analysed_here(monkeypatch)
+    Engine(base)
+    assert here == [entry.id for entry in entries]
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(second_process.subprocess, "Popen", refused)
+    caplog.set_level(logging.INFO, logger=index.__name__)
+    here.clear()
+    Engine(base)
+    assert here == [entry.id for entry in entries]
+    assert "analysing the entries in one process: no more processes" in caplog.messages
+
+
+def test_the_other_process_analyses_every_frame_it_is_sent(
+    base: FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = entries_of(base)[:5]
+    brands = list(base.brands.values())
+    analyzer = Analyzer(brands)
+    expected = [prepare.analysed(analyzer, entry) for entry in entries]
+    texts = [(e.id, e.questions, e.answer, e.brands, e.evidence) for e in entries]
+    frames = [brands, texts[:2], texts[2:3], texts[3:]]
+    answer = served_in_process(prepare.main, frames, monkeypatch)
+    assert answer == [expected[:2], expected[2:3], expected[3:], analyzer.word_counts]
