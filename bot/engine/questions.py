@@ -1480,10 +1480,8 @@ def _unframed(raw: list[str]) -> list[str]:
 
 # Words that negate a question's proposition after its first word ("did Leica not…", "so Vivo
 # wasn't…"); a first "Isn't…" asks for a yes, as a tag does (`_untagged`).
-_NEGATING = frozenset(
-    """not never dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt wont wouldnt cant
-    couldnt""".split()
-)
+# The lexicon's negators less those that negate a noun ("no details", "none of them").
+_NEGATING = NEGATORS - {"no", "nor", "none", "neither"}
 
 
 # Words before a brand that compare with it rather than ask of it.

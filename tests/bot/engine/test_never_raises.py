@@ -42,4 +42,6 @@ def _engine() -> Engine:
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=9))
 def test_no_question_of_known_words_raises(words: list[str]) -> None:
     answer = _engine().ask(" ".join(words))
-    assert answer.answered or answer.reply or answer.answer is None
+    # Answered with text, or refused with a reply: never neither, never an empty answer.
+    assert (answer.answer is not None) == answer.answered
+    assert answer.answer if answer.answered else answer.reply
